@@ -1,0 +1,97 @@
+/**
+ * The few named error classes of fleet-orch. Built-in errors are used where
+ * they fit; these exist because they carry data a caller needs.
+ *
+ * @module
+ */
+
+/** One located problem in a configuration or policy file. */
+export interface ConfigProblem {
+  /** The file the problem is in. */
+  file: string;
+  /** 1-based line, or 0 when unknown. */
+  line: number;
+  /** 1-based column, or 0 when unknown. */
+  col: number;
+  /** What is wrong, in words a user can act on. */
+  message: string;
+}
+
+/** Format one problem as `FILE:LINE:COL: message`. */
+export function formatProblem(p: ConfigProblem): string {
+  return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+}
+
+/**
+ * A configuration (or policy) file is invalid. Carries every problem found in
+ * one pass, so the user fixes them all at once.
+ */
+export class ConfigError extends Error {
+  /** Every problem found, in file order. */
+  readonly problems: ConfigProblem[];
+  /**
+   * @param problems Every problem found.
+   */
+  constructor(problems: ConfigProblem[]) {
+    super(problems.map(formatProblem).join("\n"));
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** A command or patch was refused by the policy engine. */
+export class PolicyViolation extends Error {
+  /** The id of the rule that refused, or null when nothing could be parsed. */
+  readonly rule: string | null;
+  /** The command line or file that was judged. */
+  readonly subject: string;
+  /**
+   * @param message Why it was refused.
+   * @param rule The rule id.
+   * @param subject What was judged.
+   */
+  constructor(message: string, rule: string | null, subject: string) {
+    super(message);
+    this.name = "PolicyViolation";
+    this.rule = rule;
+    this.subject = subject;
+  }
+}
+
+/** A plugin failed to load, to validate or to answer. */
+export class PluginError extends Error {
+  /** The plugin's name (or its `uses:` reference when it never loaded). */
+  readonly plugin: string;
+  /**
+   * @param plugin The plugin name.
+   * @param message What went wrong.
+   * @param options Standard error options (cause).
+   */
+  constructor(plugin: string, message: string, options?: ErrorOptions) {
+    super(`Plugin "${plugin}": ${message}`, options);
+    this.name = "PluginError";
+    this.plugin = plugin;
+  }
+}
+
+/** The command line was used wrongly (exit code 2). */
+export class UsageError extends Error {
+  /**
+   * @param message What is wrong and how to call it instead.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** A feature that this build cannot provide, with the reason (exit code 2). */
+export class UnavailableError extends Error {
+  /**
+   * @param message What is unavailable and why.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "UnavailableError";
+  }
+}

@@ -1,0 +1,388 @@
+/**
+ * The shell executor: the one place in fleet-orch where a process starts.
+ *
+ * Every command line is judged by the policy hook before anything is spawned;
+ * a denied command never starts. Commands run under a small bash supervisor
+ * that puts the command in its own process group and watches a lifeline pipe:
+ * when fleet-orch closes the pipe (timeout, abort) or dies (even by SIGKILL,
+ * which closes the pipe too), the supervisor kills the whole group, so no gate
+ * process outlives its run. Output is streamed with bounded memory: the head
+ * and tail are kept, the full log goes to a file when asked.
+ *
+ * @module
+ */
+
+import { PolicyViolation } from "./errors.ts";
+
+/** The policy engine's answer about one command line. */
+export interface CommandJudgement {
+  /** Whether the command may run. */
+  allowed: boolean;
+  /** Id of the rule that decided, or null. */
+  rule: string | null;
+  /** Why, in words a user can act on. */
+  message: string;
+}
+
+/** A function that judges a command line before it runs. */
+export type CommandJudge = (commandLine: string) => CommandJudgement;
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Working directory. @default Deno.cwd() */
+  cwd?: string;
+  /** Extra environment variables for this call (merged over the executor's). */
+  env?: Record<string, string>;
+  /** Kill the process tree after this many milliseconds. */
+  timeoutMs?: number;
+  /** Abort the run (kills the process tree). */
+  signal?: AbortSignal;
+  /** Write the full output (stdout and stderr merged) to this file. */
+  logFile?: string;
+  /** Receives output as it arrives (decoded text). */
+  onOutput?: (text: string) => void;
+  /** Text fed to the command's standard input. */
+  stdin?: string;
+  /** Bytes of output kept from the start. @default 16384 */
+  headBytes?: number;
+  /** Bytes of output kept from the end. @default 65536 */
+  tailBytes?: number;
+}
+
+/** What a run produced. */
+export interface RunResult {
+  /** The command line that ran. */
+  command: string;
+  /** Exit code; 128+N when killed by signal N. */
+  code: number;
+  /** True when the run was killed by its timeout. */
+  timedOut: boolean;
+  /** True when the run was killed by its abort signal. */
+  aborted: boolean;
+  /** Wall-clock duration in milliseconds. */
+  durationMs: number;
+  /** Output, complete when small, else head + marker + tail. */
+  output: string;
+  /** Total bytes of output. */
+  bytes: number;
+  /** True when `output` lost a middle part. */
+  truncated: boolean;
+}
+
+/** A long-lived process with piped standard input and output. */
+export interface InteractiveProcess {
+  /** Process id of the supervisor. */
+  pid: number;
+  /** Write to the command's standard input. */
+  stdin: WritableStream<Uint8Array>;
+  /** The command's standard output. */
+  stdout: ReadableStream<Uint8Array>;
+  /** The command's standard error. */
+  stderr: ReadableStream<Uint8Array>;
+  /** Resolves with the exit code. */
+  status: Promise<number>;
+  /** Kill the process tree. */
+  kill(): void;
+}
+
+/** Options of the executor. */
+export interface ExecutorOptions {
+  /** The policy hook; every command line passes it first. */
+  judge: CommandJudge;
+  /** Environment added to every run. */
+  env?: Record<string, string>;
+  /** Shell that interprets command lines. @default "bash" */
+  shell?: string;
+}
+
+// The supervisor. $1 = shell, $2 = command line, $3 = "1" when the command
+// reads the supervisor's stdin (interactive), else the command gets /dev/null
+// and stdin is the lifeline. For interactive processes the lifeline is fd 3,
+// a second pipe is not available from Deno, so the plugin's stdin EOF ends it.
+const SUPERVISOR = `
+set -m
+if [ "$3" = "1" ]; then
+  "$1" -c "$2" &
+  child=$!
+  set +m
+  trap 'kill -KILL -"$child" 2>/dev/null; exit 143' TERM
+  wait "$child"; rc=$?
+  kill -KILL -"$child" 2>/dev/null
+  exit "$rc"
+fi
+"$1" -c "$2" </dev/null 2>&1 &
+child=$!
+set +m
+exec 3<&0
+{ while read -r _ <&3; do :; done; kill -KILL -"$child" 2>/dev/null; } &
+watcher=$!
+trap 'kill -KILL -"$child" 2>/dev/null; kill "$watcher" 2>/dev/null; exit 143' TERM
+wait "$child"; rc=$?
+kill -KILL -"$child" 2>/dev/null
+kill "$watcher" 2>/dev/null
+exit "$rc"
+`;
+
+const STDIN_SCRIPT = `
+set -m
+"$1" -c "$2" <"$4" 2>&1 &
+child=$!
+set +m
+exec 3<&0
+{ while read -r _ <&3; do :; done; kill -KILL -"$child" 2>/dev/null; } &
+watcher=$!
+trap 'kill -KILL -"$child" 2>/dev/null; kill "$watcher" 2>/dev/null; exit 143' TERM
+wait "$child"; rc=$?
+kill -KILL -"$child" 2>/dev/null
+kill "$watcher" 2>/dev/null
+rm -f "$4"
+exit "$rc"
+`;
+
+/** Quote one word for a POSIX shell. */
+export function shellQuote(word: string): string {
+  if (word !== "" && /^[A-Za-z0-9_\-./=:,@%+]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Join argv into a command line that a POSIX shell splits back into argv. */
+export function shellJoin(argv: readonly string[]): string {
+  return argv.map(shellQuote).join(" ");
+}
+
+/** Keeps the first and last bytes of a stream; memory stays bounded. */
+class BoundedBuffer {
+  #head: Uint8Array;
+  #headLen = 0;
+  #tail: Uint8Array;
+  #tailStart = 0;
+  #tailLen = 0;
+  total = 0;
+  constructor(headBytes: number, tailBytes: number) {
+    this.#head = new Uint8Array(headBytes);
+    this.#tail = new Uint8Array(tailBytes);
+  }
+  push(chunk: Uint8Array): void {
+    this.total += chunk.length;
+    let rest = chunk;
+    if (this.#headLen < this.#head.length) {
+      const n = Math.min(rest.length, this.#head.length - this.#headLen);
+      this.#head.set(rest.subarray(0, n), this.#headLen);
+      this.#headLen += n;
+      rest = rest.subarray(n);
+    }
+    const cap = this.#tail.length;
+    if (rest.length === 0 || cap === 0) return;
+    if (rest.length >= cap) {
+      this.#tail.set(rest.subarray(rest.length - cap));
+      this.#tailStart = 0;
+      this.#tailLen = cap;
+      return;
+    }
+    for (let i = 0; i < rest.length;) {
+      const end = (this.#tailStart + this.#tailLen) % cap;
+      const n = Math.min(rest.length - i, cap - end);
+      this.#tail.set(rest.subarray(i, i + n), end);
+      i += n;
+      const grow = Math.min(n, cap - this.#tailLen);
+      this.#tailLen += grow;
+      this.#tailStart = (this.#tailStart + (n - grow)) % cap;
+    }
+  }
+  text(): { text: string; truncated: boolean } {
+    const dec = new TextDecoder();
+    const head = dec.decode(this.#head.subarray(0, this.#headLen));
+    const cap = this.#tail.length;
+    const tail = new Uint8Array(this.#tailLen);
+    for (let i = 0; i < this.#tailLen; i++) tail[i] = this.#tail[(this.#tailStart + i) % cap]!;
+    const truncated = this.total > this.#headLen + this.#tailLen;
+    const tailText = dec.decode(tail);
+    if (!truncated) return { text: head + tailText, truncated };
+    const skipped = this.total - this.#headLen - this.#tailLen;
+    return {
+      text: `${head}\n[… ${skipped} bytes omitted; see the full log …]\n${tailText}`,
+      truncated,
+    };
+  }
+}
+
+/**
+ * Runs command lines after the policy hook allows them. The only place that
+ * calls `Deno.Command`.
+ *
+ * @example
+ * ```ts
+ * import { ShellExecutor } from "./exec.ts";
+ * const exec = new ShellExecutor({ judge: () => ({ allowed: true, rule: null, message: "" }) });
+ * const r = await exec.run("echo hello");
+ * console.assert(r.code === 0 && r.output === "hello\n");
+ * ```
+ */
+export class ShellExecutor {
+  readonly #judge: CommandJudge;
+  readonly #env: Record<string, string>;
+  readonly #shell: string;
+
+  /**
+   * @param options The policy hook and defaults.
+   */
+  constructor(options: ExecutorOptions) {
+    this.#judge = options.judge;
+    this.#env = options.env ?? {};
+    this.#shell = options.shell ?? "bash";
+  }
+
+  /**
+   * Judge a command line without running it.
+   *
+   * @param commandLine The command line.
+   * @returns The judgement.
+   */
+  judge(commandLine: string): CommandJudgement {
+    return this.#judge(commandLine);
+  }
+
+  #enforce(commandLine: string): void {
+    const verdict = this.#judge(commandLine);
+    if (!verdict.allowed) {
+      throw new PolicyViolation(
+        `Command refused by policy${verdict.rule ? ` (${verdict.rule})` : ""}: ${verdict.message}`,
+        verdict.rule,
+        commandLine,
+      );
+    }
+  }
+
+  /**
+   * Run a command line through the shell, after the policy allows it.
+   *
+   * @param commandLine A shell command line.
+   * @param options Per-call cwd, env, timeout, log file, output callback.
+   * @returns Exit code, bounded output and timings.
+   * @throws {PolicyViolation} When the policy denies the command (nothing starts).
+   */
+  async run(commandLine: string, options: RunOptions = {}): Promise<RunResult> {
+    this.#enforce(commandLine);
+    let stdinFile: string | undefined;
+    if (options.stdin !== undefined) {
+      stdinFile = await Deno.makeTempFile({ prefix: "fleet-orch-stdin-" });
+      await Deno.writeTextFile(stdinFile, options.stdin);
+    }
+    const args = stdinFile === undefined
+      ? ["-c", SUPERVISOR, "fleet-orch-guard", this.#shell, commandLine, "0"]
+      : ["-c", STDIN_SCRIPT, "fleet-orch-guard", this.#shell, commandLine, "0", stdinFile];
+    const started = performance.now();
+    const child = new Deno.Command("bash", {
+      args,
+      cwd: options.cwd,
+      env: { ...this.#env, ...options.env },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const lifeline = child.stdin.getWriter();
+    let timedOut = false;
+    let aborted = false;
+    const cut = () => {
+      lifeline.close().catch(() => {});
+    };
+    const timer = options.timeoutMs !== undefined
+      ? setTimeout(() => {
+        timedOut = true;
+        cut();
+      }, options.timeoutMs)
+      : undefined;
+    const onAbort = () => {
+      aborted = true;
+      cut();
+    };
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+
+    const buffer = new BoundedBuffer(options.headBytes ?? 16384, options.tailBytes ?? 65536);
+    const log = options.logFile
+      ? await Deno.open(options.logFile, { write: true, create: true, truncate: true })
+      : undefined;
+    const decoder = options.onOutput ? new TextDecoder() : undefined;
+    const drainStderr = new Response(child.stderr).text();
+    try {
+      for await (const chunk of child.stdout) {
+        buffer.push(chunk);
+        if (log) await writeAll(log, chunk);
+        if (decoder) options.onOutput!(decoder.decode(chunk, { stream: true }));
+      }
+    } finally {
+      log?.close();
+    }
+    const status = await child.status;
+    const supervisorErr = await drainStderr;
+    if (timer !== undefined) clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+    await lifeline.close().catch(() => {});
+    if (stdinFile) await Deno.remove(stdinFile).catch(() => {});
+    const { text, truncated } = buffer.text();
+    return {
+      command: commandLine,
+      code: status.code,
+      timedOut,
+      aborted,
+      durationMs: performance.now() - started,
+      output: supervisorErr ? text + supervisorErr : text,
+      bytes: buffer.total,
+      truncated,
+    };
+  }
+
+  /**
+   * Run a program with arguments (no shell interpretation of the words).
+   * The policy judges the quoted command line.
+   *
+   * @param argv Program and arguments.
+   * @param options As for {@link ShellExecutor.run}.
+   * @returns As for {@link ShellExecutor.run}.
+   * @throws {PolicyViolation} When the policy denies the command.
+   */
+  runArgv(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    return this.run(shellJoin(argv), options);
+  }
+
+  /**
+   * Start a long-lived process with piped stdin and stdout (exec plugins).
+   * Closing its stdin, or killing it, ends the whole process tree.
+   *
+   * @param commandLine The command line.
+   * @param options cwd and env.
+   * @returns A handle on the process.
+   * @throws {PolicyViolation} When the policy denies the command.
+   */
+  open(commandLine: string, options: Pick<RunOptions, "cwd" | "env"> = {}): InteractiveProcess {
+    this.#enforce(commandLine);
+    const child = new Deno.Command("bash", {
+      args: ["-c", SUPERVISOR, "fleet-orch-guard", this.#shell, commandLine, "1"],
+      cwd: options.cwd,
+      env: { ...this.#env, ...options.env },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    return {
+      pid: child.pid,
+      stdin: child.stdin,
+      stdout: child.stdout,
+      stderr: child.stderr,
+      status: child.status.then((s) => s.code),
+      kill: () => {
+        try {
+          child.kill("SIGTERM");
+        } catch {
+          // already gone
+        }
+      },
+    };
+  }
+}
+
+async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < data.length) off += await file.write(data.subarray(off));
+}

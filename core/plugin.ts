@@ -1,0 +1,205 @@
+/**
+ * The plugin shape shared by every kind: `definePlugin({ kind, name,
+ * description, options, create })`. `create(options, context)` returns the
+ * kind's interface; optional capabilities are optional methods.
+ *
+ * @module
+ */
+
+import type { z } from "zod";
+import type { ShellExecutor } from "./exec.ts";
+import type { Logger } from "./log.ts";
+import type {
+  CompletionRequest,
+  CompletionResponse,
+  Failure,
+  FixProposal,
+  GateResult,
+  VerificationResult,
+} from "./types.ts";
+
+/** The kinds of plugin fleet-orch knows. */
+export const PLUGIN_KINDS = ["llm", "vcs", "gate", "verifier", "notifier", "fixer"] as const;
+
+/** One of {@link PLUGIN_KINDS}. */
+export type PluginKind = typeof PLUGIN_KINDS[number];
+
+/** The plugin interface version this build speaks. */
+export const PLUGIN_API_VERSION = 1;
+
+/** What every plugin instance receives when it is created. */
+export interface PluginContext {
+  /** Root of the repository being worked on. */
+  repoRoot: string;
+  /** The executor: the only way a plugin may start a process. */
+  exec: ShellExecutor;
+  /** Logger with the plugin's name stamped on it. */
+  log: Logger;
+  /** Environment lookup (tests inject their own). */
+  env: (name: string) => string | undefined;
+  /** fetch, injectable for tests. */
+  fetch: typeof fetch;
+  /** True during a dry run: write nothing. */
+  dryRun: boolean;
+}
+
+/** A language-model provider. */
+export interface LlmPlugin {
+  /** Send a chat completion and return the text and its cost. */
+  complete(request: CompletionRequest): Promise<CompletionResponse>;
+  /** Check credentials and reachability before any work. */
+  verify?(): Promise<void>;
+}
+
+/** What a pull request needs. */
+export interface PullRequestInput {
+  /** Branch with the fixes. */
+  head: string;
+  /** Branch to merge into. */
+  base: string;
+  /** Title. */
+  title: string;
+  /** Markdown body. */
+  body: string;
+}
+
+/** One annotation on a file line. */
+export interface Annotation {
+  /** File path relative to the repository root. */
+  file?: string;
+  /** 1-based line. */
+  line?: number;
+  /** Severity. */
+  level: "error" | "warning" | "notice";
+  /** Message. */
+  message: string;
+}
+
+/** A version-control host (GitHub, Azure DevOps, …). */
+export interface VcsPlugin {
+  /** Check credentials before any work. */
+  verify?(): Promise<void>;
+  /** Push a branch (never forced). */
+  pushBranch?(branch: string): Promise<void>;
+  /** Open a pull request; returns its URL. */
+  createPullRequest?(input: PullRequestInput): Promise<{ url: string; number: number }>;
+  /** Comment on a pull request. */
+  comment?(pr: number, body: string): Promise<void>;
+  /** Publish annotations (check run or commit status). */
+  annotate?(sha: string, annotations: Annotation[], summary: string): Promise<void>;
+  /** Fetch the log of a failed CI job. */
+  fetchFailedLog?(runId: string): Promise<string>;
+}
+
+/** A gate implemented by a plugin instead of a command line. */
+export interface GatePlugin {
+  /** Run the gate in `cwd`. */
+  run(input: { cwd: string; env: Record<string, string>; signal?: AbortSignal }): Promise<{
+    ok: boolean;
+    output: string;
+    failures?: Failure[];
+  }>;
+}
+
+/** A post-deployment check. */
+export interface VerifierPlugin {
+  /** Check one environment. */
+  verify(input: { environment: string; settings: Record<string, unknown> }): Promise<
+    VerificationResult[]
+  >;
+}
+
+/** A run summary sent to notifiers. */
+export interface RunSummary {
+  /** Run id. */
+  runId: string;
+  /** Why the run stopped. */
+  stopReason: string;
+  /** Whether the build ended green. */
+  success: boolean;
+  /** Markdown summary. */
+  markdown: string;
+}
+
+/** Sends a run summary somewhere (Slack, Teams, …). */
+export interface NotifierPlugin {
+  /** Deliver the summary. */
+  notify(summary: RunSummary): Promise<void>;
+}
+
+/** A deterministic fix recipe. */
+export interface FixerPlugin {
+  /** Whether this recipe knows how to fix one of these failures. */
+  applies(failures: Failure[], gate: GateResult): boolean;
+  /** Produce a diff for the worktree at `cwd`, or null when it cannot. */
+  fix(input: { cwd: string; failures: Failure[]; gate: GateResult }): Promise<FixProposal | null>;
+}
+
+/** Maps a kind to its interface. */
+export interface PluginInstances {
+  /** Language-model provider. */
+  llm: LlmPlugin;
+  /** Version-control host. */
+  vcs: VcsPlugin;
+  /** Gate. */
+  gate: GatePlugin;
+  /** Verifier. */
+  verifier: VerifierPlugin;
+  /** Notifier. */
+  notifier: NotifierPlugin;
+  /** Fix recipe. */
+  fixer: FixerPlugin;
+}
+
+/** A plugin definition, as made by {@link definePlugin}. */
+export interface PluginDefinition<K extends PluginKind = PluginKind, O = unknown> {
+  /** Interface version the plugin was written for. */
+  specificationVersion: number;
+  /** The kind. */
+  kind: K;
+  /** The name config refers to with `uses:`. */
+  name: string;
+  /** One line for `fleet-orch plugins`. */
+  description: string;
+  /** Schema of the `with:` options. */
+  options: z.ZodType<O>;
+  /** Make an instance from validated options. */
+  create(options: O, context: PluginContext): PluginInstances[K] | Promise<PluginInstances[K]>;
+}
+
+/**
+ * Define a plugin. The options schema validates `with:` from config; errors
+ * name the config file, line and column.
+ *
+ * @param definition The plugin.
+ * @returns The same definition, typed, with the interface version stamped.
+ * @throws {TypeError} When the name or kind is not valid.
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { definePlugin } from "./plugin.ts";
+ * const hello = definePlugin({
+ *   kind: "notifier",
+ *   name: "hello",
+ *   description: "Prints the summary",
+ *   options: z.object({ prefix: z.string().default(">") }),
+ *   create: (o) => ({ notify: (s) => Promise.resolve(console.log(o.prefix, s.stopReason)) }),
+ * });
+ * console.assert(hello.name === "hello");
+ * ```
+ */
+export function definePlugin<K extends PluginKind, O>(
+  definition: Omit<PluginDefinition<K, O>, "specificationVersion"> & {
+    specificationVersion?: number;
+  },
+): PluginDefinition<K, O> {
+  if (!(PLUGIN_KINDS as readonly string[]).includes(definition.kind)) {
+    throw new TypeError(
+      `Plugin kind "${definition.kind}" is not valid: use one of ${PLUGIN_KINDS.join(", ")}`,
+    );
+  }
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(definition.name)) {
+    throw new TypeError(`Plugin name "${definition.name}" is not valid: use letters, digits, ._-`);
+  }
+  return { specificationVersion: PLUGIN_API_VERSION, ...definition };
+}
