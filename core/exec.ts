@@ -274,7 +274,7 @@ export class ShellExecutor {
     const started = performance.now();
     const child = new Deno.Command("bash", {
       args,
-      cwd: options.cwd,
+      cwd: options.cwd ?? Deno.cwd(),
       env: { ...this.#env, ...options.env },
       stdin: "piped",
       stdout: "piped",
@@ -359,7 +359,7 @@ export class ShellExecutor {
     this.#enforce(commandLine);
     const child = new Deno.Command("bash", {
       args: ["-c", SUPERVISOR, "fleet-orch-guard", this.#shell, commandLine, "1"],
-      cwd: options.cwd,
+      cwd: options.cwd ?? Deno.cwd(),
       env: { ...this.#env, ...options.env },
       stdin: "piped",
       stdout: "piped",
