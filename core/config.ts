@@ -1,0 +1,303 @@
+/**
+ * Loading the configuration: YAML with positions (the `yaml` package), `${VAR}`
+ * interpolation from the environment, and zod validation. Every problem of a
+ * file is reported at once as `FILE:LINE:COL: message`.
+ *
+ * @module
+ */
+
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
+import type { Document, Node } from "yaml";
+import type { z } from "zod";
+import { ConfigError, type ConfigProblem } from "./errors.ts";
+import { type Config, ConfigSchema } from "./config_schema.ts";
+
+export type { Config } from "./config_schema.ts";
+
+/** The default config file name, looked up at the repository root. */
+export const DEFAULT_CONFIG_FILE = "fleet-orch.yaml";
+
+/** A parsed YAML file that can point at any path inside it. */
+export interface LocatedYaml {
+  /** The file name used in messages. */
+  file: string;
+  /** The plain value (after interpolation). */
+  value: unknown;
+  /** Line and column (1-based) of the node at a path, or of its closest parent. */
+  locate(path: readonly PropertyKey[]): { line: number; col: number };
+  /** Turn zod issues into located problems. */
+  problems(
+    issues: readonly z.core.$ZodIssue[],
+    prefix?: readonly PropertyKey[],
+    schema?: z.ZodType,
+  ): ConfigProblem[];
+}
+
+/** A loaded configuration and where it came from. */
+export interface LoadedConfig {
+  /** The validated configuration. */
+  config: Config;
+  /** The file it was read from. */
+  file: string;
+  /** Positions inside the file, for plugin option errors. */
+  yaml: LocatedYaml;
+}
+
+/** Options of {@link parseYaml} and {@link loadConfig}. */
+export interface ParseOptions {
+  /** Environment for `${VAR}` interpolation. @default Deno.env */
+  env?: (name: string) => string | undefined;
+  /** Interpolate `${VAR}` in string values. @default true */
+  interpolate?: boolean;
+}
+
+const VAR = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/**
+ * Parse YAML text keeping positions; syntax errors and unset `${VAR}`s are
+ * collected, not thrown one by one.
+ *
+ * @param text The YAML source.
+ * @param file The file name used in messages.
+ * @param options Interpolation settings.
+ * @returns The value with a locator.
+ * @throws {ConfigError} With every syntax error and unset variable.
+ */
+export function parseYaml(text: string, file: string, options: ParseOptions = {}): LocatedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, col: p.col };
+  };
+  const problems: ConfigProblem[] = [];
+  for (const e of doc.errors) {
+    const { line, col } = at(e.pos[0]);
+    problems.push({ file, line, col, message: cleanYamlMessage(e.message) });
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  if (options.interpolate !== false) {
+    const env = options.env ?? ((n: string) => Deno.env.get(n));
+    visit(doc, {
+      Scalar(_key, node) {
+        if (typeof node.value !== "string" || !node.value.includes("$")) return;
+        node.value = node.value.replace(VAR, (whole, name?: string, fallback?: string) => {
+          if (whole === "$$") return "$";
+          const v = env(name!);
+          if (v !== undefined && v !== "") return v;
+          if (fallback !== undefined) return fallback;
+          const { line, col } = at(node.range?.[0] ?? 0);
+          problems.push({
+            file,
+            line,
+            col,
+            message:
+              `Environment variable "${name}" is not set (used as "${whole}"); set it, or write "\${${name}:-default}" for a default, or "$$" for a literal "$"`,
+          });
+          return "";
+        });
+      },
+    });
+    if (problems.length) throw new ConfigError(problems);
+  }
+
+  const value = doc.toJS({ maxAliasCount: 100 });
+  const locate = (path: readonly PropertyKey[]) => locateIn(doc, path, at);
+  return {
+    file,
+    value,
+    locate,
+    problems: (issues, prefix = [], schema) =>
+      issues.flatMap((i) => issueProblems(i, prefix, file, doc, at, schema)),
+  };
+}
+
+function cleanYamlMessage(message: string): string {
+  const first = message.split("\n")[0] ?? message;
+  const m = first.replace(/ at line \d+, column \d+:?$/, "");
+  return m.charAt(0).toUpperCase() + m.slice(1);
+}
+
+type At = (offset: number) => { line: number; col: number };
+
+function nodeAt(doc: Document, path: readonly PropertyKey[]): { node: Node | null; depth: number } {
+  let node: unknown = doc.contents;
+  let depth = 0;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair) break;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(key)];
+      if (item === undefined) break;
+      node = item;
+    } else break;
+    depth++;
+  }
+  return { node: (node as Node | null) ?? null, depth };
+}
+
+function locateIn(doc: Document, path: readonly PropertyKey[], at: At) {
+  const { node } = nodeAt(doc, path);
+  const offset = node?.range?.[0] ?? doc.contents?.range?.[0] ?? 0;
+  return at(offset);
+}
+
+function keyOffset(doc: Document, path: readonly PropertyKey[], key: string): number | undefined {
+  const { node, depth } = nodeAt(doc, path);
+  if (depth !== path.length || !isMap(node)) return undefined;
+  const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+  return (pair?.key as Node | undefined)?.range?.[0];
+}
+
+function issueProblems(
+  issue: z.core.$ZodIssue,
+  prefix: readonly PropertyKey[],
+  file: string,
+  doc: Document,
+  at: At,
+  schema?: z.ZodType,
+): ConfigProblem[] {
+  const path = [...prefix, ...issue.path];
+  const where = path.length ? path.map(String).join(".") : "(top level)";
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => {
+      const off = keyOffset(doc, path, key);
+      const { line, col } = off !== undefined ? at(off) : locateIn(doc, path, at);
+      const near = suggest(key, schemaKeysAt(schema, issue.path));
+      return {
+        file,
+        line,
+        col,
+        message: `Unknown key "${key}" in ${where}${near ? `; did you mean "${near}"?` : ""}`,
+      };
+    });
+  }
+  if (issue.code === "invalid_union" && issue.errors.length) {
+    // Report the branch that got furthest, not "invalid input".
+    const best = issue.errors.reduce((a, b) => (a.length <= b.length ? a : b));
+    if (best.length) return best.flatMap((i) => issueProblems(i, path, file, doc, at));
+  }
+  const { node, depth } = nodeAt(doc, path);
+  const missing = depth < path.length;
+  const { line, col } = at(node?.range?.[0] ?? 0);
+  let message = issue.message;
+  if (issue.code === "invalid_type") {
+    const got = missing ? "nothing" : describe(doc.getIn(path as unknown[]));
+    message = missing
+      ? `Missing required key "${String(path[path.length - 1])}" (${issue.expected})`
+      : `Expected ${issue.expected} at ${where}, got ${got}`;
+  } else if (!message.includes(where)) {
+    message = `${message} at ${where}`;
+  }
+  return [{ file, line, col, message: message.charAt(0).toUpperCase() + message.slice(1) }];
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/**
+ * The keys an object schema accepts at a path, for "did you mean" hints (zod
+ * does not list them in its unrecognized_keys issue).
+ *
+ * @param schema The root schema.
+ * @param path Path of the object inside it.
+ * @returns Known keys, or an empty list.
+ */
+export function schemaKeysAt(
+  schema: z.ZodType | undefined,
+  path: readonly PropertyKey[],
+): string[] {
+  // deno-lint-ignore no-explicit-any
+  let def: any = schema?._zod.def;
+  const unwrap = () => {
+    while (
+      def && ["default", "prefault", "optional", "nullable", "pipe", "readonly"].includes(def.type)
+    ) {
+      def = (def.innerType ?? def.in)?._zod.def;
+    }
+  };
+  for (const key of path) {
+    unwrap();
+    if (!def) return [];
+    if (def.type === "object") def = def.shape?.[key as string]?._zod.def;
+    else if (def.type === "record") def = def.valueType?._zod.def;
+    else if (def.type === "array") def = def.element?._zod.def;
+    else return [];
+  }
+  unwrap();
+  return def?.type === "object" ? Object.keys(def.shape ?? {}) : [];
+}
+
+function suggest(key: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const c of candidates) {
+    const d = editDistance(key, c);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best;
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * Validate configuration text.
+ *
+ * @param text YAML source.
+ * @param file File name for messages.
+ * @param options Interpolation settings.
+ * @returns The validated config with its locator.
+ * @throws {ConfigError} With every problem found.
+ */
+export function parseConfig(text: string, file: string, options: ParseOptions = {}): LoadedConfig {
+  const yaml = parseYaml(text, file, options);
+  const value = yaml.value ?? {};
+  const result = ConfigSchema.safeParse(value);
+  if (!result.success) {
+    const problems = yaml.problems(result.error.issues, [], ConfigSchema);
+    problems.sort((a, b) => a.line - b.line || a.col - b.col);
+    throw new ConfigError(problems);
+  }
+  return { config: result.data, file, yaml };
+}
+
+/**
+ * Read and validate a configuration file.
+ *
+ * @param path Path of the file.
+ * @param options Interpolation settings.
+ * @returns The validated config.
+ * @throws {ConfigError} With every problem found, or when the file cannot be read.
+ */
+export async function loadConfig(path: string, options: ParseOptions = {}): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "File not found; create one with `fleet-orch init` or pass --config"
+      : `Cannot read the file: ${(e as Error).message}`;
+    throw new ConfigError([{ file: path, line: 0, col: 0, message: why }]);
+  }
+  return parseConfig(text, path, options);
+}

@@ -1,0 +1,176 @@
+/**
+ * The zod schema of fleet-orch's configuration. The seed's `config.yaml`
+ * structure (agents.orchestrator / codex / jules, quality_gates,
+ * deployment.environments, safety.forbidden_commands) is the reference and
+ * loads unchanged; everything else is an extension. Unknown keys are errors:
+ * a typo must not pass silently.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+
+/** `uses:` + `with:` reference to a plugin. */
+export const PluginRefSchema = z.strictObject({
+  /** Built-in name, `./module.ts`, or `exec:COMMAND ARGS`. */
+  uses: z.string().min(1),
+  /** Local name, when the same plugin is used twice. */
+  name: z.string().min(1).optional(),
+  /** The plugin's options, validated by its own schema. */
+  with: z.record(z.string(), z.unknown()).default({}),
+  /** Exec plugins: seconds to wait for each answer. @default 30 */
+  timeout_seconds: z.number().positive().optional(),
+});
+
+/** Settings of one model-backed agent (the seed's codex and jules). */
+export const AgentModelSchema = z.strictObject({
+  /** Provider preset or llm plugin name. @default "openai" */
+  provider: z.string().default("openai"),
+  /** Model (deployment name for Azure). */
+  model: z.string().default("gpt-4o"),
+  /** Sampling temperature. */
+  temperature: z.number().min(0).max(2).optional(),
+  /** Completion token cap. */
+  max_tokens: z.number().int().positive().optional(),
+  /** OpenAI-compatible base URL. */
+  base_url: z.string().optional(),
+  /** Name of the environment variable holding the API key. */
+  api_key_env: z.string().optional(),
+  /** Per-call timeout. */
+  timeout_seconds: z.number().positive().optional(),
+  /** Retries on 429, 5xx and connection errors. */
+  max_retries: z.number().int().min(0).optional(),
+  /** Token budget of the prompt's context. */
+  context_tokens: z.number().int().positive().optional(),
+  /** Turn the agent off (the reviewer then relies on the policy alone). */
+  enabled: z.boolean().default(true),
+});
+
+/** The fix loop's settings (the seed's agents.orchestrator). */
+export const OrchestratorSchema = z.strictObject({
+  max_iterations: z.number().int().min(1).default(10),
+  max_no_progress_iterations: z.number().int().min(1).default(3),
+  dry_run: z.boolean().default(false),
+  candidates: z.number().int().min(1).max(8).default(1),
+  stop_on_rejection: z.boolean().default(false),
+  max_cost_usd: z.number().positive().optional(),
+  jobs: z.number().int().min(1).optional(),
+});
+
+/** The operator (the seed's DevOpsAgent). */
+export const DevopsSchema = z.strictObject({
+  /** Commands that deploy, per environment name. */
+  deploy: z.record(z.string(), z.array(z.string())).default({}),
+  /** Timeout of each deploy command. */
+  timeout: z.number().positive().default(900),
+});
+
+/** One seed-style quality gate. */
+export const QualityGateSchema = z.strictObject({
+  command: z.string().min(1),
+  timeout: z.number().positive().default(600),
+  required: z.boolean().default(true),
+  working_directory: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  needs: z.union([z.string(), z.array(z.string())]).optional(),
+});
+
+/** One GitHub-Actions-style step. */
+export const StepSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, "Step ids use letters, digits, _ and -")
+    .optional(),
+  name: z.string().optional(),
+  run: z.string().optional(),
+  uses: z.string().optional(),
+  with: z.record(z.string(), z.unknown()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  "working-directory": z.string().optional(),
+  "timeout-minutes": z.number().positive().optional(),
+  "continue-on-error": z.boolean().optional(),
+  if: z.string().optional(),
+  needs: z.union([z.string(), z.array(z.string())]).optional(),
+  required: z.boolean().optional(),
+}).refine((s) => (s.run === undefined) !== (s.uses === undefined), {
+  message: "A step needs exactly one of `run` or `uses`",
+});
+
+const EndpointSchema = z.strictObject({
+  url: z.string().min(1),
+  expected_status: z.number().int().default(200),
+  timeout: z.number().positive().default(10),
+  method: z.string().optional(),
+  expect_body_contains: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+const SmokeTestSchema = z.strictObject({
+  name: z.string(),
+  url: z.string().min(1),
+  expected_status: z.number().int().default(200),
+  expect_body_contains: z.string().optional(),
+  method: z.string().optional(),
+  timeout: z.number().positive().optional(),
+});
+
+const FlowStepSchema = z.strictObject({
+  url: z.string().min(1),
+  method: z.string().default("GET"),
+  body: z.unknown().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  expected_status: z.number().int().default(200),
+  expect_body_contains: z.string().optional(),
+});
+
+/** One deployment environment. */
+export const EnvironmentSchema = z.strictObject({
+  health_endpoint: z.string().optional(),
+  verification_endpoints: z.array(EndpointSchema).optional(),
+  smoke_tests: z.array(SmokeTestSchema).optional(),
+  critical_flows: z.array(z.strictObject({ name: z.string(), steps: z.array(FlowStepSchema) }))
+    .optional(),
+  retries: z.number().int().min(0).optional(),
+  retry_delay_seconds: z.number().min(0).optional(),
+  requires_approval: z.boolean().optional(),
+  verifiers: z.array(PluginRefSchema).optional(),
+});
+
+/** The whole configuration file. */
+export const ConfigSchema = z.strictObject({
+  version: z.literal(1).optional(),
+  agents: z.strictObject({
+    orchestrator: OrchestratorSchema.prefault({}),
+    codex: AgentModelSchema.prefault({}),
+    jules: AgentModelSchema.prefault({}),
+    devops: DevopsSchema.prefault({}),
+  }).prefault({}),
+  quality_gates: z.record(z.string(), QualityGateSchema).default({}),
+  steps: z.array(StepSchema).default([]),
+  deployment: z.strictObject({
+    environments: z.record(z.string(), EnvironmentSchema).default({}),
+  }).prefault({}),
+  safety: z.strictObject({
+    forbidden_commands: z.array(z.string()).default([]),
+    protected_paths: z.array(z.string()).optional(),
+    policy_file: z.string().optional(),
+    allow_paths: z.array(z.string()).optional(),
+  }).prefault({}),
+  plugins: z.array(PluginRefSchema).default([]),
+  fixers: z.array(PluginRefSchema).optional(),
+  vcs: PluginRefSchema.optional(),
+  notifiers: z.array(PluginRefSchema).default([]),
+  report: z.strictObject({
+    dir: z.string().optional(),
+    formats: z.array(z.enum(["json", "markdown", "html"])).default(["json", "markdown", "html"]),
+  }).prefault({}),
+  pricing: z.record(z.string(), z.strictObject({ input: z.number(), output: z.number() }))
+    .default({}),
+});
+
+/** A validated configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+/** One `uses:` reference. */
+export type PluginRef = z.infer<typeof PluginRefSchema>;
+/** One deployment environment's settings. */
+export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
+/** Settings of one model-backed agent. */
+export type AgentModelConfig = z.infer<typeof AgentModelSchema>;

@@ -1,0 +1,246 @@
+/**
+ * Git operations, all through the shell executor (so the policy judges them):
+ * find the repository, mark the starting point with a backup branch, work in a
+ * worktree on a work branch, commit with author and committer from the
+ * environment, and clean up what killed runs left behind. Never a force push,
+ * never a history rewrite, never a touch of the user's working tree or index.
+ *
+ * @module
+ */
+
+import { join, resolve } from "node:path";
+import type { RunResult, ShellExecutor } from "./exec.ts";
+
+/** A git command failed. */
+export class GitError extends Error {
+  /** The git arguments. */
+  readonly args: readonly string[];
+  /** Git's output. */
+  readonly output: string;
+  /**
+   * @param args The arguments.
+   * @param result What git returned.
+   */
+  constructor(args: readonly string[], result: RunResult) {
+    super(
+      `git ${args.join(" ")} failed (exit ${result.code}): ${result.output.trim().slice(-800)}`,
+    );
+    this.name = "GitError";
+    this.args = args;
+    this.output = result.output;
+  }
+}
+
+/** Identity used for commits when the environment names none. */
+export const DEFAULT_IDENTITY = { name: "fleet-orch", email: "fleet-orch@users.noreply.invalid" };
+
+/**
+ * Git in one repository, through the executor.
+ */
+export class Git {
+  readonly #exec: ShellExecutor;
+  /** The directory git runs in (a worktree or the main checkout). */
+  readonly cwd: string;
+  readonly #env: Record<string, string>;
+
+  /**
+   * @param exec The executor.
+   * @param cwd Directory to run git in.
+   * @param env Environment lookup for the commit identity.
+   */
+  constructor(
+    exec: ShellExecutor,
+    cwd: string,
+    env: (n: string) => string | undefined = (n) => Deno.env.get(n),
+  ) {
+    this.#exec = exec;
+    this.cwd = cwd;
+    const name = env("GIT_AUTHOR_NAME") ?? DEFAULT_IDENTITY.name;
+    const email = env("GIT_AUTHOR_EMAIL") ?? DEFAULT_IDENTITY.email;
+    this.#env = {
+      GIT_AUTHOR_NAME: name,
+      GIT_AUTHOR_EMAIL: email,
+      GIT_COMMITTER_NAME: env("GIT_COMMITTER_NAME") ?? name,
+      GIT_COMMITTER_EMAIL: env("GIT_COMMITTER_EMAIL") ?? email,
+      GIT_TERMINAL_PROMPT: "0",
+      LC_ALL: "C",
+    };
+  }
+
+  /**
+   * Run git and return its output; throws on a non-zero exit.
+   *
+   * @param args Arguments after `git`.
+   * @param options Input for stdin; allowFail returns the result instead of throwing.
+   * @returns Trimmed stdout+stderr.
+   * @throws {GitError} When git fails and allowFail is not set.
+   */
+  async run(
+    args: readonly string[],
+    options: { stdin?: string; allowFail?: boolean } = {},
+  ): Promise<string> {
+    const r = await this.#exec.runArgv(["git", ...args], {
+      cwd: this.cwd,
+      env: this.#env,
+      timeoutMs: 120_000,
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      headBytes: 4 * 1024 * 1024,
+      tailBytes: 1024 * 1024,
+    });
+    if (r.code !== 0 && !options.allowFail) throw new GitError(args, r);
+    return r.output.replace(/\n+$/, "");
+  }
+
+  /** Same as {@link Git.run} but returns the exit code too. */
+  async tryRun(args: readonly string[]): Promise<{ code: number; output: string }> {
+    const r = await this.#exec.runArgv(["git", ...args], {
+      cwd: this.cwd,
+      env: this.#env,
+      timeoutMs: 120_000,
+    });
+    return { code: r.code, output: r.output.replace(/\n+$/, "") };
+  }
+
+  /** A Git for another directory with the same executor and identity. */
+  at(cwd: string): Git {
+    return new Git(this.#exec, cwd, (n) => this.#env[n]);
+  }
+
+  /**
+   * The repository root around `cwd`.
+   *
+   * @returns Absolute path of the top-level directory.
+   * @throws {Error} When `cwd` is not inside a git repository.
+   */
+  async root(): Promise<string> {
+    const r = await this.tryRun(["rev-parse", "--show-toplevel"]);
+    if (r.code !== 0) {
+      throw new Error(
+        `"${this.cwd}" is not inside a git repository; run fleet-orch from your project, or pass --repo DIR`,
+      );
+    }
+    return r.output.trim();
+  }
+
+  /** Absolute path of the common git directory (shared by worktrees). */
+  async commonDir(): Promise<string> {
+    const out = await this.run(["rev-parse", "--git-common-dir"]);
+    return resolve(this.cwd, out.trim());
+  }
+
+  /** Current HEAD commit, or null in a repository with no commits. */
+  async head(): Promise<string | null> {
+    const r = await this.tryRun(["rev-parse", "--verify", "-q", "HEAD"]);
+    return r.code === 0 ? r.output.trim() : null;
+  }
+
+  /** Current branch name, or null when detached. */
+  async branch(): Promise<string | null> {
+    const r = await this.tryRun(["symbolic-ref", "--short", "-q", "HEAD"]);
+    return r.code === 0 ? r.output.trim() : null;
+  }
+
+  /** `git status --porcelain` lines (empty when clean). */
+  async status(): Promise<string[]> {
+    const out = await this.run(["status", "--porcelain=v1", "--untracked-files=all"]);
+    return out ? out.split("\n") : [];
+  }
+
+  /**
+   * Create the backup branch `backup/pre-orchestration-YYYYMMDD_HHMMSS` at HEAD.
+   *
+   * @param now The clock, for tests.
+   * @returns The branch name.
+   */
+  async createBackupBranch(now: Date = new Date()): Promise<string> {
+    const base = `backup/pre-orchestration-${timestamp(now)}`;
+    let name = base;
+    for (
+      let i = 2;
+      (await this.tryRun(["rev-parse", "--verify", "-q", `refs/heads/${name}`])).code === 0;
+      i++
+    ) {
+      name = `${base}-${i}`;
+    }
+    await this.run(["branch", name, "HEAD"]);
+    return name;
+  }
+
+  /**
+   * Add a worktree at `path` on a new branch starting at `startPoint`.
+   *
+   * @param path Where the worktree goes.
+   * @param branch New branch name.
+   * @param startPoint Commit to start from.
+   */
+  async addWorktree(path: string, branch: string, startPoint: string): Promise<void> {
+    await this.run(["worktree", "add", "-q", "-b", branch, path, startPoint]);
+  }
+
+  /** Remove a worktree (its files, not its branch). */
+  async removeWorktree(path: string): Promise<void> {
+    await this.run(["worktree", "remove", "--force", path], { allowFail: true });
+    await Deno.remove(path, { recursive: true }).catch(() => {});
+    await this.run(["worktree", "prune"], { allowFail: true });
+  }
+
+  /**
+   * Remove worktrees under `dir` that no live run owns (left by killed runs),
+   * and prune git's records of them.
+   *
+   * @param dir fleet-orch's worktree folder.
+   * @returns The paths removed.
+   */
+  async removeStaleWorktrees(dir: string): Promise<string[]> {
+    const removed: string[] = [];
+    try {
+      for await (const e of Deno.readDir(dir)) {
+        if (!e.isDirectory) continue;
+        const path = join(dir, e.name);
+        await this.removeWorktree(path);
+        removed.push(path);
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    await this.run(["worktree", "prune"], { allowFail: true });
+    return removed;
+  }
+
+  /**
+   * Stage everything in this worktree and commit.
+   *
+   * @param message Commit message.
+   * @returns The new commit id, or null when there was nothing to commit.
+   */
+  async commitAll(message: string): Promise<string | null> {
+    await this.run(["add", "-A"]);
+    const staged = await this.tryRun(["diff", "--cached", "--quiet"]);
+    if (staged.code === 0) return null;
+    await this.run(["commit", "-q", "--no-verify", "-F", "-"], { stdin: message });
+    return (await this.head())!;
+  }
+
+  /** Whether a local branch exists. */
+  async hasBranch(name: string): Promise<boolean> {
+    return (await this.tryRun(["rev-parse", "--verify", "-q", `refs/heads/${name}`])).code === 0;
+  }
+
+  /** Delete a local branch that fleet-orch created (never the user's). */
+  async deleteBranch(name: string): Promise<void> {
+    await this.run(["branch", "-D", name], { allowFail: true });
+  }
+}
+
+/**
+ * `YYYYMMDD_HHMMSS` in UTC.
+ *
+ * @param d The time.
+ * @returns The stamp.
+ */
+export function timestamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}_${p(d.getUTCHours())}${
+    p(d.getUTCMinutes())
+  }${p(d.getUTCSeconds())}`;
+}

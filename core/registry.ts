@@ -1,0 +1,276 @@
+/**
+ * The plugin registry: built-ins registered statically (so a compiled binary
+ * contains them), module plugins loaded by dynamic import, exec plugins
+ * bridged by a loader handed in from `plugins/`. An unknown name fails with
+ * the list of valid ones; options are validated by the plugin's own schema and
+ * errors name the config file, line and column.
+ *
+ * @module
+ */
+
+import { dirname, isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ConfigError, PluginError } from "./errors.ts";
+import type { LocatedYaml } from "./config.ts";
+import type { PluginRef } from "./config_schema.ts";
+import {
+  PLUGIN_API_VERSION,
+  PLUGIN_KINDS,
+  type PluginContext,
+  type PluginDefinition,
+  type PluginInstances,
+  type PluginKind,
+} from "./plugin.ts";
+
+/** Where a plugin came from. */
+export type PluginSource = "builtin" | "module" | "exec";
+
+/** A row of `fleet-orch plugins`. */
+export interface PluginInfo {
+  /** Kind. */
+  kind: PluginKind;
+  /** Name. */
+  name: string;
+  /** One line. */
+  description: string;
+  /** Where it came from. */
+  source: PluginSource;
+  /** The `uses:` reference. */
+  uses: string;
+}
+
+/** Loads an out-of-process plugin (`uses: exec:COMMAND`). */
+export type ExecLoader = (
+  commandLine: string,
+  options: { cwd: string; context: PluginContext; timeoutMs?: number },
+) => Promise<PluginDefinition>;
+
+/** Where in the config a reference sits, for error positions. */
+export interface RefLocation {
+  /** The config's locator. */
+  yaml: LocatedYaml;
+  /** Path of the reference inside the config (e.g. ["plugins", 0]). */
+  path: PropertyKey[];
+}
+
+/**
+ * Holds the plugins of a run.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { definePlugin } from "./plugin.ts";
+ * import { PluginRegistry } from "./registry.ts";
+ * const p = definePlugin({ kind: "notifier", name: "n", description: "d", options: z.object({}),
+ *   create: () => ({ notify: () => Promise.resolve() }) });
+ * const reg = new PluginRegistry({ builtins: [p] });
+ * console.assert(reg.list()[0]?.name === "n");
+ * ```
+ */
+export class PluginRegistry {
+  readonly #plugins = new Map<
+    string,
+    { def: PluginDefinition; source: PluginSource; uses: string }
+  >();
+  readonly #byUses = new Map<string, PluginDefinition>();
+  readonly #execLoader: ExecLoader | undefined;
+
+  /**
+   * @param options Built-in definitions and the exec loader.
+   * @throws {TypeError} When two built-ins share a kind and name.
+   */
+  constructor(options: { builtins: readonly PluginDefinition[]; execLoader?: ExecLoader }) {
+    this.#execLoader = options.execLoader;
+    for (const def of options.builtins) this.#add(def, "builtin", def.name);
+  }
+
+  #add(def: PluginDefinition, source: PluginSource, uses: string): void {
+    const key = `${def.kind}:${def.name}`;
+    if (this.#plugins.has(key) && source === "builtin") {
+      throw new TypeError(`Plugin "${def.name}" of kind "${def.kind}" is registered twice`);
+    }
+    this.#plugins.set(key, { def, source, uses });
+  }
+
+  /**
+   * Every known plugin, sorted by kind then name.
+   *
+   * @returns Rows for `fleet-orch plugins`.
+   */
+  list(): PluginInfo[] {
+    return [...this.#plugins.values()]
+      .map(({ def, source, uses }) => ({
+        kind: def.kind,
+        name: def.name,
+        description: def.description,
+        source,
+        uses,
+      }))
+      .sort((a, b) =>
+        PLUGIN_KINDS.indexOf(a.kind) - PLUGIN_KINDS.indexOf(b.kind) || a.name.localeCompare(b.name)
+      );
+  }
+
+  /**
+   * Find a built-in or already loaded plugin by kind and name.
+   *
+   * @param kind The kind.
+   * @param name The name.
+   * @returns The definition, or undefined.
+   */
+  get<K extends PluginKind>(kind: K, name: string): PluginDefinition<K> | undefined {
+    return this.#plugins.get(`${kind}:${name}`)?.def as PluginDefinition<K> | undefined;
+  }
+
+  /**
+   * Load the plugin a `uses:` reference names.
+   *
+   * @param ref The reference from config.
+   * @param options Config directory, plugin context and the reference's location.
+   * @returns The definition.
+   * @throws {ConfigError} When the name is unknown or the module is not a plugin.
+   */
+  async load(
+    ref: Pick<PluginRef, "uses"> & { timeout_seconds?: number | undefined },
+    options: {
+      configDir: string;
+      context: PluginContext;
+      where?: RefLocation;
+      kind?: PluginKind;
+    },
+  ): Promise<PluginDefinition> {
+    const cached = this.#byUses.get(ref.uses);
+    if (cached) return cached;
+    const fail = (message: string): never => {
+      const at = options.where?.yaml.locate([...options.where.path, "uses"]) ?? { line: 0, col: 0 };
+      throw new ConfigError([{ file: options.where?.yaml.file ?? "(config)", ...at, message }]);
+    };
+    let def: PluginDefinition;
+    let source: PluginSource;
+    if (ref.uses.startsWith("exec:")) {
+      const commandLine = ref.uses.slice("exec:".length).trim();
+      if (!commandLine) fail(`"uses: exec:" needs a command, e.g. "exec:python3 ./tools/gate.py"`);
+      if (!this.#execLoader) fail("Exec plugins are not available in this build");
+      try {
+        def = await this.#execLoader!(commandLine, {
+          cwd: options.configDir,
+          context: options.context,
+          ...(ref.timeout_seconds ? { timeoutMs: ref.timeout_seconds * 1000 } : {}),
+        });
+      } catch (e) {
+        if (e instanceof ConfigError) throw e;
+        return fail(`Cannot start exec plugin "${commandLine}": ${(e as Error).message}`);
+      }
+      source = "exec";
+    } else if (/^(\.{1,2}\/|\/|file:|https?:)/.test(ref.uses) || /\.(ts|js|mjs)$/.test(ref.uses)) {
+      const url = /^(file:|https?:)/.test(ref.uses)
+        ? ref.uses
+        : pathToFileURL(isAbsolute(ref.uses) ? ref.uses : resolve(options.configDir, ref.uses)).href;
+      let mod: Record<string, unknown>;
+      try {
+        mod = await import(url);
+      } catch (e) {
+        const compiled = !/^deno(\.exe)?$/.test(Deno.execPath().split(/[\\/]/).pop() ?? "");
+        return fail(
+          compiled
+            ? `Module plugin "${ref.uses}" cannot be loaded by the compiled fleet-orch binary: a compiled binary can only import modules it was built with (denoland/deno#18327). Use an exec plugin ("uses: exec:deno run -A ${ref.uses}") or run fleet-orch with "deno run"`
+            : `Cannot import module plugin "${ref.uses}": ${(e as Error).message.split("\n")[0]}`,
+        );
+      }
+      const found = [mod.default, mod.plugin].find(isDefinition);
+      if (!found) {
+        return fail(
+          `Module "${ref.uses}" does not export a plugin: export default definePlugin({ kind, name, description, options, create })`,
+        );
+      }
+      def = found;
+      source = "module";
+    } else {
+      const matches = [...this.#plugins.values()].filter(({ def }) =>
+        def.name === ref.uses && (!options.kind || def.kind === options.kind)
+      );
+      if (matches.length === 0) {
+        const valid = this.list().filter((p) => !options.kind || p.kind === options.kind)
+          .map((p) => p.name);
+        return fail(
+          `Unknown ${options.kind ?? ""} plugin "${ref.uses}"; valid names: ${
+            [...new Set(valid)].join(", ") || "(none)"
+          }; or use "./path/to/plugin.ts" or "exec:COMMAND"`.replace("Unknown  ", "Unknown "),
+        );
+      }
+      return matches[0]!.def;
+    }
+    if (options.kind && def.kind !== options.kind) {
+      fail(
+        `Plugin "${ref.uses}" is a ${def.kind} plugin, but a ${options.kind} plugin is needed here`,
+      );
+    }
+    if (def.specificationVersion > PLUGIN_API_VERSION) {
+      fail(
+        `Plugin "${def.name}" needs plugin interface v${def.specificationVersion}; this fleet-orch speaks v${PLUGIN_API_VERSION}`,
+      );
+    }
+    this.#add(def, source, ref.uses);
+    this.#byUses.set(ref.uses, def);
+    return def;
+  }
+
+  /**
+   * Load a plugin, validate its options with its own schema, and create it.
+   *
+   * @param kind The kind needed.
+   * @param ref The reference (`uses`, `with`).
+   * @param options Config directory, context and location.
+   * @returns The instance.
+   * @throws {ConfigError} For an unknown plugin or invalid options (with positions).
+   * @throws {PluginError} When the plugin's create fails.
+   */
+  async instantiate<K extends PluginKind>(
+    kind: K,
+    ref: PluginRef,
+    options: { configDir: string; context: PluginContext; where?: RefLocation },
+  ): Promise<PluginInstances[K]> {
+    const def = await this.load(ref, { ...options, kind }) as PluginDefinition<K>;
+    const parsed = def.options.safeParse(ref.with ?? {});
+    if (!parsed.success) {
+      const where = options.where;
+      if (where) {
+        throw new ConfigError(
+          where.yaml.problems(parsed.error.issues, [...where.path, "with"], def.options),
+        );
+      }
+      throw new ConfigError(parsed.error.issues.map((i) => ({
+        file: "(config)",
+        line: 0,
+        col: 0,
+        message: `Plugin "${def.name}": ${i.message} at with.${i.path.join(".")}`,
+      })));
+    }
+    try {
+      return await def.create(parsed.data, {
+        ...options.context,
+        log: options.context.log.child(def.name),
+      });
+    } catch (e) {
+      if (e instanceof PluginError || e instanceof ConfigError) throw e;
+      throw new PluginError(def.name, (e as Error).message, { cause: e });
+    }
+  }
+}
+
+function isDefinition(v: unknown): v is PluginDefinition {
+  if (!v || typeof v !== "object") return false;
+  const d = v as Record<string, unknown>;
+  return typeof d.kind === "string" && typeof d.name === "string" &&
+    typeof d.create === "function" && typeof d.options === "object";
+}
+
+/**
+ * The directory of a config file, against which relative `uses:` paths resolve.
+ *
+ * @param configFile The config file path.
+ * @returns Its absolute directory.
+ */
+export function configDirOf(configFile: string): string {
+  return dirname(resolve(configFile));
+}
