@@ -1,0 +1,281 @@
+/**
+ * The one language-model provider: any OpenAI-compatible Chat Completions
+ * endpoint (OpenAI, Azure OpenAI v1, Anthropic, Gemini, Ollama, vLLM,
+ * LiteLLM) through the `openai` SDK, chosen by a preset. The SDK is imported
+ * lazily on the first call so startup stays light.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { PluginError } from "../../core/errors.ts";
+import type { Logger } from "../../core/log.ts";
+import { definePlugin, type LlmPlugin } from "../../core/plugin.ts";
+import type { CallRecord, CompletionRequest, CompletionResponse } from "../../core/types.ts";
+import { PROVIDERS, type ResolvedEndpoint, resolveEndpoint } from "./presets.ts";
+import { costOf, findPrice, type ModelPrice, PriceTableSchema } from "./pricing.ts";
+
+const PLUGIN = "openai";
+
+/** Options of the `openai` plugin (the `with:` of an agent's provider in config). */
+export interface OpenAiSettings {
+  /** Preset for base URL and key variable. @default "openai" */
+  provider?: typeof PROVIDERS[number] | undefined;
+  /** Base URL of the OpenAI-compatible API (wins over preset and environment). */
+  base_url?: string | undefined;
+  /** Environment variable holding the key (wins over the preset). */
+  api_key_env?: string | undefined;
+  /** Timeout of one HTTP attempt in seconds. @default 120 */
+  timeout_seconds?: number | undefined;
+  /** Retries on 408/409/429/5xx and connection errors, with exponential backoff. @default 2 */
+  max_retries?: number | undefined;
+  /** Prices in USD per million tokens, by model name or prefix; merged over the defaults. */
+  prices?: Record<string, ModelPrice> | undefined;
+}
+
+/** Zod schema of {@link OpenAiSettings}; unknown keys are refused. */
+export const OpenAiSettingsSchema: z.ZodType<OpenAiSettings> = z.object({
+  provider: z.enum(PROVIDERS).optional(),
+  base_url: z.string().min(1).optional(),
+  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Use an environment variable name")
+    .optional(),
+  timeout_seconds: z.number().positive().max(3600).optional(),
+  max_retries: z.number().int().min(0).max(10).optional(),
+  prices: PriceTableSchema.optional(),
+}).strict();
+
+/** Dependencies of {@link createOpenAiClient}. */
+export interface OpenAiDeps {
+  /** fetch used for every HTTP request. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Environment lookup. @default Deno.env.get */
+  env?: (name: string) => string | undefined;
+  /** Logger for warnings (unknown prices, ignored settings) and SDK detail. */
+  log?: Logger;
+}
+
+/** The provider instance: an {@link LlmPlugin} plus what a caller may want to show. */
+export interface OpenAiClient extends LlmPlugin {
+  /** Provider preset in use. */
+  readonly provider: string;
+  /** Base URL in use (no trailing slash). */
+  readonly baseUrl: string;
+  /** The variable the key is read from, or null. */
+  readonly keyEnv: string | null;
+  /** Why calls cannot be made (a missing key, naming the variable), or null. */
+  credentialProblem(): string | null;
+}
+
+type OpenAiModule = typeof import("openai");
+let _sdk: Promise<OpenAiModule> | null = null;
+function _loadSdk(): Promise<OpenAiModule> {
+  _sdk ??= import("openai");
+  return _sdk;
+}
+
+/**
+ * Create an OpenAI-compatible client without the plugin registry.
+ *
+ * @param settings Provider, base URL, key variable, timeout, retries, prices.
+ * @param deps Injected fetch, environment and logger.
+ * @returns The provider; a missing key is reported by `verify()`,
+ *   `complete()` and `credentialProblem()`, not here, so recipes still run.
+ * @throws {TypeError} When the provider is unknown or the base URL is invalid or missing.
+ * @example
+ * ```ts ignore
+ * const llm = createOpenAiClient({ provider: "ollama" }, {});
+ * const { text, record } = await llm.complete({ model: "llama3.1", messages: [{ role: "user", content: "hi" }] });
+ * ```
+ */
+export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = {}): OpenAiClient {
+  const env = deps.env ?? ((name: string) => Deno.env.get(name));
+  const endpoint = resolveEndpoint(settings, env);
+  const fetchFn = deps.fetch ?? globalThis.fetch;
+  const log = deps.log;
+  const timeoutMs = Math.round((settings.timeout_seconds ?? 120) * 1000);
+  const maxRetries = settings.max_retries ?? 2;
+  const prices = settings.prices ?? {};
+  const warned = new Set<string>();
+  const warnOnce = (key: string, message: string) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    log?.warn(message);
+  };
+
+  const complete = async (request: CompletionRequest): Promise<CompletionResponse> => {
+    if (endpoint.credentialProblem) throw new PluginError(PLUGIN, endpoint.credentialProblem);
+    const sdk = await _loadSdk();
+    let attempts = 0;
+    const counting: typeof fetch = (input, init) => {
+      attempts++;
+      return fetchFn(input, init);
+    };
+    const client = new sdk.OpenAI({
+      // Local servers take no key, but the SDK insists on one.
+      apiKey: endpoint.apiKey ?? "no-key",
+      baseURL: endpoint.baseUrl,
+      timeout: timeoutMs,
+      maxRetries,
+      fetch: counting,
+      logLevel: "warn",
+      logger: _sdkLogger(log),
+    });
+    const body = _requestBody(request, endpoint, warnOnce);
+    const started = performance.now();
+    let completion;
+    try {
+      completion = await client.chat.completions.create(
+        body,
+        request.signal ? { signal: request.signal } : {},
+      );
+    } catch (error) {
+      throw _explain(error, sdk, endpoint, attempts, timeoutMs);
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    const text = completion.choices?.[0]?.message?.content ?? "";
+    let tokensIn = completion.usage?.prompt_tokens;
+    let tokensOut = completion.usage?.completion_tokens;
+    if (tokensIn === undefined || tokensOut === undefined) {
+      warnOnce(
+        "usage",
+        `The endpoint "${endpoint.baseUrl}" reported no token usage: estimating 4 characters a token`,
+      );
+      tokensIn ??= Math.ceil(request.messages.reduce((n, m) => n + m.content.length, 0) / 4);
+      tokensOut ??= Math.ceil(text.length / 4);
+    }
+    const model = completion.model || request.model;
+    const price = findPrice(request.model, prices) ?? findPrice(model, prices);
+    if (!price && !endpoint.local) {
+      warnOnce(
+        `price:${request.model}`,
+        `No price is known for model "${request.model}": its calls count as $0 ` +
+          `(add it under prices in config to make the cost cap meaningful)`,
+      );
+    }
+    const record: CallRecord = {
+      provider: endpoint.provider,
+      model,
+      tokensIn,
+      tokensOut,
+      latencyMs,
+      costUsd: costOf(price, tokensIn, tokensOut),
+    };
+    return { text, record };
+  };
+
+  return {
+    provider: endpoint.provider,
+    baseUrl: endpoint.baseUrl,
+    keyEnv: endpoint.keyEnv,
+    credentialProblem: () => endpoint.credentialProblem,
+    complete,
+    verify() {
+      if (endpoint.credentialProblem) {
+        return Promise.reject(new PluginError(PLUGIN, endpoint.credentialProblem));
+      }
+      return Promise.resolve();
+    },
+  };
+}
+
+/** The `openai` LLM plugin for the registry (`uses: openai` in config). */
+export const openaiProvider = definePlugin({
+  kind: "llm",
+  name: PLUGIN,
+  description: "Any OpenAI-compatible chat endpoint: OpenAI, Azure, Anthropic, Gemini, Ollama, " +
+    "vLLM, LiteLLM",
+  options: OpenAiSettingsSchema,
+  create: (options, context) =>
+    createOpenAiClient(options, { fetch: context.fetch, env: context.env, log: context.log }),
+});
+
+// Reasoning models refuse `max_tokens` and any temperature but the default.
+const _REASONING = /^(o\d|gpt-5)/i;
+
+function _requestBody(
+  request: CompletionRequest,
+  endpoint: ResolvedEndpoint,
+  warnOnce: (key: string, message: string) => void,
+) {
+  const reasoning = (endpoint.provider === "openai" || endpoint.provider === "azure") &&
+    _REASONING.test(request.model);
+  const body: {
+    model: string;
+    messages: { role: "system" | "user" | "assistant"; content: string }[];
+    temperature?: number;
+    max_tokens?: number;
+    max_completion_tokens?: number;
+  } = {
+    model: request.model,
+    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+  };
+  if (request.temperature !== undefined) {
+    if (reasoning) {
+      warnOnce(
+        `temp:${request.model}`,
+        `Model "${request.model}" takes no temperature: ignoring temperature ${request.temperature}`,
+      );
+    } else body.temperature = request.temperature;
+  }
+  if (request.maxTokens !== undefined) {
+    if (reasoning) body.max_completion_tokens = request.maxTokens;
+    else body.max_tokens = request.maxTokens;
+  }
+  return body;
+}
+
+function _sdkLogger(log: Logger | undefined) {
+  const to = (m: string, ...rest: unknown[]) =>
+    log?.debug([m, ...rest.map((r) => typeof r === "string" ? r : JSON.stringify(r))].join(" "));
+  return { debug: to, info: to, warn: to, error: to };
+}
+
+function _causeText(error: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (msg && !parts.some((p) => p.includes(msg))) parts.push(msg);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.at(-1) ?? "unknown cause";
+}
+
+function _explain(
+  error: unknown,
+  sdk: OpenAiModule,
+  endpoint: ResolvedEndpoint,
+  attempts: number,
+  timeoutMs: number,
+): unknown {
+  const url = `${endpoint.baseUrl}/chat/completions`;
+  const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
+  if (error instanceof sdk.APIUserAbortError) return error;
+  if (error instanceof sdk.APIConnectionTimeoutError) {
+    return new PluginError(
+      PLUGIN,
+      `The model endpoint "${url}" did not answer within ${timeoutMs / 1000} s (${tries})`,
+      { cause: error },
+    );
+  }
+  if (error instanceof sdk.APIConnectionError) {
+    return new PluginError(
+      PLUGIN,
+      `Cannot reach the model endpoint "${url}" (${tries}): ${_causeText(error)}`,
+      { cause: error },
+    );
+  }
+  if (error instanceof sdk.APIError) {
+    const hint = error.status === 401 || error.status === 403
+      ? ` (check the key in "${endpoint.keyEnv ?? "api_key_env"}")`
+      : error.status === 404
+      ? " (check base_url and the model or deployment name)"
+      : "";
+    return new PluginError(
+      PLUGIN,
+      `The model endpoint "${url}" answered ${error.status}${hint} after ${tries}: ${error.message}`,
+      { cause: error },
+    );
+  }
+  return error;
+}

@@ -1,0 +1,156 @@
+/**
+ * Provider presets: which base URL and which key variable each
+ * OpenAI-compatible endpoint uses, and how explicit settings and the
+ * environment override them.
+ *
+ * @module
+ */
+
+/** The providers the `openai` plugin knows by name. */
+export const PROVIDERS = [
+  "openai",
+  "azure",
+  "anthropic",
+  "gemini",
+  "ollama",
+  "vllm",
+  "litellm",
+] as const;
+
+/** One of {@link PROVIDERS}. */
+export type ProviderName = typeof PROVIDERS[number];
+
+/** Defaults of one provider. */
+export interface ProviderPreset {
+  /** Default base URL, or null when the user must give one. */
+  baseUrl: string | null;
+  /** Environment variable that may hold the base URL. */
+  baseUrlEnv?: string;
+  /** Environment variable holding the API key, or null when none is used. */
+  keyEnv: string | null;
+  /** Whether a call without a key is refused up front. */
+  keyRequired: boolean;
+  /** Whether calls are free (a local server): no unknown-price warning. */
+  local: boolean;
+}
+
+/** The presets, by provider name. */
+export const PRESETS: Readonly<Record<ProviderName, ProviderPreset>> = Object.freeze({
+  openai: {
+    baseUrl: "https://api.openai.com/v1",
+    baseUrlEnv: "OPENAI_BASE_URL",
+    keyEnv: "OPENAI_API_KEY",
+    keyRequired: true,
+    local: false,
+  },
+  azure: {
+    // The v1 API takes the plain OpenAI client with the deployment as model.
+    baseUrl: null,
+    baseUrlEnv: "AZURE_OPENAI_ENDPOINT",
+    keyEnv: "AZURE_OPENAI_API_KEY",
+    keyRequired: true,
+    local: false,
+  },
+  anthropic: {
+    baseUrl: "https://api.anthropic.com/v1/",
+    keyEnv: "ANTHROPIC_API_KEY",
+    keyRequired: true,
+    local: false,
+  },
+  gemini: {
+    baseUrl: "https://generativelanguage.googleapis.com/v1beta/openai/",
+    keyEnv: "GEMINI_API_KEY",
+    keyRequired: true,
+    local: false,
+  },
+  ollama: { baseUrl: "http://localhost:11434/v1/", keyEnv: null, keyRequired: false, local: true },
+  vllm: {
+    baseUrl: "http://localhost:8000/v1/",
+    keyEnv: "VLLM_API_KEY",
+    keyRequired: false,
+    local: true,
+  },
+  litellm: {
+    baseUrl: "http://localhost:4000/v1/",
+    keyEnv: "LITELLM_API_KEY",
+    keyRequired: false,
+    local: false,
+  },
+});
+
+/** Settings that choose an endpoint. */
+export interface EndpointSettings {
+  /** Provider preset. @default "openai" */
+  provider?: ProviderName | undefined;
+  /** Explicit base URL (wins over the preset and the environment). */
+  base_url?: string | undefined;
+  /** Explicit key variable (wins over the preset; then a key is required). */
+  api_key_env?: string | undefined;
+}
+
+/** A resolved endpoint. */
+export interface ResolvedEndpoint {
+  /** The provider. */
+  provider: ProviderName;
+  /** Base URL without a trailing slash. */
+  baseUrl: string;
+  /** The variable the key is read from, or null. */
+  keyEnv: string | null;
+  /** The key, when set. */
+  apiKey: string | null;
+  /** Why no call can be made (missing key), or null. */
+  credentialProblem: string | null;
+  /** Whether calls are free. */
+  local: boolean;
+}
+
+/**
+ * Resolve provider, base URL and key from settings, preset and environment.
+ * A missing key is not thrown here (recipes work without a model): it is
+ * returned as `credentialProblem`, naming the variable.
+ *
+ * @param settings The agent's provider settings.
+ * @param env Environment lookup.
+ * @returns The endpoint.
+ * @throws {TypeError} When the provider is unknown, the base URL is missing
+ *   (Azure) or is not an http(s) URL.
+ */
+export function resolveEndpoint(
+  settings: EndpointSettings,
+  env: (name: string) => string | undefined,
+): ResolvedEndpoint {
+  const provider = settings.provider ?? "openai";
+  const preset = (PRESETS as Record<string, ProviderPreset | undefined>)[provider];
+  if (!preset) {
+    throw new TypeError(`Provider "${provider}" is not known: use one of ${PROVIDERS.join(", ")}`);
+  }
+  const fromEnv = preset.baseUrlEnv ? env(preset.baseUrlEnv)?.trim() : undefined;
+  let raw = settings.base_url ?? (fromEnv || undefined) ?? preset.baseUrl;
+  if (!raw) {
+    throw new TypeError(
+      `Provider "${provider}" needs a base URL: set base_url (e.g. ` +
+        `"https://<resource>.openai.azure.com/openai/v1/") or ${preset.baseUrlEnv}`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new TypeError(`Base URL "${raw}" is not a valid URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`Base URL "${raw}" is not an http(s) URL`);
+  }
+  if (provider === "azure" && !/\/openai(\/|$)/.test(url.pathname)) {
+    // An Azure resource endpoint alone: the v1 API lives under /openai/v1/.
+    raw = url.origin + url.pathname.replace(/\/+$/, "") + "/openai/v1";
+  }
+  const baseUrl = raw.replace(/\/+$/, "");
+  const keyEnv = settings.api_key_env ?? preset.keyEnv;
+  const apiKey = keyEnv ? (env(keyEnv)?.trim() || null) : null;
+  const keyRequired = settings.api_key_env !== undefined || preset.keyRequired;
+  const credentialProblem = keyRequired && !apiKey
+    ? `The API key for provider "${provider}" is missing: set the environment variable "${keyEnv}"`
+    : null;
+  return { provider, baseUrl, keyEnv, apiKey, credentialProblem, local: preset.local };
+}
