@@ -1,0 +1,209 @@
+/**
+ * The Markdown run report: what `$GITHUB_STEP_SUMMARY`, the Azure Pipelines
+ * summary tab, a pull-request body and the notifiers show.
+ *
+ * @module
+ */
+
+import type { Failure, GateResult } from "../core/types.ts";
+import {
+  clipDiff,
+  failureLocation,
+  formatCost,
+  formatDuration,
+  MAX_FAILURES,
+  STATUS_MARKS,
+  STOP_TITLES,
+} from "./_report_text.ts";
+import type { ReportIteration, ReportVerification, RunReport } from "./report_types.ts";
+
+/**
+ * Render a run report as GitHub-flavoured Markdown. Every value from the run
+ * is escaped, so file names or messages cannot inject markup; diffs are cut
+ * to a bounded length.
+ *
+ * @param report The run report.
+ * @returns The Markdown text, ending with a newline.
+ * @example
+ * ```ts
+ * const md = renderMarkdown({
+ *   runId: "r1", startedAt: "2026-01-01T00:00:00Z", finishedAt: "2026-01-01T00:00:01Z",
+ *   repo: "acme/app", branch: "main", dryRun: true, stopReason: "success", exitCode: 0,
+ *   iterations: [], gates: [], totals: { tokensIn: 0, tokensOut: 0, costUsd: 0, durationMs: 1000 },
+ *   message: "All gates pass",
+ * });
+ * console.assert(md.startsWith("## ✅ fleet-orch: Build is green"));
+ * ```
+ */
+export function renderMarkdown(report: RunReport): string {
+  const ok = report.stopReason === "success";
+  const out: string[] = [];
+  out.push(`## ${ok ? "✅" : "❌"} fleet-orch: ${STOP_TITLES[report.stopReason]}`, "");
+  if (report.message) out.push(`> ${mdText(report.message)}`, "");
+  out.push("| | |", "|---|---|");
+  const row = (k: string, v: string) => out.push(`| ${k} | ${v} |`);
+  row("Run", mdCode(report.runId));
+  row("Repository", mdText(report.repo));
+  row(
+    "Branch",
+    mdCode(report.branch) + (report.workBranch ? ` → ${mdCode(report.workBranch)}` : ""),
+  );
+  if (report.backupBranch) row("Backup branch", mdCode(report.backupBranch));
+  row("Dry run", report.dryRun ? "yes" : "no");
+  row("Stop reason", `${mdCode(report.stopReason)} (exit ${report.exitCode})`);
+  row("Iterations", String(report.iterations.length));
+  row(
+    "Model usage",
+    `${report.totals.tokensIn.toLocaleString("en-US")} tokens in, ` +
+      `${report.totals.tokensOut.toLocaleString("en-US")} out, ${
+        formatCost(report.totals.costUsd)
+      }`,
+  );
+  row("Duration", formatDuration(report.totals.durationMs));
+  out.push("");
+  if (report.gates.length > 0) out.push("### Gates", "", ..._gateTable(report.gates), "");
+  if (report.iterations.length > 0) {
+    out.push("### Iterations", "");
+    for (const it of report.iterations) out.push(..._iteration(it), "");
+  }
+  if (report.verification) out.push(..._verification(report.verification), "");
+  out.push(
+    `<sub>fleet-orch run ${mdCode(report.runId)}, ${mdText(report.startedAt)} → ${
+      mdText(report.finishedAt)
+    }</sub>`,
+  );
+  return out.join("\n") + "\n";
+}
+
+function _gateTable(gates: GateResult[]): string[] {
+  const rows = ["| Gate | Status | Required | Duration | Failures |", "|---|---|---|---|---|"];
+  for (const g of gates) {
+    rows.push(
+      `| ${mdText(g.name)} | ${STATUS_MARKS[g.status]} ${g.status} | ${
+        g.required ? "yes" : "no"
+      } | ` +
+        `${formatDuration(g.durationMs)} | ${g.failures.length} |`,
+    );
+  }
+  return rows;
+}
+
+function _iteration(it: ReportIteration): string[] {
+  const head = it.applied
+    ? `applied${it.commit ? ` ${mdCode(it.commit.slice(0, 12))}` : ""}`
+    : "not applied";
+  const out = [`#### Iteration ${it.index}: ${head} (${formatDuration(it.durationMs)})`, ""];
+  if (it.failures.length > 0) {
+    out.push(`Failures (${it.failures.length}):`, "");
+    out.push(..._failures(it.failures), "");
+  }
+  if (it.proposal) {
+    out.push(`**Fix** from ${mdCode(it.proposal.source)}: ${mdText(it.proposal.summary)}`, "");
+  }
+  if (it.review) {
+    const verdict = it.review.verdict === "approve" ? "✅ approved" : "❌ rejected";
+    out.push(`**Review** by ${mdCode(it.review.source)}: ${verdict}`);
+    for (const r of it.review.reasons) out.push(`- ${mdText(r)}`);
+    out.push("");
+  }
+  if (it.proposal?.diff) {
+    const { text, cut } = clipDiff(it.proposal.diff);
+    const fence = "`".repeat(Math.max(3, _longestRun(text, "`") + 1));
+    out.push(
+      `<details><summary>Diff${
+        cut ? ` (first lines; ${cut} more lines in the JSON report)` : ""
+      }</summary>`,
+      "",
+      `${fence}diff`,
+      text,
+      fence,
+      "",
+      "</details>",
+      "",
+    );
+  }
+  if (it.gates.length > 0) {
+    out.push(
+      "Gates after the fix: " +
+        it.gates.map((g) => `${STATUS_MARKS[g.status]} ${mdText(g.name)}`).join(", "),
+    );
+  }
+  if (it.calls.length > 0) {
+    const tin = it.calls.reduce((n, c) => n + c.tokensIn, 0);
+    const tout = it.calls.reduce((n, c) => n + c.tokensOut, 0);
+    const cost = it.calls.reduce((n, c) => n + c.costUsd, 0);
+    out.push(
+      "",
+      `Model calls: ${it.calls.length} (${tin} tokens in, ${tout} out, ${formatCost(cost)})`,
+    );
+  }
+  return out;
+}
+
+function _failures(failures: Failure[]): string[] {
+  const shown = failures.slice(0, MAX_FAILURES).map((f) =>
+    `- ${mdCode(failureLocation(f))}${f.code ? ` **${mdText(f.code)}**` : ""} ` +
+    `${mdText(f.message)} (${mdText(f.tool)})`
+  );
+  if (failures.length > MAX_FAILURES) shown.push(`- … and ${failures.length - MAX_FAILURES} more`);
+  return shown;
+}
+
+function _verification(v: ReportVerification): string[] {
+  const out = [
+    `### Verification: ${mdText(v.environment)} ${v.ok ? "✅" : "❌"}`,
+    "",
+    "| Check | Result | Details | Duration |",
+    "|---|---|---|---|",
+  ];
+  for (const r of v.results) {
+    out.push(
+      `| ${mdText(r.target)} | ${r.ok ? "✅ pass" : "❌ fail"} | ${mdText(r.message)} | ` +
+        `${formatDuration(r.durationMs)} |`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Escape text for Markdown inline content: markup characters are
+ * backslash-escaped and HTML-significant characters become entities.
+ *
+ * @param s Raw text.
+ * @returns Text that renders literally, on one line.
+ */
+export function mdText(s: string): string {
+  return s
+    .replace(/\r?\n/g, " ")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/([\\`*_\[\]|~])/g, "\\$1")
+    // Block markers only count at the start of a line.
+    .replace(/^(\s*)([#+=-])/, "$1\\$2")
+    .replace(/^(\s*\d+)([.)])/, "$1\\$2");
+}
+
+/**
+ * An inline code span that holds any text (backticks included). Pipes are
+ * escaped because GFM tables split on them even inside code spans.
+ *
+ * @param s Raw text.
+ * @returns The code span.
+ */
+export function mdCode(s: string): string {
+  const one = s.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+  const ticks = "`".repeat(_longestRun(one, "`") + 1);
+  const pad = one.startsWith("`") || one.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${one}${pad}${ticks}`;
+}
+
+function _longestRun(s: string, ch: string): number {
+  let best = 0;
+  let cur = 0;
+  for (const c of s) {
+    cur = c === ch ? cur + 1 : 0;
+    if (cur > best) best = cur;
+  }
+  return best;
+}

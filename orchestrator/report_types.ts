@@ -1,0 +1,128 @@
+/**
+ * The run report: everything one orchestration did, as data. The
+ * orchestrator fills it; the JSON, Markdown and HTML reports, the PR body and
+ * the notifiers are rendered from it.
+ *
+ * @module
+ */
+
+import type { CallRecord, Failure, GateResult, VerificationResult } from "../core/types.ts";
+
+/** Why a run stopped. */
+export type StopReason =
+  | "success"
+  | "max_iterations"
+  | "no_progress"
+  | "rejected"
+  | "forbidden"
+  | "cost_cap"
+  | "error";
+
+/** Every {@link StopReason}, in display order. */
+export const STOP_REASONS: readonly StopReason[] = [
+  "success",
+  "max_iterations",
+  "no_progress",
+  "rejected",
+  "forbidden",
+  "cost_cap",
+  "error",
+];
+
+/** A fix proposed during an iteration. */
+export interface ReportProposal {
+  /** Who produced it: a recipe name or "llm:<model>". */
+  source: string;
+  /** One-line summary. */
+  summary: string;
+  /** Unified diff (already redacted). */
+  diff: string;
+}
+
+/** The review of a proposal. */
+export interface ReportReview {
+  /** The verdict. */
+  verdict: "approve" | "reject";
+  /** Why. */
+  reasons: string[];
+  /** Who reviewed: "policy", "llm:<model>", … */
+  source: string;
+}
+
+/** One turn of the fix loop. */
+export interface ReportIteration {
+  /** 1-based iteration number. */
+  index: number;
+  /** The failures the iteration set out to fix. */
+  failures: Failure[];
+  /** The fix proposed, when one was. */
+  proposal?: ReportProposal;
+  /** Its review, when it was reviewed. */
+  review?: ReportReview;
+  /** Whether the fix was applied and committed. */
+  applied: boolean;
+  /** The commit made, when applied. */
+  commit?: string;
+  /** Gates re-run after the fix. */
+  gates: GateResult[];
+  /** Model calls made in the iteration. */
+  calls: CallRecord[];
+  /** Wall-clock duration in milliseconds. */
+  durationMs: number;
+}
+
+/** Post-deploy verification of one environment. */
+export interface ReportVerification {
+  /** Environment checked. */
+  environment: string;
+  /** Whether every check passed. */
+  ok: boolean;
+  /** Every check. */
+  results: VerificationResult[];
+}
+
+/** Totals over the whole run. */
+export interface ReportTotals {
+  /** Prompt tokens. */
+  tokensIn: number;
+  /** Completion tokens. */
+  tokensOut: number;
+  /** Estimated cost in US dollars. */
+  costUsd: number;
+  /** Wall-clock duration in milliseconds. */
+  durationMs: number;
+}
+
+/** Everything one run did. */
+export interface RunReport {
+  /** Run id (also the folder name under `.git/fleet-orch/runs/`). */
+  runId: string;
+  /** ISO start time. */
+  startedAt: string;
+  /** ISO end time. */
+  finishedAt: string;
+  /** Repository (path or owner/name). */
+  repo: string;
+  /** Branch the run started from. */
+  branch: string;
+  /** Branch the fixes were committed on. */
+  workBranch?: string;
+  /** Backup branch marking the starting point. */
+  backupBranch?: string;
+  /** Whether it was a dry run. */
+  dryRun: boolean;
+  /** Why it stopped. */
+  stopReason: StopReason;
+  /** The process exit code. */
+  exitCode: number;
+  /** Every iteration of the fix loop. */
+  iterations: ReportIteration[];
+  /** The final gate results. */
+  gates: GateResult[];
+  /** Post-deploy verification, when it ran. */
+  verification?: ReportVerification;
+  /** Totals. */
+  totals: ReportTotals;
+  /** One line for humans about how it ended. */
+  message: string;
+}
