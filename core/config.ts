@@ -115,6 +115,9 @@ export function parseYaml(text: string, file: string, options: ParseOptions = {}
 
 function cleanYamlMessage(message: string): string {
   const first = message.split("\n")[0] ?? message;
+  if (first.startsWith("Source contains multiple documents")) {
+    return 'The file holds more than one YAML document (a "---" separator); keep one';
+  }
   const m = first.replace(/ at line \d+, column \d+:?$/, "");
   return m.charAt(0).toUpperCase() + m.slice(1);
 }
@@ -185,7 +188,9 @@ function issueProblems(
   const { line, col } = at(node?.range?.[0] ?? 0);
   let message = issue.message;
   if (issue.code === "invalid_type") {
-    const got = missing ? "nothing" : describe(doc.getIn(path as unknown[]));
+    // The node itself, not doc.getIn(): getIn returns collections as YAML
+    // nodes, which made a list read as "a mapping".
+    const got = missing ? "nothing" : describe(node ? node.toJS(doc) : null);
     message = missing
       ? `Missing required key "${String(path[path.length - 1])}" (${issue.expected})`
       : `Expected ${issue.expected} at ${where}, got ${got}`;
