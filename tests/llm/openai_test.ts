@@ -255,3 +255,44 @@ Deno.test("fake openai server answers 500 when its script is exhausted", async (
     await fake.close();
   }
 });
+
+Deno.test("openai provider stops a call that exceeds its timeout and says so", async () => {
+  const hold = Promise.withResolvers<void>();
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async () => {
+    await hold.promise;
+    return new Response("late");
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/v1`;
+    const llm = createOpenAiClient({ base_url: url, timeout_seconds: 0.2, max_retries: 0 }, {
+      env: envOf({ OPENAI_API_KEY: "k" }),
+    });
+    await assert.rejects(
+      () => llm.complete({ model: "gpt-4o", messages: msgs }),
+      (e) =>
+        e instanceof PluginError && /did not answer within 0\.2 s \(1 attempt\)/.test(e.message),
+    );
+  } finally {
+    hold.resolve();
+    await server.shutdown();
+  }
+});
+
+Deno.test("fake openai server passes the request to a scripted function and serves bodies", async () => {
+  const fake = await startFakeOpenAi([
+    (req) => `you asked ${req.model} about: ${req.messages?.[0]?.content}`,
+    { status: 400, body: { error: { message: "Bad model name", type: "invalid_request_error" } } },
+  ]);
+  try {
+    const llm = createOpenAiClient({ base_url: fake.url }, { env: envOf({ OPENAI_API_KEY: "k" }) });
+    const { text } = await llm.complete({ model: "gpt-4.1", messages: msgs });
+    assert.equal(text, "you asked gpt-4.1 about: Fix the build please");
+    await assert.rejects(
+      () => llm.complete({ model: "gpt-4.1", messages: msgs }),
+      /answered 400 after 1 attempt: 400 Bad model name/,
+    );
+    assert.equal(fake.requests.length, 2);
+  } finally {
+    await fake.close();
+  }
+});
