@@ -106,7 +106,7 @@ if [ "$3" = "1" ]; then
   child=$!
   set +m
   trap 'kill -KILL -"$child" 2>/dev/null; exit 143' TERM
-  wait "$child"; rc=$?
+  wait "$child" 2>/dev/null; rc=$?
   kill -KILL -"$child" 2>/dev/null
   exit "$rc"
 fi
@@ -117,7 +117,7 @@ exec 3<&0
 { while read -r _ <&3; do :; done; kill -KILL -"$child" 2>/dev/null; } &
 watcher=$!
 trap 'kill -KILL -"$child" 2>/dev/null; kill "$watcher" 2>/dev/null; exit 143' TERM
-wait "$child"; rc=$?
+wait "$child" 2>/dev/null; rc=$?
 kill -KILL -"$child" 2>/dev/null
 kill "$watcher" 2>/dev/null
 exit "$rc"
@@ -132,7 +132,7 @@ exec 3<&0
 { while read -r _ <&3; do :; done; kill -KILL -"$child" 2>/dev/null; } &
 watcher=$!
 trap 'kill -KILL -"$child" 2>/dev/null; kill "$watcher" 2>/dev/null; exit 143' TERM
-wait "$child"; rc=$?
+wait "$child" 2>/dev/null; rc=$?
 kill -KILL -"$child" 2>/dev/null
 kill "$watcher" 2>/dev/null
 rm -f "$4"
@@ -271,15 +271,28 @@ export class ShellExecutor {
     const args = stdinFile === undefined
       ? ["-c", SUPERVISOR, "fleet-orch-guard", this.#shell, commandLine, "0"]
       : ["-c", STDIN_SCRIPT, "fleet-orch-guard", this.#shell, commandLine, "0", stdinFile];
+    // The log file is opened before the spawn: a failure to open it must
+    // not leave a started command running unsupervised.
+    let log: Deno.FsFile | undefined;
+    let child: Deno.ChildProcess;
     const started = performance.now();
-    const child = new Deno.Command("bash", {
-      args,
-      cwd: options.cwd ?? Deno.cwd(),
-      env: { ...this.#env, ...options.env },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    try {
+      log = options.logFile
+        ? await Deno.open(options.logFile, { write: true, create: true, truncate: true })
+        : undefined;
+      child = new Deno.Command("bash", {
+        args,
+        cwd: options.cwd ?? Deno.cwd(),
+        env: { ...this.#env, ...options.env },
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    } catch (e) {
+      log?.close();
+      if (stdinFile) await Deno.remove(stdinFile).catch(() => {});
+      throw e;
+    }
     const lifeline = child.stdin.getWriter();
     let timedOut = false;
     let aborted = false;
@@ -300,9 +313,6 @@ export class ShellExecutor {
     options.signal?.addEventListener("abort", onAbort, { once: true });
 
     const buffer = new BoundedBuffer(options.headBytes ?? 16384, options.tailBytes ?? 65536);
-    const log = options.logFile
-      ? await Deno.open(options.logFile, { write: true, create: true, truncate: true })
-      : undefined;
     const decoder = options.onOutput ? new TextDecoder() : undefined;
     const drainStderr = new Response(child.stderr).text();
     try {
@@ -311,6 +321,16 @@ export class ShellExecutor {
         if (log) await writeAll(log, chunk);
         if (decoder) options.onOutput!(decoder.decode(chunk, { stream: true }));
       }
+    } catch (e) {
+      // A failing log write or output callback: stop the command rather than
+      // leave it running with nobody reading its output.
+      if (timer !== undefined) clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      cut();
+      await child.status;
+      await drainStderr.catch(() => "");
+      if (stdinFile) await Deno.remove(stdinFile).catch(() => {});
+      throw e;
     } finally {
       log?.close();
     }
