@@ -12,8 +12,10 @@ import { definePlugin, type PluginDefinition } from "../../core/plugin.ts";
 import type { RunResult } from "../../core/exec.ts";
 import { captureChanges } from "./_worktree.ts";
 
+// npm 7+ says "can only install packages when your package.json and
+// package-lock.json or npm-shrinkwrap.json are in sync", then lists what differs.
 const _SIGNATURE =
-  /package\.json and package-lock\.json(?: or npm-shrinkwrap\.json)? are not in sync|Missing: \S+ from lock file|Invalid: lock file's \S+ does not satisfy/;
+  /package\.json and package-lock\.json(?: or npm-shrinkwrap\.json)? are (?:not )?in sync|Missing: \S+ from lock file|Invalid: lock file's \S+ does not satisfy/;
 
 const _COMMAND = "npm install --package-lock-only --ignore-scripts --no-audit --no-fund";
 
