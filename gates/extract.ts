@@ -1,0 +1,299 @@
+/**
+ * Generic failure-chunk extraction from any build log, streaming: lines are
+ * read one at a time with bounded state (a short ring of recent lines, the
+ * chunk being built and the best few chunks), so a 1 GB log costs the same
+ * memory as a 1 KB one. It finds the block a human would point at (the
+ * compiler error, the traceback, the failing test), not the final
+ * "exit code 1", and ranks chunks best first.
+ *
+ * @module
+ */
+
+import { cleanLine, isContinuation, MAX_LINE, scoreLine } from "./extract_rules.ts";
+
+/** One block of a log that explains a failure. */
+export interface Chunk {
+  /** First line, 1-based. */
+  start: number;
+  /** Last line, 1-based, inclusive. */
+  end: number;
+  /** The lines, cleaned (no ANSI, timestamps or fold markers). */
+  text: string;
+  /** Failure family of the strongest line: "compile", "test", "npm", … */
+  kind: string;
+  /** Ranking score; higher is better. */
+  score: number;
+}
+
+/** Options of the extractor. */
+export interface ExtractOptions {
+  /** Most chunks returned. @default 3 */
+  maxChunks?: number;
+  /** Most lines in one chunk. @default 60 */
+  maxLines?: number;
+}
+
+interface _Line {
+  n: number;
+  text: string;
+  score: number;
+  kind: string;
+}
+
+const OPEN = 5;
+const GAP = 3;
+const PRE = 3;
+const RING = 12;
+const MAX_CONTINUATION_RUN = 25;
+const KEEP = 8;
+
+/**
+ * Incremental extractor: feed raw lines in order with {@link push}, then
+ * call {@link finish}. Memory is bounded by the options, not by the log.
+ */
+export class ChunkExtractor {
+  readonly #maxChunks: number;
+  readonly #maxLines: number;
+  #n = 0;
+  #ring: _Line[] = [];
+  #open: _Line[] | null = null;
+  #gap = 0;
+  #contRun = 0;
+  #best: Chunk[] = [];
+  #fallback: Chunk | null = null;
+
+  /**
+   * @param options Chunk count and size limits.
+   */
+  constructor(options: ExtractOptions = {}) {
+    this.#maxChunks = options.maxChunks ?? 3;
+    this.#maxLines = options.maxLines ?? 60;
+  }
+
+  /**
+   * Feed the next raw line (without its newline).
+   *
+   * @param raw The line as it is in the log.
+   */
+  push(raw: string): void {
+    const n = ++this.#n;
+    const { text, marked } = cleanLine(raw);
+    const { score, kind } = scoreLine(text, marked);
+    const line: _Line = { n, text, score, kind };
+    if (this.#open) this.#extend(line);
+    else if (score >= OPEN) this.#start(line);
+    else if (score > 0) this.#noteWeak(line);
+    this.#ring.push(line);
+    if (this.#ring.length > RING) this.#ring.shift();
+  }
+
+  /**
+   * End of input: close the open chunk and rank.
+   *
+   * @returns Chunks, best first.
+   */
+  finish(): Chunk[] {
+    if (this.#open) this.#close();
+    const ranked = [...this.#best].sort((a, b) => b.score - a.score || a.start - b.start);
+    if (ranked.length === 0) return this.#fallback ? [this.#fallback] : [];
+    const top = ranked[0]!.score;
+    return ranked.filter((c) => c.score >= top * 0.5).slice(0, this.#maxChunks);
+  }
+
+  /** Lines seen so far. */
+  get lines(): number {
+    return this.#n;
+  }
+
+  #start(line: _Line): void {
+    // Take the few lines just above that belong to it: a header such as
+    // "src/x.c: In function 'main':" or the code frame above a pytest "E".
+    const pre: _Line[] = [];
+    for (let i = this.#ring.length - 1; i >= 0 && pre.length < PRE; i--) {
+      const p = this.#ring[i]!;
+      if (p.text.trim() === "" || p.score === 0 && !_frameLike(p.text, line.text)) break;
+      if (p.kind === "exit") break;
+      pre.unshift(p);
+    }
+    this.#open = [...pre, line];
+    this.#gap = 0;
+    this.#contRun = 0;
+  }
+
+  #extend(line: _Line): void {
+    const open = this.#open!;
+    const strong = line.score >= 3;
+    const cont = !strong && line.text.trim() !== "" && isContinuation(line.text);
+    if (open.length >= this.#maxLines) {
+      this.#close();
+      if (line.score >= OPEN) this.#start(line);
+      return;
+    }
+    if (strong || (cont && this.#contRun < MAX_CONTINUATION_RUN)) {
+      this.#contRun = strong ? 0 : this.#contRun + 1;
+      this.#gap = 0;
+      open.push(line);
+      return;
+    }
+    this.#gap++;
+    if (this.#gap >= GAP) {
+      this.#close();
+      return;
+    }
+    open.push(line);
+  }
+
+  #close(): void {
+    const open = this.#open!;
+    this.#open = null;
+    // Trailing lines that did not extend the chunk are not part of it.
+    while (open.length > 1) {
+      const last = open[open.length - 1]!;
+      if (last.score >= 3 || (last.text.trim() !== "" && isContinuation(last.text))) break;
+      open.pop();
+    }
+    this.#keep(_toChunk(open));
+  }
+
+  #keep(chunk: Chunk): void {
+    if (this.#best.length < KEEP) {
+      this.#best.push(chunk);
+      return;
+    }
+    let worst = 0;
+    for (let i = 1; i < this.#best.length; i++) {
+      if (this.#best[i]!.score < this.#best[worst]!.score) worst = i;
+    }
+    // Ties keep the earlier chunk: the first error of a cascade is the cause.
+    if (chunk.score > this.#best[worst]!.score) this.#best[worst] = chunk;
+  }
+
+  #noteWeak(line: _Line): void {
+    // A summary line ("exit code 1", "BUILD FAILED") is the last resort:
+    // the lines just above it are what the tool printed before giving up.
+    const before = this.#ring.slice(-8).filter((l) => l.text.trim() !== "");
+    if (this.#fallback && this.#fallback.score > line.score) return;
+    const lines = [...before, line];
+    this.#fallback = { ..._toChunk(lines), score: line.score, kind: "exit" };
+  }
+}
+
+function _frameLike(above: string, opener: string): boolean {
+  // Code lines above a pytest "E" line, or the frame above an "^" marker.
+  return /^\s*E\s/.test(opener) && /^(?:>|\s{4,})/.test(above);
+}
+
+function _toChunk(lines: _Line[]): Chunk {
+  let max = 0;
+  let sum = 0;
+  let kind = "generic";
+  let located = false;
+  for (const l of lines) {
+    if (l.score > max) {
+      max = l.score;
+      kind = l.kind;
+    }
+    sum += Math.min(l.score, 10);
+    if (!located && /\S+\.[A-Za-z]{1,6}[:(]\d+/.test(l.text)) located = true;
+  }
+  const score = max * 4 + Math.min(sum, 40) + (located ? 6 : 0) + Math.min(lines.length, 10) / 2;
+  return {
+    start: lines[0]!.n,
+    end: lines[lines.length - 1]!.n,
+    text: lines.map((l) => l.text).join("\n"),
+    kind,
+    score,
+  };
+}
+
+/**
+ * Extract failure chunks from a log held in memory.
+ *
+ * @param text The whole log.
+ * @param options Limits.
+ * @returns Chunks, best first; empty when nothing looks like a failure.
+ * @example
+ * ```ts
+ * import { extractChunks } from "./extract.ts";
+ * const [c] = extractChunks("building\nsrc/a.ts(3,7): error TS2322: Type 'string' is not assignable\nexit 1\n");
+ * console.assert(c!.start === 2 && c!.kind === "compile");
+ * ```
+ */
+export function extractChunks(text: string, options: ExtractOptions = {}): Chunk[] {
+  const x = new ChunkExtractor(options);
+  let from = 0;
+  const end = text.endsWith("\n") ? text.length - 1 : text.length;
+  while (from <= end) {
+    let nl = text.indexOf("\n", from);
+    if (nl < 0 || nl > end) nl = end;
+    x.push(text.slice(from, nl));
+    from = nl + 1;
+    if (nl === end) break;
+  }
+  return x.finish();
+}
+
+// A line longer than this is cut while it is read, so a log that is one
+// endless line (a progress bar without newlines) cannot exhaust memory.
+const PENDING_CAP = 256 * 1024;
+
+/**
+ * Extract failure chunks from a byte stream, line by line.
+ *
+ * @param stream The log (a file, stdin, a response body).
+ * @param options Limits.
+ * @returns Chunks, best first, and the number of lines read.
+ */
+export async function extractChunksFromStream(
+  stream: ReadableStream<Uint8Array>,
+  options: ExtractOptions = {},
+): Promise<{ chunks: Chunk[]; lines: number }> {
+  const x = new ChunkExtractor(options);
+  const decoder = new TextDecoder();
+  let pending = "";
+  let overlong = false;
+  const take = (text: string) => {
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf("\n", from);
+      if (nl < 0) break;
+      const piece = text.slice(from, nl);
+      x.push(overlong ? pending : pending + piece);
+      pending = "";
+      overlong = false;
+      from = nl + 1;
+    }
+    if (from < text.length && !overlong) {
+      pending += text.slice(from);
+      if (pending.length > PENDING_CAP) {
+        // Progress bars redraw with CR: what matters is the last redraw.
+        const cr = pending.lastIndexOf("\r", pending.length - 2);
+        if (cr >= 0 && pending.length - cr < PENDING_CAP) pending = pending.slice(cr + 1);
+        else {
+          pending = pending.slice(0, MAX_LINE + 1);
+          overlong = true;
+        }
+      }
+    }
+  };
+  for await (const bytes of stream) take(decoder.decode(bytes, { stream: true }));
+  take(decoder.decode());
+  if (pending !== "" || overlong) x.push(pending);
+  return { chunks: x.finish(), lines: x.lines };
+}
+
+/**
+ * Extract failure chunks from a log file, streaming.
+ *
+ * @param path The file.
+ * @param options Limits.
+ * @returns Chunks, best first.
+ * @throws {Deno.errors.NotFound} When the file does not exist.
+ */
+export async function extractChunksFromFile(
+  path: string,
+  options: ExtractOptions = {},
+): Promise<Chunk[]> {
+  const file = await Deno.open(path, { read: true });
+  return (await extractChunksFromStream(file.readable, options)).chunks;
+}

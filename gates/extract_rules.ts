@@ -1,0 +1,203 @@
+/**
+ * Line-level knowledge of the generic extractor: how to clean a raw CI log
+ * line (carriage-return progress bars, ANSI colours, timestamp prefixes,
+ * `##[group]` folds) and how strongly a clean line points at a failure.
+ *
+ * @module
+ */
+
+/** Longest line kept for analysis and output; longer lines are cut. */
+export const MAX_LINE = 2000;
+
+/** How much a line says about a failure, and what kind of failure. */
+export interface LineScore {
+  /** 0 = nothing, 1-2 = summary ("exit code 1"), 3-4 = context, >= 5 = a cause. */
+  score: number;
+  /** Failure family: "compile", "test", "npm", "traceback", "oom", … */
+  kind: string;
+}
+
+// Timestamp prefixes of GitHub Actions / Azure Pipelines (ISO with 7 digits),
+// GitLab raw logs (ISO + stream id such as "00O "), Jenkins ("[ISO] ") and
+// plain clock prefixes ("12:00:01 ", "[12:00:01.123] ").
+const TIMESTAMP =
+  /^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s(?:\d\d[OE]\+?\s)?|\[?\d\d:\d\d:\d\d(?:\.\d+)?\]?\s)/;
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
+const FOLD =
+  /^(?:##\[(?:group|endgroup|section|command|debug|warning)\]|::(?:group|endgroup)::|travis_(?:fold|time):[^\s]*)/;
+
+/**
+ * Clean one raw log line: keep what a terminal would show after carriage
+ * returns, drop ANSI escapes, timestamp prefixes and fold markers, cut very
+ * long lines.
+ *
+ * @param raw The line without its newline.
+ * @returns The clean line and whether it carried a CI error marker.
+ */
+export function cleanLine(raw: string): { text: string; marked: boolean } {
+  let line = raw;
+  if (line.includes("\r")) {
+    line = line.replace(/\r+$/, "");
+    const cr = line.lastIndexOf("\r");
+    if (cr >= 0) line = line.slice(cr + 1);
+  }
+  if (line.length > MAX_LINE) line = line.slice(0, MAX_LINE) + "…";
+  if (line.includes("\x1b")) line = line.replace(ANSI, "");
+  const c = line.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 91) line = line.replace(TIMESTAMP, "");
+  let marked = false;
+  if (line.startsWith("##[") || line.startsWith("::") || line.startsWith("travis_")) {
+    if (line.startsWith("##[error]")) {
+      marked = true;
+      line = line.slice(9);
+    } else if (line.startsWith("::error")) {
+      marked = true;
+      line = line.replace(/^::error[^:]*::/, "");
+    } else {
+      line = line.replace(FOLD, "");
+    }
+  }
+  return { text: line, marked };
+}
+
+// Cheap gate before the rule table: most log lines match none of these words.
+const PREFILTER =
+  /err|fail|exception|fatal|panic|traceback|killed|denied|not found|cannot|can't|could not|unable|undefined|invalid|expected|assert|abort|segmentation|[✕✘×●✖]|heap|memory|caused by|exit|unresolved|no such|refused|missing|unknown|e: |^\s*E\s|^\s*at |^\s*File "|-->|: In |^_{3,}|Traceback|^\s+\S+\.\w+:\d+/i;
+
+// Lines that contain error words but carry no cause: tool chatter around a
+// failure. They score 0 (noise) or 1 (summary, kept as a last resort).
+const NOISE: Array<[RegExp, number]> = [
+  [
+    /\b0 (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed)[:=] ?0\b|Failures: 0, Errors: 0/i,
+    0,
+  ],
+  [/\b(?:warn(?:ing)?|deprecat\w*)\b/i, 0],
+  [
+    /A complete log of this run can be found|This is probably not a problem with npm|Re-run Maven|To see the full stack trace|\[Help \d+\]|For more information about the errors|After correcting the problems|Run with --(?:stacktrace|info|debug|scan)|Get more help at|^\* Try:|^\[ERROR\]\s*$|^npm (?:ERR!|error)\s*$/,
+    0,
+  ],
+  [/(?:error|fail)[\w-]*\.(?:tgz|jar|whl|js|ts)\b|node_modules\/[\w@/-]*err/i, 0],
+  [
+    /^error: (?:could not compile|aborting due to|Recipe `|process didn't exit successfully)|^error Command failed|^npm (?:ERR!|error) (?:code ELIFECYCLE|errno|Lifecycle script|Failed at|command failed|path |signal )|^make(?:\[\d+\])?: \*\*\*|exit(?:ed)? (?:with )?(?:code|status)|Process completed with exit code|exited with code|Command failed|ELIFECYCLE|BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|^Build failed|Job failed|^FAIL\s*$|^FAIL\t\S+\t|Tests? failed\.?$|^Error: Process completed|^ERROR: Job failed|^error: Recipe|^Test Suites: \d+ failed|^Tests: +\d+ failed|^\s*\d+ (?:failing|failed)|^FAILED \(|^=+ \d+ failed/i,
+    1,
+  ],
+];
+
+// The rule table: first match wins, so specific shapes come before the
+// generic words. Weights: 9-10 a precise cause, 5-8 a cause, 3-4 context.
+const RULES: Array<[RegExp, number, string]> = [
+  [
+    /JavaScript heap out of memory|Reached heap limit|OutOfMemoryError|OOMKilled|Cannot allocate memory|\bENOMEM\b|^Killed$|\bMemoryError\b|out of memory/i,
+    9,
+    "oom",
+  ],
+  [/\berror TS\d+:|\(\d+,\d+\): error /, 10, "compile"],
+  [
+    /^\[ERROR\] \S+:\[\d+,\d+\]|^e: \S+:\d+:\d+|^\S+\.\w+:\d+(?::\d+)?:?\s+(?:fatal )?error\b/i,
+    10,
+    "compile",
+  ],
+  [
+    /undefined reference to|^\s*ld: |collect2: error|Undefined symbols for architecture|^CMake Error/,
+    9,
+    "compile",
+  ],
+  [
+    /^error(?:\[[A-Z]?\d+\])?: |^✘ \[ERROR\]|^ERROR in |\[vite(?::\w+)?\].*(?:failed|error)|^Module not found|Could not resolve|Failed to resolve import/i,
+    9,
+    "compile",
+  ],
+  [/^\S+\.go:\d+:\d+: /, 8, "compile"],
+  [/^\S+\.(?:scala|kt|swift|cs|cpp|cc|c|h|hpp|java|rs):\d+(?::\d+)?: /, 7, "compile"],
+  [/panicked at|^panic: |^fatal error: /, 10, "panic"],
+  [/^Traceback \(most recent call last\):/, 9, "traceback"],
+  [
+    /^(?:Exception in thread|Caused by:)|^[\w.$]+(?:Exception|Error)(?::|$)|^\w*Error(?: \[\w+\])?: |^Uncaught /,
+    8,
+    "exception",
+  ],
+  [
+    /^npm (?:ERR!|error) code \w+|ERR_PNPM_\w+|^npm (?:ERR!|error) (?:Missing script|404|ERESOLVE|notsup|peer dep|Could not resolve)/i,
+    9,
+    "npm",
+  ],
+  [
+    /^\s*● .+|^\s*--- FAIL:|<<< FAIL(?:URE|ED)!?|Failure\/Error:|^\s*\d+\) .+|^\s*(?:✕|✖|×|✗) /,
+    9,
+    "test",
+  ],
+  [
+    /AssertionError|AssertError|assert(?:ion)? failed|^\s*E\s{2,}\S|^FAILED \S+::|^_{3,} .+ _{3,}$|^\s+FAIL\s|^ FAIL |^FAIL /,
+    7,
+    "test",
+  ],
+  [
+    /^Error from server|^error: (?:error validating|unable to recognize)|is invalid: |^The \w+ "[^"]+" is invalid/,
+    9,
+    "kubectl",
+  ],
+  [
+    /^ERROR: failed to solve|failed to solve with frontend|failed to compute cache key|did not complete successfully: exit code|^ERROR \[/,
+    6,
+    "docker",
+  ],
+  [
+    /\(\w*(?:Error|Exception)\)$|Could not find gem|Bundler::\w+Error|^rspec \.\/spec/,
+    7,
+    "exception",
+  ],
+  [/^npm (?:ERR!|error) |^error /i, 5, "npm"],
+  [/^(?:\s*\[?(?:ERROR|FATAL)\]?[: ]|.*\bfatal\b:)/i, 6, "generic"],
+  [
+    /\b(?:command not found|No such file or directory|permission denied|cannot find|could not find|unable to|not found)\b/i,
+    5,
+    "generic",
+  ],
+  [/\berror\b:|\bexception\b/i, 5, "generic"],
+  [
+    /^\s*(?:Expected|Received|expected|actual|got|Difference|[-+] Expected|[-+] Received)\b/,
+    4,
+    "test",
+  ],
+  [
+    /: In (?:member )?function|: In instantiation of|In file included from|^\s*--> \S+:\d+|^\s*File ".+", line \d+|^\s*at .+:\d+:\d+\)?$|^\s+at [\w$.<>]+\(.*\)$/,
+    3,
+    "context",
+  ],
+  [/\bERROR\b|\bFAIL(?:ED|URE)?\b|\bfailed\b|\berror\b/i, 3, "generic"],
+];
+
+/**
+ * How strongly a clean line points at a failure.
+ *
+ * @param line A clean line (see {@link cleanLine}).
+ * @param marked The line carried a CI error marker (`##[error]`, `::error`).
+ * @returns Score and kind; score 0 for ordinary output.
+ */
+export function scoreLine(line: string, marked = false): LineScore {
+  if (!PREFILTER.test(line)) return marked ? { score: 5, kind: "generic" } : _NONE;
+  for (const [re, score] of NOISE) {
+    if (re.test(line)) return score === 0 ? _NONE : { score, kind: "exit" };
+  }
+  for (const [re, score, kind] of RULES) {
+    if (re.test(line)) return { score: marked ? Math.max(score, 5) : score, kind };
+  }
+  return marked ? { score: 5, kind: "generic" } : _NONE;
+}
+
+const _NONE: LineScore = { score: 0, kind: "" };
+
+/**
+ * Whether a line continues the block above it (stack frames, code frames,
+ * indented details) rather than starting something new.
+ *
+ * @param line A clean line.
+ * @returns True for continuation lines.
+ */
+export function isContinuation(line: string): boolean {
+  const c = line.charCodeAt(0);
+  // space, tab, '|', '│', '>', '^', '~', '-', '+', '=' open continuation lines
+  return c === 32 || c === 9 || c === 124 || c === 0x2502 || c === 62 || c === 94 ||
+    c === 126 || c === 45 || c === 43 || /^(?:E\s|\d+\s*[|│]|Caused by|\.\.\.)/.test(line);
+}

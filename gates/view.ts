@@ -1,0 +1,232 @@
+/**
+ * What a user sees while gates run: a compact live view on a TTY (one line
+ * per gate with a spinner, elapsed time and status, plus the tail of a
+ * failing gate's output), plain lines in CI, or nothing.
+ *
+ * @module
+ */
+
+import type { GateResult, GateStatus } from "../core/types.ts";
+import type { GateStep } from "./plan.ts";
+
+/** Receives the progress of a gate run. */
+export interface GateView {
+  /** A step started. */
+  started(step: GateStep): void;
+  /** A step printed something. */
+  output(id: string, text: string): void;
+  /** A step ended (or was skipped). */
+  finished(result: GateResult): void;
+  /** The run is over: draw the last frame, stop timers. */
+  close(): void;
+}
+
+/** Options of {@link createView}. */
+export interface ViewOptions {
+  /** Where the text goes. @default stderr */
+  write?: (text: string) => void;
+  /** Colour escapes (TTY view only). @default true unless NO_COLOR is set */
+  color?: boolean;
+  /** Terminal width. @default the console's width, or 100 */
+  columns?: number;
+  /** Redraw interval in milliseconds (TTY view). @default 100 */
+  intervalMs?: number;
+}
+
+const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+const TAIL_LINES = 3;
+const PLAIN_TAIL_LINES = 15;
+
+interface _Row {
+  step: GateStep;
+  status: GateStatus | "pending" | "running";
+  started?: number;
+  durationMs?: number;
+  last: string;
+  tail: string[];
+}
+
+/**
+ * Make the view for a run.
+ *
+ * @param kind "tty" redraws with ANSI escapes, "plain" prints one line per
+ * event, "silent" prints nothing.
+ * @param steps The planned steps, in display order.
+ * @param options Writer, colour, width.
+ * @returns The view.
+ */
+export function createView(
+  kind: "tty" | "plain" | "silent",
+  steps: readonly GateStep[],
+  options: ViewOptions = {},
+): GateView {
+  if (kind === "silent") {
+    return { started() {}, output() {}, finished() {}, close() {} };
+  }
+  const enc = new TextEncoder();
+  const write = options.write ?? ((t: string) => {
+    Deno.stderr.writeSync(enc.encode(t));
+  });
+  return kind === "tty" ? new _TtyView(steps, write, options) : new _PlainView(write);
+}
+
+/**
+ * The view that suits stderr: "tty" on a terminal, "plain" otherwise.
+ *
+ * @returns The view kind.
+ */
+export function defaultViewKind(): "tty" | "plain" {
+  return Deno.stderr.isTerminal() ? "tty" : "plain";
+}
+
+/** Last lines of some output, without ANSI escapes or blank lines. */
+export function tailLines(output: string, count: number): string[] {
+  const lines = stripAnsi(output).split(/\r?\n|\r/).map((l) => l.trimEnd()).filter((l) => l);
+  return lines.slice(-count);
+}
+
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|.)/g;
+
+/** Remove ANSI escape sequences. */
+export function stripAnsi(text: string): string {
+  return text.includes("\x1b") ? text.replace(ANSI, "") : text;
+}
+
+function _seconds(ms: number): string {
+  return ms < 60_000
+    ? `${(ms / 1000).toFixed(1)}s`
+    : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+function _statusText(r: GateResult): string {
+  if (r.status === "failed" && r.exitCode !== null) return `failed (exit ${r.exitCode})`;
+  if (r.status === "passed" || r.status === "skipped") return r.status;
+  return r.required ? r.status : `${r.status} (optional)`;
+}
+
+class _PlainView implements GateView {
+  readonly #write: (t: string) => void;
+  constructor(write: (t: string) => void) {
+    this.#write = write;
+  }
+  started(step: GateStep): void {
+    this.#write(`[gate] ${step.id}: started${step.run ? ` (${step.run})` : ` (${step.uses})`}\n`);
+  }
+  output(): void {}
+  finished(r: GateResult): void {
+    const time = r.status === "skipped" ? "" : ` in ${_seconds(r.durationMs)}`;
+    let text = `[gate] ${r.id}: ${_statusText(r)}${time}\n`;
+    if (r.status !== "passed" && r.status !== "skipped") {
+      for (const l of tailLines(r.output, PLAIN_TAIL_LINES)) text += `    | ${l}\n`;
+      if (r.logFile) text += `    full log: ${r.logFile}\n`;
+    }
+    this.#write(text);
+  }
+  close(): void {}
+}
+
+class _TtyView implements GateView {
+  readonly #rows = new Map<string, _Row>();
+  readonly #write: (t: string) => void;
+  readonly #color: boolean;
+  readonly #columns: number;
+  readonly #timer: ReturnType<typeof setInterval>;
+  #drawn = 0;
+  #frame = 0;
+
+  constructor(steps: readonly GateStep[], write: (t: string) => void, o: ViewOptions) {
+    for (const step of steps) {
+      this.#rows.set(step.id, { step, status: "pending", last: "", tail: [] });
+    }
+    this.#write = write;
+    this.#color = o.color ?? Deno.env.get("NO_COLOR") === undefined;
+    let columns = o.columns;
+    if (columns === undefined) {
+      try {
+        columns = Deno.consoleSize().columns;
+      } catch {
+        columns = 100;
+      }
+    }
+    this.#columns = Math.max(20, columns);
+    this.#timer = setInterval(() => this.#draw(), o.intervalMs ?? 100);
+    // The view must never keep the process alive on its own.
+    this.#timer.unref();
+  }
+
+  started(step: GateStep): void {
+    const row = this.#rows.get(step.id);
+    if (row) Object.assign(row, { status: "running", started: performance.now() });
+  }
+
+  output(id: string, text: string): void {
+    const row = this.#rows.get(id);
+    if (!row) return;
+    const last = tailLines(text.slice(-400), 1)[0];
+    if (last !== undefined) row.last = last;
+  }
+
+  finished(r: GateResult): void {
+    const row = this.#rows.get(r.id);
+    if (!row) return;
+    row.status = r.status;
+    row.durationMs = r.durationMs;
+    row.last = _statusText(r);
+    if (r.status !== "passed" && r.status !== "skipped") row.tail = tailLines(r.output, TAIL_LINES);
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    this.#draw();
+  }
+
+  #paint(code: string, text: string): string {
+    return this.#color ? `\x1b[${code}m${text}\x1b[0m` : text;
+  }
+
+  #fit(text: string, room: number): string {
+    return text.length <= room ? text : text.slice(0, Math.max(0, room - 1)) + "…";
+  }
+
+  #draw(): void {
+    this.#frame++;
+    const width = Math.max(...[...this.#rows.values()].map((r) => r.step.id.length), 4);
+    const lines: string[] = [];
+    for (const row of this.#rows.values()) {
+      const [icon, code] = this.#icon(row);
+      const ms = row.durationMs ??
+        (row.started !== undefined ? performance.now() - row.started : undefined);
+      const time = ms === undefined ? "" : _seconds(ms);
+      const head = `${icon} ${row.step.id.padEnd(width)} ${time.padStart(7)} `;
+      const rest = this.#fit(
+        row.status === "running" ? row.last : row.last || row.status,
+        this.#columns - head.length - 1,
+      );
+      lines.push(this.#paint(code, icon) + head.slice(1) + this.#paint("2", rest));
+      for (const t of row.tail) {
+        lines.push(this.#paint("2", this.#fit(`    │ ${t}`, this.#columns - 1)));
+      }
+    }
+    let out = this.#drawn > 0 ? `\x1b[${this.#drawn}F` : "";
+    for (const l of lines) out += `\x1b[2K${l}\n`;
+    out += "\x1b[J";
+    this.#drawn = lines.length;
+    this.#write(out);
+  }
+
+  #icon(row: _Row): [string, string] {
+    switch (row.status) {
+      case "pending":
+        return ["·", "2"];
+      case "running":
+        return [SPINNER[this.#frame % SPINNER.length]!, "36"];
+      case "passed":
+        return ["✔", "32"];
+      case "skipped":
+        return ["-", "2"];
+      default:
+        return row.step.required && !row.step.continueOnError ? ["✘", "31"] : ["!", "33"];
+    }
+  }
+}
