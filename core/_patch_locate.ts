@@ -271,11 +271,13 @@ export function locateHunk(
   if (ws) return { ...ws, strategy: "whitespace" };
 
   const ctx = old.filter((l) => l.kind === " ").length;
-  const budget = ctx >= 6 ? 2 : 1;
+  // One off line per two context lines, at most two: enough for a dropped or
+  // altered line, not enough to make unrelated code look alike.
+  const budget = Math.min(2, Math.max(1, Math.floor(ctx / 2)));
   const { cost, aligns } = fuzzyAlign(old, file.map((l) => _norm(l.text)), budget);
   const matchedEnough = (a: Align) => {
     const hits = a.filter((k) => k >= 0).length;
-    return hits >= 2 && hits * 2 >= old.length && hits >= cost * 3;
+    return hits >= 2 && hits * 2 >= old.length && hits >= cost * 2;
   };
   const builds = aligns.filter(matchedEnough).map(make);
   const good = builds.filter((c): c is Located => typeof c !== "string");

@@ -12,7 +12,7 @@ import type { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors.ts";
 import { type Config, ConfigSchema } from "./config_schema.ts";
 
-export type { Config } from "./config_schema.ts";
+export type { AgentModelConfig, Config, EnvironmentConfig, PluginRef } from "./config_schema.ts";
 
 /** The default config file name, looked up at the repository root. */
 export const DEFAULT_CONFIG_FILE = "fleet-orch.yaml";

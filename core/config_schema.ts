@@ -52,7 +52,7 @@ export const OrchestratorSchema = z.strictObject({
   max_no_progress_iterations: z.number().int().min(1).default(3),
   dry_run: z.boolean().default(false),
   candidates: z.number().int().min(1).max(8).default(1),
-  stop_on_rejection: z.boolean().default(false),
+  stop_on_rejection: z.boolean().default(true),
   max_cost_usd: z.number().positive().optional(),
   jobs: z.number().int().min(1).optional(),
 });

@@ -15,6 +15,8 @@ export const STOP_TITLES: Record<StopReason, string> = {
   rejected: "Stopped: patch rejected",
   forbidden: "Stopped: forbidden operation",
   cost_cap: "Not fixed: cost cap reached",
+  needs_model: "Not fixed: the rest needs a model",
+  verification_failed: "Green build, but deploy or verification failed",
   error: "Stopped by an error",
 };
 

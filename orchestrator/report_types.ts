@@ -16,6 +16,8 @@ export type StopReason =
   | "rejected"
   | "forbidden"
   | "cost_cap"
+  | "needs_model"
+  | "verification_failed"
   | "error";
 
 /** Every {@link StopReason}, in display order. */
@@ -26,6 +28,8 @@ export const STOP_REASONS: readonly StopReason[] = [
   "rejected",
   "forbidden",
   "cost_cap",
+  "needs_model",
+  "verification_failed",
   "error",
 ];
 

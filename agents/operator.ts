@@ -1,0 +1,87 @@
+/**
+ * The operator (the seed's DevOpsAgent): runs an environment's deploy
+ * commands through the executor, so every one passes the policy engine
+ * (which never lets a cloud resource be deleted or a secret rotated), and
+ * refuses production without explicit approval.
+ *
+ * @module
+ */
+
+import { PolicyViolation } from "../core/errors.ts";
+import type { ShellExecutor } from "../core/exec.ts";
+import type { Logger } from "../core/log.ts";
+
+/** One deploy command's outcome. */
+export interface DeployStep {
+  /** The command line. */
+  command: string;
+  /** Exit code (null when not run: dry run). */
+  exitCode: number | null;
+  /** Duration in milliseconds. */
+  durationMs: number;
+  /** Tail of the output. */
+  output: string;
+}
+
+/** Names treated as production even without `requires_approval: true`. */
+export const PRODUCTION_NAMES: readonly string[] = ["prod", "production", "live"];
+
+/**
+ * Whether deploying to an environment needs explicit approval.
+ *
+ * @param name Environment name.
+ * @param requiresApproval The environment's `requires_approval` setting.
+ * @returns True for production-like environments.
+ */
+export function needsApproval(name: string, requiresApproval: boolean | undefined): boolean {
+  return requiresApproval ?? PRODUCTION_NAMES.includes(name.toLowerCase());
+}
+
+/**
+ * Deploy: run the environment's commands in order, stopping at the first failure.
+ *
+ * @param input Environment, commands, executor, directory, approval, dry run.
+ * @returns The steps and whether all succeeded.
+ * @throws {PolicyViolation} When production is not approved, or a command is refused.
+ */
+export async function deploy(input: {
+  environment: string;
+  commands: readonly string[];
+  exec: ShellExecutor;
+  cwd: string;
+  approved: boolean;
+  requiresApproval: boolean | undefined;
+  dryRun: boolean;
+  timeoutMs: number;
+  log: Logger;
+  env?: Record<string, string>;
+}): Promise<{ ok: boolean; steps: DeployStep[] }> {
+  if (needsApproval(input.environment, input.requiresApproval) && !input.approved) {
+    throw new PolicyViolation(
+      `Deploying to "${input.environment}" needs explicit approval: pass --approve (or approve the pipeline's gate)`,
+      "production-approval",
+      input.environment,
+    );
+  }
+  const steps: DeployStep[] = [];
+  for (const command of input.commands) {
+    const verdict = input.exec.judge(command);
+    if (!verdict.allowed) {
+      throw new PolicyViolation(`Deploy command refused by policy: ${verdict.message}`, verdict.rule, command);
+    }
+    if (input.dryRun) {
+      input.log.info(`[dry run] would deploy to ${input.environment}: ${command}`);
+      steps.push({ command, exitCode: null, durationMs: 0, output: "" });
+      continue;
+    }
+    input.log.info(`Deploying to ${input.environment}: ${command}`);
+    const r = await input.exec.run(command, {
+      cwd: input.cwd,
+      timeoutMs: input.timeoutMs,
+      ...(input.env ? { env: input.env } : {}),
+    });
+    steps.push({ command, exitCode: r.code, durationMs: r.durationMs, output: r.output.slice(-4000) });
+    if (r.code !== 0) return { ok: false, steps };
+  }
+  return { ok: true, steps };
+}

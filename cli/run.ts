@@ -1,0 +1,93 @@
+/**
+ * `fleet-orch run`: the gates, the fix loop, then deploy and verify.
+ *
+ * @module
+ */
+
+import { guard, numberFlag, parseFlags } from "./_common.ts";
+import { runOrchestration } from "../orchestrator/loop.ts";
+
+/** Help text. */
+export const help = `Usage: fleet-orch run [options]
+
+Run the quality gates; when a required gate fails, extract why, get a fix
+(deterministic recipes first, then the fixer model), have it checked by the
+policy engine and the reviewer model, apply it on a work branch in a separate
+worktree, re-run the gates, and iterate until green, out of budget, or out of
+progress. With --environment, deploy and verify after a green build. Your
+working tree, index and HEAD are never touched; a backup branch
+backup/pre-orchestration-YYYYMMDD_HHMMSS marks the starting point.
+
+Options:
+  --config F            Config file (default: fleet-orch.yaml at the repository root)
+  --repo DIR            Repository (default: the git repository around the current directory)
+  --environment E       Deploy and verify environment E after a green build
+  --dry-run             Run the gates and ask the model, but write nothing; print the patches
+  --max-iterations N    Override agents.orchestrator.max_iterations
+  --max-cost-usd X      Hard cap on model spending for the whole run
+  --candidates K        Generate K fixes in parallel and keep the best (default 1)
+  --approve             Approve deploying to a production environment
+  --report-dir D        Write the run's reports under D/<run-id>/ (default .git/fleet-orch/runs/)
+  --jobs N              Gate steps run at the same time (default: number of cores)
+  --json                Print the run report as one JSON document on stdout
+
+Exit codes: 0 green; 1 not fixed (max iterations, no progress, cost cap, needs a
+model, verification failed); 2 usage or config error; 3 stopped by policy
+(forbidden operation, rejected patch, production without approval).`;
+
+/**
+ * Run the command.
+ *
+ * @param args Arguments after "run".
+ * @returns The exit code.
+ */
+export function run(args: string[]): Promise<number> {
+  return guard(async () => {
+    const { values } = parseFlags(args, {
+      config: { type: "string" },
+      repo: { type: "string" },
+      environment: { type: "string" },
+      "dry-run": { type: "boolean" },
+      "max-iterations": { type: "string" },
+      "max-cost-usd": { type: "string" },
+      candidates: { type: "string" },
+      approve: { type: "boolean" },
+      "report-dir": { type: "string" },
+      jobs: { type: "string" },
+      json: { type: "boolean" },
+    }, "run");
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+    for (const sig of signals) Deno.addSignalListener(sig, onSignal);
+    try {
+      const maxIterations = numberFlag(values["max-iterations"], "--max-iterations", { integer: true, min: 1 });
+      const maxCostUsd = numberFlag(values["max-cost-usd"], "--max-cost-usd", { min: 0 });
+      const candidates = numberFlag(values.candidates, "--candidates", { integer: true, min: 1 });
+      const jobs = numberFlag(values.jobs, "--jobs", { integer: true, min: 1 });
+      const result = await runOrchestration({
+        config: values.config,
+        repo: values.repo,
+        environment: values.environment,
+        ...(values["dry-run"] ? { dryRun: true } : {}),
+        maxIterations,
+        maxCostUsd,
+        candidates,
+        jobs,
+        approve: values.approve ?? false,
+        reportDir: values["report-dir"],
+        signal: abort.signal,
+        json: values.json ?? false,
+      });
+      if (values.json) {
+        console.log(JSON.stringify({ ...result.report, reportFile: result.files.json }, null, 2));
+      } else if (result.wouldApply.length) {
+        console.log(result.wouldApply.join("\n"));
+      }
+      console.error(`Report: ${result.files.json}`);
+      return result.report.exitCode;
+    } finally {
+      for (const sig of signals) Deno.removeSignalListener(sig, onSignal);
+    }
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * fleet-orch's entry point: dispatches to one module per command in `cli/`.
+ * Command modules are imported only when their command runs, so `--version`
+ * and `--help` stay fast.
+ *
+ * @module
+ */
+
+import { VERSION } from "./core/version.ts";
+
+/** The shape of a command module. */
+export interface CommandModule {
+  /** Run the command with its arguments; resolves with the exit code. */
+  run(args: string[]): Promise<number>;
+  /** Help text. */
+  help: string;
+}
+
+// Static import() calls with literal specifiers, so `deno compile` embeds them.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  run: {
+    summary: "Run the gates, fix failures in a worktree, re-run; deploy and verify",
+    load: () => import("./cli/run.ts"),
+  },
+  check: { summary: "Run the quality gates once, fix nothing", load: () => import("./cli/check.ts") },
+  verify: {
+    summary: "Run the verifiers of an environment (health, endpoints, smoke tests)",
+    load: () => import("./cli/verify.ts"),
+  },
+  policy: {
+    summary: "Judge a command line, or scan a diff or text for secrets, SQL, protected paths",
+    load: () => import("./cli/policy.ts"),
+  },
+  logs: {
+    summary: "Extract the failure chunk(s) of a build log",
+    load: () => import("./cli/logs.ts"),
+  },
+  patch: { summary: "Apply a unified diff tolerantly", load: () => import("./cli/patch.ts") },
+  plugins: { summary: "List built-in and configured plugins", load: () => import("./cli/plugins.ts") },
+  init: { summary: "Write a starter fleet-orch.yaml", load: () => import("./cli/init.ts") },
+  doctor: { summary: "Check the environment: git, deno, config, keys, endpoints", load: () => import("./cli/doctor.ts") },
+};
+
+const HELP = `fleet-orch ${VERSION} — self-healing CI runner
+
+Usage: fleet-orch <command> [options]
+
+Commands:
+${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(9)} ${c.summary}`).join("\n")}
+
+Global options:
+  --help, -h     Show help (also: fleet-orch <command> --help)
+  --version, -V  Show the version
+
+Exit codes: 0 success; 1 not fixed / checks failed; 2 usage or config error;
+3 stopped by policy. See README.md.`;
+
+/**
+ * Dispatch a command line.
+ *
+ * @param argv Arguments after the program name.
+ * @returns The exit code.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === "--version" || first === "-V" || first === "version") {
+    console.log(`fleet-orch ${VERSION}`);
+    return 0;
+  }
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+    if (first === "help" && rest[0] && COMMANDS[rest[0]]) {
+      console.log((await COMMANDS[rest[0]]!.load()).help);
+      return 0;
+    }
+    console.log(HELP);
+    return first === undefined ? 2 : 0;
+  }
+  const cmd = COMMANDS[first];
+  if (!cmd) {
+    console.error(`error: Unknown command "${first}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
+    return 2;
+  }
+  const mod = await cmd.load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    const dd = rest.indexOf("--");
+    const helpAt = Math.max(rest.indexOf("--help"), rest.indexOf("-h"));
+    if (dd < 0 || helpAt < dd) {
+      console.log(mod.help);
+      return 0;
+    }
+  }
+  return await mod.run(rest);
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,168 @@
+/**
+ * Parallel patch generation with voting (the seed's roadmap): K fixes from the
+ * fixer model at spread temperatures, each reviewed, applied in its own
+ * worktree and checked against the failing gates; the best wins — most
+ * required gates passing, then the smallest diff.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { CallRecord, Failure, GateResult } from "../core/types.ts";
+import type { AttemptRecord } from "../agents/fixer.ts";
+import { applyInWorkspace, propose, type Proposed, review, type Reviewed } from "./fix.ts";
+import type { Runtime } from "./runtime.ts";
+import type { Workspace } from "./workspace.ts";
+import type { Logger } from "../core/log.ts";
+import type { FixerPlugin } from "../core/plugin.ts";
+import type { Models } from "./fix.ts";
+
+/** What the loop needs from its state. */
+export interface CandidateHost {
+  rt: Runtime;
+  ws?: Workspace;
+  log: Logger;
+  runId: string;
+  dryRun: boolean;
+  models?: Models;
+  recipes: FixerPlugin[];
+  gates: GateResult[];
+  opts: { signal?: AbortSignal };
+}
+
+/** The winning candidate, in the shape the loop consumes. */
+export interface CandidateOutcome {
+  /** The winner's proposal. */
+  proposed: Proposed;
+  /** The winner's review. */
+  reviewed: Reviewed | null;
+  /** Whether it applied to the main workspace. */
+  applied: { ok: boolean; error?: string };
+  /** Gate results in the winner's worktree (equal to the main one after applying). */
+  gates?: GateResult[];
+  /** Every model call of every candidate. */
+  calls: CallRecord[];
+}
+
+function diffSize(diff: string): number {
+  return diff.split("\n").filter((l) => /^[+-](?![+-]{2} )/.test(l)).length;
+}
+
+function score(gates: GateResult[]): number {
+  return gates.filter((g) => g.required && g.status === "passed").length;
+}
+
+/**
+ * Generate, review and try K candidates; apply the best to the workspace.
+ *
+ * @param s The loop's state.
+ * @param input K, failures, history, gate re-run function.
+ * @returns The winner (or the first rejection / refusal when none survives).
+ */
+export async function evaluateCandidates(
+  s: CandidateHost,
+  input: {
+    k: number;
+    failures: Failure[];
+    failingIds: string[];
+    history: AttemptRecord[];
+    triedRecipes: Set<string>;
+    logChunk: string | undefined;
+    rerun: (dir: string, label: string) => Promise<GateResult[]>;
+    iteration: number;
+  },
+): Promise<CandidateOutcome> {
+  const ws = s.ws!;
+  const base = {
+    failures: input.failures,
+    gates: s.gates,
+    triedRecipes: input.triedRecipes,
+    dir: ws.dir,
+    git: ws.git,
+    history: input.history,
+    redact: s.rt.redact,
+    log: s.log,
+    ...(input.logChunk !== undefined ? { logChunk: input.logChunk } : {}),
+    ...(s.opts.signal ? { signal: s.opts.signal } : {}),
+  };
+  // Recipes are deterministic: one candidate is enough when one applies.
+  const recipe = await propose({ ...base, recipes: s.recipes, models: {} });
+  if (recipe.proposal) return await single(s, recipe, input.failures);
+
+  const t0 = s.models!.fixer!.temperature ?? 0.2;
+  const proposals = await Promise.all(
+    Array.from({ length: input.k }, (_, j) =>
+      propose({ ...base, recipes: [], models: s.models!, temperature: Math.min(1, t0 + j * 0.3) })
+        .catch((e) => ({ proposal: null, calls: [], why: (e as Error).message }) as Proposed)),
+  );
+  const calls: CallRecord[] = proposals.flatMap((p) => p.calls);
+  const tried = await Promise.all(proposals.map(async (p, j) => {
+    if (!p.proposal) return { p, r: null, gates: null as GateResult[] | null, error: p.why };
+    const r = await review({
+      proposal: p.proposal,
+      failures: input.failures,
+      policy: s.rt.policy,
+      models: s.models!,
+      redact: s.rt.redact,
+    });
+    calls.push(...r.calls);
+    if (r.verdict === "reject") return { p, r, gates: null, error: r.reasons.join("; ") };
+    const dir = await candidateDir(s, j);
+    try {
+      const a = await applyInWorkspace(p.proposal.diff, dir);
+      if (!a.ok) return { p, r, gates: null, error: a.error };
+      const gates = await input.rerun(dir, `iteration-${input.iteration}-candidate-${j + 1}`);
+      return { p, r, gates, error: undefined };
+    } finally {
+      await removeCandidateDir(s, dir);
+    }
+  }));
+  for (const [j, t] of tried.entries()) {
+    s.log.info(
+      `Candidate ${j + 1}/${input.k}: ${
+        t.gates ? `${score(t.gates)} required gate(s) pass, ${diffSize(t.p.proposal!.diff)} changed line(s)` : `dropped (${t.error})`
+      }`,
+    );
+  }
+  const viable = tried.filter((t) => t.gates !== null);
+  if (viable.length === 0) {
+    const first = tried.find((t) => t.r?.verdict === "reject") ?? tried[0]!;
+    return {
+      proposed: first.p,
+      reviewed: first.r,
+      applied: { ok: false, error: tried.map((t, j) => `candidate ${j + 1}: ${t.error}`).join("; ") },
+      calls,
+    };
+  }
+  viable.sort((a, b) => score(b.gates!) - score(a.gates!) || diffSize(a.p.proposal!.diff) - diffSize(b.p.proposal!.diff));
+  const best = viable[0]!;
+  const applied = await applyInWorkspace(best.p.proposal!.diff, ws.dir);
+  return { proposed: best.p, reviewed: best.r, applied, gates: best.gates!, calls };
+}
+
+async function single(s: CandidateHost, p: Proposed, failures: Failure[]): Promise<CandidateOutcome> {
+  const r = await review({ proposal: p.proposal!, failures, policy: s.rt.policy, models: s.models!, redact: s.rt.redact });
+  const calls = [...p.calls, ...r.calls];
+  if (r.verdict === "reject") return { proposed: p, reviewed: r, applied: { ok: false, error: "rejected" }, calls };
+  const applied = await applyInWorkspace(p.proposal!.diff, s.ws!.dir);
+  return { proposed: p, reviewed: r, applied, calls };
+}
+
+// Candidates live beside the run's worktree (so a killed run's leftovers are
+// cleaned like any other), or in a temporary clone of the dry-run copy.
+async function candidateDir(s: CandidateHost, j: number): Promise<string> {
+  const ws = s.ws!;
+  if (s.dryRun) {
+    const dir = await Deno.makeTempDir({ prefix: `fleet-orch-candidate-${j + 1}-` });
+    await ws.git.run(["clone", "-q", "--no-hardlinks", ws.dir, dir]);
+    return dir;
+  }
+  const dir = join(s.rt.stateDir, "worktrees", `${s.runId}-c${j + 1}`);
+  await ws.git.run(["worktree", "add", "-q", "--detach", dir, "HEAD"]);
+  return dir;
+}
+
+async function removeCandidateDir(s: CandidateHost, dir: string): Promise<void> {
+  if (s.dryRun) await Deno.remove(dir, { recursive: true }).catch(() => {});
+  else await s.rt.git.removeWorktree(dir);
+}

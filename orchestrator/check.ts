@@ -1,0 +1,119 @@
+/**
+ * One pass of the gates without fixing: the body of `fleet-orch check`, and
+ * the verdict rule the fix loop shares.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { UsageError } from "../core/errors.ts";
+import type { GateResult } from "../core/types.ts";
+import { acquireLock } from "../core/lock.ts";
+import { type GateStep, planGates } from "../gates/plan.ts";
+import { runGates, type RunnerGateResult } from "../gates/runner.ts";
+import { openRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
+import { createRunDir, newRunId } from "./run_dir.ts";
+
+/** Options of {@link runCheck}. */
+export interface CheckOptions extends RuntimeOptions {
+  /** Parallel steps. */
+  jobs?: number;
+  /** Only these gates (and what they need). */
+  only?: string[];
+  /** `--report-dir`. */
+  reportDir?: string | undefined;
+  /** Progress view. */
+  view?: "tty" | "plain" | "silent";
+}
+
+/** What a check produced. */
+export interface CheckResult {
+  /** Every required gate passed. */
+  ok: boolean;
+  /** A gate's command was refused by policy. */
+  policyViolation: boolean;
+  /** Per gate. */
+  gates: RunnerGateResult[];
+  /** The run's report directory. */
+  runDir: string;
+}
+
+/**
+ * Whether a set of gate results is green: every required gate passed, was
+ * skipped by its condition, or failed with continue-on-error.
+ *
+ * @param steps The planned steps.
+ * @param results Their results.
+ * @returns True when green.
+ */
+export function gatesGreen(steps: readonly GateStep[], results: readonly GateResult[]): boolean {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  return results.every((r) => {
+    const step = byId.get(r.id);
+    if (!r.required || step?.continueOnError) return true;
+    return r.status === "passed" || r.status === "skipped";
+  });
+}
+
+/**
+ * Plan the gates of a runtime's config.
+ *
+ * @param rt The runtime.
+ * @returns The steps.
+ * @throws {UsageError} When the config has no gates, or the plan is invalid.
+ */
+export function planFromConfig(rt: Runtime): GateStep[] {
+  const { quality_gates, steps } = rt.loaded.config;
+  let planned: GateStep[];
+  try {
+    // The schema's inferred optional fields carry `| undefined`; the plan reads them the same way.
+    planned = planGates({ quality_gates, steps } as Parameters<typeof planGates>[0]);
+  } catch (e) {
+    throw new UsageError(`${rt.loaded.file}: ${(e as Error).message}`);
+  }
+  if (planned.length === 0) {
+    throw new UsageError(
+      `${rt.loaded.file}: no gates configured; add "quality_gates:" or "steps:" (see config.yaml)`,
+    );
+  }
+  return planned;
+}
+
+/**
+ * Run the configured gates once in the repository.
+ *
+ * @param options Flags.
+ * @returns The verdict, results and report directory.
+ */
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const rt = await openRuntime(options);
+  const steps = planFromConfig(rt);
+  const lock = await acquireLock(rt.stateDir, "check");
+  if (lock.tookOver) {
+    rt.log.warn(`Took over the lock of a dead run (pid ${lock.tookOver.pid}, ${lock.tookOver.at})`);
+  }
+  try {
+    const runDir = await createRunDir(
+      rt.stateDir,
+      newRunId(),
+      options.reportDir ?? rt.loaded.config.report.dir,
+      rt.repoRoot,
+    );
+    const results = await runGates(steps, {
+      exec: rt.exec,
+      repoRoot: rt.repoRoot,
+      logDir: join(runDir, "logs"),
+      ...(options.jobs ? { jobs: options.jobs } : {}),
+      ...(options.only ? { only: options.only } : {}),
+      ...(options.view ? { view: options.view } : {}),
+    });
+    return {
+      ok: gatesGreen(steps, results),
+      policyViolation: results.some((r) => r.policyViolation),
+      gates: results,
+      runDir,
+    };
+  } finally {
+    await lock.release();
+  }
+}

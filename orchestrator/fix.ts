@@ -1,0 +1,185 @@
+/**
+ * One fix attempt: a proposal (recipes first, then the fixer model), its
+ * review (the policy engine's scan, then the reviewer model), and its
+ * application in the workspace.
+ *
+ * @module
+ */
+
+import type { FixerPlugin, LlmPlugin } from "../core/plugin.ts";
+import type { CallRecord, Failure, FixProposal, GateResult } from "../core/types.ts";
+import type { Logger } from "../core/log.ts";
+import type { Git } from "../core/git.ts";
+import { applyPatch, extractDiff } from "../core/patch.ts";
+import { type AttemptRecord, proposeFix } from "../agents/fixer.ts";
+import { reviewPatch } from "../agents/reviewer.ts";
+import type { PolicyEngine } from "../policies/engine.ts";
+
+/** The models of a run, when configured and keyed. */
+export interface Models {
+  /** Fixer (the seed's codex). */
+  fixer?: { llm: LlmPlugin; model: string; temperature?: number; maxTokens?: number; contextTokens?: number };
+  /** Reviewer (the seed's jules). */
+  reviewer?: { llm: LlmPlugin; model: string; temperature?: number };
+  /** Why the fixer is unavailable (no key), for the final message. */
+  fixerProblem?: string;
+}
+
+/** A proposal with the model calls it cost. */
+export interface Proposed {
+  /** The proposal, or null when nothing could propose one. */
+  proposal: FixProposal | null;
+  /** Model calls made. */
+  calls: CallRecord[];
+  /** Why there is no proposal. */
+  why?: string;
+}
+
+/**
+ * Ask the recipes, then the fixer model, for a fix.
+ *
+ * @param input Failures, failing gates, recipes, models, workspace, history.
+ * @returns The first proposal found.
+ */
+export async function propose(input: {
+  failures: Failure[];
+  gates: GateResult[];
+  recipes: FixerPlugin[];
+  triedRecipes: Set<string>;
+  models: Models;
+  dir: string;
+  git: Git;
+  history: AttemptRecord[];
+  redact: (t: string) => string;
+  log: Logger;
+  logChunk?: string;
+  temperature?: number;
+  signal?: AbortSignal;
+}): Promise<Proposed> {
+  const failing = input.gates.filter((g) => g.required && g.status !== "passed" && g.status !== "skipped");
+  for (const [i, recipe] of input.recipes.entries()) {
+    for (const gate of failing) {
+      const key = `${i}:${gate.id}`;
+      if (input.triedRecipes.has(key)) continue;
+      const mine = input.failures.filter((f) => f.gate === gate.id);
+      let applies = false;
+      try {
+        applies = recipe.applies(mine, gate);
+      } catch (e) {
+        input.log.warn(`A recipe failed to judge gate "${gate.id}": ${(e as Error).message}`);
+      }
+      if (!applies) continue;
+      input.triedRecipes.add(key);
+      try {
+        const proposal = await recipe.fix({ cwd: input.dir, failures: mine, gate });
+        if (proposal && proposal.diff.trim()) return { proposal, calls: [] };
+      } catch (e) {
+        input.log.warn(`Recipe for gate "${gate.id}" failed: ${(e as Error).message}`);
+      }
+    }
+  }
+  const fixer = input.models.fixer;
+  if (!fixer) {
+    return {
+      proposal: null,
+      calls: [],
+      why: input.models.fixerProblem ??
+        "No recipe applies to these failures and no fixer model is configured",
+    };
+  }
+  const out = await proposeFix({
+    llm: fixer.llm,
+    model: fixer.model,
+    ...(input.temperature ?? fixer.temperature) !== undefined
+      ? { temperature: (input.temperature ?? fixer.temperature)! }
+      : {},
+    ...(fixer.maxTokens !== undefined ? { maxTokens: fixer.maxTokens } : {}),
+    ...(fixer.contextTokens !== undefined ? { tokenBudget: fixer.contextTokens } : {}),
+    failures: input.failures,
+    ...(input.logChunk !== undefined ? { logChunk: input.logChunk } : {}),
+    repoRoot: input.dir,
+    readFile: async (path) => {
+      try {
+        return await Deno.readTextFile(`${input.dir}/${path}`);
+      } catch {
+        return null;
+      }
+    },
+    listFiles: async () => (await input.git.run(["ls-files"])).split("\n").filter(Boolean),
+    history: input.history,
+    redact: input.redact,
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+  if (!out.proposal) {
+    return { proposal: null, calls: [out.record], why: "The fixer model's reply held no unified diff" };
+  }
+  return { proposal: out.proposal, calls: [out.record] };
+}
+
+/** The review of a proposal. */
+export interface Reviewed {
+  /** The decision. */
+  verdict: "approve" | "reject";
+  /** Why. */
+  reasons: string[];
+  /** policy, model or none. */
+  source: "policy" | "model" | "none";
+  /** True when a policy finding was a forbidden command (stop with exit 3). */
+  forbidden: boolean;
+  /** Model calls made. */
+  calls: CallRecord[];
+}
+
+/**
+ * Review a proposal: the policy engine first, then the reviewer model.
+ *
+ * @param input The proposal, failures, policy, reviewer model.
+ * @returns The decision.
+ */
+export async function review(input: {
+  proposal: FixProposal;
+  failures: Failure[];
+  policy: PolicyEngine;
+  models: Models;
+  redact: (t: string) => string;
+  signal?: AbortSignal;
+}): Promise<Reviewed> {
+  const findings = input.policy.scan(input.proposal.diff);
+  const errors = findings.filter((f) => f.severity === "error");
+  const forbidden = errors.some((f) => f.category === "command");
+  const r = await reviewPatch({
+    ...(input.models.reviewer ? { llm: input.models.reviewer.llm, model: input.models.reviewer.model } : {}),
+    ...(input.models.reviewer?.temperature !== undefined ? { temperature: input.models.reviewer.temperature } : {}),
+    diff: input.proposal.diff,
+    failures: input.failures,
+    policyFindings: findings.map((f) => ({
+      rule: f.rule,
+      message: `${f.file ?? ""}${f.line ? `:${f.line}` : ""} ${f.message}`.trim(),
+      severity: f.severity,
+    })),
+    redact: input.redact,
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+  return {
+    verdict: r.verdict,
+    reasons: r.reasons,
+    source: r.source,
+    forbidden: r.verdict === "reject" && forbidden,
+    calls: r.record ? [r.record] : [],
+  };
+}
+
+/**
+ * Apply a diff tolerantly in the workspace.
+ *
+ * @param diff The unified diff (or a reply holding one).
+ * @param dir The workspace.
+ * @returns ok, or why not.
+ */
+export async function applyInWorkspace(diff: string, dir: string): Promise<{ ok: boolean; error?: string; files: string[] }> {
+  const clean = extractDiff(diff) ?? diff;
+  const r = await applyPatch(clean, { cwd: dir });
+  return r.ok
+    ? { ok: true, files: r.files.map((f) => f.path) }
+    : { ok: false, error: r.error ?? "The patch does not apply", files: [] };
+}

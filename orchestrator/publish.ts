@@ -1,0 +1,56 @@
+/**
+ * After a green run: push the work branch (never forced) and open a pull
+ * request through the configured VCS plugin, then tell the notifiers.
+ *
+ * @module
+ */
+
+import type { Logger } from "../core/log.ts";
+import type { ReportIteration } from "./report_types.ts";
+import type { Runtime } from "./runtime.ts";
+
+/**
+ * Push the work branch and open a pull request, when `vcs:` is configured.
+ *
+ * @param rt The runtime.
+ * @param log The run's logger.
+ * @param input Branch, run id and the iterations (for the PR body).
+ * @returns The pull request URL, or null when no VCS is configured.
+ */
+export async function publish(
+  rt: Runtime,
+  log: Logger,
+  input: { branch: string; runId: string; iterations: ReportIteration[] },
+): Promise<string | null> {
+  const ref = rt.loaded.config.vcs;
+  if (!ref) {
+    log.info(`No "vcs:" configured: the fixes stay on local branch ${input.branch}`);
+    return null;
+  }
+  const vcs = await rt.registry.instantiate("vcs", ref, {
+    configDir: rt.repoRoot,
+    context: rt.pluginContext,
+    where: { yaml: rt.loaded.yaml, path: ["vcs"] },
+  });
+  await vcs.verify?.();
+  const base = (await rt.git.branch()) ?? "main";
+  if (vcs.pushBranch) await vcs.pushBranch(input.branch);
+  else await rt.git.run(["push", "origin", `${input.branch}:${input.branch}`]);
+  if (!vcs.createPullRequest) return null;
+  const applied = input.iterations.filter((i) => i.commit);
+  const body = [
+    `fleet-orch run \`${input.runId}\` fixed the build in ${applied.length} commit(s):`,
+    "",
+    ...applied.map((i) => `- iteration ${i.index}: ${i.proposal?.summary ?? ""} (${i.proposal?.source ?? ""})`),
+    "",
+    "Each patch passed the policy engine and the reviewer before it was committed.",
+  ].join("\n");
+  const pr = await vcs.createPullRequest({
+    head: input.branch,
+    base,
+    title: `fleet-orch: fix the build (${input.runId})`,
+    body: rt.redact(body),
+  });
+  log.info(`Pull request: ${pr.url}`);
+  return pr.url;
+}

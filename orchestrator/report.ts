@@ -1,0 +1,80 @@
+/**
+ * Writing a run's reports: `report.json` (the run as data), `summary.md`,
+ * `report.html`, and, inside CI, annotations and the step summary. Every text
+ * passes redaction before it is written.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { Annotation } from "../core/plugin.ts";
+import { createCiOutput } from "../plugins/vcs/ci_output.ts";
+import { renderHtml } from "./report_html.ts";
+import { renderMarkdown } from "./report_markdown.ts";
+import type { RunReport } from "./report_types.ts";
+
+/** The files written. */
+export interface WrittenReport {
+  /** report.json */
+  json: string;
+  /** summary.md, when asked. */
+  markdown?: string;
+  /** report.html, when asked. */
+  html?: string;
+}
+
+/**
+ * Write the reports of a run.
+ *
+ * @param dir The run's report directory.
+ * @param report The run.
+ * @param options Formats, redaction, environment (for CI detection).
+ * @returns The paths written.
+ */
+export async function writeReports(
+  dir: string,
+  report: RunReport,
+  options: {
+    formats: readonly ("json" | "markdown" | "html")[];
+    redact: (t: string) => string;
+    env: (n: string) => string | undefined;
+    /** stdout carries a JSON document: CI commands go to stderr. */
+    json?: boolean;
+  },
+): Promise<WrittenReport> {
+  const json = join(dir, "report.json");
+  await Deno.writeTextFile(json, options.redact(JSON.stringify(report, null, 2)) + "\n");
+  const out: WrittenReport = { json };
+  const md = options.redact(renderMarkdown(report));
+  if (options.formats.includes("markdown")) {
+    out.markdown = join(dir, "summary.md");
+    await Deno.writeTextFile(out.markdown, md);
+  }
+  if (options.formats.includes("html")) {
+    out.html = join(dir, "report.html");
+    await Deno.writeTextFile(out.html, options.redact(renderHtml(report)));
+  }
+  const ci = createCiOutput({
+    env: options.env,
+    ...(options.json ? { write: (l: string) => console.error(l) } : {}),
+  });
+  if (ci.kind !== "none") {
+    const failing = report.gates.filter((g) => g.required && g.status !== "passed" && g.status !== "skipped");
+    const annotations: Annotation[] = failing.flatMap((g) =>
+      g.failures.length
+        ? g.failures.map((f) => ({
+          level: "error" as const,
+          message: options.redact(`${g.name}: ${f.message}`),
+          ...(f.file ? { file: f.file } : {}),
+          ...(f.line ? { line: f.line } : {}),
+        }))
+        : [{ level: "error" as const, message: `Gate "${g.name}" ${g.status}` }]
+    );
+    ci.annotate(annotations);
+    await ci.summary(md);
+    await ci.setOutput("stop-reason", report.stopReason);
+    await ci.setOutput("report", json);
+    if (report.workBranch) await ci.setOutput("work-branch", report.workBranch);
+  }
+  return out;
+}

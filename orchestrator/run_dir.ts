@@ -1,0 +1,42 @@
+/**
+ * Where a run writes: `.git/fleet-orch/runs/<run-id>/` (never in the working
+ * tree), or `--report-dir` / `report.dir` when a CI system collects artifacts.
+ *
+ * @module
+ */
+
+import { isAbsolute, join, resolve } from "node:path";
+import { timestamp } from "../core/git.ts";
+
+/**
+ * A new run id: UTC time plus a short random suffix.
+ *
+ * @param now The clock.
+ * @returns e.g. `20261125_203000-a1b2`.
+ */
+export function newRunId(now: Date = new Date()): string {
+  const rand = crypto.getRandomValues(new Uint8Array(2));
+  return `${timestamp(now)}-${[...rand].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * Create the run's report directory.
+ *
+ * @param stateDir `.git/fleet-orch`.
+ * @param runId The run id.
+ * @param reportDir `--report-dir` or `report.dir`, relative to the repository root.
+ * @param repoRoot The repository root.
+ * @returns The directory (created), with a `logs/` folder inside.
+ */
+export async function createRunDir(
+  stateDir: string,
+  runId: string,
+  reportDir: string | undefined,
+  repoRoot: string,
+): Promise<string> {
+  const dir = reportDir
+    ? join(isAbsolute(reportDir) ? reportDir : resolve(repoRoot, reportDir), runId)
+    : join(stateDir, "runs", runId);
+  await Deno.mkdir(join(dir, "logs"), { recursive: true });
+  return dir;
+}

@@ -1,0 +1,160 @@
+/**
+ * The runtime of one command: the repository, its configuration, the policy
+ * engine, the executor that the policy guards, git, the plugin registry and
+ * the logger, wired once so every command sees the same rules.
+ *
+ * @module
+ */
+
+import { isAbsolute, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig, parseConfig } from "../core/config.ts";
+import { ShellExecutor } from "../core/exec.ts";
+import { Git } from "../core/git.ts";
+import { createLogger, type Logger, type LogLevel } from "../core/log.ts";
+import type { PluginContext } from "../core/plugin.ts";
+import { configDirOf, PluginRegistry } from "../core/registry.ts";
+import { loadPolicy, type PolicyEngine } from "../policies/engine.ts";
+import { builtinPlugins } from "../plugins/builtins.ts";
+import { loadExecPlugin } from "../plugins/exec.ts";
+
+/** The project policy file looked up at the repository root. */
+export const DEFAULT_POLICY_FILE = "fleet-orch.policy.yaml";
+
+/** Options of {@link openRuntime}. */
+export interface RuntimeOptions {
+  /** Repository directory (`--repo`). @default the git repository around the cwd */
+  repo?: string | undefined;
+  /** Config file (`--config`). @default fleet-orch.yaml at the repository root */
+  config?: string | undefined;
+  /** When no config file exists, use an empty configuration instead of failing. */
+  configOptional?: boolean;
+  /** Policy file (`--policy`). */
+  policy?: string | undefined;
+  /** Production approval given (`--approve`). */
+  approve?: boolean;
+  /** Dry run: plugins are told to write nothing. */
+  dryRun?: boolean;
+  /** Console log level. */
+  logLevel?: LogLevel;
+  /** Where console lines go. @default stderr */
+  write?: (line: string) => void;
+  /** Environment (tests inject their own). @default Deno.env */
+  env?: Record<string, string>;
+  /** fetch for plugins. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** Everything a command needs. */
+export interface Runtime {
+  /** Repository root. */
+  repoRoot: string;
+  /** fleet-orch's folder in the git directory (`.git/fleet-orch`). */
+  stateDir: string;
+  /** The loaded configuration. */
+  loaded: LoadedConfig;
+  /** Whether the config came from a file (false: defaults). */
+  configFound: boolean;
+  /** The policy engine. */
+  policy: PolicyEngine;
+  /** The executor, guarded by the policy. */
+  exec: ShellExecutor;
+  /** Git at the repository root. */
+  git: Git;
+  /** Plugins. */
+  registry: PluginRegistry;
+  /** Logger (redacting). */
+  log: Logger;
+  /** Redaction of secrets. */
+  redact: (text: string) => string;
+  /** The environment. */
+  env: Record<string, string>;
+  /** Context handed to plugins. */
+  pluginContext: PluginContext;
+}
+
+/**
+ * Open the repository, load config and policy, and wire the executor.
+ *
+ * @param options Flags of the command.
+ * @returns The runtime.
+ * @throws {ConfigError} For an invalid config or policy file.
+ * @throws {Error} When the directory is not in a git repository.
+ */
+export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const env = options.env ?? Deno.env.toObject();
+  const envLookup = (n: string) => env[n];
+  const bootstrapPolicy = await loadPolicy({ env, approved: options.approve ?? false });
+  const bootstrapExec = new ShellExecutor({ judge: (c) => bootstrapPolicy.judgeCommand(c) });
+  const start = resolve(options.repo ?? Deno.cwd());
+  const repoRoot = await new Git(bootstrapExec, start, envLookup).root();
+
+  const configFile = options.config
+    ? resolve(Deno.cwd(), options.config)
+    : join(repoRoot, DEFAULT_CONFIG_FILE);
+  let loaded: LoadedConfig;
+  let configFound = true;
+  if (!options.config && options.configOptional && !existsSync(configFile)) {
+    loaded = parseConfig("{}", configFile, { env: envLookup });
+    configFound = false;
+  } else {
+    loaded = await loadConfig(configFile, { env: envLookup });
+  }
+  const safety = loaded.config.safety;
+  const policyFile = options.policy
+    ? resolve(Deno.cwd(), options.policy)
+    : safety.policy_file
+    ? (isAbsolute(safety.policy_file)
+      ? safety.policy_file
+      : resolve(configDirOf(configFile), safety.policy_file))
+    : existsSync(join(repoRoot, DEFAULT_POLICY_FILE))
+    ? join(repoRoot, DEFAULT_POLICY_FILE)
+    : undefined;
+  const policy = await loadPolicy({
+    ...(policyFile ? { file: policyFile } : {}),
+    forbiddenCommands: safety.forbidden_commands,
+    ...(safety.protected_paths ? { protectedPaths: safety.protected_paths } : {}),
+    env,
+    approved: options.approve ?? false,
+  });
+  const redact = (t: string) => policy.redact(t);
+  const log = createLogger({
+    level: options.logLevel ?? "info",
+    redact,
+    ...(options.write ? { write: options.write } : {}),
+  });
+  const exec = new ShellExecutor({ judge: (c) => policy.judgeCommand(c) });
+  const git = new Git(exec, repoRoot, envLookup);
+  const stateDir = join(await git.commonDir(), "fleet-orch");
+  const registry = new PluginRegistry({ builtins: builtinPlugins, execLoader: loadExecPlugin });
+  const pluginContext: PluginContext = {
+    repoRoot,
+    exec,
+    log,
+    env: envLookup,
+    fetch: options.fetch ?? globalThis.fetch,
+    dryRun: options.dryRun ?? false,
+  };
+  const configDir = configDirOf(configFile);
+  for (const [i, ref] of loaded.config.plugins.entries()) {
+    await registry.load(ref, {
+      configDir,
+      context: pluginContext,
+      where: { yaml: loaded.yaml, path: ["plugins", i] },
+    });
+  }
+  return {
+    repoRoot,
+    stateDir,
+    loaded,
+    configFound,
+    policy,
+    exec,
+    git,
+    registry,
+    log,
+    redact,
+    env,
+    pluginContext,
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Isolation of a run: the lock, the backup branch, and the directory where
+ * gates run and fixes are applied — a git worktree on a work branch, or for a
+ * dry run a throw-away copy of HEAD outside the repository, so the user's
+ * working tree, index, HEAD and refs are never touched.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { acquireLock, type RunLock } from "../core/lock.ts";
+import { type Git, timestamp } from "../core/git.ts";
+import type { Logger } from "../core/log.ts";
+import type { ShellExecutor } from "../core/exec.ts";
+import { shellQuote } from "../core/exec.ts";
+
+/** Where a run works. */
+export interface Workspace {
+  /** Directory where gates run and patches apply. */
+  dir: string;
+  /** Work branch (null in a dry run). */
+  workBranch: string | null;
+  /** Backup branch marking the starting point (null in a dry run). */
+  backupBranch: string | null;
+  /** The commit the run started from. */
+  baseCommit: string;
+  /** Git in the workspace (a worktree; in a dry run, a scratch repository). */
+  git: Git;
+  /** Remove the workspace; keeps the work branch when it holds commits. */
+  close(): Promise<{ keptBranch: boolean }>;
+}
+
+/** Options of {@link openWorkspace}. */
+export interface WorkspaceOptions {
+  /** Git at the repository root. */
+  git: Git;
+  /** The executor (for the dry-run copy). */
+  exec: ShellExecutor;
+  /** `.git/fleet-orch`. */
+  stateDir: string;
+  /** Run id, used in names. */
+  runId: string;
+  /** Dry run: no branch, no worktree, no file in the repository. */
+  dryRun: boolean;
+  /** Logger. */
+  log: Logger;
+  /** Clock, for the backup branch name. */
+  now?: Date;
+}
+
+/**
+ * Take the lock, clean what killed runs left, and open the workspace.
+ *
+ * @param options Git, state dir, run id, dry run.
+ * @returns The workspace and the lock (release it after closing the workspace).
+ * @throws {LockBusyError} When another run holds the repository.
+ * @throws {Error} When the repository has no commit yet.
+ */
+export async function openWorkspace(
+  options: WorkspaceOptions,
+): Promise<{ workspace: Workspace; lock: RunLock | null }> {
+  const { git, log } = options;
+  const head = await git.head();
+  if (!head) throw new Error("The repository has no commit yet; commit your work first, then run fleet-orch");
+  const dirty = await git.status();
+  if (dirty.length) {
+    log.warn(
+      `${dirty.length} uncommitted change(s) in your working tree are not part of this run; they are left untouched`,
+    );
+  }
+  if (options.dryRun) return { workspace: await scratchCopy(options, head), lock: null };
+
+  const lock = await acquireLock(options.stateDir, `run ${options.runId}`);
+  try {
+    if (lock.tookOver) {
+      log.warn(
+        `A previous run (pid ${lock.tookOver.pid}, started ${lock.tookOver.at}) died without cleaning up; recovering`,
+      );
+    }
+    const worktrees = join(options.stateDir, "worktrees");
+    const stale = await git.removeStaleWorktrees(worktrees);
+    for (const p of stale) log.info(`Removed the worktree of a killed run: ${p}`);
+    const backupBranch = await git.createBackupBranch(options.now);
+    const workBranch = `fleet-orch/fix-${options.runId}`;
+    const dir = join(worktrees, options.runId);
+    await Deno.mkdir(worktrees, { recursive: true });
+    await git.addWorktree(dir, workBranch, head);
+    const wgit = git.at(dir);
+    return {
+      lock,
+      workspace: {
+        dir,
+        workBranch,
+        backupBranch,
+        baseCommit: head,
+        git: wgit,
+        close: async () => {
+          const tip = await wgit.head();
+          await git.removeWorktree(dir);
+          const keep = tip !== null && tip !== head;
+          if (!keep) await git.deleteBranch(workBranch);
+          return { keptBranch: keep };
+        },
+      },
+    };
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
+}
+
+// A dry run works on a copy of HEAD in a temporary directory outside the
+// repository, initialised as its own scratch repository so diffs and
+// "commits" of candidate fixes stay there.
+async function scratchCopy(options: WorkspaceOptions, head: string): Promise<Workspace> {
+  const dir = await Deno.makeTempDir({ prefix: `fleet-orch-dry-${timestamp(new Date())}-` });
+  const r = await options.exec.run(
+    `git archive --format=tar ${shellQuote(head)} | tar -x -C ${shellQuote(dir)}`,
+    { cwd: options.git.cwd, timeoutMs: 300_000 },
+  );
+  if (r.code !== 0) {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw new Error(`Cannot copy HEAD for the dry run: ${r.output.trim().slice(-500)}`);
+  }
+  const sgit = options.git.at(dir);
+  await sgit.run(["init", "-q"]);
+  await sgit.run(["add", "-A"]);
+  await sgit.run(["commit", "-q", "--no-verify", "-m", `dry-run copy of ${head}`]);
+  return {
+    dir,
+    workBranch: null,
+    backupBranch: null,
+    baseCommit: head,
+    git: sgit,
+    close: async () => {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      return { keptBranch: false };
+    },
+  };
+}
