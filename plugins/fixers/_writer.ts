@@ -16,7 +16,10 @@ import { findTool, findToolSync, rewriteTool, type ToolMatcher } from "./_comman
 import { captureChanges } from "./_worktree.ts";
 
 /** Options every writer recipe accepts. */
-export const writerOptions: z.ZodObject<{ timeoutMs: z.ZodDefault<z.ZodNumber> }> = z.object({
+export const writerOptions: z.ZodObject<
+  { timeoutMs: z.ZodDefault<z.ZodNumber> },
+  z.core.$strict
+> = z.strictObject({
   /** Kill the writer after this many milliseconds. @default 600000 */
   timeoutMs: z.number().int().positive().default(600_000),
 });

@@ -32,7 +32,7 @@ export const azurePoolFixer: PluginDefinition<"fixer", AzurePoolOptions> = defin
   name: "azure-pipelines-pool",
   description: "Moves the out-of-memory job in azure-pipelines.yml from the self-hosted 4 GB " +
     "pool to the Microsoft-hosted 7 GB pool (the policy must allow azure-pipelines.yml)",
-  options: z.object({
+  options: z.strictObject({
     files: z.array(z.string().min(1)).min(1).default([
       "azure-pipelines.yml",
       "azure-pipelines.yaml",

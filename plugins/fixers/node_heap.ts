@@ -70,7 +70,7 @@ export const nodeHeapFixer: PluginDefinition<"fixer", NodeHeapOptions> = defineP
   name: "node-heap",
   description: "Raises the Node heap (node-options=--max-old-space-size in .npmrc) when an " +
     "npm or pnpm gate runs out of JavaScript heap",
-  options: z.object({ heapMb: z.number().int().min(512).default(6144) }),
+  options: z.strictObject({ heapMb: z.number().int().min(512).default(6144) }),
   create: (options, context) => ({
     applies: (failures, gate) =>
       isNodeHeapOom(failures, gate) && gate.command !== undefined &&

@@ -25,7 +25,7 @@ export const npmEresolveFixer: PluginDefinition<"fixer", NpmEresolveOptions> = d
   kind: "fixer",
   name: "npm-eresolve",
   description: "Sets legacy-peer-deps=true in .npmrc when npm fails with ERESOLVE",
-  options: z.object({}).strict() as z.ZodType<NpmEresolveOptions>,
+  options: z.strictObject({}) as z.ZodType<NpmEresolveOptions>,
   create: (_options, context) => ({
     applies: (failures, gate) =>
       gate.status === "failed" &&

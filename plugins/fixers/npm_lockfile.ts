@@ -31,7 +31,7 @@ export const npmLockfileFixer: PluginDefinition<"fixer", NpmLockfileOptions> = d
   name: "npm-lockfile",
   description: "Regenerates package-lock.json (npm install --package-lock-only) when npm ci " +
     "finds it out of sync with package.json",
-  options: z.object({ timeoutMs: z.number().int().positive().default(600_000) }),
+  options: z.strictObject({ timeoutMs: z.number().int().positive().default(600_000) }),
   create: (options, context) => ({
     applies: (failures, gate) =>
       gate.status === "failed" &&

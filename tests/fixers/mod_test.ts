@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { builtinFixers } from "../../plugins/fixers/mod.ts";
+import { gate, tempRepo } from "./_helpers.ts";
+
+Deno.test("builtinFixers lists every recipe once, formatters first and memory last", () => {
+  assert.deepEqual(builtinFixers.map((f) => f.name), [
+    "deno-fmt",
+    "prettier",
+    "black",
+    "eslint-fix",
+    "npm-lockfile",
+    "npm-eresolve",
+    "node-heap",
+    "azure-pipelines-pool",
+  ]);
+  for (const f of builtinFixers) {
+    assert.equal(f.kind, "fixer");
+    assert.ok(f.description.length > 20 && f.description.length < 160, f.name);
+  }
+});
+
+Deno.test("builtinFixers create instances from empty options and reject unknown ones", async () => {
+  await using repo = await tempRepo({});
+  for (const def of builtinFixers) {
+    const fixer = await def.create(def.options.parse({}), repo.context);
+    assert.equal(typeof fixer.applies, "function");
+    assert.equal(fixer.applies([], gate({ status: "passed", exitCode: 0 })), false, def.name);
+    assert.equal(def.options.safeParse({ tiemoutMs: 5 }).success, false, def.name);
+  }
+  const heap = builtinFixers.find((f) => f.name === "node-heap")!;
+  assert.equal(heap.options.safeParse({ heapMb: 10 }).success, false);
+});
