@@ -94,7 +94,12 @@ export function toolMatcher(
   };
 }
 
-/** The script name when argv runs a package.json script, else undefined. */
+/**
+ * The package.json script that argv runs, if it runs one.
+ *
+ * @param argv A simple command's words.
+ * @returns The script name (`npm run lint` -> "lint", `npm test` -> "test"), else undefined.
+ */
 export function scriptName(argv: readonly string[]): string | undefined {
   const pm = _base(argv[0]);
   if (pm !== "npm" && !_PM.has(pm)) return undefined;

@@ -15,17 +15,16 @@ import type { Failure, GateResult } from "../../core/types.ts";
 import { findTool, findToolSync, rewriteTool, type ToolMatcher } from "./_command.ts";
 import { captureChanges } from "./_worktree.ts";
 
-/** Options every writer recipe accepts. */
-export const writerOptions: z.ZodObject<
-  { timeoutMs: z.ZodDefault<z.ZodNumber> },
-  z.core.$strict
-> = z.strictObject({
+/** Validated options of a writer recipe. */
+export interface WriterOptions {
   /** Kill the writer after this many milliseconds. @default 600000 */
+  timeoutMs: number;
+}
+
+/** Schema of {@link WriterOptions}; unknown keys are rejected. */
+export const writerOptions: z.ZodType<WriterOptions> = z.strictObject({
   timeoutMs: z.number().int().positive().default(600_000),
 });
-
-/** Validated options of a writer recipe. */
-export type WriterOptions = z.infer<typeof writerOptions>;
 
 /** What distinguishes one writer recipe from another. */
 export interface WriterSpec {
@@ -137,7 +136,8 @@ export function defineWriterFixer(spec: WriterSpec): PluginDefinition<"fixer", W
         });
         if (changes.diff === "") {
           context.log.info(
-            `"${line}" changed nothing (exit code ${result?.code}): ${result?.output.trim()}`,
+            `"${line}" changed nothing (exit code ${result?.code}): ` +
+              (result?.output.trim().slice(-2000) ?? ""),
           );
           return null;
         }

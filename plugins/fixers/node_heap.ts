@@ -50,7 +50,13 @@ const _npmScript: ToolMatcher = (argv) => {
   return first === "npm" && _NPM_SUBCOMMANDS.has(argv[1] ?? "") ? 1 : -1;
 };
 
-/** Whether the gate ran out of Node heap. */
+/**
+ * Whether the gate ran out of Node heap (not merely killed by the system).
+ *
+ * @param failures The gate's failures.
+ * @param gate The gate result.
+ * @returns True for an OOM whose output shows V8's heap exhaustion.
+ */
 export function isNodeHeapOom(failures: Failure[], gate: GateResult): boolean {
   const oom = gate.status === "oom" || failures.some((f) => f.tool === "oom");
   const heap = _HEAP.test(gate.output) ||

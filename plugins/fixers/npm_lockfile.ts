@@ -44,7 +44,7 @@ export const npmLockfileFixer: PluginDefinition<"fixer", NpmLockfileOptions> = d
       });
       if (result?.code !== 0) {
         context.log.warn(
-          `"${_COMMAND}" failed (exit code ${result?.code}): ${result?.output.trim()}`,
+          `"${_COMMAND}" failed (exit code ${result?.code}): ${result?.output.trim().slice(-2000)}`,
         );
         return null;
       }
