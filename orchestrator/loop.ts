@@ -442,7 +442,7 @@ async function fixLoop(s: State): Promise<void> {
     }
     iteration.applied = true;
     if (s.dryRun) {
-      s.wouldApply.push(proposal.diff);
+      s.wouldApply.push(s.rt.redact(proposal.diff));
       s.log.info(`[dry run] would apply:\n${s.rt.redact(proposal.diff)}`);
     }
     const tokens = iteration.calls.reduce((a, c) => ({ i: a.i + c.tokensIn, o: a.o + c.tokensOut }), { i: 0, o: 0 });
