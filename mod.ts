@@ -1,0 +1,61 @@
+/**
+ * fleet-orch as a library: define plugins, load a configuration, run the
+ * orchestration, and use the policy engine on your own commands and patches.
+ *
+ * @example
+ * ```ts ignore
+ * import { definePlugin, loadPolicy } from "./mod.ts";
+ * import { z } from "zod";
+ *
+ * const policy = await loadPolicy();
+ * console.log(policy.judgeCommand("rm -rf /").allowed); // false
+ *
+ * export default definePlugin({
+ *   kind: "notifier",
+ *   name: "stdout",
+ *   description: "Prints the run summary",
+ *   options: z.object({}),
+ *   create: () => ({ notify: (s) => Promise.resolve(console.log(s.markdown)) }),
+ * });
+ * ```
+ *
+ * @module
+ */
+
+export { definePlugin, PLUGIN_API_VERSION, PLUGIN_KINDS } from "./core/plugin.ts";
+export type {
+  Annotation,
+  FixerPlugin,
+  GatePlugin,
+  LlmPlugin,
+  NotifierPlugin,
+  PluginContext,
+  PluginDefinition,
+  PluginInstances,
+  PluginKind,
+  PullRequestInput,
+  RunSummary,
+  VcsPlugin,
+  VerifierPlugin,
+} from "./core/plugin.ts";
+export type {
+  CallRecord,
+  ChatMessage,
+  CompletionRequest,
+  CompletionResponse,
+  Failure,
+  FixProposal,
+  GateResult,
+  GateStatus,
+  VerificationResult,
+} from "./core/types.ts";
+export { loadConfig, parseConfig } from "./core/config.ts";
+export type { Config, LoadedConfig } from "./core/config.ts";
+export { ConfigError, PluginError, PolicyViolation, UsageError } from "./core/errors.ts";
+export { ShellExecutor } from "./core/exec.ts";
+export { applyPatch, extractDiff } from "./core/patch.ts";
+export { createRedactor, loadPolicy, PolicyEngine } from "./policies/engine.ts";
+export { runOrchestration } from "./orchestrator/loop.ts";
+export type { Orchestration, OrchestrationOptions } from "./orchestrator/loop.ts";
+export type { RunReport, StopReason } from "./orchestrator/report_types.ts";
+export { VERSION } from "./core/version.ts";
