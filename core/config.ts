@@ -192,7 +192,9 @@ function issueProblems(
     // nodes, which made a list read as "a mapping".
     const got = missing ? "nothing" : describe(node ? node.toJS(doc) : null);
     message = missing
-      ? `Missing required key "${String(path[path.length - 1])}" (${issue.expected})`
+      ? `Missing required key "${String(path[path.length - 1])}" (${issue.expected}) in ${
+        path.length > 1 ? path.slice(0, -1).map(String).join(".") : "(top level)"
+      }`
       : `Expected ${issue.expected} at ${where}, got ${got}`;
   } else if (!message.includes(where)) {
     message = `${message} at ${where}`;

@@ -10,7 +10,7 @@
 
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigError, PluginError } from "./errors.ts";
+import { ConfigError, PluginError, PolicyViolation } from "./errors.ts";
 import type { LocatedYaml } from "./config.ts";
 import type { PluginRef } from "./config_schema.ts";
 import {
@@ -158,14 +158,19 @@ export class PluginRegistry {
           ...(ref.timeout_seconds ? { timeoutMs: ref.timeout_seconds * 1000 } : {}),
         });
       } catch (e) {
-        if (e instanceof ConfigError) throw e;
-        return fail(`Cannot start exec plugin "${commandLine}": ${(e as Error).message}`);
+        // A refused command stays a policy matter (exit 3), not a config error.
+        if (e instanceof ConfigError || e instanceof PolicyViolation) throw e;
+        const why = e instanceof PluginError
+          ? e.message.replace(/^Plugin "[^"]*": /, "")
+          : (e as Error).message;
+        return fail(`Cannot start exec plugin "${commandLine}": ${why}`);
       }
       source = "exec";
     } else if (/^(\.{1,2}\/|\/|file:|https?:)/.test(ref.uses) || /\.(ts|js|mjs)$/.test(ref.uses)) {
       const url = /^(file:|https?:)/.test(ref.uses)
         ? ref.uses
-        : pathToFileURL(isAbsolute(ref.uses) ? ref.uses : resolve(options.configDir, ref.uses)).href;
+        : pathToFileURL(isAbsolute(ref.uses) ? ref.uses : resolve(options.configDir, ref.uses))
+          .href;
       let mod: Record<string, unknown>;
       try {
         mod = await import(url);
@@ -213,6 +218,20 @@ export class PluginRegistry {
     this.#add(def, source, ref.uses);
     this.#byUses.set(ref.uses, def);
     return def;
+  }
+
+  /**
+   * Stop the processes of the exec plugins this registry loaded (their
+   * definitions carry a `dispose`); module plugins and built-ins hold none.
+   *
+   * @returns When every process has ended.
+   */
+  async close(): Promise<void> {
+    await Promise.all(
+      [...this.#plugins.values()]
+        .filter((p) => p.source === "exec")
+        .map((p) => (p.def as { dispose?: () => Promise<void> }).dispose?.()),
+    );
   }
 
   /**
