@@ -1,0 +1,454 @@
+/**
+ * The argv layer of the command judge: one simple command, already split
+ * into evaluated words. Strips wrappers (sudo, env, timeout, xargs, find
+ * -exec, ...), re-parses strings that shells, `eval`, `trap`, `su -c` or
+ * `ssh` will run, reads inline interpreter code, checks what a shell reads
+ * from its standard input, applies the allowlist of known programs and
+ * finally the command rules.
+ *
+ * @module
+ */
+
+import type { CommandNode } from "unbash";
+import type { CommandJudge, Scope } from "./command_judge.ts";
+import { isHelpOnly, matchCommand, type ResolvedCommand } from "./command_rules.ts";
+import { analyzeCode } from "./inline_code.ts";
+import { classifyPath, joinCwd, normalizePath } from "./paths.ts";
+import { SHELL_BUILTINS } from "./program_profiles.ts";
+import { type EvalWord, evalWord } from "./shell_words.ts";
+import { wrapperRest } from "./wrappers.ts";
+
+/** Where a command's standard input comes from. */
+export type Stdin =
+  | { kind: "none" }
+  | { kind: "file" }
+  | { kind: "pipe"; stages: readonly CommandNode[]; index: number; scope: Scope }
+  | { kind: "heredoc"; text: string; quoted: boolean }
+  | { kind: "herestring"; word: EvalWord };
+
+const SHELLS = new Set(["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "busybox"]);
+const REMOTE = new Set([
+  "curl",
+  "wget",
+  "fetch",
+  "aria2c",
+  "http",
+  "https",
+  "xh",
+  "lwp-request",
+  "GET",
+  "iwr",
+  "irm",
+  "Invoke-WebRequest",
+  "Invoke-RestMethod",
+  "nc",
+  "ncat",
+  "socat",
+  "ssh",
+  "scp",
+]); // deno-fmt-ignore
+const PASSTHROUGH = new Set(["tee", "cat", "head", "tail", "dos2unix", "sponge"]);
+const INTERPRETER = /^(?:python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|perl|ruby|php|Rscript)$/;
+
+/** An unresolved word standing for data only known at run time (stdin, `{}`). */
+export function unknownWord(text: string): EvalWord {
+  return {
+    text,
+    values: ["\u0000"],
+    resolved: false,
+    glob: false,
+    quoted: false,
+    subs: [],
+    raw: text,
+    braced: false,
+  };
+}
+
+/** A literal word. */
+export function literalWord(text: string): EvalWord {
+  return {
+    text,
+    values: [text],
+    resolved: true,
+    glob: false,
+    quoted: true,
+    subs: [],
+    raw: text,
+    braced: false,
+  };
+}
+
+/**
+ * Judge one simple command given as evaluated words.
+ *
+ * @param j The judge (collects verdicts).
+ * @param words Program and arguments.
+ * @param scope The walk scope.
+ * @param stdin Where its standard input comes from.
+ */
+export function judgeArgv(j: CommandJudge, words: EvalWord[], scope: Scope, stdin: Stdin): void {
+  if (j.decided || words.length === 0) return;
+  const head = words[0]!;
+  if (!head.resolved || head.glob) {
+    j.hitCheck(
+      "unresolved-command",
+      `command name "${head.text}" is only known at run time`,
+      scope,
+    );
+    return;
+  }
+  for (const path of head.values) _judgeOne(j, path, words.slice(1), scope, stdin);
+}
+
+function _judgeOne(
+  j: CommandJudge,
+  path: string,
+  args: EvalWord[],
+  scope: Scope,
+  stdin: Stdin,
+): void {
+  const name = path.includes("/") ? path.slice(path.lastIndexOf("/") + 1) : path;
+  const local = path.includes("/") && !path.startsWith("/") && !path.startsWith("~");
+  const known = local || scope.functions.has(name) || SHELL_BUILTINS.has(name) ||
+    j.policy.programs.has(name);
+  if (!known) {
+    j.hitCheck("unknown-program", `"${name}" is not on the list of known programs`, scope);
+  }
+  const cmd: ResolvedCommand = { name, args, cwd: scope.cwd };
+  if (isHelpOnly(cmd) && !SHELLS.has(name)) return;
+  const v = (i: number) => args[i]?.values[0];
+
+  switch (name) {
+    case "cd": {
+      const t = args.find((a) =>
+        a.values[0] !== "--" && a.values[0] !== "-P" && a.values[0] !== "-L"
+      );
+      if (!t) scope.cwd = "~";
+      else if (!t.resolved || t.values.length > 1 || t.values[0] === "-") scope.cwd = null;
+      else {
+        const joined = joinCwd(scope.cwd, t.values[0]!);
+        scope.cwd = joined === null ? null : normalizePath(joined);
+      }
+      break;
+    }
+    case "export":
+    case "declare":
+    case "local":
+    case "readonly":
+    case "typeset":
+      for (const a of args) {
+        const val = a.values[0] ?? "";
+        const eq = val.indexOf("=");
+        if (eq <= 0 || val.startsWith("-")) continue;
+        const varName = val.slice(0, eq);
+        scope.vars.set(
+          varName,
+          a.resolved ? a.values.map((x) => x.slice(x.indexOf("=") + 1)) : null,
+        );
+        j.checkAssign(varName, val.slice(eq + 1), scope);
+      }
+      break;
+    case "unset":
+      for (const a of args) {
+        if (!a.values[0]?.startsWith("-")) scope.vars.set(a.values[0] ?? "", null);
+      }
+      break;
+    case "read":
+    case "mapfile":
+    case "readarray":
+    case "getopts":
+      for (const a of args) {
+        if (!a.values[0]?.startsWith("-")) scope.vars.set(a.values[0] ?? "", null);
+      }
+      break;
+    case "eval":
+      _runString(j, args, scope, "eval");
+      return;
+    case "trap":
+      if (args[0] && v(0) !== "-") _runString(j, [args[0]], scope, "trap");
+      return;
+    case "alias":
+      for (const a of args) {
+        const val = a.values[0] ?? "";
+        if (val.includes("=")) {
+          _runString(j, [{ ...a, values: [val.slice(val.indexOf("=") + 1)] }], scope, "alias");
+        }
+      }
+      return;
+    case "source":
+    case ".":
+      if (args[0]) _scriptOperand(j, args[0], scope);
+      return;
+    case "find":
+      _find(j, args, scope);
+      break;
+    case "xargs": {
+      const rest = wrapperRest(j, name, args, scope);
+      if (rest && rest.words.length) {
+        const repl = rest.replace;
+        const words = repl
+          ? rest.words.map((w) => (w.values[0] ?? "").includes(repl) ? unknownWord(w.text) : w)
+          : [...rest.words, unknownWord("<stdin>")];
+        judgeArgv(j, words, scope, { kind: "none" });
+      }
+      break;
+    }
+    default: {
+      const rest = wrapperRest(j, name, args, scope);
+      if (rest) {
+        if (rest.words.length) judgeArgv(j, rest.words, scope, stdin);
+        // Rules may still name the wrapper itself (`sudo -s`, `env -i`).
+      } else if (SHELLS.has(name)) {
+        _shell(j, name, args, scope, stdin);
+      } else if (INTERPRETER.test(name)) {
+        _interpreter(j, name, args, scope, stdin);
+      }
+    }
+  }
+  if (j.decided) return;
+  for (const rule of j.index.candidates(name)) {
+    const detail = matchCommand(rule.match.command!, cmd, j.policy.workspaces);
+    if (detail !== null) j.hit(rule, detail, scope);
+  }
+}
+
+function _runString(j: CommandJudge, words: EvalWord[], scope: Scope, what: string): void {
+  if (words.length === 0) return;
+  if (words.some((w) => !w.resolved)) {
+    j.hitCheck("encoded-payload", `${what} runs a string only known at run time`, scope);
+    return;
+  }
+  j.judgeSource(words.map((w) => w.values[0] ?? "").join(" "), scope);
+}
+
+function _scriptOperand(j: CommandJudge, w: EvalWord, scope: Scope): void {
+  if (w.resolved) return; // a script file: its content is the project's own
+  const remote = w.subs.some((s) =>
+    s.commands.some((st) => _producer(st.command as CommandNode, scope).kind === "remote")
+  );
+  if (remote) j.hitCheck("remote-script", `runs a downloaded script "${w.text}"`, scope);
+  else j.hitCheck("encoded-payload", `runs a script only known at run time "${w.text}"`, scope);
+}
+
+function _shell(j: CommandJudge, name: string, args: EvalWord[], scope: Scope, stdin: Stdin): void {
+  let i = 0;
+  let wantString = false;
+  for (; i < args.length; i++) {
+    const a = args[i]!.values[0] ?? "";
+    if (a === "--" || a === "-") {
+      i++;
+      break;
+    } // deno-fmt-ignore
+    if (/^[-+]o$/.test(a) || a === "-O" || a === "+O" || a === "--rcfile" || a === "--init-file") { i++; continue; } // deno-fmt-ignore
+    if (a === "-c" || a === "--command" || /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)) { wantString = true; continue; } // deno-fmt-ignore
+    if (/^[-+]/.test(a)) continue;
+    break;
+  }
+  if (name === "busybox" && args[i]?.values[0] && SHELLS.has(args[i]!.values[0]!)) {
+    _shell(j, args[i]!.values[0]!, args.slice(i + 1), scope, stdin);
+    return;
+  }
+  const operand = args[i];
+  if (wantString) {
+    if (operand) _runString(j, [operand], scope, `${name} -c`);
+    return;
+  }
+  if (operand) {
+    _scriptOperand(j, operand, scope);
+    return;
+  }
+  _stdinProgram(j, name, stdin, scope, (text) => j.judgeSource(text, scope));
+}
+
+function _interpreter(
+  j: CommandJudge,
+  name: string,
+  args: EvalWord[],
+  scope: Scope,
+  stdin: Stdin,
+): void {
+  const codeFlags = name.startsWith("node") || name === "bun"
+    ? /^(?:-e|--eval|-p|--print|-pe)$/
+    : name === "php"
+    ? /^-r$/
+    : name.startsWith("py")
+    ? /^-[A-Za-z]*c$/
+    : /^-[A-Za-z]*[eE]$/;
+  const valueFlags = /^(?:-m|-r|--require|--import|-W|-X|-I|--loader|-M|-x)$/;
+  if (name === "deno" || name === "bun") {
+    const sub = args[0]?.values[0];
+    if (sub === "eval" || sub === "-e") {
+      const code = args.slice(1).find((a) => !(a.values[0] ?? "").startsWith("-"));
+      if (code) _code(j, code, scope);
+      return;
+    }
+    return; // `deno run file`, `deno task`, `bun test`: project code
+  }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!.values[0] ?? "";
+    if (codeFlags.test(a)) {
+      const code = args[i + 1];
+      if (code) _code(j, code, scope);
+      return;
+    }
+    if (a === "-m" && name.startsWith("py")) return; // a module: project or library code
+    if (valueFlags.test(a)) {
+      i++;
+      continue;
+    } // deno-fmt-ignore
+    if (a.startsWith("-") && a !== "-") continue;
+    if (a !== "-") {
+      if (!args[i]!.resolved) _scriptOperand(j, args[i]!, scope);
+      return;
+    }
+    break;
+  }
+  _stdinProgram(j, name, stdin, scope, (text) => _code(j, literalWord(text), scope));
+}
+
+function _code(j: CommandJudge, w: EvalWord, scope: Scope): void {
+  const code = w.values[0] ?? "";
+  if (!w.resolved && !/[A-Za-z]{3}/.test(code.replaceAll("\u0000", ""))) {
+    j.hitCheck("encoded-payload", `inline code only known at run time "${w.text}"`, scope);
+    return;
+  }
+  for (const e of analyzeCode(code)) {
+    if (e.kind === "exec") {
+      if (e.command.includes("\u0000")) {
+        j.hitCheck("encoded-payload", "inline code runs a command only known at run time", scope);
+      } else j.judgeSource(e.command, scope);
+    } else if (e.kind === "rotate") {
+      j.hitCheck("inline-code-delete", `inline code calls ${e.call}`, scope);
+    } else {
+      const joined = e.target === null ? null : joinCwd(scope.cwd, e.target);
+      const cls = joined === null ? "unresolved" : classifyPath(joined, j.policy.workspaces);
+      if (cls !== "workspace" && cls !== "temp") {
+        j.hitCheck(
+          "inline-code-delete",
+          `inline code calls ${e.call} on ${
+            e.target === null ? "a target only known at run time" : `"${e.target}"`
+          }`,
+          scope,
+        );
+      }
+    }
+    if (j.decided) return;
+  }
+}
+
+function _stdinProgram(
+  j: CommandJudge,
+  name: string,
+  stdin: Stdin,
+  scope: Scope,
+  run: (text: string) => void,
+): void {
+  switch (stdin.kind) {
+    case "heredoc":
+      run(stdin.text);
+      return;
+    case "herestring":
+      if (stdin.word.resolved) run(stdin.word.values[0] ?? "");
+      else j.hitCheck("encoded-payload", `${name} reads a script only known at run time`, scope);
+      return;
+    case "pipe": {
+      const p = _pipeProducer(stdin.stages, stdin.index, stdin.scope);
+      if (p.kind === "remote") {
+        j.hitCheck("remote-script", `output of ${p.name} piped into ${name}`, scope);
+      } else if (p.kind === "literal") run(p.text);
+      else if (p.kind === "other") {
+        j.hitCheck("encoded-payload", `${name} reads a script generated by ${p.name}`, scope);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+type Producer =
+  | { kind: "remote"; name: string }
+  | { kind: "literal"; text: string }
+  | { kind: "file" }
+  | { kind: "pass" }
+  | { kind: "other"; name: string };
+
+function _pipeProducer(stages: readonly CommandNode[], index: number, scope: Scope): Producer {
+  for (let k = index - 1; k >= 0; k--) {
+    const p = _producer(stages[k]!, scope);
+    if (p.kind !== "pass") return p;
+  }
+  return { kind: "other", name: "nothing" };
+}
+
+function _producer(node: CommandNode | { type: string }, scope: Scope): Producer {
+  if (node.type === "Pipeline") {
+    const stages = (node as unknown as { commands: readonly CommandNode[] }).commands;
+    return _pipeProducer(stages, stages.length, scope);
+  }
+  if (node.type !== "Command") return { kind: "other", name: "a compound command" };
+  const c = node as import("unbash").Command;
+  if (!c.name) return { kind: "other", name: "an assignment" };
+  let words = [c.name, ...c.suffix.filter((s) => s.type === "Word")].map((w) =>
+    evalWord(w as import("unbash").Word, scope.vars)
+  );
+  for (let guard = 0; guard < 6 && words.length; guard++) {
+    const n = _base(words[0]!.values[0] ?? "");
+    if (
+      !["sudo", "env", "timeout", "nice", "nohup", "command", "exec", "time", "stdbuf"].includes(n)
+    ) break;
+    words = words.slice(1);
+    while (
+      words.length &&
+      (/^-|=/.test(words[0]!.values[0] ?? "") || /^\d+[smhd]?$/.test(words[0]!.values[0] ?? ""))
+    ) words = words.slice(1);
+  }
+  const first = words[0];
+  if (!first || !first.resolved) return { kind: "other", name: first?.text ?? "nothing" };
+  const name = _base(first.values[0] ?? "");
+  if (REMOTE.has(name)) return { kind: "remote", name };
+  const rest = words.slice(1);
+  if ((name === "echo" || name === "printf") && rest.every((w) => w.resolved)) {
+    const vals = rest.map((w) => w.values[0] ?? "").filter((x, i) =>
+      !(name === "echo" && i === 0 && /^-[neE]+$/.test(x))
+    );
+    return { kind: "literal", text: vals.join(" ").replaceAll("\\n", "\n") };
+  }
+  if (PASSTHROUGH.has(name)) {
+    const files = rest.filter((w) => !(w.values[0] ?? "").startsWith("-"));
+    if (files.length === 0 || name === "tee") return { kind: "pass" };
+    return files.every((w) => w.resolved) ? { kind: "file" } : { kind: "other", name };
+  }
+  return { kind: "other", name };
+}
+
+function _base(p: string): string {
+  return p.includes("/") ? p.slice(p.lastIndexOf("/") + 1) : p;
+}
+
+function _find(j: CommandJudge, args: EvalWord[], scope: Scope): void {
+  const starts: EvalWord[] = [];
+  let i = 0;
+  for (; i < args.length && !/^[-(!]/.test(args[i]!.values[0] ?? ""); i++) starts.push(args[i]!);
+  if (starts.length === 0) starts.push(literalWord("."));
+  for (; i < args.length; i++) {
+    const a = args[i]!.values[0];
+    if (a !== "-exec" && a !== "-execdir" && a !== "-ok" && a !== "-okdir") continue;
+    let k = i + 1;
+    const words: EvalWord[] = [];
+    for (; k < args.length && args[k]!.values[0] !== ";" && args[k]!.values[0] !== "+"; k++) {
+      words.push(args[k]!);
+    }
+    for (const s of starts) {
+      const sub = words.map((w) => {
+        if (!(w.values[0] ?? "").includes("{}")) return w;
+        if (!s.resolved) return unknownWord(w.text);
+        return literalWord(
+          (w.values[0] ?? "").replaceAll("{}", `${(s.values[0] ?? ".").replace(/\/$/, "")}/{}`),
+        );
+      });
+      judgeArgv(j, sub, scope, { kind: "none" });
+    }
+    i = k;
+  }
+}

@@ -1,0 +1,380 @@
+/**
+ * The command judge: parses a command line with unbash and walks every
+ * simple command it contains (lists, pipelines, subshells, substitutions,
+ * functions, loops, heredocs), tracking literal variable values and the
+ * working directory so that targets can be resolved. Each simple command is
+ * handed to the argv layer (wrappers, shells, interpreters, rules).
+ *
+ * @module
+ */
+
+import { parse } from "unbash";
+import type {
+  Command,
+  CommandNode,
+  CompoundList,
+  ParsedScript,
+  Redirection,
+  Statement,
+  SyntaxNode,
+} from "unbash";
+import { forEachChild } from "unbash";
+import { CommandRuleIndex } from "./command_rules.ts";
+import { judgeArgv, type Stdin } from "./command_argv.ts";
+import { type EvalWord, evalWord, type VarScope } from "./shell_words.ts";
+import { classifyWord } from "./paths.ts";
+import { type Action, ACTION_RANK, type Policy, type Rule } from "./types.ts";
+
+/** The state of a walk at one point of a script. */
+export interface Scope {
+  /** Known variables. */
+  vars: VarScope;
+  /** Working directory (`.` = workspace), null when unknown. */
+  cwd: string | null;
+  /** Functions defined so far (known programs). */
+  functions: Set<string>;
+  /** Nesting depth of re-parsed strings. */
+  depth: number;
+  /** Offset in the top-level source that findings point at. */
+  anchor: number;
+}
+
+/** The outcome of judging one command line. */
+export interface Verdict {
+  /** The strictest action found. */
+  action: Action;
+  /** The deciding rule, or null when allowed. */
+  rule: Rule | null;
+  /** Why. */
+  message: string;
+  /** Offset in the judged source of the deciding command. */
+  pos: number;
+}
+
+const MAX_DEPTH = 8;
+
+/** Fallback when a policy has no `unparsable` rule: that safety invariant is not optional. */
+const UNPARSABLE: Rule = {
+  id: "shell.unparsable",
+  category: "shell",
+  action: "deny",
+  message: "Command line cannot be parsed",
+  match: { check: "unparsable" },
+};
+
+/** Judges command lines against a loaded policy. */
+export class CommandJudge {
+  /** The policy. */
+  readonly policy: Policy;
+  /** Command rules by program. */
+  readonly index: CommandRuleIndex;
+  /** Rules of built-in checks by check name. */
+  readonly checks: Map<string, Rule>;
+  /** Assignment rules. */
+  readonly assignRules: Rule[];
+  #best: Verdict | null = null;
+
+  /**
+   * @param policy The loaded policy.
+   */
+  constructor(policy: Policy) {
+    this.policy = policy;
+    this.index = new CommandRuleIndex(policy.rules);
+    this.checks = new Map();
+    for (const r of policy.rules) {
+      if (r.match.check && !this.checks.has(r.match.check)) this.checks.set(r.match.check, r);
+    }
+    this.assignRules = policy.rules.filter((r) => r.match.assign);
+  }
+
+  /**
+   * Judge a whole command line.
+   *
+   * @param source The command line (or script).
+   * @returns The strictest verdict.
+   */
+  judge(source: string): Verdict {
+    this.#best = null;
+    const scope: Scope = { vars: new Map(), cwd: ".", functions: new Set(), depth: 0, anchor: 0 };
+    this.judgeSource(source, scope, true);
+    return this.#best ?? { action: "allow", rule: null, message: "Allowed", pos: 0 };
+  }
+
+  /**
+   * Record that a rule matched; the strictest match wins.
+   *
+   * @param rule The rule.
+   * @param detail What matched.
+   * @param scope Where.
+   */
+  hit(rule: Rule, detail: string, scope: Scope): void {
+    if (this.#best && ACTION_RANK[this.#best.action] >= ACTION_RANK[rule.action]) return;
+    const message = detail ? `${rule.message}: ${_short(detail)}` : rule.message;
+    this.#best = { action: rule.action, rule, message, pos: scope.anchor };
+  }
+
+  /**
+   * Record a built-in check by name (no-op when the policy disabled it).
+   *
+   * @param check Check name.
+   * @param detail What matched.
+   * @param scope Where.
+   */
+  hitCheck(check: string, detail: string, scope: Scope): void {
+    const rule = this.checks.get(check) ?? (check === "unparsable" ? UNPARSABLE : undefined);
+    if (rule) this.hit(rule, detail, scope);
+  }
+
+  /** Whether a deny was already found (later work cannot change the answer). */
+  get decided(): boolean {
+    return this.#best?.action === "deny";
+  }
+
+  /**
+   * Parse and walk a source string (a command line, a `bash -c` string, a heredoc body).
+   *
+   * @param source The text.
+   * @param scope The scope it runs in (copied for nested strings).
+   * @param top Whether positions refer to the top-level source.
+   */
+  judgeSource(source: string, scope: Scope, top = false): void {
+    if (scope.depth > MAX_DEPTH) {
+      this.hitCheck("unparsable", "commands nested too deeply to judge", scope);
+      return;
+    }
+    let script: ParsedScript;
+    try {
+      script = parse(source);
+    } catch (e) {
+      this.hitCheck("unparsable", String((e as Error).message ?? e), scope);
+      return;
+    }
+    const inner: Scope = top
+      ? scope
+      : { ...scope, depth: scope.depth + 1, vars: new Map(scope.vars) };
+    this.walkScript(script, inner, top);
+  }
+
+  /**
+   * Walk a parsed script.
+   *
+   * @param script The script.
+   * @param scope The scope.
+   * @param top Whether positions refer to the top-level source.
+   */
+  walkScript(script: ParsedScript, scope: Scope, top: boolean): void {
+    if (script.errors?.length) {
+      this.hitCheck("unparsable", script.errors[0]!.message, scope);
+      return;
+    }
+    this.#list(script.commands, scope, top);
+  }
+
+  #list(statements: readonly Statement[], scope: Scope, top: boolean): void {
+    for (const st of statements) {
+      if (this.decided) return;
+      if (top) scope.anchor = st.pos;
+      this.#node(st.command, scope, { kind: "none" });
+    }
+  }
+
+  #compound(list: CompoundList | undefined, scope: Scope): void {
+    if (list) this.#list(list.commands, scope, false);
+  }
+
+  #node(node: SyntaxNode, scope: Scope, stdin: Stdin): void {
+    switch (node.type) {
+      case "AndOr":
+        for (const c of node.commands) this.#node(c, scope, stdin);
+        return;
+      case "Pipeline":
+        node.commands.forEach((c, i) => {
+          this.#node(
+            c,
+            scope,
+            i > 0 ? { kind: "pipe", stages: node.commands, index: i, scope } : stdin,
+          );
+        });
+        return;
+      case "Command":
+        this.#command(node, scope, stdin);
+        return;
+      case "Subshell": {
+        const saved = scope.cwd;
+        this.#compound(node.body, { ...scope, vars: new Map(scope.vars) });
+        scope.cwd = saved;
+        return;
+      }
+      case "BraceGroup":
+        this.#compound(node.body, scope);
+        return;
+      case "Redirected":
+        this.#redirects(node.redirects, scope);
+        this.#node(node.command, scope, _stdinOf(node.redirects, scope) ?? stdin);
+        return;
+      case "Function":
+        scope.functions.add(node.name.value);
+        this.#node(node.body as SyntaxNode, scope, { kind: "none" });
+        return;
+      case "For":
+      case "Select": {
+        if (node.wordlist) {
+          const words = node.wordlist.map((w) => this.#word(w, scope));
+          const vals = words.every((w) => w.resolved) ? words.flatMap((w) => w.values) : null;
+          scope.vars.set(node.name.value, vals);
+        } else scope.vars.set(node.name.value, null);
+        this.#compound(node.body, scope);
+        return;
+      }
+      case "CompoundList":
+        this.#compound(node, scope);
+        return;
+      default:
+        // If, While, Case, tests, arithmetic, coproc: judge every nested
+        // statement and substitution they contain.
+        this.#generic(node, scope);
+    }
+  }
+
+  #generic(node: SyntaxNode, scope: Scope): void {
+    forEachChild(node, (child) => {
+      if (child.type === "Statement") this.#node(child.command, scope, { kind: "none" });
+      else if (child.type === "CommandExpansion" || child.type === "ProcessSubstitution") {
+        if (child.script) {
+          this.walkScript(child.script, { ...scope, vars: new Map(scope.vars) }, false);
+        }
+      } else if (child.type === "CompoundList") this.#compound(child, scope);
+      else if (child.type === "Command" || child.type === "Pipeline" || child.type === "AndOr") {
+        this.#node(child, scope, { kind: "none" });
+      } else this.#generic(child, scope);
+    });
+  }
+
+  /**
+   * Evaluate a word and judge the substitutions inside it.
+   *
+   * @param w The word.
+   * @param scope The scope.
+   * @returns The evaluated word.
+   */
+  #word(w: Parameters<typeof evalWord>[0], scope: Scope): EvalWord {
+    const e = evalWord(w, scope.vars);
+    for (const sub of e.subs) this.walkScript(sub, { ...scope, vars: new Map(scope.vars) }, false);
+    return e;
+  }
+
+  #redirects(redirects: readonly Redirection[], scope: Scope): void {
+    for (const r of redirects) {
+      if (r.type === "HereDoc") {
+        // Unquoted heredocs run their substitutions even when fed to `cat`.
+        if (!r.delimiter?.quoted && r.body.parts) {
+          for (const p of r.body.parts) {
+            if ((p.type === "CommandExpansion" || p.type === "ProcessSubstitution") && p.script) {
+              this.walkScript(p.script, { ...scope, vars: new Map(scope.vars) }, false);
+            }
+          }
+        }
+        continue;
+      }
+      if (!r.target) continue;
+      const t = this.#word(r.target, scope);
+      if (
+        r.type === "Redirect" && /[>]/.test(r.operator) && !r.operator.includes("&") ||
+        r.type === "Redirect" && r.operator.startsWith("&>")
+      ) {
+        const classes = classifyWord(t, scope.cwd, this.policy.workspaces);
+        if (classes.some((c) => c === "root" || c === "system")) {
+          this.hitCheck("write-system-path", `output redirected to "${t.text}"`, scope);
+        }
+      }
+    }
+  }
+
+  #command(node: Command, scope: Scope, stdin: Stdin): void {
+    const local = new Map<string, EvalWord>();
+    for (const p of node.prefix) {
+      if (p.type !== "Assignment") continue;
+      const value = p.value.type === "Word" ? this.#word(p.value, scope) : undefined;
+      if (value) local.set(p.name, value);
+      this.checkAssign(p.name, value?.values[0] ?? "", scope);
+    }
+    this.#redirects(node.redirects, scope);
+    if (!node.name) {
+      for (const [name, v] of local) scope.vars.set(name, v.resolved ? v.values : null);
+      return;
+    }
+    const words = [
+      node.name,
+      ...node.suffix.filter((s) => s.type === "Word" || s.type === "Assignment"),
+    ]
+      .map((w) => w.type === "Assignment" ? this.#assignWord(w) : this.#word(w, scope));
+    judgeArgv(this, _splitBraces(words), scope, _stdinOf(node.redirects, scope) ?? stdin);
+  }
+
+  #assignWord(a: { text: string; name: string; value: unknown }): EvalWord {
+    // `declare X=1` style arguments: keep the text as a literal word.
+    return {
+      text: a.text,
+      values: [a.text],
+      resolved: true,
+      glob: false,
+      quoted: false,
+      subs: [],
+      raw: a.text,
+      braced: false,
+    };
+  }
+
+  /**
+   * Check an environment assignment against the assignment rules.
+   *
+   * @param name Variable name.
+   * @param value Its value.
+   * @param scope Where.
+   */
+  checkAssign(name: string, value: string, scope: Scope): void {
+    for (const r of this.assignRules) {
+      const m = r.match.assign!;
+      if (m.name !== name) continue;
+      if (
+        m.value && !m.value.some((g) =>
+          g === value ||
+          new RegExp(`^${g.replace(/[.+^$()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`, "i").test(
+            value,
+          )
+        )
+      ) continue;
+      this.hit(r, `${name}=${value}`, scope);
+    }
+  }
+}
+
+function _splitBraces(words: EvalWord[]): EvalWord[] {
+  return words.flatMap((w) =>
+    w.braced && w.resolved && w.values.length > 1
+      ? w.values.map((v) => ({ ...w, values: [v], text: v, braced: false }))
+      : [w]
+  );
+}
+
+function _stdinOf(redirects: readonly Redirection[], scope: Scope): Stdin | undefined {
+  let out: Stdin | undefined;
+  for (const r of redirects) {
+    if (r.descriptor && !(r.descriptor.type === "FileDescriptor" && r.descriptor.value === 0)) {
+      continue;
+    }
+    if (r.type === "HereDoc") {
+      out = { kind: "heredoc", text: r.body.text, quoted: r.delimiter?.quoted ?? false };
+    } else if (r.type === "HereString" && r.target) {
+      out = { kind: "herestring", word: evalWord(r.target, scope.vars) };
+    } else if (r.type === "Redirect" && r.operator === "<") out = { kind: "file" };
+  }
+  return out;
+}
+
+function _short(s: string): string {
+  const one = s.replace(/\s+/g, " ");
+  return one.length > 160 ? one.slice(0, 157) + "..." : one;
+}
+
+export type { CommandNode };

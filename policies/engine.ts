@@ -1,0 +1,137 @@
+/**
+ * The policy engine: one object that judges command lines (the shell
+ * executor's hook), scans patches and text (secrets, unsafe SQL, commands in
+ * patched scripts, protected paths) and redacts secrets.
+ *
+ * @example
+ * ```ts
+ * import { loadPolicy } from "./engine.ts";
+ * const engine = await loadPolicy({});
+ * console.assert(!engine.judgeCommand("sudo rm -fr /").allowed);
+ * console.assert(engine.judgeCommand("rm -rf ./dist").allowed);
+ * ```
+ *
+ * @module
+ */
+
+import { CommandJudge } from "./command_judge.ts";
+import { buildPolicy } from "./loader.ts";
+import { createRedactor } from "./redact.ts";
+import { scanText } from "./scan.ts";
+import type { Finding, FullJudgement, Policy, Rule } from "./types.ts";
+
+export { createRedactor };
+export type { Finding, FullJudgement, Policy, Rule };
+
+/** Options of {@link loadPolicy}. */
+export interface LoadPolicyOptions {
+  /** A project policy file that extends or overrides the default. */
+  file?: string;
+  /** Seed-style forbidden command strings (`safety.forbidden_commands`). */
+  forbiddenCommands?: string[];
+  /** Extra path globs a patch may not touch. */
+  protectedPaths?: string[];
+  /** Environment whose secret-looking values `redact` removes. */
+  env?: Record<string, string>;
+  /** Whether `require-approval` actions count as approved (`--approve`). */
+  approved?: boolean;
+  /** Absolute workspace roots where recursive deletes are fine. */
+  workspaces?: string[];
+}
+
+/** Judges commands, scans patches and redacts text against one policy. */
+export class PolicyEngine {
+  /** The loaded policy. */
+  readonly policy: Policy;
+  readonly #judge: CommandJudge;
+  readonly #approved: boolean;
+  readonly #redact: (text: string) => string;
+
+  /**
+   * @param policy A loaded policy (see {@link loadPolicy}).
+   * @param options Environment for redaction and approval.
+   */
+  constructor(policy: Policy, options: { env?: Record<string, string>; approved?: boolean } = {}) {
+    this.policy = policy;
+    this.#judge = new CommandJudge(policy);
+    this.#approved = options.approved ?? false;
+    this.#redact = createRedactor(options.env ?? {}, policy);
+  }
+
+  /**
+   * Judge one command line (the shell executor's policy hook).
+   *
+   * @param commandLine The command line as the shell would get it.
+   * @returns Whether it may run, the deciding rule, its action and category.
+   */
+  judgeCommand(commandLine: string): FullJudgement {
+    return this.judgeWithPosition(commandLine).judgement;
+  }
+
+  /**
+   * Judge a command line and say where in it the deciding command starts.
+   *
+   * @param commandLine The command line or script.
+   * @returns The judgement and the offset of the deciding statement.
+   */
+  judgeWithPosition(commandLine: string): { judgement: FullJudgement; pos: number } {
+    const v = this.#judge.judge(commandLine);
+    const allowed = v.action === "allow" || v.action === "warn" ||
+      (v.action === "require-approval" && this.#approved);
+    const message = v.action === "require-approval" && !this.#approved
+      ? `${v.message} (run with --approve to allow)`
+      : v.message;
+    return {
+      judgement: {
+        allowed,
+        rule: v.rule?.id ?? null,
+        message,
+        action: v.action,
+        category: v.rule?.category ?? null,
+      },
+      pos: v.pos,
+    };
+  }
+
+  /**
+   * Scan a unified diff (only added lines count) or plain text.
+   *
+   * @param text The diff or text.
+   * @param options `filename` names plain text (and selects file-specific checks).
+   * @returns Findings in file and line order.
+   */
+  scan(text: string, options: { filename?: string } = {}): Finding[] {
+    return scanText(this, text, options.filename);
+  }
+
+  /**
+   * Replace secrets and secret-looking environment values with `[REDACTED:<rule>]`.
+   *
+   * @param text Any text bound for a model, a log or a report.
+   * @returns The redacted text.
+   */
+  redact(text: string): string {
+    return this.#redact(text);
+  }
+}
+
+/**
+ * Load the default policy, merge a project file, add seed forbidden commands
+ * and protected paths, and build an engine.
+ *
+ * @param options See {@link LoadPolicyOptions}.
+ * @returns The engine.
+ * @throws {ConfigError} When a policy file is invalid (every problem, FILE:LINE:COL).
+ */
+export async function loadPolicy(options: LoadPolicyOptions = {}): Promise<PolicyEngine> {
+  const policy = await buildPolicy({
+    ...(options.file !== undefined ? { file: options.file } : {}),
+    ...(options.forbiddenCommands ? { forbiddenCommands: options.forbiddenCommands } : {}),
+    ...(options.protectedPaths ? { protectedPaths: options.protectedPaths } : {}),
+    ...(options.workspaces ? { workspaces: options.workspaces } : {}),
+  });
+  return new PolicyEngine(policy, {
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.approved !== undefined ? { approved: options.approved } : {}),
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * A light reading of inline interpreter code (`python -c`, `node -e`,
+ * `perl -e`, heredocs fed to interpreters): finds process launches with
+ * literal command lines (judged as commands), filesystem deletions and
+ * their targets, and cloud/secret SDK calls that delete or rotate. Code is
+ * another language than shell, so this is a scan for call shapes rather than
+ * a parse; anything it cannot resolve where it matters is reported as such.
+ *
+ * @module
+ */
+
+/** What one piece of inline code does that the policy cares about. */
+export type CodeEffect =
+  | { kind: "exec"; command: string }
+  | { kind: "delete"; target: string | null; call: string }
+  | { kind: "rotate"; call: string };
+
+const STR = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\x60([^\x60$]*)\x60)`;
+
+const EXEC_STRING = new RegExp(
+  String
+    .raw`\b(?:os\.system|os\.popen|subprocess\.(?:run|call|check_call|check_output|Popen)|execSync|exec|spawnSync|spawn|system|shell_exec|passthru|popen|Deno\.Command|Bun\.spawnSync|Bun\.spawn)\s*\(\s*(?:new\s+)?` +
+    STR,
+  "g",
+);
+const EXEC_ARRAY = new RegExp(
+  String
+    .raw`\b(?:subprocess\.(?:run|call|check_call|check_output|Popen)|spawnSync|spawn|execFileSync|execFile|system|Bun\.spawn(?:Sync)?)\s*\(\s*\[([^\]]*)\]`,
+  "g",
+);
+const EXEC_FILE_ARGS = new RegExp(
+  String.raw`\b(?:spawnSync|spawn|execFileSync|execFile|Deno\.Command)\s*\(\s*` + STR +
+    String.raw`\s*,\s*(?:\{\s*args\s*:\s*)?\[([^\]]*)\]`,
+  "g",
+);
+const BACKTICKS = /(?<!\w)`([^`$]+)`|%x\(([^)]*)\)|qx\{([^}]*)\}/g;
+
+const DELETE_CALL = new RegExp(
+  String
+    .raw`\b(shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|rmSync|rmdirSync|unlinkSync|fs\.rm|fs\.rmdir|fs\.unlink|promises\.rm|rimraf(?:\.sync)?|removeSync|emptyDirSync|fse?\.remove|Deno\.remove(?:Sync)?|unlink|rmtree|remove_tree|FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.remove_dir|FileUtils\.rm|File\.delete|Dir\.rmdir|\.unlink|\.rmdir)\s*\(\s*([^,)]*)`,
+  "g",
+);
+const ROTATE_CALL =
+  /\b(set_secret|setSecret|begin_delete\w*|delete_resource_group|deleteResourceGroup|beginDelete\w*|purge_deleted_\w+|purgeDeleted\w+|regenerate_?[kK]ey\w*|regenerateKey\w*|rotate_?[sS]ecret\w*|rotateSecret|reset_?[cC]redential\w*|create_access_key|createAccessKey|put_secret_value|putSecretValue|delete_secret|deleteSecret)\s*\(/g;
+
+const HOME_EXPR =
+  /expanduser|homedir\(|process\.env\.HOME|Path\.home\(|Deno\.env\.get\(\s*["']HOME|ENV\[["']HOME|\$ENV\{HOME\}|os\.environ\[["']HOME|getenv\(\s*["']HOME/;
+
+function _unquote(m: RegExpExecArray, from: number): string | undefined {
+  for (let i = from; i < from + 3; i++) if (m[i] !== undefined) return m[i];
+  return undefined;
+}
+
+function _arrayWords(list: string): string[] | null {
+  const words: string[] = [];
+  const re = new RegExp(STR, "g");
+  let rest = list;
+  for (const m of list.matchAll(re)) {
+    words.push(_unquote(m as RegExpExecArray, 1) ?? "");
+    rest = rest.replace(m[0], "");
+  }
+  return /[A-Za-z_]/.test(rest) ? null : words;
+}
+
+function _quoteWord(w: string): string {
+  return `'${w.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Find the effects of inline code.
+ *
+ * @param code The code (unresolved shell expansions appear as NUL characters).
+ * @returns Every effect found.
+ */
+export function analyzeCode(code: string): CodeEffect[] {
+  const out: CodeEffect[] = [];
+  for (const m of code.matchAll(EXEC_STRING)) {
+    const s = _unquote(m as RegExpExecArray, 1);
+    if (s !== undefined) out.push({ kind: "exec", command: s });
+  }
+  for (const m of code.matchAll(EXEC_ARRAY)) {
+    const words = _arrayWords(m[1]!);
+    out.push(
+      words
+        ? { kind: "exec", command: words.map(_quoteWord).join(" ") }
+        : { kind: "exec", command: "$UNRESOLVED" },
+    );
+  }
+  for (const m of code.matchAll(EXEC_FILE_ARGS)) {
+    const prog = _unquote(m as RegExpExecArray, 1) ?? "";
+    const words = _arrayWords(m[4]!);
+    out.push({
+      kind: "exec",
+      command: words
+        ? [prog, ...words].map(_quoteWord).join(" ")
+        : `${_quoteWord(prog)} $UNRESOLVED`,
+    });
+  }
+  for (const m of code.matchAll(BACKTICKS)) {
+    const s = m[1] ?? m[2] ?? m[3];
+    if (s && /\s/.test(s)) out.push({ kind: "exec", command: s });
+  }
+  for (const m of code.matchAll(DELETE_CALL)) {
+    const arg = m[2]!.trim();
+    const receiverLiteral = /Path\(\s*["'][^"']*["']\s*\)$/.test(code.slice(0, m.index));
+    if (m[1]!.startsWith(".") && arg === "" && receiverLiteral) continue;
+    const lit = new RegExp(`^${STR}$`).exec(arg);
+    let target: string | null = null;
+    if (HOME_EXPR.test(arg)) target = "~";
+    else if (lit) target = _unquote(lit, 1) ?? null;
+    else if (/^(?:Path|pathlib\.Path)\(\s*["']([^"']*)["']\s*\)$/.test(arg)) {
+      target = /["']([^"']*)["']/.exec(arg)![1]!;
+    }
+    if (target?.includes("\u0000")) target = null;
+    out.push({ kind: "delete", target, call: m[1]! });
+  }
+  // `Path("/").unlink()` style: the receiver holds the target.
+  for (const m of code.matchAll(/Path\(\s*["']([^"']*)["']\s*\)\.(?:unlink|rmdir)\s*\(/g)) {
+    out.push({ kind: "delete", target: m[1]!, call: "Path.unlink" });
+  }
+  for (const m of code.matchAll(ROTATE_CALL)) out.push({ kind: "rotate", call: m[1]! });
+  return out;
+}

@@ -1,0 +1,271 @@
+/**
+ * Evaluation of unbash words into the strings a shell would produce, as far
+ * as that can be known without running anything: quotes removed, escapes
+ * decoded, braces expanded, known variables substituted. Anything that
+ * depends on run-time state (unknown variables, command substitutions) makes
+ * the word unresolved; substitutions are kept so their scripts get judged.
+ *
+ * @module
+ */
+
+import type { ParsedScript, Word, WordPart } from "unbash";
+
+/** Values a variable may hold (several after a `for` loop), or null when unknown. */
+export type VarValues = string[] | null;
+
+/** Variables known while walking a script. */
+export type VarScope = Map<string, VarValues>;
+
+/** A word after evaluation. */
+export interface EvalWord {
+  /** Display text (expansions kept as written). */
+  text: string;
+  /** Every value the word may take (brace and loop alternatives), when resolved. */
+  values: string[];
+  /** False when some part depends on run-time state. */
+  resolved: boolean;
+  /** True when an unquoted glob character is present. */
+  glob: boolean;
+  /** True when any part was quoted (a literal, never a flag or glob to the shell). */
+  quoted: boolean;
+  /** Scripts of command and process substitutions inside the word. */
+  subs: ParsedScript[];
+  /** Raw source text of the word. */
+  raw: string;
+  /** True when brace expansion made several separate words. */
+  braced: boolean;
+}
+
+const MAX_ALTERNATIVES = 64;
+
+// Variables whose meaning matters for targets. HOME becomes "~" so that path
+// classification treats `$HOME` and `~` alike.
+const WELL_KNOWN: Record<string, string> = { HOME: "~", PWD: ".", TMPDIR: "/tmp" };
+
+/**
+ * Evaluate one word.
+ *
+ * @param word The unbash word.
+ * @param vars Known variables.
+ * @returns The evaluation.
+ */
+export function evalWord(word: Word, vars: VarScope): EvalWord {
+  const out: EvalWord = {
+    text: word.value,
+    values: [""],
+    resolved: true,
+    glob: false,
+    quoted: false,
+    subs: [],
+    raw: word.text,
+    braced: false,
+  };
+  if (!word.parts) {
+    out.values = [word.value];
+    return out;
+  }
+  _parts(word.parts, vars, out, false);
+  return out;
+}
+
+function _append(out: EvalWord, suffixes: string[]): void {
+  const next: string[] = [];
+  for (const v of out.values) {
+    for (const s of suffixes) {
+      if (next.length >= MAX_ALTERNATIVES) break;
+      next.push(v + s);
+    }
+  }
+  out.values = next;
+}
+
+function _variable(name: string, vars: VarScope, out: EvalWord): void {
+  const known = vars.get(name);
+  if (known) {
+    _append(out, known);
+    return;
+  }
+  const wk = known === undefined ? WELL_KNOWN[name] : undefined;
+  if (wk !== undefined) {
+    _append(out, [wk]);
+    return;
+  }
+  out.resolved = false;
+  _append(out, ["\u0000"]);
+}
+
+function _parts(parts: readonly WordPart[], vars: VarScope, out: EvalWord, inQuotes: boolean) {
+  for (const p of parts) {
+    switch (p.type) {
+      case "Literal":
+        _append(out, [p.value]);
+        break;
+      case "SingleQuoted":
+      case "AnsiCQuoted":
+        out.quoted = true;
+        _append(out, [p.value]);
+        break;
+      case "DoubleQuoted":
+      case "LocaleString":
+        out.quoted = true;
+        _parts(p.parts as readonly WordPart[], vars, out, true);
+        break;
+      case "Glob":
+      case "ExtendedGlob":
+        if (!inQuotes) out.glob = true;
+        _append(out, [p.text]);
+        break;
+      case "SimpleExpansion":
+        _variable(p.text.slice(1), vars, out);
+        break;
+      case "ParameterExpansion":
+        if (!p.operation && !p.prefix && !p.index) _variable(p.parameter, vars, out);
+        else {
+          _collectSubs(p, out);
+          out.resolved = false;
+          _append(out, ["\u0000"]);
+        }
+        break;
+      case "CommandExpansion":
+      case "ProcessSubstitution":
+        if (p.script) out.subs.push(p.script);
+        else {out.subs.push({
+            type: "Script",
+            pos: p.pos,
+            end: p.end,
+            shebang: undefined,
+            commands: [],
+            errors: [{ message: "Unparsable substitution", pos: p.pos }],
+          });}
+        out.resolved = false;
+        _append(out, ["\u0000"]);
+        break;
+      case "ArithmeticExpansion":
+        out.resolved = false;
+        _append(out, ["\u0000"]);
+        break;
+      case "BraceExpansion":
+        out.braced = true;
+        _append(out, expandBraces(p.text));
+        break;
+    }
+  }
+}
+
+function _collectSubs(p: { operation?: unknown }, out: EvalWord): void {
+  // Operands of ${x:-$(cmd)} run commands too; walk them generically.
+  const seen = new Set<unknown>();
+  const visit = (v: unknown): void => {
+    if (!v || typeof v !== "object" || seen.has(v)) return;
+    seen.add(v);
+    const o = v as Record<string, unknown>;
+    if ((o.type === "CommandExpansion" || o.type === "ProcessSubstitution") && o.script) {
+      out.subs.push(o.script as ParsedScript);
+      return;
+    }
+    for (const k of Object.keys(o)) visit(o[k]);
+  };
+  visit(p.operation);
+}
+
+/**
+ * Expand one bash brace expression (`{a,b}`, `{1..3}`, nested) into its words.
+ *
+ * @param text The brace text including the braces.
+ * @returns The alternatives (the text itself when it is not an expansion).
+ */
+export function expandBraces(text: string): string[] {
+  const inner = text.slice(1, -1);
+  const range = /^(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])$/.exec(inner);
+  if (range) {
+    const [a, b] = [range[1]!, range[2]!];
+    const num = /\d/.test(a);
+    const from = num ? Number(a) : a.charCodeAt(0);
+    const to = num ? Number(b) : b.charCodeAt(0);
+    const step = from <= to ? 1 : -1;
+    const res: string[] = [];
+    for (let i = from; res.length < MAX_ALTERNATIVES; i += step) {
+      res.push(num ? String(i) : String.fromCharCode(i));
+      if (i === to) break;
+    }
+    return res;
+  }
+  const items: string[] = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of inner) {
+    if (ch === "{") depth++;
+    if (ch === "}") depth--;
+    if (ch === "," && depth === 0) {
+      items.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  items.push(cur);
+  if (items.length < 2) return [text];
+  return items.flatMap((it) => _expandNested(it)).slice(0, MAX_ALTERNATIVES);
+}
+
+function _expandNested(s: string): string[] {
+  const open = s.indexOf("{");
+  if (open < 0) return [s];
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    if (s[i] === "{") depth++;
+    if (s[i] === "}" && --depth === 0) {
+      const mids = expandBraces(s.slice(open, i + 1));
+      const rests = _expandNested(s.slice(i + 1));
+      return mids.flatMap((m) => rests.map((r) => s.slice(0, open) + m + r));
+    }
+  }
+  return [s];
+}
+
+const _globCache = new Map<string, RegExp>();
+
+/**
+ * Test a string against a simple glob (`*`, `?`, `**`, `{a,b}`); `*` does not
+ * cross `/` unless the glob has no slash at all.
+ *
+ * @param glob The pattern.
+ * @param s The string.
+ * @returns Whether it matches.
+ */
+export function globMatch(glob: string, s: string): boolean {
+  let re = _globCache.get(glob);
+  if (!re) {
+    re = globToRegExp(glob);
+    _globCache.set(glob, re);
+  }
+  return re.test(s);
+}
+
+/**
+ * Compile a glob to an anchored regular expression.
+ *
+ * @param glob The pattern.
+ * @returns The expression.
+ */
+export function globToRegExp(glob: string): RegExp {
+  const slashy = glob.includes("/");
+  let src = "";
+  let depth = 0;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === "*" && glob[i + 1] === "*") {
+      const slash = glob[i + 2] === "/";
+      src += slash ? "(?:.*/)?" : ".*";
+      i += slash ? 2 : 1;
+    } else if (c === "*") src += slashy ? "[^/]*" : ".*";
+    else if (c === "?") src += slashy ? "[^/]" : ".";
+    else if (c === "{") {
+      depth++;
+      src += "(?:";
+    } else if (c === "}" && depth > 0) {
+      depth--;
+      src += ")";
+    } else if (c === "," && depth > 0) src += "|";
+    else src += c.replace(/[.+^$()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${src}$`);
+}

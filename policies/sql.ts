@@ -1,0 +1,224 @@
+/**
+ * Unsafe SQL in JavaScript/TypeScript (and Python where cheap): a query call
+ * whose SQL text is built from non-constant values by concatenation, `+=`,
+ * `concat`, `util.format`, `%`/`.format`/f-strings or template
+ * interpolation, directly or through a variable. Placeholders with
+ * parameters, query-config objects, builders and tagged templates pass.
+ * A small tokenizer finds argument boundaries; no full JS parse is needed
+ * for these call shapes.
+ *
+ * @module
+ */
+
+/** One unsafe query. */
+export interface SqlFinding {
+  /** Offset in the source of the call (or of the unsafe definition). */
+  offset: number;
+  /** Why it is unsafe. */
+  reason: string;
+}
+
+const CALL =
+  /(?<![\w$])(\$queryRawUnsafe|\$executeRawUnsafe|unsafe|raw|whereRaw|orWhereRaw|havingRaw|orHavingRaw|orderByRaw|joinRaw|selectRaw|fromRaw|groupByRaw|query|execute|executemany|executescript|exec|prepare|text)\s*\(/g;
+const STRONG = /^(?:\$queryRawUnsafe|\$executeRawUnsafe|unsafe|raw|\w+Raw)$/;
+const SQL_WORD =
+  /\b(?:select|insert|update|delete|from|where|create|drop|alter|truncate|merge|values|join|order\s+by|group\s+by|limit)\b/i;
+
+/**
+ * Read one expression from `start` up to a top-level `,` `)` `;` or newline
+ * (newline only when `stopAtNewline`).
+ *
+ * @param src The source.
+ * @param start Where the expression starts.
+ * @param stopAtNewline Stop at a top-level newline (statement end in Python).
+ * @returns The expression text and where it ends.
+ */
+export function readExpression(
+  src: string,
+  start: number,
+  stopAtNewline = false,
+): { text: string; end: number } {
+  let depth = 0;
+  let i = start;
+  for (; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '"' || c === "'" || c === "`") {
+      i = _skipString(src, i);
+      continue;
+    }
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") {
+      if (depth === 0) break;
+      depth--;
+    } else if (depth === 0 && (c === "," || c === ";" || (stopAtNewline && c === "\n"))) break;
+  }
+  return { text: src.slice(start, i).trim(), end: i };
+}
+
+function _skipString(src: string, i: number): number {
+  const q = src[i]!;
+  for (let k = i + 1; k < src.length; k++) {
+    const c = src[k]!;
+    if (c === "\\") k++;
+    else if (q === "`" && c === "$" && src[k + 1] === "{") {
+      let d = 0;
+      for (k++; k < src.length; k++) {
+        if (src[k] === "{") d++;
+        else if (src[k] === "}" && --d === 0) break;
+      }
+    } else if (c === q) return k;
+    else if (c === "\n" && q !== "`") return k;
+  }
+  return src.length;
+}
+
+function _splitTop(expr: string, ops: RegExp): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let last = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i]!;
+    if (c === '"' || c === "'" || c === "`") {
+      i = _skipString(expr, i);
+      continue;
+    }
+    if ("([{".includes(c)) depth++;
+    else if (")]}".includes(c)) depth--;
+    else if (
+      depth === 0 && ops.test(c) && expr[i + 1] !== "=" && expr[i - 1] !== c && expr[i + 1] !== c
+    ) {
+      parts.push(expr.slice(last, i).trim());
+      last = i + 1;
+    }
+  }
+  parts.push(expr.slice(last).trim());
+  return parts.filter((p) => p !== "");
+}
+
+type Verdict = { unsafe: false; literal: boolean; text: string } | {
+  unsafe: true;
+  reason: string;
+  offset?: number;
+};
+
+const LITERAL =
+  /^(?:[rRbBuU]{0,2}"(?:[^"\\\n]|\\.)*"|[rRbBuU]{0,2}'(?:[^'\\\n]|\\.)*'|`[^`$]*`|\d+(?:\.\d+)?|[A-Z][A-Z0-9_]*)$/;
+
+class _Analyzer {
+  readonly #src: string;
+  constructor(src: string) {
+    this.#src = src;
+  }
+
+  classify(expr: string, depth: number): Verdict {
+    const e = expr.trim().replace(/^\(+|\)+$/g, (m) => m); // keep parens; handled by split
+    if (e === "") return { unsafe: false, literal: true, text: "" };
+    if (/^[\w$.]+\s*`/.test(e)) return { unsafe: false, literal: false, text: "" }; // tagged template
+    const plus = _splitTop(e, /\+/);
+    if (plus.length > 1) {
+      const vs = plus.map((p) => this.classify(p, depth));
+      const bad = vs.find((v) => v.unsafe);
+      if (bad) return bad;
+      if (vs.every((v) => !v.unsafe && v.literal)) {
+        return {
+          unsafe: false,
+          literal: true,
+          text: vs.map((v) => v.unsafe ? "" : v.text).join(""),
+        };
+      }
+      return { unsafe: true, reason: "SQL built by concatenation with a non-constant value" };
+    }
+    const pct = _splitTop(e, /%/);
+    if (pct.length > 1 && LITERAL.test(pct[0]!) && SQL_WORD.test(pct[0]!)) {
+      return { unsafe: true, reason: "SQL built with % formatting" };
+    }
+    if (/^[rRbBuU]?[fF][rRbB]?["']/.test(e) && /\{[^}]+\}/.test(e)) {
+      return { unsafe: true, reason: "SQL built with an f-string" };
+    }
+    if (e.startsWith("`")) {
+      if (e.includes("${")) {
+        return { unsafe: true, reason: "SQL built with template interpolation" };
+      }
+      return { unsafe: false, literal: true, text: e };
+    }
+    if (/^["'][^]*["']\s*\.\s*format\s*\(/.test(e)) {
+      return { unsafe: true, reason: "SQL built with .format()" };
+    }
+    if (/\.concat\s*\(/.test(e) && !/\.concat\s*\(\s*(?:["'][^"']*["']\s*,?\s*)*\)\s*$/.test(e)) {
+      return { unsafe: true, reason: "SQL built with concat()" };
+    }
+    if (/^(?:util\.)?format\s*\(/.test(e) && /,/.test(e)) {
+      return { unsafe: true, reason: "SQL built with util.format()" };
+    }
+    if (LITERAL.test(e)) return { unsafe: false, literal: true, text: e };
+    if (/^\{/.test(e)) {
+      const m = /(?:^|[{,\s])(?:text|sql|query)\s*:\s*/.exec(e);
+      if (!m) return { unsafe: false, literal: false, text: "" };
+      return this.classify(readExpression(e, m.index + m[0].length).text, depth);
+    }
+    if (/^[A-Za-z_$][\w$]*$/.test(e) && depth < 4) return this.#variable(e, depth);
+    return { unsafe: false, literal: false, text: "" };
+  }
+
+  #variable(name: string, depth: number): Verdict {
+    const esc = name.replace(/\$/g, "\\$");
+    const defs = new RegExp(
+      `(?:(?:const|let|var)\\s+${esc}(?:\\s*:\\s*[\\w<>\\[\\]]+)?\\s*=(?!=)|^[ \\t]*${esc}\\s*=(?!=)|(?<![\\w$.])${esc}\\s*\\+=)`,
+      "gm",
+    );
+    let literal = true;
+    let text = "";
+    let found = false;
+    for (const m of this.#src.matchAll(defs)) {
+      found = true;
+      const rhs = readExpression(this.#src, m.index! + m[0].length, true).text;
+      const v = this.classify(rhs, depth + 1);
+      const appended = m[0].includes("+=");
+      if (v.unsafe) return { ...v, offset: m.index! };
+      if (appended && !v.literal) {
+        return {
+          unsafe: true,
+          reason: `SQL in "${name}" extended with += of a non-constant value`,
+          offset: m.index!,
+        };
+      }
+      literal &&= v.literal;
+      text += v.text;
+    }
+    return { unsafe: false, literal: found && literal, text };
+  }
+}
+
+/**
+ * Find unsafe queries in a source text.
+ *
+ * @param src JavaScript, TypeScript or Python source (or a fragment of it).
+ * @returns Unsafe calls with their offsets.
+ */
+export function findUnsafeSql(src: string): SqlFinding[] {
+  if (!/query|execute|exec|raw|Raw|unsafe|prepare|text/.test(src)) return [];
+  const a = new _Analyzer(src);
+  const out: SqlFinding[] = [];
+  for (const m of src.matchAll(CALL)) {
+    const fn = m[1]!;
+    const argStart = m.index! + m[0].length;
+    const arg = readExpression(src, argStart).text;
+    const v = a.classify(arg, 0);
+    if (!v.unsafe) continue;
+    if (!STRONG.test(fn)) {
+      // Weak call names (query, execute, exec, prepare, text) need SQL text to count.
+      const around = src.slice(
+        Math.max(0, (v.offset ?? argStart) - 0),
+        (v.offset ?? argStart) + 400,
+      );
+      if (!SQL_WORD.test(arg) && !SQL_WORD.test(around.split("\n").slice(0, 3).join("\n"))) {
+        continue;
+      }
+    }
+    out.push({ offset: m.index!, reason: `${v.reason} passed to ${fn}()` });
+    if (v.offset !== undefined && v.offset !== m.index) {
+      out.push({ offset: v.offset, reason: `${v.reason} (later passed to ${fn}())` });
+    }
+  }
+  return out;
+}

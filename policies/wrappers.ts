@@ -1,0 +1,238 @@
+/**
+ * Wrappers: programs that run another program given in their arguments
+ * (sudo, env, nice, nohup, timeout, xargs, command, exec, time, npx, ssh,
+ * watch, su -c, ...). Each is described by the options it takes, so the
+ * wrapped command can be found and judged like any other.
+ *
+ * @module
+ */
+
+import type { CommandJudge, Scope } from "./command_judge.ts";
+import type { EvalWord } from "./shell_words.ts";
+
+interface WrapperSpec {
+  /** Options that take a value. */
+  value?: string[];
+  /** Operands to skip before the wrapped command (timeout's duration, ssh's host). */
+  skip?: number;
+  /** `NAME=value` words set the environment (env). */
+  assignments?: boolean;
+  /** Options whose value is a command string run by a shell. */
+  stringFlags?: string[];
+  /** The remaining words are joined into one command string (ssh, watch). */
+  joinRest?: boolean;
+  /** Options after which nothing runs (`command -v`). */
+  lookupOnly?: string[];
+  /** Option naming a replacement string (xargs -I). */
+  replaceFlag?: string[];
+  /** A leading subcommand word that must be present (`npm exec`, `kubectl exec`). */
+  sub?: string;
+  /** The wrapped command starts after `--` only (kubectl exec). */
+  afterDashDash?: boolean;
+}
+
+const WRAPPERS: Record<string, WrapperSpec> = {
+  sudo: {
+    value: [
+      "-u",
+      "-g",
+      "-C",
+      "-D",
+      "-h",
+      "-p",
+      "-r",
+      "-t",
+      "-T",
+      "-U",
+      "--user",
+      "--group",
+      "--chdir",
+      "--prompt",
+      "--host",
+      "--close-from",
+    ],
+  },
+  doas: { value: ["-u", "-C"] },
+  env: {
+    value: ["-u", "--unset", "-C", "--chdir"],
+    assignments: true,
+    stringFlags: ["-S", "--split-string"],
+  },
+  nice: { value: ["-n", "--adjustment"] },
+  nohup: {},
+  time: { value: ["-f", "-o", "--format", "--output"] },
+  command: { lookupOnly: ["-v", "-V"] },
+  builtin: {},
+  exec: { value: ["-a"] },
+  timeout: { value: ["-s", "--signal", "-k", "--kill-after"], skip: 1 },
+  ionice: { value: ["-c", "-n", "-p", "--class", "--classdata"] },
+  stdbuf: { value: ["-i", "-o", "-e"] },
+  setsid: {},
+  unbuffer: {},
+  caffeinate: { value: ["-t", "-w"] },
+  chroot: { value: ["--userspec", "--groups"], skip: 1 },
+  flock: {
+    value: ["-w", "--timeout", "-E", "--conflict-exit-code"],
+    skip: 1,
+    stringFlags: ["-c", "--command"],
+  },
+  su: {
+    value: ["-s", "--shell", "-g", "-G", "--group"],
+    stringFlags: ["-c", "--command"],
+    skip: 99,
+  },
+  runuser: { value: ["-u", "-s", "--shell", "-g", "-G"], stringFlags: ["-c", "--command"] },
+  xargs: {
+    value: [
+      "-n",
+      "-L",
+      "-l",
+      "-P",
+      "-d",
+      "-E",
+      "-e",
+      "-s",
+      "-a",
+      "--arg-file",
+      "--delimiter",
+      "--max-args",
+      "--max-procs",
+      "--max-lines",
+      "--eof",
+    ],
+    replaceFlag: ["-I", "--replace", "-i"],
+  },
+  watch: { value: ["-n", "--interval", "-d", "--differences"], joinRest: true },
+  ssh: {
+    value: [
+      "-i",
+      "-p",
+      "-l",
+      "-o",
+      "-F",
+      "-J",
+      "-L",
+      "-R",
+      "-D",
+      "-b",
+      "-c",
+      "-e",
+      "-m",
+      "-O",
+      "-Q",
+      "-S",
+      "-W",
+      "-w",
+      "-E",
+      "-B",
+    ],
+    skip: 1,
+    joinRest: true,
+  },
+  npx: { value: ["-p", "--package", "--cache", "--registry"], stringFlags: ["-c", "--call"] },
+  bunx: { value: ["-p", "--package"] },
+  strace: { value: ["-o", "-e", "-p", "-s", "-u"] },
+  ltrace: { value: ["-o", "-e", "-p", "-s", "-u"] },
+  torsocks: {},
+  proxychains: { value: ["-f"] },
+  "proxychains4": { value: ["-f"] },
+}; // deno-fmt-ignore
+
+const SUBCOMMAND_WRAPPERS: Record<string, WrapperSpec> = {
+  npm: { sub: "exec", value: ["-p", "--package", "-w", "--workspace"], stringFlags: ["-c", "--call"] },
+  pnpm: { sub: "dlx", value: ["--package"] },
+  yarn: { sub: "dlx", value: ["-p", "--package"] },
+  kubectl: { sub: "exec", afterDashDash: true },
+  docker: { sub: "exec", afterDashDash: true },
+}; // deno-fmt-ignore
+
+/** The wrapped command of a wrapper. */
+export interface WrapperRest {
+  /** Words of the wrapped command (possibly empty). */
+  words: EvalWord[];
+  /** xargs' replacement string, when given. */
+  replace?: string;
+}
+
+/**
+ * Find the command a wrapper runs; strings it hands to a shell are judged
+ * here directly.
+ *
+ * @param j The judge.
+ * @param name The program basename.
+ * @param args Its arguments.
+ * @param scope The walk scope.
+ * @returns The wrapped command, or null when the program is no wrapper.
+ */
+export function wrapperRest(
+  j: CommandJudge,
+  name: string,
+  args: EvalWord[],
+  scope: Scope,
+): WrapperRest | null {
+  let spec = WRAPPERS[name];
+  let start = 0;
+  if (!spec) {
+    const sw = SUBCOMMAND_WRAPPERS[name];
+    const at = args.findIndex((a) => !(a.values[0] ?? "").startsWith("-"));
+    if (!sw || at < 0 || args[at]!.values[0] !== sw.sub) return null;
+    spec = sw;
+    start = at + 1;
+    if (sw.afterDashDash) {
+      const dd = args.findIndex((a, i) => i >= start && a.values[0] === "--");
+      return { words: dd < 0 ? [] : args.slice(dd + 1) };
+    }
+  }
+  const value = new Set(spec.value ?? []);
+  const strings = new Set(spec.stringFlags ?? []);
+  const replaceFlags = new Set(spec.replaceFlag ?? []);
+  let replace: string | undefined;
+  let i = start;
+  for (; i < args.length; i++) {
+    const w = args[i]!;
+    const a = w.values[0] ?? "";
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (spec.assignments && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) {
+      const eq = a.indexOf("=");
+      j.checkAssign(a.slice(0, eq), a.slice(eq + 1), scope);
+      continue;
+    }
+    if (!a.startsWith("-") || a === "-") break;
+    const [flag, attached] = a.startsWith("--") && a.includes("=")
+      ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
+      : [a, undefined];
+    if (spec.lookupOnly?.includes(flag)) return { words: [] };
+    if (strings.has(flag)) {
+      const str = attached !== undefined ? { ...w, values: [attached] } : args[++i];
+      if (str) {
+        if (!str.resolved) {
+          j.hitCheck(
+            "encoded-payload",
+            `${name} ${flag} runs a string only known at run time`,
+            scope,
+          );
+        } else j.judgeSource(str.values[0] ?? "", scope);
+      }
+      continue;
+    }
+    if (replaceFlags.has(flag) || replaceFlags.has(a.slice(0, 2))) {
+      replace = attached ??
+        (a.length > 2 && !a.startsWith("--") ? a.slice(2) : args[++i]?.values[0]) ?? "{}";
+      continue;
+    }
+    if (value.has(flag) && attached === undefined) i++;
+  }
+  const rest = args.slice(Math.min(i + (spec.skip ?? 0), args.length));
+  if (spec.joinRest) {
+    if (rest.length) {
+      if (rest.some((w) => !w.resolved)) {
+        j.hitCheck("encoded-payload", `${name} runs a command only known at run time`, scope);
+      } else j.judgeSource(rest.map((w) => w.values[0] ?? "").join(" "), scope);
+    }
+    return { words: [] };
+  }
+  return replace === undefined ? { words: rest } : { words: rest, replace };
+}
