@@ -1,7 +1,8 @@
 /**
  * `fleet-orch verify --environment E [--config F] [--json]`: run the
  * verifiers of one deployment environment (health endpoint, verification
- * endpoints, smoke tests, critical flows) and nothing else.
+ * endpoints, smoke tests, critical flows, and any `verifiers:` plugins listed
+ * for it) and nothing else.
  *
  * Exit codes: 0 every check passed; 1 a check failed; 2 usage or config error.
  *
@@ -10,33 +11,29 @@
 
 import { parseArgs } from "node:util";
 import { isAbsolute, join, resolve } from "node:path";
-import { ConfigError } from "../core/errors.ts";
-import { DEFAULT_CONFIG_FILE, loadConfig } from "../core/config.ts";
-import { createLogger } from "../core/log.ts";
-import { configDirOf, PluginRegistry } from "../core/registry.ts";
-import { ShellExecutor } from "../core/exec.ts";
-import type { PluginContext, VerifierPlugin } from "../core/plugin.ts";
+import { configDirOf } from "../core/registry.ts";
+import type { VerifierPlugin } from "../core/plugin.ts";
 import type { VerificationResult } from "../core/types.ts";
-import {
-  builtinVerifiers,
-  verifyEnvironment,
-  writeVerificationReport,
-} from "../plugins/verifiers/mod.ts";
+import { openRuntime, type Runtime } from "../orchestrator/runtime.ts";
+import { verifyEnvironment, writeVerificationReport } from "../plugins/verifiers/mod.ts";
 
-/** One-paragraph help for `fleet-orch verify --help`. */
+/** Help text for `fleet-orch verify --help`. */
 export const help =
   `Usage: fleet-orch verify --environment E [--config F] [--repo DIR] [--report-dir DIR] [--json]
 
 Check a deployed environment: health endpoint (retried while the service starts),
 verification endpoints, smoke tests and critical flows, as set under
-deployment.environments.<E> in the config file.
+deployment.environments.<E> in the config file, plus the verifier plugins
+listed in its "verifiers:".
 
 Options:
   -e, --environment E   Environment to check (required)
   -c, --config F        Config file (default: fleet-orch.yaml at the repository root)
-      --repo DIR        Repository root (default: the git repository around the current directory)
-      --report-dir DIR  Write verification_<E>_<time>.json here (default: .git/fleet-orch/verification)
-      --json            Print one JSON document on stdout: {environment, ok, results, report}
+      --repo DIR        Repository (default: the git repository around the current directory)
+      --report-dir DIR  Write verification_<E>_<time>.json here
+                        (default: report.dir of the config, else .git/fleet-orch/verification)
+      --json            Print one JSON document on stdout: {environment, ok, results, report};
+                        human text goes to stderr
   -h, --help            Show this help
 
 Exit codes: 0 every check passed; 1 a check failed; 2 usage or config error.`;
@@ -51,12 +48,14 @@ export interface VerifyIo {
   fetch: typeof fetch;
   /** The working directory. */
   cwd: string;
+  /** Environment variables. @default Deno.env */
+  env?: Record<string, string>;
 }
 
 const _enc = new TextEncoder();
 const _defaultIo = (): VerifyIo => ({
-  stdout: (t) => Deno.stdout.writeSync(_enc.encode(t)),
-  stderr: (t) => Deno.stderr.writeSync(_enc.encode(t)),
+  stdout: (t) => void Deno.stdout.writeSync(_enc.encode(t)),
+  stderr: (t) => void Deno.stderr.writeSync(_enc.encode(t)),
   fetch: globalThis.fetch,
   cwd: Deno.cwd(),
 });
@@ -65,7 +64,7 @@ const _defaultIo = (): VerifyIo => ({
  * Run `verify`.
  *
  * @param args The arguments after `verify`.
- * @param io Streams, fetch and working directory. @default the process's
+ * @param io Streams, fetch, working directory and environment. @default the process's
  * @returns The exit code: 0 all passed, 1 some failed, 2 usage or config error.
  */
 export async function run(args: string[], io: VerifyIo = _defaultIo()): Promise<number> {
@@ -74,6 +73,7 @@ export async function run(args: string[], io: VerifyIo = _defaultIo()): Promise<
     flags = parseArgs({
       args,
       allowPositionals: false,
+      strict: true,
       options: {
         environment: { type: "string", short: "e" },
         config: { type: "string", short: "c" },
@@ -84,39 +84,39 @@ export async function run(args: string[], io: VerifyIo = _defaultIo()): Promise<
       },
     }).values;
   } catch (e) {
-    io.stderr(`error: ${(e as Error).message}\n\n${help}\n`);
+    io.stderr(`error: ${(e as Error).message}; see "fleet-orch verify --help"\n`);
     return 2;
   }
   if (flags.help) {
     io.stdout(help + "\n");
     return 0;
   }
-  const json = flags.json === true;
-  const human = json ? io.stderr : io.stdout;
-  const log = createLogger({ write: (line) => io.stderr(line + "\n") });
   if (!flags.environment) {
-    io.stderr(`error: --environment is required\n\n${help}\n`);
+    io.stderr(`error: --environment is required; see "fleet-orch verify --help"\n`);
     return 2;
   }
   const envName = flags.environment;
-  const root = flags.repo ? resolve(io.cwd, flags.repo) : _repoRoot(io.cwd) ?? io.cwd;
-  const configPath = flags.config ? resolve(io.cwd, flags.config) : join(root, DEFAULT_CONFIG_FILE);
-  let loaded;
+  const human = flags.json ? io.stderr : io.stdout;
+  let rt: Runtime;
   try {
-    loaded = await loadConfig(configPath);
+    rt = await openRuntime({
+      repo: resolve(io.cwd, flags.repo ?? "."),
+      config: flags.config ? resolve(io.cwd, flags.config) : undefined,
+      write: (line) => io.stderr(line + "\n"),
+      fetch: io.fetch,
+      ...(io.env ? { env: io.env } : {}),
+    });
   } catch (e) {
-    if (e instanceof ConfigError) {
-      io.stderr(`error: invalid configuration\n${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    // Every failure to open the runtime is a setup problem: bad config, no repository.
+    io.stderr(`error: ${(e as Error).message}\n`);
+    return 2;
   }
-  const environments = loaded.config.deployment.environments;
+  const environments = rt.loaded.config.deployment.environments;
   const settings = Object.hasOwn(environments, envName) ? environments[envName] : undefined;
   if (!settings) {
     const valid = Object.keys(environments);
     io.stderr(
-      `error: Unknown environment "${envName}" in ${loaded.file}; valid environments: ${
+      `error: Unknown environment "${envName}" in ${rt.loaded.file}; valid environments: ${
         valid.length ? valid.join(", ") : "(none: add deployment.environments.<name>)"
       }\n`,
     );
@@ -125,115 +125,67 @@ export async function run(args: string[], io: VerifyIo = _defaultIo()): Promise<
   const startedAt = new Date().toISOString();
   let outcome: { ok: boolean; results: VerificationResult[] };
   try {
-    const verifiers = await _verifiers(loaded, envName, root, io, log);
     outcome = await verifyEnvironment(envName, settings as Record<string, unknown>, {
-      fetch: io.fetch,
-      log,
-      ...(verifiers ? { verifiers } : {}),
+      fetch: rt.pluginContext.fetch,
+      log: rt.log,
+      env: rt.pluginContext.env,
+      verifiers: await _verifiers(rt, envName),
     });
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof TypeError) {
-      io.stderr(`error: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    // Invalid settings (TypeError), unknown plugins (ConfigError), plugin setup (PluginError).
+    io.stderr(`error: ${rt.redact((e as Error).message)}\n`);
+    return 2;
   }
   const finishedAt = new Date().toISOString();
+  const configured = rt.loaded.config.report.dir;
   const reportDir = flags["report-dir"]
     ? resolve(io.cwd, flags["report-dir"])
-    : loaded.config.report.dir
-    ? (isAbsolute(loaded.config.report.dir)
-      ? loaded.config.report.dir
-      : join(root, loaded.config.report.dir))
-    : _gitDirExists(root)
-    ? join(root, ".git", "fleet-orch", "verification")
-    : undefined;
-  let report: string | null = null;
-  if (reportDir) {
-    report = await writeVerificationReport(reportDir, {
-      environment: envName,
-      ok: outcome.ok,
-      startedAt,
-      finishedAt,
-      results: outcome.results,
-    });
-  }
+    : configured
+    ? (isAbsolute(configured) ? configured : join(rt.repoRoot, configured))
+    : join(rt.stateDir, "verification");
+  const report = await writeVerificationReport(reportDir, {
+    environment: envName,
+    ok: outcome.ok,
+    startedAt,
+    finishedAt,
+    results: outcome.results,
+  });
   for (const r of outcome.results) {
-    human(`${r.ok ? "PASS" : "FAIL"}  ${r.target}  ${r.message} (${r.durationMs} ms)\n`);
+    human(
+      rt.redact(`${r.ok ? "PASS" : "FAIL"}  ${r.target}  ${r.message} (${r.durationMs} ms)`) + "\n",
+    );
   }
   const failed = outcome.results.filter((r) => !r.ok).length;
   human(
     `${outcome.ok ? "Verified" : "Verification failed for"} environment "${envName}": ` +
       `${outcome.results.length - failed} passed, ${failed} failed\n`,
   );
-  if (report) io.stderr(`Report: ${report}\n`);
-  if (json) {
+  io.stderr(`Report: ${report}\n`);
+  if (flags.json) {
     io.stdout(
-      JSON.stringify({ environment: envName, ok: outcome.ok, results: outcome.results, report }) +
+      rt.redact(
+        JSON.stringify({ environment: envName, ok: outcome.ok, results: outcome.results, report }),
+      ) +
         "\n",
     );
   }
   return outcome.ok ? 0 : 1;
 }
 
-async function _verifiers(
-  loaded: Awaited<ReturnType<typeof loadConfig>>,
-  envName: string,
-  root: string,
-  io: VerifyIo,
-  log: ReturnType<typeof createLogger>,
-): Promise<VerifierPlugin[] | undefined> {
-  const refs = loaded.config.deployment.environments[envName]?.verifiers;
-  if (!refs || refs.length === 0) return undefined;
-  const registry = new PluginRegistry({ builtins: builtinVerifiers });
-  const context: PluginContext = {
-    repoRoot: root,
-    // `verify` only checks endpoints; a verifier that wants a command is refused
-    // rather than run without the policy engine's judgement.
-    exec: new ShellExecutor({
-      judge: (command) => ({
-        allowed: false,
-        rule: null,
-        message: `Verifiers may not run commands under "fleet-orch verify": "${command}"`,
-      }),
-    }),
-    log,
-    env: (name) => Deno.env.get(name),
-    fetch: io.fetch,
-    dryRun: false,
-  };
+/** The built-in `http` verifier plus the plugins the environment lists (http only once). */
+async function _verifiers(rt: Runtime, envName: string): Promise<VerifierPlugin[]> {
+  const refs = rt.loaded.config.deployment.environments[envName]?.verifiers ?? [];
+  const where = (i: number) => ({
+    yaml: rt.loaded.yaml,
+    path: ["deployment", "environments", envName, "verifiers", i] as PropertyKey[],
+  });
+  const options = { configDir: configDirOf(rt.loaded.file), context: rt.pluginContext };
   const out: VerifierPlugin[] = [];
+  if (!refs.some((r) => r.uses === "http")) {
+    out.push(await rt.registry.instantiate("verifier", { uses: "http", with: {} }, options));
+  }
   for (const [i, ref] of refs.entries()) {
-    out.push(
-      await registry.instantiate("verifier", ref, {
-        configDir: configDirOf(loaded.file),
-        context,
-        where: { yaml: loaded.yaml, path: ["deployment", "environments", envName, "verifiers", i] },
-      }),
-    );
+    out.push(await rt.registry.instantiate("verifier", ref, { ...options, where: where(i) }));
   }
   return out;
-}
-
-function _repoRoot(start: string): string | undefined {
-  let dir = resolve(start);
-  for (;;) {
-    try {
-      Deno.statSync(join(dir, ".git"));
-      return dir;
-    } catch {
-      // Not here: try the parent.
-    }
-    const parent = resolve(dir, "..");
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-function _gitDirExists(root: string): boolean {
-  try {
-    return Deno.statSync(join(root, ".git")).isDirectory;
-  } catch {
-    return false;
-  }
 }

@@ -1,13 +1,17 @@
 import assert from "node:assert/strict";
 import { run } from "../../cli/verify.ts";
+import { ShellExecutor } from "../../core/exec.ts";
 import { startApp } from "./_app.ts";
 
 async function withConfig(
   yaml: string,
   fn: (dir: string, io: ReturnType<typeof capture>) => Promise<void>,
 ): Promise<void> {
-  const dir = await Deno.makeTempDir();
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "verify-cli-" }));
   try {
+    const exec = new ShellExecutor({ judge: () => ({ allowed: true, rule: null, message: "" }) });
+    const init = await exec.runArgv(["git", "init", "-q", dir]);
+    assert.equal(init.code, 0, init.output);
     await Deno.writeTextFile(`${dir}/fleet-orch.yaml`, yaml);
     await fn(dir, capture(dir));
   } finally {
@@ -44,15 +48,15 @@ function config(url: string): string {
 `;
 }
 
-Deno.test("verify command exits 0 when every check passes and writes the report", async () => {
+Deno.test("verify command exits 0 when every check passes and writes the report in .git", async () => {
   const app = startApp();
   try {
     await withConfig(config(app.url), async (dir, { io, out }) => {
-      const code = await run(["--environment", "staging", "--report-dir", "reports"], io);
+      const code = await run(["--environment", "staging"], io);
       assert.equal(code, 0, out.stderr);
       assert.match(out.stdout, /PASS {2}health: /);
       assert.match(out.stdout, /Verified environment "staging": 2 passed, 0 failed/);
-      const files = [...Deno.readDirSync(`${dir}/reports`)].map((e) => e.name);
+      const files = [...Deno.readDirSync(`${dir}/.git/fleet-orch/verification`)].map((e) => e.name);
       assert.equal(files.length, 1);
       assert.match(files[0] ?? "", /^verification_staging_\d{8}_\d{6}\.json$/);
     });
@@ -65,13 +69,13 @@ Deno.test("verify command exits 1 when a check fails and prints JSON with --json
   const app = startApp();
   try {
     await withConfig(config(app.url), async (_dir, { io, out }) => {
-      const code = await run(["-e", "broken", "--json"], io);
+      const code = await run(["-e", "broken", "--json", "--report-dir", "out"], io);
       assert.equal(code, 1, out.stderr);
       const doc = JSON.parse(out.stdout);
       assert.equal(doc.environment, "broken");
       assert.equal(doc.ok, false);
       assert.equal(doc.results[0].message, "Expected status 200, got 500");
-      assert.equal(doc.report, null);
+      assert.match(doc.report, /\/out\/verification_broken_\d{8}_\d{6}\.json$/);
       assert.match(out.stderr, /FAIL {2}health: /);
     });
   } finally {
@@ -104,12 +108,16 @@ Deno.test("verify command exits 2 for an invalid config file", async () => {
 });
 
 Deno.test("verify command exits 2 for a missing config file", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const { io, out } = capture(dir);
+  await withConfig("{}\n", async (_dir, { io, out }) => {
     assert.equal(await run(["--environment", "staging", "--config", "nope.yaml"], io), 2);
     assert.match(out.stderr, /nope\.yaml/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
+});
+
+Deno.test("verify command exits 2 for an unknown verifier plugin", async () => {
+  const yaml = "deployment:\n  environments:\n    qa:\n      verifiers:\n        - uses: nosuch\n";
+  await withConfig(yaml, async (_dir, { io, out }) => {
+    assert.equal(await run(["--environment", "qa"], io), 2);
+    assert.match(out.stderr, /Unknown verifier plugin "nosuch"; valid names: http/);
+  });
 });
