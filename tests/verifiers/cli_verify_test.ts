@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { run } from "../../cli/verify.ts";
-import { ShellExecutor } from "../../core/exec.ts";
+import { ShellExecutor, shellQuote } from "../../core/exec.ts";
 import { startApp } from "./_app.ts";
 
 async function withConfig(
@@ -120,4 +120,36 @@ Deno.test("verify command exits 2 for an unknown verifier plugin", async () => {
     assert.equal(await run(["--environment", "qa"], io), 2);
     assert.match(out.stderr, /Unknown verifier plugin "nosuch"; valid names: http/);
   });
+});
+
+Deno.test("verify command runs end to end as a subprocess of main.ts", async () => {
+  const app = startApp();
+  try {
+    await withConfig(config(app.url), async (dir) => {
+      const exec = new ShellExecutor({ judge: () => ({ allowed: true, rule: null, message: "" }) });
+      const main = new URL("../../main.ts", import.meta.url).pathname;
+      const ok = await exec.run(
+        `${shellQuote(Deno.execPath())} run -A ${
+          shellQuote(main)
+        } verify -e staging --json 2>/dev/null`,
+        {
+          cwd: dir,
+          timeoutMs: 60_000,
+        },
+      );
+      assert.equal(ok.code, 0, ok.output);
+      assert.equal(JSON.parse(ok.output).ok, true);
+      const bad = await exec.run(
+        `${shellQuote(Deno.execPath())} run -A ${shellQuote(main)} verify -e broken`,
+        {
+          cwd: dir,
+          timeoutMs: 60_000,
+        },
+      );
+      assert.equal(bad.code, 1, bad.output);
+      assert.match(bad.output, /FAIL {2}health: /);
+    });
+  } finally {
+    await app.close();
+  }
 });
