@@ -19,7 +19,9 @@ import {
   type PluginDefinition,
   type PluginKind,
 } from "../core/plugin.ts";
-import type { InteractiveProcess } from "../core/exec.ts";
+import { RpcConnection, RpcError } from "./_exec_rpc.ts";
+
+export { RpcConnection, RpcError };
 
 /** Methods each kind's exec plugin may implement, in JSON-RPC names. */
 export const EXEC_METHODS: Record<PluginKind, readonly string[]> = {
@@ -31,6 +33,20 @@ export const EXEC_METHODS: Record<PluginKind, readonly string[]> = {
   fixer: ["applies", "fix"],
 };
 
+/**
+ * Parameter names of the methods that take more than one argument, or a bare
+ * value: JSON-RPC params must be an object (or array), so positional
+ * arguments are sent by these names. Every other method takes one object,
+ * sent as it is.
+ */
+export const EXEC_PARAM_NAMES: Readonly<Record<string, readonly string[]>> = {
+  pushBranch: ["branch"],
+  comment: ["pr", "body"],
+  annotate: ["sha", "annotations", "summary"],
+  fetchFailedLog: ["runId"],
+  applies: ["failures", "gate"],
+};
+
 const DescribeSchema = z.object({
   kind: z.enum(PLUGIN_KINDS),
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i),
@@ -39,212 +55,58 @@ const DescribeSchema = z.object({
   options: z.record(z.string(), z.unknown()).optional(),
 });
 
-const ResponseSchema = z.object({
-  jsonrpc: z.literal("2.0"),
-  id: z.number(),
-  result: z.unknown().optional(),
-  error: z.object({ code: z.number(), message: z.string(), data: z.unknown().optional() })
-    .optional(),
+type Described = z.infer<typeof DescribeSchema>;
+
+const FailureSchema = z.looseObject({
+  gate: z.string().optional(),
+  tool: z.string().default("exec"),
+  file: z.string().optional(),
+  line: z.number().int().positive().optional(),
+  column: z.number().int().positive().optional(),
+  code: z.string().optional(),
+  message: z.string(),
+  excerpt: z.string().default(""),
+  fingerprint: z.string().optional(),
 });
 
-/** A JSON-RPC error answered by the plugin. */
-export class RpcError extends Error {
-  /** JSON-RPC error code. */
-  readonly code: number;
-  /** Extra data from the plugin. */
-  readonly data: unknown;
-  /**
-   * @param code JSON-RPC code.
-   * @param message Plugin's message.
-   * @param data Plugin's data.
-   */
-  constructor(code: number, message: string, data: unknown) {
-    super(message);
-    this.name = "RpcError";
-    this.code = code;
-    this.data = data;
-  }
+// Results whose shape fleet-orch relies on are checked, so a plugin that
+// answers nonsense fails with its name instead of a TypeError deep in a run.
+const RESULT_SCHEMAS: Record<string, z.ZodType> = {
+  "gate.run": z.looseObject({
+    ok: z.boolean(),
+    output: z.string().default(""),
+    failures: z.array(FailureSchema).optional(),
+  }),
+  "fixer.applies": z.boolean(),
+  "fixer.fix": z.looseObject({
+    source: z.string().optional(),
+    diff: z.string(),
+    summary: z.string().default(""),
+    calls: z.array(z.unknown()).default([]),
+  }).nullable(),
+  "verifier.verify": z.array(z.looseObject({})),
+  "vcs.createPullRequest": z.looseObject({ url: z.string(), number: z.number() }),
+  "vcs.fetchFailedLog": z.string(),
+};
+
+/** An exec plugin definition; `dispose` stops its processes. */
+export interface ExecPluginDefinition extends PluginDefinition {
+  /** Stop every process this definition started. */
+  dispose(): Promise<void>;
 }
 
-/** A JSON-RPC connection to one plugin process. */
-export class RpcConnection {
-  readonly #proc: InteractiveProcess;
-  readonly #label: string;
-  readonly #timeoutMs: number;
-  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
-  readonly #pending = new Map<
-    number,
-    { resolve: (v: unknown) => void; reject: (e: Error) => void }
-  >();
-  #nextId = 1;
-  #dead: Error | null = null;
-  #stderrTail = "";
-
-  /**
-   * @param proc The started process.
-   * @param label The command line, for messages.
-   * @param timeoutMs How long one answer may take.
-   */
-  constructor(proc: InteractiveProcess, label: string, timeoutMs: number) {
-    this.#proc = proc;
-    this.#label = label;
-    this.#timeoutMs = timeoutMs;
-    this.#writer = proc.stdin.getWriter();
-    this.#readLoop();
-    this.#readStderr();
-    proc.status.then((code) => {
-      this.#fail(
-        new Error(
-          `The plugin process exited with code ${code}${
-            this.#stderrTail ? `; its last output on stderr: ${this.#stderrTail.trim()}` : ""
-          }`,
-        ),
-      );
-    });
-  }
-
-  async #readStderr(): Promise<void> {
-    const dec = new TextDecoder();
-    try {
-      for await (const chunk of this.#proc.stderr) {
-        this.#stderrTail = (this.#stderrTail + dec.decode(chunk, { stream: true })).slice(-2000);
-      }
-    } catch {
-      // closed
-    }
-  }
-
-  async #readLoop(): Promise<void> {
-    const dec = new TextDecoder();
-    let buf = "";
-    try {
-      for await (const chunk of this.#proc.stdout) {
-        buf += dec.decode(chunk, { stream: true });
-        let nl: number;
-        while ((nl = buf.indexOf("\n")) >= 0) {
-          const line = buf.slice(0, nl).trim();
-          buf = buf.slice(nl + 1);
-          if (line) this.#onLine(line);
-        }
-        if (buf.length > 64 * 1024 * 1024) {
-          this.#fail(new Error("The plugin wrote more than 64 MiB without a newline"));
-          return;
-        }
-      }
-    } catch (e) {
-      this.#fail(e as Error);
-    }
-  }
-
-  #onLine(line: string): void {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(line);
-    } catch {
-      this.#fail(
-        new Error(
-          `The plugin wrote a line that is not JSON-RPC: ${JSON.stringify(line.slice(0, 200))}`,
-        ),
-      );
-      return;
-    }
-    const parsed = ResponseSchema.safeParse(msg);
-    if (!parsed.success) {
-      this.#fail(
-        new Error(
-          `The plugin wrote a message that is not a JSON-RPC 2.0 response: ${
-            JSON.stringify(line.slice(0, 200))
-          }`,
-        ),
-      );
-      return;
-    }
-    const waiter = this.#pending.get(parsed.data.id);
-    if (!waiter) return;
-    this.#pending.delete(parsed.data.id);
-    if (parsed.data.error) {
-      const { code, message, data } = parsed.data.error;
-      waiter.reject(new RpcError(code, message, data));
-    } else waiter.resolve(parsed.data.result ?? null);
-  }
-
-  #fail(error: Error): void {
-    if (this.#dead) return;
-    this.#dead = error;
-    for (const w of this.#pending.values()) w.reject(error);
-    this.#pending.clear();
-    this.#proc.kill();
-  }
-
-  /**
-   * Call a method and wait for its answer.
-   *
-   * @param method JSON-RPC method.
-   * @param params Parameters.
-   * @returns The result.
-   * @throws {RpcError} When the plugin answers with an error.
-   * @throws {Error} When the process dies, hangs or writes garbage.
-   */
-  call(method: string, params?: unknown): Promise<unknown> {
-    if (this.#dead) return Promise.reject(this.#dead);
-    const id = this.#nextId++;
-    const body = JSON.stringify({ jsonrpc: "2.0", id, method, params: params ?? {} }) + "\n";
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        const err = new Error(
-          `The plugin did not answer "${method}" within ${
-            this.#timeoutMs / 1000
-          } s; it was stopped`,
-        );
-        reject(err);
-        this.#fail(err);
-      }, this.#timeoutMs);
-      this.#pending.set(id, {
-        resolve: (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-      this.#writer.write(new TextEncoder().encode(body)).catch((e) => this.#fail(e as Error));
-    });
-  }
-
-  /** End the process: closing stdin asks it to exit; the tree is killed. */
-  async close(): Promise<void> {
-    await this.#writer.close().catch(() => {});
-    const exited = await Promise.race([
-      this.#proc.status.then(() => true),
-      new Promise<boolean>((r) => setTimeout(() => r(false), 2000)),
-    ]);
-    if (!exited) this.#proc.kill();
-    this.#dead ??= new Error("The plugin connection is closed");
-  }
-
-  /** The command line, for messages. */
-  get label(): string {
-    return this.#label;
-  }
-}
-
-/**
- * Start an exec plugin, ask it to describe itself, and return a plugin
- * definition whose instances call the process.
- *
- * @param commandLine The plugin's command line.
- * @param options Working directory, context (its executor judges the command) and timeout.
- * @returns The definition.
- * @throws {PluginError} When the process cannot start, dies, hangs or speaks garbage.
- */
-export const loadExecPlugin: ExecLoader = async (commandLine, options) => {
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const proc = options.context.exec.open(commandLine, { cwd: options.cwd });
-  const rpc = new RpcConnection(proc, commandLine, timeoutMs);
-  let described: z.infer<typeof DescribeSchema>;
+/** Start the process and check its `describe` answer. */
+async function _start(
+  commandLine: string,
+  cwd: string,
+  context: PluginContext,
+  timeoutMs: number,
+): Promise<{ rpc: RpcConnection; described: Described }> {
+  const proc = context.exec.open(commandLine, { cwd });
+  const words = commandLine.split(/\s+/);
+  const program = words.find((w) => /[/.]/.test(w) && !w.startsWith("-")) ?? words[0]!;
+  const stderrLog = context.log.child(`exec:${program.split("/").pop()}`);
+  const rpc = new RpcConnection(proc, commandLine, timeoutMs, (line) => stderrLog.info(line));
   try {
     const raw = await rpc.call("describe", { apiVersion: 1 });
     const parsed = DescribeSchema.safeParse(raw);
@@ -255,17 +117,75 @@ export const loadExecPlugin: ExecLoader = async (commandLine, options) => {
         }`,
       );
     }
-    described = parsed.data;
+    return { rpc, described: parsed.data };
   } catch (e) {
     await rpc.close();
     throw new PluginError(`exec:${commandLine}`, (e as Error).message, { cause: e });
   }
+}
+
+function _checkResult(name: string, key: string, method: string, value: unknown): unknown {
+  const schema = RESULT_SCHEMAS[key];
+  if (!schema) return value;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) {
+    if (key === "gate.run") _fillFailures(name, parsed.data as { failures?: FailureLike[] });
+    return parsed.data;
+  }
+  throw new PluginError(
+    name,
+    `"${method}" answered with an invalid result: ${
+      parsed.error.issues.map((i) => `${i.path.join(".") || "result"}: ${i.message}`).join("; ")
+    }`,
+  );
+}
+
+type FailureLike = z.infer<typeof FailureSchema>;
+
+function _fillFailures(name: string, result: { failures?: FailureLike[] }): void {
+  for (const f of result.failures ?? []) {
+    f.gate ??= name;
+    f.fingerprint ??= `${f.tool}:${f.file ?? ""}:${f.code ?? ""}:${f.message}`;
+  }
+}
+
+/** Turn the arguments of an interface method into JSON-RPC params. */
+function _params(method: string, args: unknown[]): unknown {
+  const names = EXEC_PARAM_NAMES[method];
+  if (names) return Object.fromEntries(names.map((n, i) => [n, args[i] ?? null]));
+  const first = args[0];
+  if (first === undefined || first === null) return {};
+  if (typeof first !== "object") return { value: first };
+  // An AbortSignal cannot cross the process boundary.
+  const { signal: _signal, ...rest } = first as Record<string, unknown>;
+  return rest;
+}
+
+/**
+ * Start an exec plugin, ask it to describe itself, and return a plugin
+ * definition whose instances call the process. Instances with the same
+ * options share one process; an instance with other options gets a process of
+ * its own, so two configurations never overwrite each other.
+ *
+ * @param commandLine The plugin's command line.
+ * @param options Working directory, context (its executor judges the command) and timeout.
+ * @returns The definition (an {@link ExecPluginDefinition}).
+ * @throws {PluginError} When the process cannot start, dies, hangs or speaks garbage.
+ */
+export const loadExecPlugin: ExecLoader = async (commandLine, options) => {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const first = await _start(commandLine, options.cwd, options.context, timeoutMs);
+  const described = first.described;
+  let spare: RpcConnection | null = first.rpc;
+  const started: RpcConnection[] = [first.rpc];
+  const configured = new Map<string, Promise<RpcConnection>>();
+
   let optionsSchema: z.ZodType = z.record(z.string(), z.unknown());
   if (described.options) {
     try {
       optionsSchema = z.fromJSONSchema(described.options as Parameters<typeof z.fromJSONSchema>[0]);
     } catch (e) {
-      await rpc.close();
+      await first.rpc.close();
       throw new PluginError(
         described.name,
         `Its options JSON Schema cannot be used: ${(e as Error).message}`,
@@ -273,39 +193,96 @@ export const loadExecPlugin: ExecLoader = async (commandLine, options) => {
     }
   }
   const methods = described.methods ?? [...EXEC_METHODS[described.kind]];
-  const def: PluginDefinition = definePlugin({
+
+  const connect = async (opts: unknown, context: PluginContext): Promise<RpcConnection> => {
+    let rpc: RpcConnection;
+    if (spare) {
+      rpc = spare;
+      spare = null;
+    } else {
+      const again = await _start(commandLine, options.cwd, options.context, timeoutMs);
+      started.push(again.rpc);
+      rpc = again.rpc;
+      if (again.described.kind !== described.kind || again.described.name !== described.name) {
+        throw new PluginError(described.name, "A second start described a different plugin");
+      }
+    }
+    try {
+      await rpc.call("configure", {
+        options: opts,
+        repoRoot: context.repoRoot,
+        dryRun: context.dryRun,
+      });
+    } catch (e) {
+      if (!(e instanceof RpcError && e.code === -32601)) {
+        throw new PluginError(described.name, `"configure" failed: ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+    }
+    return rpc;
+  };
+
+  const def = definePlugin({
     kind: described.kind,
     name: described.name,
     description: described.description || `exec plugin (${commandLine})`,
     options: optionsSchema,
     create: async (opts: unknown, context: PluginContext) => {
-      try {
-        await rpc.call("configure", {
-          options: opts,
-          repoRoot: context.repoRoot,
-          dryRun: context.dryRun,
-        });
-      } catch (e) {
-        if (!(e instanceof RpcError && e.code === -32601)) {
-          throw new PluginError(described.name, `"configure" failed: ${(e as Error).message}`);
-        }
+      const key = JSON.stringify([opts, context.repoRoot, context.dryRun]);
+      let pending = configured.get(key);
+      if (!pending) {
+        pending = connect(opts, context);
+        configured.set(key, pending);
+        pending.catch(() => configured.delete(key));
       }
-      const instance: Record<string, (params?: unknown) => Promise<unknown>> = {};
+      const rpc = await pending;
+      const call = async (m: string, params: unknown): Promise<unknown> => {
+        try {
+          return _checkResult(
+            described.name,
+            `${described.kind}.${m}`,
+            m,
+            await rpc.call(m, params),
+          );
+        } catch (e) {
+          if (e instanceof PluginError) throw e;
+          throw new PluginError(described.name, `"${m}" failed: ${(e as Error).message}`, {
+            cause: e,
+          });
+        }
+      };
+      const instance: Record<string, (...args: unknown[]) => unknown> = {};
       for (const m of EXEC_METHODS[described.kind]) {
         if (!methods.includes(m)) continue;
-        instance[m] = async (...args: unknown[]) => {
-          try {
-            return await rpc.call(m, args.length <= 1 ? args[0] ?? {} : args);
-          } catch (e) {
-            throw new PluginError(described.name, `"${m}" failed: ${(e as Error).message}`, {
-              cause: e,
-            });
+        instance[m] = (...args: unknown[]) => call(m, _params(m, args));
+      }
+      if (described.kind === "fixer") {
+        // FixerPlugin.applies is synchronous and a call over a pipe is not: a
+        // Promise would always read as "applies". So applies() says yes, and
+        // fix() asks the plugin's "applies" first and returns null on no.
+        const remoteFix = instance.fix;
+        const asks = methods.includes("applies");
+        instance.applies = () => true;
+        instance.fix = async (input: unknown) => {
+          const i = input as { failures: unknown; gate: unknown };
+          if (asks && !(await call("applies", _params("applies", [i.failures, i.gate])))) {
+            return null;
           }
+          return remoteFix ? await remoteFix(input) : null;
         };
       }
-      instance.close = () => rpc.close();
+      instance.close = async () => {
+        configured.delete(key);
+        await rpc.close();
+      };
       return instance as never;
     },
-  });
+  }) as ExecPluginDefinition;
+  def.dispose = async () => {
+    configured.clear();
+    spare = null;
+    await Promise.all(started.map((c) => c.close()));
+  };
   return def;
 };
