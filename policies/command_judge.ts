@@ -10,6 +10,7 @@
 
 import { parse } from "unbash";
 import type {
+  Assignment,
   Command,
   CommandNode,
   CompoundList,
@@ -307,22 +308,16 @@ export class CommandJudge {
       node.name,
       ...node.suffix.filter((s) => s.type === "Word" || s.type === "Assignment"),
     ]
-      .map((w) => w.type === "Assignment" ? this.#assignWord(w) : this.#word(w, scope));
+      .map((w) => w.type === "Assignment" ? this.#assignWord(w, scope) : this.#word(w, scope));
     judgeArgv(this, _splitBraces(words), scope, _stdinOf(node.redirects, scope) ?? stdin);
   }
 
-  #assignWord(a: { text: string; name: string; value: unknown }): EvalWord {
-    // `declare X=1` style arguments: keep the text as a literal word.
-    return {
-      text: a.text,
-      values: [a.text],
-      resolved: true,
-      glob: false,
-      quoted: false,
-      subs: [],
-      raw: a.text,
-      braced: false,
-    };
+  #assignWord(a: Assignment, scope: Scope): EvalWord {
+    // `export X=$HOME`, `alias x='...'`: evaluate the value, keep `NAME=` in front.
+    if (a.value.type !== "Word") return _literal(a.text);
+    const v = this.#word(a.value, scope);
+    const prefix = a.text.slice(0, a.text.indexOf("=") + 1);
+    return { ...v, text: a.text, values: v.values.map((x) => prefix + x), raw: a.text };
   }
 
   /**
@@ -347,6 +342,19 @@ export class CommandJudge {
       this.hit(r, `${name}=${value}`, scope);
     }
   }
+}
+
+function _literal(text: string): EvalWord {
+  return {
+    text,
+    values: [text],
+    resolved: true,
+    glob: false,
+    quoted: false,
+    subs: [],
+    raw: text,
+    braced: false,
+  };
 }
 
 function _splitBraces(words: EvalWord[]): EvalWord[] {

@@ -114,6 +114,12 @@ export function analyzeCode(code: string): CodeEffect[] {
     if (target?.includes("\u0000")) target = null;
     out.push({ kind: "delete", target, call: m[1]! });
   }
+  // Perl without parentheses: `unlink "/etc/passwd"`, `rmtree '/'`.
+  for (
+    const m of code.matchAll(new RegExp(String.raw`\b(unlink|rmtree|remove_tree)\s+` + STR, "g"))
+  ) {
+    out.push({ kind: "delete", target: _unquote(m as RegExpExecArray, 2) ?? null, call: m[1]! });
+  }
   // `Path("/").unlink()` style: the receiver holds the target.
   for (const m of code.matchAll(/Path\(\s*["']([^"']*)["']\s*\)\.(?:unlink|rmdir)\s*\(/g)) {
     out.push({ kind: "delete", target: m[1]!, call: "Path.unlink" });

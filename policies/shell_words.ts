@@ -8,7 +8,8 @@
  * @module
  */
 
-import type { ParsedScript, Word, WordPart } from "unbash";
+import { forEachChild } from "unbash";
+import type { ParameterExpansionPart, ParsedScript, SyntaxNode, Word, WordPart } from "unbash";
 
 /** Values a variable may hold (several after a `for` loop), or null when unknown. */
 export type VarValues = string[] | null;
@@ -152,20 +153,16 @@ function _parts(parts: readonly WordPart[], vars: VarScope, out: EvalWord, inQuo
   }
 }
 
-function _collectSubs(p: { operation?: unknown }, out: EvalWord): void {
-  // Operands of ${x:-$(cmd)} run commands too; walk them generically.
-  const seen = new Set<unknown>();
-  const visit = (v: unknown): void => {
-    if (!v || typeof v !== "object" || seen.has(v)) return;
-    seen.add(v);
-    const o = v as Record<string, unknown>;
-    if ((o.type === "CommandExpansion" || o.type === "ProcessSubstitution") && o.script) {
-      out.subs.push(o.script as ParsedScript);
+function _collectSubs(p: ParameterExpansionPart, out: EvalWord): void {
+  // Operands of ${x:-$(cmd)} run commands too; walk them with unbash's visitor.
+  const visit = (n: SyntaxNode): void => {
+    if (n.type === "CommandExpansion" || n.type === "ProcessSubstitution") {
+      if (n.script) out.subs.push(n.script);
       return;
     }
-    for (const k of Object.keys(o)) visit(o[k]);
+    forEachChild(n, visit);
   };
-  visit(p.operation);
+  if (p.operation) forEachChild(p.operation, visit);
 }
 
 /**

@@ -226,6 +226,14 @@ export function wrapperRest(
     if (value.has(flag) && attached === undefined) i++;
   }
   const rest = args.slice(Math.min(i + (spec.skip ?? 0), args.length));
+  // `flock FILE -c CMD`: the string option may follow the skipped operand.
+  if (rest[0] && strings.has(rest[0].values[0] ?? "")) {
+    const str = rest[1];
+    if (str && !str.resolved) {
+      j.hitCheck("encoded-payload", `${name} runs a string only known at run time`, scope);
+    } else if (str) j.judgeSource(str.values[0] ?? "", scope);
+    return { words: [] };
+  }
   if (spec.joinRest) {
     if (rest.length) {
       if (rest.some((w) => !w.resolved)) {
