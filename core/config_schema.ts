@@ -94,9 +94,11 @@ export const StepSchema = z.strictObject({
   message: "A step needs exactly one of `run` or `uses`",
 });
 
+const StatusSchema = z.union([z.number().int(), z.array(z.number().int()).min(1)]);
+
 const EndpointSchema = z.strictObject({
   url: z.string().min(1),
-  expected_status: z.number().int().default(200),
+  expected_status: StatusSchema.default(200),
   timeout: z.number().positive().default(10),
   method: z.string().optional(),
   expect_body_contains: z.string().optional(),
@@ -106,7 +108,8 @@ const EndpointSchema = z.strictObject({
 const SmokeTestSchema = z.strictObject({
   name: z.string(),
   url: z.string().min(1),
-  expected_status: z.number().int().default(200),
+  expected_status: StatusSchema.default(200),
+  headers: z.record(z.string(), z.string()).optional(),
   expect_body_contains: z.string().optional(),
   method: z.string().optional(),
   timeout: z.number().positive().optional(),
@@ -117,13 +120,17 @@ const FlowStepSchema = z.strictObject({
   method: z.string().default("GET"),
   body: z.unknown().optional(),
   headers: z.record(z.string(), z.string()).optional(),
-  expected_status: z.number().int().default(200),
+  expected_status: StatusSchema.default(200),
   expect_body_contains: z.string().optional(),
+  timeout: z.number().positive().optional(),
 });
 
 /** One deployment environment. */
 export const EnvironmentSchema = z.strictObject({
+  base_url: z.string().optional(),
   health_endpoint: z.string().optional(),
+  health_expected_status: StatusSchema.optional(),
+  health_timeout: z.number().positive().optional(),
   verification_endpoints: z.array(EndpointSchema).optional(),
   smoke_tests: z.array(SmokeTestSchema).optional(),
   critical_flows: z.array(z.strictObject({ name: z.string(), steps: z.array(FlowStepSchema) }))

@@ -565,7 +565,13 @@ async function verifyStep(s: State): Promise<void> {
     fetch: s.rt.pluginContext.fetch,
     log: s.log,
     env: (n: string) => s.rt.env[n],
-    ...(verifiers.length ? { verifiers: [await builtinHttp(s), ...verifiers] } : {}),
+    ...(verifiers.length
+      ? {
+        verifiers: (settings.verifiers ?? []).some((v) => v.uses === "http")
+          ? verifiers
+          : [await builtinHttp(s), ...verifiers],
+      }
+      : {}),
   });
   s.verification = { environment: name, ok: r.ok, results: r.results };
   for (const v of r.results) s.log.info(`${v.ok ? "ok  " : "FAIL"} ${v.target}: ${v.message}`);
