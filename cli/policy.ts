@@ -1,0 +1,121 @@
+/**
+ * `fleet-orch policy`: judge one command line, or scan a diff or text for
+ * secrets, unsafe SQL, commands in patched scripts and protected paths.
+ *
+ * @module
+ */
+
+import { EXIT, guard, parseFlags, readInput } from "./_common.ts";
+import { shellJoin } from "../core/exec.ts";
+import { UsageError } from "../core/errors.ts";
+import { VERSION } from "../core/version.ts";
+import { loadPolicy } from "../policies/engine.ts";
+import { toSarif } from "../policies/sarif.ts";
+
+/** Help text. */
+export const help = `Usage:
+  fleet-orch policy check-command [--policy F] [--json] -- <command line>
+  fleet-orch policy scan [--policy F] [--format text|json|sarif] <file|->
+
+check-command  Judge a shell command line the way every command fleet-orch runs
+               is judged: parsed with a real shell parser, every simple command
+               inside it (pipelines, lists, substitutions, bash -c strings,
+               wrappers such as sudo/env/xargs) checked against the rules.
+               One argument after "--" is taken as the whole command line;
+               several are quoted and joined.
+scan           Scan a unified diff (only added lines count; lines refer to the
+               new file) or a plain text for secrets, unsafe SQL, commands in
+               patched scripts, CI files, Makefiles and Dockerfiles, and
+               protected paths.
+
+Options:
+  --policy F       A policy file that extends or overrides the default policy
+                   (see docs/policy.md)
+  --json           check-command: print {"allowed", "rule", "message", "command"}
+  --format FMT     scan: text (default), json ({"findings": [...]}) or sarif (2.1.0)
+  -h, --help       Show this help
+
+Exit codes: 0 allowed / clean; 3 denied / findings; 2 usage or policy file error.`;
+
+/**
+ * Run the command.
+ *
+ * @param args Arguments after "policy".
+ * @returns 0 allowed or clean, 3 denied or findings, 2 usage.
+ */
+export function run(args: string[]): Promise<number> {
+  return guard(async () => {
+    const dd = args.indexOf("--");
+    const flagArgs = dd < 0 ? args : args.slice(0, dd);
+    const tail = dd < 0 ? [] : args.slice(dd + 1);
+    const { values, positionals } = parseFlags(flagArgs, {
+      policy: { type: "string" },
+      json: { type: "boolean" },
+      format: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    }, "policy");
+    if (values.help) {
+      console.log(help);
+      return EXIT.ok;
+    }
+    const [sub, ...rest] = positionals;
+    const engine = () => loadPolicy(values.policy !== undefined ? { file: values.policy } : {});
+    if (sub === "check-command") {
+      if (values.format !== undefined) throw new UsageError(`--format belongs to "policy scan"`);
+      const words = [...rest, ...tail];
+      if (words.length === 0) throw new UsageError(`Missing the command line after "--"`);
+      const command = words.length === 1 ? words[0]! : shellJoin(words);
+      const j = (await engine()).judgeCommand(command);
+      const human = j.allowed
+        ? (j.action === "warn" ? `allowed with a warning (${j.rule}): ${j.message}` : "allowed")
+        : `denied${j.rule ? ` (${j.rule})` : ""}: ${j.message}`;
+      if (values.json) {
+        console.log(
+          JSON.stringify({ allowed: j.allowed, rule: j.rule, message: j.message, command }),
+        );
+        console.error(human);
+      } else console.log(human);
+      return j.allowed ? EXIT.ok : EXIT.policy;
+    }
+    if (sub === "scan") {
+      if (values.json) throw new UsageError(`Use --format json with "policy scan"`);
+      const format = values.format ?? "text";
+      if (!["text", "json", "sarif"].includes(format)) {
+        throw new UsageError(`--format must be text, json or sarif, got "${format}"`);
+      }
+      const inputs = [...rest, ...tail];
+      if (inputs.length !== 1) {
+        throw new UsageError(
+          inputs.length
+            ? `Unexpected argument "${inputs[1]}"`
+            : `Missing the file to scan (or "-" for stdin)`,
+        );
+      }
+      const input = inputs[0]!;
+      const text = await readInput(input);
+      const e = await engine();
+      const findings = e.scan(text, input === "-" ? {} : { filename: input });
+      if (format === "json") console.log(JSON.stringify({ findings }, null, 2));
+      else if (format === "sarif") {
+        console.log(JSON.stringify(toSarif(findings, e.policy.rules, VERSION), null, 2));
+      } else {
+        for (const f of findings) {
+          console.log(`${f.file}:${f.line}: ${f.severity} [${f.rule}] ${f.message}`);
+        }
+        console.log(
+          findings.length
+            ? `${findings.length} finding${findings.length === 1 ? "" : "s"}`
+            : "clean",
+        );
+      }
+      return findings.length ? EXIT.policy : EXIT.ok;
+    }
+    throw new UsageError(
+      `Unknown policy command ${
+        JSON.stringify(sub ?? "")
+      }; expected "check-command" or "scan" (see --help)`,
+    );
+  });
+}
+
+if (import.meta.main) Deno.exit(await run(Deno.args));
