@@ -22,7 +22,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: "Run the gates, fix failures in a worktree, re-run; deploy and verify",
     load: () => import("./cli/run.ts"),
   },
-  check: { summary: "Run the quality gates once, fix nothing", load: () => import("./cli/check.ts") },
+  check: {
+    summary: "Run the quality gates once, fix nothing",
+    load: () => import("./cli/check.ts"),
+  },
   verify: {
     summary: "Run the verifiers of an environment (health, endpoints, smoke tests)",
     load: () => import("./cli/verify.ts"),
@@ -36,9 +39,15 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     load: () => import("./cli/logs.ts"),
   },
   patch: { summary: "Apply a unified diff tolerantly", load: () => import("./cli/patch.ts") },
-  plugins: { summary: "List built-in and configured plugins", load: () => import("./cli/plugins.ts") },
+  plugins: {
+    summary: "List built-in and configured plugins",
+    load: () => import("./cli/plugins.ts"),
+  },
   init: { summary: "Write a starter fleet-orch.yaml", load: () => import("./cli/init.ts") },
-  doctor: { summary: "Check the environment: git, deno, config, keys, endpoints", load: () => import("./cli/doctor.ts") },
+  doctor: {
+    summary: "Check the environment: git, deno, config, keys, endpoints",
+    load: () => import("./cli/doctor.ts"),
+  },
 };
 
 const HELP = `fleet-orch ${VERSION} — self-healing CI runner
@@ -77,7 +86,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS[first];
   if (!cmd) {
-    console.error(`error: Unknown command "${first}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
+    console.error(
+      `error: Unknown command "${first}"; commands: ${Object.keys(COMMANDS).join(", ")}`,
+    );
     return 2;
   }
   const mod = await cmd.load();

@@ -31,12 +31,17 @@ export function parseFlags<O extends NonNullable<ParseArgsConfig["options"]>>(
   args: string[],
   options: O,
   command: string,
-): { values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>["values"]; positionals: string[] } {
+): {
+  values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>["values"];
+  positionals: string[];
+} {
   try {
     const r = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: r.values, positionals: r.positionals };
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\.$/, "")}; see "fleet-orch ${command} --help"`);
+    throw new UsageError(
+      `${(e as Error).message.replace(/\.$/, "")}; see "fleet-orch ${command} --help"`,
+    );
   }
 }
 
@@ -56,7 +61,10 @@ export function numberFlag(
 ): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || (options.integer && !Number.isInteger(n)) || n < (options.min ?? -Infinity)) {
+  if (
+    !Number.isFinite(n) || (options.integer && !Number.isInteger(n)) ||
+    n < (options.min ?? -Infinity)
+  ) {
     throw new UsageError(
       `${flag} needs ${options.integer ? "an integer" : "a number"}${
         options.min !== undefined ? ` >= ${options.min}` : ""
@@ -75,7 +83,13 @@ export function numberFlag(
 export function reportError(error: unknown): number {
   const red = (s: string) => (useColor() ? `\x1b[31m${s}\x1b[39m` : s);
   if (error instanceof ConfigError) {
-    console.error(red(`error: Invalid configuration (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}):`));
+    console.error(
+      red(
+        `error: Invalid configuration (${error.problems.length} problem${
+          error.problems.length === 1 ? "" : "s"
+        }):`,
+      ),
+    );
     console.error(error.message);
     return EXIT.usage;
   }

@@ -39,7 +39,11 @@ export function run(args: string[]): Promise<number> {
     if (values.json) console.log(JSON.stringify({ checks }, null, 2));
     else {
       const c = useColor();
-      const mark = { ok: c ? "\x1b[32m✓\x1b[39m" : "ok  ", warn: c ? "\x1b[33m!\x1b[39m" : "warn", error: c ? "\x1b[31m✗\x1b[39m" : "FAIL" };
+      const mark = {
+        ok: c ? "\x1b[32m✓\x1b[39m" : "ok  ",
+        warn: c ? "\x1b[33m!\x1b[39m" : "warn",
+        error: c ? "\x1b[31m✗\x1b[39m" : "FAIL",
+      };
       for (const ch of checks) console.log(`${mark[ch.status]} ${ch.name}: ${ch.message}`);
     }
     return checks.some((ch) => ch.status === "error") ? 2 : 0;

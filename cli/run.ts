@@ -61,7 +61,10 @@ export function run(args: string[]): Promise<number> {
     const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
     for (const sig of signals) Deno.addSignalListener(sig, onSignal);
     try {
-      const maxIterations = numberFlag(values["max-iterations"], "--max-iterations", { integer: true, min: 1 });
+      const maxIterations = numberFlag(values["max-iterations"], "--max-iterations", {
+        integer: true,
+        min: 1,
+      });
       const maxCostUsd = numberFlag(values["max-cost-usd"], "--max-cost-usd", { min: 0 });
       const candidates = numberFlag(values.candidates, "--candidates", { integer: true, min: 1 });
       const jobs = numberFlag(values.jobs, "--jobs", { integer: true, min: 1 });

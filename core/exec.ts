@@ -100,39 +100,41 @@ export interface ExecutorOptions {
 // and stdin is the lifeline. For interactive processes the lifeline is fd 3,
 // a second pipe is not available from Deno, so the plugin's stdin EOF ends it.
 const SUPERVISOR = `
+exec 4>&2 2>/dev/null
 set -m
 if [ "$3" = "1" ]; then
-  "$1" -c "$2" &
+  "$1" -c "$2" 2>&4 4>&- &
   child=$!
   set +m
   trap 'kill -KILL -"$child" 2>/dev/null; exit 143' TERM
-  wait "$child" 2>/dev/null; rc=$?
+  wait "$child"; rc=$?
   kill -KILL -"$child" 2>/dev/null
   exit "$rc"
 fi
-"$1" -c "$2" </dev/null 2>&1 &
+"$1" -c "$2" </dev/null 2>&1 4>&- &
 child=$!
 set +m
 exec 3<&0
 { while read -r _ <&3; do :; done; kill -KILL -"$child" 2>/dev/null; } &
 watcher=$!
 trap 'kill -KILL -"$child" 2>/dev/null; kill "$watcher" 2>/dev/null; exit 143' TERM
-wait "$child" 2>/dev/null; rc=$?
+wait "$child"; rc=$?
 kill -KILL -"$child" 2>/dev/null
 kill "$watcher" 2>/dev/null
 exit "$rc"
 `;
 
 const STDIN_SCRIPT = `
+exec 4>&2 2>/dev/null
 set -m
-"$1" -c "$2" <"$4" 2>&1 &
+"$1" -c "$2" <"$4" 2>&1 4>&- &
 child=$!
 set +m
 exec 3<&0
 { while read -r _ <&3; do :; done; kill -KILL -"$child" 2>/dev/null; } &
 watcher=$!
 trap 'kill -KILL -"$child" 2>/dev/null; kill "$watcher" 2>/dev/null; exit 143' TERM
-wait "$child" 2>/dev/null; rc=$?
+wait "$child"; rc=$?
 kill -KILL -"$child" 2>/dev/null
 kill "$watcher" 2>/dev/null
 rm -f "$4"

@@ -44,9 +44,9 @@ console.error("");
 console.error(`Stopped after ${seconds} s: ${r.stopReason} — ${r.message}`);
 for (const it of r.iterations) {
   console.error(
-    `  iteration ${it.index}: ${it.proposal ? `${it.proposal.source}: ${it.proposal.summary}` : "no fix"}${
-      it.commit ? ` (commit ${it.commit.slice(0, 8)})` : ""
-    }`,
+    `  iteration ${it.index}: ${
+      it.proposal ? `${it.proposal.source}: ${it.proposal.summary}` : "no fix"
+    }${it.commit ? ` (commit ${it.commit.slice(0, 8)})` : ""}`,
   );
 }
 for (const g of r.gates) console.error(`  gate ${g.id}: ${g.status}`);

@@ -91,9 +91,12 @@ export async function evaluateCandidates(
 
   const t0 = s.models!.fixer!.temperature ?? 0.2;
   const proposals = await Promise.all(
-    Array.from({ length: input.k }, (_, j) =>
-      propose({ ...base, recipes: [], models: s.models!, temperature: Math.min(1, t0 + j * 0.3) })
-        .catch((e) => ({ proposal: null, calls: [], why: (e as Error).message }) as Proposed)),
+    Array.from(
+      { length: input.k },
+      (_, j) =>
+        propose({ ...base, recipes: [], models: s.models!, temperature: Math.min(1, t0 + j * 0.3) })
+          .catch((e) => ({ proposal: null, calls: [], why: (e as Error).message }) as Proposed),
+    ),
   );
   const calls: CallRecord[] = proposals.flatMap((p) => p.calls);
   const tried = await Promise.all(proposals.map(async (p, j) => {
@@ -120,7 +123,11 @@ export async function evaluateCandidates(
   for (const [j, t] of tried.entries()) {
     s.log.info(
       `Candidate ${j + 1}/${input.k}: ${
-        t.gates ? `${score(t.gates)} required gate(s) pass, ${diffSize(t.p.proposal!.diff)} changed line(s)` : `dropped (${t.error})`
+        t.gates
+          ? `${score(t.gates)} required gate(s) pass, ${
+            diffSize(t.p.proposal!.diff)
+          } changed line(s)`
+          : `dropped (${t.error})`
       }`,
     );
   }
@@ -130,20 +137,37 @@ export async function evaluateCandidates(
     return {
       proposed: first.p,
       reviewed: first.r,
-      applied: { ok: false, error: tried.map((t, j) => `candidate ${j + 1}: ${t.error}`).join("; ") },
+      applied: {
+        ok: false,
+        error: tried.map((t, j) => `candidate ${j + 1}: ${t.error}`).join("; "),
+      },
       calls,
     };
   }
-  viable.sort((a, b) => score(b.gates!) - score(a.gates!) || diffSize(a.p.proposal!.diff) - diffSize(b.p.proposal!.diff));
+  viable.sort((a, b) =>
+    score(b.gates!) - score(a.gates!) || diffSize(a.p.proposal!.diff) - diffSize(b.p.proposal!.diff)
+  );
   const best = viable[0]!;
   const applied = await applyInWorkspace(best.p.proposal!.diff, ws.dir);
   return { proposed: best.p, reviewed: best.r, applied, gates: best.gates!, calls };
 }
 
-async function single(s: CandidateHost, p: Proposed, failures: Failure[]): Promise<CandidateOutcome> {
-  const r = await review({ proposal: p.proposal!, failures, policy: s.rt.policy, models: s.models!, redact: s.rt.redact });
+async function single(
+  s: CandidateHost,
+  p: Proposed,
+  failures: Failure[],
+): Promise<CandidateOutcome> {
+  const r = await review({
+    proposal: p.proposal!,
+    failures,
+    policy: s.rt.policy,
+    models: s.models!,
+    redact: s.rt.redact,
+  });
   const calls = [...p.calls, ...r.calls];
-  if (r.verdict === "reject") return { proposed: p, reviewed: r, applied: { ok: false, error: "rejected" }, calls };
+  if (r.verdict === "reject") {
+    return { proposed: p, reviewed: r, applied: { ok: false, error: "rejected" }, calls };
+  }
   const applied = await applyInWorkspace(p.proposal!.diff, s.ws!.dir);
   return { proposed: p, reviewed: r, applied, calls };
 }

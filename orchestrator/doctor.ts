@@ -37,7 +37,11 @@ export async function runDoctor(
   options: { config?: string | undefined; repo?: string | undefined },
 ): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [
-    { name: "fleet-orch", status: "ok", message: `${VERSION} on Deno ${Deno.version.deno} (${Deno.build.target})` },
+    {
+      name: "fleet-orch",
+      status: "ok",
+      message: `${VERSION} on Deno ${Deno.version.deno} (${Deno.build.target})`,
+    },
   ];
   const policy = await loadPolicy({ env: Deno.env.toObject() });
   const exec = new ShellExecutor({ judge: (c) => policy.judgeCommand(c) });
@@ -45,29 +49,44 @@ export async function runDoctor(
     try {
       const r = await exec.runArgv([tool, args], { timeoutMs: 10_000 });
       checks.push(
-        r.code === 0
-          ? { name: tool, status: "ok", message: r.output.split("\n")[0]!.trim() }
-          : { name: tool, status: "error", message: `"${tool} ${args}" exited ${r.code}; install ${tool}` },
+        r.code === 0 ? { name: tool, status: "ok", message: r.output.split("\n")[0]!.trim() } : {
+          name: tool,
+          status: "error",
+          message: `"${tool} ${args}" exited ${r.code}; install ${tool}`,
+        },
       );
     } catch (e) {
-      checks.push({ name: tool, status: "error", message: `${(e as Error).message}; install ${tool}` });
+      checks.push({
+        name: tool,
+        status: "error",
+        message: `${(e as Error).message}; install ${tool}`,
+      });
     }
   }
   try {
     const rt = await openRuntime({ ...options, configOptional: true });
     checks.push({ name: "repository", status: "ok", message: rt.repoRoot });
     checks.push(
-      rt.configFound
-        ? { name: "config", status: "ok", message: `${rt.loaded.file} is valid` }
-        : { name: "config", status: "warn", message: `No ${rt.loaded.file}; create one with "fleet-orch init"` },
+      rt.configFound ? { name: "config", status: "ok", message: `${rt.loaded.file} is valid` } : {
+        name: "config",
+        status: "warn",
+        message: `No ${rt.loaded.file}; create one with "fleet-orch init"`,
+      },
     );
-    const gates = Object.keys(rt.loaded.config.quality_gates).length + rt.loaded.config.steps.length;
+    const gates = Object.keys(rt.loaded.config.quality_gates).length +
+      rt.loaded.config.steps.length;
     checks.push(
-      gates
-        ? { name: "gates", status: "ok", message: `${gates} configured` }
-        : { name: "gates", status: rt.configFound ? "error" : "warn", message: "No quality_gates or steps configured" },
+      gates ? { name: "gates", status: "ok", message: `${gates} configured` } : {
+        name: "gates",
+        status: rt.configFound ? "error" : "warn",
+        message: "No quality_gates or steps configured",
+      },
     );
-    checks.push({ name: "plugins", status: "ok", message: `${rt.registry.list().length} available` });
+    checks.push({
+      name: "plugins",
+      status: "ok",
+      message: `${rt.registry.list().length} available`,
+    });
     for (const role of ["codex", "jules"] as const) {
       const a = rt.loaded.config.agents[role];
       if (!a.enabled) continue;

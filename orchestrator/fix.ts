@@ -18,7 +18,13 @@ import type { PolicyEngine } from "../policies/engine.ts";
 /** The models of a run, when configured and keyed. */
 export interface Models {
   /** Fixer (the seed's codex). */
-  fixer?: { llm: LlmPlugin; model: string; temperature?: number; maxTokens?: number; contextTokens?: number };
+  fixer?: {
+    llm: LlmPlugin;
+    model: string;
+    temperature?: number;
+    maxTokens?: number;
+    contextTokens?: number;
+  };
   /** Reviewer (the seed's jules). */
   reviewer?: { llm: LlmPlugin; model: string; temperature?: number };
   /** Why the fixer is unavailable (no key), for the final message. */
@@ -56,7 +62,9 @@ export async function propose(input: {
   temperature?: number;
   signal?: AbortSignal;
 }): Promise<Proposed> {
-  const failing = input.gates.filter((g) => g.required && g.status !== "passed" && g.status !== "skipped");
+  const failing = input.gates.filter((g) =>
+    g.required && g.status !== "passed" && g.status !== "skipped"
+  );
   for (const [i, recipe] of input.recipes.entries()) {
     for (const gate of failing) {
       const key = `${i}:${gate.id}`;
@@ -111,7 +119,11 @@ export async function propose(input: {
     ...(input.signal ? { signal: input.signal } : {}),
   });
   if (!out.proposal) {
-    return { proposal: null, calls: [out.record], why: "The fixer model's reply held no unified diff" };
+    return {
+      proposal: null,
+      calls: [out.record],
+      why: "The fixer model's reply held no unified diff",
+    };
   }
   return { proposal: out.proposal, calls: [out.record] };
 }
@@ -148,8 +160,12 @@ export async function review(input: {
   const errors = findings.filter((f) => f.severity === "error");
   const forbidden = errors.some((f) => f.category === "command");
   const r = await reviewPatch({
-    ...(input.models.reviewer ? { llm: input.models.reviewer.llm, model: input.models.reviewer.model } : {}),
-    ...(input.models.reviewer?.temperature !== undefined ? { temperature: input.models.reviewer.temperature } : {}),
+    ...(input.models.reviewer
+      ? { llm: input.models.reviewer.llm, model: input.models.reviewer.model }
+      : {}),
+    ...(input.models.reviewer?.temperature !== undefined
+      ? { temperature: input.models.reviewer.temperature }
+      : {}),
     diff: input.proposal.diff,
     failures: input.failures,
     policyFindings: findings.map((f) => ({
@@ -176,7 +192,10 @@ export async function review(input: {
  * @param dir The workspace.
  * @returns ok, or why not.
  */
-export async function applyInWorkspace(diff: string, dir: string): Promise<{ ok: boolean; error?: string; files: string[] }> {
+export async function applyInWorkspace(
+  diff: string,
+  dir: string,
+): Promise<{ ok: boolean; error?: string; files: string[] }> {
   const clean = extractDiff(diff) ?? diff;
   const r = await applyPatch(clean, { cwd: dir });
   return r.ok

@@ -199,7 +199,9 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   s.ws = workspace;
   try {
     if (workspace.backupBranch) log.info(`Backup branch: ${workspace.backupBranch}`);
-    if (workspace.workBranch) log.info(`Working on branch ${workspace.workBranch} in ${workspace.dir}`);
+    if (workspace.workBranch) {
+      log.info(`Working on branch ${workspace.workBranch} in ${workspace.dir}`);
+    }
     for (const step of LIFECYCLE) {
       if (s.stop && !step.always) break;
       if (opts.signal?.aborted) {
@@ -247,8 +249,36 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
     ...(opts.json ? { json: true } : {}),
   });
   log.info(`Stopped: ${report.stopReason} — ${report.message}`);
+  if (!dryRun) await notify(rt, log, report, files);
   log.info(`Report: ${files.json}`);
   return { report, runDir, files, wouldApply: s.wouldApply };
+}
+
+/** Tell every configured notifier; a failing notifier is a warning, not a failed run. */
+async function notify(
+  rt: Runtime,
+  log: Logger,
+  report: RunReport,
+  files: WrittenReport,
+): Promise<void> {
+  const markdown = files.markdown ? await Deno.readTextFile(files.markdown) : report.message;
+  for (const [i, ref] of rt.loaded.config.notifiers.entries()) {
+    try {
+      const n = await rt.registry.instantiate("notifier", ref, {
+        configDir: rt.repoRoot,
+        context: rt.pluginContext,
+        where: { yaml: rt.loaded.yaml, path: ["notifiers", i] },
+      });
+      await n.notify({
+        runId: report.runId,
+        stopReason: report.stopReason,
+        success: report.stopReason === "success",
+        markdown,
+      });
+    } catch (e) {
+      log.warn(`Notifier "${ref.uses}" failed: ${(e as Error).message}`);
+    }
+  }
 }
 
 function buildReport(s: State): RunReport {
@@ -295,12 +325,20 @@ async function baselineGates(s: State): Promise<void> {
   s.gates = await runGates(s.steps, gateOptions(s, "baseline"));
   const refused = s.gates.find((g) => (g as { policyViolation?: boolean }).policyViolation);
   if (refused) {
-    s.stop = { reason: "forbidden", message: `Gate "${refused.name}" was refused by policy: ${refused.output.trim()}` };
+    s.stop = {
+      reason: "forbidden",
+      message: `Gate "${refused.name}" was refused by policy: ${refused.output.trim()}`,
+    };
   }
 }
 
 /** Re-run the failing gates first (cheap), then every gate when they pass. */
-async function rerun(s: State, dir: string, label: string, failing: string[]): Promise<GateResult[]> {
+async function rerun(
+  s: State,
+  dir: string,
+  label: string,
+  failing: string[],
+): Promise<GateResult[]> {
   const opts = { ...gateOptions(s, label, failing), repoRoot: dir };
   const partial = await runGates(s.steps, opts);
   if (!gatesGreen(s.steps, partial.filter((g) => failing.includes(g.id)))) return partial;
@@ -329,13 +367,24 @@ async function fixLoop(s: State): Promise<void> {
     const started = Date.now();
     const failures = currentFailures(s.gates);
     const before = failingFingerprints(s.gates);
-    const iteration: ReportIteration = { index: i, failures, applied: false, gates: [], calls: [], durationMs: 0 };
+    const iteration: ReportIteration = {
+      index: i,
+      failures,
+      applied: false,
+      gates: [],
+      calls: [],
+      durationMs: 0,
+    };
     s.iterations.push(iteration);
     const calls: CallRecord[] = [];
-    s.log.info(`Iteration ${i}/${maxIterations}: ${failures.length} failure(s) in ${
-      [...new Set(failures.map((f) => f.gate))].join(", ")
-    }`);
-    const failingIds = s.gates.filter((g) => g.required && g.status !== "passed" && g.status !== "skipped")
+    s.log.info(
+      `Iteration ${i}/${maxIterations}: ${failures.length} failure(s) in ${
+        [...new Set(failures.map((f) => f.gate))].join(", ")
+      }`,
+    );
+    const failingIds = s.gates.filter((g) =>
+      g.required && g.status !== "passed" && g.status !== "skipped"
+    )
       .map((g) => g.id);
 
     let outcome;
@@ -389,7 +438,13 @@ async function fixLoop(s: State): Promise<void> {
         : { reason: "no_progress", message: proposed.why ?? "No fix could be proposed" };
       if (!needsModel) {
         noProgress++;
-        history.push({ iteration: i, summary: "(no diff)", diff: "", outcome: "not_applicable", reasons: [proposed.why ?? ""] });
+        history.push({
+          iteration: i,
+          summary: "(no diff)",
+          diff: "",
+          outcome: "not_applicable",
+          reasons: [proposed.why ?? ""],
+        });
         if (noProgress < o.max_no_progress_iterations) {
           delete s.stop;
           continue;
@@ -398,10 +453,18 @@ async function fixLoop(s: State): Promise<void> {
       return;
     }
     const proposal = proposed.proposal;
-    iteration.proposal = { source: proposal.source, summary: proposal.summary, diff: proposal.diff };
+    iteration.proposal = {
+      source: proposal.source,
+      summary: proposal.summary,
+      diff: proposal.diff,
+    };
     s.log.info(`Proposal from ${proposal.source}: ${proposal.summary}`);
     if (reviewed) {
-      iteration.review = { verdict: reviewed.verdict, reasons: reviewed.reasons, source: reviewed.source };
+      iteration.review = {
+        verdict: reviewed.verdict,
+        reasons: reviewed.reasons,
+        source: reviewed.source,
+      };
       if (reviewed.verdict === "reject") {
         iteration.durationMs = Date.now() - started;
         s.log.warn(`Patch rejected (${reviewed.source}): ${reviewed.reasons.join("; ")}`);
@@ -413,15 +476,24 @@ async function fixLoop(s: State): Promise<void> {
           reasons: reviewed.reasons,
         });
         if (reviewed.forbidden) {
-          s.stop = { reason: "forbidden", message: `Patch adds a forbidden operation: ${reviewed.reasons.join("; ")}` };
+          s.stop = {
+            reason: "forbidden",
+            message: `Patch adds a forbidden operation: ${reviewed.reasons.join("; ")}`,
+          };
           return;
         }
         if (o.stop_on_rejection) {
-          s.stop = { reason: "rejected", message: `Patch rejected: ${reviewed.reasons.join("; ")}` };
+          s.stop = {
+            reason: "rejected",
+            message: `Patch rejected: ${reviewed.reasons.join("; ")}`,
+          };
           return;
         }
         if (++noProgress >= o.max_no_progress_iterations) {
-          s.stop = { reason: "no_progress", message: `No acceptable patch in ${noProgress} iteration(s)` };
+          s.stop = {
+            reason: "no_progress",
+            message: `No acceptable patch in ${noProgress} iteration(s)`,
+          };
           return;
         }
         continue;
@@ -433,9 +505,18 @@ async function fixLoop(s: State): Promise<void> {
     if (!applied.ok) {
       iteration.durationMs = Date.now() - started;
       s.log.warn(`Patch does not apply: ${applied.error}`);
-      history.push({ iteration: i, summary: proposal.summary, diff: proposal.diff, outcome: "not_applicable", reasons: [applied.error ?? ""] });
+      history.push({
+        iteration: i,
+        summary: proposal.summary,
+        diff: proposal.diff,
+        outcome: "not_applicable",
+        reasons: [applied.error ?? ""],
+      });
       if (++noProgress >= o.max_no_progress_iterations) {
-        s.stop = { reason: "no_progress", message: `No applicable patch in ${noProgress} iteration(s): ${applied.error}` };
+        s.stop = {
+          reason: "no_progress",
+          message: `No applicable patch in ${noProgress} iteration(s): ${applied.error}`,
+        };
         return;
       }
       continue;
@@ -445,7 +526,10 @@ async function fixLoop(s: State): Promise<void> {
       s.wouldApply.push(s.rt.redact(proposal.diff));
       s.log.info(`[dry run] would apply:\n${s.rt.redact(proposal.diff)}`);
     }
-    const tokens = iteration.calls.reduce((a, c) => ({ i: a.i + c.tokensIn, o: a.o + c.tokensOut }), { i: 0, o: 0 });
+    const tokens = iteration.calls.reduce(
+      (a, c) => ({ i: a.i + c.tokensIn, o: a.o + c.tokensOut }),
+      { i: 0, o: 0 },
+    );
     const first = failures[0];
     const commit = await s.ws!.git.commitAll(
       `fleet-orch: ${proposal.summary}\n\n` +
@@ -485,7 +569,10 @@ async function fixLoop(s: State): Promise<void> {
     }
   }
   if (!green(s)) {
-    s.stop = { reason: "max_iterations", message: `Still failing after ${maxIterations} iteration(s)` };
+    s.stop = {
+      reason: "max_iterations",
+      message: `Still failing after ${maxIterations} iteration(s)`,
+    };
   }
 }
 
@@ -544,7 +631,10 @@ async function deployStep(s: State): Promise<void> {
   });
   if (!r.ok) {
     const last = r.steps[r.steps.length - 1];
-    s.stop = { reason: "verification_failed", message: `Deploy command failed: ${last?.command} (exit ${last?.exitCode})` };
+    s.stop = {
+      reason: "verification_failed",
+      message: `Deploy command failed: ${last?.command} (exit ${last?.exitCode})`,
+    };
   }
 }
 
@@ -557,7 +647,10 @@ async function verifyStep(s: State): Promise<void> {
       await s.rt.registry.instantiate("verifier", ref, {
         configDir: s.rt.repoRoot,
         context: s.rt.pluginContext,
-        where: { yaml: s.rt.loaded.yaml, path: ["deployment", "environments", name, "verifiers", i] },
+        where: {
+          yaml: s.rt.loaded.yaml,
+          path: ["deployment", "environments", name, "verifiers", i],
+        },
       }),
     );
   }
@@ -575,7 +668,9 @@ async function verifyStep(s: State): Promise<void> {
   });
   s.verification = { environment: name, ok: r.ok, results: r.results };
   for (const v of r.results) s.log.info(`${v.ok ? "ok  " : "FAIL"} ${v.target}: ${v.message}`);
-  if (!r.ok) s.stop = { reason: "verification_failed", message: `Verification of "${name}" failed` };
+  if (!r.ok) {
+    s.stop = { reason: "verification_failed", message: `Verification of "${name}" failed` };
+  }
 }
 
 async function builtinHttp(s: State) {

@@ -78,8 +78,10 @@ export async function makeModels(rt: Runtime, ledger: CostLedger): Promise<Model
   const models: Models = {};
   if (codex.enabled) {
     const { llm, problem } = await makeLlm(rt, codex, config);
-    if (problem) models.fixerProblem = `No fixer model: ${problem}. Recipes fixed what they could; the rest needs a model`;
-    else {
+    if (problem) {
+      models.fixerProblem =
+        `No fixer model: ${problem}. Recipes fixed what they could; the rest needs a model`;
+    } else {
       models.fixer = {
         llm: metered(llm, ledger),
         model: codex.model,
@@ -91,8 +93,9 @@ export async function makeModels(rt: Runtime, ledger: CostLedger): Promise<Model
   } else models.fixerProblem = "The fixer model is disabled (agents.codex.enabled: false)";
   if (jules.enabled) {
     const { llm, problem } = await makeLlm(rt, jules, config);
-    if (problem) rt.log.warn(`No reviewer model (${problem}); patches are reviewed by the policy engine only`);
-    else {
+    if (problem) {
+      rt.log.warn(`No reviewer model (${problem}); patches are reviewed by the policy engine only`);
+    } else {
       models.reviewer = {
         llm: metered(llm, ledger),
         model: jules.model,

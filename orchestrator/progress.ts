@@ -46,7 +46,10 @@ export function failingFingerprints(gates: readonly GateResult[]): Set<string> {
  * @param after Fingerprints after.
  * @returns The verdict.
  */
-export function compareProgress(before: ReadonlySet<string>, after: ReadonlySet<string>): ProgressVerdict {
+export function compareProgress(
+  before: ReadonlySet<string>,
+  after: ReadonlySet<string>,
+): ProgressVerdict {
   const fixed = [...before].filter((f) => !after.has(f));
   const introduced = [...after].filter((f) => !before.has(f));
   return {

@@ -41,7 +41,9 @@ export async function publish(
   const body = [
     `fleet-orch run \`${input.runId}\` fixed the build in ${applied.length} commit(s):`,
     "",
-    ...applied.map((i) => `- iteration ${i.index}: ${i.proposal?.summary ?? ""} (${i.proposal?.source ?? ""})`),
+    ...applied.map((i) =>
+      `- iteration ${i.index}: ${i.proposal?.summary ?? ""} (${i.proposal?.source ?? ""})`
+    ),
     "",
     "Each patch passed the policy engine and the reviewer before it was committed.",
   ].join("\n");

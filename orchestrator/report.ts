@@ -59,7 +59,9 @@ export async function writeReports(
     ...(options.json ? { write: (l: string) => console.error(l) } : {}),
   });
   if (ci.kind !== "none") {
-    const failing = report.gates.filter((g) => g.required && g.status !== "passed" && g.status !== "skipped");
+    const failing = report.gates.filter((g) =>
+      g.required && g.status !== "passed" && g.status !== "skipped"
+    );
     const annotations: Annotation[] = failing.flatMap((g) =>
       g.failures.length
         ? g.failures.map((f) => ({

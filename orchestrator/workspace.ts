@@ -61,7 +61,11 @@ export async function openWorkspace(
 ): Promise<{ workspace: Workspace; lock: RunLock | null }> {
   const { git, log } = options;
   const head = await git.head();
-  if (!head) throw new Error("The repository has no commit yet; commit your work first, then run fleet-orch");
+  if (!head) {
+    throw new Error(
+      "The repository has no commit yet; commit your work first, then run fleet-orch",
+    );
+  }
   const dirty = await git.status();
   if (dirty.length) {
     log.warn(
