@@ -46,6 +46,7 @@ const PRE = 3;
 const RING = 12;
 const MAX_CONTINUATION_RUN = 25;
 const KEEP = 8;
+const SEEN_CAP = 5000;
 
 /**
  * Incremental extractor: feed raw lines in order with {@link push}, then
@@ -61,6 +62,7 @@ export class ChunkExtractor {
   #contRun = 0;
   #best: Chunk[] = [];
   #fallback: Chunk | null = null;
+  #seen = new Set<string>();
 
   /**
    * @param options Chunk count and size limits.
@@ -97,6 +99,11 @@ export class ChunkExtractor {
     const ranked = [...this.#best].sort((a, b) => b.score - a.score || a.start - b.start);
     if (ranked.length === 0) return this.#fallback ? [this.#fallback] : [];
     const top = ranked[0]!.score;
+    // Near-ties go to the earliest chunk: the first error of a cascade is
+    // the cause, later ones are often its consequences or its echo.
+    const first = ranked.filter((c) => c.score >= top * 0.9).sort((a, b) => a.start - b.start)[0]!;
+    ranked.splice(ranked.indexOf(first), 1);
+    ranked.unshift(first);
     return ranked.filter((c) => c.score >= top * 0.5).slice(0, this.#maxChunks);
   }
 
@@ -135,7 +142,9 @@ export class ChunkExtractor {
       open.push(line);
       return;
     }
-    this.#gap++;
+    // Blank lines separate parts of one report (pytest, rustc, Spring) more
+    // often than they separate reports, so they count half.
+    this.#gap += line.text.trim() === "" ? 0.5 : 1;
     if (this.#gap >= GAP) {
       this.#close();
       return;
@@ -152,7 +161,24 @@ export class ChunkExtractor {
       if (last.score >= 3 || (last.text.trim() !== "" && isContinuation(last.text))) break;
       open.pop();
     }
-    this.#keep(_toChunk(open));
+    const chunk = _toChunk(open);
+    // Tools repeat their errors in a final summary (Maven, node:test,
+    // BuildKit, CI annotations): a chunk whose strong lines were all seen in
+    // an earlier chunk is the echo, not the report.
+    let strong = 0;
+    let repeats = 0;
+    const keys: string[] = [];
+    for (const l of open) {
+      const key = _key(l.text);
+      if (key === "") continue;
+      keys.push(key);
+      if (l.score < OPEN) continue;
+      strong++;
+      if (this.#seen.has(key)) repeats++;
+    }
+    for (const k of keys) if (this.#seen.size < SEEN_CAP) this.#seen.add(k);
+    if (strong > 0 && repeats * 2 >= strong) chunk.score *= 0.4;
+    this.#keep(chunk);
   }
 
   #keep(chunk: Chunk): void {
@@ -178,6 +204,10 @@ export class ChunkExtractor {
   }
 }
 
+function _key(text: string): string {
+  return text.replace(/^(?:\s+|\[ERROR\]|[\d.]+ (?=\S))+/, "").trim();
+}
+
 function _frameLike(above: string, opener: string): boolean {
   // Code lines above a pytest "E" line, or the frame above an "^" marker.
   return /^\s*E\s/.test(opener) && /^(?:>|\s{4,})/.test(above);
@@ -193,7 +223,7 @@ function _toChunk(lines: _Line[]): Chunk {
       max = l.score;
       kind = l.kind;
     }
-    sum += Math.min(l.score, 10);
+    if (l.score >= OPEN) sum += Math.min(l.score, 10);
     if (!located && /\S+\.[A-Za-z]{1,6}[:(]\d+/.test(l.text)) located = true;
   }
   const score = max * 4 + Math.min(sum, 40) + (located ? 6 : 0) + Math.min(lines.length, 10) / 2;

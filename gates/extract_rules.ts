@@ -22,6 +22,8 @@ export interface LineScore {
 // plain clock prefixes ("12:00:01 ", "[12:00:01.123] ").
 const TIMESTAMP =
   /^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s(?:\d\d[OE]\+?\s)?|\[?\d\d:\d\d:\d\d(?:\.\d+)?\]?\s)/;
+// BuildKit's plain progress: "#7 2.114 " before each line of a RUN step.
+const BUILDKIT = /^#\d+ \d+\.\d+ /;
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
 const FOLD =
@@ -46,6 +48,7 @@ export function cleanLine(raw: string): { text: string; marked: boolean } {
   if (line.includes("\x1b")) line = line.replace(ANSI, "");
   const c = line.charCodeAt(0);
   if ((c >= 48 && c <= 57) || c === 91) line = line.replace(TIMESTAMP, "");
+  if (line.charCodeAt(0) === 35) line = line.replace(BUILDKIT, "");
   let marked = false;
   if (line.startsWith("##[") || line.startsWith("::") || line.startsWith("travis_")) {
     if (line.startsWith("##[error]")) {
@@ -63,7 +66,7 @@ export function cleanLine(raw: string): { text: string; marked: boolean } {
 
 // Cheap gate before the rule table: most log lines match none of these words.
 const PREFILTER =
-  /err|fail|exception|fatal|panic|traceback|killed|denied|not found|cannot|can't|could not|unable|undefined|invalid|expected|assert|abort|segmentation|[✕✘×●✖]|heap|memory|caused by|exit|unresolved|no such|refused|missing|unknown|e: |^\s*E\s|^\s*at |^\s*File "|-->|: In |^_{3,}|Traceback|^\s+\S+\.\w+:\d+/i;
+  /err|fail|exception|fatal|panic|traceback|killed|denied|not found|cannot|can't|could not|unable|undefined|invalid|expected|assert|abort|segmentation|[✕✘×●✖]|heap|memory|caused by|exit|unresolved|no such|refused|missing|unknown|e: |^\s*E\s|^\s*at |^\s*File "|-->|: In |^_{3,}|^\S+\.\w{1,6}[:(]\d+|^\s*\d+\) |=> \S+:\d+|^---- |^goroutine \d|^\[signal|What went wrong|^\s+\d+:\d+\s+error|TS\d{4}|^(?:\/|\.{1,2}\/)?[\w@.-]+(?:\/[\w@.-]+)+\.\w{1,5}$/i;
 
 // Lines that contain error words but carry no cause: tool chatter around a
 // failure. They score 0 (noise) or 1 (summary, kept as a last resort).
@@ -78,6 +81,11 @@ const NOISE: Array<[RegExp, number]> = [
     0,
   ],
   [/(?:error|fail)[\w-]*\.(?:tgz|jar|whl|js|ts)\b|node_modules\/[\w@/-]*err/i, 0],
+  // npm's usage text after EUSAGE: many "npm error" lines, none a cause
+  [
+    /^npm (?:ERR!|error) (?:Usage:|Options:|aliases:|Run "npm help|\[-|npm \w+$|Clean install|-w\b)/,
+    0,
+  ],
   [
     /^error: (?:could not compile|aborting due to|Recipe `|process didn't exit successfully)|^error Command failed|^npm (?:ERR!|error) (?:code ELIFECYCLE|errno|Lifecycle script|Failed at|command failed|path |signal )|^make(?:\[\d+\])?: \*\*\*|exit(?:ed)? (?:with )?(?:code|status)|Process completed with exit code|exited with code|Command failed|ELIFECYCLE|BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|^Build failed|Job failed|^FAIL\s*$|^FAIL\t\S+\t|Tests? failed\.?$|^Error: Process completed|^ERROR: Job failed|^error: Recipe|^Test Suites: \d+ failed|^Tests: +\d+ failed|^\s*\d+ (?:failing|failed)|^FAILED \(|^=+ \d+ failed/i,
     1,
@@ -92,28 +100,31 @@ const RULES: Array<[RegExp, number, string]> = [
     9,
     "oom",
   ],
-  [/\berror TS\d+:|\(\d+,\d+\): error /, 10, "compile"],
+  [/\berror TS\d+:|\(\d+,\d+\): error |^(?:error: )?TS\d+ \[ERROR\]:/, 10, "compile"],
   [
     /^\[ERROR\] \S+:\[\d+,\d+\]|^e: \S+:\d+:\d+|^\S+\.\w+:\d+(?::\d+)?:?\s+(?:fatal )?error\b/i,
     10,
     "compile",
   ],
   [
-    /undefined reference to|^\s*ld: |collect2: error|Undefined symbols for architecture|^CMake Error/,
+    /undefined reference to|(?:^|\/)ld: |collect2: error|Undefined symbols for architecture|^CMake Error/,
     9,
     "compile",
   ],
+  [/^✘ \[ERROR\]|^ERROR in /, 10, "compile"],
   [
-    /^error(?:\[[A-Z]?\d+\])?: |^✘ \[ERROR\]|^ERROR in |\[vite(?::\w+)?\].*(?:failed|error)|^Module not found|Could not resolve|Failed to resolve import/i,
+    /^error(?:\[[A-Z]?\d+\])?: |\[vite(?::\w+)?\].*(?:failed|error)|^Module not found|Could not resolve|Failed to resolve import/i,
     9,
     "compile",
   ],
+  [/^\S+\.\w{1,6}:\d+:\d+: (?:[A-Z]{1,3}\d{2,4}\b|[CWEFR]: )|^\s+\d+:\d+\s+error\s/, 8, "lint"],
   [/^\S+\.go:\d+:\d+: /, 8, "compile"],
   [/^\S+\.(?:scala|kt|swift|cs|cpp|cc|c|h|hpp|java|rs):\d+(?::\d+)?: /, 7, "compile"],
   [/panicked at|^panic: |^fatal error: /, 10, "panic"],
   [/^Traceback \(most recent call last\):/, 9, "traceback"],
+  [/APPLICATION FAILED TO START/, 9, "exception"],
   [
-    /^(?:Exception in thread|Caused by:)|^[\w.$]+(?:Exception|Error)(?::|$)|^\w*Error(?: \[\w+\])?: |^Uncaught /,
+    /^\s*(?:Exception in thread|Caused by:)|^\s*[\w.$]+(?:Exception|Error)(?::|$)|^[A-Z][\w.$]*(?:Exception|Error)\b|^\w*Error(?: \[\w+\])?: |^Uncaught /,
     8,
     "exception",
   ],
@@ -123,15 +134,16 @@ const RULES: Array<[RegExp, number, string]> = [
     "npm",
   ],
   [
-    /^\s*● .+|^\s*--- FAIL:|<<< FAIL(?:URE|ED)!?|Failure\/Error:|^\s*\d+\) .+|^\s*(?:✕|✖|×|✗) /,
+    /^\s*● .+|^\s*--- FAIL:|<<< (?:FAILURE|ERROR)!|Failure\/Error:|^\s*\d+\) \S.*|^\s*(?:✕|✖|×|✗) /,
     9,
     "test",
   ],
   [
-    /AssertionError|AssertError|assert(?:ion)? failed|^\s*E\s{2,}\S|^FAILED \S+::|^_{3,} .+ _{3,}$|^\s+FAIL\s|^ FAIL |^FAIL /,
+    /AssertionError|AssertError|assert(?:ion)? failed|^\s*E\s{2,}\S|^FAILED \S+::|^_{3,} .+ _{3,}$|^\s+FAIL\s|^ FAIL |^FAIL |^---- .+ stdout ----$/,
     7,
     "test",
   ],
+  [/^\S.* => \S+:\d+:\d+$/, 6, "test"],
   [
     /^Error from server|^error: (?:error validating|unable to recognize)|is invalid: |^The \w+ "[^"]+" is invalid/,
     9,
@@ -149,6 +161,8 @@ const RULES: Array<[RegExp, number, string]> = [
   ],
   [/^npm (?:ERR!|error) |^error /i, 5, "npm"],
   [/^(?:\s*\[?(?:ERROR|FATAL)\]?[: ]|.*\bfatal\b:)/i, 6, "generic"],
+  [/^\S+\.\w{1,6}:\d+(?::\d+)?: /, 6, "compile"],
+  [/^\* What went wrong:/, 5, "build"],
   [
     /\b(?:command not found|No such file or directory|permission denied|cannot find|could not find|unable to|not found)\b/i,
     5,
@@ -161,11 +175,11 @@ const RULES: Array<[RegExp, number, string]> = [
     "test",
   ],
   [
-    /: In (?:member )?function|: In instantiation of|In file included from|^\s*--> \S+:\d+|^\s*File ".+", line \d+|^\s*at .+:\d+:\d+\)?$|^\s+at [\w$.<>]+\(.*\)$/,
+    /: In (?:member )?function|: In instantiation of|In file included from|^\s*--> \S+:\d+|^\s*File ".+", line \d+|^\s*at .+:\d+:\d+\)?$|^\s+at [\w$.<>]+\(.*\)$|^goroutine \d+ \[|^\[signal SIG|^\S+\.\w{1,5}:\d+(?::\d+)?$|^(?:\/|\.{1,2}\/)?[\w@.-]+(?:\/[\w@.-]+)+\.\w{1,5}$/,
     3,
     "context",
   ],
-  [/\bERROR\b|\bFAIL(?:ED|URE)?\b|\bfailed\b|\berror\b/i, 3, "generic"],
+  [/\bERROR\b|\bFAIL(?:ED|URE)?\b|\bfailed\b|\berror\b/i, 2, "generic"],
 ];
 
 /**
@@ -197,7 +211,9 @@ const _NONE: LineScore = { score: 0, kind: "" };
  */
 export function isContinuation(line: string): boolean {
   const c = line.charCodeAt(0);
-  // space, tab, '|', '│', '>', '^', '~', '-', '+', '=' open continuation lines
-  return c === 32 || c === 9 || c === 124 || c === 0x2502 || c === 62 || c === 94 ||
-    c === 126 || c === 45 || c === 43 || /^(?:E\s|\d+\s*[|│]|Caused by|\.\.\.)/.test(line);
+  // space, tab, '|', '│', '^', '~', '-', '+' open continuation lines; '>' only
+  // as a code-frame marker ("> 23 |", pytest's ">   assert"), not "> Task".
+  return c === 32 || c === 9 || c === 124 || c === 0x2502 || c === 94 ||
+    c === 126 || c === 45 || c === 43 ||
+    /^(?:E\s|\d+\s*[|│]|>\s*\d+\s*[|│]|>\s{2,}|Caused by|\.\.\.)/.test(line);
 }
