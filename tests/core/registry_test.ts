@@ -5,7 +5,7 @@ import { parseConfig } from "../../core/config.ts";
 import { ConfigError, PluginError } from "../../core/errors.ts";
 import { definePlugin, type PluginDefinition } from "../../core/plugin.ts";
 import { configDirOf, PluginRegistry } from "../../core/registry.ts";
-import { FIXTURES, testContext } from "./_plugin_env.ts";
+import { EXAMPLES, FIXTURES, testContext } from "./_plugin_env.ts";
 
 const gateA = definePlugin({
   kind: "gate",
@@ -261,4 +261,39 @@ Deno.test("definePlugin refuses an unknown kind and a bad name", () => {
     /Plugin name "has space" is not valid/,
   );
   assert.equal(definePlugin({ ...base, kind: "gate", name: "ok" }).specificationVersion, 1);
+});
+
+Deno.test("example summary-file module plugin appends the summary to a file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const reg = new PluginRegistry({ builtins });
+    const { context } = testContext({ repoRoot: dir });
+    const make = (with_: Record<string, unknown>, dryRun = false) =>
+      reg.instantiate("notifier", { uses: "./summary_file.ts", with: with_ }, {
+        configDir: EXAMPLES,
+        context: { ...context, dryRun },
+      });
+    const n = await make({ file: "summary.md" });
+    await n.notify({ runId: "r1", stopReason: "green", success: true, markdown: "All good\n" });
+    await n.notify({ runId: "r2", stopReason: "max-iterations", success: false, markdown: "- x" });
+    await (await make({ file: "summary.md", only_failures: true })).notify({
+      runId: "r3",
+      stopReason: "green",
+      success: true,
+      markdown: "skipped",
+    });
+    await (await make({ file: "summary.md" }, true)).notify({
+      runId: "r4",
+      stopReason: "green",
+      success: true,
+      markdown: "dry",
+    });
+    assert.equal(
+      await Deno.readTextFile(join(dir, "summary.md")),
+      "## fleet-orch run r1: green (green)\n\nAll good\n\n" +
+        "## fleet-orch run r2: not green (max-iterations)\n\n- x\n\n",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
