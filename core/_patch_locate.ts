@@ -8,6 +8,7 @@
  * @module
  */
 
+import { _norm, type Align, fuzzyAlign, UNIT } from "./_patch_fuzzy.ts";
 import { type Hunk, type HunkPlacement, PatchError } from "./_patch_types.ts";
 
 /** A line of the file being patched, with its own line ending. */
@@ -30,12 +31,13 @@ export interface Located {
   strategy: HunkPlacement["strategy"];
 }
 
-type Align = number[];
-
-/** Whitespace-insensitive key of a line. */
-export function _norm(s: string): string {
-  return s.replace(/\s+/g, "");
+/** A candidate placement: its cost, and why it is unsafe when it is. */
+interface Candidate extends Located {
+  cost: number;
+  problem?: string;
 }
+
+export { _norm };
 
 /** Quote up to the first two old-side lines of a hunk for messages. */
 export function _describeHunk(hunk: Hunk, index: number): string {
@@ -45,14 +47,15 @@ export function _describeHunk(hunk: Hunk, index: number): string {
 
 /**
  * Build the replacement for an alignment of the hunk's old side onto the file.
- * Returns a string naming the file line when inserted lines could go on
- * either side of a file line the hunk does not mention.
+ * Sets `problem` when added lines could go on either side of a file line the
+ * hunk does not mention.
  */
-function build(hunk: Hunk, align: Align, file: readonly SourceLine[]): Located | string {
+function build(hunk: Hunk, align: Align, file: readonly SourceLine[], cost: number): Candidate {
   const matched = align.filter((k) => k >= 0);
   const start = matched[0]!;
   const end = matched[matched.length - 1]! + 1;
   const out: Located["lines"] = [];
+  let problem: string | undefined;
   let f = start;
   let oi = 0;
   const copyTo = (k: number) => {
@@ -67,17 +70,13 @@ function build(hunk: Hunk, align: Align, file: readonly SourceLine[]): Located |
     const line = lines[idx]!;
     if (line.kind === "+") {
       if (idx === 0 || lines[idx - 1]!.kind !== "+") {
-        let after = idx;
-        while (after < lines.length && lines[after]!.kind === "+") after++;
-        const prevRemoved = idx > 0 && lines[idx - 1]!.kind === "-";
+        // A file line the hunk left out, in the gap where lines are added,
+        // makes their place unknowable: before it, after it, or in between.
         const next = nextMatched(oi);
-        if (!prevRemoved && next > f) {
-          if (lines[after]?.kind === "-") copyTo(next);
-          else {
-            return `the hunk leaves out file line ${f + 1} (${
-              JSON.stringify(file[f]!.text)
-            }) next to the lines it adds, so they could go before or after it`;
-          }
+        if (next > f) {
+          problem ??= `the hunk leaves out file line ${f + 1} (${
+            JSON.stringify(file[f]!.text)
+          }) next to the lines it adds, so they could go before or after it`;
         }
       }
       out.push({ text: line.text, eol: null });
@@ -90,17 +89,12 @@ function build(hunk: Hunk, align: Align, file: readonly SourceLine[]): Located |
     f = k + 1;
   }
   copyTo(end);
-  return { start, end, lines: out, strategy: "exact" };
+  const cand: Candidate = { start, end, lines: out, strategy: "exact", cost };
+  if (problem !== undefined) cand.problem = problem;
+  return cand;
 }
 
-function oldSide(hunk: Hunk): Hunk["lines"] {
-  return hunk.lines.filter((l) => l.kind !== "+");
-}
-
-function contiguousMatches(
-  old: readonly string[],
-  file: readonly string[],
-): number[] {
+function contiguousMatches(old: readonly string[], file: readonly string[]): number[] {
   const found: number[] = [];
   const first = old[0]!;
   for (let p = 0; p + old.length <= file.length; p++) {
@@ -110,74 +104,6 @@ function contiguousMatches(
     if (ok) found.push(p);
   }
   return found;
-}
-
-/**
- * Semi-global alignment of the old side onto the file. Context lines may be
- * altered (substituted) or absent from the file, and a file line may be
- * missing from the hunk's context; removed lines must match. Returns every
- * best alignment within the budget.
- */
-function fuzzyAlign(
-  old: Hunk["lines"],
-  fileKeys: readonly string[],
-  budget: number,
-): { cost: number; aligns: Align[] } {
-  const m = old.length;
-  const n = fileKeys.length;
-  const keys = old.map((l) => _norm(l.text));
-  const INF = 1 << 20;
-  const W = n + 1;
-  const D = new Int32Array((m + 1) * W).fill(INF);
-  for (let j = 0; j <= n; j++) D[j] = 0;
-  for (let i = 1; i <= m; i++) {
-    const ctx = old[i - 1]!.kind === " ";
-    // A file line may be skipped between two hunk lines, but not inside a run
-    // of removed lines (they must stay contiguous).
-    const canSkip = i < m && !(old[i - 1]!.kind === "-" && old[i]!.kind === "-");
-    const row = i * W;
-    const prev = (i - 1) * W;
-    for (let j = 0; j <= n; j++) {
-      let best = INF;
-      if (j > 0) {
-        const same = keys[i - 1] === fileKeys[j - 1];
-        if (same) best = D[prev + j - 1]!;
-        else if (ctx) best = D[prev + j - 1]! + 1;
-      }
-      if (ctx && D[prev + j]! + 1 < best) best = D[prev + j]! + 1;
-      if (canSkip && j > 0 && D[row + j - 1]! + 1 < best) best = D[row + j - 1]! + 1;
-      D[row + j] = best > INF ? INF : best;
-    }
-  }
-  let cost = INF;
-  for (let j = 1; j <= n; j++) cost = Math.min(cost, D[m * W + j]!);
-  if (cost > budget) return { cost, aligns: [] };
-  const aligns: Align[] = [];
-  for (let j = 1; j <= n; j++) {
-    if (D[m * W + j] !== cost) continue;
-    const align: Align = new Array(m).fill(-1);
-    let i = m;
-    let jj = j;
-    while (i > 0) {
-      const ctx = old[i - 1]!.kind === " ";
-      const here = D[i * W + jj]!;
-      const canSkip = i < m && !(old[i - 1]!.kind === "-" && old[i]!.kind === "-");
-      if (jj > 0 && keys[i - 1] === fileKeys[jj - 1] && D[(i - 1) * W + jj - 1] === here) {
-        align[i - 1] = jj - 1;
-        i--;
-        jj--;
-      } else if (jj > 0 && ctx && D[(i - 1) * W + jj - 1]! + 1 === here) {
-        i--; // altered context line: keep the file's version
-        jj--;
-      } else if (ctx && D[(i - 1) * W + jj]! + 1 === here) {
-        i--; // context line the file does not have
-      } else if (canSkip && jj > 0 && D[i * W + jj - 1]! + 1 === here) {
-        jj--; // file line the hunk left out
-      } else break;
-    }
-    if (align.some((k) => k >= 0)) aligns.push(align);
-  }
-  return { cost, aligns };
 }
 
 /** Render the full result of one candidate, to tell real ties from equivalent ones. */
@@ -190,30 +116,73 @@ function resultKey(file: readonly SourceLine[], loc: Located): string {
 }
 
 /** Keep candidates after the previous hunk; fall back to any that do not overlap. */
-function ordered(cands: Located[], prevEnd: number, taken: readonly Located[]): Located[] {
+function ordered(cands: Candidate[], prevEnd: number, taken: readonly Located[]): Candidate[] {
   const after = cands.filter((c) => c.start >= prevEnd);
   if (after.length > 0) return after;
   return cands.filter((c) => taken.every((t) => c.end <= t.start || c.start >= t.end));
 }
 
+const lineList = (cs: readonly { start: number }[]) =>
+  cs.slice(0, 6).map((c) => c.start + 1).join(", ") + (cs.length > 6 ? ", …" : "");
+
+/**
+ * Pick the one safe candidate. Candidates whose spans overlap are one place.
+ * A place the header points at wins; otherwise there must be only one place.
+ * Within the chosen place, the best alignments must agree.
+ */
 function choose(
-  cands: Located[],
+  all: Candidate[],
   file: readonly SourceLine[],
   what: string,
-  expected: number | null,
-): Located | string | null {
-  if (cands.length === 0) return null;
-  if (expected !== null) {
-    const at = cands.find((c) => c.start === expected);
-    if (at) return at;
+  preferred: (c: Candidate) => boolean,
+): Candidate | string | null {
+  if (all.length === 0) return null;
+  const sorted = [...all].sort((a, b) => a.start - b.start || a.end - b.end);
+  const places: Candidate[][] = [];
+  let reach = -1;
+  for (const c of sorted) {
+    if (places.length > 0 && c.start < reach) places[places.length - 1]!.push(c);
+    else places.push([c]);
+    reach = Math.max(reach, c.end);
   }
-  if (cands.length === 1) return cands[0]!;
-  const keys = new Set(cands.map((c) => resultKey(file, c)));
-  if (keys.size === 1) return cands[0]!;
-  const where = cands.slice(0, 6).map((c) => c.start + 1).join(", ");
-  return `its context matches ${what} at ${cands.length} places (lines ${where}${
-    cands.length > 6 ? ", …" : ""
-  }); add context lines that tell them apart`;
+  const bests = places.map((p) => {
+    const min = Math.min(...p.map((c) => c.cost));
+    return p.filter((c) => c.cost === min);
+  });
+  const pointed = bests.filter((b) => b.some(preferred));
+  let best: Candidate[];
+  if (pointed.length === 1) best = pointed[0]!;
+  else if (new Set(bests.map((b) => resultKey(file, b[0]!))).size === 1) best = bests[0]!;
+  else {
+    return `its context matches ${what} at ${places.length} places (lines ${
+      lineList(bests.map((b) => b[0]!))
+    }); add context lines that tell them apart`;
+  }
+  const problem = best.find((c) => c.problem)?.problem;
+  if (problem) return problem;
+  if (new Set(best.map((c) => resultKey(file, c))).size > 1) {
+    return `its lines can be matched ${what} in ${best.length} different ways near line ${
+      best[0]!.start + 1
+    }; add context lines around the change`;
+  }
+  return best[0]!;
+}
+
+const plain = (c: Candidate, strategy: Located["strategy"]): Located => ({
+  start: c.start,
+  end: c.end,
+  lines: c.lines,
+  strategy,
+});
+
+/** Number of context lines before the first change and after the last one. */
+function contextEdges(hunk: Hunk): { lead: number; trail: number; changes: boolean } {
+  const kinds = hunk.lines.map((l) => l.kind);
+  const first = kinds.findIndex((k) => k !== " ");
+  if (first < 0) return { lead: kinds.length, trail: 0, changes: false };
+  let last = kinds.length - 1;
+  while (kinds[last] === " ") last--;
+  return { lead: first, trail: kinds.length - 1 - last, changes: true };
 }
 
 /**
@@ -237,7 +206,7 @@ export function locateHunk(
   const fail: (why: string) => never = (why) => {
     throw new PatchError(`${_describeHunk(hunk, index)}: ${why}`, index);
   };
-  const old = oldSide(hunk);
+  const old = hunk.lines.filter((l) => l.kind !== "+");
   const h = hunk.header;
   if (old.length === 0) {
     const added = hunk.lines.map((l) => ({ text: l.text, eol: null }));
@@ -249,43 +218,68 @@ export function locateHunk(
   const countsOk = h !== null && (h.oldLines ?? 1) === old.length &&
     (h.newLines ?? 1) === hunk.lines.length - hunk.lines.filter((l) => l.kind === "-").length;
   const expected = h === null ? null : Math.max(0, h.oldStart - 1);
-  const make = (align: Align) => build(hunk, align, file);
-  const contiguous = (p: number): Align => old.map((_, i) => p + i);
+  const atHeader = (c: Candidate) => countsOk && c.start === expected;
+  // As in git: a hunk with context before its changes and none after ends at
+  // the end of the file (and the mirror for the start), unless its header
+  // and counts put it exactly where it matches.
+  const edges = contextEdges(hunk);
+  const endAnchored = edges.changes && edges.trail === 0 && edges.lead > 0;
+  const startAnchored = edges.changes && edges.lead === 0 && edges.trail > 0;
+  let anchorMiss: Candidate | null = null;
+  const admissible = (cs: Candidate[]) =>
+    cs.filter((c) => {
+      const ok = atHeader(c) || ((!endAnchored || c.end === file.length) &&
+        (!startAnchored || c.start === 0));
+      if (!ok) anchorMiss ??= c;
+      return ok;
+    });
 
   const tryMode = (keyOf: (s: string) => string, what: string) => {
     const keys = file.map((l) => keyOf(l.text));
-    const built = contiguousMatches(old.map((l) => keyOf(l.text)), keys)
-      .map((p) => make(contiguous(p)))
-      .filter((c): c is Located => typeof c !== "string");
-    return choose(ordered(built, prevEnd, taken), file, what, expected);
+    const cands = contiguousMatches(old.map((l) => keyOf(l.text)), keys)
+      .map((p) => build(hunk, old.map((_, i) => p + i), file, 0));
+    return choose(admissible(ordered(cands, prevEnd, taken)), file, what, atHeader);
   };
-
   const exact = tryMode((s) => s, "exactly");
   if (typeof exact === "string") fail(exact);
-  if (exact) {
-    exact.strategy = exact.start === expected && countsOk ? "exact" : "offset";
-    return exact;
-  }
+  if (exact) return plain(exact, atHeader(exact) ? "exact" : "offset");
   const ws = tryMode(_norm, "when whitespace is ignored");
   if (typeof ws === "string") fail(ws);
-  if (ws) return { ...ws, strategy: "whitespace" };
+  if (ws) return plain(ws, "whitespace");
 
   const ctx = old.filter((l) => l.kind === " ").length;
   // One off line per two context lines, at most two: enough for a dropped or
   // altered line, not enough to make unrelated code look alike.
   const budget = Math.min(2, Math.max(1, Math.floor(ctx / 2)));
-  const { cost, aligns } = fuzzyAlign(old, file.map((l) => _norm(l.text)), budget);
-  const matchedEnough = (a: Align) => {
-    const hits = a.filter((k) => k >= 0).length;
-    return hits >= 2 && hits * 2 >= old.length && hits >= cost * 2;
-  };
-  const builds = aligns.filter(matchedEnough).map(make);
-  const good = builds.filter((c): c is Located => typeof c !== "string");
-  const bad = builds.filter((c): c is string => typeof c === "string");
-  const fz = choose(ordered(good, prevEnd, taken), file, "with one line off", null);
+  const found = fuzzyAlign(hunk.lines, file.map((l) => l.text), budget).filter(
+    ({ cost, align }) => {
+      const hits = align.filter((k) => k >= 0).length;
+      return hits >= 2 && hits * 2 >= old.length && hits >= 2 * Math.floor(cost / UNIT);
+    },
+  ).map((f) => build(hunk, f.align, file, f.cost));
+  // The header's line (when there is one) breaks a tie between near-copies;
+  // one line of slack covers a dropped first context line.
+  const nearHeader = (c: Candidate) => expected !== null && Math.abs(c.start - expected) <= 1;
+  const fz = choose(
+    admissible(ordered(found, prevEnd, taken)),
+    file,
+    "with a line off",
+    nearHeader,
+  );
   if (typeof fz === "string") fail(fz);
-  if (fz && bad.length === 0) return { ...fz, strategy: "fuzzy" };
-  if (bad.length > 0) fail(bad[0]!);
+  if (fz) return plain(fz, "fuzzy");
+  if (anchorMiss !== null) {
+    const c: Candidate = anchorMiss;
+    fail(
+      endAnchored
+        ? `it has no context after its changes, which means the end of the file, but it matches at line ${
+          c.start + 1
+        } and the file goes on for ${file.length - c.end} more line(s); add the lines that follow`
+        : `it has no context before its changes, which means the start of the file, but it matches at line ${
+          c.start + 1
+        }; add the lines that come before`,
+    );
+  }
   const keys = new Set(file.map((l) => _norm(l.text)));
   const missing = old.find((l) => !keys.has(_norm(l.text)) && l.text.trim() !== "");
   if (missing) {

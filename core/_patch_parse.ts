@@ -37,7 +37,7 @@ export function _isFileHeaderPair(lines: readonly string[], i: number): boolean 
 /** True for a line that can sit inside a hunk body. */
 export function _isBodyLine(line: string): boolean {
   return line === "" || line[0] === " " || line[0] === "+" || line[0] === "-" ||
-    line[0] === "\\";
+    line[0] === "\\" || line[0] === "\t";
 }
 
 /** Read a path from a `---`/`+++` line: unquote, drop timestamps; null for /dev/null. */
@@ -142,8 +142,10 @@ function readHunk(
       if (prev?.kind !== "-") hunk.newNoNewline = true;
       continue;
     }
-    const kind = line === "" ? " " : line[0] as HunkLine["kind"];
-    const entry: HunkLine = { kind, text: line.slice(1) };
+    // An empty line is an empty context line whose space an editor stripped;
+    // a line starting with a tab is a context line that lost its space.
+    const kind = line === "" || line[0] === "\t" ? " " : line[0] as HunkLine["kind"];
+    const entry: HunkLine = { kind, text: line[0] === "\t" ? line : line.slice(1) };
     hunk.lines.push(entry);
     if (kind !== "+") oldLeft--;
     if (kind !== "-") newLeft--;
