@@ -67,7 +67,11 @@ export async function deploy(input: {
   for (const command of input.commands) {
     const verdict = input.exec.judge(command);
     if (!verdict.allowed) {
-      throw new PolicyViolation(`Deploy command refused by policy: ${verdict.message}`, verdict.rule, command);
+      throw new PolicyViolation(
+        `Deploy command refused by policy: ${verdict.message}`,
+        verdict.rule,
+        command,
+      );
     }
     if (input.dryRun) {
       input.log.info(`[dry run] would deploy to ${input.environment}: ${command}`);
@@ -80,7 +84,12 @@ export async function deploy(input: {
       timeoutMs: input.timeoutMs,
       ...(input.env ? { env: input.env } : {}),
     });
-    steps.push({ command, exitCode: r.code, durationMs: r.durationMs, output: r.output.slice(-4000) });
+    steps.push({
+      command,
+      exitCode: r.code,
+      durationMs: r.durationMs,
+      output: r.output.slice(-4000),
+    });
     if (r.code !== 0) return { ok: false, steps };
   }
   return { ok: true, steps };

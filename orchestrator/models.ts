@@ -12,7 +12,7 @@ import type { LlmPlugin } from "../core/plugin.ts";
 import type { CompletionRequest, CompletionResponse } from "../core/types.ts";
 import { PROVIDERS } from "../plugins/llm/presets.ts";
 import { createOpenAiClient } from "../plugins/llm/openai.ts";
-import { CostLedger } from "../plugins/llm/pricing.ts";
+import type { CostLedger } from "../plugins/llm/pricing.ts";
 import type { Models } from "./fix.ts";
 import type { Runtime } from "./runtime.ts";
 
