@@ -149,6 +149,10 @@ function _fillFailures(name: string, result: { failures?: FailureLike[] }): void
   }
 }
 
+function _notFound(e: unknown): boolean {
+  return e instanceof RpcError && e.code === -32601;
+}
+
 /** Turn the arguments of an interface method into JSON-RPC params. */
 function _params(method: string, args: unknown[]): unknown {
   const names = EXEC_PARAM_NAMES[method];
@@ -214,7 +218,7 @@ export const loadExecPlugin: ExecLoader = async (commandLine, options) => {
         dryRun: context.dryRun,
       });
     } catch (e) {
-      if (!(e instanceof RpcError && e.code === -32601)) {
+      if (!_notFound(e)) {
         throw new PluginError(described.name, `"configure" failed: ${(e as Error).message}`, {
           cause: e,
         });
@@ -247,6 +251,9 @@ export const loadExecPlugin: ExecLoader = async (commandLine, options) => {
           );
         } catch (e) {
           if (e instanceof PluginError) throw e;
+          // verify() is an optional capability: "method not found" means
+          // there is nothing to verify, not that verification failed.
+          if (m === "verify" && described.kind !== "verifier" && _notFound(e)) return undefined;
           throw new PluginError(described.name, `"${m}" failed: ${(e as Error).message}`, {
             cause: e,
           });

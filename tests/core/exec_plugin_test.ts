@@ -316,3 +316,21 @@ Deno.test("exec plugin definition dispose stops its processes", async () => {
   await def.dispose();
   await assert.rejects(() => gate.run({ cwd: FIXTURES, env: {} }), /connection is closed/);
 });
+
+Deno.test("exec plugin without verify passes verify, other missing methods fail", async () => {
+  const reg = registry();
+  const { context } = testContext();
+  try {
+    const vcs = await reg.instantiate("vcs", {
+      uses: `exec:sh ${join(FIXTURES, "vcs_minimal.sh")}`,
+      with: {},
+    }, { configDir: FIXTURES, context });
+    assert.equal(await vcs.verify!(), undefined);
+    await assert.rejects(
+      () => vcs.pushBranch!("fleet-orch/fix"),
+      /^PluginError: Plugin "minimal": "pushBranch" failed: Method not found$/,
+    );
+  } finally {
+    await reg.close();
+  }
+});
