@@ -34,7 +34,10 @@ export function fileKind(path: string, firstLine?: string): FileKind {
     return "shell";
   }
   if (/^(?:GNUmakefile|makefile|Makefile)$/.test(base) || base.endsWith(".mk")) return "make";
-  if (/^(?:Dockerfile|Containerfile)(?:\..*)?$/.test(base) || base.endsWith(".dockerfile")) {
+  if (
+    /^(?:Dockerfile|Containerfile)(?:\..*)?$/.test(base) ||
+    base.toLowerCase().endsWith(".dockerfile")
+  ) {
     return "docker";
   }
   if (base === "package.json") return "package-json";
@@ -146,17 +149,45 @@ function _joinContinuations(lines: readonly DiffLine[]): DiffLine[] {
   return out;
 }
 
+// Make variables in recipes: well-known tool variables become the tool,
+// HOME becomes ~, anything else an unresolved shell variable (its value is
+// only known when make runs).
+const MAKE_TOOLS = new Set([
+  "MAKE",
+  "CC",
+  "CXX",
+  "LD",
+  "AR",
+  "NPM",
+  "NODE",
+  "PYTHON",
+  "PIP",
+  "GO",
+  "CARGO",
+  "DOCKER",
+  "KUBECTL",
+  "RM",
+  "MKDIR",
+  "CP",
+  "MV",
+]);
+
+function _makeVar(name: string): string {
+  if (name.startsWith("shell ")) return `$(${name.slice(6)})`;
+  if (name === "HOME") return "~";
+  if (name === "RM") return "rm -f";
+  if (MAKE_TOOLS.has(name)) return name.toLowerCase();
+  return `$MAKEVAR_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+}
+
 function _make(lines: readonly DiffLine[]): FileCommand[] {
   const out: FileCommand[] = [];
   for (const run of _runs(lines)) {
     for (const l of _joinContinuations(run)) {
       if (!l.added || !l.text.startsWith("\t")) continue;
       const cmd = l.text.slice(1).replace(/^[@+-]+/, "").replace(/\$\$/g, "\u0001")
-        .replace(
-          /\$[({]([^)}]*)[)}]/g,
-          (_m, v: string) => v.startsWith("shell ") ? `$(${v.slice(6)})` : "make_var",
-        )
-        .replace(/\$[A-Za-z@<^*?]/g, "make_var").replaceAll("\u0001", "$");
+        .replace(/\$[({]([^)}]*)[)}]/g, (_m, v: string) => _makeVar(v))
+        .replace(/\$([A-Za-z@<^*?])/g, (_m, v: string) => _makeVar(v)).replaceAll("\u0001", "$");
       out.push(...shellStatements([{ ...l, text: cmd }]));
     }
   }

@@ -21,6 +21,7 @@ export interface SqlFinding {
 const CALL =
   /(?<![\w$])(\$queryRawUnsafe|\$executeRawUnsafe|unsafe|raw|whereRaw|orWhereRaw|havingRaw|orHavingRaw|orderByRaw|joinRaw|selectRaw|fromRaw|groupByRaw|query|execute|executemany|executescript|exec|prepare|text)\s*\(/g;
 const STRONG = /^(?:\$queryRawUnsafe|\$executeRawUnsafe|unsafe|raw|\w+Raw)$/;
+const REQUEST_DATA = /^(?:req|request|ctx|params|query|body|input|event|args)\b/;
 const SQL_WORD =
   /\b(?:select|insert|update|delete|from|where|create|drop|alter|truncate|merge|values|join|order\s+by|group\s+by|limit)\b/i;
 
@@ -160,12 +161,25 @@ class _Analyzer {
     return { unsafe: false, literal: false, text: "" };
   }
 
-  #variable(name: string, depth: number): Verdict {
+  /** Source text of every definition of a variable. */
+  definitions(name: string): string {
+    let out = "";
+    for (const m of this.#src.matchAll(this.#defs(name))) {
+      out += readExpression(this.#src, m.index! + m[0].length, true).text + "\n";
+    }
+    return out;
+  }
+
+  #defs(name: string): RegExp {
     const esc = name.replace(/\$/g, "\\$");
-    const defs = new RegExp(
+    return new RegExp(
       `(?:(?:const|let|var)\\s+${esc}(?:\\s*:\\s*[\\w<>\\[\\]]+)?\\s*=(?!=)|^[ \\t]*${esc}\\s*=(?!=)|(?<![\\w$.])${esc}\\s*\\+=)`,
       "gm",
     );
+  }
+
+  #variable(name: string, depth: number): Verdict {
+    const defs = this.#defs(name);
     let literal = true;
     let text = "";
     let found = false;
@@ -203,17 +217,20 @@ export function findUnsafeSql(src: string): SqlFinding[] {
     const fn = m[1]!;
     const argStart = m.index! + m[0].length;
     const arg = readExpression(src, argStart).text;
-    const v = a.classify(arg, 0);
+    let v = a.classify(arg, 0);
+    if (!v.unsafe && STRONG.test(fn)) {
+      // Raw fragments of request data, and Prisma.raw() of anything non-constant.
+      const before = src.slice(Math.max(0, m.index! - 10), m.index!);
+      const prismaRaw = fn === "raw" && /Prisma\.\s*$/.test(before);
+      if ((prismaRaw && !v.literal) || REQUEST_DATA.test(arg)) {
+        v = { unsafe: true, reason: "Raw SQL fragment from non-constant data" };
+      }
+    }
     if (!v.unsafe) continue;
     if (!STRONG.test(fn)) {
       // Weak call names (query, execute, exec, prepare, text) need SQL text to count.
-      const around = src.slice(
-        Math.max(0, (v.offset ?? argStart) - 0),
-        (v.offset ?? argStart) + 400,
-      );
-      if (!SQL_WORD.test(arg) && !SQL_WORD.test(around.split("\n").slice(0, 3).join("\n"))) {
-        continue;
-      }
+      const defs = /^[A-Za-z_$][\w$]*$/.test(arg) ? a.definitions(arg) : "";
+      if (!SQL_WORD.test(arg) && !SQL_WORD.test(defs)) continue;
     }
     out.push({ offset: m.index!, reason: `${v.reason} passed to ${fn}()` });
     if (v.offset !== undefined && v.offset !== m.index) {
