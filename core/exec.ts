@@ -93,6 +93,11 @@ export interface ExecutorOptions {
   env?: Record<string, string>;
   /** Shell that interprets command lines. @default "bash" */
   shell?: string;
+  /**
+   * Applied to every line of output before it reaches the log file or the
+   * output callback, so a secret a command prints never reaches a log.
+   */
+  redact?: (text: string) => string;
 }
 
 // The supervisor. $1 = shell, $2 = command line, $3 = "1" when the command
@@ -224,6 +229,7 @@ export class ShellExecutor {
   readonly #judge: CommandJudge;
   readonly #env: Record<string, string>;
   readonly #shell: string;
+  readonly #redact: ((text: string) => string) | undefined;
 
   /**
    * @param options The policy hook and defaults.
@@ -232,6 +238,7 @@ export class ShellExecutor {
     this.#judge = options.judge;
     this.#env = options.env ?? {};
     this.#shell = options.shell ?? "bash";
+    this.#redact = options.redact;
   }
 
   /**
@@ -317,11 +324,22 @@ export class ShellExecutor {
     const buffer = new BoundedBuffer(options.headBytes ?? 16384, options.tailBytes ?? 65536);
     const decoder = options.onOutput ? new TextDecoder() : undefined;
     const drainStderr = new Response(child.stderr).text();
+    // Callers get the raw output (a diff must stay byte-exact); what is
+    // persisted or shown — the log file, the live view — is redacted.
+    const redactor = this.#redact && (log || decoder) ? new LineRedactor(this.#redact) : undefined;
+    const show = async (chunk: Uint8Array) => {
+      if (log) await writeAll(log, chunk);
+      if (decoder) options.onOutput!(decoder.decode(chunk, { stream: true }));
+    };
     try {
-      for await (const chunk of child.stdout) {
-        buffer.push(chunk);
-        if (log) await writeAll(log, chunk);
-        if (decoder) options.onOutput!(decoder.decode(chunk, { stream: true }));
+      for await (const raw of child.stdout) {
+        buffer.push(raw);
+        const shown = redactor ? redactor.push(raw) : raw;
+        if (shown.length) await show(shown);
+      }
+      if (redactor) {
+        const rest = redactor.flush();
+        if (rest.length) await show(rest);
       }
     } catch (e) {
       // A failing log write or output callback: stop the command rather than
@@ -401,6 +419,39 @@ export class ShellExecutor {
         }
       },
     };
+  }
+}
+
+/**
+ * Redacts a byte stream line by line: complete lines are redacted as they
+ * arrive; a line longer than 64 KiB is redacted in pieces so memory stays bounded.
+ */
+class LineRedactor {
+  readonly #redact: (text: string) => string;
+  readonly #decoder = new TextDecoder();
+  readonly #encoder = new TextEncoder();
+  #pending = "";
+  constructor(redact: (text: string) => string) {
+    this.#redact = redact;
+  }
+  push(chunk: Uint8Array): Uint8Array {
+    this.#pending += this.#decoder.decode(chunk, { stream: true });
+    const nl = this.#pending.lastIndexOf("\n");
+    let ready = "";
+    if (nl >= 0) {
+      ready = this.#pending.slice(0, nl + 1);
+      this.#pending = this.#pending.slice(nl + 1);
+    }
+    if (this.#pending.length > 65536) {
+      ready += this.#pending;
+      this.#pending = "";
+    }
+    return ready ? this.#encoder.encode(this.#redact(ready)) : new Uint8Array(0);
+  }
+  flush(): Uint8Array {
+    const rest = this.#pending + this.#decoder.decode();
+    this.#pending = "";
+    return rest ? this.#encoder.encode(this.#redact(rest)) : new Uint8Array(0);
   }
 }
 

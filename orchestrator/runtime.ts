@@ -123,7 +123,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     redact,
     ...(options.write ? { write: options.write } : {}),
   });
-  const exec = new ShellExecutor({ judge: (c) => policy.judgeCommand(c) });
+  const exec = new ShellExecutor({ judge: (c) => policy.judgeCommand(c), redact });
   const git = new Git(exec, repoRoot, envLookup);
   const stateDir = join(await git.commonDir(), "fleet-orch");
   const registry = new PluginRegistry({ builtins: builtinPlugins, execLoader: loadExecPlugin });
