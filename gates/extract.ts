@@ -9,7 +9,7 @@
  * @module
  */
 
-import { cleanLine, isContinuation, MAX_LINE, scoreLine } from "./extract_rules.ts";
+import { cleanLine, continuation, MAX_LINE, scoreLine } from "./extract_rules.ts";
 
 /** One block of a log that explains a failure. */
 export interface Chunk {
@@ -38,6 +38,8 @@ interface _Line {
   text: string;
   score: number;
   kind: string;
+  /** Extended the chunk it is in (as opposed to a gap line). */
+  attached?: boolean;
 }
 
 const OPEN = 5;
@@ -63,6 +65,7 @@ export class ChunkExtractor {
   #best: Chunk[] = [];
   #fallback: Chunk | null = null;
   #seen = new Set<string>();
+  #announced = false;
 
   /**
    * @param options Chunk count and size limits.
@@ -122,7 +125,9 @@ export class ChunkExtractor {
       if (p.kind === "exit") break;
       pre.unshift(p);
     }
+    line.attached = true;
     this.#open = [...pre, line];
+    this.#announced = _announces(line.text);
     this.#gap = 0;
     this.#contRun = 0;
   }
@@ -130,7 +135,9 @@ export class ChunkExtractor {
   #extend(line: _Line): void {
     const open = this.#open!;
     const strong = line.score >= 3;
-    const cont = !strong && line.text.trim() !== "" && isContinuation(line.text);
+    const kind = strong ? 0 : continuation(line.text);
+    const cont = kind === 2 || (kind === 1 && this.#announced);
+    if (line.text !== "" && kind === 0) this.#announced = _announces(line.text);
     if (open.length >= this.#maxLines) {
       this.#close();
       if (line.score >= OPEN) this.#start(line);
@@ -139,6 +146,7 @@ export class ChunkExtractor {
     if (strong || (cont && this.#contRun < MAX_CONTINUATION_RUN)) {
       this.#contRun = strong ? 0 : this.#contRun + 1;
       this.#gap = 0;
+      line.attached = true;
       open.push(line);
       return;
     }
@@ -158,7 +166,7 @@ export class ChunkExtractor {
     // Trailing lines that did not extend the chunk are not part of it.
     while (open.length > 1) {
       const last = open[open.length - 1]!;
-      if (last.score >= 3 || (last.text.trim() !== "" && isContinuation(last.text))) break;
+      if (last.attached) break;
       open.pop();
     }
     const chunk = _toChunk(open);
@@ -202,6 +210,11 @@ export class ChunkExtractor {
     const lines = [...before, line];
     this.#fallback = { ..._toChunk(lines), score: line.score, kind: "exit" };
   }
+}
+
+/** A head line that announces an indented body ("CMake Error at x:14 (find_package):"). */
+function _announces(text: string): boolean {
+  return /:\s*$/.test(text);
 }
 
 function _key(text: string): string {

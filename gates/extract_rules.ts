@@ -87,7 +87,7 @@ const NOISE: Array<[RegExp, number]> = [
     0,
   ],
   [
-    /^error: (?:could not compile|aborting due to|Recipe `|process didn't exit successfully)|^error Command failed|^npm (?:ERR!|error) (?:code ELIFECYCLE|errno|Lifecycle script|Failed at|command failed|path |signal )|^make(?:\[\d+\])?: \*\*\*|exit(?:ed)? (?:with )?(?:code|status)|Process completed with exit code|exited with code|Command failed|ELIFECYCLE|BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|^Build failed|Job failed|^FAIL\s*$|^FAIL\t\S+\t|Tests? failed\.?$|^Error: Process completed|^ERROR: Job failed|^error: Recipe|^Test Suites: \d+ failed|^Tests: +\d+ failed|^\s*\d+ (?:failing|failed)|^FAILED \(|^=+ \d+ failed/i,
+    /^error: (?:could not compile|aborting due to|Recipe `|process didn't exit successfully)|^error Command failed|^npm (?:ERR!|error) (?:code ELIFECYCLE|errno|Lifecycle script|Failed at|command failed|path |signal )|^make(?:\[\d+\])?: \*\*\*|exit(?:ed)? (?:with )?(?:code|status)|Process completed with exit code|exited with code|Command failed|ELIFECYCLE|BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|^Build failed|Job failed|^FAIL\s*$|^FAIL\t\S+\t|Tests? failed\.?$|^Error: Process completed|^ERROR: Job failed|^error: Recipe|^Test Suites: \d+ failed|^Tests: +\d+ failed|^\s*\d+ (?:failing|failed)|^FAILED \(|^=+ \d+ failed|^g?make(?:\[\d+\])?: \*\*\*|Failed to execute goal|^error: (?:Type checking failed|Test failed)|^\d+ (?:errors?|problems?)(?: and \d+ warnings?)?\.?$|^Found \d+ errors?\b/i,
     1,
   ],
 ];
@@ -203,17 +203,23 @@ export function scoreLine(line: string, marked = false): LineScore {
 const _NONE: LineScore = { score: 0, kind: "" };
 
 /**
- * Whether a line continues the block above it (stack frames, code frames,
- * indented details) rather than starting something new.
+ * Whether a line continues the block above it rather than starting
+ * something new: 2 for the shapes of stack frames, code frames, diffs and
+ * deeply indented details; 1 for a shallow-indented plain line, which
+ * continues a block only when the block announced a body (its head ends
+ * with ":", as CMake and Bundler do); 0 otherwise.
  *
  * @param line A clean line.
- * @returns True for continuation lines.
+ * @returns 0, 1 or 2.
  */
-export function isContinuation(line: string): boolean {
+export function continuation(line: string): 0 | 1 | 2 {
   const c = line.charCodeAt(0);
-  // space, tab, '|', '│', '^', '~', '-', '+' open continuation lines; '>' only
-  // as a code-frame marker ("> 23 |", pytest's ">   assert"), not "> Task".
-  return c === 32 || c === 9 || c === 124 || c === 0x2502 || c === 94 ||
-    c === 126 || c === 45 || c === 43 ||
-    /^(?:E\s|\d+\s*[|│]|>\s*\d+\s*[|│]|>\s{2,}|Caused by|\.\.\.)/.test(line);
+  if (c !== 32 && c !== 9) {
+    return /^(?:[|│^~]|\d+\s*[|│]|>\s*\d+\s*[|│]|>\s{2,}|E\s|Caused by|\.\.\.|[-+])/.test(line)
+      ? 2
+      : 0;
+  }
+  if (line.trim() === "") return 0;
+  if (c === 9 || line.startsWith("    ")) return 2;
+  return /^\s+(?:at |\d+\s*[|│]|[|│^~>❯@#=+*-]|File "|\.\.\.)/.test(line) ? 2 : 1;
 }

@@ -9,7 +9,7 @@ import type { Failure } from "../core/types.ts";
 import { type Chunk, extractChunks, extractChunksFromFile } from "./extract.ts";
 import { cleanLine, scoreLine } from "./extract_rules.ts";
 import { fingerprintOf } from "./fingerprint.ts";
-import type { FailureParser } from "./parsers/_common.ts";
+import { cleanPath, type FailureParser } from "./parsers/_common.ts";
 import { bundlerParser } from "./parsers/bundler.ts";
 import { denoParser } from "./parsers/deno.ts";
 import { dockerParser } from "./parsers/docker.ts";
@@ -97,11 +97,23 @@ export function chunkToFailure(gate: string, chunk: Chunk): Failure {
     const s = scoreLine(l).score;
     if (s > best) [best, message] = [s, l.trim()];
   }
-  return {
+  const out: Failure = {
     gate,
     tool: "generic",
     message,
     excerpt: chunk.text,
     fingerprint: fingerprintOf("generic", chunk.kind, message),
   };
+  // A location in the message ("src/a.c:12:5: error", "[ERROR] X.java:[64,31]")
+  // is what a fixer needs most.
+  const at =
+    /(?:^|[\s(\[])(\/?(?:[\w@.-]+\/)*[\w@.-]+\.[A-Za-z]{1,6})(?::\[?|\()(\d+)(?:[:,](\d+))?/.exec(
+      message,
+    );
+  if (at) {
+    out.file = cleanPath(at[1]!);
+    out.line = Number(at[2]);
+    if (at[3] !== undefined) out.column = Number(at[3]);
+  }
+  return out;
 }

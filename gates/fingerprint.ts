@@ -27,7 +27,7 @@ const RULES: Array<[RegExp, string]> = [
   [/\b\d+(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds|m|min|minutes|µs|us|ns)\b/g, "<dur>"],
   [/\(\d+(?:\.\d+)?\s?(?:ms|s)\)/g, "(<dur>)"],
   // line:column positions and "line N"
-  [/([\w\]).-]):\d+(?::\d+)?\b/g, "$1:<n>"],
+  [/([\w\]).>-]):\d+(?::\d+)?\b/g, "$1:<n>"],
   [/\((\d+),(\d+)\)/g, "(<n>)"],
   [/\[\d+,\d+\]/g, "[<n>]"],
   [/\bline \d+\b/gi, "line <n>"],

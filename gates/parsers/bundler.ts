@@ -35,7 +35,8 @@ export const bundlerParser: FailureParser = {
         out.push(makeFailure(gate, "webpack", {
           file: m[1],
           line: Number(m[2] ?? m[4]),
-          column: Number(m[3] ?? m[5]),
+          // "ERROR in ./x.ts 14:0-58" counts columns from 0
+          column: m[3] !== undefined ? Number(m[3]) : Number(m[5]) + 1,
           code,
           message: message.trim(),
           excerpt: excerptOf(lines, i, end - 1),

@@ -26,12 +26,19 @@ export const mochaParser: FailureParser = {
       while (end < lines.length && !HEAD.test(lines[end]!) && end - i < 40) end++;
       end--;
       while (end > i && lines[end]!.trim() === "") end--;
-      const title: string[] = [head[2]!];
+      // The title runs over more-indented lines; its last line ends with ":".
+      const title: string[] = [head[2]!.replace(/:$/, "")];
       let j = i + 1;
-      // The test title continues on more-indented lines ending with ":".
-      for (; j <= end && /^\s{5,}\S.*:$/.test(lines[j]!); j++) {
-        title.push(lines[j]!.trim().replace(/:$/, ""));
+      if (!head[3]) {
+        for (; j <= end && j - i <= 6 && lines[j]!.trim() !== ""; j++) {
+          title.push(lines[j]!.trim().replace(/:$/, ""));
+          if (lines[j]!.trimEnd().endsWith(":")) {
+            j++;
+            break;
+          }
+        }
       }
+      while (j <= end && lines[j]!.trim() === "") j++;
       const message = (lines[j] ?? "").trim();
       let loc;
       for (let k = j; k <= end && !loc; k++) {

@@ -11,7 +11,7 @@ import { blockEnd, excerptOf, type FailureParser, makeFailure } from "./_common.
 
 const SPEC = /^(\s*)✖ (.+?)(?: \(\d+(?:\.\d+)?m?s\))?$/;
 const TAP = /^(\s*)not ok \d+ - (.+?)(?: # .*)?$/;
-const FRAME = /\(?(?:file:\/\/)?(\/?[^\s():]+\.[cm]?[jt]sx?):(\d+):(\d+)\)?\s*$/;
+const FRAME = /\(?(?:file:\/\/)?(\/?[^\s():'"]+\.[cm]?[jt]sx?):(\d+):(\d+)\)?\s*$/;
 
 function _frame(lines: readonly string[], from: number, to: number) {
   for (let j = from; j <= to; j++) {

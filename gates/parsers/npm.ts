@@ -52,16 +52,18 @@ function _summary(code: string, body: string[]): string {
       return `Unsupported engine${req ? `: required ${req}` : ""}${act ? `, actual ${act}` : ""}`;
     }
     default:
-      return body.find((b) => b && !/^code |^errno |^syscall /.test(b)) ?? code;
+      return body.find((b) => /^E[A-Z]+: |\berror\b/i.test(b)) ??
+        body.find((b) => b && !/^(?:code|errno|syscall|path|dest) /.test(b)) ?? code;
   }
 }
 
 function _codeOf(lines: readonly string[], i: number, body: string): string | undefined {
   const c = /^code (\w+)$/.exec(body);
   if (c) return c[1];
-  // Without a "code" line of its own (npm 7+ prints none for these).
-  if (lines.slice(Math.max(0, i - 4), i).some((p) => /^npm (?:ERR!|error) code /.test(p))) {
-    return undefined;
+  // Without a "code" line of its own (npm 7+ prints none for these): only
+  // the first line of a block that has no code line above it.
+  for (let j = i - 1; j >= 0 && PREFIX.test(lines[j]!); j--) {
+    if (/^npm (?:ERR!|error) (?:code |notsup |engine )/.test(lines[j]!)) return undefined;
   }
   if (/^Missing script: /.test(body)) return "missing-script";
   if (/^(?:notsup |engine Unsupported engine)/.test(body)) return "EBADENGINE";

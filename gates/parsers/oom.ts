@@ -23,7 +23,7 @@ const RULES: Array<[RegExp, string, string]> = [
   [/\bOOMKilled\b/, "oom-killed", "Container OOMKilled"],
   [/\bENOMEM\b|Cannot allocate memory/, "ENOMEM", "Cannot allocate memory (ENOMEM)"],
   [
-    /^(?:.*: )?(?:\d+ +)?Killed(?:\s+.*)?$|signal: killed$|Killed process \d+/,
+    /^(?:.*:\s+)?(?:\d+\s+)?Killed(?:\s+.*)?$|signal: killed$|Killed process \d+/,
     "SIGKILL",
     "Killed (likely by the out-of-memory killer)",
   ],
