@@ -18,7 +18,7 @@ import { runGates } from "../gates/runner.ts";
 import type { GateStep } from "../gates/plan.ts";
 import { extractChunks } from "../gates/extract.ts";
 import { builtinFixers } from "../plugins/fixers/mod.ts";
-import { verifyEnvironment } from "../plugins/verifiers/mod.ts";
+import { verifyEnvironment, writeVerificationReport } from "../plugins/verifiers/mod.ts";
 import type { AttemptRecord } from "../agents/fixer.ts";
 import { deploy } from "../agents/operator.ts";
 import { CostLedger } from "../plugins/llm/pricing.ts";
@@ -29,7 +29,7 @@ import { openWorkspace, type Workspace } from "./workspace.ts";
 import { CostCapReached, makeModels } from "./models.ts";
 import { applyInWorkspace, type Models, propose, review } from "./fix.ts";
 import { compareProgress, currentFailures, failingFingerprints } from "./progress.ts";
-import { writeReports, type WrittenReport } from "./report.ts";
+import { redactReport, writeReports, type WrittenReport } from "./report.ts";
 import { evaluateCandidates } from "./candidates.ts";
 import type { ReportIteration, RunReport, StopReason } from "./report_types.ts";
 import { publish } from "./publish.ts";
@@ -241,7 +241,8 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
     }
     await lock?.release();
   }
-  const report = buildReport(s);
+  // Redacted once here: the report goes to files, stdout (--json) and notifiers.
+  const report = redactReport(buildReport(s), rt.redact);
   const files = await writeReports(runDir, report, {
     formats: config.report.formats,
     redact: rt.redact,
@@ -654,6 +655,7 @@ async function verifyStep(s: State): Promise<void> {
       }),
     );
   }
+  const startedAt = new Date().toISOString();
   const r = await verifyEnvironment(name, settings as Record<string, unknown>, {
     fetch: s.rt.pluginContext.fetch,
     log: s.log,
@@ -667,6 +669,14 @@ async function verifyStep(s: State): Promise<void> {
       : {}),
   });
   s.verification = { environment: name, ok: r.ok, results: r.results };
+  // The seed's verification_<env>_<time>.json, beside the run's report.
+  await writeVerificationReport(s.runDir, {
+    environment: name,
+    ok: r.ok,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    results: r.results,
+  });
   for (const v of r.results) s.log.info(`${v.ok ? "ok  " : "FAIL"} ${v.target}: ${v.message}`);
   if (!r.ok) {
     s.stop = { reason: "verification_failed", message: `Verification of "${name}" failed` };
