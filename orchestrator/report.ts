@@ -42,6 +42,9 @@ export async function writeReports(
     json?: boolean;
   },
 ): Promise<WrittenReport> {
+  // Redact every value before rendering: once HTML-escaped (`"` -> `&quot;`)
+  // or clipped, a secret no longer matches the detectors.
+  report = redactReport(report, options.redact);
   const json = join(dir, "report.json");
   await Deno.writeTextFile(json, options.redact(JSON.stringify(report, null, 2)) + "\n");
   const out: WrittenReport = { json };
@@ -79,4 +82,27 @@ export async function writeReports(
     if (report.workBranch) await ci.setOutput("work-branch", report.workBranch);
   }
   return out;
+}
+
+/**
+ * A copy of a run report with every string redacted (diffs, gate output,
+ * messages), for anything that leaves the process: files, stdout, notifiers.
+ *
+ * @param report The report.
+ * @param redact The redactor.
+ * @returns The redacted copy.
+ */
+export function redactReport(report: RunReport, redact: (t: string) => string): RunReport {
+  return _redactDeep(report, redact);
+}
+
+function _redactDeep<T>(value: T, redact: (t: string) => string): T {
+  if (typeof value === "string") return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v) => _redactDeep(v, redact)) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, _redactDeep(v, redact)]),
+    ) as T;
+  }
+  return value;
 }
