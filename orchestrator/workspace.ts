@@ -66,7 +66,14 @@ export async function openWorkspace(
       "The repository has no commit yet; commit your work first, then run fleet-orch",
     );
   }
-  const dirty = await git.status();
+  // --no-optional-locks: a plain `git status` refreshes the user's index
+  // (rewrites .git/index), and a dry run must leave every byte as it was.
+  const dirty = (await git.run([
+    "--no-optional-locks",
+    "status",
+    "--porcelain=v1",
+    "--untracked-files=all",
+  ])).split("\n").filter(Boolean);
   if (dirty.length) {
     log.warn(
       `${dirty.length} uncommitted change(s) in your working tree are not part of this run; they are left untouched`,

@@ -83,3 +83,49 @@ Deno.test("run applies a malformed but clear diff on the work branch and leaves 
     await removeRepo(repo);
   }
 });
+
+Deno.test("run applies a patch with a new file and headers without a/ b/ prefixes", async () => {
+  const gate = `#!/usr/bin/env bash
+set -e
+test -f src/limits.ts || { echo "FAIL src/limits.ts is missing"; exit 1; }
+grep -q 'import { MAX } from "./limits.ts";' src/app.ts || { echo "FAIL src/app.ts does not use MAX"; exit 1; }
+echo ok
+`;
+  const repo = await makeRepo({
+    "src/app.ts":
+      "const MAX = 10;\n\nexport function clamp(n: number): number {\n  return Math.min(n, MAX);\n}\n",
+    "check.sh": gate,
+    "fleet-orch.yaml": config({ limits: "bash check.sh" }),
+  });
+  const reply = `Summary: move MAX to its own module
+
+--- src/app.ts
++++ src/app.ts
+@@ -1,3 +1,3 @@
+-const MAX = 10;
++import { MAX } from "./limits.ts";
+ 
+ export function clamp(n: number): number {
+--- /dev/null
++++ src/limits.ts
+@@ -0,0 +1 @@
++export const MAX = 10;
+`;
+  const fake = await startFakeOpenAi(roles(() => reply));
+  try {
+    const r = await runCli(repo, [], { baseUrl: fake.url });
+    assert.equal(r.code, 0, r.stderr);
+    const report = await readReport(r);
+    const branch = report.workBranch!;
+    assert.equal(await git(repo, `show ${branch}:src/limits.ts`), "export const MAX = 10;\n");
+    assert.match(
+      await git(repo, `show ${branch}:src/app.ts`),
+      /^import \{ MAX \} from "\.\/limits\.ts";\n\nexport function clamp/,
+    );
+    assert.equal(await git(repo, `ls-files src`), "src/app.ts\n");
+    assert.ok(!(await Deno.stat(join(repo, "src/limits.ts")).catch(() => null)));
+  } finally {
+    await fake.close();
+    await removeRepo(repo);
+  }
+});
