@@ -126,6 +126,7 @@ async function main(): Promise<void> {
     tool: Tool;
     outcome: Outcome;
     message: string;
+    lossy: boolean;
   }[] = [];
   let n = 0;
   await pool(damaged, jobs, async (c) => {
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
     await Deno.writeTextFile(join(caseDir, "reply.txt"), c.reply);
     for (const tool of TOOLS) {
       const r = await runTool(tool, c, caseDir);
-      results.push({ id: c.id, damage: c.damage, tool, ...r });
+      results.push({ id: c.id, damage: c.damage, tool, ...r, lossy: c.lossy });
     }
     await Deno.remove(caseDir, { recursive: true });
   });
@@ -173,6 +174,15 @@ async function main(): Promise<void> {
   );
   for (const l of lines) console.log(l.map((c, i) => c.padEnd(widths[i]!)).join("  "));
   const ours = results.filter((r) => r.tool === "ours" && r.outcome !== "correct");
+  const lossy = results.filter((r) => r.tool === "ours" && r.lossy);
+  const kept = results.filter((r) => r.tool === "ours" && !r.lossy);
+  const keptOk = kept.filter((r) => r.outcome === "correct").length;
+  console.log(
+    `${lossy.length} cases lost the information where added lines go (a dropped context line ` +
+      `next to them): ours refused ${lossy.filter((r) => r.outcome === "refused").length}, ` +
+      `wrong ${lossy.filter((r) => r.outcome === "wrong").length}. On the other ${kept.length}: ` +
+      `ours ${pct(keptOk, kept.length)} correct.`,
+  );
   if (values.verbose) {
     for (const r of ours) console.log(`ours ${r.outcome}: ${r.id}: ${r.message}`);
   }

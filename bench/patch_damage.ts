@@ -59,9 +59,19 @@ export interface DamagedCase {
   before: string | null;
   /** Expected content after (null when deleted). */
   after: string | null;
+  /**
+   * True when a dropped context line sat in a gap where lines are added, so
+   * the reply no longer says whether they go before or after it.
+   */
+  lossy: boolean;
 }
 
-/** mulberry32: small, fast, deterministic. */
+/**
+ * A seeded random generator (mulberry32): small, fast, deterministic.
+ *
+ * @param seed The seed.
+ * @returns A function giving numbers in [0, 1).
+ */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -73,7 +83,12 @@ export function rng(seed: number): () => number {
   };
 }
 
-/** FNV-1a hash of a string, for per-case seeds. */
+/**
+ * FNV-1a hash of a string, for per-case seeds.
+ *
+ * @param s The string.
+ * @returns An unsigned 32-bit hash.
+ */
 export function hash(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
@@ -131,13 +146,32 @@ function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)]!;
 }
 
-function dropContext(lines: string[], r: () => number): string[] | null {
+/** Whether a dropped line shares its gap (between kept old-side lines) with added lines. */
+function lossyDrop(lines: readonly string[], drop: ReadonlySet<number>): boolean {
+  for (const d of drop) {
+    let added = false;
+    let i = d - 1;
+    for (; i >= 0 && (lines[i]![0] === "+" || drop.has(i)); i--) added ||= lines[i]![0] === "+";
+    const bounded = i >= 0;
+    let j = d + 1;
+    for (; j < lines.length && (lines[j]![0] === "+" || drop.has(j)); j++) {
+      added ||= lines[j]![0] === "+";
+    }
+    if (added && bounded && j < lines.length) return true;
+  }
+  return false;
+}
+
+function dropContext(
+  lines: string[],
+  r: () => number,
+): { lines: string[]; lossy: boolean } | null {
   const ctx = lines.map((l, i) => (l[0] === " " ? i : -1)).filter((i) => i >= 0);
   if (ctx.length < 2) return null;
   const n = ctx.length >= 6 && r() < 0.33 ? 2 : 1;
   const drop = new Set<number>();
   while (drop.size < n) drop.add(pick(r, ctx));
-  return lines.filter((_, i) => !drop.has(i));
+  return { lines: lines.filter((_, i) => !drop.has(i)), lossy: lossyDrop(lines, drop) };
 }
 
 function driftWhitespace(lines: string[], r: () => number): string[] | null {
@@ -199,6 +233,7 @@ export function damage(c: CleanCase, damage: DamageKind, seed: number): DamagedC
   let reply: string;
   let before = c.before;
   let after = c.after;
+  let lossy = false;
   switch (damage) {
     case "clean":
       reply = render(c, base);
@@ -214,9 +249,10 @@ export function damage(c: CleanCase, damage: DamageKind, seed: number): DamagedC
       reply = render(c, { ...base, header: pick(r, ["@@ @@", "@@"]) });
       break;
     case "dropped_context": {
-      const lines = whole ? null : dropContext(c.lines, r);
-      if (!lines) return null;
-      reply = render(c, { ...base, lines });
+      const dropped = whole ? null : dropContext(c.lines, r);
+      if (!dropped) return null;
+      lossy = dropped.lossy;
+      reply = render(c, { ...base, lines: dropped.lines });
       break;
     }
     case "whitespace_drift": {
@@ -241,12 +277,14 @@ export function damage(c: CleanCase, damage: DamageKind, seed: number): DamagedC
       break;
     case "combined": {
       if (whole) return null;
-      const lines = (r() < 0.5 ? dropContext(c.lines, r) : null) ?? c.lines;
+      const dropped = r() < 0.5 ? dropContext(c.lines, r) : null;
+      lossy = dropped?.lossy ?? false;
+      const lines = dropped?.lines ?? c.lines;
       const drifted = (r() < 0.5 ? driftWhitespace(lines, r) : null) ?? lines;
       const header = pick(r, ["@@ @@", shiftNumbers(c, r), wrongCounts(c, r)]);
       reply = fence(render(c, { header, gitLine: false, prefixes: r() < 0.5, lines: drifted }), r);
       break;
     }
   }
-  return { id: `${c.id}#${damage}`, damage, path: c.path, reply, before, after };
+  return { id: `${c.id}#${damage}`, damage, path: c.path, reply, before, after, lossy };
 }

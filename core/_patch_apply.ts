@@ -10,7 +10,12 @@
 import { _norm, type Located, locateHunk, type SourceLine } from "./_patch_locate.ts";
 import { type FilePatch, type HunkPlacement, PatchError } from "./_patch_types.ts";
 
-/** Split text into lines that keep their own line endings. */
+/**
+ * Split text into lines that keep their own line endings.
+ *
+ * @param text File text.
+ * @returns The lines; the last has eol "" when the text lacks a final newline.
+ */
 export function _toLines(text: string): SourceLine[] {
   const out: SourceLine[] = [];
   const re = /\r?\n/g;
@@ -23,7 +28,12 @@ export function _toLines(text: string): SourceLine[] {
   return out;
 }
 
-/** The line ending most lines of the text use ("\n" when there are none). */
+/**
+ * The line ending most lines use.
+ *
+ * @param lines The file's lines.
+ * @returns "\r\n" or "\n" ("\n" when there are none).
+ */
 export function _dominantEol(lines: readonly SourceLine[]): string {
   let crlf = 0;
   let lf = 0;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { _isBodyLine, _isFileHeaderPair, _splitDiffLines } from "./_patch_parse.ts";
+import { _isBodyLine, _isElision, _isFileHeaderPair, _splitDiffLines } from "./_patch_parse.ts";
 
 const FENCE_RE = /^(\s{0,3})(`{3,}|~{3,})\s*([\w.+-]*)\s*$/;
 const GIT_EXTENDED_RE =
@@ -92,6 +92,12 @@ function diffLinesOnly(lines: readonly string[]): string[] {
       for (; pendingBlank > 0; pendingBlank--) out.push("");
       out.push(l);
       state = "hunk";
+      continue;
+    }
+    if (state === "hunk" && _isElision(l)) {
+      // "..." inside a hunk means lines were left out: a new hunk starts.
+      pendingBlank = 0;
+      out.push("@@ @@");
       continue;
     }
     pendingBlank = 0;

@@ -16,7 +16,12 @@ export const UNIT = 1000;
 /** For each old-side line, the file index it matched, or -1. */
 export type Align = number[];
 
-/** Whitespace-insensitive key of a line. */
+/**
+ * Whitespace-insensitive key of a line.
+ *
+ * @param s The line.
+ * @returns The line without any whitespace.
+ */
 export function _norm(s: string): string {
   return s.replace(/\s+/g, "");
 }

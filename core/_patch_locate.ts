@@ -39,7 +39,13 @@ interface Candidate extends Located {
 
 export { _norm };
 
-/** Quote up to the first two old-side lines of a hunk for messages. */
+/**
+ * Name a hunk for messages: number, header and its first two lines.
+ *
+ * @param hunk The hunk.
+ * @param index Its 1-based number.
+ * @returns For example `hunk 2 (@@ -3,4 +3,5 @@, starting " a", "-b")`.
+ */
 export function _describeHunk(hunk: Hunk, index: number): string {
   const first = hunk.lines.slice(0, 2).map((l) => JSON.stringify(l.kind + l.text)).join(", ");
   return `hunk ${index} (${hunk.headerLine}${first ? `, starting ${first}` : ""})`;

@@ -10,7 +10,12 @@ import type { FilePatch, Hunk, HunkHeader, HunkLine } from "./_patch_types.ts";
 
 const HEADER_RE = /^@@+\s*(?:-(\d+)(?:,(\d+))?\s+\+(\d+)(?:,(\d+))?)?\s*(?:@@+.*)?$/;
 
-/** Parse a hunk header line; null numbers when the header carries none. */
+/**
+ * Parse a hunk header line.
+ *
+ * @param line The `@@` line.
+ * @returns The numbers, or null when the header carries none (`@@ @@`).
+ */
 export function _parseHunkHeader(line: string): HunkHeader | null {
   const m = HEADER_RE.exec(line.trimEnd());
   if (!m || m[1] === undefined || m[3] === undefined) return null;
@@ -22,25 +27,57 @@ export function _parseHunkHeader(line: string): HunkHeader | null {
   };
 }
 
-/** Split text into lines, dropping CR before LF and the empty tail after a final LF. */
+/**
+ * Split text into lines, dropping CR before LF and the empty tail after a final LF.
+ *
+ * @param text Diff or reply text.
+ * @returns The lines.
+ */
 export function _splitDiffLines(text: string): string[] {
   const lines = text.replace(/\r\n/g, "\n").split("\n");
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines;
 }
 
-/** True when `lines[i]` and `lines[i + 1]` form a `--- ` / `+++ ` file header pair. */
+/**
+ * True when `lines[i]` and `lines[i + 1]` form a `--- ` / `+++ ` file header pair.
+ *
+ * @param lines All lines.
+ * @param i Index of the candidate `--- ` line.
+ * @returns Whether the pair is there.
+ */
 export function _isFileHeaderPair(lines: readonly string[], i: number): boolean {
   return (lines[i]?.startsWith("--- ") ?? false) && (lines[i + 1]?.startsWith("+++ ") ?? false);
 }
 
-/** True for a line that can sit inside a hunk body. */
+/**
+ * True for a line that can sit inside a hunk body.
+ *
+ * @param line One raw line.
+ * @returns Whether it is a context, removed, added, marker or blank line.
+ */
 export function _isBodyLine(line: string): boolean {
   return line === "" || line[0] === " " || line[0] === "+" || line[0] === "-" ||
     line[0] === "\\" || line[0] === "\t";
 }
 
-/** Read a path from a `---`/`+++` line: unquote, drop timestamps; null for /dev/null. */
+/**
+ * True for an elision line ("...", "…", "// ...") that models put inside
+ * hunks. Only at column 0: " ..." is a context line (a Python stub body).
+ *
+ * @param line One raw line.
+ * @returns Whether it marks left-out lines.
+ */
+export function _isElision(line: string): boolean {
+  return /^(?:(?:\/\/|#)\s*)?(?:\.{3,}|…)\s*$/.test(line);
+}
+
+/**
+ * Read a path from a `---`/`+++` line: unquote, drop timestamps.
+ *
+ * @param raw The text after `--- ` or `+++ `.
+ * @returns The path, or null for /dev/null.
+ */
 export function _parsePath(raw: string): string | null {
   let p = raw;
   const tab = p.indexOf("\t");
@@ -128,7 +165,7 @@ function readHunk(
   let i = start;
   for (; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line.startsWith("@@") || line.startsWith("diff --git ")) break;
+    if (line.startsWith("@@") || line.startsWith("diff --git ") || _isElision(line)) break;
     if (!_isBodyLine(line)) break;
     if (_isFileHeaderPair(lines, i)) {
       // Inside the counts a `--- `/`+++ ` pair is body, unless a hunk header
@@ -217,6 +254,14 @@ export function parsePatch(diff: string): FilePatch[] {
       const { hunk, next } = readHunk(lines, i + 1, line);
       cur.hunks.push(hunk);
       expectHunk = false;
+      i = next;
+      continue;
+    }
+    if (cur && cur.hunks.length > 0 && _isElision(line)) {
+      // "..." between hunk lines: what follows is a hunk of its own.
+      const { hunk, next } = readHunk(lines, i + 1, "@@ @@");
+      hunk.headerLine = `(hunk after "${line.trim()}")`;
+      cur.hunks.push(hunk);
       i = next;
       continue;
     }

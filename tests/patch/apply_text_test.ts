@@ -149,3 +149,17 @@ Deno.test("applyToText creates and deletes whole files", () => {
   assert.equal(_applyFileText("a\nb\n", del).text, null);
   assert.throws(() => _applyFileText("a\nc\n", del), /differs from the patch's content at line 2/);
 });
+
+Deno.test("applyToText splits a hunk at an elision line and places both parts", () => {
+  for (const elision of ["...", "// ...", "…"]) {
+    const fp = hunk("@@ @@", ` l2\n-l3\n+L3\n l4\n${elision}\n l20\n-l21\n+L21\n l22\n`);
+    assert.equal(fp.hunks.length, 2, elision);
+    assert.equal(applyToText(FILE, fp), FILE.replace("l3\n", "L3\n").replace("l21\n", "L21\n"));
+  }
+});
+
+Deno.test("applyToText keeps an indented ellipsis as a context line", () => {
+  const text = "def f():\n    ...\n\nx = 1\n";
+  const fp = hunk("@@ @@", " def f():\n     ...\n \n-x = 1\n+x = 2\n");
+  assert.equal(applyToText(text, fp), "def f():\n    ...\n\nx = 2\n");
+});

@@ -99,3 +99,8 @@ Deno.test("parsePatch records no-newline markers per side", () => {
 Deno.test("parsePatch rejects a hunk before any file header", () => {
   assert.throws(() => parsePatch("@@ -1 +1 @@\n-a\n+b\n"), /comes before any file header/);
 });
+
+Deno.test("extractDiff turns an elision line inside a hunk into a new bare hunk", () => {
+  const d = extractDiff("```diff\n--- a/x\n+++ b/x\n@@ @@\n a\n-b\n+c\n...\n d\n-e\n+f\n```\n");
+  assert.equal(d, "--- a/x\n+++ b/x\n@@ @@\n a\n-b\n+c\n@@ @@\n d\n-e\n+f\n");
+});
