@@ -16,6 +16,8 @@ import type { Workspace } from "./workspace.ts";
 import type { Logger } from "../core/log.ts";
 import type { FixerPlugin } from "../core/plugin.ts";
 import type { Models } from "./fix.ts";
+import { CostCapReached } from "./models.ts";
+import { PolicyViolation } from "../core/errors.ts";
 
 /** What the loop needs from its state. */
 export interface CandidateHost {
@@ -95,7 +97,11 @@ export async function evaluateCandidates(
       { length: input.k },
       (_, j) =>
         propose({ ...base, recipes: [], models: s.models!, temperature: Math.min(1, t0 + j * 0.3) })
-          .catch((e) => ({ proposal: null, calls: [], why: (e as Error).message }) as Proposed),
+          .catch((e) => {
+            // The cost cap and the policy stop the run; other failures drop one candidate.
+            if (e instanceof CostCapReached || e instanceof PolicyViolation) throw e;
+            return { proposal: null, calls: [], why: (e as Error).message } as Proposed;
+          }),
     ),
   );
   const calls: CallRecord[] = proposals.flatMap((p) => p.calls);

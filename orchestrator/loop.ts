@@ -377,7 +377,9 @@ async function fixLoop(s: State): Promise<void> {
       durationMs: 0,
     };
     s.iterations.push(iteration);
-    const calls: CallRecord[] = [];
+    // The iteration's own list: calls stay recorded when a later call of the
+    // iteration throws (the cost cap is reached between the fixer and the reviewer).
+    const calls: CallRecord[] = iteration.calls;
     s.log.info(
       `Iteration ${i}/${maxIterations}: ${failures.length} failure(s) in ${
         [...new Set(failures.map((f) => f.gate))].join(", ")
@@ -418,6 +420,8 @@ async function fixLoop(s: State): Promise<void> {
       calls.push(...proposed.calls);
       outcome = { proposed, reviewed: null as Awaited<ReturnType<typeof review>> | null };
       if (proposed.proposal) {
+        const { source, summary, diff } = proposed.proposal;
+        iteration.proposal = { source, summary, diff };
         outcome.reviewed = await review({
           proposal: proposed.proposal,
           failures,
