@@ -5,13 +5,16 @@
  * lenient) and GNU `patch`, each in its own temp copy. Every result is
  * compared with the expected file: correct, refused, or WRONG.
  *
- * Run: `deno run -A bench/patch_corpus.ts [--seed N] [--max-cases N] [--jobs N] [--out FILE]`
+ * Run: `deno run -A bench/patch_corpus.ts [--seed N] [--max-cases N] [--jobs N] [--out FILE]
+ * [--ours-via-cli]`. By default our applier runs in process on each temp
+ * copy; `--ours-via-cli` runs `cli/patch.ts` as a subprocess instead.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ShellExecutor } from "../core/exec.ts";
 import { applyPatch } from "../core/patch.ts";
 import { type CleanCase, damage, DAMAGE_KINDS, type DamagedCase, hash } from "./patch_damage.ts";
@@ -44,17 +47,28 @@ async function verdict(dir: string, c: DamagedCase, applied: boolean): Promise<O
   return now === c.after ? "correct" : "wrong";
 }
 
+const CLI = fileURLToPath(new URL("../cli/patch.ts", import.meta.url));
+
 async function runTool(
   tool: Tool,
   c: DamagedCase,
   work: string,
+  viaCli: boolean,
 ): Promise<{ outcome: Outcome; message: string }> {
   const dir = join(work, tool.replace(/\W+/g, "_"));
   await prepare(dir, c);
   const patchFile = join(work, "reply.txt");
   let applied: boolean;
   let message = "";
-  if (tool === "ours") {
+  if (tool === "ours" && viaCli) {
+    const r = await exec.runArgv(["deno", "run", "-A", CLI, "apply", "--cwd", dir, patchFile], {
+      timeoutMs: 60_000,
+      env: { NO_COLOR: "1" },
+    });
+    applied = r.code === 0;
+    if (r.code !== 0 && r.code !== 1) throw new Error(`patch CLI failed: ${r.output}`);
+    message = r.output.trim();
+  } else if (tool === "ours") {
     const r = await applyPatch(c.reply, { cwd: dir });
     applied = r.ok;
     message = r.error ?? r.files.map((f) => f.hunks.map((h) => h.strategy).join(",")).join(";");
@@ -94,6 +108,7 @@ async function main(): Promise<void> {
       out: { type: "string" },
       cache: { type: "string", default: "/tmp/fleet-orch-patch-corpus-cache" },
       verbose: { type: "boolean", default: false },
+      "ours-via-cli": { type: "boolean", default: false },
     },
   });
   const seed = Number(values.seed);
@@ -134,7 +149,7 @@ async function main(): Promise<void> {
     await Deno.mkdir(caseDir);
     await Deno.writeTextFile(join(caseDir, "reply.txt"), c.reply);
     for (const tool of TOOLS) {
-      const r = await runTool(tool, c, caseDir);
+      const r = await runTool(tool, c, caseDir, values["ours-via-cli"]);
       results.push({ id: c.id, damage: c.damage, tool, ...r, lossy: c.lossy });
     }
     await Deno.remove(caseDir, { recursive: true });

@@ -116,14 +116,20 @@ export function scanText(host: ScanHost, text: string, filename?: string): Findi
     }
     if (!f.lines.some((l) => l.added)) continue;
     if (sqlRules.length && (CODE_FILE.test(path) || path === "<text>")) {
-      const src = f.lines.map((l) => l.text).join("\n");
-      const lineAt = _lineIndex(src);
-      for (const s of findUnsafeSql(src)) {
-        const l = f.lines[lineAt(s.offset)]!;
+      const src = f.lines.some((l) => l.added && _maybeQuery(l.text)) ? f.lines.map((l) => l.text).join("\n") : "";
+      const ranges: Array<[number, number]> = [];
+      const lineStarts: number[] = [];
+      let off = 0;
+      for (const l of src ? f.lines : []) {
+        lineStarts.push(off);
+        if (l.added) ranges.push([off, off + l.text.length]);
+        off += l.text.length + 1;
+      }
+      for (const s of findUnsafeSql(src, ranges)) {
+        const idx = _bisect(lineStarts, s.offset);
+        const l = f.lines[idx]!;
         if (!l.added) continue;
-        for (const r of sqlRules) {
-          if (_inFiles(r, path)) push(r, path, l.line, `${r.message} (${s.reason})`);
-        }
+        for (const r of sqlRules) if (_inFiles(r, path)) push(r, path, l.line, `${r.message} (${s.reason})`);
       }
     }
     const kind = fileKind(path, f.lines[0]?.line === 1 ? f.lines[0].text : undefined);
@@ -160,17 +166,17 @@ function _plain(text: string, name: string): DiffFile {
   return { oldPath: name, newPath: name, lines, firstLine: 1, hunkContexts: [] };
 }
 
-function _lineIndex(src: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = src.indexOf("\n"); i >= 0; i = src.indexOf("\n", i + 1)) starts.push(i + 1);
-  return (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+function _maybeQuery(line: string): boolean {
+  return line.includes("(") && /(?:query|execute|exec|raw|Raw|unsafe|Unsafe|prepare|text|many|script)\s*\(/.test(line);
+}
+
+function _bisect(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

@@ -203,19 +203,42 @@ class _Analyzer {
   }
 }
 
+const QUICK = /(?:query|execute|exec|raw|Raw|unsafe|Unsafe|prepare|text|many|script)\s*\(/;
+
+const PLAIN_ARG = /\s*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')\s*[,)]/y;
+const CALL_ONE = new RegExp(CALL.source, "g");
+
+function _callsIn(src: string, from: number, to: number): Array<{ index: number; 0: string; 1: string }> {
+  const line = src.slice(from, to);
+  if (!line.includes("(") || !QUICK.test(line)) return [];
+  const out: Array<{ index: number; 0: string; 1: string }> = [];
+  CALL_ONE.lastIndex = 0;
+  for (const m of line.matchAll(CALL_ONE)) out.push({ index: from + m.index!, 0: m[0], 1: m[1]! });
+  return out;
+}
+
 /**
  * Find unsafe queries in a source text.
  *
  * @param src JavaScript, TypeScript or Python source (or a fragment of it).
+ * @param ranges Offsets `[start, end)` of the lines whose calls count (all when absent).
  * @returns Unsafe calls with their offsets.
  */
-export function findUnsafeSql(src: string): SqlFinding[] {
+export function findUnsafeSql(src: string, ranges?: ReadonlyArray<readonly [number, number]>): SqlFinding[] {
   if (!/query|execute|exec|raw|Raw|unsafe|prepare|text/.test(src)) return [];
   const a = new _Analyzer(src);
   const out: SqlFinding[] = [];
-  for (const m of src.matchAll(CALL)) {
+  // With ranges (the added lines of a patch), only calls starting there are
+  // read; the rest of the source still resolves variables.
+  const calls = ranges
+    ? ranges.flatMap(([a, b]) => _callsIn(src, a, b))
+    : [...src.matchAll(CALL)].map((m) => ({ index: m.index!, 0: m[0], 1: m[1]! }));
+  for (const m of calls) {
     const fn = m[1]!;
     const argStart = m.index! + m[0].length;
+    // Fast path: a plain string literal as the whole first argument is safe.
+    PLAIN_ARG.lastIndex = argStart;
+    if (PLAIN_ARG.test(src)) continue;
     const arg = readExpression(src, argStart).text;
     let v = a.classify(arg, 0);
     if (!v.unsafe && STRONG.test(fn)) {
