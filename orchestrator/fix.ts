@@ -158,7 +158,16 @@ export async function review(input: {
 }): Promise<Reviewed> {
   const findings = input.policy.scan(input.proposal.diff);
   const errors = findings.filter((f) => f.severity === "error");
-  const forbidden = errors.some((f) => f.category === "command");
+  // A finding is a forbidden operation when a command rule made it (a build
+  // script, Makefile or CI step in the patch runs it); secrets, SQL and
+  // protected paths are rejections. Findings carry the rule's own category
+  // (filesystem, remote-code, ...), so the rule's match tells them apart.
+  const commandRules = new Set(
+    input.policy.policy.rules
+      .filter((r) => r.match.command || r.match.check || r.match.assign)
+      .map((r) => r.id),
+  );
+  const forbidden = errors.some((f) => commandRules.has(f.rule));
   const r = await reviewPatch({
     ...(input.models.reviewer
       ? { llm: input.models.reviewer.llm, model: input.models.reviewer.model }

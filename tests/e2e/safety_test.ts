@@ -149,8 +149,14 @@ echo deploying
       const r = await runCli(repo, [], { baseUrl: fake.url });
       assert.equal(r.code, 3, `${what}: ${r.stderr}`);
       const report = await readReport(r);
-      assert.ok(["forbidden", "rejected"].includes(report.stopReason), report.stopReason);
+      assert.equal(report.stopReason, "forbidden", `${what}: ${report.message}`);
       assert.equal(report.iterations[0]?.review?.verdict, "reject", what);
+      assert.equal(report.iterations[0]?.review?.source, "policy", what);
+      assert.match(
+        report.message,
+        what === "deploy.sh" ? /rm on the root directory/ : /curl/,
+        what,
+      );
       assert.ok(!report.iterations[0]?.commit, what);
       assert.equal(await git(repo, "branch --list 'fleet-orch/*'"), "", what);
     } finally {
