@@ -102,7 +102,8 @@ export interface ExecutorOptions {
 
 // The supervisor. $1 = shell, $2 = command line, $3 = "1" when the command
 // reads the supervisor's stdin (interactive), else the command gets /dev/null
-// and stdin is the lifeline. For interactive processes the lifeline is fd 3,
+// and stdin is the lifeline; $4, when given, is a file fed to the command's
+// stdin instead of /dev/null. For interactive processes the lifeline is fd 3,
 // a second pipe is not available from Deno, so the plugin's stdin EOF ends it.
 const SUPERVISOR = `
 exec 4>&2 2>/dev/null
@@ -116,33 +117,29 @@ if [ "$3" = "1" ]; then
   kill -KILL -"$child" 2>/dev/null
   exit "$rc"
 fi
-"$1" -c "$2" </dev/null 2>&1 4>&- &
-child=$!
-set +m
 exec 3<&0
-{ while read -r _ <&3; do :; done; kill -KILL -"$child" 2>/dev/null; } &
-watcher=$!
-trap 'kill -KILL -"$child" 2>/dev/null; kill "$watcher" 2>/dev/null; exit 143' TERM
-wait "$child"; rc=$?
-kill -KILL -"$child" 2>/dev/null
-kill "$watcher" 2>/dev/null
-exit "$rc"
-`;
-
-const STDIN_SCRIPT = `
-exec 4>&2 2>/dev/null
-set -m
-"$1" -c "$2" <"$4" 2>&1 4>&- &
-child=$!
+# The guard runs in a process group of its own: a kill of the caller's group
+# (a CI system cancelling the job, kill -9 of fleet-orch's group) takes the
+# caller and this shell down, but not the guard, which then sees the lifeline
+# close and kills the command's group. Without it such a kill orphaned gates.
+{
+  trap '' HUP
+  set -m
+  "$1" -c "$2" <"\${4:-/dev/null}" 2>&1 3<&- 4>&- &
+  child=$!
+  { while read -r _ <&3; do :; done; kill -KILL -"$child" 2>/dev/null; } &
+  watcher=$!
+  set +m
+  trap 'kill -KILL -"$child" 2>/dev/null; kill "$watcher" 2>/dev/null; exit 143' TERM
+  wait "$child"; rc=$?
+  kill -KILL -"$child" 2>/dev/null
+  kill "$watcher" 2>/dev/null
+  exit "$rc"
+} &
+guard=$!
 set +m
-exec 3<&0
-{ while read -r _ <&3; do :; done; kill -KILL -"$child" 2>/dev/null; } &
-watcher=$!
-trap 'kill -KILL -"$child" 2>/dev/null; kill "$watcher" 2>/dev/null; exit 143' TERM
-wait "$child"; rc=$?
-kill -KILL -"$child" 2>/dev/null
-kill "$watcher" 2>/dev/null
-rm -f "$4"
+trap 'kill -TERM "$guard" 2>/dev/null; wait "$guard"; exit 143' TERM
+wait "$guard"; rc=$?
 exit "$rc"
 `;
 
@@ -279,7 +276,7 @@ export class ShellExecutor {
     }
     const args = stdinFile === undefined
       ? ["-c", SUPERVISOR, "fleet-orch-guard", this.#shell, commandLine, "0"]
-      : ["-c", STDIN_SCRIPT, "fleet-orch-guard", this.#shell, commandLine, "0", stdinFile];
+      : ["-c", SUPERVISOR, "fleet-orch-guard", this.#shell, commandLine, "0", stdinFile];
     // The log file is opened before the spawn: a failure to open it must
     // not leave a started command running unsupervised.
     let log: Deno.FsFile | undefined;

@@ -75,3 +75,45 @@ export function sleepMarker(): string {
     String(Math.floor(Math.random() * 1e6)).padStart(6, "0")
   }`;
 }
+
+/**
+ * Poll until a process runs `program` with `marker` among its arguments (not
+ * merely a shell whose command line mentions it), for at most `limitMs`.
+ *
+ * @param program argv[0] of the process, e.g. "sleep".
+ * @param marker A string unique to the test.
+ * @param limitMs Upper bound of the wait.
+ * @returns The pids found.
+ * @throws {Error} When none appears in time.
+ */
+export async function waitForProgram(
+  program: string,
+  marker: string,
+  limitMs = 20_000,
+): Promise<number[]> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const found = processesWith(marker).filter((pid) => {
+      try {
+        const argv = Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0");
+        return argv[0] === program && argv.includes(marker);
+      } catch {
+        return false;
+      }
+    });
+    if (found.length) return found;
+    if (Date.now() > deadline) throw new Error(`No "${program} ${marker}" process appeared`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * The process group of a process.
+ *
+ * @param pid The process.
+ * @returns Its process group id.
+ */
+export function processGroup(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+}

@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type CommandJudge, ShellExecutor, shellJoin, shellQuote } from "../../core/exec.ts";
 import { PolicyViolation } from "../../core/errors.ts";
-import { processesWith, sleepMarker, waitFor, waitGone } from "./_proc.ts";
+import {
+  processesWith,
+  processGroup,
+  sleepMarker,
+  waitFor,
+  waitForProgram,
+  waitGone,
+} from "./_proc.ts";
+import { fileURLToPath } from "node:url";
+
+const CHILD = fileURLToPath(new URL("../fixtures/exec_child.ts", import.meta.url));
 
 const allowAll: CommandJudge = () => ({ allowed: true, rule: null, message: "" });
 const exec = new ShellExecutor({ judge: allowAll });
@@ -249,3 +259,31 @@ Deno.test("ShellExecutor open() ends the tree when stdin reaches end-of-file", a
   await proc.stderr.cancel();
   assert.deepEqual(await waitGone(marker), []);
 });
+
+for (const target of ["process", "process group"] as const) {
+  Deno.test(`ShellExecutor command dies when its caller's ${target} is killed with SIGKILL`, async () => {
+    const marker = sleepMarker();
+    const running = exec.run(shellJoin([Deno.execPath(), "run", "-A", CHILD, marker]));
+    try {
+      await waitForProgram("sleep", marker);
+      const caller = processesWith(marker).find((pid) =>
+        Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0")[0] === Deno.execPath()
+      );
+      assert.ok(caller, "the deno process was not found");
+      // A CI system cancelling a job kills the whole group at once: the
+      // supervisor goes with it, the guard in its own group must not.
+      Deno.kill(target === "process" ? caller : -processGroup(caller), "SIGKILL");
+      assert.equal((await running).code, 137);
+      assert.deepEqual(await waitGone(marker, 10_000), [], `sleep ${marker} was orphaned`);
+    } finally {
+      for (const pid of processesWith(marker)) {
+        try {
+          Deno.kill(pid, "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
+      await running.catch(() => {});
+    }
+  });
+}
