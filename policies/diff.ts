@@ -1,8 +1,11 @@
 /**
- * A streaming reader of unified diffs for scanning: for each file, its old
- * and new paths and the new-side lines of its hunks (context and added),
- * with new-file line numbers. Written by hand because scanning must handle
- * 50 MB diffs with bounded allocations, and it only needs the new side.
+ * A reader of unified diffs built for scanning large patches: `indexDiff`
+ * makes one allocation-free pass that records files and hunk boundaries
+ * (offsets into the text), so detectors can run over the raw text and only
+ * the few places they hit are turned into lines. `fileLines` materialises
+ * the new side of one file when a check needs it (SQL, commands). Written by
+ * hand because jsdiff's parsePatch builds objects for every line of a 50 MB
+ * diff, and scanning only needs the new side.
  *
  * @module
  */
@@ -17,14 +20,24 @@ export interface DiffLine {
   added: boolean;
 }
 
+/** One hunk: where its body lies in the diff text. */
+export interface DiffHunk {
+  /** Offset of the first body line. */
+  start: number;
+  /** Offset just past the last body line (its newline included). */
+  end: number;
+  /** New-file line of the first body line. */
+  newStart: number;
+}
+
 /** One file of a diff. */
 export interface DiffFile {
   /** Old path (null for a new file). */
   oldPath: string | null;
   /** New path (null for a deleted file). */
   newPath: string | null;
-  /** New-side lines of every hunk, in order. */
-  lines: DiffLine[];
+  /** Hunks in order. */
+  hunks: DiffHunk[];
   /** First new-file line of the first hunk (1 when none). */
   firstLine: number;
   /** Text after the `@@ ... @@` markers of each hunk (function context). */
@@ -53,86 +66,149 @@ function _path(raw: string): string | null {
 }
 
 /**
- * Parse a unified diff.
+ * Index a unified diff: files, paths and hunk boundaries.
  *
  * @param text The diff.
  * @returns Its files.
  */
-export function parseDiff(text: string): DiffFile[] {
+export function indexDiff(text: string): DiffFile[] {
   const files: DiffFile[] = [];
   let cur: DiffFile | null = null;
-  let newLine = 0;
-  let inHunk = false;
+  let hunk: DiffHunk | null = null;
   let oldRem = 0;
   let newRem = 0;
   let pos = 0;
   const n = text.length;
-  const start = (oldPath: string | null, newPath: string | null) => {
-    cur = { oldPath, newPath, lines: [], firstLine: 0, hunkContexts: [] };
-    files.push(cur);
-    inHunk = false;
+  const start = (oldPath: string | null, newPath: string | null): DiffFile => {
+    const f: DiffFile = { oldPath, newPath, hunks: [], firstLine: 0, hunkContexts: [] };
+    files.push(f);
+    return f;
   };
   while (pos < n) {
     let end = text.indexOf("\n", pos);
     if (end < 0) end = n;
-    const line = text.charCodeAt(end - 1) === 13 ? text.slice(pos, end - 1) : text.slice(pos, end);
-    pos = end + 1;
-    const c = line.charCodeAt(0);
-    if (inHunk && cur) {
-      const f: DiffFile = cur;
+    const c = text.charCodeAt(pos);
+    if (hunk) {
       // Trust the hunk counts while they last (a removed "-- x" line looks
       // like a header); past them, accept only unambiguous hunk lines, as
       // model-written diffs often miscount.
       const counted = oldRem > 0 || newRem > 0;
-      if (c === 43 /* + */ && (counted || !line.startsWith("+++ "))) {
-        f.lines.push({ line: newLine++, text: line.slice(1), added: true });
-        newRem--;
-        continue;
-      }
-      if (c === 32 /* space */ || (line === "" && counted)) {
-        f.lines.push({ line: newLine++, text: line.slice(1), added: false });
+      const isHeader = (c === 43 || c === 45) && text.startsWith(c === 43 ? "+++ " : "--- ", pos);
+      if (c === 43 /* + */ && (counted || !isHeader)) newRem--;
+      else if (c === 32 /* space */ || (end === pos && counted)) {
         oldRem--;
         newRem--;
+      } else if (c === 45 /* - */ && (counted || !isHeader)) oldRem--;
+      else if (c !== 92 /* \ */) hunk = null;
+      if (hunk) {
+        hunk.end = end + 1;
+        pos = end + 1;
         continue;
       }
-      if (c === 45 /* - */ && (counted || !line.startsWith("--- "))) {
-        oldRem--;
-        continue;
-      }
-      if (c === 92 /* \ */) continue;
-      inHunk = false;
     }
+    const line = text.charCodeAt(end - 1) === 13 ? text.slice(pos, end - 1) : text.slice(pos, end);
+    pos = end + 1;
     if (line.startsWith("diff --git ")) {
       const m = /^diff --git (?:"?a\/)?(.+?)"? (?:"?b\/)(.+?)"?$/.exec(line);
-      start(m ? m[1]! : null, m ? m[2]! : null);
+      cur = start(m ? m[1]! : null, m ? m[2]! : null);
     } else if (line.startsWith("--- ")) {
       const old = _path(line.slice(4));
-      if (!cur || (cur as DiffFile).lines.length > 0 || (cur as DiffFile).hunkContexts.length > 0) {
-        start(old, null);
-      } else (cur as DiffFile).oldPath = old;
+      if (!cur || cur.hunks.length > 0) cur = start(old, null);
+      else cur.oldPath = old;
     } else if (line.startsWith("+++ ") && cur) {
-      (cur as DiffFile).newPath = _path(line.slice(4));
+      cur.newPath = _path(line.slice(4));
     } else if (line.startsWith("rename to ") && cur) {
-      (cur as DiffFile).newPath = line.slice(10);
+      cur.newPath = line.slice(10);
     } else if (line.startsWith("rename from ") && cur) {
-      (cur as DiffFile).oldPath = line.slice(12);
+      cur.oldPath = line.slice(12);
     } else if (line.startsWith("deleted file") && cur) {
-      (cur as DiffFile).newPath = null;
+      cur.newPath = null;
     } else if (line.startsWith("new file") && cur) {
-      (cur as DiffFile).oldPath = null;
-    } else if (c === 64 /* @ */ && cur) {
+      cur.oldPath = null;
+    } else if (line.startsWith("@@") && cur) {
       const m = HUNK.exec(line);
       if (m) {
         oldRem = m[1] === undefined ? 1 : Number(m[1]);
-        newLine = Number(m[2]);
         newRem = m[3] === undefined ? 1 : Number(m[3]);
-        const f: DiffFile = cur;
-        if (f.hunkContexts.length === 0) f.firstLine = Math.max(newLine, 1);
-        f.hunkContexts.push(m[4]!.trim());
-        inHunk = true;
+        hunk = { start: pos, end: pos, newStart: Number(m[2]) };
+        if (cur.hunks.length === 0) cur.firstLine = Math.max(hunk.newStart, 1);
+        cur.hunks.push(hunk);
+        cur.hunkContexts.push(m[4]!.trim());
       }
     }
   }
   for (const f of files) if (f.firstLine === 0) f.firstLine = 1;
   return files;
+}
+
+/**
+ * The new-side lines (context and added) of one file's hunks.
+ *
+ * @param text The diff text the file was indexed from.
+ * @param file The file.
+ * @returns Its lines with new-file line numbers.
+ */
+export function fileLines(text: string, file: DiffFile): DiffLine[] {
+  const out: DiffLine[] = [];
+  for (const h of file.hunks) {
+    let line = h.newStart;
+    for (let pos = h.start; pos < h.end;) {
+      let end = text.indexOf("\n", pos);
+      if (end < 0 || end > h.end) end = Math.min(h.end, text.length);
+      const c = text.charCodeAt(pos);
+      const cr = text.charCodeAt(end - 1) === 13 ? 1 : 0;
+      if (c === 43) out.push({ line: line++, text: text.slice(pos + 1, end - cr), added: true });
+      else if (c === 32 || end === pos) {
+        out.push({ line: line++, text: text.slice(pos + 1, end - cr), added: false });
+      }
+      pos = end + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Locate an offset of the diff text: its file, new-file line and whether
+ * that line is added. Hunks must come from {@link indexDiff} on the same text.
+ *
+ * @param text The diff.
+ * @param hunks Every hunk with its file, sorted by offset.
+ * @param offset The offset.
+ * @returns The location, or null outside hunks.
+ */
+export function locate(
+  text: string,
+  hunks: ReadonlyArray<{ hunk: DiffHunk; file: DiffFile }>,
+  offset: number,
+): { file: DiffFile; line: number; added: boolean; lineStart: number; lineEnd: number } | null {
+  let lo = 0;
+  let hi = hunks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (hunks[mid]!.hunk.start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  const h = hunks[lo];
+  if (!h || offset < h.hunk.start || offset >= h.hunk.end) return null;
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  let lineEnd = text.indexOf("\n", offset);
+  if (lineEnd < 0) lineEnd = text.length;
+  let line = h.hunk.newStart;
+  for (let pos = h.hunk.start; pos < lineStart;) {
+    const c = text.charCodeAt(pos);
+    const end = text.indexOf("\n", pos);
+    if (c === 43 || c === 32 || end === pos) line++;
+    pos = end + 1;
+  }
+  return { file: h.file, line, added: text.charCodeAt(lineStart) === 43, lineStart, lineEnd };
+}
+
+/**
+ * Parse a unified diff into files with their new-side lines.
+ *
+ * @param text The diff.
+ * @returns Files and their lines.
+ */
+export function parseDiff(text: string): Array<DiffFile & { lines: DiffLine[] }> {
+  return indexDiff(text).map((f) => ({ ...f, lines: fileLines(text, f) }));
 }

@@ -2,14 +2,27 @@
  * Scanning a patch or a text: secrets and user patterns on added lines,
  * unsafe SQL, commands hidden in patched scripts, and protected paths.
  *
+ * Large diffs are scanned on their raw text: one pass of a combined anchor
+ * expression finds the few lines that may hold a secret, one pass finds
+ * query calls, and only files that need a closer look (scripts, CI files,
+ * code with a non-trivial query) are turned into lines.
+ *
  * @module
  */
 
-import { type DiffFile, type DiffLine, looksLikeDiff, parseDiff } from "./diff.ts";
+import {
+  type DiffFile,
+  type DiffHunk,
+  type DiffLine,
+  fileLines,
+  indexDiff,
+  locate,
+  looksLikeDiff,
+} from "./diff.ts";
 import { fileCommands, fileKind } from "./patch_commands.ts";
-import { findSecrets } from "./secrets.ts";
+import { findSecrets, SECRET_ANCHORS } from "./secrets.ts";
 import { globMatch } from "./shell_words.ts";
-import { findUnsafeSql } from "./sql.ts";
+import { findUnsafeSql, QUERY_CALL, startsWithPlainString } from "./sql.ts";
 import type { Finding, FullJudgement, Policy, Rule, Severity } from "./types.ts";
 
 /** What the scanner needs from the engine. */
@@ -32,30 +45,195 @@ function _inFiles(r: Rule, file: string): boolean {
   return !r.files || r.files.some((g) => globMatch(g, file) || globMatch(`**/${g}`, file));
 }
 
-/** Added text of many files joined, with a map from offsets back to lines. */
-class _Joined {
-  readonly parts: string[] = [];
-  readonly starts: number[] = [];
-  readonly files: string[] = [];
-  readonly lines: number[] = [];
-  #len = 0;
-  add(file: string, l: DiffLine): void {
-    this.starts.push(this.#len);
-    this.files.push(file);
-    this.lines.push(l.line);
-    this.parts.push(l.text);
-    this.#len += l.text.length + 1;
-  }
-  at(offset: number): { file: string; line: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
+/** Collects findings. */
+class _Out {
+  readonly list: Finding[] = [];
+  add(r: Rule, file: string, line: number, message: string): void {
+    const severity = _severity(r);
+    if (severity) {
+      this.list.push({ rule: r.id, category: r.category, file, line, message, severity });
     }
-    return { file: this.files[lo]!, line: this.lines[lo]! };
   }
+}
+
+/** One line of text to check, with where it came from. */
+interface Candidate {
+  file: string;
+  line: number;
+  text: string;
+}
+
+function _secretsAndPatterns(
+  host: ScanHost,
+  lines: readonly Candidate[],
+  out: _Out,
+  patterns: boolean,
+): void {
+  const rules = host.policy.rules;
+  const starts: number[] = [];
+  let len = 0;
+  for (const l of lines) {
+    starts.push(len);
+    len += l.text.length + 1;
+  }
+  const all = lines.map((l) => l.text).join("\n");
+  const at = (offset: number) => lines[_bisect(starts, offset)]!;
+  const byDetector = new Map(rules.filter((r) => r.match.secret).map((r) => [r.match.secret!, r]));
+  for (const h of findSecrets(all, [...byDetector.keys()])) {
+    const r = byDetector.get(h.detector)!;
+    const c = at(h.start);
+    if (_inFiles(r, c.file)) out.add(r, c.file, c.line, `${r.message} (${h.detector})`);
+  }
+  if (!patterns) return;
+  for (const r of rules.filter((x) => x.match.pattern)) {
+    const re = new RegExp(r.match.pattern!, "gm");
+    for (const m of all.matchAll(re)) {
+      const c = at(m.index!);
+      if (_inFiles(r, c.file)) out.add(r, c.file, c.line, r.message);
+      if (m[0] === "") re.lastIndex++;
+    }
+  }
+}
+
+function _sql(host: ScanHost, path: string, lines: readonly DiffLine[], out: _Out): void {
+  const rules = host.policy.rules.filter((r) => r.match.sql && _inFiles(r, path));
+  if (!rules.length) return;
+  const src = lines.map((l) => l.text).join("\n");
+  const ranges: Array<[number, number]> = [];
+  const lineStarts: number[] = [];
+  let off = 0;
+  for (const l of lines) {
+    lineStarts.push(off);
+    if (l.added) ranges.push([off, off + l.text.length]);
+    off += l.text.length + 1;
+  }
+  for (const s of findUnsafeSql(src, ranges)) {
+    const l = lines[_bisect(lineStarts, s.offset)]!;
+    if (l.added) { for (const r of rules) out.add(r, path, l.line, `${r.message} (${s.reason})`); }
+  }
+}
+
+function _commands(
+  host: ScanHost,
+  path: string,
+  lines: readonly DiffLine[],
+  contexts: readonly string[],
+  out: _Out,
+): void {
+  const kind = fileKind(path, lines[0]?.line === 1 ? lines[0].text : undefined);
+  if (!kind) return;
+  for (const c of fileCommands(kind, lines, contexts)) {
+    const { judgement } = host.judgeWithPosition(c.text);
+    if (judgement.allowed || !judgement.rule) continue;
+    const r = host.policy.rules.find((x) => x.id === judgement.rule);
+    out.list.push({
+      rule: judgement.rule,
+      category: judgement.category ?? r?.category ?? "shell",
+      file: path,
+      line: c.line,
+      message: `Command in ${kind} refused: ${judgement.message}`,
+      severity: r?.severity ?? (judgement.action === "warn" ? "warning" : "error"),
+    });
+  }
+}
+
+function _sort(list: Finding[]): Finding[] {
+  return list.sort((a, b) =>
+    a.file < b.file
+      ? -1
+      : a.file > b.file
+      ? 1
+      : a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)
+  );
+}
+
+function _scanDiff(host: ScanHost, text: string): Finding[] {
+  const out = new _Out();
+  const files = indexDiff(text);
+  const hunks: Array<{ hunk: DiffHunk; file: DiffFile }> = [];
+  for (const file of files) for (const hunk of file.hunks) hunks.push({ hunk, file });
+  hunks.sort((a, b) => a.hunk.start - b.hunk.start);
+  const pathOf = (f: DiffFile) => f.newPath ?? f.oldPath ?? "<unknown>";
+
+  // Secrets and patterns: only added lines that hold an anchor (or, with
+  // user patterns, every added line) are looked at.
+  const hasPatterns = host.policy.rules.some((r) => r.match.pattern);
+  const candidates: Candidate[] = [];
+  let lastLine = -1;
+  const consider = (offset: number) => {
+    const loc = locate(text, hunks, offset);
+    if (!loc || !loc.added || loc.lineStart === lastLine) return;
+    lastLine = loc.lineStart;
+    candidates.push({
+      file: pathOf(loc.file),
+      line: loc.line,
+      text: text.slice(loc.lineStart + 1, loc.lineEnd).replace(/\r$/, ""),
+    });
+  };
+  if (hasPatterns) {
+    for (const f of files) {
+      for (const l of fileLines(text, f)) {
+        if (l.added) candidates.push({ file: pathOf(f), line: l.line, text: l.text });
+      }
+    }
+  } else {
+    SECRET_ANCHORS.lastIndex = 0;
+    for (let m = SECRET_ANCHORS.exec(text); m; m = SECRET_ANCHORS.exec(text)) {
+      consider(m.index);
+      const nl = text.indexOf("\n", m.index);
+      if (nl < 0) break;
+      SECRET_ANCHORS.lastIndex = nl + 1; // one visit per line is enough
+    }
+  }
+  _secretsAndPatterns(host, candidates, out, hasPatterns);
+
+  // Query calls: a file gets a full SQL reading only when an added line
+  // calls a query function with something other than a plain string.
+  const sqlFiles = new Set<DiffFile>();
+  QUERY_CALL.lastIndex = 0;
+  for (let m = QUERY_CALL.exec(text); m; m = QUERY_CALL.exec(text)) {
+    const argStart = m.index + m[0].length;
+    if (startsWithPlainString(text, argStart)) continue;
+    const loc = locate(text, hunks, m.index);
+    if (loc && loc.added && CODE_FILE.test(pathOf(loc.file))) sqlFiles.add(loc.file);
+  }
+
+  const pathRules = host.policy.rules.filter((r) => r.match.path);
+  for (const f of files) {
+    const path = pathOf(f);
+    for (const r of pathRules) {
+      const hit = [f.newPath, f.oldPath].find((p) =>
+        p !== null && r.match.path!.some((g) => globMatch(g, p))
+      );
+      if (hit) out.add(r, path, f.firstLine, `${r.message}: "${hit}"`);
+    }
+    const needsCommands = fileKind(path) !== null || f.hunks.some((h) => h.newStart === 1);
+    if (!sqlFiles.has(f) && !needsCommands) continue;
+    const lines = fileLines(text, f);
+    if (!lines.some((l) => l.added)) continue;
+    if (sqlFiles.has(f)) _sql(host, path, lines, out);
+    _commands(host, path, lines, f.hunkContexts, out);
+  }
+  return _sort(out.list);
+}
+
+function _scanPlain(host: ScanHost, text: string, name: string): Finding[] {
+  const out = new _Out();
+  const lines: DiffLine[] = text.split("\n").map((t, i) => ({
+    line: i + 1,
+    text: t.replace(/\r$/, ""),
+    added: true,
+  }));
+  if (lines.length > 1 && lines[lines.length - 1]!.text === "" && text.endsWith("\n")) lines.pop();
+  _secretsAndPatterns(
+    host,
+    lines.map((l) => ({ file: name, line: l.line, text: l.text })),
+    out,
+    true,
+  );
+  if (CODE_FILE.test(name) || name === "<text>") _sql(host, name, lines, out);
+  _commands(host, name, lines, [], out);
+  return _sort(out.list);
 }
 
 /**
@@ -67,107 +245,7 @@ class _Joined {
  * @returns Findings in file and line order.
  */
 export function scanText(host: ScanHost, text: string, filename?: string): Finding[] {
-  const isDiff = looksLikeDiff(text);
-  const files: DiffFile[] = isDiff ? parseDiff(text) : [_plain(text, filename ?? "<text>")];
-  const rules = host.policy.rules;
-  const out: Finding[] = [];
-  const push = (r: Rule, file: string, line: number, message: string) => {
-    const severity = _severity(r);
-    if (severity) out.push({ rule: r.id, category: r.category, file, line, message, severity });
-  };
-
-  const secretRules = rules.filter((r) => r.match.secret);
-  const patternRules = rules.filter((r) => r.match.pattern);
-  const joined = new _Joined();
-  for (const f of files) {
-    const path = f.newPath ?? f.oldPath ?? "<unknown>";
-    for (const l of f.lines) if (l.added) joined.add(path, l);
-  }
-  const all = joined.parts.join("\n");
-  if (secretRules.length) {
-    const byDetector = new Map(secretRules.map((r) => [r.match.secret!, r]));
-    for (const h of findSecrets(all, [...byDetector.keys()])) {
-      const r = byDetector.get(h.detector)!;
-      const at = joined.at(h.start);
-      if (_inFiles(r, at.file)) push(r, at.file, at.line, `${r.message} (${h.detector})`);
-    }
-  }
-  for (const r of patternRules) {
-    const re = new RegExp(r.match.pattern!, "gm");
-    for (const m of all.matchAll(re)) {
-      const at = joined.at(m.index!);
-      if (_inFiles(r, at.file)) push(r, at.file, at.line, r.message);
-      if (m[0] === "") re.lastIndex++;
-    }
-  }
-
-  const sqlRules = rules.filter((r) => r.match.sql);
-  const pathRules = rules.filter((r) => r.match.path);
-  for (const f of files) {
-    const path = f.newPath ?? f.oldPath ?? "<unknown>";
-    const firstAdded = f.lines.find((l) => l.added)?.line ?? f.firstLine;
-    if (isDiff) {
-      for (const r of pathRules) {
-        const hit = [f.newPath, f.oldPath].find((p) =>
-          p !== null && r.match.path!.some((g) => globMatch(g, p))
-        );
-        if (hit) push(r, path, firstAdded, `${r.message}: "${hit}"`);
-      }
-    }
-    if (!f.lines.some((l) => l.added)) continue;
-    if (sqlRules.length && (CODE_FILE.test(path) || path === "<text>")) {
-      const src = f.lines.some((l) => l.added && _maybeQuery(l.text)) ? f.lines.map((l) => l.text).join("\n") : "";
-      const ranges: Array<[number, number]> = [];
-      const lineStarts: number[] = [];
-      let off = 0;
-      for (const l of src ? f.lines : []) {
-        lineStarts.push(off);
-        if (l.added) ranges.push([off, off + l.text.length]);
-        off += l.text.length + 1;
-      }
-      for (const s of findUnsafeSql(src, ranges)) {
-        const idx = _bisect(lineStarts, s.offset);
-        const l = f.lines[idx]!;
-        if (!l.added) continue;
-        for (const r of sqlRules) if (_inFiles(r, path)) push(r, path, l.line, `${r.message} (${s.reason})`);
-      }
-    }
-    const kind = fileKind(path, f.lines[0]?.line === 1 ? f.lines[0].text : undefined);
-    if (kind) {
-      for (const c of fileCommands(kind, f.lines, f.hunkContexts)) {
-        const { judgement } = host.judgeWithPosition(c.text);
-        if (judgement.allowed || !judgement.rule) continue;
-        const r = rules.find((x) => x.id === judgement.rule);
-        const sev: Severity = judgement.action === "warn" ? "warning" : "error";
-        out.push({
-          rule: judgement.rule,
-          category: judgement.category ?? r?.category ?? "shell",
-          file: path,
-          line: c.line,
-          message: `Command in ${kind} refused: ${judgement.message}`,
-          severity: r?.severity ?? sev,
-        });
-      }
-    }
-  }
-  out.sort((a, b) =>
-    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.rule < b.rule ? -1 : 1)
-  );
-  return out;
-}
-
-function _plain(text: string, name: string): DiffFile {
-  const lines: DiffLine[] = text.split("\n").map((t, i) => ({
-    line: i + 1,
-    text: t.replace(/\r$/, ""),
-    added: true,
-  }));
-  if (lines.length > 1 && lines[lines.length - 1]!.text === "" && text.endsWith("\n")) lines.pop();
-  return { oldPath: name, newPath: name, lines, firstLine: 1, hunkContexts: [] };
-}
-
-function _maybeQuery(line: string): boolean {
-  return line.includes("(") && /(?:query|execute|exec|raw|Raw|unsafe|Unsafe|prepare|text|many|script)\s*\(/.test(line);
+  return looksLikeDiff(text) ? _scanDiff(host, text) : _scanPlain(host, text, filename ?? "<text>");
 }
 
 function _bisect(starts: readonly number[], offset: number): number {

@@ -206,9 +206,29 @@ class _Analyzer {
 const QUICK = /(?:query|execute|exec|raw|Raw|unsafe|Unsafe|prepare|text|many|script)\s*\(/;
 
 const PLAIN_ARG = /\s*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')\s*[,)]/y;
+/** Finds the calls the SQL check cares about (a superset; cheap on large texts). */
+export const QUERY_CALL: RegExp =
+  /(?:query|execute|exec|raw|Raw|unsafe|Unsafe|prepare|text|many|script)\s*\(/g;
+
+/**
+ * Whether the argument at `pos` is a plain string literal followed by `,` or `)`.
+ *
+ * @param src The source.
+ * @param pos Offset just after the call's `(`.
+ * @returns True when the argument is a constant string.
+ */
+export function startsWithPlainString(src: string, pos: number): boolean {
+  PLAIN_ARG.lastIndex = pos;
+  return PLAIN_ARG.test(src);
+}
+
 const CALL_ONE = new RegExp(CALL.source, "g");
 
-function _callsIn(src: string, from: number, to: number): Array<{ index: number; 0: string; 1: string }> {
+function _callsIn(
+  src: string,
+  from: number,
+  to: number,
+): Array<{ index: number; 0: string; 1: string }> {
   const line = src.slice(from, to);
   if (!line.includes("(") || !QUICK.test(line)) return [];
   const out: Array<{ index: number; 0: string; 1: string }> = [];
@@ -224,7 +244,10 @@ function _callsIn(src: string, from: number, to: number): Array<{ index: number;
  * @param ranges Offsets `[start, end)` of the lines whose calls count (all when absent).
  * @returns Unsafe calls with their offsets.
  */
-export function findUnsafeSql(src: string, ranges?: ReadonlyArray<readonly [number, number]>): SqlFinding[] {
+export function findUnsafeSql(
+  src: string,
+  ranges?: ReadonlyArray<readonly [number, number]>,
+): SqlFinding[] {
   if (!/query|execute|exec|raw|Raw|unsafe|prepare|text/.test(src)) return [];
   const a = new _Analyzer(src);
   const out: SqlFinding[] = [];
