@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { loadConfig } from "../../core/config.ts";
 import { type RunOptions, type RunResult, ShellExecutor, shellJoin } from "../../core/exec.ts";
 import { VERSION } from "../../core/version.ts";
-import { processesWith, sleepMarker, waitFor, waitGone } from "../core/_proc.ts";
+import {
+  processesWith,
+  processGroup,
+  sleepMarker,
+  waitForProgram,
+  waitGone,
+} from "../core/_proc.ts";
 
 const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("../fixtures/plugins/", import.meta.url));
@@ -22,6 +28,20 @@ function cli(args: string[], cwd = Deno.cwd(), options: RunOptions = {}): Promis
     timeoutMs: 120_000,
     ...options,
   });
+}
+
+/** Command lines and parents of some pids, for failure messages. */
+function describeProcesses(pids: number[]): string {
+  return pids.map((pid) => {
+    try {
+      const cmd = Deno.readTextFileSync(`/proc/${pid}/cmdline`).replaceAll("\0", " ");
+      const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return `${pid} (state ${f[0]}, ppid ${f[1]}, pgid ${f[2]}): ${cmd}`;
+    } catch {
+      return `${pid} (gone)`;
+    }
+  }).join("; ");
 }
 
 /** A temp git repository with the given files; removed afterwards. */
@@ -201,35 +221,38 @@ Deno.test("cli check exits 1 when a required gate fails", async () => {
   });
 });
 
-Deno.test("cli check killed with SIGKILL leaves no gate process behind", async () => {
-  const marker = sleepMarker();
-  await withRepo({
-    "fleet-orch.yaml": `quality_gates:\n  hang:\n    command: "sleep ${marker}"\n`,
-  }, async (dir) => {
-    // --repo puts the temp dir in the command line, to find the process by.
-    const running = cli(["check", "--repo", dir], dir);
-    try {
-      await waitFor(`sleep ${marker}`);
-      // The deno process of `fleet-orch check` itself, not its shells.
-      const deno = processesWith(dir).filter((pid) => {
-        const argv = Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0");
-        return argv[0] === Deno.execPath() && argv.includes("check");
-      });
-      assert.equal(deno.length, 1, `deno processes: ${deno}`);
-      Deno.kill(deno[0]!, "SIGKILL");
-      const r = await running;
-      assert.equal(r.code, 137, r.output);
-      assert.deepEqual(await waitGone(marker, 10_000), [], `sleep ${marker} was orphaned`);
-    } finally {
-      // Should the test fail half-way, stop the run so nothing lingers.
-      for (const pid of processesWith(marker)) {
-        try {
-          Deno.kill(pid, "SIGKILL");
-        } catch {
-          // gone
+for (const target of ["process", "process group"] as const) {
+  Deno.test(`cli check killed with SIGKILL (${target}) leaves no gate process behind`, async () => {
+    const marker = sleepMarker();
+    await withRepo({
+      "fleet-orch.yaml": `quality_gates:\n  hang:\n    command: "sleep ${marker}"\n`,
+    }, async (dir) => {
+      // --repo puts the temp dir in the command line, to find the process by.
+      const running = cli(["check", "--repo", dir], dir);
+      try {
+        await waitForProgram("sleep", marker);
+        // The deno process of `fleet-orch check` itself, not its shells.
+        const deno = processesWith(dir).filter((pid) => {
+          const argv = Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0");
+          return argv[0] === Deno.execPath() && argv.includes("check");
+        });
+        assert.equal(deno.length, 1, `deno processes: ${describeProcesses(deno)}`);
+        Deno.kill(target === "process" ? deno[0]! : -processGroup(deno[0]!), "SIGKILL");
+        const r = await running;
+        assert.equal(r.code, 137, r.output);
+        const left = await waitGone(marker, 10_000);
+        assert.deepEqual(left, [], `orphaned: ${describeProcesses(left)}\n${r.output}`);
+      } finally {
+        // Should the test fail half-way, stop the run so nothing lingers.
+        for (const pid of processesWith(marker)) {
+          try {
+            Deno.kill(pid, "SIGKILL");
+          } catch {
+            // gone
+          }
         }
+        await running.catch(() => {});
       }
-      await running.catch(() => {});
-    }
+    });
   });
-});
+}
