@@ -240,27 +240,29 @@ export function locateHunk(
       return ok;
     });
 
-  const tryMode = (keyOf: (s: string) => string, what: string) => {
-    const keys = file.map((l) => keyOf(l.text));
-    const cands = contiguousMatches(old.map((l) => keyOf(l.text)), keys)
+  // When the counts say lines are missing from the body, an exact match of
+  // what is left is no proof: it joins the fuzzy pool below.
+  const countsShort = h !== null && h.oldLines !== null && h.oldLines > old.length;
+  if (!countsShort) {
+    const keys = file.map((l) => l.text);
+    const cands = contiguousMatches(old.map((l) => l.text), keys)
       .map((p) => build(hunk, old.map((_, i) => p + i), file, 0));
-    return choose(admissible(ordered(cands, prevEnd, taken)), file, what, atHeader);
-  };
-  const exact = tryMode((s) => s, "exactly");
-  if (typeof exact === "string") fail(exact);
-  if (exact) return plain(exact, atHeader(exact) ? "exact" : "offset");
-  const ws = tryMode(_norm, "when whitespace is ignored");
-  if (typeof ws === "string") fail(ws);
-  if (ws) return plain(ws, "whitespace");
+    const exact = choose(admissible(ordered(cands, prevEnd, taken)), file, "exactly", atHeader);
+    if (typeof exact === "string") fail(exact);
+    if (exact) return plain(exact, atHeader(exact) ? "exact" : "offset");
+  }
 
+  // Whitespace-only matches and matches with a line off compete in one pool:
+  // a whitespace match is not trusted while a near-copy elsewhere is as good.
   const ctx = old.filter((l) => l.kind === " ").length;
   // One off line per two context lines, at most two: enough for a dropped or
   // altered line, not enough to make unrelated code look alike.
   const budget = Math.min(2, Math.max(1, Math.floor(ctx / 2)));
   const found = fuzzyAlign(hunk.lines, file.map((l) => l.text), budget).filter(
     ({ cost, align }) => {
+      const units = Math.floor(cost / UNIT);
       const hits = align.filter((k) => k >= 0).length;
-      return hits >= 2 && hits * 2 >= old.length && hits >= 2 * Math.floor(cost / UNIT);
+      return units === 0 || (hits >= 2 && hits * 2 >= old.length && hits >= 2 * units);
     },
   ).map((f) => build(hunk, f.align, file, f.cost));
   // The header's line (when there is one) breaks a tie between near-copies;
@@ -269,11 +271,13 @@ export function locateHunk(
   const fz = choose(
     admissible(ordered(found, prevEnd, taken)),
     file,
-    "with a line off",
+    "ignoring whitespace or with a line off",
     nearHeader,
   );
   if (typeof fz === "string") fail(fz);
-  if (fz) return plain(fz, "fuzzy");
+  if (fz) {
+    return plain(fz, fz.cost === 0 ? "offset" : fz.cost < UNIT ? "whitespace" : "fuzzy");
+  }
   if (anchorMiss !== null) {
     const c: Candidate = anchorMiss;
     fail(

@@ -163,3 +163,27 @@ Deno.test("applyToText keeps an indented ellipsis as a context line", () => {
   const fp = hunk("@@ @@", " def f():\n     ...\n \n-x = 1\n+x = 2\n");
   assert.equal(applyToText(text, fp), "def f():\n    ...\n\nx = 2\n");
 });
+
+Deno.test("applyToText prefers the header's near-copy over a whitespace-only match elsewhere", () => {
+  const text = [
+    "class A {",
+    "  /**",
+    "   * @return {string}",
+    "   * @api private",
+    "   */",
+    "}",
+    "/**",
+    " * @param {string} str",
+    " * @return {string}",
+    " * @api private",
+    " */",
+    "",
+  ].join("\n");
+  const body = " /**\n  * @return {string}\n- * @api private\n+ * @private\n  */\n";
+  const fixed = text.replace(" * @api private\n */", " * @private\n */");
+  assert.equal(applyToText(text, hunk("@@ -7,5 +7,5 @@", body)), fixed);
+  assert.throws(
+    () => applyToText(text, hunk("@@ @@", body)),
+    /its context matches ignoring whitespace or with a line off at 2 places \(lines 2, 7\)/,
+  );
+});
