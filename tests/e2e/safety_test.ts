@@ -86,6 +86,50 @@ Deno.test("run rejects a patch carrying secrets and commits them nowhere", async
   }
 });
 
+Deno.test("run with stop_on_rejection off retries after a secret patch without echoing the secret to the model", async () => {
+  const ghToken = `ghp_${
+    randomAlnum(36, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+  }`;
+  const leaky = `Summary: fix value with a token
+
+\`\`\`diff
+--- a/value.txt
++++ b/value.txt
+@@ -1 +1,2 @@
+-broken
++fixed
++${ghToken}
+\`\`\`
+`;
+  const repo = await makeRepo({
+    ...VALUE_REPO,
+    "fleet-orch.yaml": VALUE_REPO["fleet-orch.yaml"]!.replace(
+      "  orchestrator:\n",
+      "  orchestrator:\n    stop_on_rejection: false\n",
+    ),
+  });
+  let fixerCalls = 0;
+  const fake = await startFakeOpenAi(roles(() => fixerCalls++ === 0 ? leaky : FIX_VALUE));
+  try {
+    const r = await runCli(repo, [], { baseUrl: fake.url });
+    assert.equal(r.code, 0, r.stderr);
+    const report = await readReport(r);
+    assert.equal(report.iterations.length, 2);
+    assert.equal(report.iterations[0]?.review?.verdict, "reject");
+    // The second fixer prompt tells of the rejected attempt, with the token redacted.
+    const second = JSON.stringify(fake.requests[1]);
+    assert.match(second, /rejected/i);
+    assert.ok(!JSON.stringify(fake.requests).includes(ghToken), "the token went back to a model");
+    assert.ok(!(await git(repo, "log --all -p")).includes(ghToken));
+    for (const [path, text] of await runFiles(reportPath(r))) {
+      assert.ok(!text.includes(ghToken), `the token is in ${path}`);
+    }
+  } finally {
+    await fake.close();
+    await removeRepo(repo);
+  }
+});
+
 Deno.test("run stops with exit 3 when a patch adds a forbidden command to a build script", async () => {
   const pkg = `{
   "name": "app",
