@@ -96,14 +96,22 @@ if (import.meta.main) {
     r.output,
   );
   const seconds = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN;
+  const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(r.output)?.[1]) +
+    Number(/System time \(seconds\): ([\d.]+)/.exec(r.output)?.[1]);
   const json = JSON.parse(r.output.slice(r.output.indexOf("{"), r.output.lastIndexOf("}") + 1));
   const best = json.chunks[0];
   console.log(`log: ${(size / 1048576).toFixed(1)} MiB, cause at line ${cause}`);
   console.log(
     `exit code: ${r.code}; best chunk: lines ${best?.start}-${best?.end} (${best?.kind})`,
   );
-  console.log(`wall time: ${seconds.toFixed(2)} s`);
-  console.log(`throughput: ${(size / 1048576 / seconds).toFixed(1)} MiB/s`);
+  const load = (await Deno.readTextFile("/proc/loadavg")).split(" ")[0];
+  console.log(`wall time: ${seconds.toFixed(2)} s (load average ${load})`);
+  console.log(`CPU time (user + sys): ${cpu.toFixed(2)} s`);
+  console.log(
+    `throughput: ${(size / 1048576 / seconds).toFixed(1)} MiB/s wall, ${
+      (size / 1048576 / cpu).toFixed(1)
+    } MiB/s per CPU second`,
+  );
   console.log(`peak RSS: ${(rssKb / 1024).toFixed(1)} MiB`);
   if (!Deno.args.includes("--keep")) await Deno.remove(dir, { recursive: true });
   else console.log(`kept: ${log}`);

@@ -9,7 +9,14 @@
  * @module
  */
 
-import { cleanLine, continuation, MAX_LINE, scoreLine } from "./extract_rules.ts";
+import {
+  candidates,
+  cleanLine,
+  continuation,
+  MAX_LINE,
+  scoreLine,
+  SYMBOLS,
+} from "./extract_rules.ts";
 
 /** One block of a log that explains a failure. */
 export interface Chunk {
@@ -66,6 +73,12 @@ export class ChunkExtractor {
   #fallback: Chunk | null = null;
   #seen = new Set<string>();
   #announced = false;
+  readonly #find = candidates();
+  // Where the line being examined sits, so that skipped lines above it can
+  // be read back when a chunk needs them as context.
+  #source = "";
+  #at = 0;
+  #tail: string[] = [];
 
   /**
    * @param options Chunk count and size limits.
@@ -90,6 +103,56 @@ export class ChunkExtractor {
     else if (score > 0) this.#noteWeak(line);
     this.#ring.push(line);
     if (this.#ring.length > RING) this.#ring.shift();
+  }
+
+  /**
+   * Feed complete lines: `text` holds lines that each end with "\n". Lines
+   * that cannot matter (no candidate word or shape, no chunk open) are
+   * counted but never cleaned or scored, which is what makes large logs fast.
+   *
+   * @param text Zero or more complete lines.
+   */
+  pushLines(text: string): void {
+    const { keywords, shapeAt } = this.#find;
+    keywords.lastIndex = 0;
+    let kw = keywords.exec(text)?.index ?? Infinity;
+    const sym = SYMBOLS.map((c) => _indexOrInf(text, c, 0));
+    let symNext = Math.min(...sym);
+    this.#source = text;
+    let at = 0;
+    while (at < text.length) {
+      const nl = text.indexOf("\n", at);
+      if (this.#open !== null || kw < nl || symNext < nl || shapeAt(text, at)) {
+        this.#at = at;
+        this.push(text.slice(at, nl));
+      } else this.#n++;
+      at = nl + 1;
+      if (kw < at) {
+        keywords.lastIndex = at;
+        kw = keywords.exec(text)?.index ?? Infinity;
+      }
+      if (symNext < at) {
+        for (let i = 0; i < sym.length; i++) {
+          if (sym[i]! < at) sym[i] = _indexOrInf(text, SYMBOLS[i]!, at);
+        }
+        symNext = Math.min(...sym);
+      }
+    }
+    this.#tail = _lastLines(text, text.length, RING, this.#tail);
+    this.#source = "";
+  }
+
+  /** The RING lines above the current one, rebuilt if some were skipped. */
+  #context(): _Line[] {
+    const last = this.#ring[this.#ring.length - 1];
+    if (last === undefined ? this.#n === 1 : last.n === this.#n - 1) return this.#ring;
+    const raw = _lastLines(this.#source, this.#at, RING, this.#tail);
+    const first = this.#n - raw.length;
+    this.#ring = raw.map((r, i) => {
+      const { text, marked } = cleanLine(r);
+      return { n: first + i, text, ...scoreLine(text, marked) };
+    });
+    return this.#ring;
   }
 
   /**
@@ -119,8 +182,9 @@ export class ChunkExtractor {
     // Take the few lines just above that belong to it: a header such as
     // "src/x.c: In function 'main':" or the code frame above a pytest "E".
     const pre: _Line[] = [];
-    for (let i = this.#ring.length - 1; i >= 0 && pre.length < PRE; i--) {
-      const p = this.#ring[i]!;
+    const ring = this.#context();
+    for (let i = ring.length - 1; i >= 0 && pre.length < PRE; i--) {
+      const p = ring[i]!;
       if (p.text.trim() === "" || p.score === 0 && !_frameLike(p.text, line.text)) break;
       if (p.kind === "exit") break;
       pre.unshift(p);
@@ -136,7 +200,11 @@ export class ChunkExtractor {
     const open = this.#open!;
     const strong = line.score >= 3;
     const kind = strong ? 0 : continuation(line.text);
-    const cont = kind === 2 || (kind === 1 && this.#announced);
+    // A shallow plain line continues an announced body, or the error line
+    // right above it (tsc's second message line).
+    const prev = open[open.length - 1]!;
+    const cont = kind === 2 ||
+      (kind === 1 && (this.#announced || (prev.attached === true && prev.score >= OPEN)));
     if (line.text !== "" && kind === 0) this.#announced = _announces(line.text);
     if (open.length >= this.#maxLines) {
       this.#close();
@@ -205,11 +273,34 @@ export class ChunkExtractor {
   #noteWeak(line: _Line): void {
     // A summary line ("exit code 1", "BUILD FAILED") is the last resort:
     // the lines just above it are what the tool printed before giving up.
-    const before = this.#ring.slice(-8).filter((l) => l.text.trim() !== "");
+    const before = this.#context().slice(-8).filter((l) => l.text.trim() !== "");
     if (this.#fallback && this.#fallback.score > line.score) return;
     const lines = [...before, line];
     this.#fallback = { ..._toChunk(lines), score: line.score, kind: "exit" };
   }
+}
+
+function _indexOrInf(text: string, search: string, from: number): number {
+  const i = text.indexOf(search, from);
+  return i < 0 ? Infinity : i;
+}
+
+/**
+ * The last `count` lines that end before `end` in `text` (each line ends
+ * with "\n" at or before end-1), topped up from `tail` when text is short.
+ */
+function _lastLines(text: string, end: number, count: number, tail: string[]): string[] {
+  const out: string[] = [];
+  let stop = end - 1;
+  while (out.length < count && stop >= 0) {
+    const start = text.lastIndexOf("\n", stop - 1) + 1;
+    out.push(text.slice(start, stop));
+    stop = start - 1;
+  }
+  out.reverse();
+  return out.length < count
+    ? [...tail.slice(Math.max(0, tail.length - (count - out.length))), ...out]
+    : out;
 }
 
 /** A head line that announces an indented body ("CMake Error at x:14 (find_package):"). */
@@ -264,15 +355,7 @@ function _toChunk(lines: _Line[]): Chunk {
  */
 export function extractChunks(text: string, options: ExtractOptions = {}): Chunk[] {
   const x = new ChunkExtractor(options);
-  let from = 0;
-  const end = text.endsWith("\n") ? text.length - 1 : text.length;
-  while (from <= end) {
-    let nl = text.indexOf("\n", from);
-    if (nl < 0 || nl > end) nl = end;
-    x.push(text.slice(from, nl));
-    from = nl + 1;
-    if (nl === end) break;
-  }
+  x.pushLines(text.endsWith("\n") ? text : text + "\n");
   return x.finish();
 }
 
@@ -296,32 +379,31 @@ export async function extractChunksFromStream(
   let pending = "";
   let overlong = false;
   const take = (text: string) => {
-    let from = 0;
-    for (;;) {
-      const nl = text.indexOf("\n", from);
-      if (nl < 0) break;
-      const piece = text.slice(from, nl);
-      x.push(overlong ? pending : pending + piece);
+    const last = text.lastIndexOf("\n");
+    if (last >= 0) {
+      const first = text.indexOf("\n");
+      // The line in progress ends here; an overlong one was cut already.
+      const head = overlong ? pending + "\n" : pending + text.slice(0, first + 1);
+      x.pushLines(head + text.slice(first + 1, last + 1));
       pending = "";
       overlong = false;
-      from = nl + 1;
+      text = text.slice(last + 1);
     }
-    if (from < text.length && !overlong) {
-      pending += text.slice(from);
-      if (pending.length > PENDING_CAP) {
-        // Progress bars redraw with CR: what matters is the last redraw.
-        const cr = pending.lastIndexOf("\r", pending.length - 2);
-        if (cr >= 0 && pending.length - cr < PENDING_CAP) pending = pending.slice(cr + 1);
-        else {
-          pending = pending.slice(0, MAX_LINE + 1);
-          overlong = true;
-        }
+    if (text === "" || overlong) return;
+    pending += text;
+    if (pending.length > PENDING_CAP) {
+      // Progress bars redraw with CR: what matters is the last redraw.
+      const cr = pending.lastIndexOf("\r", pending.length - 2);
+      if (cr >= 0 && pending.length - cr < PENDING_CAP) pending = pending.slice(cr + 1);
+      else {
+        pending = pending.slice(0, MAX_LINE + 1);
+        overlong = true;
       }
     }
   };
   for await (const bytes of stream) take(decoder.decode(bytes, { stream: true }));
   take(decoder.decode());
-  if (pending !== "" || overlong) x.push(pending);
+  if (pending !== "" || overlong) x.pushLines(pending + "\n");
   return { chunks: x.finish(), lines: x.lines };
 }
 
