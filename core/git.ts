@@ -142,7 +142,12 @@ export class Git {
 
   /** `git status --porcelain` lines (empty when clean). */
   async status(): Promise<string[]> {
-    const out = await this.run(["status", "--porcelain=v1", "--untracked-files=all"]);
+    const out = await this.run([
+      "--no-optional-locks",
+      "status",
+      "--porcelain=v1",
+      "--untracked-files=all",
+    ]);
     return out ? out.split("\n") : [];
   }
 
