@@ -221,6 +221,30 @@ Deno.test("cli check exits 1 when a required gate fails", async () => {
   });
 });
 
+Deno.test("cli doctor passes in a sound repository and fails on a broken config", async () => {
+  await withRepo({
+    "fleet-orch.yaml": 'quality_gates:\n  ok:\n    command: "true"\n',
+    "broken.yaml": "agentz: 1\n",
+  }, async (dir) => {
+    const ok = await cli(["doctor", "--json"], dir, { env: { OPENAI_API_KEY: "" } });
+    assert.equal(ok.code, 0, ok.output);
+    const doc = JSON.parse(ok.output.slice(ok.output.indexOf("{"), ok.output.lastIndexOf("}") + 1));
+    const byName = new Map<string, { status: string; message: string }>(
+      doc.checks.map((c: { name: string; status: string; message: string }) => [c.name, c]),
+    );
+    for (const name of ["fleet-orch", "git", "bash", "repository", "config"]) {
+      assert.equal(byName.get(name)?.status, "ok", `${name}: ${byName.get(name)?.message}`);
+    }
+    assert.equal(byName.get("repository")?.message, dir);
+    const bad = await cli(["doctor", "--config", "broken.yaml"], dir);
+    assert.equal(bad.code, 2, bad.output);
+    assert.match(
+      bad.output,
+      new RegExp(`^FAIL config: ${join(dir, "broken.yaml")}:1:1: Unknown key "agentz"`, "m"),
+    );
+  });
+});
+
 for (const target of ["process", "process group"] as const) {
   Deno.test(`cli check killed with SIGKILL (${target}) leaves no gate process behind`, async () => {
     const marker = sleepMarker();
