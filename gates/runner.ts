@@ -80,7 +80,8 @@ export async function runGates(
 ): Promise<RunnerGateResult[]> {
   const selected = _selection(steps, options.only);
   if (options.logDir) await Deno.mkdir(options.logDir, { recursive: true });
-  const view = createView(options.view ?? defaultViewKind(), steps, {
+  const viewKind = options.view ?? defaultViewKind();
+  const view = createView(viewKind, steps, {
     ...(options.write ? { write: options.write } : {}),
   });
   const results = new Map<string, RunnerGateResult>();
@@ -118,9 +119,12 @@ export async function runGates(
           if (running.size >= jobs) break;
           pending.delete(id);
           view.started(step);
-          const task = _runStep(step, options, view).then(finish, (e: unknown) => {
-            finish(_errorResult(step, e instanceof Error ? e.message : String(e), 0));
-          }).finally(() => running.delete(id));
+          const task = _runStep(step, options, viewKind === "tty" ? view : undefined).then(
+            finish,
+            (e: unknown) => {
+              finish(_errorResult(step, e instanceof Error ? e.message : String(e), 0));
+            },
+          ).finally(() => running.delete(id));
           running.set(id, task);
         }
       }
@@ -217,7 +221,7 @@ function _errorFailure(gate: string, message: string): Failure {
 async function _runStep(
   step: GateStep,
   options: RunGatesOptions,
-  view: GateView,
+  view: GateView | undefined,
 ): Promise<RunnerGateResult> {
   const cwd = step.cwd ? _join(options.repoRoot, step.cwd) : options.repoRoot;
   const env = { ...options.env, ...step.env };
@@ -232,7 +236,9 @@ async function _runStep(
       timeoutMs: step.timeoutMs,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(logFile ? { logFile } : {}),
-      onOutput: (text) => view.output(step.id, text),
+      // Only the live view reads output as it comes; decoding a gate that
+      // prints gigabytes for nothing would cost time, not memory.
+      ...(view ? { onOutput: (text: string) => view.output(step.id, text) } : {}),
     });
   } catch (e) {
     if (e instanceof PolicyViolation) {
