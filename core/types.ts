@@ -60,6 +60,8 @@ export interface GateResult {
   logFile?: string;
   /** Failures extracted from the output. */
   failures: Failure[];
+  /** True when the policy engine refused the gate's command (nothing ran). */
+  policyViolation?: boolean;
 }
 
 /** One chat message sent to a model. */

@@ -324,7 +324,7 @@ function gateOptions(s: State, label: string, only?: string[]) {
 async function baselineGates(s: State): Promise<void> {
   s.log.info("Running the quality gates");
   s.gates = await runGates(s.steps, gateOptions(s, "baseline"));
-  const refused = s.gates.find((g) => (g as { policyViolation?: boolean }).policyViolation);
+  const refused = s.gates.find((g) => g.policyViolation);
   if (refused) {
     s.stop = {
       reason: "forbidden",
