@@ -101,7 +101,7 @@ Deno.test("config reports every problem of a file in one run, in file order", ()
   ].join("\n"));
   assert.deepEqual(lines, [
     'cfg.yaml:1:1: Unknown key "agentz" in (top level); did you mean "agents"?',
-    'cfg.yaml:4:5: Missing required key "command" (string)',
+    'cfg.yaml:4:5: Missing required key "command" (string) in quality_gates.build',
     'cfg.yaml:4:5: Unknown key "comand" in quality_gates.build; did you mean "command"?',
     "cfg.yaml:5:14: Expected number at quality_gates.build.timeout, got boolean true",
     'cfg.yaml:7:3: Unknown key "forbiden_commands" in safety; did you mean "forbidden_commands"?',
