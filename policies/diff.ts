@@ -65,14 +65,28 @@ function _path(raw: string): string | null {
   return p.replace(/^[ab]\//, "");
 }
 
+/** Where the added lines of a diff are (parallel arrays), filled by {@link indexDiff}. */
+export interface AddedLines {
+  /** Offset of each line's text (after the `+`). */
+  starts: number[];
+  /** Offset just past each line's text. */
+  ends: number[];
+  /** New-file line number of each. */
+  lines: number[];
+  /** Index of each line's file in the result of indexDiff. */
+  files: number[];
+}
+
 /**
  * Index a unified diff: files, paths and hunk boundaries.
  *
  * @param text The diff.
+ * @param added When given, receives where every added line is.
  * @returns Its files.
  */
-export function indexDiff(text: string): DiffFile[] {
+export function indexDiff(text: string, added?: AddedLines): DiffFile[] {
   const files: DiffFile[] = [];
+  let newLine = 0;
   let cur: DiffFile | null = null;
   let hunk: DiffHunk | null = null;
   let oldRem = 0;
@@ -94,10 +108,19 @@ export function indexDiff(text: string): DiffFile[] {
       // model-written diffs often miscount.
       const counted = oldRem > 0 || newRem > 0;
       const isHeader = (c === 43 || c === 45) && text.startsWith(c === 43 ? "+++ " : "--- ", pos);
-      if (c === 43 /* + */ && (counted || !isHeader)) newRem--;
-      else if (c === 32 /* space */ || (end === pos && counted)) {
+      if (c === 43 /* + */ && (counted || !isHeader)) {
+        newRem--;
+        if (added) {
+          added.starts.push(pos + 1);
+          added.ends.push(text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+          added.lines.push(newLine);
+          added.files.push(files.length - 1);
+        }
+        newLine++;
+      } else if (c === 32 /* space */ || (end === pos && counted)) {
         oldRem--;
         newRem--;
+        newLine++;
       } else if (c === 45 /* - */ && (counted || !isHeader)) oldRem--;
       else if (c !== 92 /* \ */) hunk = null;
       if (hunk) {
@@ -131,6 +154,7 @@ export function indexDiff(text: string): DiffFile[] {
         oldRem = m[1] === undefined ? 1 : Number(m[1]);
         newRem = m[3] === undefined ? 1 : Number(m[3]);
         hunk = { start: pos, end: pos, newStart: Number(m[2]) };
+        newLine = hunk.newStart;
         if (cur.hunks.length === 0) cur.firstLine = Math.max(hunk.newStart, 1);
         cur.hunks.push(hunk);
         cur.hunkContexts.push(m[4]!.trim());
@@ -165,42 +189,6 @@ export function fileLines(text: string, file: DiffFile): DiffLine[] {
     }
   }
   return out;
-}
-
-/**
- * Locate an offset of the diff text: its file, new-file line and whether
- * that line is added. Hunks must come from {@link indexDiff} on the same text.
- *
- * @param text The diff.
- * @param hunks Every hunk with its file, sorted by offset.
- * @param offset The offset.
- * @returns The location, or null outside hunks.
- */
-export function locate(
-  text: string,
-  hunks: ReadonlyArray<{ hunk: DiffHunk; file: DiffFile }>,
-  offset: number,
-): { file: DiffFile; line: number; added: boolean; lineStart: number; lineEnd: number } | null {
-  let lo = 0;
-  let hi = hunks.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (hunks[mid]!.hunk.start <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  const h = hunks[lo];
-  if (!h || offset < h.hunk.start || offset >= h.hunk.end) return null;
-  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
-  let lineEnd = text.indexOf("\n", offset);
-  if (lineEnd < 0) lineEnd = text.length;
-  let line = h.hunk.newStart;
-  for (let pos = h.hunk.start; pos < lineStart;) {
-    const c = text.charCodeAt(pos);
-    const end = text.indexOf("\n", pos);
-    if (c === 43 || c === 32 || end === pos) line++;
-    pos = end + 1;
-  }
-  return { file: h.file, line, added: text.charCodeAt(lineStart) === 43, lineStart, lineEnd };
 }
 
 /**

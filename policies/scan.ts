@@ -11,18 +11,17 @@
  */
 
 import {
+  type AddedLines,
   type DiffFile,
-  type DiffHunk,
   type DiffLine,
   fileLines,
   indexDiff,
-  locate,
   looksLikeDiff,
 } from "./diff.ts";
 import { fileCommands, fileKind } from "./patch_commands.ts";
-import { findSecrets, SECRET_ANCHORS } from "./secrets.ts";
+import { findSecrets } from "./secrets.ts";
 import { globMatch } from "./shell_words.ts";
-import { findUnsafeSql, QUERY_CALL, startsWithPlainString } from "./sql.ts";
+import { findUnsafeSql, queryCalls, startsWithPlainString } from "./sql.ts";
 import type { Finding, FullJudgement, Policy, Rule, Severity } from "./types.ts";
 
 /** What the scanner needs from the engine. */
@@ -149,53 +148,51 @@ function _sort(list: Finding[]): Finding[] {
 
 function _scanDiff(host: ScanHost, text: string): Finding[] {
   const out = new _Out();
-  const files = indexDiff(text);
-  const hunks: Array<{ hunk: DiffHunk; file: DiffFile }> = [];
-  for (const file of files) for (const hunk of file.hunks) hunks.push({ hunk, file });
-  hunks.sort((a, b) => a.hunk.start - b.hunk.start);
+  const added: AddedLines = { starts: [], ends: [], lines: [], files: [] };
+  const files = indexDiff(text, added);
   const pathOf = (f: DiffFile) => f.newPath ?? f.oldPath ?? "<unknown>";
 
-  // Secrets and patterns: only added lines that hold an anchor (or, with
-  // user patterns, every added line) are looked at.
-  const hasPatterns = host.policy.rules.some((r) => r.match.pattern);
-  const candidates: Candidate[] = [];
-  let lastLine = -1;
-  const consider = (offset: number) => {
-    const loc = locate(text, hunks, offset);
-    if (!loc || !loc.added || loc.lineStart === lastLine) return;
-    lastLine = loc.lineStart;
-    candidates.push({
-      file: pathOf(loc.file),
-      line: loc.line,
-      text: text.slice(loc.lineStart + 1, loc.lineEnd).replace(/\r$/, ""),
-    });
+  // Every text check runs once over the added lines joined (a third of a
+  // typical diff), with a map from offsets back to files and lines.
+  const parts: string[] = new Array(added.starts.length);
+  const joinedStarts: number[] = new Array(added.starts.length);
+  let len = 0;
+  for (let k = 0; k < added.starts.length; k++) {
+    parts[k] = text.slice(added.starts[k]!, added.ends[k]!);
+    joinedStarts[k] = len;
+    len += parts[k]!.length + 1;
+  }
+  const joined = parts.join("\n");
+  const at = (offset: number) => {
+    const k = _bisect(joinedStarts, offset);
+    return { file: files[added.files[k]!]!, line: added.lines[k]! };
   };
-  if (hasPatterns) {
-    for (const f of files) {
-      for (const l of fileLines(text, f)) {
-        if (l.added) candidates.push({ file: pathOf(f), line: l.line, text: l.text });
-      }
-    }
-  } else {
-    SECRET_ANCHORS.lastIndex = 0;
-    for (let m = SECRET_ANCHORS.exec(text); m; m = SECRET_ANCHORS.exec(text)) {
-      consider(m.index);
-      const nl = text.indexOf("\n", m.index);
-      if (nl < 0) break;
-      SECRET_ANCHORS.lastIndex = nl + 1; // one visit per line is enough
+
+  const rules = host.policy.rules;
+  const byDetector = new Map(rules.filter((r) => r.match.secret).map((r) => [r.match.secret!, r]));
+  for (const h of findSecrets(joined, [...byDetector.keys()])) {
+    const r = byDetector.get(h.detector)!;
+    const loc = at(h.start);
+    const path = pathOf(loc.file);
+    if (_inFiles(r, path)) out.add(r, path, loc.line, `${r.message} (${h.detector})`);
+  }
+  for (const r of rules.filter((x) => x.match.pattern)) {
+    const re = new RegExp(r.match.pattern!, "gm");
+    for (const m of joined.matchAll(re)) {
+      const loc = at(m.index!);
+      const path = pathOf(loc.file);
+      if (_inFiles(r, path)) out.add(r, path, loc.line, r.message);
+      if (m[0] === "") re.lastIndex++;
     }
   }
-  _secretsAndPatterns(host, candidates, out, hasPatterns);
 
   // Query calls: a file gets a full SQL reading only when an added line
   // calls a query function with something other than a plain string.
   const sqlFiles = new Set<DiffFile>();
-  QUERY_CALL.lastIndex = 0;
-  for (let m = QUERY_CALL.exec(text); m; m = QUERY_CALL.exec(text)) {
-    const argStart = m.index + m[0].length;
-    if (startsWithPlainString(text, argStart)) continue;
-    const loc = locate(text, hunks, m.index);
-    if (loc && loc.added && CODE_FILE.test(pathOf(loc.file))) sqlFiles.add(loc.file);
+  for (const pos of queryCalls(joined)) {
+    if (startsWithPlainString(joined, pos + 1)) continue;
+    const f = at(pos).file;
+    if (CODE_FILE.test(pathOf(f))) sqlFiles.add(f);
   }
 
   const pathRules = host.policy.rules.filter((r) => r.match.path);

@@ -16,6 +16,10 @@ export interface Detector {
   re: RegExp;
   /** A cheap substring that every match contains (skips the regex when absent). */
   hint?: string[];
+  /** The match must not follow a word character (a `\\b` kept out of the regex so it starts with a literal). */
+  boundary?: boolean;
+  /** The secret starts this many characters before the match (text matched by a lookbehind). */
+  back?: number;
   /** Extra check on the secret part (false = not a secret). */
   accept?: (secret: string, line: string) => boolean;
 }
@@ -95,7 +99,8 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: "aws-access-key",
-    re: /\b((?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})\b/g,
+    re: /(A(?:KIA|SIA|BIA|CCA)[0-9A-Z]{16})\b/g,
+    boundary: true,
     hint: ["AKIA", "ASIA", "ABIA", "ACCA"],
   },
   {
@@ -106,16 +111,23 @@ export const DETECTORS: readonly Detector[] = [
   { name: "azure-storage-key", re: /AccountKey=([A-Za-z0-9+/]{86}==)/g, hint: ["AccountKey="] },
   {
     name: "azure-sas",
-    re: /[?&]sig=([A-Za-z0-9%+/]{30,}(?:%3D|=)*)/g,
+    re: /sig=([A-Za-z0-9%+/]{30,}(?:%3D|=)*)/g,
     hint: ["sig="],
-    accept: (_s, line) => /[?&]s[vpe]=/.test(line),
+    accept: (_s, line) => /[?&]s[vpe]=/.test(line) && /[?&]sig=/.test(line),
   },
   {
     name: "azure-client-secret",
-    re: /(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/g,
+    re:
+      /(?<=(?:^|[^A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\d)Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g,
+    back: 4,
     hint: ["Q~"],
   },
-  { name: "gcp-api-key", re: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g, hint: ["AIza"] },
+  {
+    name: "gcp-api-key",
+    re: /(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g,
+    boundary: true,
+    hint: ["AIza"],
+  },
   {
     name: "gcp-service-account",
     re: /"private_key_id"\s*:\s*"([0-9a-f]{40})"/g,
@@ -123,12 +135,14 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: "github-token",
-    re: /\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})\b/g,
+    re: /(g(?:h[pousr]_[A-Za-z0-9]{36,255}|ithub_pat_[A-Za-z0-9_]{60,255}))\b/g,
+    boundary: true,
     hint: ["gh", "github_pat_"],
   },
   {
     name: "gitlab-token",
-    re: /\b((?:glpat|glptt|gldt|glrt|glcbt|glsoat|glffct)-[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/g,
+    re: /(gl(?:pat|ptt|dt|rt|cbt|soat|ffct)-[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/g,
+    boundary: true,
     hint: ["gl"],
   },
   {
@@ -139,23 +153,27 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: "slack-token",
-    re: /\b(xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+)\b/g,
+    re: /(x(?:ox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{10,}|app-\d-[A-Z0-9]+-\d+-[a-z0-9]+))\b/g,
+    boundary: true,
     hint: ["xox", "xapp-"],
   },
   {
     name: "stripe-key",
-    re: /\b((?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{20,})\b/g,
+    re: /([sr]k_(?:live|test)_[0-9a-zA-Z]{20,})\b/g,
+    boundary: true,
     hint: ["k_live_", "k_test_"],
   },
   {
     name: "anthropic-key",
-    re: /\b(sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,})(?![A-Za-z0-9_-])/g,
+    re: /(sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,})(?![A-Za-z0-9_-])/g,
+    boundary: true,
     hint: ["sk-ant-"],
   },
   {
     name: "openai-key",
     re:
-      /\b(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-[A-Za-z0-9]{48})(?![A-Za-z0-9_-])/g,
+      /(sk-(?:(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|[A-Za-z0-9]{48}))(?![A-Za-z0-9_-])/g,
+    boundary: true,
     hint: ["sk-"],
   },
   {
@@ -165,7 +183,8 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: "jwt",
-    re: /\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])/g,
+    re: /(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])/g,
+    boundary: true,
     hint: ["eyJ"],
   },
   {
@@ -202,56 +221,6 @@ export const DETECTORS: readonly Detector[] = [
 
 const BY_NAME = new Map(DETECTORS.map((d) => [d.name, d]));
 
-const _ci = (w: string) =>
-  [...w].map((c) => /[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c).join("");
-
-/**
- * One regular expression that every detector's match contains a hit of.
- * Large texts are searched with it once; detectors then run only on the
- * lines it hits.
- */
-export const SECRET_ANCHORS: RegExp = new RegExp(
-  [
-    "-----BEGIN",
-    "A(?:KIA|SIA|BIA|CCA)",
-    "AccountKey=",
-    "[?&]sig=",
-    "Q~",
-    "AIza",
-    "private_key_id",
-    "gh[pousr]_",
-    "github_pat_",
-    "gl(?:pat|ptt|dt|rt|cbt|soat|ffct)-",
-    "hooks\\.slack\\.com",
-    "xox[abposr]-",
-    "xapp-",
-    "[sr]k_(?:live|test)_",
-    "sk-",
-    "npm_",
-    "_authToken",
-    "eyJ",
-    ":\\/\\/[^\\s:/@'\"]{1,100}:[^\\s:@/'\"]{3,200}@",
-    _ci("password"),
-    _ci("pwd"),
-    _ci("secret"),
-    _ci("token"),
-    _ci("passwd"),
-    _ci("apikey"),
-    _ci("api_key"),
-    _ci("api-key"),
-    _ci("access_key"),
-    _ci("access-key"),
-    _ci("accesskey"),
-    _ci("private_key"),
-    _ci("private-key"),
-    _ci("auth_key"),
-    _ci("auth-key"),
-    _ci("authkey"),
-    _ci("credential"),
-  ].join("|"),
-  "g",
-); // deno-fmt-ignore
-
 /** Names of every built-in detector. */
 export const DETECTOR_NAMES: readonly string[] = DETECTORS.map((d) => d.name);
 
@@ -264,7 +233,19 @@ export const DETECTOR_NAMES: readonly string[] = DETECTORS.map((d) => d.name);
  */
 export function findSecrets(text: string, names: readonly string[]): SecretHit[] {
   const hits: SecretHit[] = [];
+  // Ranges already reported, sorted by start, so detectors do not overlap.
   const taken: Array<[number, number]> = [];
+  const overlaps = (start: number, end: number): boolean => {
+    let lo = 0;
+    let hi = taken.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (taken[mid]![0] < end) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo - 1; k >= 0 && k >= lo - 4; k--) if (taken[k]![1] > start) return true;
+    return false;
+  };
   for (const name of names) {
     const d = BY_NAME.get(name);
     if (!d) continue;
@@ -273,18 +254,23 @@ export function findSecrets(text: string, names: readonly string[]): SecretHit[]
     if (d.hint && text.length < 65536 && !d.hint.some((h) => text.includes(h))) continue;
     d.re.lastIndex = 0;
     for (const m of text.matchAll(d.re)) {
-      const secret = m[1] ?? m[2] ?? m[0];
-      const rel = m[0].indexOf(secret);
-      const start = m.index! + (rel < 0 ? 0 : rel);
-      const end = start + secret.length;
+      if (d.boundary && m.index! > 0 && /[A-Za-z0-9_]/.test(text[m.index! - 1]!)) continue;
+      const secret0 = m[1] ?? m[2] ?? m[0];
+      const rel = m[0].indexOf(secret0);
+      let start = m.index! + (rel < 0 ? 0 : rel);
+      const end = start + secret0.length;
+      if (d.back) start -= d.back;
+      const secret = text.slice(start, end);
       if (isAllowlisted(secret)) continue;
       if (d.accept) {
         const ls = text.lastIndexOf("\n", start) + 1;
         const le = text.indexOf("\n", end);
         if (!d.accept(secret, text.slice(ls, le < 0 ? text.length : le))) continue;
       }
-      if (taken.length && taken.some(([a, b]) => start < b && end > a)) continue;
-      taken.push([start, end]);
+      if (overlaps(start, end)) continue;
+      let at = taken.length;
+      while (at > 0 && taken[at - 1]![0] > start) at--;
+      taken.splice(at, 0, [start, end]);
       hits.push({ detector: name, start, end });
     }
   }
