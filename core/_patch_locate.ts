@@ -121,6 +121,13 @@ function resultKey(file: readonly SourceLine[], loc: Located): string {
   return parts.join("\n");
 }
 
+/** True when every candidate gives the same file; stops at the first difference. */
+function allSame(file: readonly SourceLine[], cands: readonly Located[]): boolean {
+  if (cands.length <= 1) return true;
+  const first = resultKey(file, cands[0]!);
+  return cands.every((c, i) => i === 0 || resultKey(file, c) === first);
+}
+
 /** Keep candidates after the previous hunk; fall back to any that do not overlap. */
 function ordered(cands: Candidate[], prevEnd: number, taken: readonly Located[]): Candidate[] {
   const after = cands.filter((c) => c.start >= prevEnd);
@@ -158,7 +165,7 @@ function choose(
   const pointed = bests.filter((b) => b.some(preferred));
   let best: Candidate[];
   if (pointed.length === 1) best = pointed[0]!;
-  else if (new Set(bests.map((b) => resultKey(file, b[0]!))).size === 1) best = bests[0]!;
+  else if (allSame(file, bests.map((b) => b[0]!))) best = bests[0]!;
   else {
     return `its context matches ${what} at ${places.length} places (lines ${
       lineList(bests.map((b) => b[0]!))
@@ -166,7 +173,7 @@ function choose(
   }
   const problem = best.find((c) => c.problem)?.problem;
   if (problem) return problem;
-  if (new Set(best.map((c) => resultKey(file, c))).size > 1) {
+  if (!allSame(file, best)) {
     return `its lines can be matched ${what} in ${best.length} different ways near line ${
       best[0]!.start + 1
     }; add context lines around the change`;
@@ -258,6 +265,11 @@ export function locateHunk(
   // One off line per two context lines, at most two: enough for a dropped or
   // altered line, not enough to make unrelated code look alike.
   const budget = Math.min(2, Math.max(1, Math.floor(ctx / 2)));
+  if (old.length * file.length > 20_000_000) {
+    fail(
+      `its context is not found as written, and the file (${file.length} lines) is too large to search fuzzily`,
+    );
+  }
   const found = fuzzyAlign(hunk.lines, file.map((l) => l.text), budget).filter(
     ({ cost, align }) => {
       const units = Math.floor(cost / UNIT);
