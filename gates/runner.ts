@@ -334,7 +334,10 @@ async function _runPlugin(
       exitCode: out.ok ? 0 : 1,
       durationMs: performance.now() - started,
       output: out.output,
-      failures: out.ok ? [] : out.failures ?? extractFailures(step.id, out.output),
+      failures: out.ok ? [] : (out.failures ?? extractFailures(step.id, out.output)).map((f) => ({
+        ...f,
+        gate: step.id,
+      })),
     };
   } catch (e) {
     const durationMs = performance.now() - started;

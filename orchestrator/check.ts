@@ -102,6 +102,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const results = await runGates(steps, {
       exec: rt.exec,
       repoRoot: rt.repoRoot,
+      resolveGate: rt.resolveGate,
       logDir: join(runDir, "logs"),
       ...(options.jobs ? { jobs: options.jobs } : {}),
       ...(options.only ? { only: options.only } : {}),
@@ -115,5 +116,6 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     };
   } finally {
     await lock.release();
+    await rt.close();
   }
 }

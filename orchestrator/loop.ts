@@ -252,6 +252,7 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   log.info(`Stopped: ${report.stopReason} — ${report.message}`);
   if (!dryRun) await notify(rt, log, report, files);
   log.info(`Report: ${files.json}`);
+  await rt.close();
   return { report, runDir, files, wouldApply: s.wouldApply };
 }
 
@@ -313,6 +314,7 @@ function gateOptions(s: State, label: string, only?: string[]) {
   return {
     exec: s.rt.exec,
     repoRoot: s.ws!.dir,
+    resolveGate: s.rt.resolveGate,
     logDir: join(s.runDir, "logs", label),
     ...(s.opts.jobs ? { jobs: s.opts.jobs } : {}),
     ...(s.opts.view ? { view: s.opts.view } : {}),

@@ -22,7 +22,9 @@ export async function listPlugins(
 ): Promise<PluginInfo[]> {
   try {
     const rt = await openRuntime({ ...options, configOptional: true });
-    return rt.registry.list();
+    const rows = rt.registry.list();
+    await rt.close();
+    return rows;
   } catch (e) {
     if (!options.config && /not inside a git repository/.test((e as Error).message)) {
       return new PluginRegistry({ builtins: builtinPlugins }).list();

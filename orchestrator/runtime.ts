@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig, parseConfig } from 
 import { ShellExecutor } from "../core/exec.ts";
 import { Git } from "../core/git.ts";
 import { createLogger, type Logger, type LogLevel } from "../core/log.ts";
-import type { PluginContext } from "../core/plugin.ts";
+import type { GatePlugin, PluginContext } from "../core/plugin.ts";
 import { configDirOf, PluginRegistry } from "../core/registry.ts";
 import { loadPolicy, type PolicyEngine } from "../policies/engine.ts";
 import { builtinPlugins } from "../plugins/builtins.ts";
@@ -71,6 +71,10 @@ export interface Runtime {
   env: Record<string, string>;
   /** Context handed to plugins. */
   pluginContext: PluginContext;
+  /** Resolves `uses:` gate steps to gate plugins. */
+  resolveGate: (uses: string, options: Record<string, unknown>) => Promise<GatePlugin>;
+  /** Stop plugin processes (exec plugins); call when the command is done. */
+  close(): Promise<void>;
 }
 
 /**
@@ -143,7 +147,11 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       where: { yaml: loaded.yaml, path: ["plugins", i] },
     });
   }
+  const resolveGate = (uses: string, options: Record<string, unknown>) =>
+    registry.instantiate("gate", { uses, with: options }, { configDir, context: pluginContext });
   return {
+    resolveGate,
+    close: () => registry.close(),
     repoRoot,
     stateDir,
     loaded,
