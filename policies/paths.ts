@@ -143,7 +143,14 @@ export function classifyWord(
   const out: TargetClass[] = [];
   for (const v of w.values) {
     const joined = joinCwd(cwd, v);
-    out.push(joined === null ? "unresolved" : classifyPath(joined, workspaces));
+    if (joined !== null) out.push(classifyPath(joined, workspaces));
+    else {
+      // After `cd "$(git rev-parse --show-toplevel)"` the directory is
+      // unknown: a plain subpath (`dist`) stays harmless, but `.`, `*` and
+      // `..` could be anything.
+      const c = classifyPath(v, workspaces);
+      out.push(c === "workspace" ? "workspace" : "unresolved");
+    }
   }
   return out;
 }

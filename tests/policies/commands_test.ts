@@ -288,6 +288,13 @@ const CASES: Array<[string, string, Expect, string?]> = [
   ["rm single file", "rm -f package-lock.json", "allow"],
   ["rm var assigned in workspace", "OUT=dist; rm -rf $OUT", "allow"],
   ["cd into build then rm glob", "cd build && rm -rf ./*", "allow"],
+  [
+    "cd to unknown dir then rm subdir",
+    'cd "$(git rev-parse --show-toplevel)" && rm -rf dist',
+    "allow",
+  ],
+  ["cd to unknown dir then rm glob", 'cd "$DIR" && rm -rf *', "deny"],
+  ["cd to unknown dir then rm parent", "cd $X; rm -rf ../..", "deny"],
   ["find build -delete", "find . -name '*.pyc' -delete", "allow"],
   ["find exec rm in workspace", "find . -name node_modules -prune -exec rm -rf {} +", "allow"],
   ["kubectl delete pod in staging", "kubectl delete pod web-123 -n staging", "allow"],

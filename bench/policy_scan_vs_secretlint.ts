@@ -1,7 +1,8 @@
+// A script, not a `deno bench` file (it installs secretlint and takes a minute).
 // Scan throughput on a generated 50 MB unified diff, against secretlint on
 // the same input in the same run.
 //
-//   deno run -A bench/policy_scan_bench.ts [--mb 50] [--runs 3] [--skip-secretlint]
+//   deno run -A bench/policy_scan_vs_secretlint.ts [--mb 50] [--runs 3] [--skip-secretlint]
 //
 // Each tool runs --runs times; the best and the median wall time are shown
 // (shared CI machines are noisy), and the speed-up compares the medians.
