@@ -4,7 +4,8 @@ import { loadPolicy } from "../policies/engine.ts";
 
 const engine = await loadPolicy({});
 
-const COMMANDS = [
+/** The mix of command lines judged by the benchmarks. */
+export const COMMANDS: readonly string[] = [
   "npm ci && npm test",
   "npx tsc --noEmit",
   "deno test -A --parallel tests/",

@@ -11,10 +11,10 @@
 
 import type { CommandNode } from "unbash";
 import type { CommandJudge, Scope } from "./command_judge.ts";
-import { isHelpOnly, matchCommand, type ResolvedCommand } from "./command_rules.ts";
+import { matchCommand, type ResolvedCommand } from "./command_rules.ts";
 import { analyzeCode } from "./inline_code.ts";
 import { classifyPath, joinCwd, normalizePath } from "./paths.ts";
-import { SHELL_BUILTINS } from "./program_profiles.ts";
+import { parseArgv, SHELL_BUILTINS } from "./program_profiles.ts";
 import { type EvalWord, evalWord } from "./shell_words.ts";
 import { wrapperRest } from "./wrappers.ts";
 
@@ -115,7 +115,8 @@ function _judgeOne(
     j.hitCheck("unknown-program", `"${name}" is not on the list of known programs`, scope);
   }
   const cmd: ResolvedCommand = { name, args, cwd: scope.cwd };
-  if (isHelpOnly(cmd) && !SHELLS.has(name)) return;
+  const parsed = parseArgv(name, args.map((a) => a.values[0] ?? ""));
+  if (parsed.help && !SHELLS.has(name)) return;
   const v = (i: number) => args[i]?.values[0];
 
   switch (name) {
@@ -207,7 +208,7 @@ function _judgeOne(
   }
   if (j.decided) return;
   for (const rule of j.index.candidates(name)) {
-    const detail = matchCommand(rule.match.command!, cmd, j.policy.workspaces);
+    const detail = matchCommand(rule.match.command!, cmd, j.policy.workspaces, parsed);
     if (detail !== null) j.hit(rule, detail, scope);
   }
 }

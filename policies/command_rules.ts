@@ -92,15 +92,17 @@ function _hasFlag(parsed: ParsedArgv, spec: WordPattern): boolean {
  * @param m The rule's command match.
  * @param cmd The command.
  * @param workspaces Absolute workspace roots.
+ * @param parsedArgv The command's argv split already (saves work across rules).
  * @returns A short description of what matched, or null.
  */
 export function matchCommand(
   m: CommandMatch,
   cmd: ResolvedCommand,
   workspaces: readonly string[],
+  parsedArgv?: ParsedArgv,
 ): string | null {
   const values = cmd.args.map((a) => a.values[0] ?? "");
-  const parsed = parseArgv(cmd.name, values);
+  const parsed = parsedArgv ?? parseArgv(cmd.name, values);
   const positionals = parsed.positionals.map((i) => values[i]!);
   let consumed = 0;
   if (m.words) {
@@ -144,14 +146,4 @@ function _describe(c: TargetClass): string {
     default:
       return c;
   }
-}
-
-/**
- * Whether a command asks only for help (`--help`), which runs nothing.
- *
- * @param cmd The command.
- * @returns True for help requests.
- */
-export function isHelpOnly(cmd: ResolvedCommand): boolean {
-  return parseArgv(cmd.name, cmd.args.map((a) => a.values[0] ?? "")).help;
 }
