@@ -12,8 +12,8 @@ export interface CleanCase {
   id: string;
   /** File path relative to the package root. */
   path: string;
-  /** "modify", "create" or "delete". */
-  kind: "modify" | "create" | "delete";
+  /** "modify", "create" or "delete" (one hunk), or "multi" (every hunk of a file). */
+  kind: "modify" | "create" | "delete" | "multi";
   /** Header numbers of the hunk. */
   oldStart: number;
   oldLines: number;
@@ -40,6 +40,7 @@ export const DAMAGE_KINDS = [
   "crlf_reply",
   "crlf_file",
   "combined",
+  "multi_hunk",
 ] as const;
 
 /** One damage kind. */
@@ -110,6 +111,7 @@ function render(c: CleanCase, r: Render): string {
   const a = r.prefixes ? "a/" : "";
   const b = r.prefixes ? "b/" : "";
   const oldName = c.kind === "create" ? "/dev/null" : a + c.path;
+  // (multi cases modify an existing file like "modify" ones)
   const newName = c.kind === "delete" ? "/dev/null" : b + c.path;
   const out: string[] = [];
   if (r.gitLine) {
@@ -230,6 +232,9 @@ export function damage(c: CleanCase, damage: DamageKind, seed: number): DamagedC
   const r = rng(hash(`${seed}:${c.id}:${damage}`));
   const base: Render = { header: cleanHeader(c), gitLine: true, prefixes: true, lines: c.lines };
   const whole = c.kind !== "modify";
+  // Multi-hunk cases get one damage of their own: every header bare, no
+  // prefixes, fenced in prose, the way models write whole-file changes.
+  if ((c.kind === "multi") !== (damage === "multi_hunk")) return null;
   let reply: string;
   let before = c.before;
   let after = c.after;
@@ -275,6 +280,11 @@ export function damage(c: CleanCase, damage: DamageKind, seed: number): DamagedC
       before = before === null ? null : toCrlf(before);
       after = after === null || c.kind === "create" ? after : toCrlf(after);
       break;
+    case "multi_hunk": {
+      const lines = c.lines.map((l) => (l.startsWith("@@") ? "@@ @@" : l));
+      reply = fence(render(c, { header: "@@ @@", gitLine: false, prefixes: false, lines }), r);
+      break;
+    }
     case "combined": {
       if (whole) return null;
       const dropped = r() < 0.5 ? dropContext(c.lines, r) : null;

@@ -132,7 +132,7 @@ export async function casesBetween(
       const expected = jsApply(before, single);
       if (expected === false) throw new Error(`jsdiff cannot apply hunk ${i + 1} of ${path}`);
       cases.push({
-        id: `${label}:${path}:${i + 1}`,
+        id: `${label}:${path}:${String(i + 1).padStart(3, "0")}`,
         path,
         kind: "modify",
         ...headerNumbers(h),
@@ -141,6 +141,28 @@ export async function casesBetween(
         lines: h.lines,
         before,
         after: expected,
+      });
+    }
+    if (sp.hunks.length >= 2) {
+      // The whole file's change as one multi-hunk diff, as a model would write it.
+      const [first, ...rest] = sp.hunks;
+      cases.push({
+        id: `${label}:${path}:all`,
+        path,
+        kind: "multi",
+        oldStart: first!.oldStart,
+        oldLines: first!.oldLines,
+        newStart: first!.newStart,
+        newLines: first!.newLines,
+        lines: [
+          ...first!.lines,
+          ...rest.flatMap((h) => [
+            `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
+            ...h.lines,
+          ]),
+        ],
+        before,
+        after,
       });
     }
   }
