@@ -104,3 +104,15 @@ Deno.test("extractDiff turns an elision line inside a hunk into a new bare hunk"
   const d = extractDiff("```diff\n--- a/x\n+++ b/x\n@@ @@\n a\n-b\n+c\n...\n d\n-e\n+f\n```\n");
   assert.equal(d, "--- a/x\n+++ b/x\n@@ @@\n a\n-b\n+c\n@@ @@\n d\n-e\n+f\n");
 });
+
+Deno.test("extractDiff is idempotent, so callers may extract before applyPatch does", () => {
+  const replies = [
+    `Fix:\n\`\`\`diff\n${DIFF}\`\`\`\n`,
+    "--- x\n+++ x\n one\n-two\n+2\n...\n four\n-five\n+5\n\nThanks!\n",
+    "diff --git a/n b/n\nnew file mode 100644\n--- /dev/null\n+++ b/n\n@@ -0,0 +1 @@\n+x\n",
+  ];
+  for (const reply of replies) {
+    const once = extractDiff(reply)!;
+    assert.equal(extractDiff(once), once);
+  }
+});
