@@ -552,19 +552,24 @@ async function fixLoop(s: State): Promise<void> {
     iteration.gates = after;
     iteration.durationMs = Date.now() - started;
     const verdict = compareProgress(before, failingFingerprints(after));
+    const gatesBefore = s.gates;
     s.gates = mergeGates(s.gates, after);
     if (green(s)) return;
+    const reasons = currentFailures(after).slice(0, 10).map((f) => `${f.gate}: ${f.message}`);
     if (verdict.regressed && commit) {
+      // Nothing fixed, something new broken: undo it (a new commit, so the
+      // attempt stays in the branch's history) and go on from the old state.
       s.log.warn("The patch made things worse; reverting it on the work branch");
       await s.ws!.git.run(["revert", "--no-edit", "HEAD"]);
-      s.gates = mergeGates(s.gates, s.gates); // unchanged: the failures of before remain
+      s.gates = gatesBefore;
+      reasons.unshift("It broke something new and fixed nothing, so it was reverted");
     }
     history.push({
       iteration: i,
       summary: proposal.summary,
       diff: proposal.diff,
       outcome: "gates_failed",
-      reasons: currentFailures(after).slice(0, 10).map((f) => `${f.gate}: ${f.message}`),
+      reasons,
     });
     if (verdict.progress) noProgress = 0;
     else if (++noProgress >= o.max_no_progress_iterations) {
