@@ -10,7 +10,7 @@
  */
 
 import { join } from "node:path";
-import { PolicyViolation } from "../core/errors.ts";
+import { PolicyViolation, UsageError } from "../core/errors.ts";
 import type { FixerPlugin } from "../core/plugin.ts";
 import type { CallRecord, GateResult } from "../core/types.ts";
 import { createLogger, type Logger } from "../core/log.ts";
@@ -150,6 +150,12 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   const config = rt.loaded.config;
   const dryRun = opts.dryRun ?? config.agents.orchestrator.dry_run;
   const steps = planFromConfig(rt);
+  if (opts.environment && !config.deployment.environments[opts.environment]) {
+    const valid = Object.keys(config.deployment.environments);
+    throw new UsageError(
+      `Unknown environment "${opts.environment}"; configured: ${valid.join(", ") || "(none)"}`,
+    );
+  }
   const runId = newRunId();
   const reportDir = opts.reportDir ?? config.report.dir;
   const runDir = dryRun && !reportDir
@@ -163,14 +169,6 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
     file: join(runDir, "orchestrator.log"),
     ...(opts.write ? { write: opts.write } : {}),
   });
-  if (opts.environment && !config.deployment.environments[opts.environment]) {
-    const valid = Object.keys(config.deployment.environments);
-    throw new PolicyViolation(
-      `Unknown environment "${opts.environment}"; configured: ${valid.join(", ") || "(none)"}`,
-      null,
-      opts.environment,
-    );
-  }
   const cap = opts.maxCostUsd ?? config.agents.orchestrator.max_cost_usd;
   const s: State = {
     rt,
