@@ -18,6 +18,10 @@ import { loadPolicy, type PolicyEngine } from "../policies/engine.ts";
 import { builtinPlugins } from "../plugins/builtins.ts";
 import { loadExecPlugin } from "../plugins/exec.ts";
 
+function tempRoot(): string {
+  return Deno.env.get("TMPDIR") || "/tmp";
+}
+
 /** The project policy file looked up at the repository root. */
 export const DEFAULT_POLICY_FILE = "fleet-orch.policy.yaml";
 
@@ -120,6 +124,9 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     ...(safety.protected_paths ? { protectedPaths: safety.protected_paths } : {}),
     env,
     approved: options.approve ?? false,
+    // rm -r of absolute paths is allowed inside the repository (worktrees live
+    // in its git directory) and in the system's temporary folder (dry-run copies).
+    workspaces: [repoRoot, tempRoot()],
   });
   const redact = (t: string) => policy.redact(t);
   const log = createLogger({
