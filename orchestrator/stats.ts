@@ -165,10 +165,13 @@ export function modelOfSource(source: string): string | null {
   return source.startsWith("llm:") ? source.slice(4) : null;
 }
 
+// "gpt-4o" names the snapshot "gpt-4o-2024-08-06" too, but not "gpt-4o-mini".
 function _sameModel(a: string, b: string): boolean {
   const x = a.slice(a.lastIndexOf("/") + 1).toLowerCase();
   const y = b.slice(b.lastIndexOf("/") + 1).toLowerCase();
-  return x === y || x.startsWith(y + "-") || y.startsWith(x + "-");
+  const dated = (long: string, short: string) =>
+    long.startsWith(short + "-") && /^\d/.test(long.slice(short.length + 1));
+  return x === y || dated(x, y) || dated(y, x);
 }
 
 /**

@@ -73,6 +73,23 @@ const _pct = (x: number) => `${Math.round(x * 100)}%`;
 const _sum = (calls: readonly StatsCall[]) => calls.reduce((a, c) => a + c.costUsd, 0);
 
 /**
+ * Models the price table keeps for old configurations; never suggested as
+ * replacements (a newer model of the same tier costs less or the same).
+ */
+export const SUPERSEDED_MODELS: ReadonlySet<string> = new Set([
+  "gpt-3.5-turbo",
+  "gpt-4",
+  "gpt-4-turbo",
+  "claude-3-haiku",
+  "claude-3-5-haiku",
+  "claude-3-5-sonnet",
+  "claude-3-7-sonnet",
+]);
+
+const _REASONING = /^o\d/;
+const _bare = (model: string) => model.slice(model.lastIndexOf("/") + 1).toLowerCase();
+
+/**
  * The vendor of a model, told by its name (prices are per model, not per
  * provider endpoint).
  *
@@ -80,7 +97,7 @@ const _sum = (calls: readonly StatsCall[]) => calls.reduce((a, c) => a + c.costU
  * @returns "openai", "anthropic", "google", or null when unknown.
  */
 export function vendorOf(model: string): string | null {
-  const m = model.slice(model.lastIndexOf("/") + 1).toLowerCase();
+  const m = _bare(model);
   if (/^(gpt-|o\d)/.test(m)) return "openai";
   if (m.startsWith("claude-")) return "anthropic";
   if (m.startsWith("gemini-")) return "google";
@@ -111,8 +128,12 @@ export function cheaperModel(
   const base = cost(current);
   if (base <= 0) return null;
   let best: { model: string; ratio: number } | null = null;
+  const reasoning = _REASONING.test(_bare(model));
   for (const [name, price] of Object.entries({ ...DEFAULT_PRICES, ...prices })) {
-    if (vendorOf(name) !== vendor) continue;
+    if (vendorOf(name) !== vendor || SUPERSEDED_MODELS.has(name)) continue;
+    // A reasoning model bills hidden reasoning tokens: its cost for the same
+    // visible tokens is not comparable with a chat model's.
+    if (_REASONING.test(_bare(name)) !== reasoning) continue;
     const ratio = cost(price) / base;
     if (ratio > maxRatio || ratio <= 0) continue;
     if (!best || ratio > best.ratio || (ratio === best.ratio && name < best.model)) {

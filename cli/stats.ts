@@ -1,0 +1,255 @@
+/**
+ * `fleet-orch stats`: metrics, a dashboard and cost optimisation
+ * recommendations from the reports of past runs.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { UsageError } from "../core/errors.ts";
+import { EXIT, guard, numberFlag, parseFlags } from "./_common.ts";
+import { formatCost, formatDuration } from "../orchestrator/_report_text.ts";
+import { STOP_REASONS } from "../orchestrator/report_types.ts";
+import { aggregate, type Stats, type Summary } from "../orchestrator/stats.ts";
+import {
+  findReportFiles,
+  loadRuns,
+  openStatsSources,
+  selectRuns,
+} from "../orchestrator/stats_load.ts";
+import { recommend, type Recommendation } from "../orchestrator/stats_recommend.ts";
+import { renderStatsHtml } from "../orchestrator/stats_html.ts";
+
+/** Help text. */
+export const help = `Usage: fleet-orch stats [options]
+
+Metrics over past runs (success rate, stop reasons, iterations, time to green,
+tokens and cost per run, per fixed failure, per model and per agent role, recipe
+versus model fixes, review rejections, recurring failures) and cost
+optimisation recommendations. Reads every report.json under
+.git/fleet-orch/runs/, the config's report.dir and each --report-dir.
+
+Options:
+  --repo DIR          Repository (default: the git repository around the current directory)
+  --report-dir D      Also read runs from D/<run-id>/report.json; repeatable
+  --since YYYY-MM-DD  Only runs started on or after this UTC date
+  --last N            Only the N most recent runs (after --since)
+  --include-dry-run   Count dry runs in the success metrics (their cost always counts)
+  --json              Print one JSON document on stdout; human text on stderr
+  --html FILE         Write a self-contained HTML dashboard to FILE
+
+Exit codes: 0 statistics printed; 1 no run report found; 2 usage error.`;
+
+/**
+ * Run the command.
+ *
+ * @param args Arguments after "stats".
+ * @returns The exit code.
+ */
+export function run(args: string[]): Promise<number> {
+  return guard(async () => {
+    const { values, positionals } = parseFlags(args, {
+      repo: { type: "string" },
+      "report-dir": { type: "string", multiple: true },
+      since: { type: "string" },
+      last: { type: "string" },
+      "include-dry-run": { type: "boolean" },
+      json: { type: "boolean" },
+      html: { type: "string" },
+    }, "stats");
+    if (positionals.length) {
+      throw new UsageError(
+        `Unexpected argument "${positionals[0]}"; see "fleet-orch stats --help"`,
+      );
+    }
+    const last = numberFlag(values.last, "--last", { integer: true, min: 1 });
+    const since = values.since;
+    if (since !== undefined && !_validDate(since)) {
+      throw new UsageError(`--since needs a date as YYYY-MM-DD, got "${since}"`);
+    }
+    const sources = await openStatsSources({
+      repo: values.repo,
+      reportDirs: values["report-dir"],
+    });
+    const warn = (w: string) => console.error(`warning: ${sources.redact(w)}`);
+    sources.warnings.forEach(warn);
+    const loaded = await loadRuns(await findReportFiles(sources.dirs));
+    loaded.warnings.forEach(warn);
+    const runs = selectRuns(loaded.runs, { since, last });
+    if (runs.length === 0) {
+      const filtered = loaded.runs.length ? ` (${loaded.runs.length} before --since/--last)` : "";
+      console.error(
+        `No run report found${filtered}; looked in:\n${
+          sources.dirs.map((d) => `  ${d}`).join("\n") || "  (nowhere)"
+        }`,
+      );
+      return EXIT.failed;
+    }
+    const stats = aggregate(runs, { includeDryRun: values["include-dry-run"] ?? false });
+    const recommendations = recommend(runs, stats, sources.settings);
+    const generatedAt = new Date().toISOString();
+    if (values.html !== undefined) {
+      const file = resolve(values.html);
+      const html = renderStatsHtml(stats, recommendations, { generatedAt, sources: sources.dirs });
+      try {
+        await Deno.writeTextFile(file, sources.redact(html));
+      } catch (e) {
+        throw new UsageError(`Cannot write "${file}": ${(e as Error).message}`);
+      }
+    }
+    const text = sources.redact(renderStatsText(stats, recommendations));
+    if (values.json) {
+      const doc = {
+        generatedAt,
+        sources: sources.dirs,
+        warnings: [...sources.warnings, ...loaded.warnings],
+        stats,
+        recommendations,
+      };
+      console.log(sources.redact(JSON.stringify(doc, null, 2)));
+      console.error(text);
+    } else console.log(text);
+    if (values.html !== undefined) console.error(`Dashboard: ${resolve(values.html)}`);
+    return EXIT.ok;
+  });
+}
+
+function _validDate(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+    new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+}
+
+const _pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
+const _int = (n: number) => Math.round(n).toLocaleString("en-US");
+
+function _summary(s: Summary, fmt: (n: number) => string): string {
+  if (s.n === 0) return "–";
+  return `mean ${fmt(s.mean!)}, median ${fmt(s.median!)}, p90 ${fmt(s.p90!)}`;
+}
+
+/** Columns padded to their widest cell; the first left-aligned, the rest right-aligned. */
+function _columns(rows: readonly (readonly string[])[], indent = "  "): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? "")].length)));
+  return rows.map((r) =>
+    indent + r.map((c, i) => {
+      const pad = " ".repeat(widths[i]! - [...c].length);
+      return i === 0 ? c + pad : pad + c;
+    }).join("  ").trimEnd()
+  );
+}
+
+/**
+ * The human summary: a compact table of the metrics, then the recommendations.
+ *
+ * @param stats The statistics.
+ * @param recommendations The recommendations.
+ * @returns Plain text (no colours), lines joined with "\n".
+ */
+export function renderStatsText(
+  stats: Stats,
+  recommendations: readonly Recommendation[],
+): string {
+  const r = stats.runs;
+  const c = stats.cost;
+  const reasons = STOP_REASONS.filter((s) => stats.stopReasons[s] > 0)
+    .map((s) => `${s} ${stats.stopReasons[s]}`).join(", ");
+  const out: string[] = [
+    `fleet-orch stats: ${r.total} run(s) (${r.dryRuns} dry) from ${stats.period.from} to ${stats.period.to}, ${
+      r.perDay.toFixed(2)
+    } per day`,
+    "",
+    ...([
+      ["Success rate", `${_pct(r.successRate)} (${r.succeeded} of ${r.counted} counted)`],
+      ["Stop reasons", reasons || "–"],
+      ["Iterations/run", _summary(stats.iterationsPerRun, (n) => n.toFixed(1))],
+      ["Time to green", _summary(stats.timeToGreenMs, formatDuration)],
+      ["Tokens", `${_int(stats.tokens.in)} in, ${_int(stats.tokens.out)} out`],
+      [
+        "Cost",
+        `${formatCost(c.totalUsd)} total, ${formatCost(c.perRunUsd)} per run, ${
+          c.perFixedFailureUsd === null ? "–" : formatCost(c.perFixedFailureUsd)
+        } per fixed failure (${c.fixedFailures} fixed)`,
+      ],
+      [
+        "Fixes",
+        `${stats.fixes.recipe} by recipes, ${stats.fixes.model} by models (recipe share ${
+          _pct(stats.fixes.recipeShare)
+        })`,
+      ],
+      [
+        "Review",
+        `${stats.review.rejected} of ${stats.review.reviews} rejected (${
+          _pct(stats.review.rejectionRate)
+        })`,
+      ],
+    ] as const).map(([k, v]) => `  ${k.padEnd(16)}${v}`),
+  ];
+  if (c.byModel.length) {
+    out.push(
+      "",
+      ..._columns([
+        ["Cost by", "calls", "tokens in", "tokens out", "cost"],
+        ...c.byModel.map((
+          m,
+        ) => [
+          m.model,
+          String(m.calls),
+          _int(m.tokensIn),
+          _int(m.tokensOut),
+          formatCost(m.costUsd),
+        ]),
+        ...(["fixer", "reviewer"] as const).map((role) => {
+          const u = c.byRole[role];
+          return [
+            `(${role})`,
+            String(u.calls),
+            _int(u.tokensIn),
+            _int(u.tokensOut),
+            formatCost(u.costUsd),
+          ];
+        }),
+      ]),
+    );
+  }
+  const list = (title: string, items: string[]) => {
+    if (items.length) out.push("", `  ${title}: ${items.join(", ")}`);
+  };
+  list("Top failing gates", stats.failures.gates.slice(0, 5).map((g) => `${g.gate} ${g.runs}`));
+  list(
+    "Top tools/codes",
+    stats.failures.tools.slice(0, 5).map((t) => `${t.tool}${t.code ? ` ${t.code}` : ""} ${t.runs}`),
+  );
+  if (stats.review.topReasons.length) {
+    out.push("", "  Top rejection reasons:");
+    for (const t of stats.review.topReasons.slice(0, 5)) {
+      out.push(`    ${String(t.count).padStart(3)}  ${t.reason}`);
+    }
+  }
+  if (stats.failures.recurring.length) {
+    out.push("", "  Recurring failures:");
+    for (const f of stats.failures.recurring.slice(0, 5)) {
+      out.push(
+        `    ${
+          f.kind.padEnd(7)
+        } ${f.runs} runs, ${f.unresolvedRuns} unresolved  ${f.gate} ${f.tool}${
+          f.code ? ` ${f.code}` : ""
+        }: ${f.message.slice(0, 100)}`,
+      );
+    }
+  }
+  out.push(
+    "",
+    recommendations.length ? `Recommendations (${recommendations.length}):` : "No recommendation.",
+  );
+  for (const [i, rec] of recommendations.entries()) {
+    const saving = rec.monthlySavingUsd !== null
+      ? ` (saves ~${formatCost(rec.monthlySavingUsd)}/month)`
+      : "";
+    out.push(
+      `  ${i + 1}. ${rec.title}${saving} [${rec.id}]`,
+      `     ${rec.detail}`,
+      `     evidence: ${Object.entries(rec.evidence).map(([k, v]) => `${k}=${v}`).join(", ")}`,
+    );
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,254 @@
+/**
+ * The stats dashboard: one self-contained HTML page (inline CSS and SVG bar
+ * charts, no scripts, no external assets) rendered from {@link Stats} and the
+ * recommendations. Every text that comes from a run is HTML-escaped.
+ *
+ * @module
+ */
+
+import { formatCost, formatDuration } from "./_report_text.ts";
+import { STOP_REASONS } from "./report_types.ts";
+import type { Stats, Summary } from "./stats.ts";
+import type { Recommendation } from "./stats_recommend.ts";
+
+/** What the page says about itself. */
+export interface DashboardMeta {
+  /** When it was made (ISO). */
+  generatedAt: string;
+  /** Folders the runs were read from. */
+  sources: readonly string[];
+}
+
+/** One bar of a chart. */
+export interface Bar {
+  /** Label on the left. */
+  label: string;
+  /** Length. */
+  value: number;
+  /** Figure shown after the bar. */
+  text: string;
+}
+
+const CSS = `
+body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1f2328}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
+table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #d0d7de;padding:.25rem .6rem;text-align:left;vertical-align:top}
+th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}code{font:12px ui-monospace,Menlo,monospace}
+.rec{border:1px solid #d0d7de;border-left:4px solid #1a7f37;border-radius:6px;padding:.5rem 1rem;margin:.75rem 0}
+.rec h3{margin:.25rem 0;font-size:1rem}.muted{color:#59636e}.charts{display:flex;flex-wrap:wrap;gap:1.5rem}
+svg text{font:12px system-ui,sans-serif;fill:#1f2328}svg rect.bar{fill:#0969da}
+`;
+
+/**
+ * Escape text for HTML element content and attribute values.
+ *
+ * @param text Any text.
+ * @returns The text with `& < > " '` escaped.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
+}
+
+const esc = escapeHtml;
+const _clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const _pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
+
+/**
+ * A horizontal bar chart as inline SVG.
+ *
+ * @param title Accessible name of the chart.
+ * @param bars The bars, top to bottom.
+ * @returns The `<svg>` element, or a short note when there is nothing to draw.
+ */
+export function barChart(title: string, bars: readonly Bar[]): string {
+  if (bars.length === 0) return `<p class="muted">No data.</p>`;
+  const row = 22;
+  const labelW = 190;
+  const barW = 300;
+  const width = labelW + barW + 90;
+  const max = Math.max(...bars.map((b) => b.value), 0) || 1;
+  const rows = bars.map((b, i) => {
+    const y = i * row;
+    const w = Math.max(b.value > 0 ? 1 : 0, Math.round((b.value / max) * barW));
+    return `<g><title>${esc(`${b.label}: ${b.text}`)}</title>` +
+      `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${esc(_clip(b.label, 28))}</text>` +
+      `<rect class="bar" x="${labelW}" y="${y + 4}" width="${w}" height="${row - 8}"/>` +
+      `<text x="${labelW + w + 6}" y="${y + 15}">${esc(b.text)}</text></g>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" ` +
+    `width="${width}" height="${bars.length * row}" viewBox="0 0 ${width} ${bars.length * row}">` +
+    rows.join("") + `</svg>`;
+}
+
+function _table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  if (rows.length === 0) return `<p class="muted">None.</p>`;
+  return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>${
+    rows.map((r) =>
+      `<tr>${
+        r.map((c, i) => (i === 0 ? `<td>${c}</td>` : `<td class="n">${c}</td>`)).join("")
+      }</tr>`
+    ).join("")
+  }</table>`;
+}
+
+function _summary(s: Summary, fmt: (n: number) => string): string {
+  if (s.n === 0) return "–";
+  return `mean ${fmt(s.mean!)}, median ${fmt(s.median!)}, p90 ${fmt(s.p90!)}`;
+}
+
+function _recommendation(r: Recommendation): string {
+  const saving = r.monthlySavingUsd !== null
+    ? `<p><strong>Estimated saving:</strong> ${esc(formatCost(r.monthlySavingUsd))} per month (${
+      esc(formatCost(r.savingUsd!))
+    } over the observed period)</p>`
+    : "";
+  const evidence = Object.entries(r.evidence)
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`).join("");
+  return `<div class="rec"><h3>${esc(r.title)} <code class="muted">${esc(r.id)}</code></h3>` +
+    `<p>${esc(r.detail)}</p>${saving}<table>${evidence}</table></div>`;
+}
+
+/**
+ * Render the dashboard.
+ *
+ * @param stats The statistics.
+ * @param recommendations The recommendations.
+ * @param meta Generation time and sources.
+ * @returns The HTML document.
+ * @example
+ * ```ts
+ * import { escapeHtml } from "./stats_html.ts";
+ * console.assert(escapeHtml("<b>") === "&lt;b&gt;");
+ * ```
+ */
+export function renderStatsHtml(
+  stats: Stats,
+  recommendations: readonly Recommendation[],
+  meta: DashboardMeta,
+): string {
+  const r = stats.runs;
+  const c = stats.cost;
+  const overview: [string, string][] = [
+    ["Period", `${esc(stats.period.from ?? "–")} → ${esc(stats.period.to ?? "–")}`],
+    ["Runs", `${r.total} (${r.dryRuns} dry), ${r.perDay.toFixed(2)} per day`],
+    ["Success rate", `${_pct(r.successRate)} (${r.succeeded} of ${r.counted} counted)`],
+    ["Iterations per run", _summary(stats.iterationsPerRun, (n) => n.toFixed(1))],
+    ["Time to green", _summary(stats.timeToGreenMs, formatDuration)],
+    [
+      "Tokens",
+      `${stats.tokens.in.toLocaleString("en-US")} in, ${
+        stats.tokens.out.toLocaleString("en-US")
+      } out`,
+    ],
+    [
+      "Cost",
+      `${esc(formatCost(c.totalUsd))} total, ${esc(formatCost(c.perRunUsd))} per run, ${
+        c.perFixedFailureUsd === null ? "–" : esc(formatCost(c.perFixedFailureUsd))
+      } per fixed failure (${c.fixedFailures} fixed)`,
+    ],
+    [
+      "Fixes",
+      `${stats.fixes.recipe} by recipes, ${stats.fixes.model} by models (recipe share ${
+        _pct(stats.fixes.recipeShare)
+      })`,
+    ],
+    [
+      "Review",
+      `${stats.review.rejected} of ${stats.review.reviews} rejected (${
+        _pct(stats.review.rejectionRate)
+      })`,
+    ],
+  ];
+  const days = c.byDay.slice(-60).map((d) => ({
+    label: d.day,
+    value: d.costUsd,
+    text: `${formatCost(d.costUsd)} (${d.runs} run${d.runs === 1 ? "" : "s"})`,
+  }));
+  const reasons = STOP_REASONS.filter((s) => stats.stopReasons[s] > 0)
+    .map((s) => ({ label: s, value: stats.stopReasons[s], text: String(stats.stopReasons[s]) }));
+  const gates = stats.failures.gates
+    .map((g) => ({ label: g.gate, value: g.runs, text: `${g.runs} run(s)` }));
+  const usage = (u: { calls: number; tokensIn: number; tokensOut: number; costUsd: number }) => [
+    String(u.calls),
+    u.tokensIn.toLocaleString("en-US"),
+    u.tokensOut.toLocaleString("en-US"),
+    esc(formatCost(u.costUsd)),
+  ];
+  const body = [
+    `<h1>fleet-orch stats</h1>`,
+    `<p class="muted">Generated ${esc(meta.generatedAt)} from ${
+      meta.sources.map((s) => `<code>${esc(s)}</code>`).join(", ")
+    }</p>`,
+    `<table>${
+      overview.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join("")
+    }</table>`,
+    `<h2>Recommendations</h2>`,
+    recommendations.length
+      ? recommendations.map(_recommendation).join("")
+      : `<p class="muted">No recommendation: nothing in these runs points at a saving.</p>`,
+    `<h2>Charts</h2><div class="charts">`,
+    `<div><h3>Cost per day</h3>${barChart("Cost per day", days)}</div>`,
+    `<div><h3>Stop reasons</h3>${barChart("Stop reasons", reasons)}</div>`,
+    `<div><h3>Top failing gates</h3>${barChart("Top failing gates", gates)}</div></div>`,
+    `<h2>Cost by model</h2>`,
+    _table(
+      ["Model", "Calls", "Tokens in", "Tokens out", "Cost"],
+      c.byModel.map((m) => [`<code>${esc(m.model)}</code>`, ...usage(m)]),
+    ),
+    `<h2>Cost by agent role</h2>`,
+    _table(["Role", "Calls", "Tokens in", "Tokens out", "Cost"], [
+      ["fixer", ...usage(c.byRole.fixer)],
+      ["reviewer", ...usage(c.byRole.reviewer)],
+    ]),
+    c.byRole.estimatedIterations
+      ? `<p class="muted">${c.byRole.estimatedIterations} iteration(s) split by call order (same model in both roles).</p>`
+      : "",
+    `<h2>Fixes by source</h2>`,
+    _table(
+      ["Source", "Proposals", "Approved", "Applied", "Effective", "Green"],
+      stats.fixes.bySource.map((s) => [
+        `<code>${esc(s.source)}</code>`,
+        String(s.proposals),
+        String(s.approved),
+        String(s.applied),
+        String(s.effective),
+        String(s.green),
+      ]),
+    ),
+    `<h2>Review</h2>`,
+    _table(
+      ["Reviewer", "Reviews", "Rejected"],
+      stats.review.bySource.map((b) => [esc(b.source), String(b.reviews), String(b.rejected)]),
+    ),
+    `<h3>Top rejection reasons</h3>`,
+    _table(
+      ["Reason", "Count"],
+      stats.review.topReasons.map((t) => [esc(t.reason), String(t.count)]),
+    ),
+    `<h2>Failing tools and codes</h2>`,
+    _table(
+      ["Tool", "Code", "Runs"],
+      stats.failures.tools.map((t) => [esc(t.tool), esc(t.code ?? "–"), String(t.runs)]),
+    ),
+    `<h2>Recurring failures</h2>`,
+    _table(
+      ["Failure", "Kind", "Runs", "Unresolved", "Last seen"],
+      stats.failures.recurring.map((f) => [
+        `<code>${esc(f.gate)}</code> ${esc(f.tool)}${f.code ? ` ${esc(f.code)}` : ""}: ${
+          esc(_clip(f.message, 160))
+        }`,
+        esc(f.kind),
+        String(f.runs),
+        String(f.unresolvedRuns),
+        esc(f.lastSeen),
+      ]),
+    ),
+  ];
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<title>fleet-orch stats</title><style>${CSS}</style></head><body>\n` +
+    body.filter(Boolean).join("\n") + `\n</body></html>\n`;
+}
