@@ -26,7 +26,10 @@ const ARM_CODES =
 const AZ_DEPLOYMENT =
   /\baz (?:deployment (?:group|sub|mg|tenant)|group deployment) (?:validate|what-if|create)\b/;
 const TEMPLATE_FLAG = /\s(?:--template-file|-f)(?:=|\s+)(["']?)([^\s"']+)\1/;
+/** Lines printed after the error by CI runners and shells. */
+const ARM_AFTER = /^(?:Process completed with exit code|Script failed with exit code|##\[|\+ )/;
 const AT_LINE = /at line '(\d+)' and column '(\d+)'/;
+const AT_LINE_TEXT = / at line '\d+' and column '\d+'/g;
 
 /** `bicep build` and linter diagnostics. */
 function _bicepDiagnostics(
@@ -106,7 +109,8 @@ function _armErrors(gate: string, lines: readonly string[]): Failure[] {
     let end = i;
     while (end + 1 < lines.length && end - i < 40 && lines[end + 1]!.trim() !== "") {
       const next = lines[end + 1]!;
-      if (ARM_HEAD.test(next) || /^(?:ERROR|WARNING): /.test(next)) break;
+      if (ARM_HEAD.test(next) || /^(?:ERROR|WARNING): /.test(next) || ARM_AFTER.test(next)) break;
+      if (lines[end] === "}") break; // the end of the `Info: {…}` object
       end++;
     }
     const excerpt = excerptOf(lines, i, end);
@@ -121,7 +125,10 @@ function _armErrors(gate: string, lines: readonly string[]): Failure[] {
       line: jsonTemplate ? pos.line : undefined,
       column: jsonTemplate ? pos.column : undefined,
       code,
-      message: (precise ?? message).trim() + (pos.path ? ` (at ${pos.path})` : ""),
+      // The position is in line/column; left in the message it would change
+      // the fingerprint whenever code above the error moves it.
+      message: (precise ?? message).replace(AT_LINE_TEXT, "").trim() +
+        (pos.path ? ` (at ${pos.path})` : ""),
       excerpt,
     }));
     i = end;

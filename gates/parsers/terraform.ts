@@ -31,6 +31,8 @@ const FOREIGN = /^(?:\+{1,3} |\$ |> |##\[|::)/;
 /** An echoed command that runs terraform in another directory. */
 const CHDIR = /\b(?:terraform|tofu)\s+-chdir=(["']?)([^\s"']+)\1/;
 const TFLINT_CHDIR = /\btflint\b.*?\s--chdir[=\s](["']?)([^\s"']+)\1/;
+/** `cd infra && terraform …` echoed on one line. */
+const CD = /(?:^|[\s;&(])cd\s+(["']?)([^\s"';&]+)\1\s*(?:&&|;)\s*(?:terraform|tofu|tflint)\b/;
 const DIFF_LINE = /^(?:--- old\/|\+\+\+ new\/|@@ |[ +-]|$)/;
 /** What CI wrappers (hashicorp/setup-terraform) and runners print after a failure. */
 const WRAPPER = /^(?:Terraform|Process) (?:exited|completed) with (?:exit )?code \d+\.?$/;
@@ -318,7 +320,7 @@ function _human(lines: readonly string[]): _Found[] {
 function _place(lines: readonly string[], found: _Found[]): _Found[] {
   const dirs: Array<[number, string]> = [];
   lines.forEach((l, i) => {
-    const m = CHDIR.exec(l) ?? TFLINT_CHDIR.exec(l);
+    const m = CHDIR.exec(l) ?? TFLINT_CHDIR.exec(l) ?? CD.exec(l);
     if (m) dirs.push([i, m[2]!.replace(/^\.\//, "").replace(/\/+$/, "")]);
   });
   if (dirs.length === 0) return found;
