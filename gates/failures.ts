@@ -10,6 +10,7 @@ import { type Chunk, extractChunks, extractChunksFromFile } from "./extract.ts";
 import { cleanLine, scoreLine } from "./extract_rules.ts";
 import { fingerprintOf } from "./fingerprint.ts";
 import { cleanPath, type FailureParser } from "./parsers/_common.ts";
+import { bicepParser } from "./parsers/bicep.ts";
 import { bundlerParser } from "./parsers/bundler.ts";
 import { denoParser } from "./parsers/deno.ts";
 import { dockerParser } from "./parsers/docker.ts";
@@ -21,6 +22,7 @@ import { nodeTestParser } from "./parsers/node_test.ts";
 import { npmParser } from "./parsers/npm.ts";
 import { oomParser } from "./parsers/oom.ts";
 import { pythonParser } from "./parsers/python.ts";
+import { terraformParser } from "./parsers/terraform.ts";
 import { tscParser } from "./parsers/tsc.ts";
 
 /** Every tool parser, in the order their failures are listed. */
@@ -37,6 +39,8 @@ export const PARSERS: readonly FailureParser[] = [
   npmParser,
   dockerParser,
   kubectlParser,
+  terraformParser,
+  bicepParser,
 ];
 
 const MAX_FAILURES = 50;
