@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { aggregate } from "../../orchestrator/stats.ts";
+import { barChart, escapeHtml, renderStatsHtml } from "../../orchestrator/stats_html.ts";
+import type { Recommendation } from "../../orchestrator/stats_recommend.ts";
+import { call, day, failure, gate, iteration, loaded, report } from "./_fixtures.ts";
+
+const HOSTILE = `<script>alert("x")</script><img src=x onerror='y'>&amp;`;
+
+Deno.test("renderStatsHtml escapes hostile text from runs and recommendations", () => {
+  const f = failure(`gate${HOSTILE}`, `tool${HOSTILE}`, "fp", { code: HOSTILE, message: HOSTILE });
+  const runs = [0, 1].map((n) =>
+    loaded(report({
+      startedAt: day(n),
+      stopReason: "no_progress",
+      gates: [gate(f.gate, "failed", [f])],
+      iterations: [iteration([f], {
+        proposal: { source: `llm:${HOSTILE}`, summary: HOSTILE, diff: "" },
+        review: { verdict: "reject", reasons: [HOSTILE], source: HOSTILE },
+        applied: false,
+        calls: [call(`model${HOSTILE}`, 10, 1, 0.5)],
+      })],
+    }))
+  );
+  const stats = aggregate(runs);
+  const rec: Recommendation = {
+    id: HOSTILE,
+    title: HOSTILE,
+    detail: HOSTILE,
+    evidence: { [HOSTILE]: HOSTILE },
+    savingUsd: 1,
+    monthlySavingUsd: 15,
+  };
+  const html = renderStatsHtml(stats, [rec], { generatedAt: HOSTILE, sources: [HOSTILE] });
+  assert.doesNotMatch(html, /<script/i);
+  assert.doesNotMatch(html, /<img/i);
+  assert.doesNotMatch(html, /onerror='/);
+  assert.ok(html.includes("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
+  assert.ok(html.includes("&amp;amp;"));
+  // Self-contained: no external resource of any kind.
+  assert.doesNotMatch(html, /<[^>]*\s(src|href)=/i);
+  assert.doesNotMatch(html, /url\(/i);
+});
+
+Deno.test("renderStatsHtml draws cost per day, stop reasons and failing gates as SVG bars", () => {
+  const runs = [0, 1, 1].map((n) =>
+    loaded(report({
+      startedAt: day(n),
+      iterations: [iteration([failure("unit-tests", "jest", `j${n}`)])],
+    }))
+  );
+  const html = renderStatsHtml(aggregate(runs), [], { generatedAt: "now", sources: ["/r"] });
+  assert.equal(html.match(/<svg /g)?.length, 3);
+  assert.ok(html.includes(`aria-label="Cost per day"`));
+  assert.ok(html.includes(">2026-11-02<"));
+  assert.ok(html.includes(">unit-tests<"));
+  assert.ok(html.includes("No recommendation"));
+});
+
+Deno.test("barChart scales bars to the largest value and notes an empty chart", () => {
+  const svg = barChart("t", [
+    { label: "a", value: 4, text: "4" },
+    { label: "b", value: 1, text: "1" },
+  ]);
+  assert.ok(svg.includes(`width="300"`));
+  assert.ok(svg.includes(`width="75"`));
+  assert.match(barChart("t", []), /No data/);
+  assert.equal(escapeHtml(`a&<>"'`), "a&amp;&lt;&gt;&quot;&#39;");
+});
