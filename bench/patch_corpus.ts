@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     args: Deno.args,
     options: {
       seed: { type: "string", default: "1" },
-      "max-cases": { type: "string", default: "400" },
+      "max-cases": { type: "string", default: "1000" },
       jobs: { type: "string", default: "8" },
       out: { type: "string" },
       cache: { type: "string", default: "/tmp/fleet-orch-patch-corpus-cache" },
