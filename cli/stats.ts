@@ -120,6 +120,7 @@ function _validDate(s: string): boolean {
 }
 
 const _pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
+const _time = (iso: string | null) => (iso ?? "–").slice(0, 16).replace("T", " ");
 const _int = (n: number) => Math.round(n).toLocaleString("en-US");
 
 function _summary(s: Summary, fmt: (n: number) => string): string {
@@ -154,9 +155,9 @@ export function renderStatsText(
   const reasons = STOP_REASONS.filter((s) => stats.stopReasons[s] > 0)
     .map((s) => `${s} ${stats.stopReasons[s]}`).join(", ");
   const out: string[] = [
-    `fleet-orch stats: ${r.total} run(s) (${r.dryRuns} dry) from ${stats.period.from} to ${stats.period.to}, ${
-      r.perDay.toFixed(2)
-    } per day`,
+    `fleet-orch stats: ${r.total} run(s) (${r.dryRuns} dry) from ${_time(stats.period.from)} to ${
+      _time(stats.period.to)
+    } UTC, ${r.perDay.toFixed(2)} per day`,
     "",
     ...([
       ["Success rate", `${_pct(r.successRate)} (${r.succeeded} of ${r.counted} counted)`],

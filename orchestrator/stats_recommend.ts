@@ -309,61 +309,72 @@ const _largePrompts: _Rule = (c) => {
 };
 
 const _stuck: _Rule = (c) => {
-  const stuck = new Map<
-    string,
-    { runs: Set<string>; message: string; gate: string }
-  >();
-  const runCost = new Map<string, { cost: number; first: number }>();
+  const stuck = new Map<string, { runs: Set<string>; message: string; gate: string }>();
+  const runCost = new Map<string, { cost: number; last: number }>();
   for (const { report } of c.runs) {
     if (report.stopReason !== "max_iterations" && report.stopReason !== "no_progress") continue;
     const finalFailing = report.gates.filter((g) => g.status !== "passed" && g.status !== "skipped")
       .flatMap((g) => g.failures);
-    const fps = new Map(finalFailing.map((f) => [f.fingerprint, f]));
-    for (const [fp, f] of fps) {
-      const e = stuck.get(fp) ?? { runs: new Set(), message: f.message, gate: f.gate };
+    for (const f of finalFailing) {
+      const e = stuck.get(f.fingerprint) ?? { runs: new Set(), message: f.message, gate: f.gate };
       e.runs.add(report.runId);
-      stuck.set(fp, e);
+      stuck.set(f.fingerprint, e);
     }
-    const first = report.iterations[0]?.calls ?? [];
-    runCost.set(report.runId, { cost: report.totals.costUsd, first: _sum(first) });
+    const last = report.iterations[report.iterations.length - 1]?.calls ?? [];
+    runCost.set(report.runId, { cost: report.totals.costUsd, last: _sum(last) });
   }
   const hits = [...stuck].filter(([, e]) => e.runs.size >= RULE_THRESHOLDS.stuckMinRuns)
     .sort((a, b) => b[1].runs.size - a[1].runs.size || a[0].localeCompare(b[0]));
   if (!hits.length) return [];
-  const runIds = new Set(hits.flatMap(([, e]) => [...e.runs]));
-  const spent = [...runIds].reduce((a, id) => a + runCost.get(id)!.cost, 0);
+  const runIds = [...new Set(hits.flatMap(([, e]) => [...e.runs]))];
+  const costs = runIds.map((id) => runCost.get(id)!);
+  const spent = costs.reduce((a, r) => a + r.cost, 0);
   const greenCosts = c.runs.filter((r) => r.report.stopReason === "success" && !r.report.dryRun)
     .map((r) => r.report.totals.costUsd).filter((x) => x > 0);
   const p90 = summarize(greenCosts).p90;
-  const cap = p90 !== null ? Math.ceil(p90 * 100) / 100 : null;
-  const saving = [...runIds].reduce((a, id) => {
-    const r = runCost.get(id)!;
-    return a + Math.max(0, r.cost - (cap ?? r.first));
+  // A cap only helps when some stuck run spent more than a green run does.
+  const cap = p90 !== null && costs.some((r) => r.cost > Math.ceil(p90 * 100) / 100)
+    ? Math.ceil(p90 * 100) / 100
+    : null;
+  const now = c.settings.maxNoProgressIterations;
+  const lower = now > 1 ? now - 1 : null;
+  // One idle iteration fewer saves about the last iteration; the cap bounds the rest.
+  const saving = costs.reduce((a, r) => {
+    const after = Math.min(r.cost - (lower !== null ? r.last : 0), cap ?? Infinity);
+    return a + Math.max(0, r.cost - after);
   }, 0);
-  const lower = Math.max(1, c.settings.maxNoProgressIterations - 1);
   const [fp, top] = hits[0]!;
+  const actions = [
+    ...(cap !== null ? [`cap runs at --max-cost-usd ${cap}`] : []),
+    ...(lower !== null ? [`lower max_no_progress_iterations to ${lower}`] : []),
+  ];
+  const title = actions.length
+    ? actions.join(" and ").replace(/^./, (ch) => ch.toUpperCase())
+    : "Fix by hand the failure that keeps ending runs unfixed";
   return [_rec(c, {
     id: "stuck-failures",
-    title: cap !== null
-      ? `Cap runs at --max-cost-usd ${cap} and lower max_no_progress_iterations to ${lower}`
-      : `Lower agents.orchestrator.max_no_progress_iterations to ${lower}`,
+    title,
     detail:
-      `${hits.length} failure(s) ended ${runIds.size} run(s) unfixed (max_iterations or no_progress), ` +
+      `${hits.length} failure(s) ended ${runIds.length} run(s) unfixed (max_iterations or no_progress), ` +
       `the most frequent in ${top.runs.size} runs: ${top.gate}: ${top.message}. ` +
       `These runs spent $${spent.toFixed(4)} without a result. ` +
       (cap !== null
-        ? `Successful runs cost at most $${cap} (p90), so a cap of that size stops a hopeless run early; `
+        ? `Successful runs cost at most $${cap} (p90), so a cap of that size (agents.orchestrator.max_cost_usd) stops a hopeless run early. `
         : "") +
-      `set agents.orchestrator.max_no_progress_iterations: ${lower} (now ${c.settings.maxNoProgressIterations}) and fix this failure by hand.`,
+      (lower !== null
+        ? `Set agents.orchestrator.max_no_progress_iterations: ${lower} (now ${now}). `
+        : "") +
+      `The failure itself needs a person.`,
     evidence: {
       failures: hits.length,
-      runs: runIds.size,
+      runs: runIds.length,
       spentUsd: _money(spent),
       topFingerprint: fp,
       topRuns: top.runs.size,
       ...(cap !== null ? { suggestedCapUsd: cap } : {}),
+      maxNoProgressIterations: now,
     },
-  }, saving)];
+  }, actions.length ? saving : null)];
 };
 
 const _candidates: _Rule = (c) => {

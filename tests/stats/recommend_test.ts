@@ -203,6 +203,17 @@ Deno.test("recommend: the same failure ending runs unfixed suggests a cap and fe
   approx(rec.savingUsd, 0.8 + 0.5);
 });
 
+Deno.test("recommend: stuck runs cheaper than green ones get no cap; at one idle iteration only a person helps", () => {
+  const runs = spread([stuckRun("s1", 0.03), cheapGreen(0.5), stuckRun("s1", 0.03)]);
+  const rec = recs(runs).find((x) => x.id === "stuck-failures")!;
+  assert.equal(rec.title, "Lower max_no_progress_iterations to 2");
+  assert.equal(rec.evidence.suggestedCapUsd, undefined);
+  approx(rec.savingUsd, 0.02);
+  const none = recs(runs, { maxNoProgressIterations: 1 }).find((x) => x.id === "stuck-failures")!;
+  assert.match(none.title, /^Fix by hand/);
+  assert.equal(none.savingUsd, null);
+});
+
 Deno.test("recommend: no stuck advice for different failures or a single run", () => {
   assert.ok(!ids(recs([stuckRun("a", 1), stuckRun("b", 1)])).includes("stuck-failures"));
   assert.ok(!ids(recs([stuckRun("a", 1)])).includes("stuck-failures"));
