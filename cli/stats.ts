@@ -10,7 +10,8 @@ import { UsageError } from "../core/errors.ts";
 import { EXIT, guard, numberFlag, parseFlags } from "./_common.ts";
 import { formatCost, formatDuration } from "../orchestrator/_report_text.ts";
 import { STOP_REASONS } from "../orchestrator/report_types.ts";
-import { aggregate, type Stats, type Summary } from "../orchestrator/stats.ts";
+import { aggregate, type Stats } from "../orchestrator/stats.ts";
+import type { Summary } from "../orchestrator/stats_runs.ts";
 import {
   findReportFiles,
   loadRuns,

@@ -8,7 +8,8 @@
 
 import { formatCost, formatDuration } from "./_report_text.ts";
 import { STOP_REASONS } from "./report_types.ts";
-import type { Stats, Summary } from "./stats.ts";
+import type { Stats } from "./stats.ts";
+import type { Summary } from "./stats_runs.ts";
 import type { Recommendation } from "./stats_recommend.ts";
 
 /** What the page says about itself. */

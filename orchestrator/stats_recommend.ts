@@ -9,7 +9,8 @@
 
 import { DEFAULT_FIXER_TOKEN_BUDGET } from "../agents/fixer.ts";
 import { DEFAULT_PRICES, findPrice, type ModelPrice } from "../plugins/llm/pricing.ts";
-import { modelOfSource, splitRoles, type Stats, summarize } from "./stats.ts";
+import type { Stats } from "./stats.ts";
+import { modelOfSource, splitRoles, summarize } from "./stats_runs.ts";
 import {
   candidateWinner,
   type LoadedRun,

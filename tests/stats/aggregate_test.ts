@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
+import { aggregate } from "../../orchestrator/stats.ts";
 import {
-  aggregate,
   effectiveFix,
   normalizeReason,
   splitRoles,
   summarize,
-} from "../../orchestrator/stats.ts";
+} from "../../orchestrator/stats_runs.ts";
 import { StatsReportSchema } from "../../orchestrator/stats_load.ts";
 import { call, day, failure, gate, iteration, loaded, report } from "./_fixtures.ts";
 
