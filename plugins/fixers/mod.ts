@@ -15,6 +15,7 @@
 
 import type { PluginDefinition } from "../../core/plugin.ts";
 import { azurePoolFixer } from "./azure_pool.ts";
+import { bicepFormatFixer } from "./bicep_format.ts";
 import { blackFixer } from "./black.ts";
 import { denoFmtFixer } from "./deno_fmt.ts";
 import { eslintFixer } from "./eslint.ts";
@@ -22,6 +23,7 @@ import { nodeHeapFixer } from "./node_heap.ts";
 import { npmEresolveFixer } from "./npm_eresolve.ts";
 import { npmLockfileFixer } from "./npm_lockfile.ts";
 import { prettierFixer } from "./prettier.ts";
+import { terraformFmtFixer } from "./terraform_fmt.ts";
 
 export { azurePoolFixer, type AzurePoolOptions } from "./azure_pool.ts";
 export { blackFixer } from "./black.ts";
@@ -43,6 +45,8 @@ export const builtinFixers: readonly PluginDefinition<"fixer", unknown>[] = [
   denoFmtFixer,
   prettierFixer,
   blackFixer,
+  terraformFmtFixer,
+  bicepFormatFixer,
   eslintFixer,
   npmLockfileFixer,
   npmEresolveFixer,
