@@ -16,6 +16,7 @@ import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from "../core/config.ts"
 import { ShellExecutor } from "../core/exec.ts";
 import { Git } from "../core/git.ts";
 import { loadPolicy } from "../policies/engine.ts";
+import { DEFAULT_POLICY_FILE } from "./runtime.ts";
 import type { ModelPrice } from "../plugins/llm/pricing.ts";
 import { STOP_REASONS, type StopReason } from "./report_types.ts";
 
@@ -352,6 +353,20 @@ export async function openStatsSources(options: {
     }
   }
   if (repoRoot && config.report.dir) dirs.push(resolve(repoRoot, config.report.dir));
+  // The project's policy may add secret patterns: redact the output with it too.
+  let redactor = policy;
+  const policyFile = repoRoot
+    ? (config.safety.policy_file
+      ? resolve(repoRoot, config.safety.policy_file)
+      : join(repoRoot, DEFAULT_POLICY_FILE))
+    : null;
+  if (policyFile && existsSync(policyFile)) {
+    try {
+      redactor = await loadPolicy({ file: policyFile, env });
+    } catch (e) {
+      warnings.push(`Ignoring the policy "${policyFile}" for redaction: ${(e as Error).message}`);
+    }
+  }
   for (const d of reportDirs) if (!dirs.includes(d)) dirs.push(d);
   for (const d of reportDirs) {
     if (!existsSync(d)) warnings.push(`Report folder "${d}" does not exist`);
@@ -370,7 +385,7 @@ export async function openStatsSources(options: {
       maxCostUsd: o.max_cost_usd,
       prices: config.pricing,
     },
-    redact: (t) => policy.redact(t),
+    redact: (t) => redactor.redact(t),
     warnings,
   };
 }

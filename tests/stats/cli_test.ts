@@ -16,7 +16,7 @@ interface Cli {
   stderr: string;
 }
 
-async function stats(cwd: string, args: string[]): Promise<Cli> {
+async function stats(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Cli> {
   const tmp = await Deno.makeTempDir({ prefix: "fleet-orch-stats-out-" });
   try {
     const out = join(tmp, "stdout");
@@ -24,7 +24,7 @@ async function stats(cwd: string, args: string[]): Promise<Cli> {
     const line = `${shellJoin([Deno.execPath(), "run", "-A", ENTRY, ...args])} >${
       shellQuote(out)
     } 2>${shellQuote(err)}`;
-    const r = await exec.run(line, { cwd, timeoutMs: 120_000 });
+    const r = await exec.run(line, { cwd, env, timeoutMs: 120_000 });
     return {
       code: r.code,
       stdout: await Deno.readTextFile(out),
@@ -163,5 +163,34 @@ Deno.test("stats CLI exits 2 on bad flags and outside a repository", async () =>
   } finally {
     await Deno.remove(repo, { recursive: true });
     await Deno.remove(outside, { recursive: true });
+  }
+});
+
+Deno.test("stats CLI redacts secrets of the environment from every output", async () => {
+  const repo = await makeRepo();
+  try {
+    const runsDir = join(repo, ".git", "fleet-orch", "runs");
+    const secret = "s3cr3t-acme-token-value";
+    const f = failure("test", "jest", "leak", { message: `token ${secret} leaked` });
+    for (const n of [0, 1]) {
+      await writeRun(
+        runsDir,
+        report({
+          startedAt: day(n),
+          stopReason: "no_progress",
+          gates: [gate("test", "failed", [f])],
+          iterations: [iteration([f])],
+        }),
+      );
+    }
+    const html = join(repo, ".git", "d.html");
+    const r = await stats(repo, ["--json", "--html", html], { ACME_API_TOKEN: secret });
+    assert.equal(r.code, 0, r.stderr);
+    for (const text of [r.stdout, r.stderr, await Deno.readTextFile(html)]) {
+      assert.ok(!text.includes(secret), text);
+    }
+    assert.match(r.stdout, /REDACTED:env\.ACME_API_TOKEN/);
+  } finally {
+    await Deno.remove(repo, { recursive: true });
   }
 });
