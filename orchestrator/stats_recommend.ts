@@ -67,6 +67,8 @@ export const RECIPE_TOOLS: Readonly<Record<string, string>> = {
   "deno-fmt": "deno-fmt",
   "deno fmt": "deno-fmt",
   black: "black",
+  "terraform-fmt": "terraform-fmt",
+  "bicep-format": "bicep-format",
 };
 
 const _money = (usd: number) => Math.round(usd * 10_000) / 10_000;
