@@ -39,6 +39,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     load: () => import("./cli/logs.ts"),
   },
   patch: { summary: "Apply a unified diff tolerantly", load: () => import("./cli/patch.ts") },
+  stats: {
+    summary: "Metrics, an HTML dashboard and cost recommendations from past runs",
+    load: () => import("./cli/stats.ts"),
+  },
   plugins: {
     summary: "List built-in and configured plugins",
     load: () => import("./cli/plugins.ts"),

@@ -44,6 +44,8 @@ export interface CandidateOutcome {
   gates?: GateResult[];
   /** Every model call of every candidate. */
   calls: CallRecord[];
+  /** Which candidate won (1-based) out of how many. */
+  candidate?: { winner: number; of: number };
 }
 
 function diffSize(diff: string): number {
@@ -155,7 +157,14 @@ export async function evaluateCandidates(
   );
   const best = viable[0]!;
   const applied = await applyInWorkspace(best.p.proposal!.diff, ws.dir);
-  return { proposed: best.p, reviewed: best.r, applied, gates: best.gates!, calls };
+  return {
+    proposed: best.p,
+    reviewed: best.r,
+    applied,
+    gates: best.gates!,
+    calls,
+    candidate: { winner: tried.indexOf(best) + 1, of: input.k },
+  };
 }
 
 async function single(

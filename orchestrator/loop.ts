@@ -504,6 +504,7 @@ async function fixLoop(s: State): Promise<void> {
         continue;
       }
     }
+    if ("candidate" in outcome && outcome.candidate) iteration.candidate = outcome.candidate;
     const applied = "applied" in outcome
       ? outcome.applied as { ok: boolean; error?: string }
       : await applyInWorkspace(proposal.diff, s.ws!.dir);

@@ -73,6 +73,8 @@ export interface ReportIteration {
   calls: CallRecord[];
   /** Wall-clock duration in milliseconds. */
   durationMs: number;
+  /** With --candidates: which candidate won (1-based) out of how many. */
+  candidate?: { winner: number; of: number };
 }
 
 /** Post-deploy verification of one environment. */
