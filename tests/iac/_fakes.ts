@@ -48,7 +48,8 @@ END { flush(); if (bad || depth != 0) exit 2; printf "%s", out }`;
  * A fake `terraform`: `[-chdir=DIR] fmt [-check] [-diff] [-write=false]
  * [-list=false] [-recursive] [target...]`. Exit 3 when -check finds files to
  * format, 2 with a boxed `Error:` diagnostic on unbalanced braces, 0
- * otherwise. `validate` prints nothing and succeeds.
+ * otherwise. `validate` prints nothing and succeeds; `plan` does what
+ * `FAKE_PLAN` says (`changes`, `error`, or no changes).
  */
 export const FAKE_TERRAFORM = `#!/usr/bin/env bash
 printf '%s\\n' "$(basename "$0") $*" >> "$(dirname "$0")/calls.log"
@@ -56,6 +57,14 @@ fmt_awk='${_awk(true).replaceAll("'", "'\\''")}'
 while [[ "$1" == -* ]]; do case "$1" in -chdir=*) cd "\${1#-chdir=}" || exit 1 ;; esac; shift; done
 cmd="$1"; shift
 [ "$cmd" = validate ] && exit 0
+if [ "$cmd" = plan ]; then
+  # FAKE_PLAN: "changes" (exit 2 with -detailed-exitcode), "error" (a diagnostic, exit 1), else no changes.
+  case "\${FAKE_PLAN:-}" in
+    changes) echo "Plan: 1 to add, 0 to change, 0 to destroy."; [[ " $* " == *" -detailed-exitcode "* ]] && exit 2; exit 0 ;;
+    error) printf '\\nError: Unsupported argument\\n\\n  on main.tf line 3, in resource "terraform_data" "x":\\n   3:   bogus = 1\\n\\nAn argument named "bogus" is not expected here.\\n' >&2; exit 1 ;;
+    *) echo "No changes. Your infrastructure matches the configuration."; exit 0 ;;
+  esac
+fi
 [ "$cmd" = fmt ] || { echo "fake terraform: unsupported command $cmd" >&2; exit 1; }
 check=0; diff=0; write=1; list=1; rec=0; targets=()
 for a in "$@"; do
