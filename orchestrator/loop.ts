@@ -21,6 +21,7 @@ import { builtinFixers } from "../plugins/fixers/mod.ts";
 import { verifyEnvironment, writeVerificationReport } from "../plugins/verifiers/mod.ts";
 import type { AttemptRecord } from "../agents/fixer.ts";
 import { deploy } from "../agents/operator.ts";
+import { loadTokenCounter } from "../agents/budget.ts";
 import { CostLedger } from "../plugins/llm/pricing.ts";
 import { gatesGreen, planFromConfig } from "./check.ts";
 import { openRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
@@ -150,6 +151,9 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   const config = rt.loaded.config;
   const dryRun = opts.dryRun ?? config.agents.orchestrator.dry_run;
   const steps = planFromConfig(rt);
+  // The tokenizer's tables take ~100 ms to load: start now, so the load
+  // overlaps preflight and the baseline gates instead of the first fix.
+  if (config.agents.codex.enabled) loadTokenCounter().catch(() => {});
   if (opts.environment && !config.deployment.environments[opts.environment]) {
     const valid = Object.keys(config.deployment.environments);
     throw new UsageError(
