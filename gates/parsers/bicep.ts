@@ -39,6 +39,7 @@ function _bicepDiagnostics(
   const errors: Failure[] = [];
   const warnings: Failure[] = [];
   for (const l of lines) {
+    if (!l.includes(".bicep")) continue; // cheap gate before the regex
     const m = DIAGNOSTIC.exec(l.trimEnd());
     if (!m || m[4] === "Info") continue;
     const f = makeFailure(gate, "bicep", {
@@ -85,6 +86,7 @@ function _armErrors(gate: string, lines: readonly string[]): Failure[] {
   const template = _templateFile(lines);
   const out: Failure[] = [];
   for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.includes("(") && !lines[i]!.includes("{")) continue; // cheap gate
     const l = lines[i]!.trimEnd();
     let code: string | undefined;
     let message: string | undefined;

@@ -16,6 +16,7 @@ import { excerptOf, type FailureFields, type FailureParser, makeFailure } from "
 
 /** The ruler terraform draws left of a diagnostic when colours are on. */
 const RULER = /^[╷│╵]\s?/;
+const _SEVERITY = /Error|Warning|Notice/;
 const SUMMARY = /^(Error|Warning|Notice): (.+)$/;
 const LOCATION = /^\s+on (.+?) line (\d+)(?:, in (.+?))?:$/;
 const SNIPPET = /^\s+(\d+): /;
@@ -274,9 +275,12 @@ function _fmtCheck(lines: readonly string[]): _Found[] {
 /** Human-format diagnostics of terraform and tflint, and tflint's compact lines. */
 function _human(lines: readonly string[]): _Found[] {
   const out: _Found[] = [];
-  const signal = lines.some((l) => SIGNAL.test(l));
+  let signal: boolean | undefined; // read only for a plain diagnostic without a location
+  const hasSignal = () => (signal ??= lines.some((l) => SIGNAL.test(l)));
   const tflintRun = lines.some((l) => /^\d+ issue\(s\) found:$/.test(l.trim()));
   for (let i = 0; i < lines.length; i++) {
+    // Every line these shapes start at names a severity: skip the rest unread.
+    if (!_SEVERITY.test(lines[i]!)) continue;
     const compact = _tflintCompact(lines, i);
     if (compact) {
       out.push(compact);
@@ -290,7 +294,7 @@ function _human(lines: readonly string[]): _Found[] {
     // terraform's own lines elsewhere in the output — and never a JS stack
     // or a CI wrapper's closing line.
     const foreign = /^\s+at /.test(lines[i + 1] ?? "") || WRAPPER.test(d.summary);
-    if (!tflint && (foreign || (!d.boxed && d.file === undefined && !signal))) continue;
+    if (!tflint && (foreign || (!d.boxed && d.file === undefined && !hasSignal()))) continue;
     if (d.severity === "Notice" || (!tflint && d.severity !== "Error")) {
       i = d.end;
       continue;
@@ -318,8 +322,10 @@ function _human(lines: readonly string[]): _Found[] {
  * is `infra/main.tf` in the repository.
  */
 function _place(lines: readonly string[], found: _Found[]): _Found[] {
+  if (found.length === 0) return found;
   const dirs: Array<[number, string]> = [];
   lines.forEach((l, i) => {
+    if (!l.includes("chdir") && !l.includes("cd ")) return;
     const m = CHDIR.exec(l) ?? TFLINT_CHDIR.exec(l) ?? CD.exec(l);
     if (m) dirs.push([i, m[2]!.replace(/^\.\//, "").replace(/\/+$/, "")]);
   });
