@@ -45,6 +45,7 @@ Rules for the change:
 - Never disable lint rules, type checks or security features, and never add secrets, keys or credentials.
 - Keep the change minimal: no unrelated refactoring, formatting or renames.
 - Do not touch CI configuration or build scripts unless the failure is in them.
+- In Terraform or Bicep, never rename or remove resources or modules (that destroys and recreates them), never touch lifecycle, prevent_destroy or locks, and never add -target or -auto-approve.
 - Do not repeat an approach that an earlier attempt shows failed or was rejected.
 - If you cannot propose a fix, answer "NO_FIX: <reason>" and no diff.`;
 

@@ -19,7 +19,18 @@ const exec = new ShellExecutor({
   judge: () => ({ allowed: true, rule: null, message: "" }),
   env: { NO_COLOR: "1" },
 });
-const COMMANDS = ["run", "check", "verify", "policy", "logs", "patch", "plugins", "init", "doctor"];
+const COMMANDS = [
+  "run",
+  "check",
+  "verify",
+  "policy",
+  "logs",
+  "patch",
+  "stats",
+  "plugins",
+  "init",
+  "doctor",
+];
 
 /** Run the CLI as `deno run -A main.ts ARGS` in `cwd`. */
 function cli(args: string[], cwd = Deno.cwd(), options: RunOptions = {}): Promise<RunResult> {

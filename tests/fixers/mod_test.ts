@@ -7,6 +7,8 @@ Deno.test("builtinFixers lists every recipe once, formatters first and memory la
     "deno-fmt",
     "prettier",
     "black",
+    "terraform-fmt",
+    "bicep-format",
     "eslint-fix",
     "npm-lockfile",
     "npm-eresolve",
