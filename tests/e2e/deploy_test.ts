@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { dirname } from "node:path";
 import { makeRepo, readReport, removeRepo, reportPath, runCli } from "./_helpers.ts";
 
-async function healthServer(healthy: boolean) {
+function healthServer(healthy: boolean) {
   const hits: string[] = [];
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, (req) => {
     const path = new URL(req.url).pathname;
