@@ -98,6 +98,13 @@ export interface ExecutorOptions {
    * output callback, so a secret a command prints never reaches a log.
    */
   redact?: (text: string) => string;
+  /**
+   * Environment variables removed from what `run` passes on (fleet-orch's own
+   * model keys: gates and deploy commands have no use for them, and code a
+   * model wrote must not be able to read them). `open` keeps them: exec
+   * plugins of kind llm need their key.
+   */
+  hideEnv?: readonly string[];
 }
 
 // The supervisor. $1 = shell, $2 = command line, $3 = "1" when the command
@@ -227,6 +234,7 @@ export class ShellExecutor {
   readonly #env: Record<string, string>;
   readonly #shell: string;
   readonly #redact: ((text: string) => string) | undefined;
+  readonly #hideEnv: readonly string[];
 
   /**
    * @param options The policy hook and defaults.
@@ -236,6 +244,19 @@ export class ShellExecutor {
     this.#env = options.env ?? {};
     this.#shell = options.shell ?? "bash";
     this.#redact = options.redact;
+    this.#hideEnv = options.hideEnv ?? [];
+  }
+
+  // With names to hide, the child gets an explicit environment without them;
+  // otherwise Deno merges the extra variables over the inherited ones.
+  #childEnv(
+    extra: Record<string, string> | undefined,
+  ): { env: Record<string, string>; clearEnv: boolean } {
+    const env = { ...this.#env, ...extra };
+    if (this.#hideEnv.length === 0) return { env, clearEnv: false };
+    const all: Record<string, string> = { ...Deno.env.toObject(), ...env };
+    for (const name of this.#hideEnv) delete all[name];
+    return { env: all, clearEnv: true };
   }
 
   /**
@@ -289,7 +310,7 @@ export class ShellExecutor {
       child = new Deno.Command("bash", {
         args,
         cwd: options.cwd ?? Deno.cwd(),
-        env: { ...this.#env, ...options.env },
+        ...this.#childEnv(options.env),
         stdin: "piped",
         stdout: "piped",
         stderr: "piped",

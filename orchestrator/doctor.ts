@@ -9,6 +9,7 @@ import { ShellExecutor } from "../core/exec.ts";
 import { loadPolicy } from "../policies/engine.ts";
 import { openRuntime } from "./runtime.ts";
 import { VERSION } from "../core/version.ts";
+import { PRESETS } from "../plugins/llm/presets.ts";
 
 /** One check's outcome. */
 export interface DoctorCheck {
@@ -19,13 +20,6 @@ export interface DoctorCheck {
   /** Details and what to do. */
   message: string;
 }
-
-const KEY_VARS: Record<string, string> = {
-  openai: "OPENAI_API_KEY",
-  azure: "AZURE_OPENAI_API_KEY",
-  anthropic: "ANTHROPIC_API_KEY",
-  gemini: "GEMINI_API_KEY",
-};
 
 /**
  * Run every check.
@@ -90,7 +84,8 @@ export async function runDoctor(
     for (const role of ["codex", "jules"] as const) {
       const a = rt.loaded.config.agents[role];
       if (!a.enabled) continue;
-      const keyVar = a.api_key_env ?? KEY_VARS[a.provider];
+      const preset = (PRESETS as Record<string, { keyEnv: string | null } | undefined>)[a.provider];
+      const keyVar = a.api_key_env ?? preset?.keyEnv;
       if (!keyVar) {
         checks.push({ name: `${role} key`, status: "ok", message: `${a.provider} needs no key` });
       } else if (rt.env[keyVar]) {

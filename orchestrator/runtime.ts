@@ -17,6 +17,24 @@ import { configDirOf, PluginRegistry } from "../core/registry.ts";
 import { loadPolicy, type PolicyEngine } from "../policies/engine.ts";
 import { builtinPlugins } from "../plugins/builtins.ts";
 import { loadExecPlugin } from "../plugins/exec.ts";
+import { PRESETS } from "../plugins/llm/presets.ts";
+
+/**
+ * The environment variables holding the agents' model keys.
+ *
+ * @param config The configuration.
+ * @returns Variable names (for hiding them from gates and deploy commands).
+ */
+export function modelKeyVariables(config: LoadedConfig["config"]): string[] {
+  const names = new Set<string>();
+  for (const agent of [config.agents.codex, config.agents.jules]) {
+    const preset =
+      (PRESETS as Record<string, { keyEnv: string | null } | undefined>)[agent.provider];
+    const name = agent.api_key_env ?? preset?.keyEnv;
+    if (name) names.add(name);
+  }
+  return [...names];
+}
 
 function tempRoot(): string {
   return Deno.env.get("TMPDIR") || "/tmp";
@@ -134,7 +152,11 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     redact,
     ...(options.write ? { write: options.write } : {}),
   });
-  const exec = new ShellExecutor({ judge: (c) => policy.judgeCommand(c), redact });
+  const exec = new ShellExecutor({
+    judge: (c) => policy.judgeCommand(c),
+    redact,
+    hideEnv: modelKeyVariables(loaded.config),
+  });
   const git = new Git(exec, repoRoot, envLookup);
   const stateDir = join(await git.commonDir(), "fleet-orch");
   const registry = new PluginRegistry({ builtins: builtinPlugins, execLoader: loadExecPlugin });

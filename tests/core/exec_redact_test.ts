@@ -28,3 +28,22 @@ Deno.test("ShellExecutor redacts the log file and the live output but returns ra
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("ShellExecutor hides the named variables from commands but keeps the rest", async () => {
+  Deno.env.set("FLEET_ORCH_TEST_HIDDEN_KEY", "sk-should-not-be-seen");
+  Deno.env.set("FLEET_ORCH_TEST_VISIBLE", "visible");
+  try {
+    const exec = new ShellExecutor({
+      judge: () => ({ allowed: true, rule: null, message: "" }),
+      hideEnv: ["FLEET_ORCH_TEST_HIDDEN_KEY"],
+    });
+    const r = await exec.run(
+      'printf "%s|%s|%s" "${FLEET_ORCH_TEST_HIDDEN_KEY:-unset}" "$FLEET_ORCH_TEST_VISIBLE" "$EXTRA"',
+      { env: { EXTRA: "extra" } },
+    );
+    assert.equal(r.output, "unset|visible|extra");
+  } finally {
+    Deno.env.delete("FLEET_ORCH_TEST_HIDDEN_KEY");
+    Deno.env.delete("FLEET_ORCH_TEST_VISIBLE");
+  }
+});
