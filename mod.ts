@@ -50,13 +50,42 @@ export type {
   VerificationResult,
 } from "./core/types.ts";
 export { loadConfig, parseConfig } from "./core/config.ts";
-export type { Config, LoadedConfig } from "./core/config.ts";
+export type { Config, LoadedConfig, LocatedYaml, ParseOptions } from "./core/config.ts";
 export { ConfigError, PluginError, PolicyViolation, UsageError } from "./core/errors.ts";
+export type { ConfigProblem } from "./core/errors.ts";
 export { ShellExecutor } from "./core/exec.ts";
+export type {
+  CommandJudge,
+  CommandJudgement,
+  ExecutorOptions,
+  InteractiveProcess,
+  RunOptions,
+  RunResult,
+} from "./core/exec.ts";
+export type { Logger } from "./core/log.ts";
 export { applyPatch, applyToText, extractDiff, parsePatch, PatchError } from "./core/patch.ts";
-export type { ApplyResult, FilePatch, Hunk } from "./core/patch.ts";
+export type {
+  ApplyOptions,
+  ApplyResult,
+  FilePatch,
+  FileResult,
+  Hunk,
+  HunkHeader,
+  HunkLine,
+} from "./core/patch.ts";
 export { createRedactor, loadPolicy, PolicyEngine } from "./policies/engine.ts";
+export type { Finding, FullJudgement, LoadPolicyOptions, Policy, Rule } from "./policies/engine.ts";
 export { runOrchestration } from "./orchestrator/loop.ts";
 export type { Orchestration, OrchestrationOptions } from "./orchestrator/loop.ts";
-export type { RunReport, StopReason } from "./orchestrator/report_types.ts";
+export type {
+  ReportIteration,
+  ReportProposal,
+  ReportReview,
+  ReportTotals,
+  ReportVerification,
+  RunReport,
+  StopReason,
+} from "./orchestrator/report_types.ts";
+export type { RuntimeOptions } from "./orchestrator/runtime.ts";
+export type { WrittenReport } from "./orchestrator/report.ts";
 export { VERSION } from "./core/version.ts";

@@ -30,6 +30,8 @@ export class ConfigError extends Error {
   /** Every problem found, in file order. */
   readonly problems: ConfigProblem[];
   /**
+   * Make the error from its problems.
+   *
    * @param problems Every problem found.
    */
   constructor(problems: ConfigProblem[]) {
@@ -46,6 +48,8 @@ export class PolicyViolation extends Error {
   /** The command line or file that was judged. */
   readonly subject: string;
   /**
+   * Make the error.
+   *
    * @param message Why it was refused.
    * @param rule The rule id.
    * @param subject What was judged.
@@ -63,6 +67,8 @@ export class PluginError extends Error {
   /** The plugin's name (or its `uses:` reference when it never loaded). */
   readonly plugin: string;
   /**
+   * Make the error; the message is prefixed with the plugin's name.
+   *
    * @param plugin The plugin name.
    * @param message What went wrong.
    * @param options Standard error options (cause).
@@ -77,6 +83,8 @@ export class PluginError extends Error {
 /** The command line was used wrongly (exit code 2). */
 export class UsageError extends Error {
   /**
+   * Make the error.
+   *
    * @param message What is wrong and how to call it instead.
    */
   constructor(message: string) {
@@ -88,6 +96,8 @@ export class UsageError extends Error {
 /** A feature that this build cannot provide, with the reason (exit code 2). */
 export class UnavailableError extends Error {
   /**
+   * Make the error.
+   *
    * @param message What is unavailable and why.
    */
   constructor(message: string) {

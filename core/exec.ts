@@ -237,6 +237,8 @@ export class ShellExecutor {
   readonly #hideEnv: readonly string[];
 
   /**
+   * Make an executor.
+   *
    * @param options The policy hook and defaults.
    */
   constructor(options: ExecutorOptions) {
