@@ -10,9 +10,11 @@
  */
 
 import {
+  boxMark,
   candidates,
   cleanLine,
   continuation,
+  diagPart,
   MAX_LINE,
   scoreLine,
   SYMBOLS,
@@ -69,6 +71,14 @@ export class ChunkExtractor {
   #open: _Line[] | null = null;
   #gap = 0;
   #contRun = 0;
+  // Inside a Terraform diagnostic box ("╷" … "╵") of the open chunk: its
+  // lines belong to the chunk whatever they say.
+  #box = false;
+  // Where the open chunk is in a plain Terraform/tflint diagnostic: 0 none,
+  // 1 after the "Error:" headline, 2 in its source lines, 3 in its detail,
+  // 4 after it (shell trace or tool output that continues nothing).
+  #diag: 0 | 1 | 2 | 3 | 4 = 0;
+  #head: _Line | null = null;
   #best: Chunk[] = [];
   #fallback: Chunk | null = null;
   #seen = new Set<string>();
@@ -179,27 +189,100 @@ export class ChunkExtractor {
   }
 
   #start(line: _Line): void {
-    // Take the few lines just above that belong to it: a header such as
-    // "src/x.c: In function 'main':" or the code frame above a pytest "E".
-    const pre: _Line[] = [];
     const ring = this.#context();
-    for (let i = ring.length - 1; i >= 0 && pre.length < PRE; i--) {
-      const p = ring[i]!;
-      if (p.text.trim() === "" || p.score === 0 && !_frameLike(p.text, line.text)) break;
-      if (p.kind === "exit") break;
-      pre.unshift(p);
-    }
+    const mark = boxMark(line.text);
+    const head = mark === 0 && diagPart(line.text) === "head";
+    const pre = mark === 2
+      ? _boxAbove(ring)
+      : head
+      ? _diagAbove(ring)
+      : _linesAbove(ring, line.text);
     line.attached = true;
     this.#open = [...pre, line];
     this.#announced = _announces(line.text);
     this.#gap = 0;
     this.#contRun = 0;
+    this.#box = mark === 2;
+    this.#diag = head ? 1 : 0;
+    this.#head = head ? line : null;
+  }
+
+  /**
+   * Whether a line is part of the Terraform diagnostic the open chunk is in
+   * ("in": it joins the chunk however plain it looks), ends it ("out": it
+   * is a gap line, never a continuation) or neither ("": usual rules).
+   */
+  #inDiagnostic(line: _Line): "in" | "out" | "" {
+    const mark = boxMark(line.text);
+    if (mark !== 0) {
+      // A box opening right after a closed one continues the listing.
+      if (mark === 1) {
+        this.#box = true;
+        return "in";
+      }
+      if (!this.#box) return "";
+      if (mark === 3) this.#box = false;
+      return "in";
+    }
+    this.#box = false;
+    if (this.#diag === 0) return "";
+    if (this.#diag === 4) {
+      if (line.score < 3) return "out";
+      this.#diag = 0;
+      return "";
+    }
+    const text = line.text;
+    const blank = text.trim() === "";
+    const part = diagPart(text);
+    if (part === "head") {
+      // A warning or notice after the error is another report.
+      if (line.score < OPEN) this.#diag = 0;
+      return "";
+    }
+    if (part === "location" || (part === "body" && this.#diag >= 2)) {
+      if (this.#diag === 1 && this.#head !== null) {
+        // The body proves the headline is a Terraform or tflint
+        // diagnostic; tflint names its rule at the end of it.
+        if (/ \([a-z][a-z0-9_]+\)$/.test(this.#head.text)) this.#head.kind = "lint";
+        this.#head = null;
+      }
+      this.#diag = 2;
+      return "in";
+    }
+    if (this.#diag === 2 && blank) {
+      this.#diag = 3;
+      return "";
+    }
+    if (this.#diag === 3 && !blank && line.score === 0) {
+      if (!_notProse(text)) return "in";
+      // Shell trace or tool output after the detail ("+ '[' 1 -eq 2 ']'"):
+      // not diff lines continuing it.
+      this.#diag = 4;
+      return "out";
+    }
+    if (!blank && this.#diag !== 1) this.#diag = 0;
+    return "";
   }
 
   #extend(line: _Line): void {
     const open = this.#open!;
+    const diag = this.#inDiagnostic(line);
+    if (diag === "in") {
+      if (open.length >= this.#maxLines) {
+        this.#close();
+        return;
+      }
+      this.#gap = 0;
+      line.attached = true;
+      open.push(line);
+      return;
+    }
+    if (line.score >= OPEN && diagPart(line.text) === "head") {
+      this.#diag = 1;
+      this.#head = line;
+    }
     const strong = line.score >= 3;
-    const kind = strong ? 0 : continuation(line.text);
+    const kind = strong || diag === "out" ? 0 : continuation(line.text);
     // A shallow plain line continues an announced body, or the error line
     // right above it (tsc's second message line).
     const prev = open[open.length - 1]!;
@@ -280,6 +363,57 @@ export class ChunkExtractor {
   }
 }
 
+/** The few lines just above a cause that belong to it (PRE at most). */
+function _linesAbove(ring: _Line[], opener: string): _Line[] {
+  // A header such as "src/x.c: In function 'main':", the code frame above a
+  // pytest "E", the opening of a JSON diagnostics array.
+  const pre: _Line[] = [];
+  for (let i = ring.length - 1; i >= 0 && pre.length < PRE; i--) {
+    const p = ring[i]!;
+    if (p.text.trim() === "") break;
+    if (p.score === 0 && !_frameLike(p.text, opener) && !_jsonOpener(p.text)) break;
+    if (p.kind === "exit") break;
+    pre.unshift(p);
+  }
+  return pre;
+}
+
+/** The "╷" that opens the box of a boxed error line. */
+function _boxAbove(ring: _Line[]): _Line[] {
+  const p = ring[ring.length - 1];
+  return p !== undefined && boxMark(p.text) === 1 ? [p] : [];
+}
+
+/**
+ * What belongs above a plain "Error:" headline: the diagnostics of the same
+ * listing printed before it (tflint lists warnings and errors together) and
+ * a failure line such as "Planning failed.", up to the ring's length.
+ */
+function _diagAbove(ring: _Line[]): _Line[] {
+  let first = ring.length;
+  for (let i = ring.length - 1; i >= 0; i--) {
+    const p = ring[i]!;
+    const part = diagPart(p.text);
+    if (p.text.trim() !== "" && part === "" && p.score === 0) break;
+    if (p.kind === "exit") break;
+    if (part === "head" || p.score > 0) first = i;
+  }
+  return ring.slice(first);
+}
+
+/** A line that closes the prose detail of a plain diagnostic: shell or CI output. */
+function _notProse(text: string): boolean {
+  return /^(?:[+$>#] |\[command\]|\[?\d|\S+: (?:Reading|Refreshing|Creating|Modifying|Destroying)\b)/
+    .test(
+      text,
+    );
+}
+
+/** A line that opens a JSON object or a named JSON array ("diagnostics": [). */
+function _jsonOpener(text: string): boolean {
+  return /^\s*(?:"[\w-]+":\s*)?[[{]\s*$/.test(text);
+}
+
 function _indexOrInf(text: string, search: string, from: number): number {
   const i = text.indexOf(search, from);
   return i < 0 ? Infinity : i;
@@ -328,7 +462,7 @@ function _toChunk(lines: _Line[]): Chunk {
       kind = l.kind;
     }
     if (l.score >= OPEN) sum += Math.min(l.score, 10);
-    if (!located && /\S+\.[A-Za-z]{1,6}[:(]\d+/.test(l.text)) located = true;
+    if (!located && /\S+\.[A-Za-z]{1,6}(?:[:(]\d+| line \d+)/.test(l.text)) located = true;
   }
   const score = max * 4 + Math.min(sum, 40) + (located ? 6 : 0) + Math.min(lines.length, 10) / 2;
   return {
