@@ -46,6 +46,8 @@ export interface GateResult {
   name: string;
   /** The command line run, when it was a command. */
   command?: string;
+  /** Working directory of the step relative to the repository root; absent for the root. */
+  cwd?: string;
   /** Whether a failure fails the build. */
   required: boolean;
   /** Final classification. */

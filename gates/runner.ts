@@ -196,6 +196,7 @@ function _base(
     failures: [],
   };
   if (step.run !== undefined) base.command = step.run;
+  if (step.cwd !== undefined && step.cwd !== "" && step.cwd !== ".") base.cwd = step.cwd;
   return base;
 }
 

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
 import { definePlugin, type PluginContext, type PluginDefinition } from "../../core/plugin.ts";
 import { type RunResult, shellJoin } from "../../core/exec.ts";
@@ -82,6 +82,24 @@ export async function runInProject(
   return context.exec.run(commandLine, { cwd, env, timeoutMs });
 }
 
+/**
+ * The directory a recipe runs the gate's tool in: the worktree joined with
+ * the step's working directory (`working-directory:`), so that relative
+ * paths, `package.json` scripts and `node_modules/.bin` are the gate's own.
+ *
+ * @param worktree The worktree the recipe works in (its repository root).
+ * @param gate The gate result; `gate.cwd` is relative to the repository root.
+ * @returns The directory, or null when `gate.cwd` is absolute or leaves the
+ *   worktree (running there would touch the original checkout, not the worktree).
+ */
+export function gateDir(worktree: string, gate: GateResult): string | null {
+  if (gate.cwd === undefined || gate.cwd === "") return worktree;
+  if (isAbsolute(gate.cwd)) return null;
+  const dir = resolve(worktree, gate.cwd);
+  const rel = relative(worktree, dir);
+  return rel === ".." || rel.startsWith("../") ? null : dir;
+}
+
 /** Whether the recipe described by `spec` applies to these failures. */
 function _applies(spec: WriterSpec, failures: Failure[], gate: GateResult): boolean {
   if (gate.status !== "failed") return false;
@@ -107,7 +125,12 @@ export function defineWriterFixer(spec: WriterSpec): PluginDefinition<"fixer", W
     options: writerOptions,
     create: (options, context) => ({
       applies: (failures, gate) => _applies(spec, failures, gate),
-      fix: async ({ cwd, failures, gate }) => {
+      fix: async ({ cwd: worktree, failures, gate }) => {
+        const cwd = gateDir(worktree, gate);
+        if (cwd === null) {
+          context.log.info(`Working directory "${gate.cwd}" is outside the worktree: not run`);
+          return null;
+        }
         const inv = gate.command === undefined
           ? null
           : await findTool(gate.command, spec.matcher, cwd);
@@ -131,6 +154,8 @@ export function defineWriterFixer(spec: WriterSpec): PluginDefinition<"fixer", W
           line = shellJoin(spec.fallback(files));
         }
         let result: RunResult | undefined;
+        // The diff is of the whole worktree, paths relative to its root,
+        // wherever the tool ran.
         const changes = await captureChanges(context.exec, cwd, async () => {
           result = await runInProject(context, cwd, line, options.timeoutMs);
         });

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { definePlugin, type PluginDefinition } from "../../core/plugin.ts";
 import type { RunResult } from "../../core/exec.ts";
 import { captureChanges } from "./_worktree.ts";
+import { gateDir } from "./_writer.ts";
 
 // npm 7+ says "can only install packages when your package.json and
 // package-lock.json or npm-shrinkwrap.json are in sync", then lists what differs.
@@ -37,7 +38,13 @@ export const npmLockfileFixer: PluginDefinition<"fixer", NpmLockfileOptions> = d
       gate.status === "failed" &&
       (_SIGNATURE.test(gate.output) ||
         failures.some((f) => f.code === "EUSAGE" && _SIGNATURE.test(f.message + f.excerpt))),
-    fix: async ({ cwd }) => {
+    fix: async ({ cwd: worktree, gate }) => {
+      // npm ci ran in the step's directory: its package.json and lockfile are there.
+      const cwd = gateDir(worktree, gate);
+      if (cwd === null) {
+        context.log.info(`Working directory "${gate.cwd}" is outside the worktree: not run`);
+        return null;
+      }
       let result: RunResult | undefined;
       const changes = await captureChanges(context.exec, cwd, async () => {
         result = await context.exec.run(_COMMAND, { cwd, timeoutMs: options.timeoutMs });
