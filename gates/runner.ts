@@ -260,7 +260,10 @@ async function _runStep(
   };
   if (logFile) result.logFile = logFile;
   if (status !== "passed") {
-    result.failures = await _failuresOf(step, status, r.output, r.truncated ? logFile : undefined);
+    result.failures = _rootRelative(
+      step,
+      await _failuresOf(step, status, r.output, r.truncated ? logFile : undefined),
+    );
   }
   return result;
 }
@@ -335,10 +338,13 @@ async function _runPlugin(
       exitCode: out.ok ? 0 : 1,
       durationMs: performance.now() - started,
       output: out.output,
-      failures: out.ok ? [] : (out.failures ?? extractFailures(step.id, out.output)).map((f) => ({
-        ...f,
-        gate: step.id,
-      })),
+      failures: out.ok ? [] : _rootRelative(
+        step,
+        (out.failures ?? extractFailures(step.id, out.output)).map((f) => ({
+          ...f,
+          gate: step.id,
+        })),
+      ),
     };
   } catch (e) {
     const durationMs = performance.now() - started;
@@ -365,4 +371,18 @@ function _raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 function _join(root: string, dir: string): string {
   return dir.startsWith("/") ? dir : `${root.replace(/\/+$/, "")}/${dir}`;
+}
+
+// Tools print paths relative to where they ran; a step with a working
+// directory must report them relative to the repository root, or the fixer
+// reads (and patches) the wrong file.
+function _rootRelative(step: GateStep, failures: Failure[]): Failure[] {
+  const dir = step.cwd?.replace(/^\.\/+/, "").replace(/\/+$/, "");
+  if (!dir || dir === ".") return failures;
+  return failures.map((f) =>
+    f.file && !f.file.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(f.file) &&
+      !f.file.startsWith(`${dir}/`)
+      ? { ...f, file: `${dir}/${f.file.replace(/^\.\//, "")}` }
+      : f
+  );
 }

@@ -144,7 +144,9 @@ export function defineWriterFixer(spec: WriterSpec): PluginDefinition<"fixer", W
         } else {
           const files = [
             ...new Set(
-              failures.filter((f) => spec.tools.includes(f.tool) && f.file).map((f) => f.file!),
+              // Failure paths are relative to the repository root; the tool runs in `cwd`.
+              failures.filter((f) => spec.tools.includes(f.tool) && f.file)
+                .map((f) => isAbsolute(f.file!) ? f.file! : relative(cwd, join(worktree, f.file!))),
             ),
           ];
           if (files.length === 0) {
