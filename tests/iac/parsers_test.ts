@@ -3,9 +3,7 @@ import type { Failure } from "../../core/types.ts";
 import { extractFailures, PARSERS } from "../../gates/failures.ts";
 
 const CORPUS = new URL("../fixtures/logs/", import.meta.url);
-const LOCAL = new URL("./fixtures/", import.meta.url);
 const corpus = (name: string) => Deno.readTextFileSync(new URL(`${name}.log`, CORPUS));
-const local = (name: string) => Deno.readTextFileSync(new URL(`${name}.log`, LOCAL));
 const pick = (f: Failure) => [f.tool, f.code, f.file, f.line, f.column];
 const IAC_TOOLS = new Set(["terraform", "tflint", "terraform-fmt", "bicep"]);
 
@@ -29,7 +27,7 @@ Deno.test("terraform parser reads boxed, coloured validate diagnostics", () => {
 });
 
 Deno.test("terraform parser reads plain plan diagnostics under -chdir", () => {
-  const fs = extractFailures("plan", local("iac_terraform_plan_azure"));
+  const fs = extractFailures("plan", corpus("iac_terraform_plan_azure"));
   assert.deepEqual(fs.map(pick), [
     ["terraform", "Unsupported argument", "infra/modules/storage/main.tf", 14, undefined],
     ["terraform", "Missing required argument", "infra/network.tf", 31, undefined],
@@ -43,7 +41,7 @@ Deno.test("terraform parser reads plain plan diagnostics under -chdir", () => {
 });
 
 Deno.test("terraform parser reads validate -json with columns, under cd DIR &&", () => {
-  const fs = extractFailures("validate", local("iac_terraform_validate_json_plain"));
+  const fs = extractFailures("validate", corpus("iac_terraform_validate_json_plain"));
   assert.deepEqual(fs.map(pick).sort((a, b) => Number(a[3]) - Number(b[3])), [
     ["terraform", "Reference to undeclared input variable", "infra/shared/main.tf", 2, 21],
     ["terraform", "Reference to undeclared local value", "infra/shared/main.tf", 20, 11],
@@ -141,7 +139,7 @@ Deno.test("terraform fmt parse errors are terraform failures, not formatting one
 });
 
 Deno.test("tflint parser reads the default format: errors and warnings, not notices", () => {
-  const fs = extractFailures("tflint", local("iac_tflint_github"));
+  const fs = extractFailures("tflint", corpus("iac_tflint_github"));
   assert.deepEqual(fs.map(pick), [
     ["tflint", "terraform_typed_variables", "variables.tf", 7, undefined],
     ["tflint", "azurerm_linux_virtual_machine_invalid_size", "compute.tf", 18, undefined],
