@@ -1,0 +1,167 @@
+/**
+ * The state of one `fleet-orch run`, shared by the lifecycle steps, and the
+ * small helpers they use to run gates against it.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { FixerPlugin } from "../core/plugin.ts";
+import type { GateResult } from "../core/types.ts";
+import type { Logger } from "../core/log.ts";
+import { runGates } from "../gates/runner.ts";
+import type { GateStep } from "../gates/plan.ts";
+import { extractChunks } from "../gates/extract.ts";
+import type { CostLedger } from "../plugins/llm/pricing.ts";
+import { gatesGreen } from "./check.ts";
+import type { Runtime, RuntimeOptions } from "./runtime.ts";
+import type { Workspace } from "./workspace.ts";
+import type { Models } from "./fix.ts";
+import type { ReportIteration, RunReport, StopReason } from "./report_types.ts";
+
+/** Options of `runOrchestration`. */
+export interface OrchestrationOptions extends RuntimeOptions {
+  /** Deploy and verify this environment after a green build. */
+  environment?: string | undefined;
+  /** Override agents.orchestrator.max_iterations. */
+  maxIterations?: number | undefined;
+  /** Hard cost cap for the run in US dollars. */
+  maxCostUsd?: number | undefined;
+  /** Fixes generated and tried in parallel per iteration. */
+  candidates?: number | undefined;
+  /** `--report-dir`. */
+  reportDir?: string | undefined;
+  /** Parallel gate steps. */
+  jobs?: number | undefined;
+  /** Gate progress view. */
+  view?: "tty" | "plain" | "silent";
+  /** Stops the run (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  /** stdout carries a JSON document. */
+  json?: boolean;
+}
+
+/** Everything the lifecycle steps read and write. */
+export interface RunState {
+  /** The runtime (config, policy, executor, registry). */
+  rt: Runtime;
+  /** The run's options. */
+  opts: OrchestrationOptions;
+  /** The run's logger (also writes orchestrator.log). */
+  log: Logger;
+  /** Run id. */
+  runId: string;
+  /** The run's report directory. */
+  runDir: string;
+  /** Nothing is written to the repository. */
+  dryRun: boolean;
+  /** Where gates run and fixes apply. */
+  ws?: Workspace;
+  /** The planned gates. */
+  steps: GateStep[];
+  /** The latest result of every gate. */
+  gates: GateResult[];
+  /** The fix iterations so far. */
+  iterations: ReportIteration[];
+  /** Model spending. */
+  ledger: CostLedger;
+  /** Fixer and reviewer models. */
+  models?: Models;
+  /** Deterministic recipes, tried before the fixer. */
+  recipes: FixerPlugin[];
+  /** Set when the run must stop, with why. */
+  stop?: { reason: StopReason; message: string };
+  /** Post-deploy verification. */
+  verification?: RunReport["verification"];
+  /** Diffs a dry run would apply. */
+  wouldApply: string[];
+  /** When the run started. */
+  startedAt: Date;
+}
+
+/**
+ * Whether every required gate is green.
+ *
+ * @param s The run.
+ * @returns True when green.
+ */
+export function green(s: RunState): boolean {
+  return s.gates.length > 0 && gatesGreen(s.steps, s.gates);
+}
+
+/**
+ * Whether a gate result counts as failing a required gate.
+ *
+ * @param g The result.
+ * @returns True for a required gate that neither passed nor was skipped.
+ */
+export function failingRequired(g: GateResult): boolean {
+  return g.required && g.status !== "passed" && g.status !== "skipped";
+}
+
+/**
+ * Options for `runGates` in the run's workspace.
+ *
+ * @param s The run.
+ * @param label Folder of the gate logs under `logs/`.
+ * @param only Run only these gates (and what they need).
+ * @returns The options.
+ */
+export function gateOptions(s: RunState, label: string, only?: string[]) {
+  return {
+    exec: s.rt.exec,
+    repoRoot: s.ws!.dir,
+    resolveGate: s.rt.resolveGate,
+    logDir: join(s.runDir, "logs", label),
+    ...(s.opts.jobs ? { jobs: s.opts.jobs } : {}),
+    ...(s.opts.view ? { view: s.opts.view } : {}),
+    ...(only ? { only } : {}),
+    ...(s.opts.signal ? { signal: s.opts.signal } : {}),
+  };
+}
+
+/**
+ * Re-run the failing gates first (cheap), then every gate when they pass.
+ *
+ * @param s The run.
+ * @param dir Directory to run in (the workspace or a candidate's worktree).
+ * @param label Log folder.
+ * @param failing Ids of the gates that failed.
+ * @returns The results of the last pass.
+ */
+export async function rerun(
+  s: RunState,
+  dir: string,
+  label: string,
+  failing: string[],
+): Promise<GateResult[]> {
+  const partial = await runGates(s.steps, { ...gateOptions(s, label, failing), repoRoot: dir });
+  if (!gatesGreen(s.steps, partial.filter((g) => failing.includes(g.id)))) return partial;
+  return await runGates(s.steps, { ...gateOptions(s, `${label}-all`), repoRoot: dir });
+}
+
+/**
+ * The best failure chunk of the first failing gate's output, for the fixer.
+ *
+ * @param gates Gate results.
+ * @returns The chunk's text, or undefined.
+ */
+export function logChunkOf(gates: GateResult[]): string | undefined {
+  const failing = gates.find(failingRequired);
+  return failing ? extractChunks(failing.output)[0]?.text : undefined;
+}
+
+/**
+ * Later results replace earlier ones by gate id; skipped re-runs keep the earlier result.
+ *
+ * @param prev Earlier results.
+ * @param next Results of a re-run.
+ * @returns The merged results, in the order of `prev`.
+ */
+export function mergeGates(prev: GateResult[], next: GateResult[]): GateResult[] {
+  const byId = new Map(next.map((g) => [g.id, g]));
+  return prev.map((g) => {
+    const n = byId.get(g.id);
+    return n && n.status !== "skipped" ? n : g;
+  });
+}
