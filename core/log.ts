@@ -46,7 +46,8 @@ export interface LoggerOptions {
  */
 export function useColor(): boolean {
   try {
-    if (Deno.env.get("NO_COLOR") !== undefined) return false;
+    // no-color.org: present and not empty disables colour.
+    if (Deno.env.get("NO_COLOR")) return false;
   } catch {
     return false;
   }

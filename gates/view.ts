@@ -140,7 +140,7 @@ class _TtyView implements GateView {
       this.#rows.set(step.id, { step, status: "pending", last: "", tail: [] });
     }
     this.#write = write;
-    this.#color = o.color ?? Deno.env.get("NO_COLOR") === undefined;
+    this.#color = o.color ?? !Deno.env.get("NO_COLOR");
     let columns = o.columns;
     if (columns === undefined) {
       try {
@@ -149,7 +149,8 @@ class _TtyView implements GateView {
         columns = 100;
       }
     }
-    this.#columns = Math.max(20, columns);
+    // A pseudo-terminal that never had its size set reports 0 columns.
+    this.#columns = columns > 0 ? Math.max(20, columns) : 100;
     this.#timer = setInterval(() => this.#draw(), o.intervalMs ?? 100);
     // The view must never keep the process alive on its own.
     this.#timer.unref();
