@@ -1,3 +1,4 @@
+import { ShellExecutor } from "../../core/exec.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { extractFailures } from "../../gates/failures.ts";
@@ -165,12 +166,8 @@ Deno.test("terraform-fmt recipe falls back to the reported files and is null whe
 
 // The real binary, where one is installed: the fake must not be all the recipe was ever run with.
 const real = await (async () => {
-  try {
-    const p = new Deno.Command("terraform", { args: ["version"], stdout: "null", stderr: "null" });
-    return (await p.output()).success;
-  } catch {
-    return false;
-  }
+  const probe = new ShellExecutor({ judge: () => ({ allowed: true, rule: null, message: "" }) });
+  return (await probe.run("command -v terraform >/dev/null && terraform version")).code === 0;
 })();
 
 Deno.test({
