@@ -9,16 +9,9 @@
  * @module
  */
 
-import {
-  boxMark,
-  candidates,
-  cleanLine,
-  continuation,
-  diagPart,
-  MAX_LINE,
-  scoreLine,
-  SYMBOLS,
-} from "./extract_rules.ts";
+import { DiagTracker } from "./_extract_diag.ts";
+import { indexOrInf, lastLines, readLineBatches } from "./_extract_lines.ts";
+import { candidates, CAUSE, cleanLine, continuation, scoreLine, SYMBOLS } from "./extract_rules.ts";
 
 /** One block of a log that explains a failure. */
 export interface Chunk {
@@ -51,7 +44,6 @@ interface _Line {
   attached?: boolean;
 }
 
-const OPEN = 5;
 const GAP = 3;
 const PRE = 3;
 const RING = 12;
@@ -71,14 +63,9 @@ export class ChunkExtractor {
   #open: _Line[] | null = null;
   #gap = 0;
   #contRun = 0;
-  // Inside a Terraform diagnostic box ("╷" … "╵") of the open chunk: its
-  // lines belong to the chunk whatever they say.
-  #box = false;
-  // Where the open chunk is in a plain Terraform/tflint diagnostic: 0 none,
-  // 1 after the "Error:" headline, 2 in its source lines, 3 in its detail,
-  // 4 after it (shell trace or tool output that continues nothing).
-  #diag: 0 | 1 | 2 | 3 | 4 = 0;
-  #head: _Line | null = null;
+  // The Terraform/tflint diagnostic the open chunk is in: its body lines
+  // join the chunk however plain they look.
+  readonly #diag = new DiagTracker<_Line>();
   #best: Chunk[] = [];
   #fallback: Chunk | null = null;
   #seen = new Set<string>();
@@ -109,7 +96,7 @@ export class ChunkExtractor {
     const { score, kind } = scoreLine(text, marked);
     const line: _Line = { n, text, score, kind };
     if (this.#open) this.#extend(line);
-    else if (score >= OPEN) this.#start(line);
+    else if (score >= CAUSE) this.#start(line);
     else if (score > 0) this.#noteWeak(line);
     this.#ring.push(line);
     if (this.#ring.length > RING) this.#ring.shift();
@@ -126,7 +113,7 @@ export class ChunkExtractor {
     const { keywords, shapeAt } = this.#find;
     keywords.lastIndex = 0;
     let kw = keywords.exec(text)?.index ?? Infinity;
-    const sym = SYMBOLS.map((c) => _indexOrInf(text, c, 0));
+    const sym = SYMBOLS.map((c) => indexOrInf(text, c, 0));
     let symNext = Math.min(...sym);
     this.#source = text;
     let at = 0;
@@ -143,12 +130,12 @@ export class ChunkExtractor {
       }
       if (symNext < at) {
         for (let i = 0; i < sym.length; i++) {
-          if (sym[i]! < at) sym[i] = _indexOrInf(text, SYMBOLS[i]!, at);
+          if (sym[i]! < at) sym[i] = indexOrInf(text, SYMBOLS[i]!, at);
         }
         symNext = Math.min(...sym);
       }
     }
-    this.#tail = _lastLines(text, text.length, RING, this.#tail);
+    this.#tail = lastLines(text, text.length, RING, this.#tail);
     this.#source = "";
   }
 
@@ -156,7 +143,7 @@ export class ChunkExtractor {
   #context(): _Line[] {
     const last = this.#ring[this.#ring.length - 1];
     if (last === undefined ? this.#n === 1 : last.n === this.#n - 1) return this.#ring;
-    const raw = _lastLines(this.#source, this.#at, RING, this.#tail);
+    const raw = lastLines(this.#source, this.#at, RING, this.#tail);
     const first = this.#n - raw.length;
     this.#ring = raw.map((r, i) => {
       const { text, marked } = cleanLine(r);
@@ -190,83 +177,17 @@ export class ChunkExtractor {
 
   #start(line: _Line): void {
     const ring = this.#context();
-    const mark = boxMark(line.text);
-    const head = mark === 0 && diagPart(line.text) === "head";
-    const pre = mark === 2
-      ? _boxAbove(ring)
-      : head
-      ? _diagAbove(ring)
-      : _linesAbove(ring, line.text);
+    const pre = this.#diag.start(line, ring) ?? _linesAbove(ring, line.text);
     line.attached = true;
     this.#open = [...pre, line];
     this.#announced = _announces(line.text);
     this.#gap = 0;
     this.#contRun = 0;
-    this.#box = mark === 2;
-    this.#diag = head ? 1 : 0;
-    this.#head = head ? line : null;
-  }
-
-  /**
-   * Whether a line is part of the Terraform diagnostic the open chunk is in
-   * ("in": it joins the chunk however plain it looks), ends it ("out": it
-   * is a gap line, never a continuation) or neither ("": usual rules).
-   */
-  #inDiagnostic(line: _Line): "in" | "out" | "" {
-    const mark = boxMark(line.text);
-    if (mark !== 0) {
-      // A box opening right after a closed one continues the listing.
-      if (mark === 1) {
-        this.#box = true;
-        return "in";
-      }
-      if (!this.#box) return "";
-      if (mark === 3) this.#box = false;
-      return "in";
-    }
-    this.#box = false;
-    if (this.#diag === 0) return "";
-    if (this.#diag === 4) {
-      if (line.score < 3) return "out";
-      this.#diag = 0;
-      return "";
-    }
-    const text = line.text;
-    const blank = text.trim() === "";
-    const part = diagPart(text);
-    if (part === "head") {
-      // A warning or notice after the error is another report.
-      if (line.score < OPEN) this.#diag = 0;
-      return "";
-    }
-    if (part === "location" || (part === "body" && this.#diag >= 2)) {
-      if (this.#diag === 1 && this.#head !== null) {
-        // The body proves the headline is a Terraform or tflint
-        // diagnostic; tflint names its rule at the end of it.
-        if (/ \([a-z][a-z0-9_]+\)$/.test(this.#head.text)) this.#head.kind = "lint";
-        this.#head = null;
-      }
-      this.#diag = 2;
-      return "in";
-    }
-    if (this.#diag === 2 && blank) {
-      this.#diag = 3;
-      return "";
-    }
-    if (this.#diag === 3 && !blank && line.score === 0) {
-      if (!_notProse(text)) return "in";
-      // Shell trace or tool output after the detail ("+ '[' 1 -eq 2 ']'"):
-      // not diff lines continuing it.
-      this.#diag = 4;
-      return "out";
-    }
-    if (!blank && this.#diag !== 1) this.#diag = 0;
-    return "";
   }
 
   #extend(line: _Line): void {
     const open = this.#open!;
-    const diag = this.#inDiagnostic(line);
+    const diag = this.#diag.place(line);
     if (diag === "in") {
       if (open.length >= this.#maxLines) {
         this.#close();
@@ -277,21 +198,17 @@ export class ChunkExtractor {
       open.push(line);
       return;
     }
-    if (line.score >= OPEN && diagPart(line.text) === "head") {
-      this.#diag = 1;
-      this.#head = line;
-    }
     const strong = line.score >= 3;
     const kind = strong || diag === "out" ? 0 : continuation(line.text);
     // A shallow plain line continues an announced body, or the error line
     // right above it (tsc's second message line).
     const prev = open[open.length - 1]!;
     const cont = kind === 2 ||
-      (kind === 1 && (this.#announced || (prev.attached === true && prev.score >= OPEN)));
+      (kind === 1 && (this.#announced || (prev.attached === true && prev.score >= CAUSE)));
     if (line.text !== "" && kind === 0) this.#announced = _announces(line.text);
     if (open.length >= this.#maxLines) {
       this.#close();
-      if (line.score >= OPEN) this.#start(line);
+      if (line.score >= CAUSE) this.#start(line);
       return;
     }
     if (strong || (cont && this.#contRun < MAX_CONTINUATION_RUN)) {
@@ -331,7 +248,7 @@ export class ChunkExtractor {
       const key = _key(l.text);
       if (key === "") continue;
       keys.push(key);
-      if (l.score < OPEN) continue;
+      if (l.score < CAUSE) continue;
       strong++;
       if (this.#seen.has(key)) repeats++;
     }
@@ -378,63 +295,9 @@ function _linesAbove(ring: _Line[], opener: string): _Line[] {
   return pre;
 }
 
-/** The "╷" that opens the box of a boxed error line. */
-function _boxAbove(ring: _Line[]): _Line[] {
-  const p = ring[ring.length - 1];
-  return p !== undefined && boxMark(p.text) === 1 ? [p] : [];
-}
-
-/**
- * What belongs above a plain "Error:" headline: the diagnostics of the same
- * listing printed before it (tflint lists warnings and errors together) and
- * a failure line such as "Planning failed.", up to the ring's length.
- */
-function _diagAbove(ring: _Line[]): _Line[] {
-  let first = ring.length;
-  for (let i = ring.length - 1; i >= 0; i--) {
-    const p = ring[i]!;
-    const part = diagPart(p.text);
-    if (p.text.trim() !== "" && part === "" && p.score === 0) break;
-    if (p.kind === "exit") break;
-    if (part === "head" || p.score > 0) first = i;
-  }
-  return ring.slice(first);
-}
-
-/** A line that closes the prose detail of a plain diagnostic: shell or CI output. */
-function _notProse(text: string): boolean {
-  return /^(?:[+$>#] |\[command\]|\[?\d|\S+: (?:Reading|Refreshing|Creating|Modifying|Destroying)\b)/
-    .test(
-      text,
-    );
-}
-
 /** A line that opens a JSON object or a named JSON array ("diagnostics": [). */
 function _jsonOpener(text: string): boolean {
   return /^\s*(?:"[\w-]+":\s*)?[[{]\s*$/.test(text);
-}
-
-function _indexOrInf(text: string, search: string, from: number): number {
-  const i = text.indexOf(search, from);
-  return i < 0 ? Infinity : i;
-}
-
-/**
- * The last `count` lines that end before `end` in `text` (each line ends
- * with "\n" at or before end-1), topped up from `tail` when text is short.
- */
-function _lastLines(text: string, end: number, count: number, tail: string[]): string[] {
-  const out: string[] = [];
-  let stop = end - 1;
-  while (out.length < count && stop >= 0) {
-    const start = text.lastIndexOf("\n", stop - 1) + 1;
-    out.push(text.slice(start, stop));
-    stop = start - 1;
-  }
-  out.reverse();
-  return out.length < count
-    ? [...tail.slice(Math.max(0, tail.length - (count - out.length))), ...out]
-    : out;
 }
 
 /** A head line that announces an indented body ("CMake Error at x:14 (find_package):"). */
@@ -461,7 +324,7 @@ function _toChunk(lines: _Line[]): Chunk {
       max = l.score;
       kind = l.kind;
     }
-    if (l.score >= OPEN) sum += Math.min(l.score, 10);
+    if (l.score >= CAUSE) sum += Math.min(l.score, 10);
     if (!located && /\S+\.[A-Za-z]{1,6}(?:[:(]\d+| line \d+)/.test(l.text)) located = true;
   }
   const score = max * 4 + Math.min(sum, 40) + (located ? 6 : 0) + Math.min(lines.length, 10) / 2;
@@ -493,10 +356,6 @@ export function extractChunks(text: string, options: ExtractOptions = {}): Chunk
   return x.finish();
 }
 
-// A line longer than this is cut while it is read, so a log that is one
-// endless line (a progress bar without newlines) cannot exhaust memory.
-const PENDING_CAP = 256 * 1024;
-
 /**
  * Extract failure chunks from a byte stream, line by line.
  *
@@ -509,35 +368,7 @@ export async function extractChunksFromStream(
   options: ExtractOptions = {},
 ): Promise<{ chunks: Chunk[]; lines: number }> {
   const x = new ChunkExtractor(options);
-  const decoder = new TextDecoder();
-  let pending = "";
-  let overlong = false;
-  const take = (text: string) => {
-    const last = text.lastIndexOf("\n");
-    if (last >= 0) {
-      const first = text.indexOf("\n");
-      // The line in progress ends here; an overlong one was cut already.
-      const head = overlong ? pending + "\n" : pending + text.slice(0, first + 1);
-      x.pushLines(head + text.slice(first + 1, last + 1));
-      pending = "";
-      overlong = false;
-      text = text.slice(last + 1);
-    }
-    if (text === "" || overlong) return;
-    pending += text;
-    if (pending.length > PENDING_CAP) {
-      // Progress bars redraw with CR: what matters is the last redraw.
-      const cr = pending.lastIndexOf("\r", pending.length - 2);
-      if (cr >= 0 && pending.length - cr < PENDING_CAP) pending = pending.slice(cr + 1);
-      else {
-        pending = pending.slice(0, MAX_LINE + 1);
-        overlong = true;
-      }
-    }
-  };
-  for await (const bytes of stream) take(decoder.decode(bytes, { stream: true }));
-  take(decoder.decode());
-  if (pending !== "" || overlong) x.pushLines(pending + "\n");
+  await readLineBatches(stream, (text) => x.pushLines(text));
   return { chunks: x.finish(), lines: x.lines };
 }
 

@@ -9,6 +9,9 @@
 /** Longest line kept for analysis and output; longer lines are cut. */
 export const MAX_LINE = 2000;
 
+/** Score from which a line is a cause (see {@link LineScore}): it opens a chunk. */
+export const CAUSE = 5;
+
 /** How much a line says about a failure, and what kind of failure. */
 export interface LineScore {
   /** 0 = nothing, 1-2 = summary ("exit code 1"), 3-4 = context, >= 5 = a cause. */
@@ -249,52 +252,10 @@ const RULES: Array<[RegExp, number, string]> = [
   [/\bERROR\b|\bFAIL(?:ED|URE)?\b|\bfailed\b|\berror\b/i, 2, "generic"],
 ];
 
-// Terraform and OpenTofu draw a diagnostic as a box: "╷" opens it, every
-// line inside starts with "│", "╵" closes it. A log that went through an
-// ASCII-only filter shows "|" for the rule; one decoded as Windows-1252 shows
-// the UTF-8 bytes as "â•·", "â”‚", "â•µ".
-const BOX_RULE = /^(?:│|â”‚|\|)(?: |$)/;
-const BOX_OPEN = /^(?:╷|â•·)\s*$/;
-const BOX_CLOSE = /^(?:╵|â•µ)\s*$/;
+// The summary line of a Terraform diagnostic box ("│ Error: …", see
+// _extract_diag.ts), also through an ASCII-only filter ("|") or decoded as
+// Windows-1252 ("â”‚").
 const BOX_ERROR = /^(?:│|â”‚|\|) (?:Error|ERROR): \S/;
-
-/**
- * Where a clean line sits in a Terraform diagnostic box.
- *
- * @param line A clean line.
- * @returns 1 for the opening "╷", 2 for a "│" line inside, 3 for the closing "╵", 0 otherwise.
- */
-export function boxMark(line: string): 0 | 1 | 2 | 3 {
-  const c = line.charCodeAt(0);
-  // "│" U+2502, "╷" U+2577, "╵" U+2575, "|", and "â" of the mojibake.
-  if (c !== 0x2502 && c !== 0x2577 && c !== 0x2575 && c !== 124 && c !== 0xe2) return 0;
-  if (BOX_RULE.test(line)) return 2;
-  if (BOX_OPEN.test(line)) return 1;
-  return BOX_CLOSE.test(line) ? 3 : 0;
-}
-
-// The body of a Terraform or tflint diagnostic under its "Error: summary"
-// line, boxed or plain: "  with ADDR,", "  on FILE line N, in X:", the
-// numbered source lines, the "├──" / "│ var.x is …" values, tflint's
-// "Reference: URL".
-const DIAG_LOCATION =
-  /^\s*(?:with \S+,|on \S+ line \d+(?:, in .*)?:|\(source code not available\))$/;
-const DIAG_BODY = /^\s+(?:\d+: |[├│] ?)|^Reference: \S+$/;
-// A headline of a plain (no-colour) Terraform or tflint diagnostic.
-const DIAG_HEAD = /^(?:Error|Warning|Notice): \S/;
-
-/**
- * What part of a plain Terraform or tflint diagnostic a clean line can be.
- *
- * @param line A clean line, without any box rule.
- * @returns "head" for "Error: …" / "Warning: …", "location" for the "on FILE
- *   line N" and "with ADDR," lines, "body" for source and value lines, "" otherwise.
- */
-export function diagPart(line: string): "head" | "location" | "body" | "" {
-  if (DIAG_HEAD.test(line)) return "head";
-  if (DIAG_LOCATION.test(line)) return "location";
-  return DIAG_BODY.test(line) ? "body" : "";
-}
 
 /**
  * How strongly a clean line points at a failure.
