@@ -14,6 +14,7 @@ import {
   UsageError,
 } from "../core/errors.ts";
 import { useColor } from "../core/log.ts";
+import { LockBusyError } from "../core/lock.ts";
 
 /** Exit codes of the command-line contract. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3 } as const;
@@ -100,6 +101,10 @@ export function reportError(error: unknown): number {
   if (error instanceof PolicyViolation) {
     console.error(red(`error: ${error.message}`));
     return EXIT.policy;
+  }
+  if (error instanceof LockBusyError) {
+    console.error(red(`error: ${error.message}`));
+    return EXIT.usage;
   }
   if (error instanceof PluginError) {
     console.error(red(`error: ${error.message}`));

@@ -10,6 +10,7 @@
 
 import { join, resolve } from "node:path";
 import type { RunResult, ShellExecutor } from "./exec.ts";
+import { UsageError } from "./errors.ts";
 
 /** A git command failed. */
 export class GitError extends Error {
@@ -110,12 +111,12 @@ export class Git {
    * The repository root around `cwd`.
    *
    * @returns Absolute path of the top-level directory.
-   * @throws {Error} When `cwd` is not inside a git repository.
+   * @throws {UsageError} When `cwd` is not inside a git repository.
    */
   async root(): Promise<string> {
     const r = await this.tryRun(["rev-parse", "--show-toplevel"]);
     if (r.code !== 0) {
-      throw new Error(
+      throw new UsageError(
         `"${this.cwd}" is not inside a git repository; run fleet-orch from your project, or pass --repo DIR`,
       );
     }
