@@ -92,8 +92,9 @@ export function parseYaml(text: string, file: string, options: ParseOptions = {}
             file,
             line,
             col,
-            message:
-              `Environment variable "${name}" is not set (used as "${whole}"); set it, or write "\${${name}:-default}" for a default, or "$$" for a literal "$"`,
+            message: `Environment variable "${name}" is ${
+              v === "" ? "empty" : "not set"
+            } (used as "${whole}"); set it, or write "\${${name}:-default}" for a default, or "$$" for a literal "$"`,
           });
           return "";
         });
