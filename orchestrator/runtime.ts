@@ -140,6 +140,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     ...(policyFile ? { file: policyFile } : {}),
     forbiddenCommands: safety.forbidden_commands,
     ...(safety.protected_paths ? { protectedPaths: safety.protected_paths } : {}),
+    ...(safety.allow_paths ? { allowPaths: safety.allow_paths } : {}),
     env,
     approved: options.approve ?? false,
     // rm -r of absolute paths is allowed inside the repository (worktrees live

@@ -18,6 +18,7 @@ import { CommandJudge } from "./command_judge.ts";
 import { buildPolicy } from "./loader.ts";
 import { createRedactor } from "./redact.ts";
 import { scanText } from "./scan.ts";
+import { globMatch } from "./shell_words.ts";
 import type { Finding, FullJudgement, Policy, Rule } from "./types.ts";
 
 export { createRedactor };
@@ -37,6 +38,11 @@ export interface LoadPolicyOptions {
   approved?: boolean;
   /** Absolute workspace roots where recursive deletes are fine. */
   workspaces?: string[];
+  /**
+   * Protected paths a patch may touch after all (`safety.allow_paths`), e.g.
+   * `azure-pipelines.yml` for the agent-pool recipe.
+   */
+  allowPaths?: string[];
 }
 
 /** Judges commands, scans patches and redacts text against one policy. */
@@ -46,16 +52,23 @@ export class PolicyEngine {
   readonly #judge: CommandJudge;
   readonly #approved: boolean;
   readonly #redact: (text: string) => string;
+  readonly #allowPaths: readonly string[];
 
   /**
+   * Make an engine from a loaded policy.
+   *
    * @param policy A loaded policy (see {@link loadPolicy}).
-   * @param options Environment for redaction and approval.
+   * @param options Environment for redaction, approval, protected paths allowed after all.
    */
-  constructor(policy: Policy, options: { env?: Record<string, string>; approved?: boolean } = {}) {
+  constructor(
+    policy: Policy,
+    options: { env?: Record<string, string>; approved?: boolean; allowPaths?: string[] } = {},
+  ) {
     this.policy = policy;
     this.#judge = new CommandJudge(policy);
     this.#approved = options.approved ?? false;
     this.#redact = createRedactor(options.env ?? {}, policy);
+    this.#allowPaths = (options.allowPaths ?? []).map((p) => p.replace(/^\.\//, ""));
   }
 
   /**
@@ -101,7 +114,12 @@ export class PolicyEngine {
    * @returns Findings in file and line order.
    */
   scan(text: string, options: { filename?: string } = {}): Finding[] {
-    return scanText(this, text, options.filename);
+    const findings = scanText(this, text, options.filename);
+    if (this.#allowPaths.length === 0) return findings;
+    return findings.filter((f) =>
+      f.category !== "protected-path" ||
+      !this.#allowPaths.some((glob) => globMatch(glob, f.file.replace(/^\.\//, "")))
+    );
   }
 
   /**
@@ -133,5 +151,6 @@ export async function loadPolicy(options: LoadPolicyOptions = {}): Promise<Polic
   return new PolicyEngine(policy, {
     ...(options.env ? { env: options.env } : {}),
     ...(options.approved !== undefined ? { approved: options.approved } : {}),
+    ...(options.allowPaths ? { allowPaths: options.allowPaths } : {}),
   });
 }
