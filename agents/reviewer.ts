@@ -39,6 +39,8 @@ export interface ReviewInput {
   redact: (t: string) => string;
   /** Sampling temperature. @default 0 */
   temperature?: number;
+  /** Upper bound on the reply's tokens. */
+  maxTokens?: number;
   /** Prompt budget in tokens. @default 12000 */
   tokenBudget?: number;
   /** Abort the model call. */
@@ -123,6 +125,7 @@ export async function reviewPatch(input: ReviewInput): Promise<ReviewOutput> {
     model: input.model,
     messages: [{ role: "system", content: system }, { role: "user", content: user }],
     temperature: input.temperature ?? 0,
+    ...(input.maxTokens !== undefined ? { maxTokens: input.maxTokens } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
   });
   const parsed = parseVerdict(reply);

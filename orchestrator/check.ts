@@ -104,7 +104,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       repoRoot: rt.repoRoot,
       resolveGate: rt.resolveGate,
       logDir: join(runDir, "logs"),
-      ...(options.jobs ? { jobs: options.jobs } : {}),
+      ...((options.jobs ?? rt.loaded.config.agents.orchestrator.jobs)
+        ? { jobs: (options.jobs ?? rt.loaded.config.agents.orchestrator.jobs)! }
+        : {}),
       ...(options.only ? { only: options.only } : {}),
       ...(options.view ? { view: options.view } : {}),
     });

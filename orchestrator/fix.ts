@@ -26,7 +26,13 @@ export interface Models {
     contextTokens?: number;
   };
   /** Reviewer (the seed's jules). */
-  reviewer?: { llm: LlmPlugin; model: string; temperature?: number };
+  reviewer?: {
+    llm: LlmPlugin;
+    model: string;
+    temperature?: number;
+    maxTokens?: number;
+    contextTokens?: number;
+  };
   /** Why the fixer is unavailable (no key), for the final message. */
   fixerProblem?: string;
 }
@@ -174,6 +180,12 @@ export async function review(input: {
       : {}),
     ...(input.models.reviewer?.temperature !== undefined
       ? { temperature: input.models.reviewer.temperature }
+      : {}),
+    ...(input.models.reviewer?.maxTokens !== undefined
+      ? { maxTokens: input.models.reviewer.maxTokens }
+      : {}),
+    ...(input.models.reviewer?.contextTokens !== undefined
+      ? { tokenBudget: input.models.reviewer.contextTokens }
       : {}),
     diff: input.proposal.diff,
     failures: input.failures,

@@ -100,6 +100,8 @@ export async function makeModels(rt: Runtime, ledger: CostLedger): Promise<Model
         llm: metered(llm, ledger),
         model: jules.model,
         ...(jules.temperature !== undefined ? { temperature: jules.temperature } : {}),
+        ...(jules.max_tokens !== undefined ? { maxTokens: jules.max_tokens } : {}),
+        ...(jules.context_tokens !== undefined ? { contextTokens: jules.context_tokens } : {}),
       };
     }
   }

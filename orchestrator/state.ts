@@ -113,7 +113,9 @@ export function gateOptions(s: RunState, label: string, only?: string[]) {
     repoRoot: s.ws!.dir,
     resolveGate: s.rt.resolveGate,
     logDir: join(s.runDir, "logs", label),
-    ...(s.opts.jobs ? { jobs: s.opts.jobs } : {}),
+    ...((s.opts.jobs ?? s.rt.loaded.config.agents.orchestrator.jobs)
+      ? { jobs: (s.opts.jobs ?? s.rt.loaded.config.agents.orchestrator.jobs)! }
+      : {}),
     ...(s.opts.view ? { view: s.opts.view } : {}),
     ...(only ? { only } : {}),
     ...(s.opts.signal ? { signal: s.opts.signal } : {}),
