@@ -58,7 +58,12 @@ Deno.test("run --candidates 2 stops with cost_cap when the cap is reached before
     assert.equal(r.code, 1, r.stderr);
     const report = await readReport(r);
     assert.equal(report.stopReason, "cost_cap", report.message);
-    assert.equal(fake.requests.length, 2, "two candidates in iteration 1, none after");
+    // The two candidates ask concurrently; one may see the cap already spent by
+    // the other (prompt building takes a while). Never a call in a later iteration.
+    assert.ok(
+      fake.requests.length >= 1 && fake.requests.length <= 2,
+      `${fake.requests.length} model calls: at most the two candidates of iteration 1`,
+    );
   } finally {
     await fake.close();
     await removeRepo(repo);
