@@ -183,8 +183,9 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   } finally {
     const closed = await workspace.close().catch((e) => {
       log.warn(`Could not remove the workspace: ${(e as Error).message}`);
-      return { keptBranch: false };
+      return { keptBranch: true }; // unknown: the report names the branches
     });
+    s.branchesKept = closed.keptBranch;
     if (workspace.workBranch && closed.keptBranch) {
       log.info(`Fixes are on branch ${workspace.workBranch} (your working tree is untouched)`);
     }
@@ -214,8 +215,10 @@ function buildReport(s: RunState): RunReport {
     finishedAt: new Date().toISOString(),
     repo: s.rt.repoRoot,
     branch: s.ws?.baseCommit ?? "",
-    ...(s.ws?.workBranch ? { workBranch: s.ws.workBranch } : {}),
-    ...(s.ws?.backupBranch ? { backupBranch: s.ws.backupBranch } : {}),
+    // Branches are named only when they still exist (a run that changed
+    // nothing deletes both).
+    ...(s.ws?.workBranch && s.branchesKept ? { workBranch: s.ws.workBranch } : {}),
+    ...(s.ws?.backupBranch && s.branchesKept ? { backupBranch: s.ws.backupBranch } : {}),
     dryRun: s.dryRun,
     stopReason: reason,
     exitCode: EXIT_BY_REASON[reason],

@@ -73,6 +73,8 @@ export interface RunState {
   stop?: { reason: StopReason; message: string };
   /** Post-deploy verification. */
   verification?: RunReport["verification"];
+  /** Whether the work and backup branches were kept (the work branch holds commits). */
+  branchesKept?: boolean;
   /** Diffs a dry run would apply. */
   wouldApply: string[];
   /** When the run started. */

@@ -26,7 +26,10 @@ export interface Workspace {
   baseCommit: string;
   /** Git in the workspace (a worktree; in a dry run, a scratch repository). */
   git: Git;
-  /** Remove the workspace; keeps the work branch when it holds commits. */
+  /**
+   * Remove the workspace; keeps the work and backup branches when the work
+   * branch holds commits, deletes both otherwise.
+   */
   close(): Promise<{ keptBranch: boolean }>;
 }
 
@@ -109,7 +112,12 @@ export async function openWorkspace(
           const tip = await wgit.head();
           await git.removeWorktree(dir);
           const keep = tip !== null && tip !== head;
-          if (!keep) await git.deleteBranch(workBranch);
+          if (!keep) {
+            // Nothing was changed: neither branch marks anything worth keeping,
+            // and a branch pair per run would pile up in busy repositories.
+            await git.deleteBranch(workBranch);
+            await git.deleteBranch(backupBranch);
+          }
           return { keptBranch: keep };
         },
       },
