@@ -214,13 +214,16 @@ export class Git {
   }
 
   /**
-   * Stage everything in this worktree and commit.
+   * Stage the given paths (everything when none are given) and commit.
    *
    * @param message Commit message.
+   * @param paths Paths to stage, relative to the worktree.
    * @returns The new commit id, or null when there was nothing to commit.
    */
-  async commitAll(message: string): Promise<string | null> {
-    await this.run(["add", "-A"]);
+  async commitAll(message: string, paths?: readonly string[]): Promise<string | null> {
+    // With paths, only those are staged: build output a gate left in the
+    // worktree (dist/, caches) must never ride along with a fix.
+    await this.run(paths ? ["add", "-A", "--", ...paths] : ["add", "-A"]);
     const staged = await this.tryRun(["diff", "--cached", "--quiet"]);
     if (staged.code === 0) return null;
     await this.run(["commit", "-q", "--no-verify", "-F", "-"], { stdin: message });

@@ -10,7 +10,7 @@ import type { FixerPlugin, LlmPlugin } from "../core/plugin.ts";
 import type { CallRecord, Failure, FixProposal, GateResult } from "../core/types.ts";
 import type { Logger } from "../core/log.ts";
 import type { Git } from "../core/git.ts";
-import { applyPatch, extractDiff } from "../core/patch.ts";
+import { applyPatch, extractDiff, parsePatch } from "../core/patch.ts";
 import { type AttemptRecord, proposeFix } from "../agents/fixer.ts";
 import { reviewPatch } from "../agents/reviewer.ts";
 import type { PolicyEngine } from "../policies/engine.ts";
@@ -222,4 +222,20 @@ export async function applyInWorkspace(
   return r.ok
     ? { ok: true, files: r.files.map((f) => f.path) }
     : { ok: false, error: r.error ?? "The patch does not apply", files: [] };
+}
+
+/**
+ * The paths a diff touches (old and new), for staging exactly what a fix changed.
+ *
+ * @param diff The unified diff (or a reply holding one).
+ * @returns Repository-relative paths.
+ */
+export function patchPaths(diff: string): string[] {
+  const clean = extractDiff(diff) ?? diff;
+  const paths = new Set<string>();
+  for (const f of parsePatch(clean)) {
+    if (f.oldPath) paths.add(f.oldPath);
+    if (f.newPath) paths.add(f.newPath);
+  }
+  return [...paths];
 }

@@ -14,7 +14,14 @@ import type { Failure, FixProposal, GateResult } from "../core/types.ts";
 import type { AttemptRecord } from "../agents/fixer.ts";
 import { builtinFixers } from "../plugins/fixers/mod.ts";
 import { makeModels } from "./models.ts";
-import { applyInWorkspace, propose, type Proposed, review, type Reviewed } from "./fix.ts";
+import {
+  applyInWorkspace,
+  patchPaths,
+  propose,
+  type Proposed,
+  review,
+  type Reviewed,
+} from "./fix.ts";
 import { compareProgress, currentFailures, failingFingerprints } from "./progress.ts";
 import { evaluateCandidates } from "./candidates.ts";
 import type { ReportIteration } from "./report_types.ts";
@@ -260,6 +267,7 @@ async function commitFix(
       (first ? `Failure: ${first.message.slice(0, 200)}\n` : "") +
       `Iteration: ${it.index}\nSource: ${proposal.source}\n` +
       `Tokens: ${tokensIn} in, ${tokensOut} out\nRun: ${s.runId}\n`,
+    patchPaths(proposal.diff),
   );
   // A dry run commits only in its scratch copy: no commit to report.
   if (commit && !s.dryRun) it.commit = commit;

@@ -19,3 +19,25 @@ Deno.test("run on a green repository leaves no branch, worktree or lock behind",
     await removeRepo(repo);
   }
 });
+
+Deno.test("run commits only what the fix changed, not the build output a gate left behind", async () => {
+  const { startFakeOpenAi } = await import("../fakes/openai_server.ts");
+  const { FIX_VALUE, roles, VALUE_GATE } = await import("./_helpers.ts");
+  const repo = await makeRepo({
+    "value.txt": "broken\n",
+    // The gate writes build output that no .gitignore covers.
+    "check.sh": `mkdir -p dist; date +%s%N > dist/build-stamp.txt\n${VALUE_GATE}`,
+    "fleet-orch.yaml": config({ value: "bash check.sh" }),
+  });
+  const fake = await startFakeOpenAi(roles(() => FIX_VALUE));
+  try {
+    const r = await runCli(repo, [], { baseUrl: fake.url });
+    assert.equal(r.code, 0, r.stderr);
+    const report = await readReport(r);
+    const files = await git(repo, `show --name-only --format= ${report.workBranch}`);
+    assert.deepEqual(files.trim().split("\n"), ["value.txt"]);
+  } finally {
+    await fake.close();
+    await removeRepo(repo);
+  }
+});
