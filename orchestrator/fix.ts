@@ -6,6 +6,7 @@
  * @module
  */
 
+import { resolve, sep as SEP } from "node:path";
 import type { FixerPlugin, LlmPlugin } from "../core/plugin.ts";
 import type { CallRecord, Failure, FixProposal, GateResult } from "../core/types.ts";
 import type { Logger } from "../core/log.ts";
@@ -112,13 +113,7 @@ export async function propose(input: {
     failures: input.failures,
     ...(input.logChunk !== undefined ? { logChunk: input.logChunk } : {}),
     repoRoot: input.dir,
-    readFile: async (path) => {
-      try {
-        return await Deno.readTextFile(`${input.dir}/${path}`);
-      } catch {
-        return null;
-      }
-    },
+    readFile: (path) => readInside(input.dir, path),
     listFiles: async () => (await input.git.run(["ls-files"])).split("\n").filter(Boolean),
     history: input.history,
     redact: input.redact,
@@ -238,4 +233,24 @@ export function patchPaths(diff: string): string[] {
     if (f.newPath) paths.add(f.newPath);
   }
   return [...paths];
+}
+
+/**
+ * Read a file of the workspace for the fixer's prompt; paths that leave the
+ * workspace (`..`, absolute, or a symlink pointing out) read as missing, so no
+ * file from elsewhere on the machine reaches a model.
+ *
+ * @param dir The workspace.
+ * @param path Repository-relative path.
+ * @returns The text, or null.
+ */
+export async function readInside(dir: string, path: string): Promise<string | null> {
+  try {
+    const root = await Deno.realPath(dir);
+    const real = await Deno.realPath(resolve(root, path));
+    if (real !== root && !real.startsWith(root + SEP)) return null;
+    return await Deno.readTextFile(real);
+  } catch {
+    return null;
+  }
 }
