@@ -33,7 +33,7 @@ export async function publish(
     where: { yaml: rt.loaded.yaml, path: ["vcs"] },
   });
   await vcs.verify?.();
-  const base = (await rt.git.branch()) ?? "main";
+  const base = await baseBranch(rt);
   if (vcs.pushBranch) await vcs.pushBranch(input.branch);
   else await rt.git.run(["push", "origin", `${input.branch}:${input.branch}`]);
   if (!vcs.createPullRequest) return null;
@@ -55,4 +55,20 @@ export async function publish(
   });
   log.info(`Pull request: ${pr.url}`);
   return pr.url;
+}
+
+/**
+ * The branch a pull request goes into: the checked-out branch, or, on a
+ * detached HEAD (CI checkouts), the branch the CI system names.
+ *
+ * @param rt The runtime.
+ * @returns The branch name.
+ */
+export async function baseBranch(rt: Pick<Runtime, "git" | "env">): Promise<string> {
+  const current = await rt.git.branch();
+  if (current) return current;
+  const e = rt.env;
+  const fromCi = e.GITHUB_BASE_REF || e.GITHUB_REF_NAME || e.SYSTEM_PULLREQUEST_TARGETBRANCH ||
+    e.BUILD_SOURCEBRANCH || e.CI_COMMIT_REF_NAME;
+  return fromCi ? fromCi.replace(/^refs\/heads\//, "") : "main";
 }

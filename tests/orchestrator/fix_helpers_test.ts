@@ -20,3 +20,24 @@ Deno.test("readInside reads workspace files and nothing outside it", async () =>
     await Deno.remove(outside, { recursive: true });
   }
 });
+
+Deno.test("baseBranch uses the checked-out branch, else the branch CI names", async () => {
+  const { baseBranch } = await import("../../orchestrator/publish.ts");
+  const git = (branch: string | null) => ({ branch: () => Promise.resolve(branch) }) as never;
+  assert.equal(
+    await baseBranch({ git: git("develop"), env: { GITHUB_BASE_REF: "main" } }),
+    "develop",
+  );
+  assert.equal(
+    await baseBranch({ git: git(null), env: { GITHUB_BASE_REF: "release/2" } }),
+    "release/2",
+  );
+  assert.equal(
+    await baseBranch({
+      git: git(null),
+      env: { BUILD_SOURCEBRANCH: "refs/heads/stage-a/requirements-inception" },
+    }),
+    "stage-a/requirements-inception",
+  );
+  assert.equal(await baseBranch({ git: git(null), env: {} }), "main");
+});
