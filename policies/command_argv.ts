@@ -82,6 +82,11 @@ function _judgeOne(
 ): void {
   const name = path.includes("/") ? path.slice(path.lastIndexOf("/") + 1) : path;
   const local = path.includes("/") && !path.startsWith("/") && !path.startsWith("~");
+  if (scope.calling?.includes(name)) {
+    // `:(){ :|:& };:` — a one-line function that calls itself is a fork bomb.
+    j.hitCheck("fork-bomb", `function "${name}" calls itself`, scope);
+    return;
+  }
   const known = local || scope.functions.has(name) || SHELL_BUILTINS.has(name) ||
     j.policy.programs.has(name);
   if (!known) {
@@ -99,6 +104,7 @@ function _judgeOne(
       );
       if (!t) scope.cwd = "~";
       else if (!t.resolved || t.values.length > 1 || t.values[0] === "-") scope.cwd = null;
+      else if (scope.vars.has("CDPATH") && !/^[./~]/.test(t.values[0]!)) scope.cwd = null;
       else {
         const joined = joinCwd(scope.cwd, t.values[0]!);
         scope.cwd = joined === null ? null : normalizePath(joined);
@@ -138,9 +144,14 @@ function _judgeOne(
     case "eval":
       _runString(j, args, scope, "eval");
       return;
-    case "trap":
-      if (args[0] && v(0) !== "-") _runString(j, [args[0]], scope, "trap");
+    case "trap": {
+      // `trap -- 'cmd' EXIT`: the handler follows the end of options.
+      const at = v(0) === "--" ? 1 : 0;
+      if (args[at] && v(at) !== "-" && v(at) !== "-p" && v(at) !== "-l") {
+        _runString(j, [args[at]!], scope, "trap");
+      }
       return;
+    }
     case "alias":
       for (const a of args) {
         const val = a.values[0] ?? "";
@@ -207,8 +218,11 @@ function _scriptOperand(j: CommandJudge, w: EvalWord, scope: Scope): void {
 function _shell(j: CommandJudge, name: string, args: EvalWord[], scope: Scope, stdin: Stdin): void {
   let i = 0;
   let wantString = false;
+  let readStdin = false;
   for (; i < args.length; i++) {
     const a = args[i]!.values[0] ?? "";
+    // `bash -s -- args`: the script is standard input, the rest are arguments.
+    if (/^-[a-zA-Z]*s[a-zA-Z]*$/.test(a) && name !== "busybox") readStdin = true;
     if (a === "--" || a === "-") {
       i++;
       break;
@@ -222,12 +236,17 @@ function _shell(j: CommandJudge, name: string, args: EvalWord[], scope: Scope, s
     _shell(j, args[i]!.values[0]!, args.slice(i + 1), scope, stdin);
     return;
   }
+  if (name === "busybox" && args[i]) {
+    // `busybox rm -rf /`: the applet is the program.
+    judgeArgv(j, args.slice(i), scope, stdin);
+    return;
+  }
   const operand = args[i];
   if (wantString) {
     if (operand) _runString(j, [operand], scope, `${name} -c`);
     return;
   }
-  if (operand) {
+  if (operand && !readStdin) {
     _scriptOperand(j, operand, scope);
     return;
   }

@@ -22,7 +22,7 @@ import type {
 import { forEachChild } from "unbash";
 import { CommandRuleIndex } from "./command_rules.ts";
 import { judgeArgv, type Stdin } from "./command_argv.ts";
-import { type EvalWord, evalWord, type VarScope } from "./shell_words.ts";
+import { type EvalWord, evalWord, splitFields, subsOf, type VarScope } from "./shell_words.ts";
 import { classifyWord } from "./paths.ts";
 import { type Action, ACTION_RANK, type Policy, type Rule } from "./types.ts";
 
@@ -38,6 +38,8 @@ export interface Scope {
   depth: number;
   /** Offset in the top-level source that findings point at. */
   anchor: number;
+  /** Functions whose bodies are being walked (a call to one is recursion). */
+  calling?: string[];
 }
 
 /** The outcome of judging one command line. */
@@ -215,7 +217,10 @@ export class CommandJudge {
         return;
       case "Function":
         scope.functions.add(node.name.value);
-        this.#node(node.body as SyntaxNode, scope, { kind: "none" });
+        this.#node(node.body as SyntaxNode, {
+          ...scope,
+          calling: [...(scope.calling ?? []), node.name.value],
+        }, { kind: "none" });
         return;
       case "For":
       case "Select": {
@@ -258,8 +263,8 @@ export class CommandJudge {
    * @param scope The scope.
    * @returns The evaluated word.
    */
-  #word(w: Parameters<typeof evalWord>[0], scope: Scope): EvalWord {
-    const e = evalWord(w, scope.vars);
+  #word(w: Parameters<typeof evalWord>[0], scope: Scope, split = false): EvalWord {
+    const e = evalWord(w, scope.vars, split);
     for (const sub of e.subs) this.walkScript(sub, { ...scope, vars: new Map(scope.vars) }, false);
     return e;
   }
@@ -296,7 +301,16 @@ export class CommandJudge {
     for (const p of node.prefix) {
       if (p.type !== "Assignment") continue;
       const value = p.value.type === "Word" ? this.#word(p.value, scope) : undefined;
+      // `arr=( $(cmd) )`, `a[$(cmd)]=1`: elements and subscripts run commands too.
+      for (const sub of subsOf(p)) {
+        if (p.value.type !== "Word" || p.index) {
+          this.walkScript(sub, { ...scope, vars: new Map(scope.vars) }, false);
+        }
+      }
       if (value) local.set(p.name, value);
+      else local.set(p.name, { ..._literal(p.text), resolved: false });
+      // `CDPATH=/ cd etc`: a relative cd may land anywhere.
+      if (p.name === "CDPATH") scope.vars.set("CDPATH", null);
       this.checkAssign(p.name, value?.values[0] ?? "", scope);
     }
     this.#redirects(node.redirects, scope);
@@ -308,7 +322,11 @@ export class CommandJudge {
       node.name,
       ...node.suffix.filter((s) => s.type === "Word" || s.type === "Assignment"),
     ]
-      .map((w) => w.type === "Assignment" ? this.#assignWord(w, scope) : this.#word(w, scope));
+      .flatMap((w) =>
+        w.type === "Assignment"
+          ? [this.#assignWord(w, scope)]
+          : splitFields(this.#word(w, scope, true))
+      );
     judgeArgv(this, _splitBraces(words), scope, _stdinOf(node.redirects, scope) ?? stdin);
   }
 

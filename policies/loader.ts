@@ -30,6 +30,7 @@ export const CHECK_NAMES = [
   "inline-code-delete",
   "write-system-path",
   "unknown-program",
+  "fork-bomb",
 ] as const; // deno-fmt-ignore
 
 const ACTIONS = ["allow", "deny", "warn", "require-approval"] as const;

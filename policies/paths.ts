@@ -78,6 +78,8 @@ export function normalizePath(path: string): string {
  * @returns The joined path, or null when it depends on an unknown cwd.
  */
 export function joinCwd(cwd: string | null, p: string): string | null {
+  // `~+` is $PWD: the working directory itself.
+  if (p === "~+" || p.startsWith("~+/")) return joinCwd(cwd, "." + p.slice(2));
   if (p.startsWith("/") || p === "~" || p.startsWith("~/") || /^~[A-Za-z_]/.test(p)) return p;
   if (cwd === null) return null;
   return cwd === "." ? p : `${cwd}/${p}`;
@@ -91,6 +93,10 @@ export function joinCwd(cwd: string | null, p: string): string | null {
  * @returns Its class.
  */
 export function classifyPath(path: string, workspaces: readonly string[] = []): TargetClass {
+  // `~-` ($OLDPWD) and `~N` (the directory stack) are only known at run time.
+  if (/^~[-+]?[0-9]*(?:\/|$)/.test(path) && path !== "~" && !path.startsWith("~/")) {
+    return "unresolved";
+  }
   if (/^~[A-Za-z_]/.test(path)) {
     return path.includes("/") && !/\/[*?]*$/.test(path) ? "outside" : "home";
   }

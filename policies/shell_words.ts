@@ -9,7 +9,7 @@
  */
 
 import { forEachChild } from "unbash";
-import type { ParameterExpansionPart, ParsedScript, SyntaxNode, Word, WordPart } from "unbash";
+import type { ParsedScript, SyntaxNode, Word, WordPart } from "unbash";
 
 /** Values a variable may hold (several after a `for` loop), or null when unknown. */
 export type VarValues = string[] | null;
@@ -50,7 +50,7 @@ const WELL_KNOWN: Record<string, string> = { HOME: "~", PWD: ".", TMPDIR: "/tmp"
  * @param vars Known variables.
  * @returns The evaluation.
  */
-export function evalWord(word: Word, vars: VarScope): EvalWord {
+export function evalWord(word: Word, vars: VarScope, split = false): EvalWord {
   const out: EvalWord = {
     text: word.value,
     values: [""],
@@ -65,8 +65,37 @@ export function evalWord(word: Word, vars: VarScope): EvalWord {
     out.values = [word.value];
     return out;
   }
-  _parts(word.parts, vars, out, false);
+  _parts(word.parts, vars, out, false, split ? _ifs(vars) : undefined);
   return out;
+}
+
+/** Separator of split fields inside `values` (see {@link splitFields}). */
+const FIELD = "\u0001";
+
+function _ifs(vars: VarScope): string | null {
+  const v = vars.get("IFS");
+  if (v === undefined) return " \t\n";
+  return v && v.length === 1 ? v[0]! : null;
+}
+
+/**
+ * Split a word evaluated with `split` into the fields the shell would pass:
+ * unquoted expansions are split at IFS characters (`X='rm -rf /'; $X`).
+ *
+ * @param w The word.
+ * @returns One word per field (the word itself when nothing splits).
+ */
+export function splitFields(w: EvalWord): EvalWord[] {
+  if (!w.values.some((v) => v.includes(FIELD))) return [w];
+  if (w.values.length > 1) {
+    // Alternatives with different field counts: too many shapes to follow.
+    return [{ ...w, resolved: false, values: w.values.map((v) => v.replaceAll(FIELD, " ")) }];
+  }
+  return w.values[0]!.split(FIELD).filter((f) => f !== "").map((f) => ({
+    ...w,
+    text: f,
+    values: [f],
+  }));
 }
 
 function _append(out: EvalWord, suffixes: string[]): void {
@@ -80,10 +109,20 @@ function _append(out: EvalWord, suffixes: string[]): void {
   out.values = next;
 }
 
-function _variable(name: string, vars: VarScope, out: EvalWord): void {
+function _variable(
+  name: string,
+  vars: VarScope,
+  out: EvalWord,
+  ifs: string | null | undefined,
+): void {
   const known = vars.get(name);
   if (known) {
-    _append(out, known);
+    if (ifs === undefined || !known.some((v) => _hasAny(v, ifs ?? ""))) _append(out, known);
+    else if (ifs === null) {
+      // IFS holds a value only known at run time: the fields cannot be known.
+      out.resolved = false;
+      _append(out, known);
+    } else _append(out, known.map((v) => _mark(v, ifs)));
     return;
   }
   const wk = known === undefined ? WELL_KNOWN[name] : undefined;
@@ -95,7 +134,25 @@ function _variable(name: string, vars: VarScope, out: EvalWord): void {
   _append(out, ["\u0000"]);
 }
 
-function _parts(parts: readonly WordPart[], vars: VarScope, out: EvalWord, inQuotes: boolean) {
+function _hasAny(v: string, chars: string): boolean {
+  for (const c of chars) if (v.includes(c)) return true;
+  return chars === "" && v !== "";
+}
+
+function _mark(v: string, ifs: string): string {
+  let r = "";
+  for (const c of v) r += ifs.includes(c) ? FIELD : c;
+  return r;
+}
+
+function _parts(
+  parts: readonly WordPart[],
+  vars: VarScope,
+  out: EvalWord,
+  inQuotes: boolean,
+  ifs?: string | null,
+) {
+  const split = inQuotes ? undefined : ifs;
   for (const p of parts) {
     switch (p.type) {
       case "Literal":
@@ -109,7 +166,7 @@ function _parts(parts: readonly WordPart[], vars: VarScope, out: EvalWord, inQuo
       case "DoubleQuoted":
       case "LocaleString":
         out.quoted = true;
-        _parts(p.parts as readonly WordPart[], vars, out, true);
+        _parts(p.parts as readonly WordPart[], vars, out, true, ifs);
         break;
       case "Glob":
       case "ExtendedGlob":
@@ -117,10 +174,10 @@ function _parts(parts: readonly WordPart[], vars: VarScope, out: EvalWord, inQuo
         _append(out, [p.text]);
         break;
       case "SimpleExpansion":
-        _variable(p.text.slice(1), vars, out);
+        _variable(p.text.slice(1), vars, out, split);
         break;
       case "ParameterExpansion":
-        if (!p.operation && !p.prefix && !p.index) _variable(p.parameter, vars, out);
+        if (!p.operation && !p.prefix && !p.index) _variable(p.parameter, vars, out, split);
         else {
           _collectSubs(p, out);
           out.resolved = false;
@@ -129,19 +186,12 @@ function _parts(parts: readonly WordPart[], vars: VarScope, out: EvalWord, inQuo
         break;
       case "CommandExpansion":
       case "ProcessSubstitution":
-        if (p.script) out.subs.push(p.script);
-        else {out.subs.push({
-            type: "Script",
-            pos: p.pos,
-            end: p.end,
-            shebang: undefined,
-            commands: [],
-            errors: [{ message: "Unparsable substitution", pos: p.pos }],
-          });}
+        out.subs.push(_checkedSub(p.text, p.pos, p.end, p.script));
         out.resolved = false;
         _append(out, ["\u0000"]);
         break;
       case "ArithmeticExpansion":
+        _collectSubs(p, out);
         out.resolved = false;
         _append(out, ["\u0000"]);
         break;
@@ -153,16 +203,66 @@ function _parts(parts: readonly WordPart[], vars: VarScope, out: EvalWord, inQuo
   }
 }
 
-function _collectSubs(p: ParameterExpansionPart, out: EvalWord): void {
-  // Operands of ${x:-$(cmd)} run commands too; walk them with unbash's visitor.
+function _collectSubs(node: SyntaxNode, out: EvalWord): void {
+  // Operands of ${x:-$(cmd)}, ${x/p/$(cmd)}, $(( $(cmd) )) and array
+  // subscripts run commands too; walk them with unbash's visitor.
   const visit = (n: SyntaxNode): void => {
-    if (n.type === "CommandExpansion" || n.type === "ProcessSubstitution") {
-      if (n.script) out.subs.push(n.script);
+    const script = (n as { script?: ParsedScript }).script;
+    if (
+      n.type === "CommandExpansion" || n.type === "ProcessSubstitution" ||
+      n.type === "ArithmeticCommandExpansion"
+    ) {
+      out.subs.push(_checkedSub(n.text, n.pos, n.end, script));
       return;
     }
     forEachChild(n, visit);
   };
-  if (p.operation) forEachChild(p.operation, visit);
+  forEachChild(node, visit);
+}
+
+/**
+ * A substitution's script, or an unparsable placeholder when unbash cut the
+ * substitution short (`${x/$(rm -rf /)/y}` is split at the `/`): judging the
+ * fragment would miss the words after the cut.
+ */
+function _checkedSub(
+  text: string,
+  pos: number,
+  end: number,
+  script: ParsedScript | undefined,
+): ParsedScript {
+  const closed = text.startsWith("`") ? text.length > 1 && text.endsWith("`") : text.endsWith(")");
+  if (script && closed) return script;
+  return {
+    type: "Script",
+    pos,
+    end,
+    shebang: undefined,
+    commands: [],
+    errors: [{ message: `Unparsable substitution "${text}"`, pos }],
+  };
+}
+
+/**
+ * Collect the substitution scripts anywhere inside a syntax node (array
+ * values, subscripts).
+ *
+ * @param node The node.
+ * @returns The scripts of its command, process and arithmetic substitutions.
+ */
+export function subsOf(node: SyntaxNode): ParsedScript[] {
+  const out: EvalWord = {
+    text: "",
+    values: [""],
+    resolved: true,
+    glob: false,
+    quoted: false,
+    subs: [],
+    raw: "",
+    braced: false,
+  };
+  _collectSubs(node, out);
+  return out.subs;
 }
 
 /**

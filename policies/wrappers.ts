@@ -29,6 +29,8 @@ interface WrapperSpec {
   sub?: string;
   /** The wrapped command starts after `--` only (kubectl exec). */
   afterDashDash?: boolean;
+  /** String options may follow operands (`su root -c CMD`, `su - -c CMD`). */
+  scanAll?: boolean;
 }
 
 const WRAPPERS: Record<string, WrapperSpec> = {
@@ -80,8 +82,13 @@ const WRAPPERS: Record<string, WrapperSpec> = {
     value: ["-s", "--shell", "-g", "-G", "--group"],
     stringFlags: ["-c", "--command"],
     skip: 99,
+    scanAll: true,
   },
-  runuser: { value: ["-u", "-s", "--shell", "-g", "-G"], stringFlags: ["-c", "--command"] },
+  runuser: {
+    value: ["-u", "-s", "--shell", "-g", "-G"],
+    stringFlags: ["-c", "--command"],
+    scanAll: true,
+  },
   xargs: {
     value: [
       "-n",
@@ -185,6 +192,23 @@ export function wrapperRest(
   }
   const value = new Set(spec.value ?? []);
   const strings = new Set(spec.stringFlags ?? []);
+  if (spec.scanAll) {
+    const at = args.findIndex((a) => {
+      const x = a.values[0] ?? "";
+      return strings.has(x) ||
+        [...strings].some((f) => f.startsWith("--") && x.startsWith(f + "="));
+    });
+    if (at >= 0) {
+      const x = args[at]!.values[0] ?? "";
+      const str = x.includes("=")
+        ? { ...args[at]!, values: [x.slice(x.indexOf("=") + 1)] }
+        : args[at + 1];
+      if (str && !str.resolved) {
+        j.hitCheck("encoded-payload", `${name} -c runs a string only known at run time`, scope);
+      } else if (str) j.judgeSource(str.values[0] ?? "", scope);
+      return { words: [] };
+    }
+  }
   const replaceFlags = new Set(spec.replaceFlag ?? []);
   let replace: string | undefined;
   let i = start;
