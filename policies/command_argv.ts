@@ -277,11 +277,26 @@ function _interpreter(
     }
     return; // `deno run file`, `deno task`, `bun test`: project code
   }
+  // Code attached to its flag: `node --eval=CODE`, `python -cCODE`, `perl -eCODE`.
+  const attached = name.startsWith("node") || name === "bun"
+    ? /^--(?:eval|print)=([^]*)$/
+    : name === "php"
+    ? /^-r([^]+)$/
+    : name.startsWith("py")
+    ? /^-[A-Za-z]*c([^]+)$/
+    : /^-[lnpaws]*[eE]([^]+)$/;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!.values[0] ?? "";
     if (codeFlags.test(a)) {
       const code = args[i + 1];
       if (code) _code(j, code, scope);
+      return;
+    }
+    const glued = a.startsWith("--") && !a.startsWith("--eval=") && !a.startsWith("--print=")
+      ? null
+      : attached.exec(a);
+    if (glued) {
+      _code(j, { ...args[i]!, values: [glued[1]!] }, scope);
       return;
     }
     if (a === "-m" && name.startsWith("py")) return; // a module: project or library code

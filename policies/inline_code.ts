@@ -43,6 +43,18 @@ const DELETE_CALL = new RegExp(
 const ROTATE_CALL =
   /\b(set_secret|setSecret|begin_delete\w*|delete_resource_group|deleteResourceGroup|beginDelete\w*|purge_deleted_\w+|purgeDeleted\w+|regenerate_?[kK]ey\w*|regenerateKey\w*|rotate_?[sS]ecret\w*|rotateSecret|reset_?[cC]redential\w*|create_access_key|createAccessKey|put_secret_value|putSecretValue|delete_secret|deleteSecret)\s*\(/g;
 
+// A deletion or process-launch function named without being called right
+// there: imported under another name, destructured, looked up by string
+// (`from shutil import rmtree as r`, `{rmSync: r}`, `fs['rmSync']`,
+// `getattr(os, "system")`). Its later call cannot be followed.
+const INDIRECT = new RegExp(
+  String
+    .raw`\b(rmtree|rmSync|rmdirSync|unlinkSync|removedirs|rm_rf|remove_tree|removeSync|emptyDirSync|execSync|spawnSync|execFileSync|check_output|check_call|Popen|shell_exec|passthru)\b(?!\s*\()|["'](system|popen|remove|unlink|rmdir|rmtree|rmSync|rmdirSync|unlinkSync|execSync|spawnSync|exec|spawn)["']\s*[\]),]|\b(system|popen|remove|unlink|rmdir|run|call|exec\w*|spawn\w*)\s+as\s+\w`,
+  "g",
+);
+const EXEC_NAMES =
+  /^(?:execSync|spawnSync|execFileSync|check_output|check_call|Popen|shell_exec|passthru|system|popen|run|call|exec\w*|spawn\w*)$/;
+
 const HOME_EXPR =
   /expanduser|homedir\(|process\.env\.HOME|Path\.home\(|Deno\.env\.get\(\s*["']HOME|ENV\[["']HOME|\$ENV\{HOME\}|os\.environ\[["']HOME|getenv\(\s*["']HOME/;
 
@@ -125,5 +137,13 @@ export function analyzeCode(code: string): CodeEffect[] {
     out.push({ kind: "delete", target: m[1]!, call: "Path.unlink" });
   }
   for (const m of code.matchAll(ROTATE_CALL)) out.push({ kind: "rotate", call: m[1]! });
+  for (const m of code.matchAll(INDIRECT)) {
+    const name = (m[1] ?? m[2] ?? m[3])!;
+    out.push(
+      EXEC_NAMES.test(name)
+        ? { kind: "exec", command: "\u0000" }
+        : { kind: "delete", target: null, call: name },
+    );
+  }
   return out;
 }

@@ -43,6 +43,48 @@ const CASES: Array<[string, string, "deny" | "allow", string?]> = [
   ["systemctl poweroff", "systemctl poweroff", "deny"],
   ["telinit 0", "telinit 0", "deny"],
   ["killall5", "killall5 -9", "deny"],
+  // --- inline interpreter code that hides its calls
+  [
+    "python rmtree imported under another name",
+    "python3 -c 'from shutil import rmtree as r; r(\"/\")'",
+    "deny",
+  ],
+  [
+    "python system imported under another name",
+    "python3 -c 'from os import system as s; s(\"rm -rf /\")'",
+    "deny",
+  ],
+  ["python getattr system", 'python3 -c \'import os; getattr(os, "system")("rm -rf /")\'', "deny"],
+  ["node bracket rmSync", "node -e \"require('fs')['rmSync']('/', {recursive:true})\"", "deny"],
+  [
+    "node destructured rmSync",
+    "node -e \"const {rmSync:r}=require('fs'); r('/',{recursive:true})\"",
+    "deny",
+  ],
+  ["node bracket execSync", "node -e \"require('child_process')['execSync']('rm -rf /')\"", "deny"],
+  [
+    "node --eval= attached code",
+    "node --eval=\"require('fs').rmSync('/', {recursive:true})\"",
+    "deny",
+  ],
+  ["python -c glued to its code", "python3 -c'import shutil; shutil.rmtree(\"/\")'", "deny"],
+  ["perl -e glued to its code", "perl -e'system(\"rm -rf /\")'", "deny"],
+  [
+    "node rmSync of build output",
+    "node -e \"require('fs').rmSync('dist', {recursive:true, force:true})\"",
+    "allow",
+  ],
+  [
+    "python reads package version",
+    "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"version\"])'",
+    "allow",
+  ],
+  ["perl in-place edit", "perl -pi -e 's/foo/bar/' file.txt", "allow"],
+  [
+    "python subprocess of a build",
+    'python3 -c \'import subprocess; subprocess.run(["npm","test"])\'',
+    "allow",
+  ],
 ];
 
 for (const [name, line, expect, rule] of CASES) {
