@@ -19,6 +19,7 @@ import { producerOf, type Stdin, stdinProgram } from "./command_stdin.ts";
 
 export type { Stdin };
 import { wrapperRest } from "./wrappers.ts";
+import { embeddedCommands } from "./command_strings.ts";
 
 const SHELLS = new Set(["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "busybox"]);
 const INTERPRETER = /^(?:python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|perl|ruby|php|Rscript)$/;
@@ -97,6 +98,12 @@ function _judgeOne(
   if (parsed.help && !SHELLS.has(name)) return;
   const v = (i: number) => args[i]?.values[0];
 
+  for (const e of embeddedCommands(name, args)) {
+    if (!e.resolved) {
+      j.hitCheck("encoded-payload", `${e.via} runs a command only known at run time`, scope);
+    } else j.judgeSource(e.text, scope);
+    if (j.decided) return;
+  }
   switch (name) {
     case "cd": {
       const t = args.find((a) =>

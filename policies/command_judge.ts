@@ -24,6 +24,7 @@ import { CommandRuleIndex } from "./command_rules.ts";
 import { judgeArgv, type Stdin } from "./command_argv.ts";
 import { type EvalWord, evalWord, splitFields, subsOf, type VarScope } from "./shell_words.ts";
 import { classifyWord } from "./paths.ts";
+import { COMMAND_VARS } from "./command_strings.ts";
 import { type Action, ACTION_RANK, type Policy, type Rule } from "./types.ts";
 
 /** The state of a walk at one point of a script. */
@@ -346,6 +347,12 @@ export class CommandJudge {
    * @param scope Where.
    */
   checkAssign(name: string, value: string, scope: Scope): void {
+    if (COMMAND_VARS.has(name) && value !== "") {
+      // `GIT_SSH_COMMAND='rm -rf /' git fetch`: the value runs as a command.
+      if (value.includes("\u0000")) {
+        this.hitCheck("encoded-payload", `${name} names a command only known at run time`, scope);
+      } else this.judgeSource(value, scope);
+    }
     for (const r of this.assignRules) {
       const m = r.match.assign!;
       if (m.name !== name) continue;
