@@ -20,6 +20,7 @@ import { producerOf, type Stdin, stdinProgram } from "./command_stdin.ts";
 export type { Stdin };
 import { wrapperRest } from "./wrappers.ts";
 import { embeddedCommands } from "./command_strings.ts";
+import { writtenFile } from "./script_files.ts";
 
 const SHELLS = new Set(["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "busybox"]);
 const INTERPRETER = /^(?:python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|perl|ruby|php|Rscript)$/;
@@ -83,6 +84,7 @@ function _judgeOne(
 ): void {
   const name = path.includes("/") ? path.slice(path.lastIndexOf("/") + 1) : path;
   const local = path.includes("/") && !path.startsWith("/") && !path.startsWith("~");
+  if (path.includes("/") && _runWritten(j, path, scope, (t) => j.judgeSource(t, scope))) return;
   if (scope.calling?.includes(name)) {
     // `:(){ :|:& };:` — a one-line function that calls itself is a fork bomb.
     j.hitCheck("fork-bomb", `function "${name}" calls itself`, scope);
@@ -213,8 +215,38 @@ function _runString(j: CommandJudge, words: EvalWord[], scope: Scope, what: stri
   j.judgeSource(words.map((w) => w.values[0] ?? "").join(" "), scope);
 }
 
-function _scriptOperand(j: CommandJudge, w: EvalWord, scope: Scope): void {
-  if (w.resolved) return; // a script file: its content is the project's own
+/**
+ * Judge a script the same line wrote before running it.
+ *
+ * @returns True when the path was written by the line (and judged here).
+ */
+function _runWritten(
+  j: CommandJudge,
+  path: string,
+  scope: Scope,
+  run: (text: string) => void,
+): boolean {
+  const content = writtenFile(scope, path);
+  if (!content) return false;
+  if (content.kind === "remote") {
+    j.hitCheck("remote-script", `runs "${path}", downloaded earlier in the line`, scope);
+  } else if (content.kind === "unknown") {
+    j.hitCheck("encoded-payload", `runs "${path}", written earlier in the line`, scope);
+  } else run(content.text);
+  return true;
+}
+
+function _scriptOperand(
+  j: CommandJudge,
+  w: EvalWord,
+  scope: Scope,
+  run: (text: string) => void = (t) => j.judgeSource(t, scope),
+): void {
+  if (w.resolved) {
+    // A script file: its content is the project's own, unless this line wrote it.
+    for (const v of w.values) _runWritten(j, v, scope, run);
+    return;
+  }
   const remote = w.subs.some((s) =>
     s.commands.some((st) => producerOf(st.command, scope).kind === "remote")
   );
@@ -313,7 +345,7 @@ function _interpreter(
     } // deno-fmt-ignore
     if (a.startsWith("-") && a !== "-") continue;
     if (a !== "-") {
-      if (!args[i]!.resolved) _scriptOperand(j, args[i]!, scope);
+      _scriptOperand(j, args[i]!, scope, (t) => _code(j, literalWord(t), scope));
       return;
     }
     break;

@@ -25,6 +25,7 @@ import { judgeArgv, type Stdin } from "./command_argv.ts";
 import { type EvalWord, evalWord, splitFields, subsOf, type VarScope } from "./shell_words.ts";
 import { classifyWord } from "./paths.ts";
 import { COMMAND_VARS } from "./command_strings.ts";
+import { recordWrites, type WrittenContent } from "./script_files.ts";
 import { type Action, ACTION_RANK, type Policy, type Rule } from "./types.ts";
 
 /** The state of a walk at one point of a script. */
@@ -41,6 +42,8 @@ export interface Scope {
   anchor: number;
   /** Functions whose bodies are being walked (a call to one is recursion). */
   calling?: string[];
+  /** Files written earlier in the line, by normalised path (see script_files.ts). */
+  files?: Map<string, WrittenContent>;
 }
 
 /** The outcome of judging one command line. */
@@ -328,7 +331,15 @@ export class CommandJudge {
           ? [this.#assignWord(w, scope)]
           : splitFields(this.#word(w, scope, true))
       );
-    judgeArgv(this, _splitBraces(words), scope, _stdinOf(node.redirects, scope) ?? stdin);
+    const input = _stdinOf(node.redirects, scope) ?? stdin;
+    judgeArgv(this, _splitBraces(words), scope, input);
+    recordWrites(
+      node,
+      words,
+      scope,
+      input,
+      (r) => r.type !== "HereDoc" && r.target ? evalWord(r.target, scope.vars) : null,
+    );
   }
 
   #assignWord(a: Assignment, scope: Scope): EvalWord {
