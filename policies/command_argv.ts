@@ -12,7 +12,8 @@
 import type { CommandJudge, Scope } from "./command_judge.ts";
 import { matchCommand, type ResolvedCommand } from "./command_rules.ts";
 import { analyzeCode } from "./inline_code.ts";
-import { classifyPath, joinCwd, normalizePath } from "./paths.ts";
+import { classifyPath, classifyWord, joinCwd, normalizePath } from "./paths.ts";
+import { writeTargets } from "./write_targets.ts";
 import { parseArgv, SHELL_BUILTINS } from "./program_profiles.ts";
 import type { EvalWord } from "./shell_words.ts";
 import { producerOf, type Stdin, stdinProgram } from "./command_stdin.ts";
@@ -95,6 +96,7 @@ function _judgeOne(
   if (!known) {
     j.hitCheck("unknown-program", `"${name}" is not on the list of known programs`, scope);
   }
+  if (name === "kubectl" || name === "oc") args = _kubeKinds(args);
   const cmd: ResolvedCommand = { name, args, cwd: scope.cwd };
   const parsed = parseArgv(name, args.map((a) => a.values[0] ?? ""));
   if (parsed.help && !SHELLS.has(name)) return;
@@ -176,6 +178,16 @@ function _judgeOne(
     case "find":
       _find(j, args, scope);
       break;
+    case "at":
+    case "batch": {
+      // `at now <<< CMD`: the job is a shell script read from stdin or `-f FILE`.
+      const vals = args.map((a) => a.values[0] ?? "");
+      if (vals.some((x) => /^-[a-zA-Z]*[lcdr]$/.test(x))) break; // list, cat, delete
+      const f = vals.findIndex((x) => x === "-f");
+      if (f >= 0 && args[f + 1]) _scriptOperand(j, args[f + 1]!, scope);
+      else _shell(j, "sh", [], scope, stdin);
+      break;
+    }
     case "xargs": {
       const rest = wrapperRest(j, name, args, scope);
       if (rest && rest.words.length) {
@@ -200,10 +212,34 @@ function _judgeOne(
     }
   }
   if (j.decided) return;
+  for (const w of writeTargets(name, args, parsed)) {
+    const classes = classifyWord(w, scope.cwd, j.policy.workspaces);
+    if (classes.some((c) => c === "root" || c === "system")) {
+      j.hitCheck("write-system-path", `${name} writes "${w.text}"`, scope);
+    }
+  }
   for (const rule of j.index.candidates(name)) {
     const detail = matchCommand(rule.match.command!, cmd, j.policy.workspaces, parsed);
     if (detail !== null) j.hit(rule, detail, scope);
   }
+}
+
+/**
+ * Resource kinds as kubectl reads them: case-insensitive, with an optional
+ * `.version.group` suffix (`Namespace`, `namespaces.v1`, `NS/prod`).
+ */
+function _kubeKinds(args: EvalWord[]): EvalWord[] {
+  return args.map((a) => {
+    const v = a.values[0] ?? "";
+    if (v.startsWith("-") || !/^[A-Za-z]/.test(v) || /\.(?:ya?ml|json)$/i.test(v)) return a;
+    const norm = v.split(",").map((part) => {
+      const slash = part.indexOf("/");
+      const kind = slash < 0 ? part : part.slice(0, slash);
+      const name = slash < 0 ? "" : part.slice(slash);
+      return kind.toLowerCase().replace(/\..*$/, "") + name;
+    }).join(",");
+    return norm === v ? a : { ...a, values: [norm, ...a.values.slice(1)] };
+  });
 }
 
 function _runString(j: CommandJudge, words: EvalWord[], scope: Scope, what: string): void {

@@ -100,6 +100,8 @@ export function embeddedCommands(name: string, args: readonly EvalWord[]): Embed
       return _npmScripts(args, name);
     case "parallel":
       return _parallel(args);
+    case "tmux":
+      return _tmux(args);
     default:
       if (AWK.test(name)) return _awk(args, name);
       if (SED.test(name)) return _sed(args, name);
@@ -262,6 +264,29 @@ function _parallel(args: readonly EvalWord[]): EmbeddedCommand[] {
       via: "parallel",
     };
   });
+}
+
+const TMUX_RUNS =
+  /^(?:new-session|new|new-window|neww|split-window|splitw|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run|if-shell|if|display-popup|popup)$/;
+
+function _tmux(args: readonly EvalWord[]): EmbeddedCommand[] {
+  // `tmux new -d -s x 'CMD'`: the words after the options are a shell command.
+  let i = 0;
+  while (i < args.length && (args[i]!.values[0] ?? "").startsWith("-")) {
+    i += /^-[LSf]$/.test(args[i]!.values[0]!) ? 2 : 1;
+  }
+  const sub = args[i]?.values[0] ?? "";
+  if (!TMUX_RUNS.test(sub)) return [];
+  for (i++; i < args.length && (args[i]!.values[0] ?? "").startsWith("-"); i++) {
+    if (/^-[stncxyFelpfSEw]$/.test(args[i]!.values[0]!)) i++;
+  }
+  const rest = args.slice(i);
+  if (!rest.length) return [];
+  return [{
+    text: rest.map((w) => w.values[0] ?? "").join(" "),
+    resolved: rest.every((w) => w.resolved),
+    via: `tmux ${sub}`,
+  }];
 }
 
 function _programText(args: readonly EvalWord[], valueFlags: RegExp, codeFlags: RegExp) {

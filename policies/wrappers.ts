@@ -25,8 +25,8 @@ interface WrapperSpec {
   lookupOnly?: string[];
   /** Option naming a replacement string (xargs -I). */
   replaceFlag?: string[];
-  /** A leading subcommand word that must be present (`npm exec`, `kubectl exec`). */
-  sub?: string;
+  /** Leading subcommand words, one of which must be present (`npm exec`, `kubectl exec`). */
+  sub?: string[];
   /** The wrapped command starts after `--` only (kubectl exec). */
   afterDashDash?: boolean;
   /** String options may follow operands (`su root -c CMD`, `su - -c CMD`). */
@@ -142,16 +142,87 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   ltrace: { value: ["-o", "-e", "-p", "-s", "-u"] },
   torsocks: {},
   proxychains: { value: ["-f"] },
+  pnpx: {},
+  shx: {},
+  nsenter: { value: ["-t", "--target", "-S", "--setuid", "-G", "--setgid", "-W", "--wd"] },
+  unshare: {
+    value: [
+      "--map-user",
+      "--map-group",
+      "--setuid",
+      "--setgid",
+      "-S",
+      "-G",
+      "-R",
+      "--root",
+      "-w",
+      "--wd",
+    ],
+  },
+  chrt: { skip: 1 },
+  taskset: { skip: 1 },
+  cpulimit: { value: ["-l", "--limit", "-p", "--pid", "-e", "--exe"] },
+  "systemd-run": {
+    value: [
+      "-u",
+      "--unit",
+      "-p",
+      "--property",
+      "-E",
+      "--setenv",
+      "--slice",
+      "-M",
+      "--machine",
+      "--description",
+      "--uid",
+      "--gid",
+      "--working-directory",
+      "-H",
+      "--host",
+      "--on-active",
+      "--on-calendar",
+      "--nice",
+    ],
+  },
+  script: {
+    value: [
+      "-t",
+      "--timing",
+      "-E",
+      "--echo",
+      "-O",
+      "--log-out",
+      "-I",
+      "--log-in",
+      "-T",
+      "--log-timing",
+    ],
+    stringFlags: ["-c", "--command"],
+  },
+  screen: { value: ["-S", "-c", "-t", "-L", "-Logfile", "-T", "-e", "-h", "-p", "-X"] },
+  firejail: {},
+  fakeroot: {},
+  faketime: { skip: 1 },
+  catchsegv: {},
+  valgrind: {},
+  "dbus-launch": {},
   "proxychains4": { value: ["-f"] },
 }; // deno-fmt-ignore
 
 const SUBCOMMAND_WRAPPERS: Record<string, WrapperSpec> = {
-  npm: { sub: "exec", value: ["-p", "--package", "-w", "--workspace"], stringFlags: ["-c", "--call"] },
-  pnpm: { sub: "dlx", value: ["--package"] },
-  yarn: { sub: "dlx", value: ["-p", "--package"] },
-  kubectl: { sub: "exec", afterDashDash: true },
-  docker: { sub: "exec", afterDashDash: true },
+  npm: { sub: ["exec", "x"], value: ["-p", "--package", "-w", "--workspace"], stringFlags: ["-c", "--call"] },
+  pnpm: { sub: ["dlx", "exec"], value: ["--package", "-C", "--dir", "--filter", "-F"] },
+  yarn: { sub: ["dlx", "exec"], value: ["-p", "--package"] },
+  kubectl: { sub: ["exec"], afterDashDash: true },
+  oc: { sub: ["exec", "rsh"], afterDashDash: true },
+  // `docker exec [OPTIONS] CONTAINER CMD...`: no `--` needed.
+  docker: { sub: ["exec"], value: ["-e", "--env", "--env-file", "-u", "--user", "-w", "--workdir", "--detach-keys"], skip: 1 },
+  podman: { sub: ["exec"], value: ["-e", "--env", "--env-file", "-u", "--user", "-w", "--workdir", "--detach-keys"], skip: 1 },
+  git: { sub: ["bisect"], skip: 1 },
 }; // deno-fmt-ignore
+
+/** Package runners whose first word may carry a version (`npx rimraf@5`). */
+const PACKAGE_RUNNERS = new Set(["npx", "bunx", "npm", "pnpm", "yarn", "pnpx"]);
 
 /** The wrapped command of a wrapper. */
 export interface WrapperRest {
@@ -182,7 +253,9 @@ export function wrapperRest(
   if (!spec) {
     const sw = SUBCOMMAND_WRAPPERS[name];
     const at = args.findIndex((a) => !(a.values[0] ?? "").startsWith("-"));
-    if (!sw || at < 0 || args[at]!.values[0] !== sw.sub) return null;
+    if (!sw || at < 0 || !sw.sub?.includes(args[at]!.values[0] ?? "")) return null;
+    // `git bisect run CMD`: only `run` runs a command.
+    if (name === "git" && args[at + 1]?.values[0] !== "run") return null;
     spec = sw;
     start = at + 1;
     if (sw.afterDashDash) {
@@ -266,5 +339,14 @@ export function wrapperRest(
     }
     return { words: [] };
   }
-  return replace === undefined ? { words: rest } : { words: rest, replace };
+  const words = PACKAGE_RUNNERS.has(name) && rest[0]
+    ? [_unversioned(rest[0]), ...rest.slice(1)]
+    : rest;
+  return replace === undefined ? { words } : { words, replace };
+}
+
+function _unversioned(w: EvalWord): EvalWord {
+  const v = w.values[0] ?? "";
+  const m = /^(@[^/@]+\/[^@]+|[^@]+)@[^/]*$/.exec(v);
+  return m ? { ...w, values: [m[1]!], text: m[1]! } : w;
 }
