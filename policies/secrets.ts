@@ -81,8 +81,25 @@ export function entropy(s: string): number {
   return h;
 }
 
+// Code, not a value: a call (`form.querySelector(`), optional chaining, a
+// member chain of plain words (`config.apiKey`), a dashed or underscored
+// phrase of letters (`X-CSRF-Token`, `prod_db_password`).
+const CODE_SHAPED =
+  /\(|\?\.|^[A-Za-z_$][A-Za-z_$]*(?:\.[A-Za-z_$][A-Za-z_$]*)+$|^[A-Za-z]+(?:[-_][A-Za-z]+)+$/;
+
+/**
+ * Whether a candidate value is code or a phrase rather than a secret.
+ *
+ * @param value The candidate.
+ * @returns True for calls, member chains and dashed phrases.
+ */
+export function isCodeShaped(value: string): boolean {
+  return CODE_SHAPED.test(value);
+}
+
 function _generic(value: string): boolean {
   if (HEX_HASH.test(value) || UUID.test(value) || INTEGRITY.test(value)) return false;
+  if (CODE_SHAPED.test(value)) return false;
   if (/^[0-9.]+$/.test(value) || /^[a-z]+(?:[-_][a-z]+)*$/.test(value)) return false; // numbers, words
   if (/^(?:https?:)?\/\//.test(value) || /^[./~]/.test(value)) return false; // URLs, paths
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(value)).length;
@@ -196,11 +213,46 @@ export const DETECTORS: readonly Detector[] = [
     name: "connection-string-password",
     re: /(?:^|[;"'\s])(?:Password|Pwd)\s*=\s*([^;'"\s]{4,})/gi,
     hint: ["assword", "ASSWORD", "wd=", "WD=", "wd =", "Pwd"],
+    accept: (v) => !/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(/.test(v),
+  },
+  {
+    name: "bearer-token",
+    re: /\b(?:Bearer|Token|token)\s+([A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])/g,
+    hint: ["earer", "oken"],
+    accept: (s, line) => /authori[sz]ation|bearer|header/i.test(line) && _generic(s),
+  },
+  {
+    name: "basic-auth",
+    re:
+      /(?:(?:^|\s)(?:-u|--user)[\s=]+["']?[^\s:'"$]+:([^\s'"@$]{6,})|\bBasic\s+([A-Za-z0-9+/]{16,}={0,2})(?![A-Za-z0-9+/=]))/g,
+    hint: ["-u", "--user", "Basic"],
+    accept: (s, line) => {
+      // `curl -u user:password`; `docker exec -u www-data:www-data` names a group.
+      if (!line.includes(`Basic ${s}`)) return !/^[a-z_][a-z0-9_-]*$|^\d+$/.test(s);
+      try {
+        return atob(s).includes(":"); // `Basic base64(user:password)`
+      } catch {
+        return false;
+      }
+    },
+  },
+  {
+    name: "vendor-token",
+    re:
+      /(?<![\w.-])(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|SK[0-9a-f]{32}|dop_v1_[a-f0-9]{64}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|ya29\.[A-Za-z0-9_-]{30,}|hf_[A-Za-z]{34}|key-[0-9a-f]{32}|https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{60,})(?![A-Za-z0-9_-])/g,
+    hint: ["SG.", "SK", "dop_v1_", "pypi-", "shp", "ya29.", "hf_", "key-", "discord"],
+  },
+  {
+    name: "config-key-value",
+    re:
+      /\bkey\s*=\s*["'][^"']*(?:secret|token|passw(?:or)?d|pwd|api[_-]?key|access[_-]?key|connection)[^"']*["']\s+value\s*=\s*["']([^"']{10,})["']/gi,
+    hint: ["value"],
+    accept: (s) => _generic(s) || /(?:^|;)\s*(?:Password|Pwd|AccountKey)=/i.test(s),
   },
   {
     name: "generic-assignment",
     re:
-      /(?:secret|token|passw(?:or)?d|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?key|credentials?)[A-Za-z0-9_.-]*["']?\s*(?::=|=>|[:=])\s*["'`]?([^\s"'`;,)}\]]{10,})/gi,
+      /(?:secret|token|passw(?:or)?d|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?key|credentials?|(?<![A-Za-z])pat(?![a-z]))[A-Za-z0-9_.-]*["']?\]?\s*(?::=|=>|[:=])\s*["'`]?([^\s"'`;,)}\]]{10,})/gi,
     hint: [
       "ecret",
       "oken",
@@ -214,6 +266,8 @@ export const DETECTORS: readonly Detector[] = [
       "EY",
       "redential",
       "REDENTIAL",
+      "PAT",
+      "pat",
     ],
     accept: (s) => _generic(s),
   },
