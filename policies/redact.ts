@@ -11,6 +11,11 @@ import type { Policy } from "./types.ts";
 
 const SECRET_NAME =
   /(?:^|_)(?:TOKEN|KEY|SECRET|SECRETS|PASSWORD|PASSWD|PASS|PWD|PAT|CREDENTIALS?|APIKEY|AUTH|COOKIE|SAS|SIGNATURE|PRIVATE)(?:_|$)|CONNECTION_?STRING|CONN_?STR|DATABASE_URL|DB_URL|_DSN$|^DSN$|(?:REDIS|MONGO(?:DB)?|POSTGRES|MYSQL|AMQP)_(?:URL|URI)/i;
+// camelCase names (`AccountKey`, `clientSecret`): a lower-case letter or digit right before.
+const SECRET_NAME_CAMEL =
+  /[a-z0-9](?:Key|Token|Secret|Password|Passwd|Pwd|Pat|Credentials?)(?:[A-Z_]|$)/;
+const SECRET_NAME_EXTRA =
+  /WEBHOOK|KUBECONFIG|(?:^|_)(?:PFX|P12|CLIENT_CERT(?:IFICATE)?)(?:_|$)|(?:SECRET|PASSWORD|PASSWD|TOKEN|APIKEY|ACCESSKEY|SECRETKEY|AUTHKEY|PRIVATEKEY)$/i;
 const NOT_SECRET = new Set(["PWD", "OLDPWD", "KEYTIMEOUT", "GPG_TTY", "SSH_AUTH_SOCK", "HISTFILE"]);
 
 /**
@@ -20,7 +25,8 @@ const NOT_SECRET = new Set(["PWD", "OLDPWD", "KEYTIMEOUT", "GPG_TTY", "SSH_AUTH_
  * @returns True for TOKEN, KEY, SECRET, PASSWORD, PAT, connection strings, database URLs.
  */
 export function isSecretEnvName(name: string): boolean {
-  return !NOT_SECRET.has(name) && SECRET_NAME.test(name);
+  return !NOT_SECRET.has(name) &&
+    (SECRET_NAME.test(name) || SECRET_NAME_CAMEL.test(name) || SECRET_NAME_EXTRA.test(name));
 }
 
 /**
@@ -41,8 +47,11 @@ export function createRedactor(
     }
   }
   const detectors = policy ? [...ruleOf.keys()] : [...DETECTOR_NAMES];
+  // Each value also in the encodings it shows up in: base64 (Kubernetes
+  // secret data, Basic headers) and URL-encoding (passwords in URLs).
   const values = Object.entries(env)
     .filter(([k, v]) => isSecretEnvName(k) && v.length >= 6)
+    .flatMap(([k, v]) => _encodings(v).map((e): [string, string] => [k, e]))
     .sort((a, b) => b[1].length - a[1].length);
   const envRe = values.length
     ? new RegExp(values.map(([, v]) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g")
@@ -66,4 +75,18 @@ export function createRedactor(
     }
     return out;
   };
+}
+
+function _encodings(v: string): string[] {
+  const out = new Set([v]);
+  const url = encodeURIComponent(v);
+  if (url !== v) out.add(url);
+  if (v.length >= 8) {
+    try {
+      out.add(btoa(v).replace(/=+$/, ""));
+    } catch {
+      // Not Latin-1: no base64 form to look for.
+    }
+  }
+  return [...out];
 }

@@ -364,3 +364,35 @@ for (const [name, file, line] of CLEAN) {
     assert.equal(engine.redact(line), line);
   });
 }
+
+// --- redaction of environment values
+Deno.test("redteam redact removes env values of camelCase, *SECRET, webhook and kubeconfig names", async () => {
+  const env = {
+    AccountKey: r(24),
+    AUTH0_CLIENTSECRET: r(30, "qwertyuiopasdfghjklzxcvbnm0123"),
+    TEAMS_WEBHOOK_URL: `https://example.webhook.office.com/${r(30)}`,
+    KUBECONFIG_DATA: r(40, "zxcvbnmasdfghjklqwertyuiop987654"),
+  };
+  const red = await loadPolicy({ env });
+  for (const [name, value] of Object.entries(env)) {
+    const out = red.redact(`${name} is ${value}.`);
+    assert.ok(!out.includes(value), `${name} leaked: ${out}`);
+    assert.ok(out.includes(`[REDACTED:env.${name}]`), out);
+  }
+});
+
+Deno.test("redteam redact removes env values in base64 and URL-encoded form", async () => {
+  const value = `p@ss/${r(20)}`;
+  const red = await loadPolicy({ env: { DEPLOY_PASSWORD: value } });
+  const b64 = btoa(value).replace(/=+$/, "");
+  const out = red.redact(
+    `data:\n  password: ${b64}\nurl: https://u:${encodeURIComponent(value)}@h/`,
+  );
+  assert.ok(!out.includes(b64), out);
+  assert.ok(!out.includes(encodeURIComponent(value)), out);
+});
+
+Deno.test("redteam redact keeps ordinary env values", async () => {
+  const red = await loadPolicy({ env: { MONKEY: "banana-bread", SSL_CERT_DIR: "/etc/ssl/certs" } });
+  assert.equal(red.redact("banana-bread in /etc/ssl/certs"), "banana-bread in /etc/ssl/certs");
+});
