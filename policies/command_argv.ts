@@ -97,6 +97,8 @@ function _judgeOne(
     j.hitCheck("unknown-program", `"${name}" is not on the list of known programs`, scope);
   }
   if (name === "kubectl" || name === "oc") args = _kubeKinds(args);
+  if (name === "git") args = _gitConfigCase(args);
+  if (scope.links?.size) args = _throughLinks(args, scope);
   const cmd: ResolvedCommand = { name, args, cwd: scope.cwd };
   const parsed = parseArgv(name, args.map((a) => a.values[0] ?? ""));
   if (parsed.help && !SHELLS.has(name)) return;
@@ -163,9 +165,13 @@ function _judgeOne(
       }
       return;
     }
+    case "ln":
+      _recordLink(j, args, scope);
+      break;
     case "alias":
       for (const a of args) {
         const val = a.values[0] ?? "";
+        if (val.includes("=")) scope.functions.add(val.slice(0, val.indexOf("=")));
         if (val.includes("=")) {
           _runString(j, [{ ...a, values: [val.slice(val.indexOf("=") + 1)] }], scope, "alias");
         }
@@ -222,6 +228,66 @@ function _judgeOne(
     const detail = matchCommand(rule.match.command!, cmd, j.policy.workspaces, parsed);
     if (detail !== null) j.hit(rule, detail, scope);
   }
+}
+
+/**
+ * Remember `ln -s TARGET LINK` when TARGET is outside the workspace, so that
+ * `rm -rf LINK/` is judged as deleting TARGET.
+ */
+function _recordLink(j: CommandJudge, args: EvalWord[], scope: Scope): void {
+  const vals = args.map((a) => a.values[0] ?? "");
+  if (!vals.some((v) => /^-[a-zA-Z]*s/.test(v) || v === "--symbolic")) return;
+  const ops = args.filter((a) => !(a.values[0] ?? "").startsWith("-"));
+  const [target, link] = ops;
+  if (!target || !target.resolved) return;
+  const t = target.values[0]!;
+  const cls = classifyPath(t, j.policy.workspaces);
+  if (cls === "workspace" || cls === "temp") return;
+  const name = link?.values[0] ?? t.replace(/\/+$/, "").split("/").pop() ?? "";
+  const key = joinCwd(scope.cwd, name);
+  if (!key || !link?.resolved && link) return;
+  scope.links ??= new Map();
+  scope.links.set(normalizePath(key), t);
+}
+
+function _throughLinks(args: EvalWord[], scope: Scope): EvalWord[] {
+  return args.map((a) => {
+    if (!a.resolved) return a;
+    let changed = false;
+    const values = a.values.map((v) => {
+      const joined = joinCwd(scope.cwd, v);
+      if (joined === null) return v;
+      const p = normalizePath(joined);
+      for (const [link, target] of scope.links!) {
+        if (p === link || p.startsWith(link + "/")) {
+          changed = true;
+          const base = target.replace(/\/+$/, "");
+          const rest = p.slice(link.length + 1);
+          return rest ? `${base}/${rest}` : base || "/";
+        }
+      }
+      return v;
+    });
+    return changed ? { ...a, values } : a;
+  });
+}
+
+/** git config keys and boolean values are case-insensitive (`http.SSLVerify=False`). */
+function _gitConfigCase(args: EvalWord[]): EvalWord[] {
+  return args.map((a) => {
+    const v = a.values[0] ?? "";
+    const key = /^[A-Za-z][\w-]*(?:\.[^=\s]+)?\.[A-Za-z][\w-]*(?==|$)/.exec(v);
+    if (key) {
+      const rest = v.slice(key[0].length);
+      const value = /^=(?:true|false|yes|no|on|off)$/i.test(rest) ? rest.toLowerCase() : rest;
+      const norm = key[0].toLowerCase() + value;
+      return norm === v ? a : { ...a, values: [norm] };
+    }
+    if (/^(?:true|false|yes|no|on|off)$/i.test(v) && v !== v.toLowerCase()) {
+      return { ...a, values: [v.toLowerCase()] };
+    }
+    return a;
+  });
 }
 
 /**
@@ -419,11 +485,45 @@ function _code(j: CommandJudge, w: EvalWord, scope: Scope): void {
   }
 }
 
+// Options of find that select nothing: with only these, find visits every file.
+const FIND_NO_FILTER =
+  /^-(?:depth|maxdepth|mindepth|xdev|mount|follow|delete|print0?|daystart|noleaf|ignore_readdir_race|true|type|xtype|nowarn|warn)$/;
+
 function _find(j: CommandJudge, args: EvalWord[], scope: Scope): void {
   const starts: EvalWord[] = [];
   let i = 0;
+  // Leading options come before the start points: `find -L / ...`, `find -D tree .`.
+  for (; i < args.length && /^-(?:[HLP]|O\d*|D)$/.test(args[i]!.values[0] ?? ""); i++) {
+    if (args[i]!.values[0] === "-D") i++;
+  }
   for (; i < args.length && !/^[-(!]/.test(args[i]!.values[0] ?? ""); i++) starts.push(args[i]!);
   if (starts.length === 0) starts.push(literalWord("."));
+  const vals = args.slice(i).map((a) => a.values[0] ?? "");
+  const actionAt = vals.findIndex((v) => /^-(?:exec|execdir|ok|okdir|delete)$/.test(v));
+  // Everything before the first action; `-name '*'` selects everything too.
+  const tests = vals.slice(0, actionAt < 0 ? vals.length : actionAt);
+  const filtered = tests.some((v, k) =>
+    v.startsWith("-") && !FIND_NO_FILTER.test(v) &&
+    !(/^-i?name$/.test(v) && tests[k + 1] === "*")
+  );
+  // A start point whose every file goes: judged as deleting the start point's contents.
+  const everything = (s: EvalWord): string | null => {
+    if (!s.resolved) return null;
+    const base = (s.values[0] ?? ".").replace(/\/+$/, "") || "/";
+    const cls = classifyPath(joinCwd(scope.cwd, base) ?? base, j.policy.workspaces);
+    if (!filtered || cls === "root" || cls === "home" || cls === "system") {
+      return base === "/" ? "/*" : `${base}/*`;
+    }
+    return null;
+  };
+  if (vals.includes("-delete") && !filtered) {
+    for (const s of starts) {
+      const all = everything(s);
+      if (all) {
+        judgeArgv(j, [literalWord("rm"), literalWord("-r"), literalWord(all)], scope, stdin0);
+      }
+    }
+  }
   for (; i < args.length; i++) {
     const a = args[i]!.values[0];
     if (a !== "-exec" && a !== "-execdir" && a !== "-ok" && a !== "-okdir") continue;
@@ -433,15 +533,17 @@ function _find(j: CommandJudge, args: EvalWord[], scope: Scope): void {
       words.push(args[k]!);
     }
     for (const s of starts) {
+      const all = everything(s);
       const sub = words.map((w) => {
         if (!(w.values[0] ?? "").includes("{}")) return w;
         if (!s.resolved) return unknownWord(w.text);
-        return literalWord(
-          (w.values[0] ?? "").replaceAll("{}", `${(s.values[0] ?? ".").replace(/\/$/, "")}/{}`),
-        );
+        const each = all ?? `${(s.values[0] ?? ".").replace(/\/$/, "")}/{}`;
+        return literalWord((w.values[0] ?? "").replaceAll("{}", each));
       });
       judgeArgv(j, sub, scope, { kind: "none" });
     }
     i = k;
   }
 }
+
+const stdin0: Stdin = { kind: "none" };

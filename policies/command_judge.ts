@@ -44,6 +44,8 @@ export interface Scope {
   calling?: string[];
   /** Files written earlier in the line, by normalised path (see script_files.ts). */
   files?: Map<string, WrittenContent>;
+  /** Symbolic links made earlier in the line to paths outside the workspace: link -> target. */
+  links?: Map<string, string>;
 }
 
 /** The outcome of judging one command line. */
@@ -288,9 +290,11 @@ export class CommandJudge {
       }
       if (!r.target) continue;
       const t = this.#word(r.target, scope);
+      // `>&` / `<>&`-less forms write files; `>& FILE` (not a descriptor) is `&> FILE`.
+      const dupToFile = r.operator === ">&" && !/^(?:\d+|-)$/.test(t.values[0] ?? "");
       if (
         r.type === "Redirect" && /[>]/.test(r.operator) && !r.operator.includes("&") ||
-        r.type === "Redirect" && r.operator.startsWith("&>")
+        r.type === "Redirect" && (r.operator.startsWith("&>") || dupToFile)
       ) {
         const classes = classifyWord(t, scope.cwd, this.policy.workspaces);
         if (classes.some((c) => c === "root" || c === "system")) {

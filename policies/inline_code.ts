@@ -137,6 +137,10 @@ export function analyzeCode(code: string): CodeEffect[] {
     out.push({ kind: "delete", target: m[1]!, call: "Path.unlink" });
   }
   for (const m of code.matchAll(ROTATE_CALL)) out.push({ kind: "rotate", call: m[1]! });
+  // A socket wired to a shell's standard streams: a reverse shell.
+  if (/\bsocket\b/.test(code) && /\bdup2\b|\bpty\.spawn\b|\bfsockopen\b/.test(code)) {
+    out.push({ kind: "exec", command: "\u0000" });
+  }
   for (const m of code.matchAll(INDIRECT)) {
     const name = (m[1] ?? m[2] ?? m[3])!;
     out.push(
