@@ -32,6 +32,9 @@ export interface ScanHost {
   judgeWithPosition(commandLine: string): { judgement: FullJudgement; pos: number };
 }
 
+/** Earlier statements of a file replayed before judging one (downloads, links, variables). */
+const MAX_PREFIX = 40;
+
 const CODE_FILE = /\.(?:[cm]?[jt]sx?|py)$/;
 
 function _severity(r: Rule): Severity | null {
@@ -121,8 +124,19 @@ function _commands(
 ): void {
   const kind = fileKind(path, lines[0]?.line === 1 ? lines[0].text : undefined);
   if (!kind) return;
+  const earlier: string[] = [];
   for (const c of fileCommands(kind, lines, contexts)) {
-    const { judgement } = host.judgeWithPosition(c.text);
+    let { judgement } = host.judgeWithPosition(c.text);
+    if (judgement.allowed && earlier.length) {
+      // Alone it passes; after the statements the patch added before it, it
+      // may not: `curl -o i.sh URL` then `bash i.sh`, `ln -s / r` then
+      // `rm -rf r/`. Only a verdict on this statement itself counts (that
+      // can add refusals, never remove one).
+      const prefix = earlier.slice(-MAX_PREFIX).join("\n") + "\n";
+      const joined = host.judgeWithPosition(prefix + c.text);
+      if (!joined.judgement.allowed && joined.pos >= prefix.length) judgement = joined.judgement;
+    }
+    earlier.push(c.text);
     if (judgement.allowed || !judgement.rule) continue;
     const r = host.policy.rules.find((x) => x.id === judgement.rule);
     out.list.push({

