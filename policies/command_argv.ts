@@ -97,7 +97,10 @@ function _judgeOne(
     j.hitCheck("unknown-program", `"${name}" is not on the list of known programs`, scope);
   }
   if (name === "kubectl" || name === "oc") args = _kubeKinds(args);
-  if (name === "git") args = _gitConfigCase(args);
+  if (name === "git") {
+    args = _gitConfigCase(args);
+    _gitTree(j, args, scope);
+  }
   if (scope.links?.size) args = _throughLinks(args, scope);
   const cmd: ResolvedCommand = { name, args, cwd: scope.cwd };
   const parsed = parseArgv(name, args.map((a) => a.values[0] ?? ""));
@@ -146,6 +149,11 @@ function _judgeOne(
         if (!a.values[0]?.startsWith("-")) scope.vars.set(a.values[0] ?? "", null);
       }
       break;
+    case "printf": {
+      const at = args.findIndex((a) => a.values[0] === "-v");
+      if (at >= 0 && args[at + 1]) scope.vars.set(args[at + 1]!.values[0] ?? "", null);
+      break;
+    }
     case "read":
     case "mapfile":
     case "readarray":
@@ -270,6 +278,30 @@ function _throughLinks(args: EvalWord[], scope: Scope): EvalWord[] {
     });
     return changed ? { ...a, values } : a;
   });
+}
+
+/** `git -C / clean -fdx`, `git --work-tree=/ checkout -f`: git writing a tree outside the workspace. */
+function _gitTree(j: CommandJudge, args: EvalWord[], scope: Scope): void {
+  const vals = args.map((a) => a.values[0] ?? "");
+  const sub = vals.findIndex((v, i) =>
+    !v.startsWith("-") && !/^(?:-C|--git-dir|--work-tree|-c)$/.test(vals[i - 1] ?? "")
+  );
+  const writes =
+    /^(?:clean|checkout|reset|restore|switch|stash|rm|mv|apply|am|merge|pull|read-tree|checkout-index)$/;
+  if (sub < 0 || !writes.test(vals[sub]!)) return;
+  for (let i = 0; i < sub; i++) {
+    const v = vals[i]!;
+    const dir = v === "-C" || v === "--work-tree"
+      ? args[i + 1]
+      : v.startsWith("--work-tree=")
+      ? { ...args[i]!, values: [v.slice(12)] }
+      : undefined;
+    if (!dir) continue;
+    const cls = classifyWord(dir, scope.cwd, j.policy.workspaces);
+    if (cls.some((c) => c === "root" || c === "home" || c === "system")) {
+      j.hitCheck("write-system-path", `git ${vals[sub]} in "${dir.values[0]}"`, scope);
+    }
+  }
 }
 
 /** git config keys and boolean values are case-insensitive (`http.SSLVerify=False`). */
@@ -501,9 +533,15 @@ function _find(j: CommandJudge, args: EvalWord[], scope: Scope): void {
   const vals = args.slice(i).map((a) => a.values[0] ?? "");
   const actionAt = vals.findIndex((v) => /^-(?:exec|execdir|ok|okdir|delete)$/.test(v));
   // Everything before the first action; `-name '*'` selects everything too.
-  const tests = vals.slice(0, actionAt < 0 ? vals.length : actionAt);
+  // Only the branch after the last `-o` leads to the action (`-path .git -prune -o -delete`),
+  // and a negated test (`! -name x`) selects nearly everything.
+  const all = vals.slice(0, actionAt < 0 ? vals.length : actionAt);
+  const lastOr = Math.max(all.lastIndexOf("-o"), all.lastIndexOf("-or"));
+  const depth = all.slice(lastOr + 1).reduce((d, v) => d + (v === "(" ? 1 : v === ")" ? -1 : 0), 0);
+  const tests = depth < 0 ? all : all.slice(lastOr + 1);
   const filtered = tests.some((v, k) =>
-    v.startsWith("-") && !FIND_NO_FILTER.test(v) &&
+    v.startsWith("-") && !FIND_NO_FILTER.test(v) && !/^-(?:o|or|not|and|a)$/.test(v) &&
+    tests[k - 1] !== "!" && tests[k - 1] !== "-not" &&
     !(/^-i?name$/.test(v) && tests[k + 1] === "*")
   );
   // A start point whose every file goes: judged as deleting the start point's contents.

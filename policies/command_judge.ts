@@ -24,7 +24,7 @@ import { CommandRuleIndex } from "./command_rules.ts";
 import { judgeArgv, type Stdin } from "./command_argv.ts";
 import { type EvalWord, evalWord, splitFields, subsOf, type VarScope } from "./shell_words.ts";
 import { classifyWord } from "./paths.ts";
-import { COMMAND_VARS } from "./command_strings.ts";
+import { COMMAND_VARS, gitCommandKey } from "./command_strings.ts";
 import { recordWrites, type WrittenContent } from "./script_files.ts";
 import { type Action, ACTION_RANK, type Policy, type Rule } from "./types.ts";
 
@@ -319,6 +319,8 @@ export class CommandJudge {
       else local.set(p.name, { ..._literal(p.text), resolved: false });
       // `CDPATH=/ cd etc`: a relative cd may land anywhere.
       if (p.name === "CDPATH") scope.vars.set("CDPATH", null);
+      // `IFS=, eval '...'`: the temporary IFS splits inside eval and functions; keep it.
+      if (p.name === "IFS") scope.vars.set("IFS", value?.resolved ? value.values : null);
       this.checkAssign(p.name, value?.values[0] ?? "", scope);
     }
     this.#redirects(node.redirects, scope);
@@ -362,6 +364,17 @@ export class CommandJudge {
    * @param scope Where.
    */
   checkAssign(name: string, value: string, scope: Scope): void {
+    if (
+      name === "GIT_CONFIG_PARAMETERS" ||
+      /^GIT_CONFIG_KEY_\d+$/.test(name) && gitCommandKey(value) ||
+      /^npm_config_script_shell$/i.test(name) && !_isShell(value)
+    ) {
+      this.hitCheck(
+        "encoded-payload",
+        `${name}=${value} makes a tool run a configured command`,
+        scope,
+      );
+    }
     if (COMMAND_VARS.has(name) && value !== "") {
       // `GIT_SSH_COMMAND='rm -rf /' git fetch`: the value runs as a command.
       if (value.includes("\u0000")) {
@@ -415,7 +428,10 @@ function _stdinOf(redirects: readonly Redirection[], scope: Scope): Stdin | unde
       out = { kind: "heredoc", text: r.body.text, quoted: r.delimiter?.quoted ?? false };
     } else if (r.type === "HereString" && r.target) {
       out = { kind: "herestring", word: evalWord(r.target, scope.vars) };
-    } else if (r.type === "Redirect" && r.operator === "<") out = { kind: "file" };
+    } else if (r.type === "Redirect" && r.operator === "<") {
+      const t = r.target ? evalWord(r.target, scope.vars) : null;
+      out = t?.resolved ? { kind: "file", path: t.values[0] ?? "" } : { kind: "file" };
+    }
   }
   return out;
 }
@@ -426,3 +442,9 @@ function _short(s: string): string {
 }
 
 export type { CommandNode };
+
+function _isShell(path: string): boolean {
+  return /^(?:sh|bash|dash|zsh|ksh|mksh|ash|pwsh|powershell|cmd(?:\.exe)?)$/.test(
+    path.slice(path.lastIndexOf("/") + 1),
+  );
+}

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { writtenFile } from "./script_files.ts";
 import type { CommandNode } from "unbash";
 import type { CommandJudge, Scope } from "./command_judge.ts";
 import { type EvalWord, evalWord } from "./shell_words.ts";
@@ -13,7 +14,7 @@ import { type EvalWord, evalWord } from "./shell_words.ts";
 /** Where a command's standard input comes from. */
 export type Stdin =
   | { kind: "none" }
-  | { kind: "file" }
+  | { kind: "file"; path?: string }
   | { kind: "pipe"; stages: readonly CommandNode[]; index: number; scope: Scope }
   | { kind: "heredoc"; text: string; quoted: boolean }
   | { kind: "herestring"; word: EvalWord };
@@ -73,6 +74,16 @@ export function stdinProgram(
       }
       return;
     }
+    case "file": {
+      // `bash < i.sh` after `curl -o i.sh URL`: judged by what the line wrote there.
+      const content = stdin.path === undefined ? undefined : writtenFile(scope, stdin.path);
+      if (content?.kind === "remote") {
+        j.hitCheck("remote-script", `${name} reads "${stdin.path}", downloaded earlier`, scope);
+      } else if (content?.kind === "unknown") {
+        j.hitCheck("encoded-payload", `${name} reads "${stdin.path}", written earlier`, scope);
+      } else if (content?.kind === "text") run(content.text);
+      return;
+    }
     default:
       return;
   }
@@ -129,6 +140,10 @@ export function producerOf(node: CommandNode | { type: string }, scope: Scope): 
   const name = _base(first.values[0] ?? "");
   if (REMOTE.has(name)) return { kind: "remote", name };
   const rest = words.slice(1);
+  if (name === "printf" && rest.every((w) => w.resolved)) {
+    const text = _printf(rest.map((w) => w.values[0] ?? ""));
+    return text === null ? { kind: "other", name } : { kind: "literal", text };
+  }
   if ((name === "echo" || name === "printf") && rest.every((w) => w.resolved)) {
     const vals = rest.map((w) => w.values[0] ?? "").filter((x, i) =>
       !(name === "echo" && i === 0 && /^-[neE]+$/.test(x))
@@ -145,4 +160,20 @@ export function producerOf(node: CommandNode | { type: string }, scope: Scope): 
 
 function _base(p: string): string {
   return p.includes("/") ? p.slice(p.lastIndexOf("/") + 1) : p;
+}
+
+/**
+ * What `printf FORMAT ARGS...` prints, for `%s`, `%b`, `%d` and `%%`
+ * (the format repeats while arguments remain); null for other directives.
+ */
+function _printf(args: string[]): string | null {
+  if (args[0] === "-v") return ""; // prints nothing: sets a variable
+  const [format = "", ...rest] = args[0] === "--" ? args.slice(1) : args;
+  if (/%(?![sbd%])/.test(format.replace(/%%/g, ""))) return null;
+  let out = "";
+  let k = 0;
+  do {
+    out += format.replace(/%([sbd%])/g, (_m, c: string) => c === "%" ? "%" : rest[k++] ?? "");
+  } while (k < rest.length && /%[sbd]/.test(format));
+  return out.replaceAll("\\n", "\n");
 }

@@ -155,6 +155,17 @@ function _optionValues(
   return out;
 }
 
+/**
+ * Whether a git config key names a command git runs (`core.sshCommand`, `alias.*`, ...).
+ *
+ * @param key The key, any case.
+ * @returns True for command-valued keys.
+ */
+export function gitCommandKey(key: string): boolean {
+  const k = key.toLowerCase();
+  return GIT_COMMAND_KEY.test(k) || GIT_BANG_KEY.test(k);
+}
+
 function _gitConfig(key: string, value: string, w: EvalWord): EmbeddedCommand | null {
   const k = key.toLowerCase();
   if (GIT_COMMAND_KEY.test(k)) return _str(w, value, `git config ${key}`);
@@ -180,6 +191,10 @@ function _git(args: readonly EvalWord[]): EmbeddedCommand[] {
       continue;
     }
     if (sub === null && (a === "-C" || a === "--git-dir" || a === "--work-tree")) {
+      i++;
+      continue;
+    }
+    if (sub === "config" && /^(?:-f|--file|--blob|--type|--default|--comment)$/.test(a)) {
       i++;
       continue;
     }
@@ -242,6 +257,14 @@ function _npmScripts(args: readonly EvalWord[], via: string): EmbeddedCommand[] 
     }
   }
   if (vals[0] === "set-script" && args[2]) out.push(_str(args[2], vals[2]!, `${via} set-script`));
+  // `npm config set script-shell /bin/rm`: every script would run through that program.
+  const at = vals.findIndex((v) => v === "script-shell" || v.startsWith("script-shell="));
+  if ((vals[0] === "config" || vals[0] === "set") && at >= 0) {
+    const shell = vals[at]!.includes("=") ? vals[at]!.slice(13) : vals[at + 1] ?? "";
+    if (!/^(?:.*\/)?(?:sh|bash|dash|zsh|ksh|ash|pwsh|powershell|cmd(?:\.exe)?)$/.test(shell)) {
+      out.push({ text: "", resolved: false, via: `${via} script-shell ${shell}` });
+    }
+  }
   return out;
 }
 

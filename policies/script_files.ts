@@ -111,6 +111,12 @@ export function recordWrites(
       for (const v of vals) if (/^[a-z]+:\/\//i.test(v)) _remember(scope, _urlBase(v), remote);
     }
   }
+  if (name === "cp" || name === "mv" || name === "install" || name === "ln") {
+    // A copy of a downloaded or written file holds the same thing.
+    const ops = vals.filter((v) => !v.startsWith("-"));
+    const src = ops.length === 2 ? writtenFile(scope, ops[0]!) : undefined;
+    if (src) _remember(scope, ops[1]!, src);
+  }
   for (const r of node.redirects) {
     if (r.type !== "Redirect" || !/>/.test(r.operator) || r.operator === ">&") continue;
     const t = target(r);

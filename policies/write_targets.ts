@@ -31,6 +31,26 @@ export function writeTargets(
     // `truncate -s 0 F`: the size is an option value, not an operand.
     return operands.filter((w) => !/^[0-9]+[KMGT]?$/.test(w.values[0] ?? "") || name === "tee");
   }
+  if (name === "dd") {
+    return args.filter((a) => (a.values[0] ?? "").startsWith("of=")).map((a) => ({
+      ...a,
+      values: [(a.values[0] ?? "").slice(3)],
+    }));
+  }
+  if (name === "perl" && args.some((a) => /^-[a-zA-Z]*i/.test(a.values[0] ?? ""))) {
+    // `perl -pi -e CODE FILES`: the operands after the code.
+    const e = args.findIndex((a) => /^-[a-zA-Z]*[eE]$/.test(a.values[0] ?? ""));
+    return args.slice(e < 0 ? 1 : e + 2).filter((a) => !(a.values[0] ?? "").startsWith("-"));
+  }
+  if (
+    /^g?awk$/.test(name) &&
+    args.some((a, i) => a.values[0] === "-i" && args[i + 1]?.values[0] === "inplace")
+  ) {
+    const ops = args.filter((a, i) =>
+      !(a.values[0] ?? "").startsWith("-") && args[i - 1]?.values[0] !== "-i"
+    );
+    return ops.slice(1);
+  }
   if (name === "sed" || name === "gsed") {
     const inPlace = args.some((a) => /^-[a-zA-Z]*i|^--in-place/.test(a.values[0] ?? ""));
     const hasScriptOption = args.some((a) =>
