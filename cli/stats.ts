@@ -8,10 +8,10 @@
 import { resolve } from "node:path";
 import { UsageError } from "../core/errors.ts";
 import { EXIT, guard, numberFlag, parseFlags } from "./_common.ts";
-import { formatCost, formatDuration } from "../orchestrator/_report_text.ts";
+import { formatCost } from "../orchestrator/_report_text.ts";
 import { STOP_REASONS } from "../orchestrator/report_types.ts";
 import { aggregate, type Stats } from "../orchestrator/stats.ts";
-import type { Summary } from "../orchestrator/stats_runs.ts";
+import { keyFigures } from "../orchestrator/stats_figures.ts";
 import {
   findReportFiles,
   loadRuns,
@@ -120,14 +120,8 @@ function _validDate(s: string): boolean {
     new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 }
 
-const _pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
 const _time = (iso: string | null) => (iso ?? "–").slice(0, 16).replace("T", " ");
 const _int = (n: number) => Math.round(n).toLocaleString("en-US");
-
-function _summary(s: Summary, fmt: (n: number) => string): string {
-  if (s.n === 0) return "–";
-  return `mean ${fmt(s.mean!)}, median ${fmt(s.median!)}, p90 ${fmt(s.p90!)}`;
-}
 
 /** Columns padded to their widest cell; the first left-aligned, the rest right-aligned. */
 function _columns(rows: readonly (readonly string[])[], indent = "  "): string[] {
@@ -160,31 +154,11 @@ export function renderStatsText(
       _time(stats.period.to)
     } UTC, ${r.perDay.toFixed(2)} per day`,
     "",
-    ...([
-      ["Success rate", `${_pct(r.successRate)} (${r.succeeded} of ${r.counted} counted)`],
-      ["Stop reasons", reasons || "–"],
-      ["Iterations/run", _summary(stats.iterationsPerRun, (n) => n.toFixed(1))],
-      ["Time to green", _summary(stats.timeToGreenMs, formatDuration)],
-      ["Tokens", `${_int(stats.tokens.in)} in, ${_int(stats.tokens.out)} out`],
-      [
-        "Cost",
-        `${formatCost(c.totalUsd)} total, ${formatCost(c.perRunUsd)} per run, ${
-          c.perFixedFailureUsd === null ? "–" : formatCost(c.perFixedFailureUsd)
-        } per fixed failure (${c.fixedFailures} fixed)`,
-      ],
-      [
-        "Fixes",
-        `${stats.fixes.recipe} by recipes, ${stats.fixes.model} by models (recipe share ${
-          _pct(stats.fixes.recipeShare)
-        })`,
-      ],
-      [
-        "Review",
-        `${stats.review.rejected} of ${stats.review.reviews} rejected (${
-          _pct(stats.review.rejectionRate)
-        })`,
-      ],
-    ] as const).map(([k, v]) => `  ${k.padEnd(16)}${v}`),
+    ...(() => {
+      const figures = keyFigures(stats);
+      figures.splice(1, 0, ["Stop reasons", reasons || "–"]);
+      return figures.map(([k, v]) => `  ${k.padEnd(16)}${v}`);
+    })(),
   ];
   if (c.byModel.length) {
     out.push(

@@ -6,10 +6,10 @@
  * @module
  */
 
-import { formatCost, formatDuration } from "./_report_text.ts";
+import { formatCost } from "./_report_text.ts";
 import { STOP_REASONS } from "./report_types.ts";
 import type { Stats } from "./stats.ts";
-import type { Summary } from "./stats_runs.ts";
+import { keyFigures } from "./stats_figures.ts";
 import type { Recommendation } from "./stats_recommend.ts";
 
 /** What the page says about itself. */
@@ -55,7 +55,6 @@ export function escapeHtml(text: string): string {
 
 const esc = escapeHtml;
 const _clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-const _pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
 
 /**
  * A horizontal bar chart as inline SVG.
@@ -95,11 +94,6 @@ function _table(head: readonly string[], rows: readonly (readonly string[])[]): 
   }</table>`;
 }
 
-function _summary(s: Summary, fmt: (n: number) => string): string {
-  if (s.n === 0) return "–";
-  return `mean ${fmt(s.mean!)}, median ${fmt(s.median!)}, p90 ${fmt(s.p90!)}`;
-}
-
 function _recommendation(r: Recommendation): string {
   const saving = r.monthlySavingUsd !== null
     ? `<p><strong>Estimated saving:</strong> ${esc(formatCost(r.monthlySavingUsd))} per month (${
@@ -135,33 +129,7 @@ export function renderStatsHtml(
   const overview: [string, string][] = [
     ["Period", `${esc(stats.period.from ?? "–")} → ${esc(stats.period.to ?? "–")}`],
     ["Runs", `${r.total} (${r.dryRuns} dry), ${r.perDay.toFixed(2)} per day`],
-    ["Success rate", `${_pct(r.successRate)} (${r.succeeded} of ${r.counted} counted)`],
-    ["Iterations per run", _summary(stats.iterationsPerRun, (n) => n.toFixed(1))],
-    ["Time to green", _summary(stats.timeToGreenMs, formatDuration)],
-    [
-      "Tokens",
-      `${stats.tokens.in.toLocaleString("en-US")} in, ${
-        stats.tokens.out.toLocaleString("en-US")
-      } out`,
-    ],
-    [
-      "Cost",
-      `${esc(formatCost(c.totalUsd))} total, ${esc(formatCost(c.perRunUsd))} per run, ${
-        c.perFixedFailureUsd === null ? "–" : esc(formatCost(c.perFixedFailureUsd))
-      } per fixed failure (${c.fixedFailures} fixed)`,
-    ],
-    [
-      "Fixes",
-      `${stats.fixes.recipe} by recipes, ${stats.fixes.model} by models (recipe share ${
-        _pct(stats.fixes.recipeShare)
-      })`,
-    ],
-    [
-      "Review",
-      `${stats.review.rejected} of ${stats.review.reviews} rejected (${
-        _pct(stats.review.rejectionRate)
-      })`,
-    ],
+    ...keyFigures(stats).map(([k, v]): [string, string] => [k, esc(v)]),
   ];
   const days = c.byDay.slice(-60).map((d) => ({
     label: d.day,
