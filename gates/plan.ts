@@ -251,12 +251,12 @@ function _checkGraph(steps: GateStep[]): void {
 export function ancestorsOf(steps: readonly GateStep[], id: string): Set<string> {
   const byId = new Map(steps.map((s) => [s.id, s]));
   const out = new Set<string>();
-  const todo = [...(byId.get(id)?.needs ?? [])];
-  while (todo.length > 0) {
-    const n = todo.pop()!;
+  const pending = [...(byId.get(id)?.needs ?? [])];
+  while (pending.length > 0) {
+    const n = pending.pop()!;
     if (out.has(n)) continue;
     out.add(n);
-    todo.push(...(byId.get(n)?.needs ?? []));
+    pending.push(...(byId.get(n)?.needs ?? []));
   }
   return out;
 }
