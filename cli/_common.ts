@@ -79,40 +79,28 @@ export function numberFlag(
  * Print an error the way a user can act on it, and choose the exit code.
  *
  * @param error What was thrown.
+ * @param redact Applied to every line printed (an error may quote a value that is a secret).
  * @returns The exit code of the contract.
  */
-export function reportError(error: unknown): number {
+export function reportError(error: unknown, redact: (text: string) => string = (t) => t): number {
   const red = (s: string) => (useColor() ? `\x1b[31m${s}\x1b[39m` : s);
+  const say = (s: string) => console.error(red(redact(s)));
   if (error instanceof ConfigError) {
-    console.error(
-      red(
-        `error: Invalid configuration (${error.problems.length} problem${
-          error.problems.length === 1 ? "" : "s"
-        }):`,
-      ),
-    );
-    console.error(error.message);
-    return EXIT.usage;
-  }
-  if (error instanceof UsageError || error instanceof UnavailableError) {
-    console.error(red(`error: ${error.message}`));
-    return EXIT.usage;
-  }
-  if (error instanceof PolicyViolation) {
-    console.error(red(`error: ${error.message}`));
-    return EXIT.policy;
-  }
-  if (error instanceof LockBusyError) {
-    console.error(red(`error: ${error.message}`));
-    return EXIT.usage;
-  }
-  if (error instanceof PluginError) {
-    console.error(red(`error: ${error.message}`));
+    const n = error.problems.length;
+    say(`error: Invalid configuration (${n} problem${n === 1 ? "" : "s"}):`);
+    console.error(redact(error.message));
     return EXIT.usage;
   }
   const e = error as Error;
-  console.error(red(`error: ${e?.message ?? String(error)}`));
-  if (Deno.env.get("FLEET_ORCH_DEBUG") && e?.stack) console.error(e.stack);
+  say(`error: ${e?.message ?? String(error)}`);
+  if (error instanceof PolicyViolation) return EXIT.policy;
+  if (
+    error instanceof UsageError || error instanceof UnavailableError ||
+    error instanceof LockBusyError || error instanceof PluginError
+  ) {
+    return EXIT.usage;
+  }
+  if (Deno.env.get("FLEET_ORCH_DEBUG") && e?.stack) console.error(redact(e.stack));
   return EXIT.failed;
 }
 
@@ -126,7 +114,9 @@ export async function guard(body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    return reportError(e);
+    // Loaded only on this path, so a command that succeeds never pays for it.
+    const { createRedactor } = await import("../policies/engine.ts");
+    return reportError(e, createRedactor(Deno.env.toObject()));
   }
 }
 
