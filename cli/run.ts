@@ -87,7 +87,6 @@ export function run(args: string[]): Promise<number> {
       } else if (result.wouldApply.length) {
         console.log(result.wouldApply.join("\n"));
       }
-      console.error(`Report: ${result.files.json}`);
       return result.report.exitCode;
     } finally {
       for (const sig of signals) Deno.removeSignalListener(sig, onSignal);
