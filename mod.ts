@@ -63,7 +63,7 @@ export type {
   RunResult,
 } from "./core/exec.ts";
 export type { Logger } from "./core/log.ts";
-export { applyPatch, applyToText, extractDiff, parsePatch, PatchError } from "./core/patch.ts";
+export { applyPatch, applyToText, extractDiff, parsePatch, PatchError } from "./patch/patch.ts";
 export type {
   ApplyOptions,
   ApplyResult,
@@ -72,7 +72,7 @@ export type {
   Hunk,
   HunkHeader,
   HunkLine,
-} from "./core/patch.ts";
+} from "./patch/patch.ts";
 export { createRedactor, loadPolicy, PolicyEngine } from "./policies/engine.ts";
 export type { Finding, FullJudgement, LoadPolicyOptions, Policy, Rule } from "./policies/engine.ts";
 export { runOrchestration } from "./orchestrator/loop.ts";
@@ -85,7 +85,7 @@ export type {
   ReportVerification,
   RunReport,
   StopReason,
-} from "./orchestrator/report_types.ts";
+} from "./report/types.ts";
 export type { RuntimeOptions } from "./orchestrator/runtime.ts";
-export type { WrittenReport } from "./orchestrator/report.ts";
+export type { WrittenReport } from "./report/report.ts";
 export { VERSION } from "./core/version.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { extractDiff } from "../core/patch.ts";
+import { extractDiff } from "../patch/patch.ts";
 import type { LlmPlugin } from "../core/plugin.ts";
 import type { CallRecord, ChatMessage, Failure, FixProposal } from "../core/types.ts";
 import { loadTokenCounter, type TokenCounter, truncateMiddle } from "./budget.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { applyToText, parsePatch } from "../core/patch.ts";
+import { applyToText, parsePatch } from "../patch/patch.ts";
 
 const FILE = Array.from({ length: 5000 }, (_, i) => `  const v${i} = compute(${i}, "x");`)
   .join("\n") + "\n";

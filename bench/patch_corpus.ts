@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ShellExecutor } from "../core/exec.ts";
-import { applyPatch } from "../core/patch.ts";
+import { applyPatch } from "../patch/patch.ts";
 import { type CleanCase, damage, DAMAGE_KINDS, type DamagedCase, hash } from "./patch_damage.ts";
 import { casesBetween, fetchVersion, SOURCES } from "./patch_sources.ts";
 

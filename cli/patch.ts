@@ -7,7 +7,7 @@
 
 import { EXIT, guard, parseFlags, readInput } from "./_common.ts";
 import { UsageError } from "../core/errors.ts";
-import { applyPatch } from "../core/patch.ts";
+import { applyPatch } from "../patch/patch.ts";
 
 /** Help text. */
 export const help = `Usage: fleet-orch patch apply [--cwd DIR] [--check] [--json] <diff-file|->

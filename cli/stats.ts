@@ -8,18 +8,13 @@
 import { resolve } from "node:path";
 import { UsageError } from "../core/errors.ts";
 import { EXIT, guard, numberFlag, parseFlags } from "./_common.ts";
-import { formatCost } from "../orchestrator/_report_text.ts";
-import { STOP_REASONS } from "../orchestrator/report_types.ts";
-import { aggregate, type Stats } from "../orchestrator/stats.ts";
-import { keyFigures } from "../orchestrator/stats_figures.ts";
-import {
-  findReportFiles,
-  loadRuns,
-  openStatsSources,
-  selectRuns,
-} from "../orchestrator/stats_load.ts";
-import { recommend, type Recommendation } from "../orchestrator/stats_recommend.ts";
-import { renderStatsHtml } from "../orchestrator/stats_html.ts";
+import { formatCost } from "../report/text.ts";
+import { STOP_REASONS } from "../report/types.ts";
+import { aggregate, type Stats } from "../stats/aggregate.ts";
+import { keyFigures } from "../stats/figures.ts";
+import { findReportFiles, loadRuns, openStatsSources, selectRuns } from "../stats/load.ts";
+import { recommend, type Recommendation } from "../stats/recommend.ts";
+import { renderStatsHtml } from "../stats/html.ts";
 
 /** Help text. */
 export const help = `Usage: fleet-orch stats [options]

@@ -11,8 +11,8 @@ import type { VerifierPlugin } from "../core/plugin.ts";
 import { deploy } from "../agents/operator.ts";
 import { verifyEnvironment, writeVerificationReport } from "../plugins/verifiers/mod.ts";
 import { publish } from "./publish.ts";
-import type { WrittenReport } from "./report.ts";
-import type { RunReport } from "./report_types.ts";
+import type { WrittenReport } from "../report/report.ts";
+import type { RunReport } from "../report/types.ts";
 import type { Runtime } from "./runtime.ts";
 import type { RunState } from "./state.ts";
 

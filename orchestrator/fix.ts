@@ -11,7 +11,7 @@ import type { FixerPlugin, LlmPlugin } from "../core/plugin.ts";
 import type { CallRecord, Failure, FixProposal, GateResult } from "../core/types.ts";
 import type { Logger } from "../core/log.ts";
 import type { Git } from "../core/git.ts";
-import { applyPatch, extractDiff, parsePatch } from "../core/patch.ts";
+import { applyPatch, extractDiff, parsePatch } from "../patch/patch.ts";
 import { type AttemptRecord, proposeFix } from "../agents/fixer.ts";
 import { reviewPatch } from "../agents/reviewer.ts";
 import type { PolicyEngine } from "../policies/engine.ts";

@@ -24,7 +24,7 @@ import {
 } from "./fix.ts";
 import { compareProgress, currentFailures, failingFingerprints } from "./progress.ts";
 import { evaluateCandidates } from "./candidates.ts";
-import type { ReportIteration } from "./report_types.ts";
+import type { ReportIteration } from "../report/types.ts";
 import { failingRequired, green, logChunkOf, mergeGates, rerun, type RunState } from "./state.ts";
 
 /** What the loop carries from one iteration to the next. */

@@ -6,7 +6,7 @@
  */
 
 import type { Logger } from "../core/log.ts";
-import type { ReportIteration } from "./report_types.ts";
+import type { ReportIteration } from "../report/types.ts";
 import type { Runtime } from "./runtime.ts";
 
 /**

@@ -17,7 +17,7 @@ import { gatesGreen } from "./check.ts";
 import type { Runtime, RuntimeOptions } from "./runtime.ts";
 import type { Workspace } from "./workspace.ts";
 import type { Models } from "./fix.ts";
-import type { ReportIteration, RunReport, StopReason } from "./report_types.ts";
+import type { ReportIteration, RunReport, StopReason } from "../report/types.ts";
 
 /** Options of `runOrchestration`. */
 export interface OrchestrationOptions extends RuntimeOptions {

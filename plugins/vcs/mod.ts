@@ -23,8 +23,8 @@ export {
   formatAzureIssue,
   formatGithubAnnotation,
   GITHUB_MAX_PER_LEVEL,
-} from "./ci_output.ts";
-export type { AzureTaskResult, CiKind, CiOutput, CiOutputOptions } from "./ci_output.ts";
+} from "../../report/ci_output.ts";
+export type { AzureTaskResult, CiKind, CiOutput, CiOutputOptions } from "../../report/ci_output.ts";
 
 /** Every built-in VCS host, for the registry. */
 export const builtinVcs: PluginDefinition<"vcs">[] = [githubVcs, azureDevopsVcs];

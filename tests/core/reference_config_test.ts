@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { loadConfig, parseConfig } from "../../core/config.ts";
-import { starterConfig } from "../../orchestrator/init.ts";
+import { starterConfig } from "../../cli/init.ts";
 
 const REFERENCE = fileURLToPath(new URL("../../config.yaml", import.meta.url));
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PluginError } from "../../core/errors.ts";
 import type { RunSummary } from "../../core/plugin.ts";
-import { renderMarkdown } from "../../orchestrator/report_markdown.ts";
+import { renderMarkdown } from "../../report/markdown.ts";
 import {
   createSlack,
   createTeams,

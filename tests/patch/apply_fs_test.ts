@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { applyPatch } from "../../core/patch.ts";
+import { applyPatch } from "../../patch/patch.ts";
 
 async function tree(files: Record<string, string>): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "fleet-orch-patch-test-" });

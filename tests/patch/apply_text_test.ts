@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { applyToText, type FilePatch, parsePatch, PatchError } from "../../core/patch.ts";
-import { _applyFileText } from "../../core/_patch_apply.ts";
+import { applyToText, type FilePatch, parsePatch, PatchError } from "../../patch/patch.ts";
+import { _applyFileText } from "../../patch/_apply.ts";
 
 // 30 distinct lines: l1 … l30.
 const FILE = Array.from({ length: 30 }, (_, i) => `l${i + 1}`).join("\n") + "\n";

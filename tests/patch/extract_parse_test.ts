@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { extractDiff, parsePatch } from "../../core/patch.ts";
+import { extractDiff, parsePatch } from "../../patch/patch.ts";
 
 const DIFF = "--- a/src/x.ts\n+++ b/src/x.ts\n@@ -1,3 +1,3 @@\n one\n-two\n+2\n three\n";
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { RunReport } from "../../orchestrator/report_types.ts";
+import type { RunReport } from "../../report/types.ts";
 import type { GateResult } from "../../core/types.ts";
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { esc, renderHtml } from "../../orchestrator/report_html.ts";
+import { esc, renderHtml } from "../../report/html.ts";
 import { sampleReport } from "./_fixture.ts";
 
 Deno.test("renderHtml makes one self-contained document", () => {

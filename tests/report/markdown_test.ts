@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mdCode, mdText, renderMarkdown } from "../../orchestrator/report_markdown.ts";
+import { mdCode, mdText, renderMarkdown } from "../../report/markdown.ts";
 import { sampleReport } from "./_fixture.ts";
 
 Deno.test("renderMarkdown heads a green run with the success title", () => {

@@ -8,8 +8,8 @@
 
 import { join } from "node:path";
 import type { CallRecord, Failure, GateResult } from "../../core/types.ts";
-import type { ReportIteration, RunReport } from "../../orchestrator/report_types.ts";
-import { type LoadedRun, StatsReportSchema } from "../../orchestrator/stats_load.ts";
+import type { ReportIteration, RunReport } from "../../report/types.ts";
+import { type LoadedRun, StatsReportSchema } from "../../stats/load.ts";
 
 /**
  * A model call priced like the default table would (the tests set the cost).

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
-import { aggregate } from "../../orchestrator/stats.ts";
-import {
-  effectiveFix,
-  normalizeReason,
-  splitRoles,
-  summarize,
-} from "../../orchestrator/stats_runs.ts";
-import { StatsReportSchema } from "../../orchestrator/stats_load.ts";
+import { aggregate } from "../../stats/aggregate.ts";
+import { effectiveFix, normalizeReason, splitRoles, summarize } from "../../stats/runs.ts";
+import { StatsReportSchema } from "../../stats/load.ts";
 import { call, day, failure, gate, iteration, loaded, report } from "./_fixtures.ts";
 
 const it0 = (o: Parameters<typeof iteration>[1] = {}) =>

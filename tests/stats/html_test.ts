@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { aggregate } from "../../orchestrator/stats.ts";
-import { barChart, escapeHtml, renderStatsHtml } from "../../orchestrator/stats_html.ts";
-import type { Recommendation } from "../../orchestrator/stats_recommend.ts";
+import { aggregate } from "../../stats/aggregate.ts";
+import { barChart, escapeHtml, renderStatsHtml } from "../../stats/html.ts";
+import type { Recommendation } from "../../stats/recommend.ts";
 import { call, day, failure, gate, iteration, loaded, report } from "./_fixtures.ts";
 
 const HOSTILE = `<script>alert("x")</script><img src=x onerror='y'>&amp;`;

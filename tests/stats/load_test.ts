@@ -6,7 +6,7 @@ import {
   loadRuns,
   parseCandidateLog,
   selectRuns,
-} from "../../orchestrator/stats_load.ts";
+} from "../../stats/load.ts";
 import { day, failure, iteration, report, writeRun } from "./_fixtures.ts";
 
 Deno.test("loadRuns skips unreadable, non-JSON and wrongly shaped reports, naming each file", async () => {

@@ -11,8 +11,8 @@ import {
   USELESS,
   VALUE_REPO,
 } from "../e2e/_helpers.ts";
-import { aggregate } from "../../orchestrator/stats.ts";
-import { candidateWinner, findReportFiles, loadRuns } from "../../orchestrator/stats_load.ts";
+import { aggregate } from "../../stats/aggregate.ts";
+import { candidateWinner, findReportFiles, loadRuns } from "../../stats/load.ts";
 
 Deno.test("stats reads the reports and candidate log that real fleet-orch runs write", async () => {
   const repo = await makeRepo(VALUE_REPO);

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
-import type { RunReport } from "../../orchestrator/report_types.ts";
-import { aggregate } from "../../orchestrator/stats.ts";
-import type { LoadedRun, StatsSettings } from "../../orchestrator/stats_load.ts";
-import {
-  cheaperModel,
-  recommend,
-  type Recommendation,
-  vendorOf,
-} from "../../orchestrator/stats_recommend.ts";
+import type { RunReport } from "../../report/types.ts";
+import { aggregate } from "../../stats/aggregate.ts";
+import type { LoadedRun, StatsSettings } from "../../stats/load.ts";
+import { cheaperModel, recommend, type Recommendation, vendorOf } from "../../stats/recommend.ts";
 import { call, day, failure, gate, iteration, loaded, report } from "./_fixtures.ts";
 
 const SETTINGS: StatsSettings = {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { HunkLine } from "./_patch_types.ts";
+import type { HunkLine } from "./types.ts";
 
 /** Cost of one altered, missing or extra line; whitespace-only differences cost 1. */
 export const UNIT = 1000;

@@ -7,7 +7,7 @@ import {
   escapeGithubProperty,
   formatAzureIssue,
   formatGithubAnnotation,
-} from "../../plugins/vcs/ci_output.ts";
+} from "../../report/ci_output.ts";
 import type { Annotation } from "../../core/plugin.ts";
 
 function sinks(env: Record<string, string>) {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Annotation } from "../../core/plugin.ts";
+import type { Annotation } from "../core/plugin.ts";
 
 /** The CI system a run is inside. */
 export type CiKind = "github" | "azure" | "none";

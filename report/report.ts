@@ -8,10 +8,10 @@
 
 import { join } from "node:path";
 import type { Annotation } from "../core/plugin.ts";
-import { createCiOutput } from "../plugins/vcs/ci_output.ts";
-import { renderHtml } from "./report_html.ts";
-import { renderMarkdown } from "./report_markdown.ts";
-import type { RunReport } from "./report_types.ts";
+import { createCiOutput } from "./ci_output.ts";
+import { renderHtml } from "./html.ts";
+import { renderMarkdown } from "./markdown.ts";
+import type { RunReport } from "./types.ts";
 
 /** The files written. */
 export interface WrittenReport {

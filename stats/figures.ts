@@ -5,9 +5,9 @@
  * @module
  */
 
-import { formatCost, formatDuration } from "./_report_text.ts";
-import type { Stats } from "./stats.ts";
-import type { Summary } from "./stats_runs.ts";
+import { formatCost, formatDuration } from "../report/text.ts";
+import type { Stats } from "./aggregate.ts";
+import type { Summary } from "./runs.ts";
 
 /**
  * A share as a percentage with one decimal, or "–".

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { FilePatch, Hunk, HunkHeader, HunkLine } from "./_patch_types.ts";
+import type { FilePatch, Hunk, HunkHeader, HunkLine } from "./types.ts";
 
 const HEADER_RE = /^@@+\s*(?:-(\d+)(?:,(\d+))?\s+\+(\d+)(?:,(\d+))?)?\s*(?:@@+.*)?$/;
 

@@ -8,8 +8,8 @@
  * @module
  */
 
-import { _norm, type Align, fuzzyAlign, UNIT } from "./_patch_fuzzy.ts";
-import { type Hunk, type HunkPlacement, PatchError } from "./_patch_types.ts";
+import { _norm, type Align, fuzzyAlign, UNIT } from "./_fuzzy.ts";
+import { type Hunk, type HunkPlacement, PatchError } from "./types.ts";
 
 /** A line of the file being patched, with its own line ending. */
 export interface SourceLine {

@@ -9,14 +9,9 @@
 
 import { DEFAULT_FIXER_TOKEN_BUDGET } from "../agents/fixer.ts";
 import { DEFAULT_PRICES, findPrice, type ModelPrice } from "../plugins/llm/pricing.ts";
-import type { Stats } from "./stats.ts";
-import { modelOfSource, splitRoles, summarize } from "./stats_runs.ts";
-import {
-  candidateWinner,
-  type LoadedRun,
-  type StatsCall,
-  type StatsSettings,
-} from "./stats_load.ts";
+import type { Stats } from "./aggregate.ts";
+import { modelOfSource, splitRoles, summarize } from "./runs.ts";
+import { candidateWinner, type LoadedRun, type StatsCall, type StatsSettings } from "./load.ts";
 
 /** One recommendation. */
 export interface Recommendation {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { LoadedRun, StatsCall } from "./stats_load.ts";
+import type { LoadedRun, StatsCall } from "./load.ts";
 import {
   effectiveFix,
   isFailing,
@@ -19,8 +19,8 @@ import {
   splitRoles,
   summarize,
   type Summary,
-} from "./stats_runs.ts";
-import { STOP_REASONS, type StopReason } from "./report_types.ts";
+} from "./runs.ts";
+import { STOP_REASONS, type StopReason } from "../report/types.ts";
 
 /** Options of {@link aggregate}. */
 export interface AggregateOptions {

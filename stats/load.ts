@@ -16,9 +16,9 @@ import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from "../core/config.ts"
 import { ShellExecutor } from "../core/exec.ts";
 import { Git } from "../core/git.ts";
 import { loadPolicy } from "../policies/engine.ts";
-import { DEFAULT_POLICY_FILE } from "./runtime.ts";
+import { DEFAULT_POLICY_FILE } from "../orchestrator/runtime.ts";
 import type { ModelPrice } from "../plugins/llm/pricing.ts";
-import { STOP_REASONS, type StopReason } from "./report_types.ts";
+import { STOP_REASONS, type StopReason } from "../report/types.ts";
 
 const _FailureSchema = z.object({
   gate: z.string(),
@@ -66,7 +66,7 @@ const _isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "Not a d
 
 /**
  * Schema of the parts of a run report (`report.json`, see
- * {@link import("./report_types.ts").RunReport}) that the statistics read.
+ * {@link import("../report/types.ts").RunReport}) that the statistics read.
  * Unknown fields (diffs, gate output) are dropped.
  */
 export const StatsReportSchema = z.object({

@@ -14,8 +14,8 @@ import {
   MAX_FAILURES,
   STATUS_MARKS,
   STOP_TITLES,
-} from "./_report_text.ts";
-import type { ReportIteration, ReportVerification, RunReport } from "./report_types.ts";
+} from "./text.ts";
+import type { ReportIteration, ReportVerification, RunReport } from "./types.ts";
 
 const CSS = `
 body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1f2328}

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { StatsCall, StatsGate, StatsIteration, StatsReport } from "./stats_load.ts";
+import type { StatsCall, StatsGate, StatsIteration, StatsReport } from "./load.ts";
 
 /** Mean, median, 90th percentile and maximum of a sample (null when empty). */
 export interface Summary {

@@ -14,8 +14,8 @@ import {
   MAX_FAILURES,
   STATUS_MARKS,
   STOP_TITLES,
-} from "./_report_text.ts";
-import type { ReportIteration, ReportVerification, RunReport } from "./report_types.ts";
+} from "./text.ts";
+import type { ReportIteration, ReportVerification, RunReport } from "./types.ts";
 
 /**
  * Render a run report as GitHub-flavoured Markdown. Every value from the run

@@ -6,11 +6,11 @@
  * @module
  */
 
-import { formatCost } from "./_report_text.ts";
-import { STOP_REASONS } from "./report_types.ts";
-import type { Stats } from "./stats.ts";
-import { keyFigures } from "./stats_figures.ts";
-import type { Recommendation } from "./stats_recommend.ts";
+import { formatCost } from "../report/text.ts";
+import { STOP_REASONS } from "../report/types.ts";
+import type { Stats } from "./aggregate.ts";
+import { keyFigures } from "./figures.ts";
+import type { Recommendation } from "./recommend.ts";
 
 /** What the page says about itself. */
 export interface DashboardMeta {
@@ -115,7 +115,7 @@ function _recommendation(r: Recommendation): string {
  * @returns The HTML document.
  * @example
  * ```ts
- * import { escapeHtml } from "./stats_html.ts";
+ * import { escapeHtml } from "./html.ts";
  * console.assert(escapeHtml("<b>") === "&lt;b&gt;");
  * ```
  */

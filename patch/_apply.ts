@@ -7,8 +7,8 @@
  * @module
  */
 
-import { _norm, type Located, locateHunk, type SourceLine } from "./_patch_locate.ts";
-import { type FilePatch, type HunkPlacement, PatchError } from "./_patch_types.ts";
+import { _norm, type Located, locateHunk, type SourceLine } from "./_locate.ts";
+import { type FilePatch, type HunkPlacement, PatchError } from "./types.ts";
 
 /**
  * Split text into lines that keep their own line endings.

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { _isBodyLine, _isElision, _isFileHeaderPair, _splitDiffLines } from "./_patch_parse.ts";
+import { _isBodyLine, _isElision, _isFileHeaderPair, _splitDiffLines } from "./parse.ts";
 
 const FENCE_RE = /^(\s{0,3})(`{3,}|~{3,})\s*([\w.+-]*)\s*$/;
 const GIT_EXTENDED_RE =

@@ -14,14 +14,14 @@
  */
 
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { _applyFileText } from "./_patch_apply.ts";
-import { extractDiff } from "./_patch_extract.ts";
-import { parsePatch } from "./_patch_parse.ts";
-import { type ApplyResult, type FilePatch, type FileResult, PatchError } from "./_patch_types.ts";
+import { _applyFileText } from "./_apply.ts";
+import { extractDiff } from "./_extract.ts";
+import { parsePatch } from "./parse.ts";
+import { type ApplyResult, type FilePatch, type FileResult, PatchError } from "./types.ts";
 
-export { extractDiff } from "./_patch_extract.ts";
-export { parsePatch } from "./_patch_parse.ts";
-export { PatchError } from "./_patch_types.ts";
+export { extractDiff } from "./_extract.ts";
+export { parsePatch } from "./parse.ts";
+export { PatchError } from "./types.ts";
 export type {
   ApplyResult,
   FilePatch,
@@ -30,7 +30,7 @@ export type {
   HunkHeader,
   HunkLine,
   HunkPlacement,
-} from "./_patch_types.ts";
+} from "./types.ts";
 
 /** Options of {@link applyPatch}. */
 export interface ApplyOptions {

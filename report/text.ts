@@ -5,7 +5,7 @@
  */
 
 import type { GateStatus } from "../core/types.ts";
-import type { StopReason } from "./report_types.ts";
+import type { StopReason } from "./types.ts";
 
 /** A headline per stop reason. */
 export const STOP_TITLES: Record<StopReason, string> = {
