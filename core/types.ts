@@ -64,6 +64,12 @@ export interface GateResult {
   failures: Failure[];
   /** True when the policy engine refused the gate's command (nothing ran). */
   policyViolation?: boolean;
+  /**
+   * True on a skipped step that had no need to run (not selected by `--only`,
+   * or an `if: failure()` step when nothing failed). Any other skip of a
+   * required step (a needed step failed, the run was aborted) fails the build.
+   */
+  notApplicable?: boolean;
 }
 
 /** One chat message sent to a model. */

@@ -44,6 +44,20 @@ export interface RunGatesOptions {
   write?: (text: string) => void;
 }
 
+/**
+ * Whether a gate result fails the build: a required gate that did not pass.
+ * Failed, timed out, errored, not run because a needed step failed, or not
+ * run because the run was aborted all count; only a skip that had no reason
+ * to run (see {@link GateResult.notApplicable}) does not.
+ *
+ * @param g The result.
+ * @returns True when the result makes the build red.
+ */
+export function failsBuild(g: GateResult): boolean {
+  if (!g.required || g.status === "passed") return false;
+  return !(g.status === "skipped" && g.notApplicable === true);
+}
+
 /** A gate result with the facts the runner adds for its callers. */
 export interface RunnerGateResult extends GateResult {
   /** True when the policy engine refused the gate's command. */
@@ -106,14 +120,14 @@ export async function runGates(
         for (const id of [...pending]) {
           const step = byId.get(id)!;
           if (!step.needs.every((n) => results.has(n))) continue;
-          const skip = !selected.has(id)
-            ? "Not selected"
+          const skip: _Skip | null = !selected.has(id)
+            ? { why: "Not selected", notApplicable: true }
             : options.signal?.aborted
-            ? "Run aborted"
+            ? { why: "Run aborted", notApplicable: false }
             : _conditionFails(step, steps, results);
           progressed = true;
           if (skip) {
-            finish(_skipped(step, skip));
+            finish(_skipped(step, skip.why, skip.notApplicable));
             continue;
           }
           if (running.size >= jobs) break;
@@ -132,7 +146,9 @@ export async function runGates(
         if (pending.size === 0) break;
         // Nothing runs and nothing became ready: only possible with a
         // needs graph that planGates would have refused.
-        for (const id of [...pending]) finish(_skipped(byId.get(id)!, "Needs never finished"));
+        for (const id of [...pending]) {
+          finish(_skipped(byId.get(id)!, "Needs never finished", false));
+        }
         break;
       }
       await Promise.race(running.values());
@@ -157,29 +173,44 @@ function _selection(steps: GateStep[], only: string[] | undefined): Set<string> 
   return out;
 }
 
-/** Why the step's condition does not hold, or "" when it runs. */
+/** Why a step was skipped, and whether that skip is harmless for the verdict. */
+interface _Skip {
+  why: string;
+  notApplicable: boolean;
+}
+
+// An optional step (`required: false`) is reported but, like
+// continue-on-error, never holds back the steps after it: otherwise a failing
+// optional lint would leave the required tests unrun and the build unjudged.
+function _tolerated(step: GateStep): boolean {
+  return step.continueOnError || !step.required;
+}
+
+/** Why the step's condition does not hold, or null when it runs. */
 function _conditionFails(
   step: GateStep,
   steps: GateStep[],
   results: Map<string, RunnerGateResult>,
-): string {
-  if (step.condition === "always") return "";
+): _Skip | null {
+  if (step.condition === "always") return null;
   if (step.condition === "success") {
     const bad = step.needs.find((n) => {
       const r = results.get(n)!;
-      return !countsAsSuccess(r.status, byIdOf(steps, n).continueOnError);
+      return !countsAsSuccess(r.status, _tolerated(byIdOf(steps, n)));
     });
-    return bad === undefined ? "" : `Needed step "${bad}" did not succeed`;
+    // Not run because something it needs did not succeed: for a required
+    // step that is a failure of the build, never a pass.
+    return bad === undefined
+      ? null
+      : { why: `Needed step "${bad}" did not succeed`, notApplicable: false };
   }
   for (const a of ancestorsOf(steps, step.id)) {
     const r = results.get(a);
-    if (
-      r && r.status !== "skipped" && !countsAsSuccess(r.status, byIdOf(steps, a).continueOnError)
-    ) {
-      return "";
+    if (r && r.status !== "skipped" && !countsAsSuccess(r.status, _tolerated(byIdOf(steps, a)))) {
+      return null;
     }
   }
-  return "No needed step failed";
+  return { why: "No needed step failed", notApplicable: true };
 }
 
 function byIdOf(steps: GateStep[], id: string): GateStep {
@@ -200,8 +231,16 @@ function _base(
   return base;
 }
 
-function _skipped(step: GateStep, why: string): RunnerGateResult {
-  return { ..._base(step), status: "skipped", exitCode: null, durationMs: 0, output: why };
+function _skipped(step: GateStep, why: string, notApplicable: boolean): RunnerGateResult {
+  const r: RunnerGateResult = {
+    ..._base(step),
+    status: "skipped",
+    exitCode: null,
+    durationMs: 0,
+    output: why,
+  };
+  if (notApplicable) r.notApplicable = true;
+  return r;
 }
 
 function _errorResult(step: GateStep, message: string, durationMs: number): RunnerGateResult {

@@ -101,7 +101,11 @@ function _seconds(ms: number): string {
 
 function _statusText(r: GateResult): string {
   if (r.status === "failed" && r.exitCode !== null) return `failed (exit ${r.exitCode})`;
-  if (r.status === "passed" || r.status === "skipped") return r.status;
+  if (r.status === "passed") return r.status;
+  if (r.status === "skipped") {
+    // A required step that did not run fails the build: say so, and why.
+    return r.required && !r.notApplicable ? `not run, fails the build (${r.output})` : r.status;
+  }
   return r.required ? r.status : `${r.status} (optional)`;
 }
 

@@ -10,7 +10,7 @@ import { UsageError } from "../core/errors.ts";
 import type { GateResult } from "../core/types.ts";
 import { acquireLock } from "../core/lock.ts";
 import { type GateStep, planGates } from "../gates/plan.ts";
-import { runGates, type RunnerGateResult } from "../gates/runner.ts";
+import { failsBuild, runGates, type RunnerGateResult } from "../gates/runner.ts";
 import { openRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
 import { createRunDir, newRunId } from "./run_dir.ts";
 
@@ -39,8 +39,11 @@ export interface CheckResult {
 }
 
 /**
- * Whether a set of gate results is green: every required gate passed, was
- * skipped by its condition, or failed with continue-on-error.
+ * Whether a set of gate results is green. Fail closed: every required gate
+ * must have passed; one that failed, timed out, errored or did not run (a
+ * needed step failed, the run was aborted) makes the build red. Only optional
+ * and continue-on-error gates, and skips that had no reason to run (not
+ * selected by `--only`, `if: failure()` with nothing failed), are ignored.
  *
  * @param steps The planned steps.
  * @param results Their results.
@@ -48,11 +51,7 @@ export interface CheckResult {
  */
 export function gatesGreen(steps: readonly GateStep[], results: readonly GateResult[]): boolean {
   const byId = new Map(steps.map((s) => [s.id, s]));
-  return results.every((r) => {
-    const step = byId.get(r.id);
-    if (!r.required || step?.continueOnError) return true;
-    return r.status === "passed" || r.status === "skipped";
-  });
+  return results.every((r) => byId.get(r.id)?.continueOnError === true || !failsBuild(r));
 }
 
 /**

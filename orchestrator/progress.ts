@@ -8,6 +8,7 @@
  */
 
 import type { Failure, GateResult } from "../core/types.ts";
+import { failsBuild } from "../gates/runner.ts";
 
 /** The comparison of two iterations. */
 export interface ProgressVerdict {
@@ -32,7 +33,7 @@ export interface ProgressVerdict {
 export function failingFingerprints(gates: readonly GateResult[]): Set<string> {
   const out = new Set<string>();
   for (const g of gates) {
-    if (!g.required || g.status === "passed" || g.status === "skipped") continue;
+    if (!failsBuild(g)) continue;
     if (g.failures.length === 0) out.add(`gate:${g.id}:${g.status}`);
     for (const f of g.failures) out.add(f.fingerprint);
   }
@@ -69,13 +70,15 @@ export function compareProgress(
 export function currentFailures(gates: readonly GateResult[]): Failure[] {
   const out: Failure[] = [];
   for (const g of gates) {
-    if (!g.required || g.status === "passed" || g.status === "skipped") continue;
+    if (!failsBuild(g)) continue;
     if (g.failures.length) out.push(...g.failures);
     else {
       out.push({
         gate: g.id,
         tool: "generic",
-        message: `Gate "${g.name}" ${g.status} (exit ${g.exitCode ?? "signal"})`,
+        message: g.status === "skipped"
+          ? `Required gate "${g.name}" did not run: ${g.output.trim()}`
+          : `Gate "${g.name}" ${g.status} (exit ${g.exitCode ?? "signal"})`,
         excerpt: g.output.slice(-4000),
         fingerprint: `gate:${g.id}:${g.status}`,
       });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { FixerPlugin } from "../core/plugin.ts";
 import type { GateResult } from "../core/types.ts";
 import type { Logger } from "../core/log.ts";
-import { runGates } from "../gates/runner.ts";
+import { failsBuild, runGates } from "../gates/runner.ts";
 import type { GateStep } from "../gates/plan.ts";
 import { extractChunks } from "../gates/extract.ts";
 import type { CostLedger } from "../plugins/llm/pricing.ts";
@@ -95,10 +95,11 @@ export function green(s: RunState): boolean {
  * Whether a gate result counts as failing a required gate.
  *
  * @param g The result.
- * @returns True for a required gate that neither passed nor was skipped.
+ * @returns True for a required gate that did not pass (a skip because a
+ * needed step failed counts; a skip that had no reason to run does not).
  */
 export function failingRequired(g: GateResult): boolean {
-  return g.required && g.status !== "passed" && g.status !== "skipped";
+  return failsBuild(g);
 }
 
 /**
@@ -156,7 +157,9 @@ export function logChunkOf(gates: GateResult[]): string | undefined {
 }
 
 /**
- * Later results replace earlier ones by gate id; skipped re-runs keep the earlier result.
+ * Later results replace earlier ones by gate id; a re-run that left a gate out
+ * (not selected) keeps the earlier result. A gate that was skipped because a
+ * needed step failed replaces it: its old pass says nothing about the new code.
  *
  * @param prev Earlier results.
  * @param next Results of a re-run.
@@ -166,6 +169,6 @@ export function mergeGates(prev: GateResult[], next: GateResult[]): GateResult[]
   const byId = new Map(next.map((g) => [g.id, g]));
   return prev.map((g) => {
     const n = byId.get(g.id);
-    return n && n.status !== "skipped" ? n : g;
+    return n && !(n.status === "skipped" && n.notApplicable) ? n : g;
   });
 }
