@@ -12,6 +12,33 @@ import { join, resolve } from "node:path";
 import type { RunResult, ShellExecutor } from "./exec.ts";
 import { UsageError } from "./errors.ts";
 
+/**
+ * A first-come first-served async lock: `run` calls execute one at a time, in
+ * the order they were made.
+ */
+export class AsyncMutex {
+  #tail: Promise<void> = Promise.resolve();
+
+  /**
+   * Run `work` once every earlier call has settled.
+   *
+   * @param work The critical section.
+   * @returns What `work` returns (its rejection too).
+   */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(work);
+    // The next caller waits for this one to settle, whether it failed or not.
+    this.#tail = result.then(() => {}, () => {});
+    return result;
+  }
+}
+
+// git writes `.git/worktrees/<name>` and locks `.git/config` while adding or
+// pruning: two concurrent `worktree add` calls for candidates raced (about one
+// run in eight with three candidates failed). Every worktree add, remove and
+// prune in the process goes through this one lock.
+const worktreeMutex = new AsyncMutex();
+
 /** A git command failed. */
 export class GitError extends Error {
   /** The git arguments. */
@@ -180,14 +207,28 @@ export class Git {
    * @param startPoint Commit to start from.
    */
   async addWorktree(path: string, branch: string, startPoint: string): Promise<void> {
-    await this.run(["worktree", "add", "-q", "-b", branch, path, startPoint]);
+    await worktreeMutex.run(() =>
+      this.run(["worktree", "add", "-q", "-b", branch, path, startPoint])
+    );
+  }
+
+  /**
+   * Add a worktree at `path` with a detached HEAD at `commit` (candidates).
+   *
+   * @param path Where the worktree goes.
+   * @param commit Commit to check out. @default "HEAD"
+   */
+  async addDetachedWorktree(path: string, commit = "HEAD"): Promise<void> {
+    await worktreeMutex.run(() => this.run(["worktree", "add", "-q", "--detach", path, commit]));
   }
 
   /** Remove a worktree (its files, not its branch). */
   async removeWorktree(path: string): Promise<void> {
-    await this.run(["worktree", "remove", "--force", path], { allowFail: true });
-    await Deno.remove(path, { recursive: true }).catch(() => {});
-    await this.run(["worktree", "prune"], { allowFail: true });
+    await worktreeMutex.run(async () => {
+      await this.run(["worktree", "remove", "--force", path], { allowFail: true });
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+      await this.run(["worktree", "prune"], { allowFail: true });
+    });
   }
 
   /**
@@ -209,7 +250,7 @@ export class Git {
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
-    await this.run(["worktree", "prune"], { allowFail: true });
+    await worktreeMutex.run(() => this.run(["worktree", "prune"], { allowFail: true }));
     return removed;
   }
 

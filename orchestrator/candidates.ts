@@ -197,7 +197,7 @@ async function candidateDir(s: CandidateHost, j: number): Promise<string> {
     return dir;
   }
   const dir = join(s.rt.stateDir, "worktrees", `${s.runId}-c${j + 1}`);
-  await ws.git.run(["worktree", "add", "-q", "--detach", dir, "HEAD"]);
+  await ws.git.addDetachedWorktree(dir, "HEAD");
   return dir;
 }
 

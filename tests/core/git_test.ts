@@ -152,3 +152,44 @@ Deno.test("Git head is null in a repository without commits", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("Git concurrent worktree adds and removes in one repository all succeed", async () => {
+  await withRepo(async (dir, git) => {
+    const paths = Array.from({ length: 12 }, (_, i) => join(dir, ".git", "fo-wt", `c${i}`));
+    // Started together, as candidates do; the worktree lock serialises them.
+    await Promise.all(
+      paths.map((p, i) =>
+        i % 2 === 0 ? git.addDetachedWorktree(p) : git.addWorktree(p, `cand-${i}`, "HEAD")
+      ),
+    );
+    const listed = await git.run(["worktree", "list", "--porcelain"]);
+    for (const p of paths) {
+      assert.ok(listed.includes(`worktree ${p}`), `${p} missing from:\n${listed}`);
+      assert.equal(await Deno.readTextFile(join(p, "README.md")), "hello\n");
+    }
+    await Promise.all(paths.map((p) => git.removeWorktree(p)));
+    const after = await git.run(["worktree", "list", "--porcelain"]);
+    assert.equal(after.split("\n").filter((l) => l.startsWith("worktree ")).length, 1, after);
+  });
+});
+
+Deno.test("AsyncMutex runs sections one at a time in call order, past failures", async () => {
+  const { AsyncMutex } = await import("../../core/git.ts");
+  const m = new AsyncMutex();
+  const events: string[] = [];
+  let inside = 0;
+  const section = (name: string, fail = false) =>
+    m.run(async () => {
+      inside++;
+      assert.equal(inside, 1);
+      events.push(`${name}:start`);
+      await Promise.resolve();
+      await new Promise((r) => queueMicrotask(() => r(null)));
+      events.push(`${name}:end`);
+      inside--;
+      if (fail) throw new Error(name);
+    });
+  const results = await Promise.allSettled([section("a"), section("b", true), section("c")]);
+  assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled"]);
+  assert.deepEqual(events, ["a:start", "a:end", "b:start", "b:end", "c:start", "c:end"]);
+});
