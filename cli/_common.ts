@@ -80,15 +80,21 @@ export function numberFlag(
  *
  * @param error What was thrown.
  * @param redact Applied to every line printed (an error may quote a value that is a secret).
+ * @param write Where a line goes. @default console.error
  * @returns The exit code of the contract.
  */
-export function reportError(error: unknown, redact: (text: string) => string = (t) => t): number {
+export function reportError(
+  error: unknown,
+  redact: (text: string) => string = (t) => t,
+  write: (line: string) => void = (l) => console.error(l),
+): number {
   const red = (s: string) => (useColor() ? `\x1b[31m${s}\x1b[39m` : s);
-  const say = (s: string) => console.error(red(redact(s)));
+  // Redacted before colouring: an escape sequence must not split a secret.
+  const say = (s: string) => write(red(redact(s)));
   if (error instanceof ConfigError) {
     const n = error.problems.length;
     say(`error: Invalid configuration (${n} problem${n === 1 ? "" : "s"}):`);
-    console.error(redact(error.message));
+    write(redact(error.message));
     return EXIT.usage;
   }
   const e = error as Error;
@@ -100,8 +106,24 @@ export function reportError(error: unknown, redact: (text: string) => string = (
   ) {
     return EXIT.usage;
   }
-  if (Deno.env.get("FLEET_ORCH_DEBUG") && e?.stack) console.error(redact(e.stack));
+  if (Deno.env.get("FLEET_ORCH_DEBUG") && e?.stack) write(redact(e.stack));
   return EXIT.failed;
+}
+
+/**
+ * The redactor for a command's own messages before its runtime (and the
+ * config's declared credentials) is known: secret-looking environment values
+ * and the secret detectors.
+ *
+ * @param env The environment. @default Deno.env
+ * @returns The redactor.
+ */
+export async function environmentRedactor(
+  env: Record<string, string> = Deno.env.toObject(),
+): Promise<(text: string) => string> {
+  // Loaded lazily, so a command that never needs it does not pay for it.
+  const { createRedactor } = await import("../policies/redact.ts");
+  return createRedactor(env);
 }
 
 /**
@@ -115,8 +137,7 @@ export async function guard(body: () => Promise<number>): Promise<number> {
     return await body();
   } catch (e) {
     // Loaded only on this path, so a command that succeeds never pays for it.
-    const { createRedactor } = await import("../policies/engine.ts");
-    return reportError(e, createRedactor(Deno.env.toObject()));
+    return reportError(e, await environmentRedactor());
   }
 }
 

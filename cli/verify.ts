@@ -15,6 +15,7 @@ import { configDirOf } from "../core/registry.ts";
 import type { VerifierPlugin } from "../core/plugin.ts";
 import type { VerificationResult } from "../core/types.ts";
 import { openRuntime, type Runtime } from "../orchestrator/runtime.ts";
+import { environmentRedactor, reportError } from "./_common.ts";
 import { verifyEnvironment, writeVerificationReport } from "../plugins/verifiers/mod.ts";
 
 /** Help text for `fleet-orch verify --help`. */
@@ -68,6 +69,28 @@ const _defaultIo = (): VerifyIo => ({
  * @returns The exit code: 0 all passed, 1 some failed, 2 usage or config error.
  */
 export async function run(args: string[], io: VerifyIo = _defaultIo()): Promise<number> {
+  // Every line verify prints passes redaction, the messages of errors
+  // included: before the runtime opens with the environment's secrets, after
+  // it with the config's declared credentials too.
+  let redact = await environmentRedactor(io.env ?? Deno.env.toObject());
+  const safeIo: VerifyIo = {
+    ...io,
+    stdout: (t) => io.stdout(redact(t)),
+    stderr: (t) => io.stderr(redact(t)),
+  };
+  try {
+    return await _run(args, safeIo, (r) => (redact = r));
+  } catch (e) {
+    // Unexpected failures (report folder not writable...) get the shared handler.
+    return reportError(e, redact, (line) => io.stderr(redact(line) + "\n"));
+  }
+}
+
+async function _run(
+  args: string[],
+  io: VerifyIo,
+  useRedactor: (redact: (t: string) => string) => void,
+): Promise<number> {
   let flags;
   try {
     flags = parseArgs({
@@ -107,10 +130,12 @@ export async function run(args: string[], io: VerifyIo = _defaultIo()): Promise<
       ...(io.env ? { env: io.env } : {}),
     });
   } catch (e) {
-    // Every failure to open the runtime is a setup problem: bad config, no repository.
-    io.stderr(`error: ${(e as Error).message}\n`);
+    // Every failure to open the runtime is a setup problem: bad config, no
+    // repository. The shared handler prints config problems in full.
+    reportError(e, (t) => t, (line) => io.stderr(line + "\n"));
     return 2;
   }
+  useRedactor(rt.redact);
   const environments = rt.loaded.config.deployment.environments;
   const settings = Object.hasOwn(environments, envName) ? environments[envName] : undefined;
   if (!settings) {
@@ -133,7 +158,7 @@ export async function run(args: string[], io: VerifyIo = _defaultIo()): Promise<
     });
   } catch (e) {
     // Invalid settings (TypeError), unknown plugins (ConfigError), plugin setup (PluginError).
-    io.stderr(`error: ${rt.redact((e as Error).message)}\n`);
+    io.stderr(`error: ${(e as Error).message}\n`);
     return 2;
   }
   const finishedAt = new Date().toISOString();

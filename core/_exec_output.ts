@@ -63,7 +63,8 @@ export class BoundedBuffer {
 
 /**
  * Redacts a byte stream line by line: complete lines are redacted as they
- * arrive; a line longer than 64 KiB is redacted in pieces so memory stays bounded.
+ * arrive; a line longer than 64 KiB is redacted in pieces (cut at a blank
+ * when there is one) so memory stays bounded.
  */
 export class LineRedactor {
   readonly #redact: (text: string) => string;
@@ -82,8 +83,14 @@ export class LineRedactor {
       this.#pending = this.#pending.slice(nl + 1);
     }
     if (this.#pending.length > 65536) {
-      ready += this.#pending;
-      this.#pending = "";
+      // A huge line goes out in pieces; cut at the last blank in its final
+      // 4 KiB so a secret is not split between two pieces (each is redacted
+      // on its own).
+      const from = this.#pending.length - 4096;
+      const blank = this.#pending.slice(from).search(/\s\S*$/);
+      const cut = blank > 0 ? from + blank + 1 : this.#pending.length;
+      ready += this.#pending.slice(0, cut);
+      this.#pending = this.#pending.slice(cut);
     }
     return ready ? this.#encoder.encode(this.#redact(ready)) : new Uint8Array(0);
   }

@@ -48,6 +48,13 @@ export interface RunOptions {
   headBytes?: number;
   /** Bytes of output kept from the end. @default 65536 */
   tailBytes?: number;
+  /**
+   * Return the output byte-exact instead of redacted (the log file and the
+   * live view are redacted regardless). Only for fleet-orch's own plumbing
+   * whose output is data, not a message: git diffs and file contents that
+   * are applied or compared, never shown. @default false
+   */
+  rawOutput?: boolean;
 }
 
 /** What a run produced. */
@@ -62,7 +69,10 @@ export interface RunResult {
   aborted: boolean;
   /** Wall-clock duration in milliseconds. */
   durationMs: number;
-  /** Output, complete when small, else head + marker + tail. */
+  /**
+   * Output, complete when small, else head + marker + tail; redacted when the
+   * executor has a redactor (unless `rawOutput` was asked for).
+   */
   output: string;
   /** Total bytes of output. */
   bytes: number;
@@ -95,8 +105,10 @@ export interface ExecutorOptions {
   /** Shell that interprets command lines. @default "bash" */
   shell?: string;
   /**
-   * Applied to every line of output before it reaches the log file or the
-   * output callback, so a secret a command prints never reaches a log.
+   * The redaction chokepoint: applied to every line of child output before
+   * it reaches anything (the returned output, the log file, the live view),
+   * so a secret a command prints never reaches a console, a report, a log or
+   * a model. core/ cannot import the policy layer: the caller hands it in.
    */
   redact?: (text: string) => string;
   /**
@@ -207,6 +219,17 @@ export class ShellExecutor {
   }
 
   /**
+   * Redact a text with the executor's redactor (identity without one), for
+   * output that reaches fleet-orch another way (plugin gates, error messages).
+   *
+   * @param text The text.
+   * @returns The redacted text.
+   */
+  redactText(text: string): string {
+    return this.#redact ? this.#redact(text) : text;
+  }
+
+  /**
    * Judge a command line without running it.
    *
    * @param commandLine The command line.
@@ -289,22 +312,31 @@ export class ShellExecutor {
     const buffer = new BoundedBuffer(options.headBytes ?? 16384, options.tailBytes ?? 65536);
     const decoder = options.onOutput ? new TextDecoder() : undefined;
     const drainStderr = new Response(child.stderr).text();
-    // Callers get the raw output (a diff must stay byte-exact); what is
-    // persisted or shown — the log file, the live view — is redacted.
-    const redactor = this.#redact && (log || decoder) ? new LineRedactor(this.#redact) : undefined;
-    const show = async (chunk: Uint8Array) => {
+    // The chokepoint: every byte the child prints is redacted before any
+    // sink sees it — the kept head and tail (so excerpts, failures, --json,
+    // reports and prompts), the log file and the live view. Only callers
+    // that asked for rawOutput (git plumbing: a diff must stay byte-exact)
+    // keep raw bytes in the returned output, never in the log or the view.
+    const rawKept = !this.#redact || options.rawOutput === true;
+    const redactor = this.#redact && (log || decoder || !rawKept)
+      ? new LineRedactor(this.#redact)
+      : undefined;
+    let rawBytes = 0;
+    const sink = async (chunk: Uint8Array) => {
+      if (!rawKept) buffer.push(chunk);
       if (log) await writeAll(log, chunk);
       if (decoder) options.onOutput!(decoder.decode(chunk, { stream: true }));
     };
     try {
       for await (const raw of child.stdout) {
-        buffer.push(raw);
+        rawBytes += raw.length;
+        if (rawKept) buffer.push(raw);
         const shown = redactor ? redactor.push(raw) : raw;
-        if (shown.length) await show(shown);
+        if (shown.length) await sink(shown);
       }
       if (redactor) {
         const rest = redactor.flush();
-        if (rest.length) await show(rest);
+        if (rest.length) await sink(rest);
       }
     } catch (e) {
       // A failing log write or output callback: stop the command rather than
@@ -332,8 +364,10 @@ export class ShellExecutor {
       timedOut,
       aborted,
       durationMs: performance.now() - started,
-      output: supervisorErr ? text + supervisorErr : text,
-      bytes: buffer.total,
+      output: supervisorErr
+        ? text + (rawKept ? supervisorErr : this.redactText(supervisorErr))
+        : text,
+      bytes: rawBytes,
       truncated,
     };
   }

@@ -114,6 +114,10 @@ export class Git {
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       headBytes: 4 * 1024 * 1024,
       tailBytes: 1024 * 1024,
+      // git's output is data (diffs, file contents, commit ids) that is
+      // applied or compared byte for byte; whatever of it is shown passes
+      // the logger's redaction.
+      rawOutput: true,
     });
     if (r.code !== 0 && !options.allowFail) throw new GitError(args, r);
     return r.output.replace(/\n+$/, "");
@@ -125,6 +129,7 @@ export class Git {
       cwd: this.cwd,
       env: this.#env,
       timeoutMs: 120_000,
+      rawOutput: true,
     });
     return { code: r.code, output: r.output.replace(/\n+$/, "") };
   }

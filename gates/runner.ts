@@ -104,7 +104,11 @@ export async function runGates(
   const pending = new Set(steps.map((s) => s.id));
   const byId = new Map(steps.map((s) => [s.id, s]));
 
-  const finish = (r: RunnerGateResult) => {
+  const finish = (raw: RunnerGateResult) => {
+    // Command output is redacted where it is produced (the executor); what a
+    // plugin gate returns, and error messages, pass the same redactor here,
+    // before the view, the results or anything after them sees them.
+    const r = _redacted(raw, (t) => options.exec.redactText(t));
     results.set(r.id, r);
     pending.delete(r.id);
     view.finished(r);
@@ -157,6 +161,19 @@ export async function runGates(
     view.close();
   }
   return steps.map((s) => results.get(s.id)!);
+}
+
+function _redacted(r: RunnerGateResult, redact: (t: string) => string): RunnerGateResult {
+  if (r.status === "passed" || r.status === "skipped") return { ...r, output: redact(r.output) };
+  return {
+    ...r,
+    output: redact(r.output),
+    failures: r.failures.map((f) => ({
+      ...f,
+      message: redact(f.message),
+      excerpt: redact(f.excerpt),
+    })),
+  };
 }
 
 function _selection(steps: GateStep[], only: string[] | undefined): Set<string> {

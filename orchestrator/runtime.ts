@@ -15,6 +15,7 @@ import { createLogger, type Logger, type LogLevel } from "../core/log.ts";
 import type { GatePlugin, PluginContext } from "../core/plugin.ts";
 import { configDirOf, PluginRegistry } from "../core/registry.ts";
 import { loadPolicy, type PolicyEngine } from "../policies/engine.ts";
+import { createRedactor } from "../policies/redact.ts";
 import { builtinPlugins } from "../plugins/builtins.ts";
 import { loadExecPlugin } from "../plugins/exec.ts";
 import { PRESETS } from "../plugins/llm/presets.ts";
@@ -33,6 +34,28 @@ export function modelKeyVariables(config: LoadedConfig["config"]): string[] {
     const name = agent.api_key_env ?? preset?.keyEnv;
     if (name) names.add(name);
   }
+  return [...names];
+}
+
+/**
+ * The environment variables the config names as holding credentials: every
+ * `*_env` setting (agents' `api_key_env`, plugins' `token_env`,
+ * `webhook_env`...). Their values are redacted whatever the variable is called.
+ *
+ * @param config The configuration.
+ * @returns Variable names.
+ */
+export function declaredSecretVariables(config: LoadedConfig["config"]): string[] {
+  const names = new Set(modelKeyVariables(config));
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 12 || v === null || typeof v !== "object") return;
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (/_env$/i.test(k) && typeof x === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(x)) {
+        names.add(x);
+      } else walk(x, depth + 1);
+    }
+  };
+  walk(config, 0);
   return [...names];
 }
 
@@ -147,7 +170,14 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     // in its git directory) and in the system's temporary folder (dry-run copies).
     workspaces: [repoRoot, tempRoot()],
   });
-  const redact = (t: string) => policy.redact(t);
+  // One redactor for the whole command: secret-looking environment values,
+  // the variables the config declares as credentials, and the policy's
+  // secret detectors. The executor applies it to child output at the source.
+  const redact = createRedactor({
+    env,
+    secretNames: declaredSecretVariables(loaded.config),
+    policy: policy.policy,
+  });
   const log = createLogger({
     level: options.logLevel ?? "info",
     redact,

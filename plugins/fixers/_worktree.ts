@@ -35,7 +35,8 @@ async function _git(
 ): Promise<string> {
   const r = await exec.runArgv(
     ["git", "-C", top, "-c", "core.quotePath=false", ...args],
-    stdin === undefined ? { env } : { env, stdin },
+    // Diffs and trees are data applied byte for byte: raw, not redacted.
+    stdin === undefined ? { env, rawOutput: true } : { env, stdin, rawOutput: true },
   );
   if (r.code !== 0) {
     throw new PluginError(
