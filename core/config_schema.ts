@@ -42,6 +42,8 @@ export const AgentModelSchema = z.strictObject({
   max_retries: z.number().int().min(0).optional(),
   /** Token budget of the prompt's context. */
   context_tokens: z.number().int().positive().optional(),
+  /** Largest model reply accepted, in bytes (larger ones are refused unread). @default 2 MiB */
+  max_reply_bytes: z.number().int().min(1024).optional(),
   /** Turn the agent off (the reviewer then relies on the policy alone). */
   enabled: z.boolean().default(true),
 });

@@ -54,6 +54,7 @@ async function makeLlm(
       api_key_env: agent.api_key_env,
       timeout_seconds: agent.timeout_seconds,
       max_retries: agent.max_retries,
+      max_reply_bytes: agent.max_reply_bytes,
       prices: config.pricing,
     }, { fetch: rt.pluginContext.fetch, env: (n) => rt.env[n], log: rt.log.child("llm") });
     return { llm: client, problem: client.credentialProblem() };

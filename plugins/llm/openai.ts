@@ -31,7 +31,12 @@ export interface OpenAiSettings {
   max_retries?: number | undefined;
   /** Prices in USD per million tokens, by model name or prefix; merged over the defaults. */
   prices?: Record<string, ModelPrice> | undefined;
+  /** Largest reply body accepted, in bytes; a larger one is refused unread. @default 2 MiB */
+  max_reply_bytes?: number | undefined;
 }
+
+/** Default largest model reply accepted: 2 MiB (a real fix is a few kilobytes). */
+export const DEFAULT_MAX_REPLY_BYTES = 2 * 1024 * 1024;
 
 /** Zod schema of {@link OpenAiSettings}; unknown keys are refused. */
 export const OpenAiSettingsSchema: z.ZodType<OpenAiSettings> = z.object({
@@ -42,6 +47,7 @@ export const OpenAiSettingsSchema: z.ZodType<OpenAiSettings> = z.object({
   timeout_seconds: z.number().positive().max(3600).optional(),
   max_retries: z.number().int().min(0).max(10).optional(),
   prices: PriceTableSchema.optional(),
+  max_reply_bytes: z.number().int().min(1024).optional(),
 }).strict();
 
 /** Dependencies of {@link createOpenAiClient}. */
@@ -95,6 +101,7 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
   const timeoutMs = Math.round((settings.timeout_seconds ?? 120) * 1000);
   const maxRetries = settings.max_retries ?? 2;
   const prices = settings.prices ?? {};
+  const maxReplyBytes = settings.max_reply_bytes ?? DEFAULT_MAX_REPLY_BYTES;
   const warned = new Set<string>();
   const warnOnce = (key: string, message: string) => {
     if (warned.has(key)) return;
@@ -106,9 +113,14 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
     if (endpoint.credentialProblem) throw new PluginError(PLUGIN, endpoint.credentialProblem);
     const sdk = await _loadSdk();
     let attempts = 0;
-    const counting: typeof fetch = (input, init) => {
+    let oversized: number | null = null;
+    // Every reply body is read through a bounded reader: a reply larger than
+    // the limit is refused without being buffered (a 57 MB reply once took
+    // 857 MB of memory and crashed the patch applier).
+    const counting: typeof fetch = async (input, init) => {
       attempts++;
-      return fetchFn(input, init);
+      const res = await fetchFn(input, init);
+      return _bounded(res, maxReplyBytes, (n) => (oversized = n));
     };
     const client = new sdk.OpenAI({
       // Local servers take no key, but the SDK insists on one.
@@ -129,8 +141,10 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
         request.signal ? { signal: request.signal } : {},
       );
     } catch (error) {
+      if (oversized !== null) throw _tooLarge(endpoint, oversized, maxReplyBytes, error);
       throw _explain(error, sdk, endpoint, attempts, timeoutMs);
     }
+    if (oversized !== null) throw _tooLarge(endpoint, oversized, maxReplyBytes);
     const latencyMs = Math.round(performance.now() - started);
     const text = completion.choices?.[0]?.message?.content ?? "";
     let tokensIn = completion.usage?.prompt_tokens;
@@ -188,6 +202,59 @@ export const openaiProvider = definePlugin({
   create: (options, context) =>
     createOpenAiClient(options, { fetch: context.fetch, env: context.env, log: context.log }),
 });
+
+/** Thrown inside a reply body stream that passed the size limit. */
+class _ReplyTooLarge extends Error {
+  override name = "ReplyTooLarge";
+}
+
+// A Response whose body errors once more than `limit` bytes have been read
+// (or at once when Content-Length already says so); `seen` learns the size.
+function _bounded(res: Response, limit: number, seen: (bytes: number) => void): Response {
+  if (!res.body) return res;
+  const declared = Number(res.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    res.body.cancel().catch(() => {});
+    seen(declared);
+    const body = new ReadableStream<Uint8Array>({
+      start: (c) => c.error(new _ReplyTooLarge(`reply of ${declared} bytes`)),
+    });
+    return new Response(body, { status: res.status, headers: res.headers });
+  }
+  let total = 0;
+  const reader = res.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      const { done, value } = await reader.read();
+      if (done) return c.close();
+      total += value.length;
+      if (total > limit) {
+        seen(total);
+        await reader.cancel().catch(() => {});
+        return c.error(new _ReplyTooLarge(`reply over ${limit} bytes`));
+      }
+      c.enqueue(value);
+    },
+    cancel: (why) => reader.cancel(why),
+  });
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+function _tooLarge(
+  endpoint: ResolvedEndpoint,
+  bytes: number,
+  limit: number,
+  cause?: unknown,
+): PluginError {
+  const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  return new PluginError(
+    PLUGIN,
+    `The model endpoint "${endpoint.baseUrl}" sent a reply larger than the limit ` +
+      `(${bytes > limit ? `at least ${mb(bytes)}` : mb(bytes)}, limit ${mb(limit)}): refused unread. ` +
+      `Raise max_reply_bytes of the provider if replies this large are expected`,
+    cause === undefined ? undefined : { cause },
+  );
+}
 
 // Reasoning models refuse `max_tokens` and any temperature but the default.
 const _REASONING = /^(o\d|gpt-5)/i;
