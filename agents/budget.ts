@@ -82,3 +82,24 @@ export function truncateMiddle(
   }
   return "";
 }
+
+/**
+ * An upper estimate of a chat request's prompt tokens, for reserving its cost
+ * before it is sent: the o200k count with a quarter more for providers whose
+ * tokenizers split finer, never below one token per four characters, plus the
+ * chat format's few tokens per message.
+ *
+ * @param messages The messages' contents.
+ * @param count The token counter.
+ * @returns Prompt tokens, rounded up.
+ */
+export function promptTokensUpperBound(
+  messages: readonly { content: string }[],
+  count: TokenCounter,
+): number {
+  let total = 0;
+  for (const m of messages) {
+    total += Math.max(Math.ceil(count(m.content) * 1.25), Math.ceil(m.content.length / 4)) + 8;
+  }
+  return total + 4;
+}

@@ -94,28 +94,46 @@ export async function evaluateCandidates(
   if (recipe.proposal) return await single(s, recipe, input.failures);
 
   const t0 = s.models!.fixer!.temperature ?? 0.2;
+  // Candidates whose worst case does not fit in the cost cap next to the
+  // others' reservations are dropped (the ledger refuses them before they are
+  // sent); the run stops on the cap only when none could be afforded.
+  let capped: CostCapReached | null = null;
   const proposals = await Promise.all(
     Array.from(
       { length: input.k },
       (_, j) =>
         propose({ ...base, recipes: [], models: s.models!, temperature: Math.min(1, t0 + j * 0.3) })
           .catch((e) => {
-            // The cost cap and the policy stop the run; other failures drop one candidate.
-            if (e instanceof CostCapReached || e instanceof PolicyViolation) throw e;
+            // The policy stops the run; other failures drop one candidate.
+            if (e instanceof PolicyViolation) throw e;
+            if (e instanceof CostCapReached) capped ??= e;
             return { proposal: null, calls: [], why: (e as Error).message } as Proposed;
           }),
     ),
   );
+  if (capped && proposals.every((p) => !p.proposal)) throw capped;
   const calls: CallRecord[] = proposals.flatMap((p) => p.calls);
   const tried = await Promise.all(proposals.map(async (p, j) => {
     if (!p.proposal) return { p, r: null, gates: null as GateResult[] | null, error: p.why };
-    const r = await review({
-      proposal: p.proposal,
-      failures: input.failures,
-      policy: s.rt.policy,
-      models: s.models!,
-      redact: s.rt.redact,
-    });
+    let r: Reviewed;
+    try {
+      r = await review({
+        proposal: p.proposal,
+        failures: input.failures,
+        policy: s.rt.policy,
+        models: s.models!,
+        redact: s.rt.redact,
+      });
+    } catch (e) {
+      // A review the cap cannot afford drops the candidate; other candidates
+      // are still working in their worktrees and must finish before the run
+      // decides. Anything else (an unavailable reviewer) ends after they do.
+      if (e instanceof CostCapReached) {
+        capped ??= e;
+        return { p, r: null, gates: null, error: e.message };
+      }
+      return { p, r: null, gates: null, error: (e as Error).message, fatal: e };
+    }
     calls.push(...r.calls);
     if (r.verdict === "reject") return { p, r, gates: null, error: r.reasons.join("; ") };
     const dir = await candidateDir(s, j);
@@ -139,7 +157,10 @@ export async function evaluateCandidates(
       }`,
     );
   }
+  const fatal = tried.find((t) => "fatal" in t && t.fatal !== undefined);
+  if (fatal && "fatal" in fatal) throw fatal.fatal;
   const viable = tried.filter((t) => t.gates !== null);
+  if (viable.length === 0 && capped) throw capped;
   if (viable.length === 0) {
     const first = tried.find((t) => t.r?.verdict === "reject") ?? tried[0]!;
     return {

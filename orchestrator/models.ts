@@ -12,32 +12,62 @@ import type { LlmPlugin } from "../core/plugin.ts";
 import type { CompletionRequest, CompletionResponse } from "../core/types.ts";
 import { PROVIDERS } from "../plugins/llm/presets.ts";
 import { createOpenAiClient } from "../plugins/llm/openai.ts";
-import type { CostLedger } from "../plugins/llm/pricing.ts";
+import { type CostLedger, costOf, findPrice, type ModelPrice } from "../plugins/llm/pricing.ts";
+import { loadTokenCounter, promptTokensUpperBound } from "../agents/budget.ts";
 import type { Models } from "./fix.ts";
 import type { Runtime } from "./runtime.ts";
 
-/** The run's cost cap was reached before a model call. */
+/** The run's cost cap was reached, or the next call's worst case would pass it. */
 export class CostCapReached extends Error {
   /**
    * @param spent Dollars spent.
    * @param cap The cap.
+   * @param next The refused call's worst case, when that is why.
+   * @param reserved Dollars reserved by calls in flight.
    */
-  constructor(spent: number, cap: number) {
-    super(`The cost cap of $${cap} is reached ($${spent.toFixed(4)} spent)`);
+  constructor(spent: number, cap: number, next?: number, reserved = 0) {
+    super(
+      spent >= cap || next === undefined
+        ? `The cost cap of $${cap} is reached ($${spent.toFixed(4)} spent)`
+        : `The cost cap of $${cap} would be exceeded: the next model call may cost up to ` +
+          `$${next.toFixed(4)} ($${spent.toFixed(4)} spent, $${reserved.toFixed(4)} reserved ` +
+          `by calls in flight); raise --max-cost-usd or lower max_tokens`,
+    );
     this.name = "CostCapReached";
   }
 }
 
-function metered(llm: LlmPlugin, ledger: CostLedger): LlmPlugin {
+/** Completion cap sent with a call whose agent sets no max_tokens (bounds its worst case). */
+export const DEFAULT_MAX_COMPLETION_TOKENS = 4096;
+
+// Every call reserves its worst case (prompt tokens + max_tokens at the
+// model's price) in the run's ledger before it is sent, and settles to the
+// real cost after: concurrent candidates share the ledger, so together they
+// can never pass the cap.
+function metered(llm: LlmPlugin, ledger: CostLedger, price: ModelPrice | null): LlmPlugin {
   return {
     ...llm,
     complete: async (req: CompletionRequest): Promise<CompletionResponse> => {
-      if (ledger.capUsd !== undefined && ledger.totalUsd >= ledger.capUsd) {
-        throw new CostCapReached(ledger.totalUsd, ledger.capUsd);
+      const bounded: CompletionRequest = req.maxTokens === undefined
+        ? { ...req, maxTokens: DEFAULT_MAX_COMPLETION_TOKENS }
+        : req;
+      const count = await loadTokenCounter();
+      const worst = costOf(
+        price,
+        promptTokensUpperBound(bounded.messages, count),
+        bounded.maxTokens!,
+      );
+      const hold = ledger.reserve(worst);
+      if (!hold) {
+        throw new CostCapReached(ledger.totalUsd, ledger.capUsd!, worst, ledger.reservedUsd);
       }
-      const res = await llm.complete(req);
-      ledger.record(res.record);
-      return res;
+      try {
+        const res = await llm.complete(bounded);
+        ledger.settle(hold, res.record);
+        return res;
+      } finally {
+        ledger.release(hold);
+      }
     },
   };
 }
@@ -84,7 +114,7 @@ export async function makeModels(rt: Runtime, ledger: CostLedger): Promise<Model
         `No fixer model: ${problem}. Recipes fixed what they could; the rest needs a model`;
     } else {
       models.fixer = {
-        llm: metered(llm, ledger),
+        llm: metered(llm, ledger, findPrice(codex.model, config.pricing)),
         model: codex.model,
         ...(codex.temperature !== undefined ? { temperature: codex.temperature } : {}),
         ...(codex.max_tokens !== undefined ? { maxTokens: codex.max_tokens } : {}),
@@ -98,7 +128,7 @@ export async function makeModels(rt: Runtime, ledger: CostLedger): Promise<Model
       rt.log.warn(`No reviewer model (${problem}); patches are reviewed by the policy engine only`);
     } else {
       models.reviewer = {
-        llm: metered(llm, ledger),
+        llm: metered(llm, ledger, findPrice(jules.model, config.pricing)),
         model: jules.model,
         ...(jules.temperature !== undefined ? { temperature: jules.temperature } : {}),
         ...(jules.max_tokens !== undefined ? { maxTokens: jules.max_tokens } : {}),

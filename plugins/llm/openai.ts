@@ -237,7 +237,11 @@ function _bounded(res: Response, limit: number, seen: (bytes: number) => void): 
     },
     cancel: (why) => reader.cancel(why),
   });
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  return new Response(body, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
 }
 
 function _tooLarge(
@@ -250,7 +254,9 @@ function _tooLarge(
   return new PluginError(
     PLUGIN,
     `The model endpoint "${endpoint.baseUrl}" sent a reply larger than the limit ` +
-      `(${bytes > limit ? `at least ${mb(bytes)}` : mb(bytes)}, limit ${mb(limit)}): refused unread. ` +
+      `(${bytes > limit ? `at least ${mb(bytes)}` : mb(bytes)}, limit ${
+        mb(limit)
+      }): refused unread. ` +
       `Raise max_reply_bytes of the provider if replies this large are expected`,
     cause === undefined ? undefined : { cause },
   );

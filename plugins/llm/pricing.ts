@@ -110,10 +110,22 @@ export function costOf(price: ModelPrice | null, tokensIn: number, tokensOut: nu
   return Math.round(usd * 1e8) / 1e8;
 }
 
+/** Money set aside for one model call in flight (see {@link CostLedger.reserve}). */
+export interface Reservation {
+  /** Dollars reserved: the call's worst case. */
+  readonly usd: number;
+  /** Whether it was settled or released already. */
+  done: boolean;
+}
+
 /**
  * Adds up what the run's model calls cost, against an optional hard cap
- * (`--max-cost-usd`). The orchestrator records every {@link CallRecord} and
- * stops with reason `cost_cap` once {@link CostLedger.wouldExceed} is true.
+ * (`--max-cost-usd`). Before each call the caller reserves the call's worst
+ * case (prompt tokens plus max_tokens at the model's price); a reservation
+ * that would take spent plus reserved money past the cap is refused, so
+ * concurrent calls (candidates) can never overshoot it together. After the
+ * call the reservation is settled to the real cost (or released when the
+ * call failed).
  *
  * @example
  * ```ts
@@ -129,6 +141,7 @@ export class CostLedger {
   readonly capUsd: number | undefined;
   #calls: CallRecord[] = [];
   #total = 0;
+  #reserved = 0;
 
   /**
    * @param capUsd Hard cap in US dollars for the whole run; undefined means none.
@@ -149,6 +162,53 @@ export class CostLedger {
   record(r: CallRecord): void {
     this.#calls.push({ ...r });
     this.#total += r.costUsd;
+  }
+
+  /**
+   * Reserve a call's worst-case cost before sending it.
+   *
+   * @param usd The worst case in dollars.
+   * @returns The reservation, or null when spent plus reserved plus `usd`
+   * would pass the cap (or the cap is already reached): do not send the call.
+   */
+  reserve(usd: number): Reservation | null {
+    if (!(Number.isFinite(usd) && usd >= 0)) {
+      throw new RangeError(`Reservation "${usd}" is not valid: use a number of dollars >= 0`);
+    }
+    if (this.capUsd !== undefined) {
+      if (this.#total >= this.capUsd) return null;
+      // A millionth of a cent of slack absorbs float rounding of the sums.
+      if (this.#total + this.#reserved + usd > this.capUsd + 1e-8) return null;
+    }
+    this.#reserved += usd;
+    return { usd, done: false };
+  }
+
+  /**
+   * Settle a reservation to the call's real cost and record the call.
+   *
+   * @param r The reservation.
+   * @param record The call's record.
+   */
+  settle(r: Reservation, record: CallRecord): void {
+    this.release(r);
+    this.record(record);
+  }
+
+  /**
+   * Give back a reservation whose call was not made or failed.
+   *
+   * @param r The reservation.
+   */
+  release(r: Reservation): void {
+    if (r.done) return;
+    r.done = true;
+    this.#reserved = Math.max(0, this.#reserved - r.usd);
+  }
+
+  /** Dollars reserved by calls in flight. */
+  get reservedUsd(): number {
+    return Math.round(this.#reserved * 1e8) / 1e8;
   }
 
   /** Dollars spent so far. */

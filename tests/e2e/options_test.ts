@@ -15,7 +15,7 @@ import {
   VALUE_REPO,
 } from "./_helpers.ts";
 
-Deno.test("run --max-cost-usd stops with cost_cap once the cap is spent", async () => {
+Deno.test("run --max-cost-usd refuses a call whose worst case would pass the cap", async () => {
   const repo = await makeRepo(VALUE_REPO);
   const fake = await startFakeOpenAi(roles(() => USELESS));
   try {
@@ -23,47 +23,46 @@ Deno.test("run --max-cost-usd stops with cost_cap once the cap is spent", async 
     assert.equal(r.code, 1, r.stderr);
     const report = await readReport(r);
     assert.equal(report.stopReason, "cost_cap", report.message);
-    assert.match(report.message, /cost cap of \$0\.0001/);
-    // gpt-4o at $2.50/M in, $10/M out, with the fake server's token counts.
-    const calls = report.iterations.flatMap((it) => it.calls);
-    assert.ok(calls.length >= 1);
-    for (const c of calls) {
-      assert.equal(c.model, "gpt-4o");
-      assert.ok(Math.abs(c.costUsd - (c.tokensIn * 2.5 + c.tokensOut * 10) / 1e6) < 1e-9);
-    }
-    assert.ok(report.totals.costUsd >= 0.0001);
-    // The call that would have passed the cap was never made.
-    assert.equal(fake.requests.length, calls.length);
+    // gpt-4o with max_tokens 4096 by default: the first call alone may cost
+    // more than $0.0001, so it is never sent.
+    assert.match(report.message, /cost cap of \$0\.0001 would be exceeded: .*up to \$0\.04/);
+    assert.equal(fake.requests.length, 0);
+    assert.equal(report.totals.costUsd, 0);
   } finally {
     await fake.close();
     await removeRepo(repo);
   }
 });
 
-Deno.test("run --candidates 2 stops with cost_cap when the cap is reached before the fixers run", async () => {
-  // No reviewer model: the policy alone reviews, so iteration 1 spends only the
-  // fixers' calls and the cap is met when iteration 2 asks for candidates.
+Deno.test("run --candidates 4 never spends past the cost cap: calls reserve their worst case", async () => {
+  // Each fixer reply is ~1000 tokens ($0.01) on a ~2-3k token prompt: four
+  // concurrent candidates would spend about $0.07 when only checked before
+  // each call. Reserved at max_tokens 1200, two fit in $0.05 at a time.
+  const padded = `${USELESS}\n${"Explanation of the change. ".repeat(150)}`;
   const repo = await makeRepo({
     ...VALUE_REPO,
-    "fleet-orch.yaml": config({ value: "bash check.sh" }).replace(
-      "  jules:\n",
-      "  jules:\n    enabled: false\n",
-    ),
+    "fleet-orch.yaml": config({ value: "bash check.sh" })
+      .replace("  codex:\n", "  codex:\n    max_tokens: 1200\n")
+      .replace("  jules:\n", "  jules:\n    max_tokens: 200\n"),
   });
-  const fake = await startFakeOpenAi(roles(() => USELESS));
+  const fake = await startFakeOpenAi(roles(() => padded, 40));
   try {
-    const r = await runCli(repo, ["--candidates", "2", "--max-cost-usd", "0.0001"], {
+    const r = await runCli(repo, ["--candidates", "4", "--max-cost-usd", "0.05"], {
       baseUrl: fake.url,
     });
     assert.equal(r.code, 1, r.stderr);
     const report = await readReport(r);
     assert.equal(report.stopReason, "cost_cap", report.message);
-    // The two candidates ask concurrently; one may see the cap already spent by
-    // the other (prompt building takes a while). Never a call in a later iteration.
-    assert.ok(
-      fake.requests.length >= 1 && fake.requests.length <= 2,
-      `${fake.requests.length} model calls: at most the two candidates of iteration 1`,
-    );
+    const calls = report.iterations.flatMap((it) => it.calls);
+    // What the "provider" billed, from the usage it reported on every request.
+    const billed = calls.reduce((a, c) => a + (c.tokensIn * 2.5 + c.tokensOut * 10) / 1e6, 0);
+    assert.ok(billed <= 0.05, `billed $${billed} on a $0.05 cap`);
+    assert.ok(report.totals.costUsd <= 0.05, `spent $${report.totals.costUsd}`);
+    // Every request that reached the server is in the report: none was sent unaccounted.
+    assert.equal(fake.requests.length, calls.length);
+    assert.ok(calls.some((c) => c.tokensOut > 900), "the replies were the large ones");
+    const firstFixers = report.iterations[0]!.calls.filter((c) => c.tokensOut > 900).length;
+    assert.ok(firstFixers >= 1 && firstFixers < 4, `${firstFixers} of 4 candidates were afforded`);
   } finally {
     await fake.close();
     await removeRepo(repo);

@@ -15,7 +15,10 @@ Deno.test("openai a reply over the size limit is refused with a clear error", as
       llm.complete({ model: "gpt-4o", messages: msgs }),
       (e: unknown) => {
         assert.ok(e instanceof PluginError, String(e));
-        assert.match((e as Error).message, /larger than the limit .*limit 2\.0 MB.*max_reply_bytes/);
+        assert.match(
+          (e as Error).message,
+          /larger than the limit .*limit 2\.0 MB.*max_reply_bytes/,
+        );
         return true;
       },
     );
@@ -36,7 +39,9 @@ Deno.test("openai a streamed reply without a length is cut at the limit, not buf
     { port: 0, hostname: "127.0.0.1", onListen: (a) => ready.resolve(a) },
     async (req) => {
       await req.text();
-      const head = new TextEncoder().encode('{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"');
+      const head = new TextEncoder().encode(
+        '{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"',
+      );
       let first = true;
       const body = new ReadableStream<Uint8Array>({
         pull(c) {
