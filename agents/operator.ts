@@ -38,7 +38,49 @@ export function needsApproval(name: string, requiresApproval: boolean | undefine
 }
 
 /**
+ * Judge a deploy plan as a whole before any of it runs (and before the run's
+ * first gate or model call): production approval, then every command through
+ * the policy. All refusals are reported together, so nothing is spent and no
+ * environment is left half-deployed because of a command the policy was
+ * always going to refuse.
+ *
+ * @param input Environment, its commands, the policy's judge and the approval.
+ * @throws {PolicyViolation} When production is not approved, or any command is refused.
+ */
+export function checkDeployPlan(input: {
+  environment: string;
+  commands: readonly string[];
+  judge: (command: string) => { allowed: boolean; rule: string | null; message: string };
+  approved: boolean;
+  requiresApproval: boolean | undefined;
+}): void {
+  if (needsApproval(input.environment, input.requiresApproval) && !input.approved) {
+    throw new PolicyViolation(
+      `Deploying to "${input.environment}" needs explicit approval: pass --approve (or approve the pipeline's gate)`,
+      "production-approval",
+      input.environment,
+    );
+  }
+  const refused = input.commands
+    .map((command) => ({ command, verdict: input.judge(command) }))
+    .filter((c) => !c.verdict.allowed);
+  if (refused.length === 0) return;
+  const first = refused[0]!;
+  const list = refused.map((c, i) =>
+    `${refused.length > 1 ? `${i + 1}. ` : ""}${c.command}: ${c.verdict.message}`
+  );
+  throw new PolicyViolation(
+    `Deploy plan for "${input.environment}" refused by policy (nothing was run): ${
+      list.join("; ")
+    }`,
+    first.verdict.rule,
+    first.command,
+  );
+}
+
+/**
  * Deploy: run the environment's commands in order, stopping at the first failure.
+ * The whole plan is judged first ({@link checkDeployPlan}).
  *
  * @param input Environment, commands, executor, directory, approval, dry run.
  * @returns The steps and whether all succeeded.
@@ -56,23 +98,9 @@ export async function deploy(input: {
   log: Logger;
   env?: Record<string, string>;
 }): Promise<{ ok: boolean; steps: DeployStep[] }> {
-  if (needsApproval(input.environment, input.requiresApproval) && !input.approved) {
-    throw new PolicyViolation(
-      `Deploying to "${input.environment}" needs explicit approval: pass --approve (or approve the pipeline's gate)`,
-      "production-approval",
-      input.environment,
-    );
-  }
+  checkDeployPlan({ ...input, judge: (c) => input.exec.judge(c) });
   const steps: DeployStep[] = [];
   for (const command of input.commands) {
-    const verdict = input.exec.judge(command);
-    if (!verdict.allowed) {
-      throw new PolicyViolation(
-        `Deploy command refused by policy: ${verdict.message}`,
-        verdict.rule,
-        command,
-      );
-    }
     if (input.dryRun) {
       input.log.info(`[dry run] would deploy to ${input.environment}: ${command}`);
       steps.push({ command, exitCode: null, durationMs: 0, output: "" });

@@ -8,6 +8,7 @@
  */
 
 import { z } from "zod";
+import { PluginError } from "../core/errors.ts";
 import type { LlmPlugin } from "../core/plugin.ts";
 import type { CallRecord, Failure } from "../core/types.ts";
 import { loadTokenCounter, truncateMiddle } from "./budget.ts";
@@ -59,6 +60,28 @@ export interface ReviewOutput {
   source: "policy" | "model" | "none";
   /** The model's raw reply, when one was made. */
   reply?: string;
+  /** True when the model answered something that is not a verdict (counted as a rejection). */
+  unparseable?: boolean;
+}
+
+/** How to turn the reviewer off, said in every message about an unavailable reviewer. */
+export const DISABLE_REVIEWER_HINT =
+  "fix it, or set agents.jules.enabled: false to let the policy engine review alone";
+
+/**
+ * The reviewer the config names cannot run (no key, unreachable, replies that
+ * are not verdicts). Fail closed: the run stops before any model-made patch
+ * is committed (stop reason `reviewer_unavailable`, exit 3).
+ */
+export class ReviewerUnavailable extends Error {
+  /**
+   * @param why What is wrong, in words a user can act on.
+   * @param options The underlying error.
+   */
+  constructor(why: string, options?: ErrorOptions) {
+    super(`The reviewer model cannot run: ${why}; ${DISABLE_REVIEWER_HINT}`, options);
+    this.name = "ReviewerUnavailable";
+  }
 }
 
 /** Schema of the model's verdict (wire contract). */
@@ -74,7 +97,7 @@ export const VerdictSchema: z.ZodType<{ verdict: "approve" | "reject"; reasons: 
  * @param input The patch, its failures, the policy findings and the optional model.
  * @returns The verdict, its reasons, who decided and the call record.
  * @throws {TypeError} When `llm` is given without `model`.
- * @throws {PluginError} When the provider fails (the caller decides whether that stops the run).
+ * @throws {ReviewerUnavailable} When the provider fails (unreachable, refused, no key).
  */
 export async function reviewPatch(input: ReviewInput): Promise<ReviewOutput> {
   const errors = input.policyFindings.filter((f) => f.severity === "error");
@@ -121,13 +144,23 @@ export async function reviewPatch(input: ReviewInput): Promise<ReviewOutput> {
       `Answer with the JSON verdict only.`,
     ].join("\n\n"),
   );
-  const { text: reply, record } = await input.llm.complete({
-    model: input.model,
-    messages: [{ role: "system", content: system }, { role: "user", content: user }],
-    temperature: input.temperature ?? 0,
-    ...(input.maxTokens !== undefined ? { maxTokens: input.maxTokens } : {}),
-    ...(input.signal ? { signal: input.signal } : {}),
-  });
+  let answer;
+  try {
+    answer = await input.llm.complete({
+      model: input.model,
+      messages: [{ role: "system", content: system }, { role: "user", content: user }],
+      temperature: input.temperature ?? 0,
+      ...(input.maxTokens !== undefined ? { maxTokens: input.maxTokens } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+  } catch (e) {
+    // A provider failure (unreachable, 401, oversized reply) means no review:
+    // never a silent approval. Other errors (the cost cap, an abort) keep
+    // their own meaning.
+    if (e instanceof PluginError) throw new ReviewerUnavailable(e.message, { cause: e });
+    throw e;
+  }
+  const { text: reply, record } = answer;
   const parsed = parseVerdict(reply);
   if (!parsed) {
     const shown = reply.trim().slice(0, 160).replace(/\s+/g, " ");
@@ -137,6 +170,7 @@ export async function reviewPatch(input: ReviewInput): Promise<ReviewOutput> {
       record,
       source: "model",
       reply,
+      unparseable: true,
     };
   }
   const reasons = parsed.reasons.map((r) => r.trim()).filter(Boolean);

@@ -36,6 +36,8 @@ export interface Models {
   };
   /** Why the fixer is unavailable (no key), for the final message. */
   fixerProblem?: string;
+  /** Why the reviewer is unavailable (no key), when it is enabled. */
+  reviewerProblem?: string;
 }
 
 /** A proposal with the model calls it cost. */
@@ -141,6 +143,8 @@ export interface Reviewed {
   forbidden: boolean;
   /** Model calls made. */
   calls: CallRecord[];
+  /** True when the reviewer model's reply was unparseable: it cannot review. */
+  reviewerUnavailable?: boolean;
 }
 
 /**
@@ -198,6 +202,7 @@ export async function review(input: {
     source: r.source,
     forbidden: r.verdict === "reject" && forbidden,
     calls: r.record ? [r.record] : [],
+    ...(r.unparseable ? { reviewerUnavailable: true } : {}),
   };
 }
 

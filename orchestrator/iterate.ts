@@ -14,6 +14,7 @@ import type { Failure, FixProposal, GateResult } from "../core/types.ts";
 import type { AttemptRecord } from "../agents/fixer.ts";
 import { builtinFixers } from "../plugins/fixers/mod.ts";
 import { makeModels } from "./models.ts";
+import { DISABLE_REVIEWER_HINT } from "../agents/reviewer.ts";
 import {
   applyInWorkspace,
   patchPaths,
@@ -58,8 +59,10 @@ type Next = "continue" | "stop";
 export async function fixLoop(s: RunState): Promise<void> {
   const o = s.rt.loaded.config.agents.orchestrator;
   const maxIterations = s.opts.maxIterations ?? o.max_iterations;
-  s.models = await makeModels({ ...s.rt, log: s.log }, s.ledger);
-  s.recipes = await loadRecipes(s);
+  // Normally made at preflight, before the first gate; made here when the
+  // loop runs on its own.
+  s.models ??= await makeModels({ ...s.rt, log: s.log }, s.ledger);
+  if (s.recipes.length === 0) s.recipes = await loadRecipes(s);
   const loop: Loop = {
     history: [],
     triedRecipes: new Set(),
@@ -110,6 +113,17 @@ async function iterate(s: RunState, loop: Loop, i: number, max: number): Promise
         reasons: got.reviewed.reasons,
         source: got.reviewed.source,
       };
+      if (got.reviewed.reviewerUnavailable && got.reviewed.verdict === "reject") {
+        // A reviewer that answers no verdict cannot review anything: stop
+        // (the patch is not committed) rather than loop without a reviewer.
+        s.stop = {
+          reason: "reviewer_unavailable",
+          message: `The reviewer model cannot run: its reply was not a verdict (${
+            got.reviewed.reasons.join("; ")
+          }); ${DISABLE_REVIEWER_HINT}`,
+        };
+        return "stop";
+      }
       if (got.reviewed.verdict === "reject") return rejected(s, loop, i, proposal, got.reviewed);
     }
     if (got.candidate) it.candidate = got.candidate;
@@ -315,8 +329,13 @@ async function assess(
   );
 }
 
-/** The recipes of the run: `fixers:` from config, or every built-in. */
-async function loadRecipes(s: RunState): Promise<FixerPlugin[]> {
+/**
+ * The recipes of the run: `fixers:` from config, or every built-in.
+ *
+ * @param s The run.
+ * @returns The recipe plugins, instantiated.
+ */
+export async function loadRecipes(s: RunState): Promise<FixerPlugin[]> {
   const context = { ...s.rt.pluginContext, dryRun: s.dryRun };
   const refs = s.rt.loaded.config.fixers;
   const out: FixerPlugin[] = [];

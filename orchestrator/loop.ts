@@ -19,10 +19,12 @@ import { planFromConfig } from "./check.ts";
 import { openRuntime } from "./runtime.ts";
 import { createRunDir, newRunId } from "./run_dir.ts";
 import { openWorkspace } from "./workspace.ts";
-import { CostCapReached } from "./models.ts";
+import { CostCapReached, makeModels } from "./models.ts";
+import { checkDeployPlan } from "../agents/operator.ts";
+import { ReviewerUnavailable } from "../agents/reviewer.ts";
 import { redactReport, writeReports, type WrittenReport } from "../report/report.ts";
 import type { RunReport, StopReason } from "../report/types.ts";
-import { fixLoop } from "./iterate.ts";
+import { fixLoop, loadRecipes } from "./iterate.ts";
 import { deployStep, notify, publishStep, verifyStep } from "./deliver.ts";
 import { gateOptions, green, type OrchestrationOptions, type RunState } from "./state.ts";
 
@@ -51,6 +53,7 @@ export const EXIT_BY_REASON: Record<StopReason, number> = {
   error: 1,
   rejected: 3,
   forbidden: 3,
+  reviewer_unavailable: 3,
 };
 
 /** One lifecycle step. */
@@ -66,6 +69,7 @@ interface LifecycleStep {
 }
 
 const LIFECYCLE: LifecycleStep[] = [
+  { name: "preflight", always: false, dryRunSafe: true, run: preflight },
   { name: "gates", always: false, dryRunSafe: true, run: baselineGates },
   { name: "fix", always: false, dryRunSafe: true, when: (s) => !green(s), run: fixLoop },
   {
@@ -167,6 +171,8 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
       } catch (e) {
         if (e instanceof PolicyViolation) {
           s.stop = { reason: "forbidden", message: e.message };
+        } else if (e instanceof ReviewerUnavailable) {
+          s.stop = { reason: "reviewer_unavailable", message: e.message };
         } else if (e instanceof CostCapReached) {
           s.stop = { reason: "cost_cap", message: e.message };
         } else throw e;
@@ -233,6 +239,45 @@ function buildReport(s: RunState): RunReport {
     },
     message: s.stop!.message,
   };
+}
+
+/**
+ * Everything that can be known before the first gate runs or the first model
+ * is called, checked at once (fail closed): the deploy plan as a whole and
+ * production approval, the model providers and the recipes the config names,
+ * and whether the reviewer the config names can run.
+ */
+async function preflight(s: RunState): Promise<void> {
+  const config = s.rt.loaded.config;
+  const env = s.opts.environment;
+  if (env) {
+    checkDeployPlan({
+      environment: env,
+      commands: config.agents.devops.deploy[env] ?? [],
+      judge: (c) => s.rt.exec.judge(c),
+      approved: s.opts.approve ?? false,
+      requiresApproval: config.deployment.environments[env]?.requires_approval,
+    });
+  }
+  s.models = await makeModels({ ...s.rt, log: s.log }, s.ledger);
+  s.recipes = await loadRecipes(s);
+  const problem = s.models.reviewerProblem;
+  if (!problem) return;
+  if (reviewerNamed(s) && s.models.fixer) {
+    // A model could write a patch that no reviewer model would see.
+    throw new ReviewerUnavailable(`${problem} (agents.jules in ${s.rt.loaded.file})`);
+  }
+  s.log.warn(
+    s.models.fixer
+      ? `No reviewer model (${problem}); patches are reviewed by the policy engine only`
+      : `No reviewer model (${problem}); recipe fixes are reviewed by the policy engine only`,
+  );
+}
+
+/** Whether the config file itself names the reviewer (an enabled `agents.jules` section). */
+function reviewerNamed(s: RunState): boolean {
+  const raw = s.rt.loaded.yaml.value as { agents?: { jules?: unknown } } | undefined;
+  return !!raw?.agents?.jules && s.rt.loaded.config.agents.jules.enabled;
 }
 
 async function baselineGates(s: RunState): Promise<void> {

@@ -125,7 +125,9 @@ export async function makeModels(rt: Runtime, ledger: CostLedger): Promise<Model
   if (jules.enabled) {
     const { llm, problem } = await makeLlm(rt, jules, config);
     if (problem) {
-      rt.log.warn(`No reviewer model (${problem}); patches are reviewed by the policy engine only`);
+      // The run's preflight decides whether this stops the run (a reviewer
+      // the config names) or only leaves the policy engine to review.
+      models.reviewerProblem = problem;
     } else {
       models.reviewer = {
         llm: metered(llm, ledger, findPrice(jules.model, config.pricing)),

@@ -16,6 +16,7 @@ export const STOP_TITLES: Record<StopReason, string> = {
   forbidden: "Stopped: forbidden operation",
   cost_cap: "Not fixed: cost cap reached",
   needs_model: "Not fixed: the rest needs a model",
+  reviewer_unavailable: "Stopped: the configured reviewer cannot run",
   verification_failed: "Green build, but deploy or verification failed",
   error: "Stopped by an error",
 };

@@ -18,6 +18,7 @@ export type StopReason =
   | "cost_cap"
   | "needs_model"
   | "verification_failed"
+  | "reviewer_unavailable"
   | "error";
 
 /** Every {@link StopReason}, in display order. */
@@ -30,6 +31,7 @@ export const STOP_REASONS: readonly StopReason[] = [
   "cost_cap",
   "needs_model",
   "verification_failed",
+  "reviewer_unavailable",
   "error",
 ];
 
