@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { checkDeployPlan } from "../../agents/operator.ts";
-import { reviewPatch, ReviewerUnavailable } from "../../agents/reviewer.ts";
+import { ReviewerUnavailable, reviewPatch } from "../../agents/reviewer.ts";
 import { PluginError, PolicyViolation } from "../../core/errors.ts";
 import type { LlmPlugin } from "../../core/plugin.ts";
 
