@@ -21,32 +21,22 @@ import type {
 } from "unbash";
 import { forEachChild } from "unbash";
 import { CommandRuleIndex } from "./command_rules.ts";
-import { judgeArgv, type Stdin } from "./command_argv.ts";
-import { type EvalWord, evalWord, splitFields, subsOf, type VarScope } from "./shell_words.ts";
+import { judgeArgv } from "./command_argv.ts";
+import { type EvalWord, evalWord, splitFields, subsOf } from "./shell_words.ts";
 import { classifyWord } from "./paths.ts";
 import { COMMAND_VARS, gitCommandKey } from "./command_strings.ts";
-import { recordWrites, type WrittenContent } from "./script_files.ts";
-import { type Action, ACTION_RANK, type Policy, type Rule } from "./types.ts";
+import { recordWrites } from "./script_files.ts";
+import {
+  type Action,
+  ACTION_RANK,
+  type JudgeHost,
+  type Policy,
+  type Rule,
+  type Scope,
+  type Stdin,
+} from "./types.ts";
 
-/** The state of a walk at one point of a script. */
-export interface Scope {
-  /** Known variables. */
-  vars: VarScope;
-  /** Working directory (`.` = workspace), null when unknown. */
-  cwd: string | null;
-  /** Functions defined so far (known programs). */
-  functions: Set<string>;
-  /** Nesting depth of re-parsed strings. */
-  depth: number;
-  /** Offset in the top-level source that findings point at. */
-  anchor: number;
-  /** Functions whose bodies are being walked (a call to one is recursion). */
-  calling?: string[];
-  /** Files written earlier in the line, by normalised path (see script_files.ts). */
-  files?: Map<string, WrittenContent>;
-  /** Symbolic links made earlier in the line to paths outside the workspace: link -> target. */
-  links?: Map<string, string>;
-}
+export type { Scope, Stdin };
 
 /** The outcome of judging one command line. */
 export interface Verdict {
@@ -71,8 +61,12 @@ const UNPARSABLE: Rule = {
   match: { check: "unparsable" },
 };
 
-/** Judges command lines against a loaded policy. */
-export class CommandJudge {
+/**
+ * Judges command lines against a loaded policy (the engine's command
+ * side; `CommandJudge` in core/exec.ts is the function type the executor
+ * calls).
+ */
+export class CommandPolicy implements JudgeHost {
   /** The policy. */
   readonly policy: Policy;
   /** Command rules by program. */
@@ -132,6 +126,27 @@ export class CommandJudge {
   hitCheck(check: string, detail: string, scope: Scope): void {
     const rule = this.checks.get(check) ?? (check === "unparsable" ? UNPARSABLE : undefined);
     if (rule) this.hit(rule, detail, scope);
+  }
+
+  /**
+   * Judge one simple command given as evaluated words.
+   *
+   * @param words Program and arguments.
+   * @param scope The walk scope.
+   * @param stdin Where its standard input comes from.
+   */
+  judgeWords(words: EvalWord[], scope: Scope, stdin: Stdin): void {
+    judgeArgv(this, words, scope, stdin);
+  }
+
+  /**
+   * The command rules that may apply to a program.
+   *
+   * @param name Program basename.
+   * @returns Candidate rules in policy order.
+   */
+  commandRules(name: string): readonly Rule[] {
+    return this.index.candidates(name);
   }
 
   /** Whether a deny was already found (later work cannot change the answer). */

@@ -7,39 +7,11 @@
  */
 
 import { writtenFile } from "./script_files.ts";
-import type { CommandNode } from "unbash";
-import type { CommandJudge, Scope } from "./command_judge.ts";
-import { type EvalWord, evalWord } from "./shell_words.ts";
+import { pipeProducer } from "./command_producer.ts";
+import type { JudgeHost, Scope, Stdin } from "./types.ts";
 
-/** Where a command's standard input comes from. */
-export type Stdin =
-  | { kind: "none" }
-  | { kind: "file"; path?: string }
-  | { kind: "pipe"; stages: readonly CommandNode[]; index: number; scope: Scope }
-  | { kind: "heredoc"; text: string; quoted: boolean }
-  | { kind: "herestring"; word: EvalWord };
+export type { Stdin };
 
-const REMOTE = new Set([
-  "curl",
-  "wget",
-  "fetch",
-  "aria2c",
-  "http",
-  "https",
-  "xh",
-  "lwp-request",
-  "GET",
-  "iwr",
-  "irm",
-  "Invoke-WebRequest",
-  "Invoke-RestMethod",
-  "nc",
-  "ncat",
-  "socat",
-  "ssh",
-  "scp",
-]); // deno-fmt-ignore
-const PASSTHROUGH = new Set(["tee", "cat", "head", "tail", "dos2unix", "sponge"]);
 /**
  * Judge the program a shell or interpreter reads from its standard input.
  *
@@ -50,7 +22,7 @@ const PASSTHROUGH = new Set(["tee", "cat", "head", "tail", "dos2unix", "sponge"]
  * @param run Judges the program text when it is known.
  */
 export function stdinProgram(
-  j: CommandJudge,
+  j: JudgeHost,
   name: string,
   stdin: Stdin,
   scope: Scope,
@@ -65,7 +37,7 @@ export function stdinProgram(
       else j.hitCheck("encoded-payload", `${name} reads a script only known at run time`, scope);
       return;
     case "pipe": {
-      const p = _pipeProducer(stdin.stages, stdin.index, stdin.scope);
+      const p = pipeProducer(stdin.stages, stdin.index, stdin.scope);
       if (p.kind === "remote") {
         j.hitCheck("remote-script", `output of ${p.name} piped into ${name}`, scope);
       } else if (p.kind === "literal") run(p.text);
@@ -87,93 +59,4 @@ export function stdinProgram(
     default:
       return;
   }
-}
-
-/** What a pipeline stage produces. */
-export type Producer =
-  | { kind: "remote"; name: string }
-  | { kind: "literal"; text: string }
-  | { kind: "file" }
-  | { kind: "pass" }
-  | { kind: "other"; name: string };
-
-function _pipeProducer(stages: readonly CommandNode[], index: number, scope: Scope): Producer {
-  for (let k = index - 1; k >= 0; k--) {
-    const p = producerOf(stages[k]!, scope);
-    if (p.kind !== "pass") return p;
-  }
-  return { kind: "other", name: "nothing" };
-}
-
-/**
- * Classify what a pipeline stage writes: a download, a literal text, a local
- * file, a pass-through (`tee`, `cat` without files) or anything else.
- *
- * @param node The stage.
- * @param scope The walk scope.
- * @returns Its kind.
- */
-export function producerOf(node: CommandNode | { type: string }, scope: Scope): Producer {
-  if (node.type === "Pipeline") {
-    const stages = (node as unknown as { commands: readonly CommandNode[] }).commands;
-    return _pipeProducer(stages, stages.length, scope);
-  }
-  if (node.type !== "Command") return { kind: "other", name: "a compound command" };
-  const c = node as import("unbash").Command;
-  if (!c.name) return { kind: "other", name: "an assignment" };
-  let words = [c.name, ...c.suffix.filter((s) => s.type === "Word")].map((w) =>
-    evalWord(w as import("unbash").Word, scope.vars)
-  );
-  for (let guard = 0; guard < 6 && words.length; guard++) {
-    const n = _base(words[0]!.values[0] ?? "");
-    if (
-      !["sudo", "env", "timeout", "nice", "nohup", "command", "exec", "time", "stdbuf"].includes(n)
-    ) break;
-    words = words.slice(1);
-    while (
-      words.length &&
-      (/^-|=/.test(words[0]!.values[0] ?? "") || /^\d+[smhd]?$/.test(words[0]!.values[0] ?? ""))
-    ) words = words.slice(1);
-  }
-  const first = words[0];
-  if (!first || !first.resolved) return { kind: "other", name: first?.text ?? "nothing" };
-  const name = _base(first.values[0] ?? "");
-  if (REMOTE.has(name)) return { kind: "remote", name };
-  const rest = words.slice(1);
-  if (name === "printf" && rest.every((w) => w.resolved)) {
-    const text = _printf(rest.map((w) => w.values[0] ?? ""));
-    return text === null ? { kind: "other", name } : { kind: "literal", text };
-  }
-  if ((name === "echo" || name === "printf") && rest.every((w) => w.resolved)) {
-    const vals = rest.map((w) => w.values[0] ?? "").filter((x, i) =>
-      !(name === "echo" && i === 0 && /^-[neE]+$/.test(x))
-    );
-    return { kind: "literal", text: vals.join(" ").replaceAll("\\n", "\n") };
-  }
-  if (PASSTHROUGH.has(name)) {
-    const files = rest.filter((w) => !(w.values[0] ?? "").startsWith("-"));
-    if (files.length === 0 || name === "tee") return { kind: "pass" };
-    return files.every((w) => w.resolved) ? { kind: "file" } : { kind: "other", name };
-  }
-  return { kind: "other", name };
-}
-
-function _base(p: string): string {
-  return p.includes("/") ? p.slice(p.lastIndexOf("/") + 1) : p;
-}
-
-/**
- * What `printf FORMAT ARGS...` prints, for `%s`, `%b`, `%d` and `%%`
- * (the format repeats while arguments remain); null for other directives.
- */
-function _printf(args: string[]): string | null {
-  if (args[0] === "-v") return ""; // prints nothing: sets a variable
-  const [format = "", ...rest] = args[0] === "--" ? args.slice(1) : args;
-  if (/%(?![sbd%])/.test(format.replace(/%%/g, ""))) return null;
-  let out = "";
-  let k = 0;
-  do {
-    out += format.replace(/%([sbd%])/g, (_m, c: string) => c === "%" ? "%" : rest[k++] ?? "");
-  } while (k < rest.length && /%[sbd]/.test(format));
-  return out.replaceAll("\\n", "\n");
 }

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { CommandJudge } from "./command_judge.ts";
+import { CommandPolicy } from "./command_judge.ts";
 import { buildPolicy } from "./loader.ts";
 import { createRedactor } from "./redact.ts";
 import { scanText } from "./scan.ts";
@@ -49,7 +49,7 @@ export interface LoadPolicyOptions {
 export class PolicyEngine {
   /** The loaded policy. */
   readonly policy: Policy;
-  readonly #judge: CommandJudge;
+  readonly #judge: CommandPolicy;
   readonly #approved: boolean;
   readonly #redact: (text: string) => string;
   readonly #allowPaths: readonly string[];
@@ -65,7 +65,7 @@ export class PolicyEngine {
     options: { env?: Record<string, string>; approved?: boolean; allowPaths?: string[] } = {},
   ) {
     this.policy = policy;
-    this.#judge = new CommandJudge(policy);
+    this.#judge = new CommandPolicy(policy);
     this.#approved = options.approved ?? false;
     this.#redact = createRedactor(options.env ?? {}, policy);
     this.#allowPaths = (options.allowPaths ?? []).map((p) => p.replace(/^\.\//, ""));

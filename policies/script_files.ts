@@ -9,15 +9,12 @@
  */
 
 import type { Command, Redirection } from "unbash";
-import type { Scope } from "./command_judge.ts";
-import { producerOf, type Stdin } from "./command_stdin.ts";
+import { producerOf } from "./command_producer.ts";
+import type { Scope, Stdin, WrittenContent } from "./types.ts";
 import { joinCwd, normalizePath } from "./paths.ts";
 import type { EvalWord } from "./shell_words.ts";
 
-/** What a file written earlier in the line holds: a download, a known text, or unknown output. */
-export type WrittenContent = { kind: "remote" } | { kind: "text"; text: string } | {
-  kind: "unknown";
-};
+export type { WrittenContent };
 
 /**
  * The key a path is remembered under (null when the working directory is unknown).

@@ -5,7 +5,9 @@
  * @module
  */
 
+import type { CommandNode } from "unbash";
 import type { CommandJudgement } from "../core/exec.ts";
+import type { EvalWord, VarScope } from "./shell_words.ts";
 
 /** What a rule does when it matches. */
 export type Action = "allow" | "deny" | "warn" | "require-approval";
@@ -132,3 +134,64 @@ export const ACTION_RANK: Record<Action, number> = {
   "require-approval": 2,
   "deny": 3,
 };
+
+/** What a file written earlier in the line holds: a download, a known text, or unknown output. */
+export type WrittenContent = { kind: "remote" } | { kind: "text"; text: string } | {
+  kind: "unknown";
+};
+
+/** The state of a command-judge walk at one point of a script. */
+export interface Scope {
+  /** Known variables. */
+  vars: VarScope;
+  /** Working directory (`.` = workspace), null when unknown. */
+  cwd: string | null;
+  /** Functions defined so far (known programs). */
+  functions: Set<string>;
+  /** Nesting depth of re-parsed strings. */
+  depth: number;
+  /** Offset in the top-level source that findings point at. */
+  anchor: number;
+  /** Functions whose bodies are being walked (a call to one is recursion). */
+  calling?: string[];
+  /** Files written earlier in the line, by normalised path (see script_files.ts). */
+  files?: Map<string, WrittenContent>;
+  /** Symbolic links made earlier in the line to paths outside the workspace: link -> target. */
+  links?: Map<string, string>;
+  /** Copies, links and `hash -p` names of known programs made earlier in the line: name -> program. */
+  aliases?: Map<string, string>;
+}
+
+/** Where a command's standard input comes from. */
+export type Stdin =
+  | { kind: "none" }
+  | { kind: "file"; path?: string }
+  | { kind: "pipe"; stages: readonly CommandNode[]; index: number; scope: Scope }
+  | { kind: "heredoc"; text: string; quoted: boolean }
+  | { kind: "herestring"; word: EvalWord }
+  | { kind: "remote"; name: string }
+  | { kind: "generated"; name: string };
+
+/**
+ * What the command judge offers the helpers that judge one simple command
+ * (argv layer, wrappers, stdin, per-program handlers): they receive this
+ * instead of importing the judge, so the judge's modules form no cycle.
+ */
+export interface JudgeHost {
+  /** The policy being applied. */
+  readonly policy: Policy;
+  /** Whether a deny was already found (later work cannot change the answer). */
+  readonly decided: boolean;
+  /** Record that a rule matched; the strictest match wins. */
+  hit(rule: Rule, detail: string, scope: Scope): void;
+  /** Record a built-in check by name (no-op when the policy disabled it). */
+  hitCheck(check: string, detail: string, scope: Scope): void;
+  /** Parse and judge a string that a shell will run. */
+  judgeSource(source: string, scope: Scope): void;
+  /** Judge one simple command given as evaluated words. */
+  judgeWords(words: EvalWord[], scope: Scope, stdin: Stdin): void;
+  /** Check an environment assignment against the assignment rules. */
+  checkAssign(name: string, value: string, scope: Scope): void;
+  /** The command rules that may apply to a program. */
+  commandRules(name: string): readonly Rule[];
+}

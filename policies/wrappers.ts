@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { CommandJudge, Scope } from "./command_judge.ts";
+import type { JudgeHost, Scope } from "./types.ts";
 import type { EvalWord } from "./shell_words.ts";
 
 interface WrapperSpec {
@@ -243,7 +243,7 @@ export interface WrapperRest {
  * @returns The wrapped command, or null when the program is no wrapper.
  */
 export function wrapperRest(
-  j: CommandJudge,
+  j: JudgeHost,
   name: string,
   args: EvalWord[],
   scope: Scope,

@@ -1,0 +1,492 @@
+/**
+ * Per-program handlers of the command judge: what a builtin does to the
+ * walk's state (`cd`, `export`, `read`), the strings it runs (`eval`,
+ * `trap`, `alias`, `source`), and how a shell, an interpreter, `find` or
+ * `xargs` runs further commands. Handlers are registered in one table
+ * (`HANDLERS`); a program without a handler is tried as a wrapper.
+ *
+ * @module
+ */
+
+import { analyzeCode } from "./inline_code.ts";
+import { classifyPath, joinCwd, normalizePath } from "./paths.ts";
+import { producerOf } from "./command_producer.ts";
+import { stdinProgram } from "./command_stdin.ts";
+import { writtenFile } from "./script_files.ts";
+import type { EvalWord } from "./shell_words.ts";
+import type { JudgeHost, Scope, Stdin } from "./types.ts";
+import { wrapperRest } from "./wrappers.ts";
+
+/** One simple command handed to its program's handler. */
+export interface HandlerCall {
+  /** The judge. */
+  j: JudgeHost;
+  /** Program basename. */
+  name: string;
+  /** Its arguments, evaluated. */
+  args: EvalWord[];
+  /** The walk scope (handlers may change it: `cd`, `export`). */
+  scope: Scope;
+  /** Where its standard input comes from. */
+  stdin: Stdin;
+}
+
+/**
+ * A per-program handler. Returning `"done"` means the command was judged
+ * in full (`eval`, `trap`): no write-target or rule check follows.
+ */
+export type Handler = (c: HandlerCall) => "done" | void;
+
+/** Shells: their operand, `-c` string or standard input is a script. */
+export const SHELLS: ReadonlySet<string> = new Set([
+  "sh",
+  "bash",
+  "dash",
+  "zsh",
+  "ksh",
+  "mksh",
+  "ash",
+  "fish",
+  "busybox",
+]);
+const INTERPRETERS = [
+  "python",
+  "python2",
+  "python3",
+  "pypy",
+  "pypy3",
+  "node",
+  "nodejs",
+  "deno",
+  "bun",
+  "perl",
+  "ruby",
+  "php",
+  "Rscript",
+];
+const INTERPRETER = /^(?:python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|perl|ruby|php|Rscript)$/;
+
+/** An unresolved word standing for data only known at run time (stdin, `{}`). */
+export function unknownWord(text: string): EvalWord {
+  return {
+    text,
+    values: ["\u0000"],
+    resolved: false,
+    glob: false,
+    quoted: false,
+    subs: [],
+    raw: text,
+    braced: false,
+  };
+}
+
+/** A literal word. */
+export function literalWord(text: string): EvalWord {
+  return {
+    text,
+    values: [text],
+    resolved: true,
+    glob: false,
+    quoted: true,
+    subs: [],
+    raw: text,
+    braced: false,
+  };
+}
+
+function _cd({ args, scope }: HandlerCall): void {
+  const t = args.find((a) => a.values[0] !== "--" && a.values[0] !== "-P" && a.values[0] !== "-L");
+  if (!t) scope.cwd = "~";
+  else if (!t.resolved || t.values.length > 1 || t.values[0] === "-") scope.cwd = null;
+  else if (scope.vars.has("CDPATH") && !/^[./~]/.test(t.values[0]!)) scope.cwd = null;
+  else {
+    const joined = joinCwd(scope.cwd, t.values[0]!);
+    scope.cwd = joined === null ? null : normalizePath(joined);
+  }
+}
+
+function _declare({ j, args, scope }: HandlerCall): void {
+  for (const a of args) {
+    const val = a.values[0] ?? "";
+    const eq = val.indexOf("=");
+    if (eq <= 0 || val.startsWith("-")) continue;
+    const varName = val.slice(0, eq);
+    scope.vars.set(varName, a.resolved ? a.values.map((x) => x.slice(x.indexOf("=") + 1)) : null);
+    j.checkAssign(varName, val.slice(eq + 1), scope);
+  }
+}
+
+function _unsetNames({ args, scope }: HandlerCall): void {
+  for (const a of args) {
+    if (!a.values[0]?.startsWith("-")) scope.vars.set(a.values[0] ?? "", null);
+  }
+}
+
+function _printfVar({ args, scope }: HandlerCall): void {
+  const at = args.findIndex((a) => a.values[0] === "-v");
+  if (at >= 0 && args[at + 1]) scope.vars.set(args[at + 1]!.values[0] ?? "", null);
+}
+
+function _eval({ j, args, scope }: HandlerCall): "done" {
+  _runString(j, args, scope, "eval");
+  return "done";
+}
+
+function _trap({ j, args, scope }: HandlerCall): "done" {
+  // `trap -- 'cmd' EXIT`: the handler follows the end of options.
+  const v = (i: number) => args[i]?.values[0];
+  const at = v(0) === "--" ? 1 : 0;
+  if (args[at] && v(at) !== "-" && v(at) !== "-p" && v(at) !== "-l") {
+    _runString(j, [args[at]!], scope, "trap");
+  }
+  return "done";
+}
+
+function _alias({ j, args, scope }: HandlerCall): "done" {
+  for (const a of args) {
+    const val = a.values[0] ?? "";
+    if (!val.includes("=")) continue;
+    scope.functions.add(val.slice(0, val.indexOf("=")));
+    _runString(j, [{ ...a, values: [val.slice(val.indexOf("=") + 1)] }], scope, "alias");
+  }
+  return "done";
+}
+
+function _source({ j, args, scope }: HandlerCall): "done" {
+  if (args[0]) _scriptOperand(j, args[0], scope);
+  return "done";
+}
+
+function _at({ j, args, scope, stdin }: HandlerCall): void {
+  // `at now <<< CMD`: the job is a shell script read from stdin or `-f FILE`.
+  const vals = args.map((a) => a.values[0] ?? "");
+  if (vals.some((x) => /^-[a-zA-Z]*[lcdr]$/.test(x))) return; // list, cat, delete
+  const f = vals.findIndex((x) => x === "-f");
+  if (f >= 0 && args[f + 1]) _scriptOperand(j, args[f + 1]!, scope);
+  else _shell(j, "sh", [], scope, stdin);
+}
+
+function _xargs({ j, name, args, scope }: HandlerCall): void {
+  const rest = wrapperRest(j, name, args, scope);
+  if (rest && rest.words.length) {
+    const repl = rest.replace;
+    const words = repl
+      ? rest.words.map((w) => (w.values[0] ?? "").includes(repl) ? unknownWord(w.text) : w)
+      : [...rest.words, unknownWord("<stdin>")];
+    j.judgeWords(words, scope, { kind: "none" });
+  }
+}
+
+/**
+ * The handler of programs without one of their own: a wrapper (`sudo`,
+ * `env`, `timeout`, `npm exec`) has its wrapped command judged; rules may
+ * still name the wrapper itself (`sudo -s`, `env -i`).
+ */
+export function wrapperHandler({ j, name, args, scope, stdin }: HandlerCall): void {
+  const rest = wrapperRest(j, name, args, scope);
+  if (rest?.words.length) j.judgeWords(rest.words, scope, stdin);
+}
+
+function _shellHandler({ j, name, args, scope, stdin }: HandlerCall): void {
+  _shell(j, name, args, scope, stdin);
+}
+
+function _interpreterHandler({ j, name, args, scope, stdin }: HandlerCall): void {
+  _interpreter(j, name, args, scope, stdin);
+}
+
+/** Per-program handlers, registered in this one place. */
+export const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
+  ["cd", _cd],
+  ...["export", "declare", "local", "readonly", "typeset"].map((n) => [n, _declare] as const),
+  ...["unset", "read", "mapfile", "readarray", "getopts"].map((n) => [n, _unsetNames] as const),
+  ["printf", _printfVar],
+  ["eval", _eval],
+  ["trap", _trap],
+  ["alias", _alias],
+  ["source", _source],
+  [".", _source],
+  ["find", (c) => _find(c.j, c.args, c.scope)],
+  ["at", _at],
+  ["batch", _at],
+  ["xargs", _xargs],
+  ["ln", (c) => _recordLink(c.j, c.args, c.scope)],
+  ...[...SHELLS].map((n) => [n, _shellHandler] as const),
+  ...INTERPRETERS.map((n) => [n, _interpreterHandler] as const),
+]);
+
+/**
+ * The handler of a program.
+ *
+ * @param name Program basename.
+ * @returns Its handler (the wrapper handler when it has none of its own).
+ */
+export function handlerOf(name: string): Handler {
+  return HANDLERS.get(name) ?? (INTERPRETER.test(name) ? _interpreterHandler : wrapperHandler);
+}
+
+function _runString(j: JudgeHost, words: EvalWord[], scope: Scope, what: string): void {
+  if (words.length === 0) return;
+  if (words.some((w) => !w.resolved)) {
+    j.hitCheck("encoded-payload", `${what} runs a string only known at run time`, scope);
+    return;
+  }
+  j.judgeSource(words.map((w) => w.values[0] ?? "").join(" "), scope);
+}
+
+/**
+ * Judge a script the same line wrote before running it.
+ *
+ * @returns True when the path was written by the line (and judged here).
+ */
+export function runWritten(
+  j: JudgeHost,
+  path: string,
+  scope: Scope,
+  run: (text: string) => void,
+): boolean {
+  const content = writtenFile(scope, path);
+  if (!content) return false;
+  if (content.kind === "remote") {
+    j.hitCheck("remote-script", `runs "${path}", downloaded earlier in the line`, scope);
+  } else if (content.kind === "unknown") {
+    j.hitCheck("encoded-payload", `runs "${path}", written earlier in the line`, scope);
+  } else run(content.text);
+  return true;
+}
+
+function _scriptOperand(
+  j: JudgeHost,
+  w: EvalWord,
+  scope: Scope,
+  run: (text: string) => void = (t) => j.judgeSource(t, scope),
+): void {
+  if (w.resolved) {
+    // A script file: its content is the project's own, unless this line wrote it.
+    for (const v of w.values) runWritten(j, v, scope, run);
+    return;
+  }
+  const remote = w.subs.some((s) =>
+    s.commands.some((st) => producerOf(st.command, scope).kind === "remote")
+  );
+  if (remote) j.hitCheck("remote-script", `runs a downloaded script "${w.text}"`, scope);
+  else j.hitCheck("encoded-payload", `runs a script only known at run time "${w.text}"`, scope);
+}
+
+function _shell(j: JudgeHost, name: string, args: EvalWord[], scope: Scope, stdin: Stdin): void {
+  let i = 0;
+  let wantString = false;
+  let readStdin = false;
+  for (; i < args.length; i++) {
+    const a = args[i]!.values[0] ?? "";
+    // `bash -s -- args`: the script is standard input, the rest are arguments.
+    if (/^-[a-zA-Z]*s[a-zA-Z]*$/.test(a) && name !== "busybox") readStdin = true;
+    if (a === "--" || a === "-") {
+      i++;
+      break;
+    } // deno-fmt-ignore
+    if (/^[-+]o$/.test(a) || a === "-O" || a === "+O" || a === "--rcfile" || a === "--init-file") { i++; continue; } // deno-fmt-ignore
+    if (a === "-c" || a === "--command" || /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)) { wantString = true; continue; } // deno-fmt-ignore
+    if (/^[-+]/.test(a)) continue;
+    break;
+  }
+  if (name === "busybox" && args[i]?.values[0] && SHELLS.has(args[i]!.values[0]!)) {
+    _shell(j, args[i]!.values[0]!, args.slice(i + 1), scope, stdin);
+    return;
+  }
+  if (name === "busybox" && args[i]) {
+    // `busybox rm -rf /`: the applet is the program.
+    j.judgeWords(args.slice(i), scope, stdin);
+    return;
+  }
+  const operand = args[i];
+  if (wantString) {
+    if (operand) _runString(j, [operand], scope, `${name} -c`);
+    return;
+  }
+  if (operand && !readStdin) {
+    _scriptOperand(j, operand, scope);
+    return;
+  }
+  stdinProgram(j, name, stdin, scope, (text) => j.judgeSource(text, scope));
+}
+
+function _interpreter(
+  j: JudgeHost,
+  name: string,
+  args: EvalWord[],
+  scope: Scope,
+  stdin: Stdin,
+): void {
+  const codeFlags = name.startsWith("node") || name === "bun"
+    ? /^(?:-e|--eval|-p|--print|-pe)$/
+    : name === "php"
+    ? /^-r$/
+    : name.startsWith("py")
+    ? /^-[A-Za-z]*c$/
+    : /^-[A-Za-z]*[eE]$/;
+  const valueFlags = /^(?:-m|-r|--require|--import|-W|-X|-I|--loader|-M|-x)$/;
+  if (name === "deno" || name === "bun") {
+    const sub = args[0]?.values[0];
+    if (sub === "eval" || sub === "-e") {
+      const code = args.slice(1).find((a) => !(a.values[0] ?? "").startsWith("-"));
+      if (code) _code(j, code, scope);
+      return;
+    }
+    return; // `deno run file`, `deno task`, `bun test`: project code
+  }
+  // Code attached to its flag: `node --eval=CODE`, `python -cCODE`, `perl -eCODE`.
+  const attached = name.startsWith("node") || name === "bun"
+    ? /^--(?:eval|print)=([^]*)$/
+    : name === "php"
+    ? /^-r([^]+)$/
+    : name.startsWith("py")
+    ? /^-[A-Za-z]*c([^]+)$/
+    : /^-[lnpaws]*[eE]([^]+)$/;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!.values[0] ?? "";
+    if (codeFlags.test(a)) {
+      const code = args[i + 1];
+      if (code) _code(j, code, scope);
+      return;
+    }
+    const glued = a.startsWith("--") && !a.startsWith("--eval=") && !a.startsWith("--print=")
+      ? null
+      : attached.exec(a);
+    if (glued) {
+      _code(j, { ...args[i]!, values: [glued[1]!] }, scope);
+      return;
+    }
+    if (a === "-m" && name.startsWith("py")) return; // a module: project or library code
+    if (valueFlags.test(a)) {
+      i++;
+      continue;
+    } // deno-fmt-ignore
+    if (a.startsWith("-") && a !== "-") continue;
+    if (a !== "-") {
+      _scriptOperand(j, args[i]!, scope, (t) => _code(j, literalWord(t), scope));
+      return;
+    }
+    break;
+  }
+  stdinProgram(j, name, stdin, scope, (text) => _code(j, literalWord(text), scope));
+}
+
+function _code(j: JudgeHost, w: EvalWord, scope: Scope): void {
+  const code = w.values[0] ?? "";
+  if (!w.resolved && !/[A-Za-z]{3}/.test(code.replaceAll("\u0000", ""))) {
+    j.hitCheck("encoded-payload", `inline code only known at run time "${w.text}"`, scope);
+    return;
+  }
+  for (const e of analyzeCode(code)) {
+    if (e.kind === "exec") {
+      if (e.command.includes("\u0000")) {
+        j.hitCheck("encoded-payload", "inline code runs a command only known at run time", scope);
+      } else j.judgeSource(e.command, scope);
+    } else if (e.kind === "rotate") {
+      j.hitCheck("inline-code-delete", `inline code calls ${e.call}`, scope);
+    } else {
+      const joined = e.target === null ? null : joinCwd(scope.cwd, e.target);
+      const cls = joined === null ? "unresolved" : classifyPath(joined, j.policy.workspaces);
+      if (cls !== "workspace" && cls !== "temp") {
+        j.hitCheck(
+          "inline-code-delete",
+          `inline code calls ${e.call} on ${
+            e.target === null ? "a target only known at run time" : `"${e.target}"`
+          }`,
+          scope,
+        );
+      }
+    }
+    if (j.decided) return;
+  }
+}
+
+// Options of find that select nothing: with only these, find visits every file.
+const FIND_NO_FILTER =
+  /^-(?:depth|maxdepth|mindepth|xdev|mount|follow|delete|print0?|daystart|noleaf|ignore_readdir_race|true|type|xtype|nowarn|warn)$/;
+
+function _find(j: JudgeHost, args: EvalWord[], scope: Scope): void {
+  const starts: EvalWord[] = [];
+  let i = 0;
+  // Leading options come before the start points: `find -L / ...`, `find -D tree .`.
+  for (; i < args.length && /^-(?:[HLP]|O\d*|D)$/.test(args[i]!.values[0] ?? ""); i++) {
+    if (args[i]!.values[0] === "-D") i++;
+  }
+  for (; i < args.length && !/^[-(!]/.test(args[i]!.values[0] ?? ""); i++) starts.push(args[i]!);
+  if (starts.length === 0) starts.push(literalWord("."));
+  const vals = args.slice(i).map((a) => a.values[0] ?? "");
+  const actionAt = vals.findIndex((v) => /^-(?:exec|execdir|ok|okdir|delete)$/.test(v));
+  // Everything before the first action; `-name '*'` selects everything too.
+  // Only the branch after the last `-o` leads to the action (`-path .git -prune -o -delete`),
+  // and a negated test (`! -name x`) selects nearly everything.
+  const all = vals.slice(0, actionAt < 0 ? vals.length : actionAt);
+  const lastOr = Math.max(all.lastIndexOf("-o"), all.lastIndexOf("-or"));
+  const depth = all.slice(lastOr + 1).reduce((d, v) => d + (v === "(" ? 1 : v === ")" ? -1 : 0), 0);
+  const tests = depth < 0 ? all : all.slice(lastOr + 1);
+  const filtered = tests.some((v, k) =>
+    v.startsWith("-") && !FIND_NO_FILTER.test(v) && !/^-(?:o|or|not|and|a)$/.test(v) &&
+    tests[k - 1] !== "!" && tests[k - 1] !== "-not" &&
+    !(/^-i?name$/.test(v) && tests[k + 1] === "*")
+  );
+  // A start point whose every file goes: judged as deleting the start point's contents.
+  const everything = (s: EvalWord): string | null => {
+    if (!s.resolved) return null;
+    const base = (s.values[0] ?? ".").replace(/\/+$/, "") || "/";
+    const cls = classifyPath(joinCwd(scope.cwd, base) ?? base, j.policy.workspaces);
+    if (!filtered || cls === "root" || cls === "home" || cls === "system") {
+      return base === "/" ? "/*" : `${base}/*`;
+    }
+    return null;
+  };
+  if (vals.includes("-delete") && !filtered) {
+    for (const s of starts) {
+      const all = everything(s);
+      if (all) {
+        j.judgeWords([literalWord("rm"), literalWord("-r"), literalWord(all)], scope, stdin0);
+      }
+    }
+  }
+  for (; i < args.length; i++) {
+    const a = args[i]!.values[0];
+    if (a !== "-exec" && a !== "-execdir" && a !== "-ok" && a !== "-okdir") continue;
+    let k = i + 1;
+    const words: EvalWord[] = [];
+    for (; k < args.length && args[k]!.values[0] !== ";" && args[k]!.values[0] !== "+"; k++) {
+      words.push(args[k]!);
+    }
+    for (const s of starts) {
+      const all = everything(s);
+      const sub = words.map((w) => {
+        if (!(w.values[0] ?? "").includes("{}")) return w;
+        if (!s.resolved) return unknownWord(w.text);
+        const each = all ?? `${(s.values[0] ?? ".").replace(/\/$/, "")}/{}`;
+        return literalWord((w.values[0] ?? "").replaceAll("{}", each));
+      });
+      j.judgeWords(sub, scope, { kind: "none" });
+    }
+    i = k;
+  }
+}
+
+const stdin0: Stdin = { kind: "none" };
+
+/**
+ * Remember `ln -s TARGET LINK` when TARGET is outside the workspace, so that
+ * `rm -rf LINK/` is judged as deleting TARGET.
+ */
+function _recordLink(j: JudgeHost, args: EvalWord[], scope: Scope): void {
+  const vals = args.map((a) => a.values[0] ?? "");
+  if (!vals.some((v) => /^-[a-zA-Z]*s/.test(v) || v === "--symbolic")) return;
+  const ops = args.filter((a) => !(a.values[0] ?? "").startsWith("-"));
+  const [target, link] = ops;
+  if (!target || !target.resolved) return;
+  const t = target.values[0]!;
+  const cls = classifyPath(t, j.policy.workspaces);
+  if (cls === "workspace" || cls === "temp") return;
+  const name = link?.values[0] ?? t.replace(/\/+$/, "").split("/").pop() ?? "";
+  const key = joinCwd(scope.cwd, name);
+  if (!key || !link?.resolved && link) return;
+  scope.links ??= new Map();
+  scope.links.set(normalizePath(key), t);
+}
