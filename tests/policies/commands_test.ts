@@ -7,7 +7,8 @@ const engine = await loadPolicy({});
 
 type Expect = "deny" | "allow" | "warn" | "approval";
 // [name, command line, expected outcome, expected rule id (optional)]
-const CASES: Array<[string, string, Expect, string?]> = [
+/** The command catalog, exported so bench/policy_corpus.ts can measure it. */
+export const CASES: Array<[string, string, Expect, string?]> = [
   // --- rm of the root, home and system folders, in every spelling
   ["rm -rf /", "rm -rf /", "deny", "fs.rm-root-or-home"],
   ["rm -fr /", "rm -fr /", "deny", "fs.rm-root-or-home"],

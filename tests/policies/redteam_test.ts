@@ -7,7 +7,8 @@ import { loadPolicy } from "../../policies/engine.ts";
 const engine = await loadPolicy({});
 
 // [name, command line, expected outcome, expected rule id (optional)]
-const CASES: Array<[string, string, "deny" | "allow", string?]> = [
+/** The red-team command catalog, exported so bench/policy_corpus.ts can measure it. */
+export const CASES: Array<[string, string, "deny" | "allow", string?]> = [
   // --- word splitting of unquoted expansions
   ["split variable as the whole command", "X='rm -rf /'; $X", "deny", "fs.rm-root-or-home"],
   ["split variable as flags and target", "X='-rf /'; rm $X", "deny", "fs.rm-root-or-home"],
