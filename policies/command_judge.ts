@@ -20,12 +20,14 @@ import type {
   SyntaxNode,
 } from "unbash";
 import { forEachChild } from "unbash";
-import { CommandRuleIndex } from "./command_rules.ts";
+import { CommandRuleIndex, FAMILY_RULES } from "./command_rules.ts";
 import { judgeArgv } from "./command_argv.ts";
 import { type EvalWord, evalWord, splitFields, subsOf } from "./shell_words.ts";
 import { classifyWord } from "./paths.ts";
 import { COMMAND_VARS, gitCommandKey } from "./command_strings.ts";
 import { recordWrites } from "./script_files.ts";
+import { environmentHook, homeConfigFile } from "./command_families.ts";
+import { NO_STDIN, rememberDescriptors, stdinOf, writtenBy } from "./command_stdin.ts";
 import {
   type Action,
   ACTION_RANK,
@@ -124,7 +126,8 @@ export class CommandPolicy implements JudgeHost {
    * @param scope Where.
    */
   hitCheck(check: string, detail: string, scope: Scope): void {
-    const rule = this.checks.get(check) ?? (check === "unparsable" ? UNPARSABLE : undefined);
+    const rule = this.checks.get(check) ??
+      (check === "unparsable" ? UNPARSABLE : FAMILY_RULES.get(check));
     if (rule) this.hit(rule, detail, scope);
   }
 
@@ -186,24 +189,25 @@ export class CommandPolicy implements JudgeHost {
    * @param scope The scope.
    * @param top Whether positions refer to the top-level source.
    */
-  walkScript(script: ParsedScript, scope: Scope, top: boolean): void {
+  walkScript(script: ParsedScript, scope: Scope, top: boolean, stdin: Stdin = NO_STDIN): void {
     if (script.errors?.length) {
       this.hitCheck("unparsable", script.errors[0]!.message, scope);
       return;
     }
-    this.#list(script.commands, scope, top);
+    this.#list(script.commands, scope, top, stdin);
   }
 
-  #list(statements: readonly Statement[], scope: Scope, top: boolean): void {
+  #list(statements: readonly Statement[], scope: Scope, top: boolean, stdin = NO_STDIN): void {
     for (const st of statements) {
       if (this.decided) return;
       if (top) scope.anchor = st.pos;
-      this.#node(st.command, scope, { kind: "none" });
+      this.#node(st.command, scope, stdin);
     }
   }
 
-  #compound(list: CompoundList | undefined, scope: Scope): void {
-    if (list) this.#list(list.commands, scope, false);
+  // Every command of a group piped into reads the pipe: `curl URL | (cd /tmp && sh)`.
+  #compound(list: CompoundList | undefined, scope: Scope, stdin = NO_STDIN): void {
+    if (list) this.#list(list.commands, scope, false, stdin);
   }
 
   #node(node: SyntaxNode, scope: Scope, stdin: Stdin): void {
@@ -225,16 +229,16 @@ export class CommandPolicy implements JudgeHost {
         return;
       case "Subshell": {
         const saved = scope.cwd;
-        this.#compound(node.body, { ...scope, vars: new Map(scope.vars) });
+        this.#compound(node.body, { ...scope, vars: new Map(scope.vars) }, stdin);
         scope.cwd = saved;
         return;
       }
       case "BraceGroup":
-        this.#compound(node.body, scope);
+        this.#compound(node.body, scope, stdin);
         return;
       case "Redirected":
         this.#redirects(node.redirects, scope);
-        this.#node(node.command, scope, _stdinOf(node.redirects, scope) ?? stdin);
+        this.#node(node.command, scope, stdinOf(node.redirects, scope) ?? stdin);
         return;
       case "Function":
         scope.functions.add(node.name.value);
@@ -284,13 +288,22 @@ export class CommandPolicy implements JudgeHost {
    * @param scope The scope.
    * @returns The evaluated word.
    */
-  #word(w: Parameters<typeof evalWord>[0], scope: Scope, split = false): EvalWord {
+  #word(
+    w: Parameters<typeof evalWord>[0],
+    scope: Scope,
+    split = false,
+    written: Stdin = NO_STDIN,
+  ): EvalWord {
     const e = evalWord(w, scope.vars, split);
-    for (const sub of e.subs) this.walkScript(sub, { ...scope, vars: new Map(scope.vars) }, false);
+    for (const sub of e.subs) {
+      // `tee >(sh)`: an output process substitution reads what the command writes there.
+      const input = e.outSubs?.includes(sub) ? written : NO_STDIN;
+      this.walkScript(sub, { ...scope, vars: new Map(scope.vars) }, false, input);
+    }
     return e;
   }
 
-  #redirects(redirects: readonly Redirection[], scope: Scope): void {
+  #redirects(redirects: readonly Redirection[], scope: Scope, written: Stdin = NO_STDIN): void {
     for (const r of redirects) {
       if (r.type === "HereDoc") {
         // Unquoted heredocs run their substitutions even when fed to `cat`.
@@ -304,7 +317,7 @@ export class CommandPolicy implements JudgeHost {
         continue;
       }
       if (!r.target) continue;
-      const t = this.#word(r.target, scope);
+      const t = this.#word(r.target, scope, false, /[>]/.test(r.operator) ? written : NO_STDIN);
       // `>&` / `<>&`-less forms write files; `>& FILE` (not a descriptor) is `&> FILE`.
       const dupToFile = r.operator === ">&" && !/^(?:\d+|-)$/.test(t.values[0] ?? "");
       if (
@@ -314,6 +327,10 @@ export class CommandPolicy implements JudgeHost {
         const classes = classifyWord(t, scope.cwd, this.policy.workspaces);
         if (classes.some((c) => c === "root" || c === "system")) {
           this.hitCheck("write-system-path", `output redirected to "${t.text}"`, scope);
+        }
+        const sensitive = t.resolved ? homeConfigFile(t.values[0] ?? "") : null;
+        if (sensitive) {
+          this.hitCheck("write-home-config", `output redirected to ${sensitive}`, scope);
         }
       }
     }
@@ -338,7 +355,9 @@ export class CommandPolicy implements JudgeHost {
       if (p.name === "IFS") scope.vars.set("IFS", value?.resolved ? value.values : null);
       this.checkAssign(p.name, value?.values[0] ?? "", scope);
     }
-    this.#redirects(node.redirects, scope);
+    const input = stdinOf(node.redirects, scope) ?? stdin;
+    const written = writtenBy(node, scope, input);
+    this.#redirects(node.redirects, scope, written);
     if (!node.name) {
       for (const [name, v] of local) scope.vars.set(name, v.resolved ? v.values : null);
       return;
@@ -350,10 +369,14 @@ export class CommandPolicy implements JudgeHost {
       .flatMap((w) =>
         w.type === "Assignment"
           ? [this.#assignWord(w, scope)]
-          : splitFields(this.#word(w, scope, true))
+          : splitFields(this.#word(w, scope, true, written))
       );
-    const input = _stdinOf(node.redirects, scope) ?? stdin;
+    if (words.length === 1 && words[0]!.values[0] === "exec") rememberDescriptors(node, scope);
+    const env = new Map<string, string | null>();
+    for (const [name, v] of local) env.set(name, v.resolved ? v.values[0] ?? "" : null);
+    scope.env = env;
     judgeArgv(this, _splitBraces(words), scope, input);
+    scope.env = undefined;
     recordWrites(
       node,
       words,
@@ -409,6 +432,9 @@ export class CommandPolicy implements JudgeHost {
       ) continue;
       this.hit(r, `${name}=${value}`, scope);
     }
+    // After the named rules, so that their ids decide where both match.
+    const hook = environmentHook(name, value);
+    if (hook) this.hitCheck("environment-hook", hook, scope);
   }
 }
 
@@ -431,24 +457,6 @@ function _splitBraces(words: EvalWord[]): EvalWord[] {
       ? w.values.map((v) => ({ ...w, values: [v], text: v, braced: false }))
       : [w]
   );
-}
-
-function _stdinOf(redirects: readonly Redirection[], scope: Scope): Stdin | undefined {
-  let out: Stdin | undefined;
-  for (const r of redirects) {
-    if (r.descriptor && !(r.descriptor.type === "FileDescriptor" && r.descriptor.value === 0)) {
-      continue;
-    }
-    if (r.type === "HereDoc") {
-      out = { kind: "heredoc", text: r.body.text, quoted: r.delimiter?.quoted ?? false };
-    } else if (r.type === "HereString" && r.target) {
-      out = { kind: "herestring", word: evalWord(r.target, scope.vars) };
-    } else if (r.type === "Redirect" && r.operator === "<") {
-      const t = r.target ? evalWord(r.target, scope.vars) : null;
-      out = t?.resolved ? { kind: "file", path: t.values[0] ?? "" } : { kind: "file" };
-    }
-  }
-  return out;
 }
 
 function _short(s: string): string {

@@ -8,7 +8,7 @@
  */
 
 import type { Command, CommandNode, Word } from "unbash";
-import { evalWord } from "./shell_words.ts";
+import { type EvalWord, evalWord } from "./shell_words.ts";
 import type { Scope } from "./types.ts";
 
 const REMOTE = new Set([
@@ -75,22 +75,8 @@ export function producerOf(node: CommandNode | { type: string }, scope: Scope): 
     return pipeProducer(stages, stages.length, scope);
   }
   if (node.type !== "Command") return { kind: "other", name: "a compound command" };
-  const c = node as Command;
-  if (!c.name) return { kind: "other", name: "an assignment" };
-  let words = [c.name, ...c.suffix.filter((s) => s.type === "Word")].map((w) =>
-    evalWord(w as Word, scope.vars)
-  );
-  for (let guard = 0; guard < 6 && words.length; guard++) {
-    const n = _base(words[0]!.values[0] ?? "");
-    if (
-      !["sudo", "env", "timeout", "nice", "nohup", "command", "exec", "time", "stdbuf"].includes(n)
-    ) break;
-    words = words.slice(1);
-    while (
-      words.length &&
-      (/^-|=/.test(words[0]!.values[0] ?? "") || /^\d+[smhd]?$/.test(words[0]!.values[0] ?? ""))
-    ) words = words.slice(1);
-  }
+  if (!(node as Command).name) return { kind: "other", name: "an assignment" };
+  const words = stageWords(node as Command, scope);
   const first = words[0];
   if (!first || !first.resolved) return { kind: "other", name: first?.text ?? "nothing" };
   const name = _base(first.values[0] ?? "");
@@ -98,13 +84,14 @@ export function producerOf(node: CommandNode | { type: string }, scope: Scope): 
   const rest = words.slice(1);
   if (name === "printf" && rest.every((w) => w.resolved)) {
     const text = _printf(rest.map((w) => w.values[0] ?? ""));
-    return text === null ? { kind: "other", name } : { kind: "literal", text };
+    return text === null ? { kind: "other", name } : { kind: "literal", text: decodeEscapes(text) };
   }
   if ((name === "echo" || name === "printf") && rest.every((w) => w.resolved)) {
     const vals = rest.map((w) => w.values[0] ?? "").filter((x, i) =>
       !(name === "echo" && i === 0 && /^-[neE]+$/.test(x))
     );
-    return { kind: "literal", text: vals.join(" ").replaceAll("\\n", "\n") };
+    // `echo -e '\x72\x6d ...' | sh`: dash's echo decodes escapes even without -e.
+    return { kind: "literal", text: decodeEscapes(vals.join(" ")) };
   }
   if (PASSTHROUGH.has(name)) {
     const files = rest.filter((w) => !(w.values[0] ?? "").startsWith("-"));
@@ -114,6 +101,64 @@ export function producerOf(node: CommandNode | { type: string }, scope: Scope): 
   return { kind: "other", name };
 }
 
+const WRAPPED = ["sudo", "env", "timeout", "nice", "nohup", "command", "exec", "time", "stdbuf"];
+
+/**
+ * The words of a pipeline stage after the common wrappers (`sudo`, `env`,
+ * `timeout`, ...) in front of the program that produces its output.
+ *
+ * @param c The stage.
+ * @param scope The walk scope.
+ * @returns Program and arguments, evaluated.
+ */
+export function stageWords(c: Command, scope: Scope): EvalWord[] {
+  if (!c.name) return [];
+  let words = [c.name, ...c.suffix.filter((s) => s.type === "Word")].map((w) =>
+    evalWord(w as Word, scope.vars)
+  );
+  for (let guard = 0; guard < 6 && words.length; guard++) {
+    const n = _base(words[0]!.values[0] ?? "");
+    if (!WRAPPED.includes(n)) break;
+    words = words.slice(1);
+    while (
+      words.length &&
+      (/^-|=/.test(words[0]!.values[0] ?? "") || /^\d+[smhd]?$/.test(words[0]!.values[0] ?? ""))
+    ) words = words.slice(1);
+  }
+  return words;
+}
+
+/**
+ * Decode the backslash escapes `printf` and `echo -e` interpret (`\x72`,
+ * `\0162`, `\162`, `\u0072`, `\n`, `\t`, `\\`).
+ *
+ * @param s The text.
+ * @returns The decoded text.
+ */
+export function decodeEscapes(s: string): string {
+  return s.replace(
+    /\\(?:x([0-9A-Fa-f]{1,2})|u([0-9A-Fa-f]{1,4})|0?([0-7]{1,3})|([abefnrtv\\]))/g,
+    (_m, hex?: string, uni?: string, oct?: string, c?: string) => {
+      if (hex) return String.fromCharCode(parseInt(hex, 16));
+      if (uni) return String.fromCharCode(parseInt(uni, 16));
+      if (oct) return String.fromCharCode(parseInt(oct, 8));
+      const map: Record<string, string> = {
+        a: "\x07",
+        b: "\b",
+        e: "\x1b",
+        f: "\f",
+        n: "\n",
+        r: "\r",
+        t: "\t",
+        v: "\v",
+        "\\": "\\",
+      };
+      return map[c!] ?? "";
+    },
+  );
+}
+
+/** A path's last segment. */
 function _base(p: string): string {
   return p.includes("/") ? p.slice(p.lastIndexOf("/") + 1) : p;
 }
@@ -131,5 +176,5 @@ function _printf(args: string[]): string | null {
   do {
     out += format.replace(/%([sbd%])/g, (_m, c: string) => c === "%" ? "%" : rest[k++] ?? "");
   } while (k < rest.length && /%[sbd]/.test(format));
-  return out.replaceAll("\\n", "\n");
+  return out;
 }

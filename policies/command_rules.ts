@@ -147,3 +147,60 @@ function _describe(c: TargetClass): string {
       return c;
   }
 }
+
+/**
+ * Rules of the command judge's built-in family checks that the policy file
+ * format does not name (see docs/policy.md, "Built-in families"). Like the
+ * `unparsable` invariant they always apply: a policy file cannot lower them.
+ */
+export const FAMILY_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>(
+  (
+    [
+      [
+        "write-home-config",
+        "shell.write-home-config",
+        "persistence",
+        "Never write shell startup files, ssh keys or tool configuration in the home directory",
+      ],
+      [
+        "environment-hook",
+        "shell.environment-hook",
+        "environment-hook",
+        "An environment variable would load code into a tool or turn off a safety check",
+      ],
+      [
+        "exfiltration",
+        "shell.exfiltration",
+        "exfiltration",
+        "Never send credentials or the environment over the network",
+      ],
+      [
+        "reverse-shell",
+        "net.reverse-shell-code",
+        "remote-code",
+        "Never hand a shell to a network connection",
+      ],
+      [
+        "git-push-redirect",
+        "git.push-redirect",
+        "git-history",
+        "Never reconfigure what git push sends (mirror, push refspecs) or push refs computed at run time",
+      ],
+      [
+        "cloud-delete-unresolved",
+        "cloud.delete-unresolved",
+        "cloud-deletion",
+        "Never delete cloud resources named only at run time (substitutions, xargs, parallel)",
+      ],
+      [
+        "remote-program",
+        "shell.remote-program",
+        "remote-code",
+        "Never run a program fetched from a URL or a data: URL",
+      ],
+    ] as const
+  ).map(([check, id, category, message]) => [
+    check,
+    { id, category, action: "deny", message, match: { check } } as Rule,
+  ]),
+);

@@ -35,6 +35,8 @@ export interface EvalWord {
   raw: string;
   /** True when brace expansion made several separate words. */
   braced: boolean;
+  /** Scripts of output process substitutions `>(cmd)`: they read what the command writes there. */
+  outSubs?: ParsedScript[];
 }
 
 const MAX_ALTERNATIVES = 64;
@@ -185,11 +187,16 @@ function _parts(
         }
         break;
       case "CommandExpansion":
-      case "ProcessSubstitution":
-        out.subs.push(_checkedSub(p.text, p.pos, p.end, p.script));
+      case "ProcessSubstitution": {
+        const sub = _checkedSub(p.text, p.pos, p.end, p.script);
+        out.subs.push(sub);
+        if (p.type === "ProcessSubstitution" && p.operator === ">") {
+          (out.outSubs ??= []).push(sub);
+        }
         out.resolved = false;
         _append(out, ["\u0000"]);
         break;
+      }
       case "ArithmeticExpansion":
         _collectSubs(p, out);
         out.resolved = false;

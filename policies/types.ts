@@ -158,8 +158,16 @@ export interface Scope {
   files?: Map<string, WrittenContent>;
   /** Symbolic links made earlier in the line to paths outside the workspace: link -> target. */
   links?: Map<string, string>;
-  /** Copies, links and `hash -p` names of known programs made earlier in the line: name -> program. */
+  /** Copies, links and `hash -p` names of programs made earlier in the line: path or name -> program. */
   aliases?: Map<string, string>;
+  /** Environment assignments in front of the command being judged (`GIT_WORK_TREE=/ git ...`). */
+  env?: Map<string, string | null> | undefined;
+  /** Descriptors opened for reading by `exec N< FILE`: descriptor -> what it reads. */
+  fds?: Map<number, Stdin>;
+  /** The `pushd` stack (working directories to return to). */
+  dirs?: Array<string | null>;
+  /** Files the line wrote secrets into (environment dumps, credential copies). */
+  secretFiles?: Set<string>;
 }
 
 /** Where a command's standard input comes from. */
