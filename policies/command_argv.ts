@@ -14,8 +14,9 @@ import { classifyWord, joinCwd, normalizePath } from "./paths.ts";
 import { writeTargets } from "./write_targets.ts";
 import { parseArgv, SHELL_BUILTINS } from "./program_profiles.ts";
 import type { EvalWord } from "./shell_words.ts";
+import { literalWord } from "./command_handlers.ts";
 import { embeddedCommands } from "./command_strings.ts";
-import { handlerOf, runWritten, SHELLS } from "./command_handlers.ts";
+import { aliasedProgram, handlerOf, runWritten, SHELLS } from "./command_handlers.ts";
 import type { JudgeHost, Scope, Stdin } from "./types.ts";
 
 /**
@@ -47,6 +48,13 @@ function _judgeOne(
   scope: Scope,
   stdin: Stdin,
 ): void {
+  // `cp /bin/rm x; ./x -rf /`, `hash -p /bin/rm ls; ls -rf /`: judged as the program copied.
+  const aliased = aliasedProgram(scope, path);
+  if (aliased === "\u0000") {
+    j.hitCheck("unresolved-command", `"${path}" runs a program only known at run time`, scope);
+    return;
+  }
+  if (aliased !== undefined) path = aliased;
   const name = path.includes("/") ? path.slice(path.lastIndexOf("/") + 1) : path;
   const local = path.includes("/") && !path.startsWith("/") && !path.startsWith("~");
   if (path.includes("/") && runWritten(j, path, scope, (t) => j.judgeSource(t, scope))) return;
@@ -60,6 +68,7 @@ function _judgeOne(
   if (!known) {
     j.hitCheck("unknown-program", `"${name}" is not on the list of known programs`, scope);
   }
+  if (!known || local) _judgeTail(j, args, scope, stdin);
   if (name === "kubectl" || name === "oc") args = _kubeKinds(args);
   if (name === "git") {
     args = _gitConfigCase(args);
@@ -112,8 +121,30 @@ function _throughLinks(args: EvalWord[], scope: Scope): EvalWord[] {
   });
 }
 
+/**
+ * A program we do not know, or a project script, given a command line as
+ * arguments (`retry -n 3 rm -rf ~`, `dotenv -- kubectl delete ns prod`,
+ * `nix-shell --run 'rm -rf /'`) is judged by what it wraps: the words from
+ * the first known program on, and any argument that reads as a command line.
+ */
+function _judgeTail(j: JudgeHost, args: EvalWord[], scope: Scope, stdin: Stdin): void {
+  const isProgram = (v: string) => {
+    const n = v.slice(v.lastIndexOf("/") + 1);
+    return j.policy.programs.has(n) || SHELLS.has(n);
+  };
+  const at = args.findIndex((a) => a.resolved && isProgram(a.values[0] ?? ""));
+  if (at >= 0) j.judgeWords(args.slice(at), scope, stdin);
+  for (const a of args.slice(0, at < 0 ? args.length : at)) {
+    const v = a.values[0] ?? "";
+    if (a.resolved && /\s/.test(v) && isProgram(v.trim().split(/\s+/)[0]!)) j.judgeSource(v, scope);
+  }
+}
+
 /** `git -C / clean -fdx`, `git --work-tree=/ checkout -f`: git writing a tree outside the workspace. */
 function _gitTree(j: JudgeHost, args: EvalWord[], scope: Scope): void {
+  const tree = scope.env?.get("GIT_WORK_TREE") ?? scope.vars.get("GIT_WORK_TREE")?.[0];
+  // `GIT_WORK_TREE=/ git clean -fdx`: the variable names the tree like --work-tree.
+  if (typeof tree === "string") args = [literalWord(`--work-tree=${tree}`), ...args];
   const vals = args.map((a) => a.values[0] ?? "");
   const sub = vals.findIndex((v, i) =>
     !v.startsWith("-") && !/^(?:-C|--git-dir|--work-tree|-c)$/.test(vals[i - 1] ?? "")

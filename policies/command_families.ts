@@ -229,3 +229,65 @@ function _localOrTemp(p: string): boolean {
     !/^[/~$\u0000]/.test(p) && p !== "" ||
     /^\/(?:tmp|var\/tmp|dev\/shm)(?:\/|$)/.test(p);
 }
+
+/**
+ * Whether a command (program and arguments, evaluated) reads secrets and
+ * writes them out: the environment (`env`, `printenv`, `set`, `export -p`),
+ * a credential file (`cat ~/.aws/credentials`, `tar cz ~/.ssh`), a file the
+ * line filled with secrets, or a secret variable (`echo $NPM_TOKEN`).
+ *
+ * @param words Program and arguments.
+ * @param secretFiles Normalised paths the line wrote secrets into.
+ * @param key Normalises a path like the record of written files.
+ * @returns What it reads, or null.
+ */
+export function secretSource(
+  words: ReadonlyArray<{ values: string[]; raw: string; resolved: boolean }>,
+  secretFiles: ReadonlySet<string> | undefined,
+  key: (path: string) => string | null,
+): string | null {
+  const head = words[0]?.values[0] ?? "";
+  const name = head.slice(head.lastIndexOf("/") + 1);
+  const args = words.slice(1);
+  const vals = args.map((a) => a.values[0] ?? "");
+  const ops = vals.filter((v) => !v.startsWith("-"));
+  if (name === "env") {
+    // `env CMD` runs a program; only a bare `env` (or `env -0`) prints the environment.
+    return vals.every((v) => v === "-0" || v === "--null" || /^[A-Za-z_]\w*=/.test(v))
+      ? "the environment"
+      : null;
+  }
+  if (name === "set" || name === "compgen") {
+    // `set -e` sets options; a bare `set` prints every variable.
+    return vals.length === 0 || name === "compgen" && vals.includes("-v") ? "the environment" : null;
+  }
+  if (name === "printenv") {
+    return ops.length === 0 || ops.some(secretVariable) ? "the environment" : null;
+  }
+  if ((name === "export" || name === "declare" || name === "typeset") && vals.includes("-p")) {
+    return "the environment";
+  }
+  if (name === "echo" || name === "printf") {
+    const refs = args.flatMap((a) => secretRefs(a.raw));
+    return refs.length ? `$${refs[0]}` : null;
+  }
+  for (const v of ops) {
+    if (v.includes("\u0000")) continue;
+    const k = key(v);
+    if (credentialFile(v) || credentialDir(v)) return `"${v}"`;
+    if (k !== null && secretFiles?.has(k)) return `"${v}" (written from secrets)`;
+  }
+  return null;
+}
+
+/**
+ * Whether a path is a folder of credentials (`~/.ssh`, `~/.aws`, `~/.kube`).
+ *
+ * @param path The path.
+ * @returns True for credential folders.
+ */
+export function credentialDir(path: string): boolean {
+  const rel = _homeRel(path.replace(/\/+$/, "") + "/x");
+  return rel !== null &&
+    /^(?:\.ssh|\.aws|\.azure|\.kube|\.docker|\.gnupg|\.config\/gh|\.config\/gcloud)\/x$/.test(rel);
+}

@@ -25,8 +25,9 @@ import { judgeArgv } from "./command_argv.ts";
 import { type EvalWord, evalWord, splitFields, subsOf } from "./shell_words.ts";
 import { classifyWord } from "./paths.ts";
 import { COMMAND_VARS, gitCommandKey } from "./command_strings.ts";
-import { recordWrites } from "./script_files.ts";
-import { environmentHook, homeConfigFile } from "./command_families.ts";
+import { fileKey, recordWrites } from "./script_files.ts";
+import { judgePipeline } from "./command_pipeline.ts";
+import { environmentHook, homeConfigFile, secretSource } from "./command_families.ts";
 import { NO_STDIN, rememberDescriptors, stdinOf, writtenBy } from "./command_stdin.ts";
 import {
   type Action,
@@ -53,6 +54,8 @@ export interface Verdict {
 }
 
 const MAX_DEPTH = 8;
+
+const FAMILY_RULE_SET: ReadonlySet<Rule> = new Set(FAMILY_RULES.values());
 
 /** Fallback when a policy has no `unparsable` rule: that safety invariant is not optional. */
 const UNPARSABLE: Rule = {
@@ -113,7 +116,14 @@ export class CommandPolicy implements JudgeHost {
    * @param scope Where.
    */
   hit(rule: Rule, detail: string, scope: Scope): void {
-    if (this.#best && ACTION_RANK[this.#best.action] >= ACTION_RANK[rule.action]) return;
+    const best = this.#best;
+    if (best && ACTION_RANK[best.action] >= ACTION_RANK[rule.action]) {
+      // On a tie a rule the policy names wins over a built-in family rule (a clearer id).
+      const family = (r: Rule | null) => r !== null && FAMILY_RULE_SET.has(r);
+      if (ACTION_RANK[best.action] > ACTION_RANK[rule.action] || !family(best.rule) || family(rule)) {
+        return;
+      }
+    }
     const message = detail ? `${rule.message}: ${_short(detail)}` : rule.message;
     this.#best = { action: rule.action, rule, message, pos: scope.anchor };
   }
@@ -154,7 +164,7 @@ export class CommandPolicy implements JudgeHost {
 
   /** Whether a deny was already found (later work cannot change the answer). */
   get decided(): boolean {
-    return this.#best?.action === "deny";
+    return this.#best?.action === "deny" && !FAMILY_RULE_SET.has(this.#best.rule!);
   }
 
   /**
@@ -216,6 +226,7 @@ export class CommandPolicy implements JudgeHost {
         for (const c of node.commands) this.#node(c, scope, stdin);
         return;
       case "Pipeline":
+        judgePipeline(this, node.commands, scope);
         node.commands.forEach((c, i) => {
           this.#node(
             c,
@@ -377,6 +388,7 @@ export class CommandPolicy implements JudgeHost {
     scope.env = env;
     judgeArgv(this, _splitBraces(words), scope, input);
     scope.env = undefined;
+    _recordSecretWrites(node, words, scope);
     recordWrites(
       node,
       words,
@@ -457,6 +469,30 @@ function _splitBraces(words: EvalWord[]): EvalWord[] {
       ? w.values.map((v) => ({ ...w, values: [v], text: v, braced: false }))
       : [w]
   );
+}
+
+/** `env > e.txt`, `cp ~/.aws/credentials c`: remember files the line filled with secrets. */
+function _recordSecretWrites(node: Command, words: EvalWord[], scope: Scope): void {
+  const key = (p: string) => fileKey(scope, p);
+  const name = (words[0]?.values[0] ?? "").replace(/^.*\//, "");
+  const targets: string[] = [];
+  if (secretSource(words, scope.secretFiles, key)) {
+    for (const r of node.redirects) {
+      if (r.type !== "Redirect" || !/>/.test(r.operator) || !r.target) continue;
+      const t = evalWord(r.target, scope.vars);
+      if (t.resolved) targets.push(t.values[0] ?? "");
+    }
+  }
+  if (/^(?:cp|mv|install|rsync|tee)$/.test(name)) {
+    const ops = words.slice(1).map((w) => w.values[0] ?? "").filter((v) => !v.startsWith("-"));
+    if (ops.length >= 2 && secretSource([words[0]!, ...words.slice(1, -1)], scope.secretFiles, key)) {
+      targets.push(ops[ops.length - 1]!);
+    }
+  }
+  for (const t of targets) {
+    const k = key(t);
+    if (k !== null) (scope.secretFiles ??= new Set()).add(k);
+  }
 }
 
 function _short(s: string): string {
