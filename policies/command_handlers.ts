@@ -21,7 +21,7 @@ import {
   serviceUrl,
 } from "./command_families.ts";
 import type { Command, CommandNode } from "unbash";
-import { stdinProgram } from "./command_stdin.ts";
+import { STDIN_PATHS, stdinProgram } from "./command_stdin.ts";
 import { fileKey, writtenFile } from "./script_files.ts";
 import type { EvalWord } from "./shell_words.ts";
 import type { JudgeHost, Scope, Stdin } from "./types.ts";
@@ -284,7 +284,8 @@ function _shell(j: JudgeHost, name: string, args: EvalWord[], scope: Scope, stdi
     if (operand) _runString(j, [operand], scope, `${name} -c`);
     return;
   }
-  if (operand && !readStdin) {
+  // `bash /dev/stdin`, `sh /proc/self/fd/0`: the operand is standard input.
+  if (operand && !readStdin && !STDIN_PATHS.test(operand.values[0] ?? "")) {
     _scriptOperand(j, operand, scope);
     return;
   }
@@ -313,7 +314,15 @@ function _interpreter(
       if (code) _code(j, code, scope);
       return;
     }
-    return; // `deno run file`, `deno task`, `bun test`: project code
+    // `deno run https://x/mod.ts`, `deno run data:...,CODE`, `bun run https://...`:
+    // code fetched or carried in the URL, never reviewed. `deno task`, local files: project code.
+    const at = sub === "run" || sub === "x" || sub === "install" || sub === "compile" ? 1 : 0;
+    const target = args.slice(at).find((a) => !(a.values[0] ?? "").startsWith("-"));
+    const spec = target?.values[0] ?? "";
+    if (target && (/^(?:https?|data|blob|ftp):/i.test(spec) || !target.resolved && /^\u0000/.test(spec) && target.subs.length)) {
+      j.hitCheck("remote-program", `${name} ${sub} "${target.text}"`, scope);
+    }
+    return;
   }
   // Code attached to its flag: `node --eval=CODE`, `python -cCODE`, `perl -eCODE`.
   const attached = name.startsWith("node") || name === "bun"
@@ -343,7 +352,7 @@ function _interpreter(
       continue;
     } // deno-fmt-ignore
     if (a.startsWith("-") && a !== "-") continue;
-    if (a !== "-") {
+    if (a !== "-" && !STDIN_PATHS.test(a)) {
       _scriptOperand(j, args[i]!, scope, (t) => _code(j, literalWord(t), scope));
       return;
     }
@@ -365,6 +374,8 @@ function _code(j: JudgeHost, w: EvalWord, scope: Scope): void {
       } else j.judgeSource(e.command, scope);
     } else if (e.kind === "rotate") {
       j.hitCheck("inline-code-delete", `inline code calls ${e.call}`, scope);
+    } else if (e.kind === "family") {
+      j.hitCheck(e.check, `inline code ${e.what}`, scope);
     } else {
       const joined = e.target === null ? null : joinCwd(scope.cwd, e.target);
       const cls = joined === null ? "unresolved" : classifyPath(joined, j.policy.workspaces);

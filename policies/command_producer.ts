@@ -119,11 +119,14 @@ export function stageWords(c: Command, scope: Scope): EvalWord[] {
   for (let guard = 0; guard < 6 && words.length; guard++) {
     const n = _base(words[0]!.values[0] ?? "");
     if (!WRAPPED.includes(n)) break;
-    words = words.slice(1);
+    let rest = words.slice(1);
     while (
-      words.length &&
-      (/^-|=/.test(words[0]!.values[0] ?? "") || /^\d+[smhd]?$/.test(words[0]!.values[0] ?? ""))
-    ) words = words.slice(1);
+      rest.length &&
+      (/^-|=/.test(rest[0]!.values[0] ?? "") || /^\d+[smhd]?$/.test(rest[0]!.values[0] ?? ""))
+    ) rest = rest.slice(1);
+    // A bare `env` or `time` wraps nothing: it is the program (`env` prints the environment).
+    if (rest.length === 0) break;
+    words = rest;
   }
   return words;
 }

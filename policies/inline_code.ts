@@ -13,7 +13,8 @@
 export type CodeEffect =
   | { kind: "exec"; command: string }
   | { kind: "delete"; target: string | null; call: string }
-  | { kind: "rotate"; call: string };
+  | { kind: "rotate"; call: string }
+  | { kind: "family"; check: "reverse-shell" | "exfiltration" | "encoded-payload"; what: string };
 
 const STR = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\x60([^\x60$]*)\x60)`;
 
@@ -33,11 +34,40 @@ const EXEC_FILE_ARGS = new RegExp(
     String.raw`\s*,\s*(?:\{\s*args\s*:\s*)?\[([^\]]*)\]`,
   "g",
 );
-const BACKTICKS = /(?<!\w)`([^`$]+)`|%x\(([^)]*)\)|qx\{([^}]*)\}/g;
+const BACKTICKS = /(?<!\w)`([^`$]+)`|%x\(([^)]*)\)|qx\{([^}]*)\}|qx\(([^)]*)\)|qx\[([^\]]*)\]|qx\/([^/]*)\//g;
+
+// Perl's list forms without parentheses: `system "rm -rf /"`, `exec "rm", "-rf", "/"`.
+const PERL_LIST = new RegExp(
+  String.raw`(?<![\w.$>])(?:system|exec)\s+(` + STR + String.raw`(?:\s*,\s*` + STR + String.raw`)*)`,
+  "g",
+);
+// os.execv("/bin/rm", ["rm", "-rf", "/"]) and friends: the list is the argv.
+const OS_EXEC_ARRAY = new RegExp(
+  String.raw`\bos\.(?:exec|spawn)[lv]p?e?\s*\(\s*(?:os\.P_\w+\s*,\s*)?` + STR +
+    String.raw`\s*,\s*[\[(]([^\])]*)[\])]`,
+  "g",
+);
+// Code run from a value only known at run time: `exec(base64.b64decode(..))`,
+// `exec(urlopen(..).read())`, `.then(eval)`, `new Function(text)`.
+const DYNAMIC_CODE =
+  /(?<![.\w$])(?:exec|eval|compile)\s*\(\s*(?!["'`)]|r["'])|\.then\(\s*(?:eval|Function)\s*\)|\bnew\s+Function\s*\(|\binstance_eval\s*\(\s*(?!["'])|\bFunction\s*\(\s*(?!["'`)])/;
+// Process launches whose command is a value only known at run time.
+const DYNAMIC_EXEC =
+  /\b(?:os\.system|os\.popen|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|execSync|spawnSync|shell_exec|passthru|proc_open|IO\.popen|Open3\.\w+|Kernel\.(?:system|exec))\s*\(\s*(?!["'`\[])/;
+const NETWORK =
+  /\bfsockopen\b|\bsocket\.(?:socket|create_connection)\b|\bTCPSocket\b|IO::Socket|\bSocket\.new\b|\bnet\.(?:connect|createConnection|Socket)\b|require\(\s*["'](?:node:)?net["']\s*\)|\bsockaddr_in\b|\/dev\/tcp\/|\bPF_INET\b/;
+const PROCESS =
+  /\b(?:exec\w*|system|spawn\w*|popen|Popen|proc_open|shell_exec|passthru|subprocess|pty|dup2|fork)\b|`|%x\(/;
+const HTTP_SEND =
+  /\burlopen\b|\brequests\.(?:get|post|put)\b|\bhttp\.client\b|\bfetch\s*\(|\bhttps?\.(?:request|get)\b|\bNet::HTTP\b|\bcurl_exec\b|\bfile_get_contents\s*\(\s*["']https?:|\bHTTP::Tiny\b|\bLWP::|\baxios\b|\bsocket\b/;
+const ENV_DUMP =
+  /\bdict\(\s*os\.environ\s*\)|\bos\.environ\b(?!\s*[\[.])|\bprocess\.env\b(?!\s*[\[.])|JSON\.stringify\(\s*process\.env\s*\)|\b(?:ENV|%ENV)\.to_h\b|\bgetenv\(\s*\)|\/proc\/self\/environ|\.ssh\/id_|\.aws\/credentials|\.npmrc|\.git-credentials|\.docker\/config\.json|\.kube\/config/;
+const ENV_READ =
+  /(?:os\.environ(?:\.get)?\s*[\[(]\s*|os\.getenv\s*\(\s*|process\.env\.|process\.env\[\s*|ENV\[\s*|getenv\s*\(\s*|\$ENV\{\s*)["']?([A-Za-z_][A-Za-z0-9_]*)/g;
 
 const DELETE_CALL = new RegExp(
   String
-    .raw`\b(shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|rmSync|rmdirSync|unlinkSync|fs\.rm|fs\.rmdir|fs\.unlink|promises\.rm|rimraf(?:\.sync)?|removeSync|emptyDirSync|fse?\.remove|Deno\.remove(?:Sync)?|unlink|rmtree|remove_tree|FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.remove_dir|FileUtils\.rm|File\.delete|Dir\.rmdir|\.unlink|\.rmdir)\s*\(\s*([^,)]*)`,
+    .raw`\b(shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|rmSync|rmdirSync|unlinkSync|fs\.rm|fs\.rmdir|fs\.unlink|promises\.rm|rimraf(?:\.sync)?|removeSync|emptyDirSync|fse?\.remove|Deno\.remove(?:Sync)?|unlink|rmtree|remove_tree|FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.remove_dir|FileUtils\.rm|File\.delete|Dir\.rmdir|\.unlink|\.rmdir|\.rm)\s*\(\s*([^,)]*)`,
   "g",
 );
 const ROTATE_CALL =
@@ -109,7 +139,7 @@ export function analyzeCode(code: string): CodeEffect[] {
     });
   }
   for (const m of code.matchAll(BACKTICKS)) {
-    const s = m[1] ?? m[2] ?? m[3];
+    const s = m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5] ?? m[6];
     if (s && /\s/.test(s)) out.push({ kind: "exec", command: s });
   }
   for (const m of code.matchAll(DELETE_CALL)) {
@@ -137,6 +167,47 @@ export function analyzeCode(code: string): CodeEffect[] {
     out.push({ kind: "delete", target: m[1]!, call: "Path.unlink" });
   }
   for (const m of code.matchAll(ROTATE_CALL)) out.push({ kind: "rotate", call: m[1]! });
+  for (const m of code.matchAll(PERL_LIST)) {
+    const words = _arrayWords(m[1]!);
+    if (words?.length) {
+      out.push({
+        kind: "exec",
+        command: words.length === 1 ? words[0]! : words.map(_quoteWord).join(" "),
+      });
+    }
+  }
+  for (const m of code.matchAll(OS_EXEC_ARRAY)) {
+    const words = _arrayWords(m[4]!);
+    out.push({ kind: "exec", command: words ? words.map(_quoteWord).join(" ") : "\u0000" });
+  }
+  if (/\bpty\.spawn\b/.test(code)) {
+    out.push({ kind: "family", check: "reverse-shell", what: "spawns a terminal (pty.spawn)" });
+  }
+  if (NETWORK.test(code) && PROCESS.test(code)) {
+    out.push({ kind: "family", check: "reverse-shell", what: "wires a network socket to a process" });
+  }
+  if (DYNAMIC_CODE.test(code)) {
+    out.push({
+      kind: "family",
+      check: "encoded-payload",
+      what: "runs code only known at run time (exec, eval, Function)",
+    });
+  }
+  if (DYNAMIC_EXEC.test(code)) out.push({ kind: "exec", command: "\u0000" });
+  // `require('child_process')[name](..)`, `cp['exec'+'Sync'](..)`: a computed process call.
+  if (/child_process|\bDeno\.run\b/.test(code) && /\[\s*(?!(["'`])[\w]*\1\s*\])[^\]]+\]\s*\(/.test(code)) {
+    out.push({ kind: "exec", command: "\u0000" });
+  }
+  if (HTTP_SEND.test(code)) {
+    const secret = [...code.matchAll(ENV_READ)].map((m) => m[1]!).find(_secretName);
+    if (ENV_DUMP.test(code) || secret) {
+      out.push({
+        kind: "family",
+        check: "exfiltration",
+        what: `sends ${secret ? secret : "the environment or a credential file"} over the network`,
+      });
+    }
+  }
   // A socket wired to a shell's standard streams: a reverse shell.
   if (/\bsocket\b/.test(code) && /\bdup2\b|\bpty\.spawn\b|\bfsockopen\b/.test(code)) {
     out.push({ kind: "exec", command: "\u0000" });
@@ -150,4 +221,8 @@ export function analyzeCode(code: string): CodeEffect[] {
     );
   }
   return out;
+}
+
+function _secretName(name: string): boolean {
+  return /(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL)/i.test(name);
 }

@@ -219,6 +219,17 @@ const SUBCOMMAND_WRAPPERS: Record<string, WrapperSpec> = {
   docker: { sub: ["exec"], value: ["-e", "--env", "--env-file", "-u", "--user", "-w", "--workdir", "--detach-keys"], skip: 1 },
   podman: { sub: ["exec"], value: ["-e", "--env", "--env-file", "-u", "--user", "-w", "--workdir", "--detach-keys"], skip: 1 },
   git: { sub: ["bisect"], skip: 1 },
+  bundle: { sub: ["exec"], value: ["--gemfile"] },
+  poetry: { sub: ["run"], value: ["-C", "--directory", "-P", "--project"] },
+  uv: {
+    sub: ["run"],
+    value: ["--with", "--python", "-p", "--project", "--directory", "--package", "--env-file", "--from"],
+  },
+  pipx: { sub: ["run"], value: ["--spec", "--python"] },
+  hatch: { sub: ["run"], value: ["-e", "--env"] },
+  pdm: { sub: ["run"], value: ["-p", "--project"] },
+  pipenv: { sub: ["run"] },
+  rye: { sub: ["run"] },
 }; // deno-fmt-ignore
 
 /** Package runners whose first word may carry a version (`npx rimraf@5`). */
