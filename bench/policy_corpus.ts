@@ -144,19 +144,23 @@ export async function allCorpora(): Promise<Array<[string, CorpusLine[]]>> {
   return [
     ["dangerous tuning", readCorpus("dangerous_tuning.tsv", true)],
     ["dangerous held-out", readCorpus("dangerous_heldout.tsv", true)],
+    ["dangerous held-out 2", readCorpus("dangerous_heldout2.tsv", true)],
     ["benign tuning", readCorpus("benign_tuning.tsv", false)],
     ["benign held-out", readCorpus("benign_heldout.tsv", false)],
+    ["benign held-out 2", readCorpus("benign_heldout2.tsv", false)],
     ...await existingCatalogs(),
   ];
 }
 
 /**
- * Print figures, class by class.
+ * Print figures, class by class. Misses of held-out sets are never listed:
+ * seeing them would turn the set into a tuning set.
  *
  * @param r Figures of one corpus.
- * @param verbose Also list the lines judged otherwise.
+ * @param verbose Also list the lines judged otherwise (tuning sets and catalogs only).
  */
 export function printRates(r: CorpusRates, verbose = false): void {
+  if (r.name.includes("held-out")) verbose = false;
   const pct = (a: number, b: number) => b ? `${(100 * a / b).toFixed(1)}%` : "-";
   console.log(`${r.name}: ${r.ok}/${r.total} as expected (${pct(r.ok, r.total)})`);
   for (const c of r.classes) {

@@ -12,6 +12,7 @@
 import { matchCommand, type ResolvedCommand } from "./command_rules.ts";
 import { classifyWord, joinCwd, normalizePath } from "./paths.ts";
 import { writeTargets } from "./write_targets.ts";
+import { homeConfigFile } from "./command_families.ts";
 import { parseArgv, SHELL_BUILTINS } from "./program_profiles.ts";
 import type { EvalWord } from "./shell_words.ts";
 import { literalWord } from "./command_handlers.ts";
@@ -88,10 +89,14 @@ function _judgeOne(
   if (handlerOf(name)({ j, name, args, scope, stdin }) === "done") return;
   if (j.decided) return;
   for (const w of writeTargets(name, args, parsed)) {
+    // `tar -x -C /tmp`, `unzip -d /tmp`: files inside the temporary folder.
+    if (w.resolved && /^\/(?:tmp|var\/tmp|dev\/shm)\/?$/.test(w.values[0] ?? "")) continue;
     const classes = classifyWord(w, scope.cwd, j.policy.workspaces);
     if (classes.some((c) => c === "root" || c === "system")) {
       j.hitCheck("write-system-path", `${name} writes "${w.text}"`, scope);
     }
+    const sensitive = w.resolved ? homeConfigFile(w.values[0] ?? "") : null;
+    if (sensitive) j.hitCheck("write-home-config", `${name} writes ${sensitive}`, scope);
   }
   for (const rule of j.commandRules(name)) {
     const detail = matchCommand(rule.match.command!, cmd, j.policy.workspaces, parsed);

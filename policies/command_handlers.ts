@@ -194,7 +194,15 @@ function _xargs({ j, name, args, scope }: HandlerCall): void {
  */
 export function wrapperHandler({ j, name, args, scope, stdin }: HandlerCall): void {
   const rest = wrapperRest(j, name, args, scope);
-  if (rest?.words.length) j.judgeWords(rest.words, scope, stdin);
+  if (!rest?.words.length) return;
+  if (!rest.cwd) {
+    j.judgeWords(rest.words, scope, stdin);
+    return;
+  }
+  // `env -C / rm -rf etc`: the wrapped command runs in another directory.
+  const inner: Scope = { ...scope };
+  _cd({ j, name: "cd", args: [rest.cwd], scope: inner, stdin });
+  j.judgeWords(rest.words, inner, stdin);
 }
 
 function _shellHandler({ j, name, args, scope, stdin }: HandlerCall): void {

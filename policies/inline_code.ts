@@ -156,6 +156,11 @@ export function analyzeCode(code: string): CodeEffect[] {
     if (target?.includes("\u0000")) target = null;
     out.push({ kind: "delete", target, call: m[1]! });
   }
+  // A call on a module expression: `require('fs/promises').rm('/', ...)`.
+  for (const m of code.matchAll(/\)\s*\.(rm|rmdir|unlink|remove)\s*\(\s*([^,)]*)/g)) {
+    const lit = new RegExp(`^${STR}$`).exec(m[2]!.trim());
+    out.push({ kind: "delete", target: lit ? _unquote(lit, 1) ?? null : null, call: m[1]! });
+  }
   // Perl without parentheses: `unlink "/etc/passwd"`, `rmtree '/'`.
   for (
     const m of code.matchAll(new RegExp(String.raw`\b(unlink|rmtree|remove_tree)\s+` + STR, "g"))

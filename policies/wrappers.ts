@@ -31,10 +31,13 @@ interface WrapperSpec {
   afterDashDash?: boolean;
   /** String options may follow operands (`su root -c CMD`, `su - -c CMD`). */
   scanAll?: boolean;
+  /** Options naming the working directory of the wrapped command (`env -C DIR`). */
+  chdir?: string[];
 }
 
 const WRAPPERS: Record<string, WrapperSpec> = {
   sudo: {
+    chdir: ["-D", "--chdir"],
     value: [
       "-u",
       "-g",
@@ -57,6 +60,7 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   doas: { value: ["-u", "-C"] },
   env: {
     value: ["-u", "--unset", "-C", "--chdir"],
+    chdir: ["-C", "--chdir"],
     assignments: true,
     stringFlags: ["-S", "--split-string"],
   },
@@ -241,6 +245,8 @@ export interface WrapperRest {
   words: EvalWord[];
   /** xargs' replacement string, when given. */
   replace?: string;
+  /** The working directory the wrapper gives the command (`env -C DIR`, `sudo -D DIR`). */
+  cwd?: EvalWord;
 }
 
 /**
@@ -295,6 +301,7 @@ export function wrapperRest(
   }
   const replaceFlags = new Set(spec.replaceFlag ?? []);
   let replace: string | undefined;
+  let cwd: EvalWord | undefined;
   let i = start;
   for (; i < args.length; i++) {
     const w = args[i]!;
@@ -331,6 +338,11 @@ export function wrapperRest(
         (a.length > 2 && !a.startsWith("--") ? a.slice(2) : args[++i]?.values[0]) ?? "{}";
       continue;
     }
+    if (spec.chdir?.includes(flag)) {
+      cwd = attached !== undefined ? { ...w, values: [attached] } : args[i + 1];
+    } else if (spec.chdir?.some((f) => /^-[A-Za-z]$/.test(f) && a.startsWith(f) && a.length > 2)) {
+      cwd = { ...w, values: [a.slice(2)] }; // `env -C/`
+    }
     if (value.has(flag) && attached === undefined) i++;
   }
   const rest = args.slice(Math.min(i + (spec.skip ?? 0), args.length));
@@ -353,7 +365,7 @@ export function wrapperRest(
   const words = PACKAGE_RUNNERS.has(name) && rest[0]
     ? [_unversioned(rest[0]), ...rest.slice(1)]
     : rest;
-  return replace === undefined ? { words } : { words, replace };
+  return { words, ...(replace === undefined ? {} : { replace }), ...(cwd ? { cwd } : {}) };
 }
 
 function _unversioned(w: EvalWord): EvalWord {

@@ -27,6 +27,11 @@ export function writeTargets(
   parsed: ParsedArgv,
 ): EvalWord[] {
   const operands = parsed.positionals.map((i) => args[i]!);
+  const option = OUTPUT_OPTIONS[name];
+  if (option) {
+    if (name === "tar" && !_tarExtracts(args)) return [];
+    return _optionTargets(args, option.short, option.long);
+  }
   if (ALL_OPERANDS.has(name)) {
     // `truncate -s 0 F`: the size is an option value, not an operand.
     return operands.filter((w) => !/^[0-9]+[KMGT]?$/.test(w.values[0] ?? "") || name === "tee");
@@ -68,4 +73,49 @@ export function writeTargets(
   }
   // `cp SRC... DEST`; `ln -s TARGET` alone links into the working directory.
   return operands.length >= 2 ? [operands[operands.length - 1]!] : [];
+}
+
+// Options naming a file or folder a program writes: `curl -o F`, `wget -O F`,
+// `sort -o F`, `tar -x -C DIR`, `unzip -d DIR`.
+const OUTPUT_OPTIONS: Record<string, { short: string; long: string[] }> = {
+  curl: { short: "o", long: ["--output", "--output-dir"] },
+  wget: { short: "OP", long: ["--output-document", "--directory-prefix", "--output-file"] },
+  sort: { short: "o", long: ["--output"] },
+  tar: { short: "C", long: ["--directory"] },
+  gtar: { short: "C", long: ["--directory"] },
+  bsdtar: { short: "C", long: ["--directory"] },
+  unzip: { short: "d", long: [] },
+  patch: { short: "o", long: ["--output"] },
+};
+
+function _optionTargets(args: readonly EvalWord[], short: string, long: string[]): EvalWord[] {
+  const out: EvalWord[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    const a = w.values[0] ?? "";
+    if (a === "--") break;
+    if (a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      const flag = eq > 0 ? a.slice(0, eq) : a;
+      if (!long.includes(flag)) continue;
+      if (eq > 0) out.push({ ...w, values: [a.slice(eq + 1)], text: a.slice(eq + 1) });
+      else if (args[i + 1]) out.push(args[++i]!);
+      continue;
+    }
+    if (!/^-[A-Za-z0-9]/.test(a)) continue;
+    // `-o F`, `-sSo F`, `-oF`, `-C/`: the first letter of `short` in a bundle.
+    const letters = a.slice(1);
+    const at = [...letters].findIndex((c) => short.includes(c));
+    if (at < 0) continue;
+    const rest = letters.slice(at + 1);
+    if (rest) out.push({ ...w, values: [rest], text: rest });
+    else if (args[i + 1]) out.push(args[++i]!);
+  }
+  return out.filter((w) => (w.values[0] ?? "") !== "-");
+}
+
+function _tarExtracts(args: readonly EvalWord[]): boolean {
+  const first = args[0]?.values[0] ?? "";
+  return args.some((a) => /^(?:-x|--extract|--get)$|^-[A-Za-z]*x/.test(a.values[0] ?? "")) ||
+    /^[A-Za-z]*x[A-Za-z]*$/.test(first);
 }
