@@ -2,7 +2,7 @@
 //   deno run -A bench/policy_corpus.ts
 // The corpora: tests/policies/corpus/*.tsv (dangerous and benign lines, each
 // split into a tuning and a held-out set) and the existing catalogs
-// (tests/policies/commands_test.ts, tests/policies/redteam_test.ts,
+// (tests/policies/_command_catalog.ts, tests/policies/_redteam_catalog.ts,
 // bench/policy_bench.ts). tests/policies/corpus_test.ts enforces the
 // thresholds; bench/policy_judge_rate.ts prints the figures with the rate.
 import { loadPolicy, type PolicyEngine } from "../policies/engine.ts";
@@ -114,8 +114,8 @@ function _sections(file: string, names: string[]): Map<string, string> {
  * @returns Named catalogs.
  */
 export async function existingCatalogs(): Promise<Array<[string, CorpusLine[]]>> {
-  const { CASES: commands } = await import("../tests/policies/commands_test.ts");
-  const { CASES: redteam } = await import("../tests/policies/redteam_test.ts");
+  const { CASES: commands } = await import("../tests/policies/_command_catalog.ts");
+  const { CASES: redteam } = await import("../tests/policies/_redteam_catalog.ts");
   const { COMMANDS } = await import("./policy_bench.ts");
   const label = (file: string, cases: Array<[string, string, string, string?]>) => {
     const sec = _sections(file, cases.map((c) => c[0]));
@@ -127,8 +127,8 @@ export async function existingCatalogs(): Promise<Array<[string, CorpusLine[]]>>
   };
   // policy_bench.ts lists 10 benign lines, 7 dangerous ones, then 3 benign.
   return [
-    ["commands_test catalog", label("../tests/policies/commands_test.ts", commands)],
-    ["redteam_test catalog", label("../tests/policies/redteam_test.ts", redteam)],
+    ["commands_test catalog", label("../tests/policies/_command_catalog.ts", commands)],
+    ["redteam_test catalog", label("../tests/policies/_redteam_catalog.ts", redteam)],
     [
       "policy_bench mix",
       COMMANDS.map((line, i) => {
@@ -165,7 +165,7 @@ export function printRates(r: CorpusRates, verbose = false): void {
   console.log(`${r.name}: ${r.ok}/${r.total} as expected (${pct(r.ok, r.total)})`);
   for (const c of r.classes) {
     console.log(`  ${c.cls.padEnd(40)} ${String(c.ok).padStart(3)}/${c.total}`);
-    if (verbose) for (const m of c.misses) console.log(`      miss: ${m}`);
+    if (verbose) { for (const m of c.misses) console.log(`      miss: ${m}`); }
   }
 }
 

@@ -155,7 +155,9 @@ export function environmentHook(name: string, value: string): string | null {
   if (name === "BASH_ENV" || name === "ENV" || name === "ZDOTDIR" || name === "PERL5OPT") {
     return v === "" ? null : `${name} makes every shell or interpreter run a file first`;
   }
-  if (/^(?:LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES|LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)$/.test(name)) {
+  if (
+    /^(?:LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES|LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)$/.test(name)
+  ) {
     return v === "" ? null : `${name} loads a library into every program`;
   }
   if (name === "NODE_OPTIONS" || name === "DENO_OPTIONS") {
@@ -164,7 +166,11 @@ export function environmentHook(name: string, value: string): string | null {
       ? `${name}=${v} loads code into every node process`
       : null;
   }
-  if (/^(?:PYTHONSTARTUP|PYTHONPATH|PERL5LIB|RUBYOPT|RUBYLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS)$/.test(name)) {
+  if (
+    /^(?:PYTHONSTARTUP|PYTHONPATH|PERL5LIB|RUBYOPT|RUBYLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS)$/.test(
+      name,
+    )
+  ) {
     return _localOrTemp(v) || /-javaagent|-r\s*\S|--require/.test(v)
       ? `${name}=${v} loads code from a writable place`
       : null;
@@ -185,7 +191,10 @@ export function environmentHook(name: string, value: string): string | null {
     if (key === "unsafe_perm" && /^(?:true|1|yes)$/i.test(v)) {
       return `${name} runs install scripts as root`;
     }
-    if (/^(?:node_options|userconfig|globalconfig|onload_script|init_module|git|shell|ca|cafile|script_shell)$/.test(key)) {
+    if (
+      /^(?:node_options|userconfig|globalconfig|onload_script|init_module|git|shell|ca|cafile|script_shell)$/
+        .test(key)
+    ) {
       return `${name} changes what npm runs or trusts`;
     }
     return null;
@@ -193,8 +202,11 @@ export function environmentHook(name: string, value: string): string | null {
   if (/^TF_CLI_ARGS(?:_\w+)?$/.test(name)) {
     // Only options that change no state are fine in the environment.
     const flags = v.split(/\s+/).filter((f) => f !== "");
-    const ok = /^-(?:no-color|input=false|compact-warnings|parallelism=\d+|lock-timeout=\w+|detailed-exitcode|json)$/;
-    return flags.every((f) => ok.test(f)) ? null : `${name}=${v} adds options to every terraform run`;
+    const ok =
+      /^-(?:no-color|input=false|compact-warnings|parallelism=\d+|lock-timeout=\w+|detailed-exitcode|json)$/;
+    return flags.every((f) => ok.test(f))
+      ? null
+      : `${name}=${v} adds options to every terraform run`;
   }
   if (name === "GOINSECURE" || name === "GONOSUMDB" || name === "GONOSUMCHECK") {
     return v === "" ? null : `${name} turns off module checks`;
@@ -202,7 +214,9 @@ export function environmentHook(name: string, value: string): string | null {
   if (name === "GOFLAGS" && /-insecure/.test(v)) return "GOFLAGS=-insecure turns off TLS checks";
   if (name === "GOSUMDB" && v === "off") return "GOSUMDB=off turns off module checks";
   if (name === "GOPROXY" && /(?:^|,)http:/i.test(v)) return "GOPROXY over plain HTTP";
-  if (upper === "AZURE_CLI_DISABLE_CONNECTION_VERIFICATION" || name === "ADAL_PYTHON_SSL_NO_VERIFY") {
+  if (
+    upper === "AZURE_CLI_DISABLE_CONNECTION_VERIFICATION" || name === "ADAL_PYTHON_SSL_NO_VERIFY"
+  ) {
     return v === "" ? null : `${name} turns off TLS checks`;
   }
   if (name === "NODE_TLS_REJECT_UNAUTHORIZED" && v === "0") return `${name}=0 turns off TLS checks`;
@@ -226,7 +240,7 @@ const TOOL_DIRS = /^(?:\.\/)?(?:node_modules\/\.bin|\.?venv\/bin|vendor\/bin)\/?
 /** A relative path, or one in a temporary folder: anyone running before us could write it. */
 function _localOrTemp(p: string): boolean {
   return p === "." || p === ".." || /^\.\.?\//.test(p) ||
-    !/^[/~$\u0000]/.test(p) && p !== "" ||
+    p !== "" && !"/~$\u0000".includes(p[0]!) ||
     /^\/(?:tmp|var\/tmp|dev\/shm)(?:\/|$)/.test(p);
 }
 
@@ -259,7 +273,9 @@ export function secretSource(
   }
   if (name === "set" || name === "compgen") {
     // `set -e` sets options; a bare `set` prints every variable.
-    return vals.length === 0 || name === "compgen" && vals.includes("-v") ? "the environment" : null;
+    return vals.length === 0 || name === "compgen" && vals.includes("-v")
+      ? "the environment"
+      : null;
   }
   if (name === "printenv") {
     return ops.length === 0 || ops.some(secretVariable) ? "the environment" : null;

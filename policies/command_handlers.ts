@@ -327,7 +327,11 @@ function _interpreter(
     const at = sub === "run" || sub === "x" || sub === "install" || sub === "compile" ? 1 : 0;
     const target = args.slice(at).find((a) => !(a.values[0] ?? "").startsWith("-"));
     const spec = target?.values[0] ?? "";
-    if (target && (/^(?:https?|data|blob|ftp):/i.test(spec) || !target.resolved && /^\u0000/.test(spec) && target.subs.length)) {
+    if (
+      target &&
+      (/^(?:https?|data|blob|ftp):/i.test(spec) ||
+        !target.resolved && spec.startsWith("\u0000") && target.subs.length)
+    ) {
       j.hitCheck("remote-program", `${name} ${sub} "${target.text}"`, scope);
     }
     return;
@@ -530,7 +534,9 @@ function _programSource(w: EvalWord): string | null {
   for (const sub of w.subs) {
     const st = sub.commands[0]?.command;
     if (st?.type !== "Command" || !st.name) continue;
-    const words = [st.name, ...st.suffix].filter((x) => x.type === "Word").map((x) => (x as { text: string }).text);
+    const words = [st.name, ...st.suffix].filter((x) => x.type === "Word").map((x) =>
+      (x as { text: string }).text
+    );
     if (/^(?:which|command|type|whereis|readlink|realpath)$/.test(words[0] ?? "")) {
       const prog = words.filter((x) => !x.startsWith("-")).slice(1).pop();
       if (prog && !prog.includes("$")) {
@@ -598,7 +604,11 @@ function _base(p: string): string {
 // Database clients whose command language can run a shell command.
 const DB_CLIENTS: Record<string, { flags: RegExp; shell: RegExp; positionalSql: boolean }> = {
   sqlite3: { flags: /^-?-cmd$/, shell: /^\s*\.(?:shell|system)\s+([^\n]*)/gm, positionalSql: true },
-  duckdb: { flags: /^-c$|^-?-cmd$/, shell: /^\s*\.(?:shell|system)\s+([^\n]*)/gm, positionalSql: true },
+  duckdb: {
+    flags: /^-c$|^-?-cmd$/,
+    shell: /^\s*\.(?:shell|system)\s+([^\n]*)/gm,
+    positionalSql: true,
+  },
   psql: { flags: /^(?:-c|--command)$/, shell: /\\!\s*([^\n]*)/g, positionalSql: false },
   mysql: {
     flags: /^(?:-e|--execute)$/,
@@ -689,7 +699,7 @@ function _kubectl(c: HandlerCall): void {
   }
   if (positionals[0]?.values[0] !== "delete" || fromFile) return;
   const kind = positionals[1];
-  if (kind && !kind.resolved && /^\u0000/.test(kind.values[0] ?? "")) {
+  if (kind && !kind.resolved && (kind.values[0] ?? "").startsWith("\u0000")) {
     j.hitCheck(
       "cloud-delete-unresolved",
       `${name} delete of resources only known at run time "${kind.text}"`,
@@ -748,8 +758,10 @@ function _git(c: HandlerCall): void {
   const restVals = vals.slice(sub + 1);
   if (vals[sub] === "config") {
     const key = restVals.find((v) => !v.startsWith("-"));
-    if (key && /^remote\.[^=]+\.(?:mirror|push)$/.test(key) && restVals.length > 1 &&
-      !restVals.some((v) => /^--(?:get|get-all|get-regexp|unset|unset-all|list)$/.test(v))) {
+    if (
+      key && /^remote\.[^=]+\.(?:mirror|push)$/.test(key) && restVals.length > 1 &&
+      !restVals.some((v) => /^--(?:get|get-all|get-regexp|unset|unset-all|list)$/.test(v))
+    ) {
       j.hitCheck("git-push-redirect", `git config ${key}`, scope);
     }
   } else if (vals[sub] === "remote") {
@@ -762,7 +774,11 @@ function _git(c: HandlerCall): void {
       !w.subs.every((sc) => BRANCH_QUERY.test(_scriptText(sc)))
     );
     if (computed) {
-      j.hitCheck("git-push-redirect", `git push of "${computed.text}", computed at run time`, scope);
+      j.hitCheck(
+        "git-push-redirect",
+        `git push of "${computed.text}", computed at run time`,
+        scope,
+      );
     }
   }
 }
@@ -774,12 +790,15 @@ const BRANCH_QUERY =
 function _scriptText(sc: { commands: readonly { command: unknown }[] }): string {
   const st = sc.commands[0]?.command as Command | undefined;
   if (sc.commands.length !== 1 || st?.type !== "Command" || !st.name) return "";
-  return [st.name, ...st.suffix].filter((x) => x.type === "Word").map((x) => (x as { text: string }).text).join(" ");
+  return [st.name, ...st.suffix].filter((x) => x.type === "Word").map((x) =>
+    (x as { text: string }).text
+  ).join(" ");
 }
 
 // Options of curl/wget whose value is a file sent to the server.
 const UPLOAD_FILE = /^(?:-T|--upload-file|--post-file|--body-file)$/;
-const DATA_FLAG = /^(?:-d|--data|--data-binary|--data-raw|--data-urlencode|--json|-F|--form|--post-data|--body-data|--header|-H)$/;
+const DATA_FLAG =
+  /^(?:-d|--data|--data-binary|--data-raw|--data-urlencode|--json|-F|--form|--post-data|--body-data|--header|-H)$/;
 
 /**
  * Network senders (`curl`, `wget`, `scp`, `nc`, ...): credential files
@@ -791,15 +810,20 @@ function _sender(c: HandlerCall): void {
   wrapperHandler(c);
   if (name === "rsync" || name === "scp" || name === "sftp") _recordCopy(c);
   const key = (p: string) => fileKey(scope, p);
-  const leak = (what: string) =>
-    j.hitCheck("exfiltration", `${name} sends ${what}`, scope);
-  const urls = args.map((a) => a.values[0] ?? "").filter((v) => /^[a-z][a-z0-9+.-]*:\/\/|^[^-/][^\s]*@[^\s]+:/i.test(v));
+  const leak = (what: string) => j.hitCheck("exfiltration", `${name} sends ${what}`, scope);
+  const urls = args.map((a) => a.values[0] ?? "").filter((v) =>
+    /^[a-z][a-z0-9+.-]*:\/\/|^[^-/][^\s]*@[^\s]+:/i.test(v)
+  );
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!;
     const v = w.values[0] ?? "";
     const eq = v.startsWith("--") ? v.indexOf("=") : -1;
     const flag = eq > 0 ? v.slice(0, eq) : v;
-    const value = eq > 0 ? { ...w, values: [v.slice(eq + 1)] } : UPLOAD_FILE.test(flag) || DATA_FLAG.test(flag) ? args[i + 1] : undefined;
+    const value = eq > 0
+      ? { ...w, values: [v.slice(eq + 1)] }
+      : UPLOAD_FILE.test(flag) || DATA_FLAG.test(flag)
+      ? args[i + 1]
+      : undefined;
     if (eq < 0 && value) i++;
     for (const word of value ? [value] : [w]) {
       const text = word.values[0] ?? "";
@@ -809,7 +833,9 @@ function _sender(c: HandlerCall): void {
         : /(?:^|=)[@<]([^;]+)/.exec(text)?.[1] ?? (value ? null : text);
       if (file && file !== "-" && !file.includes("\u0000")) {
         const k = key(file);
-        if (credentialFile(file) || credentialDir(file) || k !== null && scope.secretFiles?.has(k)) {
+        if (
+          credentialFile(file) || credentialDir(file) || k !== null && scope.secretFiles?.has(k)
+        ) {
           leak(`"${file}"`);
           return;
         }

@@ -120,7 +120,9 @@ export class CommandPolicy implements JudgeHost {
     if (best && ACTION_RANK[best.action] >= ACTION_RANK[rule.action]) {
       // On a tie a rule the policy names wins over a built-in family rule (a clearer id).
       const family = (r: Rule | null) => r !== null && FAMILY_RULE_SET.has(r);
-      if (ACTION_RANK[best.action] > ACTION_RANK[rule.action] || !family(best.rule) || family(rule)) {
+      if (
+        ACTION_RANK[best.action] > ACTION_RANK[rule.action] || !family(best.rule) || family(rule)
+      ) {
         return;
       }
     }
@@ -485,7 +487,9 @@ function _recordSecretWrites(node: Command, words: EvalWord[], scope: Scope): vo
   }
   if (/^(?:cp|mv|install|rsync|tee)$/.test(name)) {
     const ops = words.slice(1).map((w) => w.values[0] ?? "").filter((v) => !v.startsWith("-"));
-    if (ops.length >= 2 && secretSource([words[0]!, ...words.slice(1, -1)], scope.secretFiles, key)) {
+    if (
+      ops.length >= 2 && secretSource([words[0]!, ...words.slice(1, -1)], scope.secretFiles, key)
+    ) {
       targets.push(ops[ops.length - 1]!);
     }
   }

@@ -30,9 +30,7 @@ export function stageCommand(node: CommandNode, scope: Scope): EvalWord[] | null
   const words = stageWords(node as Command, scope);
   const name = _base(words[0]?.values[0] ?? "");
   if (name === "xargs" || name === "parallel") {
-    const at = words.findIndex((w, i) =>
-      i > 0 && NETWORK_SENDERS.has(_base(w.values[0] ?? ""))
-    );
+    const at = words.findIndex((w, i) => i > 0 && NETWORK_SENDERS.has(_base(w.values[0] ?? "")));
     if (at > 0) return words.slice(at);
   }
   return words;

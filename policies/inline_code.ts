@@ -34,11 +34,13 @@ const EXEC_FILE_ARGS = new RegExp(
     String.raw`\s*,\s*(?:\{\s*args\s*:\s*)?\[([^\]]*)\]`,
   "g",
 );
-const BACKTICKS = /(?<!\w)`([^`$]+)`|%x\(([^)]*)\)|qx\{([^}]*)\}|qx\(([^)]*)\)|qx\[([^\]]*)\]|qx\/([^/]*)\//g;
+const BACKTICKS =
+  /(?<!\w)`([^`$]+)`|%x\(([^)]*)\)|qx\{([^}]*)\}|qx\(([^)]*)\)|qx\[([^\]]*)\]|qx\/([^/]*)\//g;
 
 // Perl's list forms without parentheses: `system "rm -rf /"`, `exec "rm", "-rf", "/"`.
 const PERL_LIST = new RegExp(
-  String.raw`(?<![\w.$>])(?:system|exec)\s+(` + STR + String.raw`(?:\s*,\s*` + STR + String.raw`)*)`,
+  String.raw`(?<![\w.$>])(?:system|exec)\s+(` + STR + String.raw`(?:\s*,\s*` + STR +
+    String.raw`)*)`,
   "g",
 );
 // os.execv("/bin/rm", ["rm", "-rf", "/"]) and friends: the list is the argv.
@@ -189,7 +191,11 @@ export function analyzeCode(code: string): CodeEffect[] {
     out.push({ kind: "family", check: "reverse-shell", what: "spawns a terminal (pty.spawn)" });
   }
   if (NETWORK.test(code) && PROCESS.test(code)) {
-    out.push({ kind: "family", check: "reverse-shell", what: "wires a network socket to a process" });
+    out.push({
+      kind: "family",
+      check: "reverse-shell",
+      what: "wires a network socket to a process",
+    });
   }
   if (DYNAMIC_CODE.test(code)) {
     out.push({
@@ -200,7 +206,10 @@ export function analyzeCode(code: string): CodeEffect[] {
   }
   if (DYNAMIC_EXEC.test(code)) out.push({ kind: "exec", command: "\u0000" });
   // `require('child_process')[name](..)`, `cp['exec'+'Sync'](..)`: a computed process call.
-  if (/child_process|\bDeno\.run\b/.test(code) && /\[\s*(?!(["'`])[\w]*\1\s*\])[^\]]+\]\s*\(/.test(code)) {
+  if (
+    /child_process|\bDeno\.run\b/.test(code) &&
+    /\[\s*(?!(["'`])[\w]*\1\s*\])[^\]]+\]\s*\(/.test(code)
+  ) {
     out.push({ kind: "exec", command: "\u0000" });
   }
   if (HTTP_SEND.test(code)) {
