@@ -1,20 +1,27 @@
-// Command judgments per second, in-process, as a plain figure:
-//   deno run -A bench/policy_judge_rate.ts [--batches 7] [--size 20000]
-// Judges batches of a 20-line mix (benign build lines and dangerous
-// variants); prints the rate of every batch, the median and the best, so a
-// noisy shared machine does not hide the figure.
+// Command judgments per second, in-process, as a plain figure, after the
+// judge's refusal rates over the labelled corpora, class by class:
+//   deno run -A bench/policy_judge_rate.ts [--batches 7] [--size 20000] [--verbose]
+// (also run by `deno task bench`). Judges batches of a 20-line mix (benign
+// build lines and dangerous variants); prints the rate of every batch, the
+// median and the best, so a noisy shared machine does not hide the figure.
+// --verbose lists the lines judged otherwise (never for held-out sets).
 import { parseArgs } from "node:util";
 import { loadPolicy } from "../policies/engine.ts";
 import { COMMANDS } from "./policy_bench.ts";
+import { allCorpora, printRates, rates as corpusRates } from "./policy_corpus.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: {
     batches: { type: "string", default: "7" },
     size: { type: "string", default: "20000" },
+    verbose: { type: "boolean", default: false },
   },
 });
 const engine = await loadPolicy({});
+for (const [name, lines] of await allCorpora()) {
+  printRates(corpusRates(engine, name, lines), values.verbose);
+}
 const size = Number(values.size);
 const rates: number[] = [];
 for (let b = 0; b < Number(values.batches); b++) {

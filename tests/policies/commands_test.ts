@@ -3,6 +3,14 @@
 import assert from "node:assert/strict";
 import { loadPolicy } from "../../policies/engine.ts";
 import { CASES, type Expect } from "./_command_catalog.ts";
+import { judgeArgv } from "../../policies/command_argv.ts";
+import {
+  handlerOf,
+  HANDLERS,
+  literalWord,
+  wrapperHandler,
+} from "../../policies/command_handlers.ts";
+import type { JudgeHost, Policy, Scope } from "../../policies/types.ts";
 
 const engine = await loadPolicy({});
 
@@ -49,4 +57,40 @@ Deno.test("policy seed forbidden_commands become parsed patterns", async () => {
   }
   assert.equal(e.judgeCommand("helm rollback web 3").rule, "forbidden.4");
   assert.equal(e.judgeCommand("helm list").allowed, true);
+});
+
+Deno.test("policy argv layer and handlers need only the JudgeHost interface", () => {
+  const hits: string[] = [];
+  const policy: Policy = {
+    rules: [],
+    programs: new Set(["xargs", "kubectl", "cp"]),
+    unknownPrograms: "warn",
+    workspaces: [],
+  };
+  const host: JudgeHost = {
+    policy,
+    decided: false,
+    hit: () => {},
+    hitCheck: (check) => void hits.push(check),
+    judgeSource: () => {},
+    judgeWords: (words, scope, stdin) => judgeArgv(host, words, scope, stdin),
+    checkAssign: () => {},
+    commandRules: () => [],
+  };
+  const scope: Scope = { vars: new Map(), cwd: ".", functions: new Set(), depth: 0, anchor: 0 };
+  const words = (line: string) => line.split(" ").map(literalWord);
+  judgeArgv(host, words("xargs kubectl delete"), scope, { kind: "none" });
+  assert.deepEqual(hits, ["cloud-delete-unresolved"]);
+  judgeArgv(host, words("cp /bin/rm ./x"), scope, { kind: "none" });
+  assert.equal(scope.aliases?.get("x"), "rm");
+});
+
+Deno.test("policy handler table registers shells, interpreters and database clients", () => {
+  for (
+    const name of ["bash", "sh", "python3", "node", "sqlite3", "psql", "git", "kubectl", "curl"]
+  ) {
+    assert.ok(HANDLERS.has(name), name);
+  }
+  assert.equal(handlerOf("python3.12"), HANDLERS.get("python3"));
+  assert.equal(handlerOf("some-tool"), wrapperHandler);
 });
