@@ -298,7 +298,8 @@ export function sanitizedGitConfigs(
 
 /**
  * Variables the sandbox sets for tools that would otherwise write under the
- * read-only home: npm fails outright on a cache it cannot write.
+ * read-only home: npm and go fail outright on a cache they cannot write
+ * (Deno, pip and cargo read their caches and carry on).
  *
  * @param env The command's environment.
  * @returns Additions (a variable already set is left as it is).
@@ -308,7 +309,42 @@ export function sandboxToolEnv(env: Readonly<Record<string, string>>): Record<st
   if (env.npm_config_cache === undefined && env.NPM_CONFIG_CACHE === undefined) {
     add.npm_config_cache = join(SANDBOX_TMP, ".npm");
   }
+  if (env.GOCACHE === undefined) add.GOCACHE = join(SANDBOX_TMP, "go-build");
   return add;
+}
+
+/** The AppArmor switch that blocks unprivileged user namespaces (Ubuntu 23.10 and later). */
+export const APPARMOR_USERNS_SYSCTL = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
+
+/**
+ * What to do about a sandbox that does not work, in commands a user can run.
+ *
+ * @param probe The probe's answer.
+ * @param readFile Reads a /proc file (tests inject one). @default Deno.readTextFileSync
+ * @returns The advice ("" when the sandbox works).
+ */
+export function sandboxFix(
+  probe: SandboxProbe,
+  readFile: (path: string) => string = Deno.readTextFileSync,
+): string {
+  if (probe.available) return "";
+  if (probe.bwrap === "" || /does not exist|is not a file/.test(probe.reason)) {
+    return "install bubblewrap (sudo apt-get install -y bubblewrap; dnf install bubblewrap)" +
+      (probe.bwrap !== "" ? `, or unset ${BWRAP_ENV}` : "");
+  }
+  let restricted = false;
+  try {
+    restricted = readFile(APPARMOR_USERNS_SYSCTL).trim() === "1";
+  } catch {
+    // No such switch on this kernel.
+  }
+  if (restricted) {
+    return "AppArmor blocks unprivileged user namespaces: " +
+      "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 " +
+      "(or run fleet-orch as root)";
+  }
+  return "allow user namespaces (sysctl user.max_user_namespaces > 0; in a container, " +
+    "run it with --security-opt seccomp=unconfined or --privileged), or run as root";
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../core/config.ts";
 import { ConfigError } from "../../core/errors.ts";
+import { starterConfig } from "../../cli/init.ts";
 
 const noEnv = () => undefined;
 
@@ -43,7 +44,7 @@ Deno.test("config takes env_passthrough and network on both gate formats", () =>
 
 Deno.test("config reports an env_passthrough entry that is not a variable name", () => {
   const [line] = problems(
-    "quality_gates:\n  t:\n    command: x\n    env_passthrough: [OK_NAME, \"NOT A NAME\"]\n",
+    'quality_gates:\n  t:\n    command: x\n    env_passthrough: [OK_NAME, "NOT A NAME"]\n',
   );
   assert.match(line!, /^cfg\.yaml:4:32: /);
   assert.match(line!, /letters, digits and _/);
@@ -53,4 +54,16 @@ Deno.test("config reports a misspelt env_passthrough with a suggestion", () => {
   const [line] = problems("quality_gates:\n  t:\n    command: x\n    env_passtrough: [A]\n");
   assert.match(line!, /^cfg\.yaml:4:5: /);
   assert.match(line!, /env_passthrough/);
+});
+
+Deno.test("init's install gate declares network: true and nothing else does", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "init-network-" });
+  try {
+    await Deno.writeTextFile(`${dir}/package.json`, '{"scripts": {"test": "node t.js"}}');
+    const { config } = parseConfig(await starterConfig(dir), "cfg.yaml", { env: noEnv });
+    assert.equal(config.quality_gates.install?.network, true);
+    assert.equal(config.quality_gates.test?.network, undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
