@@ -22,6 +22,7 @@ import { BoundedBuffer, LineRedactor, writeAll } from "./_exec_output.ts";
 import { gateEnvironment } from "./gate_env.ts";
 import {
   findBwrap,
+  gitDirsOf,
   probeArgv,
   sandboxArgv,
   type SandboxMode,
@@ -395,10 +396,16 @@ export class ShellExecutor {
     const tmp = await Deno.makeTempDir({ prefix: "fleet-orch-sandbox-" });
     try {
       const overlays = sanitizedGitConfigs(spec.writable, tmp);
+      // git in the gate needs the repository's git directories (read-only).
+      const readable = spec.writable.flatMap((w) => {
+        const dirs = gitDirsOf(w);
+        return dirs ? [dirs.common, dirs.gitDir] : [];
+      });
       const prefix = sandboxArgv(spec, {
         bwrap: probe.bwrap,
         home: env.HOME,
         cwd,
+        readable,
         overlays,
       });
       return { prefix, env: { ...env, ...sandboxToolEnv(env) }, tmp };

@@ -150,6 +150,13 @@ export interface SandboxArgvOptions {
   home?: string | undefined;
   /** Working directory inside the sandbox. */
   cwd: string;
+  /**
+   * Folders bound read-only: the git directories of a worktree. One that
+   * holds a writable folder is bound before it (else the private /tmp would
+   * cover a repository under /tmp); one inside a writable folder (a main
+   * working tree's `.git`) after it, so it stays read-only.
+   */
+  readable?: readonly string[];
   /** Read-only files laid over others: `[replacement, target]` (sanitised git config). */
   overlays?: readonly (readonly [string, string])[];
 }
@@ -191,10 +198,12 @@ export function sandboxArgv(spec: SandboxSpec, options: SandboxArgvOptions): str
     "--die-with-parent",
   ];
   if (!spec.network) argv.push("--unshare-net");
-  for (const dir of spec.writable) {
-    const real = _real(dir);
-    if (real !== null) argv.push("--bind", real, real);
-  }
+  const writable = spec.writable.map(_real).filter((d): d is string => d !== null);
+  const readable = (options.readable ?? []).map(_real).filter((d): d is string => d !== null);
+  const nested = (d: string) => writable.some((w) => d.startsWith(w + "/"));
+  for (const dir of readable.filter((d) => !nested(d))) argv.push("--ro-bind", dir, dir);
+  for (const dir of writable) argv.push("--bind", dir, dir);
+  for (const dir of readable.filter(nested)) argv.push("--ro-bind", dir, dir);
   const hidden = [
     ...(options.home ? HIDDEN_HOME_PATHS.map((p) => join(options.home!, p)) : []),
     ...HIDDEN_SYSTEM_PATHS,
@@ -220,25 +229,24 @@ export function sandboxArgv(spec: SandboxSpec, options: SandboxArgvOptions): str
 }
 
 /**
- * The git config files a command in `worktree` reads (the shared one of the
- * repository, and the worktree's own), found from the `.git` file or folder
- * without running git.
+ * The git directories of `worktree` (its own and the repository's common
+ * one), found from the `.git` file or folder without running git.
  *
  * @param worktree A worktree or repository root.
- * @returns Existing config file paths.
+ * @returns `{ gitDir, common }`, or null when `worktree` has no `.git`.
  */
-export function gitConfigFiles(worktree: string): string[] {
+export function gitDirsOf(worktree: string): { gitDir: string; common: string } | null {
   const dotGit = join(worktree, ".git");
   let gitDir: string;
   try {
     if (Deno.statSync(dotGit).isDirectory) gitDir = dotGit;
     else {
       const line = Deno.readTextFileSync(dotGit).match(/^gitdir:\s*(.+?)\s*$/m)?.[1];
-      if (!line) return [];
+      if (!line) return null;
       gitDir = isAbsolute(line) ? line : resolve(worktree, line);
     }
   } catch {
-    return [];
+    return null;
   }
   let common = gitDir;
   try {
@@ -247,7 +255,21 @@ export function gitConfigFiles(worktree: string): string[] {
   } catch {
     // A main working tree: its git dir is the common dir.
   }
-  return [join(common, "config"), join(gitDir, "config.worktree")].filter((f) => existsSync(f));
+  return { gitDir, common };
+}
+
+/**
+ * The git config files a command in `worktree` reads (the shared one of the
+ * repository, and the worktree's own).
+ *
+ * @param worktree A worktree or repository root.
+ * @returns Existing config file paths.
+ */
+export function gitConfigFiles(worktree: string): string[] {
+  const dirs = gitDirsOf(worktree);
+  if (dirs === null) return [];
+  return [join(dirs.common, "config"), join(dirs.gitDir, "config.worktree")]
+    .filter((f) => existsSync(f));
 }
 
 /**

@@ -266,3 +266,36 @@ Deno.test("sandboxArgv binds the worktree after the private /tmp and cuts the ne
   const withNet = sandboxArgv({ writable: [], network: true }, { bwrap: "bwrap", cwd: "/" });
   assert.ok(!withNet.includes("--unshare-net"));
 });
+
+Deno.test("sandbox lets git read a worktree of a repository under /tmp but not change its .git", async () => {
+  const repo = await Deno.realPath(await Deno.makeTempDir({ prefix: "fo-sbx-git-" }));
+  const exec = new ShellExecutor({ judge: allow, sandbox: { mode: "required" } });
+  const id = "-c user.name=t -c user.email=t@example.invalid";
+  try {
+    const setup = await exec.run(
+      `git init -q -b main . && echo a > a.txt && git add a.txt && git ${id} commit -q -m one && ` +
+        "mkdir -p .git/fleet-orch/worktrees && git worktree add -q .git/fleet-orch/worktrees/w",
+      { cwd: repo },
+    );
+    assert.equal(setup.code, 0, setup.output);
+    const worktree = join(repo, ".git/fleet-orch/worktrees/w");
+    const r = await exec.run(
+      "git log --format=%s && echo b > b.txt && echo wrote-worktree && " +
+        '{ echo x > "$(git rev-parse --git-common-dir)/hooks/pre-commit"; } 2>/dev/null || echo hook-refused',
+      { cwd: worktree, untrusted: { sandbox: { writable: [worktree], network: false } } },
+    );
+    assert.equal(r.output, "one\nwrote-worktree\nhook-refused\n");
+    assert.equal(
+      await Deno.stat(join(repo, ".git/hooks/pre-commit")).then(() => true, () => false),
+      false,
+    );
+    // A main working tree: the worktree is writable, its .git is not.
+    const main = await exec.run(
+      "{ echo x > .git/hooks/pre-commit; } 2>/dev/null || echo main-hook-refused; git log --format=%s",
+      { cwd: repo, untrusted: { sandbox: { writable: [repo], network: false } } },
+    );
+    assert.equal(main.output, "main-hook-refused\none\n");
+  } finally {
+    await Deno.remove(repo, { recursive: true });
+  }
+});

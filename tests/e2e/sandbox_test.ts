@@ -43,6 +43,8 @@ if grep -q '^fixed$' value.txt; then
   { echo pwned > ${outside}/escape; } 2>/dev/null && echo "ESCAPE-WRITE=done" || echo "ESCAPE-WRITE=refused"
   echo "ESCAPE-TOKEN=[\${GITHUB_TOKEN:-}]"
   (exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null && echo "ESCAPE-NET=reached" || echo "ESCAPE-NET=cut"
+  { echo "exit 0" >> "$(git rev-parse --git-common-dir)/hooks/pre-commit"; } 2>/dev/null &&
+    echo "ESCAPE-HOOK=planted" || echo "ESCAPE-HOOK=refused"
 fi
 ${VALUE_GATE.replace("#!/usr/bin/env bash\n", "")}`;
 }
@@ -84,6 +86,7 @@ Deno.test("run sandboxes the gates that run after a model's fix", async () => {
   assert.match(output, /ESCAPE-WRITE=refused/);
   assert.match(output, /ESCAPE-TOKEN=\[\]/);
   assert.match(output, /ESCAPE-NET=cut/);
+  assert.match(output, /ESCAPE-HOOK=refused/);
   assert.equal(escaped, false, "nothing was written outside the worktree");
   assert.ok(!r.stderr.includes(TOKEN));
 });
@@ -99,6 +102,7 @@ Deno.test("run with safety.sandbox off lets the same gate out (the control)", as
   const output = report.gates.find((g) => g.id === "value")!.output;
   assert.match(output, /ESCAPE-WRITE=done/);
   assert.match(output, /ESCAPE-NET=reached/);
+  assert.match(output, /ESCAPE-HOOK=planted/);
   // The environment allowlist holds without the sandbox too.
   assert.match(output, /ESCAPE-TOKEN=\[\]/);
   assert.equal(escaped, true);
