@@ -403,7 +403,8 @@ export class ShellExecutor {
       });
       const prefix = sandboxArgv(spec, {
         bwrap: probe.bwrap,
-        home: env.HOME,
+        // Hidden even when the gate runs with another HOME: the files are the user's.
+        home: this.#parent().HOME ?? env.HOME,
         cwd,
         readable,
         overlays,
@@ -466,8 +467,13 @@ export class ShellExecutor {
       if (wrap.tmp) await Deno.remove(wrap.tmp, { recursive: true }).catch(() => {});
     };
     if (options.stdin !== undefined) {
-      stdinFile = await Deno.makeTempFile({ prefix: "fleet-orch-stdin-" });
-      await Deno.writeTextFile(stdinFile, options.stdin);
+      try {
+        stdinFile = await Deno.makeTempFile({ prefix: "fleet-orch-stdin-" });
+        await Deno.writeTextFile(stdinFile, options.stdin);
+      } catch (e) {
+        await cleanup();
+        throw e;
+      }
     }
     const args = [
       "-c",
