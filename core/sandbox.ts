@@ -16,9 +16,6 @@ import { isAbsolute, join, resolve } from "node:path";
 /** `safety.sandbox`: when gates must, may or must not run sandboxed. */
 export type SandboxMode = "auto" | "required" | "off";
 
-/** The sandbox modes, for schemas and flags. */
-export const SANDBOX_MODES: readonly SandboxMode[] = ["auto", "required", "off"];
-
 /** What one sandboxed run may do. */
 export interface SandboxSpec {
   /** Directories bound read-write (the worktree). Everything else is read-only. */
