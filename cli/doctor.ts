@@ -13,6 +13,7 @@ import { loadPolicy } from "../policies/engine.ts";
 import { openRuntime } from "../orchestrator/runtime.ts";
 import { VERSION } from "../core/version.ts";
 import { PRESETS } from "../plugins/llm/presets.ts";
+import { sandboxFix } from "../core/sandbox.ts";
 
 /** One check's outcome. */
 export interface DoctorCheck {
@@ -84,6 +85,7 @@ export async function runDoctor(
       status: "ok",
       message: `${rt.registry.list().length} available`,
     });
+    checks.push(await sandboxCheck(rt.exec));
     for (const role of ["codex", "jules"] as const) {
       const a = rt.loaded.config.agents[role];
       if (!a.enabled) continue;
@@ -111,11 +113,42 @@ export async function runDoctor(
   return checks;
 }
 
+/**
+ * The "sandbox" check: whether gates can run in bubblewrap after a fix, and
+ * what to do when they cannot.
+ *
+ * @param exec The runtime's executor (it knows `safety.sandbox`).
+ * @returns The check.
+ */
+export async function sandboxCheck(exec: ShellExecutor): Promise<DoctorCheck> {
+  const mode = exec.sandboxMode;
+  if (mode === "off") {
+    return {
+      name: "sandbox",
+      status: "warn",
+      message: "safety.sandbox is off: gates run code a model wrote unsandboxed",
+    };
+  }
+  const probe = await exec.probeSandbox();
+  if (probe.available) {
+    return { name: "sandbox", status: "ok", message: `${probe.reason} (safety.sandbox: ${mode})` };
+  }
+  return {
+    name: "sandbox",
+    status: mode === "required" ? "error" : "warn",
+    message: `not available: ${probe.reason}. Fix: ${sandboxFix(probe)}` +
+      (mode === "required"
+        ? " (safety.sandbox is required: runs stop with exit 3)"
+        : " (safety.sandbox is auto: gates will run unsandboxed after a fix)"),
+  };
+}
+
 /** Help text. */
 export const help = `Usage: fleet-orch doctor [options]
 
 Check the environment: git and bash, the repository, the config file, the
-policy, the configured plugins, and the model API keys.
+policy, the configured plugins, the gate sandbox (bubblewrap), and the model
+API keys.
 
 Options:
   --config F   Config file (default: fleet-orch.yaml at the repository root)

@@ -14,6 +14,8 @@ interface Gate {
   name: string;
   command: string;
   timeout: number;
+  /** Downloads packages: keeps the network inside the gate sandbox. */
+  network?: boolean;
 }
 
 async function npmGates(dir: string): Promise<Gate[]> {
@@ -28,6 +30,7 @@ async function npmGates(dir: string): Promise<Gate[]> {
     name: "install",
     command: lock ? "npm ci" : "npm install",
     timeout: 600,
+    network: true,
   }];
   for (const s of ["lint", "test", "build"]) {
     if (scripts[s]) {
@@ -67,7 +70,7 @@ export async function starterConfig(dir: string): Promise<string> {
   const gateYaml = gates.map((g) =>
     `  ${g.name}:\n    command: ${
       JSON.stringify(g.command)
-    }\n    timeout: ${g.timeout}\n    required: true`
+    }\n    timeout: ${g.timeout}\n    required: true${g.network ? "\n    network: true" : ""}`
   ).join("\n");
   return `# fleet-orch configuration. Every key is documented in config.yaml of the
 # fleet-orch repository; "fleet-orch check" runs the gates once.

@@ -10,6 +10,14 @@
 
 import { z } from "zod";
 
+/** Names a gate passes through beyond the gate environment's allowlist. */
+const EnvPassthroughSchema = z.array(
+  z.string().regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    "Environment variable names use letters, digits and _",
+  ),
+);
+
 /** `uses:` + `with:` reference to a plugin. */
 export const PluginRefSchema = z.strictObject({
   /** Built-in name, `./module.ts`, or `exec:COMMAND ARGS`. */
@@ -75,6 +83,10 @@ export const QualityGateSchema = z.strictObject({
   working_directory: z.string().optional(),
   env: z.record(z.string(), z.string()).optional(),
   needs: z.union([z.string(), z.array(z.string())]).optional(),
+  /** Variables of fleet-orch's environment this gate receives (default: none beyond the allowlist). */
+  env_passthrough: EnvPassthroughSchema.optional(),
+  /** Network inside the sandbox (install steps). */
+  network: z.boolean().optional(),
 });
 
 /** One GitHub-Actions-style step. */
@@ -92,6 +104,8 @@ export const StepSchema = z.strictObject({
   if: z.string().optional(),
   needs: z.union([z.string(), z.array(z.string())]).optional(),
   required: z.boolean().optional(),
+  env_passthrough: EnvPassthroughSchema.optional(),
+  network: z.boolean().optional(),
 }).refine((s) => (s.run === undefined) !== (s.uses === undefined), {
   message: "A step needs exactly one of `run` or `uses`",
 });
@@ -162,6 +176,8 @@ export const ConfigSchema = z.strictObject({
     protected_paths: z.array(z.string()).optional(),
     policy_file: z.string().optional(),
     allow_paths: z.array(z.string()).optional(),
+    /** Gates run in a bubblewrap sandbox once a fix is in the worktree. */
+    sandbox: z.enum(["auto", "required", "off"]).default("auto"),
   }).prefault({}),
   plugins: z.array(PluginRefSchema).default([]),
   fixers: z.array(PluginRefSchema).optional(),

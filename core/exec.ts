@@ -9,11 +9,28 @@
  * process outlives its run. Output is streamed with bounded memory: the head
  * and tail are kept, the full log goes to a file when asked.
  *
+ * Untrusted commands (gates, recipes) get an allowlisted environment
+ * (`core/gate_env.ts`) and, when asked, run inside the bubblewrap sandbox
+ * (`core/sandbox.ts`); the policy judges the command as written, never the
+ * sandbox wrapper around it.
+ *
  * @module
  */
 
 import { PolicyViolation } from "./errors.ts";
 import { BoundedBuffer, LineRedactor, writeAll } from "./_exec_output.ts";
+import { gateEnvironment } from "./gate_env.ts";
+import {
+  findBwrap,
+  gitDirsOf,
+  probeArgv,
+  sandboxArgv,
+  type SandboxMode,
+  type SandboxProbe,
+  type SandboxSpec,
+  sandboxToolEnv,
+  sanitizedGitConfigs,
+} from "./sandbox.ts";
 
 /** The policy engine's answer about one command line. */
 export interface CommandJudgement {
@@ -55,6 +72,41 @@ export interface RunOptions {
    * are applied or compared, never shown. @default false
    */
   rawOutput?: boolean;
+  /**
+   * Run as untrusted code: an allowlisted environment instead of the
+   * inherited one, and the sandbox when `sandbox` is given.
+   */
+  untrusted?: UntrustedRun;
+}
+
+/** How an untrusted command runs. */
+export interface UntrustedRun {
+  /** Variables passed beyond the allowlist (a gate's `env_passthrough`). */
+  passthrough?: readonly string[];
+  /**
+   * Run in the sandbox with these rights. Without a usable sandbox the
+   * executor's mode decides: `required` throws {@link SandboxUnavailableError},
+   * `auto` runs unsandboxed (the caller warned once), `off` never sandboxes.
+   */
+  sandbox?: SandboxSpec;
+}
+
+/** A run asked for the sandbox under `safety.sandbox: required` and none works here. */
+export class SandboxUnavailableError extends Error {
+  /** The probe's answer. */
+  readonly probe: SandboxProbe;
+  /**
+   * @param probe Why the sandbox is not available.
+   */
+  constructor(probe: SandboxProbe) {
+    super(
+      `safety.sandbox is "required" but no sandbox is available: ${probe.reason}. ` +
+        `Install bubblewrap (apt-get install bubblewrap) and allow user namespaces, ` +
+        `or set safety.sandbox to "auto"`,
+    );
+    this.name = "SandboxUnavailableError";
+    this.probe = probe;
+  }
 }
 
 /** What a run produced. */
@@ -118,18 +170,44 @@ export interface ExecutorOptions {
    * plugins of kind llm need their key.
    */
   hideEnv?: readonly string[];
+  /**
+   * The environment fleet-orch runs in, from which untrusted runs take the
+   * allowlisted part. @default Deno.env.toObject()
+   */
+  parentEnv?: Record<string, string>;
+  /** The gate sandbox. @default { mode: "off" } */
+  sandbox?: SandboxOptions;
 }
+
+/** Options of the executor's sandbox. */
+export interface SandboxOptions {
+  /** `safety.sandbox`. */
+  mode: SandboxMode;
+  /**
+   * The bwrap binary. @default FLEET_ORCH_BWRAP from the parent environment,
+   * else `bwrap` on PATH
+   */
+  bwrap?: string;
+}
+
+// One probe per bwrap binary and process: the answer does not change while
+// fleet-orch runs, and every gate would otherwise pay for a spawn.
+const _probes = new Map<string, Promise<SandboxProbe>>();
 
 // The supervisor. $1 = shell, $2 = command line, $3 = "1" when the command
 // reads the supervisor's stdin (interactive), else the command gets /dev/null
-// and stdin is the lifeline; $4, when given, is a file fed to the command's
-// stdin instead of /dev/null. For interactive processes the lifeline is fd 3,
-// a second pipe is not available from Deno, so the plugin's stdin EOF ends it.
+// and stdin is the lifeline; $4, when not empty, is a file fed to the
+// command's stdin instead of /dev/null; the words after $4 are a wrapper the
+// shell runs under (the sandbox), none for a plain run. For interactive
+// processes the lifeline is fd 3, a second pipe is not available from Deno,
+// so the plugin's stdin EOF ends it.
 const SUPERVISOR = `
 exec 4>&2 2>/dev/null
+sh=$1 cmd=$2 mode=$3 in=\${4:-/dev/null}
+shift 4
 set -m
-if [ "$3" = "1" ]; then
-  "$1" -c "$2" 2>&4 4>&- &
+if [ "$mode" = "1" ]; then
+  "$@" "$sh" -c "$cmd" 2>&4 4>&- &
   child=$!
   set +m
   trap 'kill -KILL -"$child" 2>/dev/null; exit 143' TERM
@@ -145,7 +223,7 @@ exec 3<&0
 {
   trap '' HUP
   set -m
-  "$1" -c "$2" <"\${4:-/dev/null}" 2>&1 3<&- 4>&- &
+  "$@" "$sh" -c "$cmd" <"$in" 2>&1 3<&- 4>&- &
   child=$!
   { while read -r _ <&3; do :; done; kill -KILL -"$child" 2>/dev/null; } &
   watcher=$!
@@ -192,6 +270,9 @@ export class ShellExecutor {
   readonly #shell: string;
   readonly #redact: ((text: string) => string) | undefined;
   readonly #hideEnv: readonly string[];
+  readonly #parentEnv: Record<string, string> | undefined;
+  readonly #sandboxMode: SandboxMode;
+  readonly #bwrap: string | undefined;
 
   /**
    * Make an executor.
@@ -204,18 +285,135 @@ export class ShellExecutor {
     this.#shell = options.shell ?? "bash";
     this.#redact = options.redact;
     this.#hideEnv = options.hideEnv ?? [];
+    this.#parentEnv = options.parentEnv;
+    this.#sandboxMode = options.sandbox?.mode ?? "off";
+    this.#bwrap = options.sandbox?.bwrap;
+  }
+
+  /** The configured sandbox mode (`safety.sandbox`). */
+  get sandboxMode(): SandboxMode {
+    return this.#sandboxMode;
+  }
+
+  #parent(): Record<string, string> {
+    return this.#parentEnv ?? Deno.env.toObject();
+  }
+
+  /**
+   * Whether the sandbox works here: bwrap exists and a trivial sandbox runs.
+   * Probed once per binary and process; the probe passes the policy like
+   * every other command.
+   *
+   * @returns The probe's answer.
+   */
+  probeSandbox(): Promise<SandboxProbe> {
+    const parent = this.#parent();
+    const bwrap = this.#bwrap ?? findBwrap((n) => parent[n]);
+    if (bwrap === "") {
+      return Promise.resolve({
+        available: false,
+        bwrap,
+        reason: "bwrap (bubblewrap) is not installed",
+      });
+    }
+    let probe = _probes.get(bwrap);
+    if (!probe) {
+      probe = this.#probe(bwrap);
+      _probes.set(bwrap, probe);
+    }
+    return probe;
+  }
+
+  async #probe(bwrap: string): Promise<SandboxProbe> {
+    try {
+      if (!(await Deno.stat(bwrap)).isFile) {
+        return { available: false, bwrap, reason: `"${bwrap}" is not a file` };
+      }
+    } catch {
+      return { available: false, bwrap, reason: `"${bwrap}" does not exist` };
+    }
+    try {
+      const version = await this.run(shellJoin([bwrap, "--version"]), { timeoutMs: 30_000 });
+      const r = await this.run(shellJoin(probeArgv(bwrap)), { timeoutMs: 30_000 });
+      const found = version.code === 0 ? version.output.trim().split("\n")[0] : undefined;
+      if (r.code !== 0) {
+        return {
+          available: false,
+          bwrap,
+          ...(found ? { version: found } : {}),
+          reason: `"${bwrap}" cannot create a sandbox here (exit code ${r.code}: ${
+            r.output.trim().slice(0, 300) || "no output"
+          }); unprivileged user namespaces may be disabled`,
+        };
+      }
+      return {
+        available: true,
+        bwrap,
+        ...(found ? { version: found } : {}),
+        reason: `${found ?? "bwrap"} at ${bwrap}`,
+      };
+    } catch (e) {
+      return { available: false, bwrap, reason: (e as Error).message };
+    }
   }
 
   // With names to hide, the child gets an explicit environment without them;
-  // otherwise Deno merges the extra variables over the inherited ones.
+  // otherwise Deno merges the extra variables over the inherited ones. An
+  // untrusted run starts from the allowlist instead of the inheritance; the
+  // model keys stay hidden even when a gate names them.
   #childEnv(
     extra: Record<string, string> | undefined,
+    untrusted?: UntrustedRun,
   ): { env: Record<string, string>; clearEnv: boolean } {
     const env = { ...this.#env, ...extra };
-    if (this.#hideEnv.length === 0) return { env, clearEnv: false };
-    const all: Record<string, string> = { ...Deno.env.toObject(), ...env };
+    if (untrusted) {
+      const all = { ...gateEnvironment(this.#parent(), untrusted.passthrough ?? []), ...env };
+      for (const name of this.#hideEnv) delete all[name];
+      return { env: all, clearEnv: true };
+    }
+    if (this.#hideEnv.length === 0 && this.#parentEnv === undefined) {
+      return { env, clearEnv: false };
+    }
+    const all: Record<string, string> = { ...this.#parent(), ...env };
     for (const name of this.#hideEnv) delete all[name];
     return { env: all, clearEnv: true };
+  }
+
+  // The wrapper argv for a sandboxed run ([] for a plain one), the
+  // environment additions inside, and what to remove afterwards.
+  async #wrapper(
+    untrusted: UntrustedRun | undefined,
+    cwd: string,
+    env: Record<string, string>,
+  ): Promise<{ prefix: string[]; env: Record<string, string>; tmp?: string }> {
+    const spec = untrusted?.sandbox;
+    if (!spec || this.#sandboxMode === "off") return { prefix: [], env };
+    const probe = await this.probeSandbox();
+    if (!probe.available) {
+      if (this.#sandboxMode === "required") throw new SandboxUnavailableError(probe);
+      return { prefix: [], env };
+    }
+    const tmp = await Deno.makeTempDir({ prefix: "fleet-orch-sandbox-" });
+    try {
+      const overlays = sanitizedGitConfigs(spec.writable, tmp);
+      // git in the gate needs the repository's git directories (read-only).
+      const readable = spec.writable.flatMap((w) => {
+        const dirs = gitDirsOf(w);
+        return dirs ? [dirs.common, dirs.gitDir] : [];
+      });
+      const prefix = sandboxArgv(spec, {
+        bwrap: probe.bwrap,
+        // Hidden even when the gate runs with another HOME: the files are the user's.
+        home: this.#parent().HOME ?? env.HOME,
+        cwd,
+        readable,
+        overlays,
+      });
+      return { prefix, env: { ...env, ...sandboxToolEnv(env) }, tmp };
+    } catch (e) {
+      await Deno.remove(tmp, { recursive: true }).catch(() => {});
+      throw e;
+    }
   }
 
   /**
@@ -260,14 +458,33 @@ export class ShellExecutor {
    */
   async run(commandLine: string, options: RunOptions = {}): Promise<RunResult> {
     this.#enforce(commandLine);
+    const cwd = options.cwd ?? Deno.cwd();
+    const childEnv = this.#childEnv(options.env, options.untrusted);
+    const wrap = await this.#wrapper(options.untrusted, cwd, childEnv.env);
     let stdinFile: string | undefined;
+    const cleanup = async () => {
+      if (stdinFile) await Deno.remove(stdinFile).catch(() => {});
+      if (wrap.tmp) await Deno.remove(wrap.tmp, { recursive: true }).catch(() => {});
+    };
     if (options.stdin !== undefined) {
-      stdinFile = await Deno.makeTempFile({ prefix: "fleet-orch-stdin-" });
-      await Deno.writeTextFile(stdinFile, options.stdin);
+      try {
+        stdinFile = await Deno.makeTempFile({ prefix: "fleet-orch-stdin-" });
+        await Deno.writeTextFile(stdinFile, options.stdin);
+      } catch (e) {
+        await cleanup();
+        throw e;
+      }
     }
-    const args = stdinFile === undefined
-      ? ["-c", SUPERVISOR, "fleet-orch-guard", this.#shell, commandLine, "0"]
-      : ["-c", SUPERVISOR, "fleet-orch-guard", this.#shell, commandLine, "0", stdinFile];
+    const args = [
+      "-c",
+      SUPERVISOR,
+      "fleet-orch-guard",
+      this.#shell,
+      commandLine,
+      "0",
+      stdinFile ?? "",
+      ...wrap.prefix,
+    ];
     // The log file is opened before the spawn: a failure to open it must
     // not leave a started command running unsupervised.
     let log: Deno.FsFile | undefined;
@@ -279,15 +496,16 @@ export class ShellExecutor {
         : undefined;
       child = new Deno.Command("bash", {
         args,
-        cwd: options.cwd ?? Deno.cwd(),
-        ...this.#childEnv(options.env),
+        cwd,
+        env: wrap.env,
+        clearEnv: childEnv.clearEnv,
         stdin: "piped",
         stdout: "piped",
         stderr: "piped",
       }).spawn();
     } catch (e) {
       log?.close();
-      if (stdinFile) await Deno.remove(stdinFile).catch(() => {});
+      await cleanup();
       throw e;
     }
     const lifeline = child.stdin.getWriter();
@@ -346,7 +564,7 @@ export class ShellExecutor {
       cut();
       await child.status;
       await drainStderr.catch(() => "");
-      if (stdinFile) await Deno.remove(stdinFile).catch(() => {});
+      await cleanup();
       throw e;
     } finally {
       log?.close();
@@ -356,7 +574,7 @@ export class ShellExecutor {
     if (timer !== undefined) clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
     await lifeline.close().catch(() => {});
-    if (stdinFile) await Deno.remove(stdinFile).catch(() => {});
+    await cleanup();
     const { text, truncated } = buffer.text();
     return {
       command: commandLine,
@@ -397,7 +615,7 @@ export class ShellExecutor {
   open(commandLine: string, options: Pick<RunOptions, "cwd" | "env"> = {}): InteractiveProcess {
     this.#enforce(commandLine);
     const child = new Deno.Command("bash", {
-      args: ["-c", SUPERVISOR, "fleet-orch-guard", this.#shell, commandLine, "1"],
+      args: ["-c", SUPERVISOR, "fleet-orch-guard", this.#shell, commandLine, "1", ""],
       cwd: options.cwd ?? Deno.cwd(),
       env: { ...this.#env, ...options.env },
       stdin: "piped",

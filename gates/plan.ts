@@ -21,6 +21,10 @@ export interface SeedGate {
   env?: Record<string, string>;
   /** Ids this gate waits for; without it, the previous gate in file order. */
   needs?: string | string[];
+  /** Variables of fleet-orch's environment passed beyond the allowlist. */
+  env_passthrough?: string[];
+  /** Keep the network inside the sandbox (install steps). @default false */
+  network?: boolean;
 }
 
 /** One GitHub-Actions-style step, as validated by the config schema. */
@@ -49,6 +53,10 @@ export interface ActionStep {
   needs?: string | string[];
   /** Whether a failure fails the build. @default true */
   required?: boolean;
+  /** Variables of fleet-orch's environment passed beyond the allowlist. */
+  env_passthrough?: string[];
+  /** Keep the network inside the sandbox (install steps). @default false */
+  network?: boolean;
 }
 
 /** When a step runs, relative to the steps it needs. */
@@ -80,6 +88,10 @@ export interface GateStep {
   condition: StepCondition;
   /** Ids of the steps this one waits for. */
   needs: string[];
+  /** Variables passed beyond the gate environment's allowlist. @default [] */
+  envPassthrough?: string[];
+  /** Network inside the sandbox. @default false */
+  network?: boolean;
 }
 
 /** The gate sections of a configuration. */
@@ -135,6 +147,8 @@ export function planGates(config: GateConfig): GateStep[] {
       needs: gate.needs !== undefined ? _list(gate.needs) : previous ? [previous] : [],
     };
     if (gate.working_directory !== undefined) step.cwd = gate.working_directory;
+    if (gate.env_passthrough?.length) step.envPassthrough = [...gate.env_passthrough];
+    if (gate.network) step.network = true;
     steps.push(step);
     previous = name;
   }
@@ -170,6 +184,8 @@ function _fromAction(s: ActionStep, index: number, before: GateStep[]): GateStep
   if (s.run !== undefined) step.run = s.run;
   if (s.uses !== undefined) step.uses = s.uses;
   if (s["working-directory"] !== undefined) step.cwd = s["working-directory"];
+  if (s.env_passthrough?.length) step.envPassthrough = [...s.env_passthrough];
+  if (s.network) step.network = true;
   return step;
 }
 

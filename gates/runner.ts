@@ -5,6 +5,10 @@
  * through the shell executor (so through the policy engine), each gate's
  * full log goes to a file and only its head and tail stay in memory.
  *
+ * Gate commands are untrusted code: they get the allowlisted environment
+ * (plus the step's `env` and `env_passthrough`) and, with `sandbox`, run in
+ * the bubblewrap sandbox with only the repository root writable.
+ *
  * @module
  */
 
@@ -42,6 +46,12 @@ export interface RunGatesOptions {
   signal?: AbortSignal;
   /** Where the view writes. @default stderr */
   write?: (text: string) => void;
+  /**
+   * Run command steps in the sandbox (once a fix is in the worktree): only
+   * `repoRoot` and a private /tmp are writable, no network unless the step
+   * says `network: true`. @default false
+   */
+  sandbox?: boolean;
 }
 
 /**
@@ -296,6 +306,12 @@ async function _runStep(
       // Only the live view reads output as it comes; decoding a gate that
       // prints gigabytes for nothing would cost time, not memory.
       ...(view ? { onOutput: (text: string) => view.output(step.id, text) } : {}),
+      untrusted: {
+        passthrough: step.envPassthrough ?? [],
+        ...(options.sandbox
+          ? { sandbox: { writable: [options.repoRoot], network: step.network ?? false } }
+          : {}),
+      },
     });
   } catch (e) {
     if (e instanceof PolicyViolation) {

@@ -27,6 +27,7 @@ import type { RunReport, StopReason } from "../report/types.ts";
 import { fixLoop, loadRecipes } from "./iterate.ts";
 import { deployStep, notify, publishStep, verifyStep } from "./deliver.ts";
 import { gateOptions, green, type OrchestrationOptions, type RunState } from "./state.ts";
+import { sandboxReport } from "../core/sandbox.ts";
 
 export type { OrchestrationOptions, RunState } from "./state.ts";
 
@@ -141,6 +142,7 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
     startedAt: new Date(),
   };
   log.info(`fleet-orch run ${runId}${dryRun ? " (dry run: nothing will be written)" : ""}`);
+  await checkSandbox(s);
   const { workspace, lock } = await openWorkspace({
     git: rt.git,
     exec: rt.exec,
@@ -231,6 +233,7 @@ function buildReport(s: RunState): RunReport {
     iterations: s.iterations,
     gates: s.gates,
     ...(s.verification ? { verification: s.verification } : {}),
+    ...(s.sandbox ? { sandbox: s.sandbox } : {}),
     totals: {
       tokensIn: calls.reduce((a, c) => a + c.tokensIn, 0),
       tokensOut: calls.reduce((a, c) => a + c.tokensOut, 0),
@@ -278,6 +281,32 @@ async function preflight(s: RunState): Promise<void> {
 function reviewerNamed(s: RunState): boolean {
   const raw = s.rt.loaded.yaml.value as { agents?: { jules?: unknown } } | undefined;
   return !!raw?.agents?.jules && s.rt.loaded.config.agents.jules.enabled;
+}
+
+// Before the first gate: gates that run after a fix need the sandbox, and a
+// run that must not go on without one stops before doing anything.
+async function checkSandbox(s: RunState): Promise<void> {
+  const mode = s.rt.exec.sandboxMode;
+  s.sandbox = sandboxReport(mode, mode === "off" ? undefined : await s.rt.exec.probeSandbox());
+  if (s.sandbox.active || mode === "off") {
+    if (mode === "off") s.log.info("safety.sandbox is off: gates run unsandboxed after a fix");
+    return;
+  }
+  if (mode === "required") {
+    s.stop = {
+      reason: "forbidden",
+      message: `safety.sandbox is "required" but no sandbox is available: ${s.sandbox.reason}. ` +
+        `Install bubblewrap (apt-get install bubblewrap) and allow unprivileged user ` +
+        `namespaces (see docs/security.md, "Sandbox"), or set safety.sandbox: auto`,
+    };
+    s.log.error(s.stop.message);
+    return;
+  }
+  s.log.warn(
+    `WARNING: NO SANDBOX. Gates will run code a model wrote WITHOUT the sandbox ` +
+      `(read-only file system, no network): ${s.sandbox.reason}. Install bubblewrap, or set ` +
+      `safety.sandbox: required to refuse such runs (docs/security.md, "Sandbox")`,
+  );
 }
 
 async function baselineGates(s: RunState): Promise<void> {

@@ -187,6 +187,10 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     judge: (c) => policy.judgeCommand(c),
     redact,
     hideEnv: modelKeyVariables(loaded.config),
+    // Gates take their allowlisted environment from the runtime's, so an
+    // injected environment (tests, library callers) is the one filtered.
+    parentEnv: env,
+    sandbox: { mode: safety.sandbox },
   });
   const git = new Git(exec, repoRoot, envLookup);
   const stateDir = join(await git.commonDir(), "fleet-orch");

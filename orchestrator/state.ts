@@ -18,6 +18,7 @@ import type { Runtime, RuntimeOptions } from "./runtime.ts";
 import type { Workspace } from "./workspace.ts";
 import type { Models } from "./fix.ts";
 import type { ReportIteration, RunReport, StopReason } from "../report/types.ts";
+import type { SandboxReport } from "../core/sandbox.ts";
 
 /** Options of `runOrchestration`. */
 export interface OrchestrationOptions extends RuntimeOptions {
@@ -79,6 +80,8 @@ export interface RunState {
   wouldApply: string[];
   /** When the run started. */
   startedAt: Date;
+  /** The gate sandbox, as probed before the first gate. */
+  sandbox?: SandboxReport;
 }
 
 /**
@@ -140,9 +143,15 @@ export async function rerun(
   label: string,
   failing: string[],
 ): Promise<GateResult[]> {
-  const partial = await runGates(s.steps, { ...gateOptions(s, label, failing), repoRoot: dir });
+  // A fix is in `dir` now: its gates run sandboxed when a sandbox works.
+  const sandbox = s.sandbox?.active ?? false;
+  const partial = await runGates(s.steps, {
+    ...gateOptions(s, label, failing),
+    repoRoot: dir,
+    sandbox,
+  });
   if (!gatesGreen(s.steps, partial.filter((g) => failing.includes(g.id)))) return partial;
-  return await runGates(s.steps, { ...gateOptions(s, `${label}-all`), repoRoot: dir });
+  return await runGates(s.steps, { ...gateOptions(s, `${label}-all`), repoRoot: dir, sandbox });
 }
 
 /**

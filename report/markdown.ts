@@ -52,6 +52,14 @@ export function renderMarkdown(report: RunReport): string {
   row("Dry run", report.dryRun ? "yes" : "no");
   row("Stop reason", `${mdCode(report.stopReason)} (exit ${report.exitCode})`);
   row("Iterations", String(report.iterations.length));
+  if (report.sandbox) {
+    row(
+      "Gate sandbox",
+      `${mdCode(report.sandbox.mode)}: ${report.sandbox.active ? "active" : "**not active**"} (${
+        mdText(report.sandbox.reason)
+      })`,
+    );
+  }
   row(
     "Model usage",
     `${report.totals.tokensIn.toLocaleString("en-US")} tokens in, ` +

@@ -7,6 +7,7 @@
  */
 
 import type { CallRecord, Failure, GateResult, VerificationResult } from "../core/types.ts";
+import type { SandboxReport } from "../core/sandbox.ts";
 
 /** Why a run stopped. */
 export type StopReason =
@@ -129,6 +130,11 @@ export interface RunReport {
   gates: GateResult[];
   /** Post-deploy verification, when it ran. */
   verification?: ReportVerification;
+  /**
+   * The gate sandbox: the configured mode, whether gates ran sandboxed once
+   * a fix was in the worktree, and why (absent in reports of older versions).
+   */
+  sandbox?: SandboxReport;
   /** Totals. */
   totals: ReportTotals;
   /** One line for humans about how it ended. */

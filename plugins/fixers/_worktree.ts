@@ -33,10 +33,14 @@ async function _git(
   env: Record<string, string> = {},
   stdin?: string,
 ): Promise<string> {
+  // git runs the repository's clean filters (.gitattributes) on `add`:
+  // repository-controlled code, so it gets the allowlisted environment.
   const r = await exec.runArgv(
     ["git", "-C", top, "-c", "core.quotePath=false", ...args],
     // Diffs and trees are data applied byte for byte: raw, not redacted.
-    stdin === undefined ? { env, rawOutput: true } : { env, stdin, rawOutput: true },
+    stdin === undefined
+      ? { env, rawOutput: true, untrusted: {} }
+      : { env, stdin, rawOutput: true, untrusted: {} },
   );
   if (r.code !== 0) {
     throw new PluginError(
@@ -56,7 +60,9 @@ async function _git(
  * @throws {PluginError} When `cwd` is not inside a git worktree.
  */
 export async function repoTop(exec: ShellExecutor, cwd: string): Promise<string> {
-  const r = await exec.runArgv(["git", "-C", cwd, "rev-parse", "--show-toplevel"]);
+  const r = await exec.runArgv(["git", "-C", cwd, "rev-parse", "--show-toplevel"], {
+    untrusted: {},
+  });
   const top = r.output.trim().split("\n").pop() ?? "";
   if (r.code !== 0 || top === "") {
     throw new PluginError("fixers", `Directory "${cwd}" is not inside a git worktree`);

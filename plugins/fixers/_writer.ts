@@ -79,7 +79,9 @@ export async function runInProject(
   } catch {
     // No local binaries: the executor's PATH is used as it is.
   }
-  return context.exec.run(commandLine, { cwd, env, timeoutMs });
+  // The tool and its config files come from the worktree (a model may have
+  // changed them): it gets the allowlisted environment, no credentials.
+  return context.exec.run(commandLine, { cwd, env, timeoutMs, untrusted: {} });
 }
 
 /**

@@ -47,7 +47,13 @@ export const npmLockfileFixer: PluginDefinition<"fixer", NpmLockfileOptions> = d
       }
       let result: RunResult | undefined;
       const changes = await captureChanges(context.exec, cwd, async () => {
-        result = await context.exec.run(_COMMAND, { cwd, timeoutMs: options.timeoutMs });
+        // npm runs with the allowlisted environment: no job token reaches
+        // whatever the worktree's package.json points it at.
+        result = await context.exec.run(_COMMAND, {
+          cwd,
+          timeoutMs: options.timeoutMs,
+          untrusted: {},
+        });
       });
       if (result?.code !== 0) {
         context.log.warn(

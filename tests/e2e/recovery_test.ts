@@ -75,7 +75,9 @@ exit 1
   const repo = await makeRepo({
     "value.txt": "broken\n",
     "check.sh": gate,
-    "fleet-orch.yaml": config({ value: "bash check.sh" }),
+    // The gate signals the test through files outside the worktree, which
+    // the gate sandbox would make read-only (or hide, under /tmp).
+    "fleet-orch.yaml": config({ value: "bash check.sh" }, "safety:\n  sandbox: off\n"),
   });
   await Deno.writeTextFile(join(repo, "untracked.txt"), "mine\n");
   const fake = await startFakeOpenAi(roles(() => FIX_VALUE));

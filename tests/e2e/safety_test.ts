@@ -237,7 +237,16 @@ if grep -q '^fixed$' value.txt; then exit 0; fi
 echo "FAIL value.txt: expected 'fixed' (password was $DATABASE_PASSWORD)"
 exit 1
 `;
-  const repo = await makeRepo({ ...VALUE_REPO, "check.sh": gate });
+  const repo = await makeRepo({
+    ...VALUE_REPO,
+    "check.sh": gate,
+    // Gates see only the variables they name: this one names both secrets,
+    // so redaction is what keeps them from the model.
+    "fleet-orch.yaml": config({ value: "bash check.sh" }).replace(
+      "    timeout: 60\n",
+      "    timeout: 60\n    env_passthrough: [DATABASE_PASSWORD, DEPLOY_HELPER]\n",
+    ),
+  });
   const fake = await startFakeOpenAi(roles(() => FIX_VALUE));
   try {
     const r = await runCli(repo, [], {
