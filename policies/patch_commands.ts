@@ -8,7 +8,7 @@
  */
 
 import { parse } from "unbash";
-import type { DiffLine } from "./diff.ts";
+import type { DiffLine } from "../patch/patch.ts";
 
 /** A command found in a file. */
 export interface FileCommand {
@@ -214,27 +214,95 @@ function _docker(lines: readonly DiffLine[]): FileCommand[] {
   return out;
 }
 
+// A dependency value: a version range, tag, alias or source, never a command.
+const _VERSION_SPEC =
+  /^(?:[~^<>=v*]|\d|x$|latest$|next$|beta$|canary$|workspace:|npm:|file:|link:|portal:|git(?:\+|:)|github:|https?:\/\/)/;
+
+// Top-level fields that describe the package; outside a visible "scripts"
+// object they are taken for what they usually are.
+const _METADATA = new Set([
+  "name",
+  "version",
+  "description",
+  "main",
+  "module",
+  "types",
+  "typings",
+  "license",
+  "author",
+  "homepage",
+  "type",
+  "packageManager",
+  "url",
+  "email",
+  "directory",
+]);
+
 function _packageJson(lines: readonly DiffLine[], contexts: readonly string[]): FileCommand[] {
+  // Where each line sits is known only when the hunk shows the key that
+  // opened its object; otherwise every added string value that is not a
+  // version is judged as a command (a script edit without the "scripts"
+  // line in the hunk is still a script edit).
+  type Where = "scripts" | "other" | "unknown";
+  let where: Where = contexts.some((c) => c.includes('"scripts"')) ? "scripts" : "unknown";
   const out: FileCommand[] = [];
-  let inScripts = contexts.some((c) => c.includes('"scripts"'));
   for (const l of lines) {
-    if (/"scripts"\s*:\s*\{/.test(l.text)) {
-      inScripts = true;
+    const open = /^\s*"([^"]*)"\s*:\s*\{\s*(\}\s*,?)?\s*$/.exec(l.text);
+    if (open) {
+      if (!open[2]) where = open[1] === "scripts" ? "scripts" : "other";
       continue;
     }
-    if (inScripts && /^\s*\}/.test(l.text)) {
-      inScripts = false;
+    if (/^\s*\}/.test(l.text)) {
+      where = "unknown";
       continue;
     }
     const m = /^\s*"([^"]+)"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,?\s*$/.exec(l.text);
-    if (!m || !l.added || !inScripts) continue;
+    if (!m || !l.added || where === "other") continue;
     let cmd: string;
     try {
       cmd = JSON.parse(`"${m[2]}"`) as string;
     } catch {
       continue;
     }
+    if (where === "unknown" && (_VERSION_SPEC.test(cmd.trim()) || _METADATA.has(m[1]!))) continue;
     out.push(...shellStatements([{ ...l, text: cmd }]));
+  }
+  return out;
+}
+
+/**
+ * The scripts of package.json that a change adds or alters, read from the
+ * resulting file parsed as JSON (whatever the hunk shows), each split into
+ * statements for the command judge.
+ *
+ * @param before The original text ("" or null for a new file).
+ * @param after The resulting text.
+ * @returns The commands, or null when the result is not valid JSON.
+ */
+export function packageJsonScripts(before: string | null, after: string): FileCommand[] | null {
+  const scriptsOf = (text: string | null): Record<string, unknown> | null => {
+    if (!text) return {};
+    try {
+      const j = JSON.parse(text) as { scripts?: unknown };
+      return j && typeof j.scripts === "object" && j.scripts !== null
+        ? j.scripts as Record<string, unknown>
+        : {};
+    } catch {
+      return null;
+    }
+  };
+  const now = scriptsOf(after);
+  if (now === null) return null;
+  const was = scriptsOf(before) ?? {};
+  const lines = after.split(/\r?\n/);
+  const scriptsAt = lines.findIndex((t) => /"scripts"\s*:/.test(t));
+  const out: FileCommand[] = [];
+  for (const [name, value] of Object.entries(now)) {
+    if (typeof value !== "string" || was[name] === value) continue;
+    const key = JSON.stringify(name);
+    let at = lines.findIndex((t, i) => i >= scriptsAt && t.includes(key));
+    if (at < 0) at = Math.max(scriptsAt, 0);
+    out.push(...shellStatements([{ line: at + 1, text: value, added: true }]));
   }
   return out;
 }
