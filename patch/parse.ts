@@ -6,7 +6,7 @@
  * @module
  */
 
-import { canonicalPath, decodeGitQuoted } from "./paths.ts";
+import { canonicalPath, cleanSeparators, decodeGitQuoted } from "./paths.ts";
 import type { FilePatch, Hunk, HunkHeader, HunkLine } from "./types.ts";
 
 const HEADER_RE = /^@@+\s*(?:-(\d+)(?:,(\d+))?\s+\+(\d+)(?:,(\d+))?)?\s*(?:@@+.*)?$/;
@@ -174,6 +174,11 @@ function finish(
     if (fp.kind !== "create") fp.oldPath = gitPaths[0];
     if (fp.kind !== "delete") fp.newPath = gitPaths[1];
   }
+  // Prefixes are decided on the paths as written (separators cleaned, no
+  // `..` resolved), then each side is canonicalised once.
+  fp.oldPath = fp.oldPath === null ? null : cleanSeparators(fp.oldPath);
+  fp.newPath = fp.newPath === null ? null : cleanSeparators(fp.newPath);
+  stripPrefixes(fp);
   const canon = (p: string | null): string | null => {
     if (p === null) return null;
     const c = canonicalPath(p);
@@ -182,20 +187,19 @@ function finish(
   };
   fp.oldPath = canon(fp.oldPath);
   fp.newPath = canon(fp.newPath);
-  stripPrefixes(fp);
   if (fp.oldPath === null && fp.newPath !== null) fp.kind = "create";
   else if (fp.newPath === null && fp.oldPath !== null) fp.kind = "delete";
   const names = new Set<string>();
   const add = (p: string | null) => {
     if (p === null) return;
-    const c = canonicalPath(p);
-    if (!c.ok) {
-      fp.refused ??= c.reason;
-      return;
-    }
-    names.add(c.path);
+    const cleaned = cleanSeparators(p);
     // A leftover prefix may or may not be one: the applier tries both.
-    if (/^[ab]\//.test(c.path)) add(c.path.slice(2));
+    const forms = /^[ab]\//.test(cleaned) ? [cleaned, cleaned.slice(2)] : [cleaned];
+    for (const f of forms) {
+      const c = canonicalPath(f);
+      if (!c.ok) fp.refused ??= c.reason;
+      else names.add(c.path);
+    }
   };
   for (const p of [fp.newPath, fp.oldPath, ...gitPaths, ...raw]) add(p);
   fp.names = [...names];

@@ -127,6 +127,21 @@ export function canonicalPath(raw: string): PathCheck {
 }
 
 /**
+ * Clean a path's separators without resolving anything: `\` to `/`,
+ * repeated slashes collapsed, leading `./` dropped. Used before deciding
+ * whether `a/` or `b/` is a prefix, so `"a/../x"` keeps its `..` (git reads
+ * it as `../x`, outside the repository).
+ *
+ * @param raw The path as written.
+ * @returns The cleaned path.
+ */
+export function cleanSeparators(raw: string): string {
+  let p = raw.replaceAll("\\", "/").replace(/\/{2,}/g, "/");
+  while (p.startsWith("./")) p = p.slice(2);
+  return p;
+}
+
+/**
  * Canonicalise and case-fold a path for comparing against protected globs,
  * which match case-insensitively (a case-insensitive file system or a
  * checkout on one makes `.GitHub/Workflows/ci.yml` the CI definition).

@@ -16,6 +16,12 @@ export interface FileCommand {
   line: number;
   /** The command line. */
   text: string;
+  /**
+   * True for a statement the patch did not touch: not judged alone, but its
+   * meaning may change after statements the patch added (a script written
+   * by an added line and run by an existing one).
+   */
+  context?: boolean;
 }
 
 /** Which extractor applies to a file. */
@@ -92,7 +98,7 @@ function _parses(text: string): boolean {
  * with closing keywords where that makes them parse, else skipped.
  *
  * @param region New-side lines of one contiguous region.
- * @returns Statements that start on added lines.
+ * @returns Every statement; those the patch did not touch are marked `context`.
  */
 export function shellStatements(region: readonly DiffLine[]): FileCommand[] {
   const text = region.map((l) => l.text).join("\n");
@@ -101,12 +107,18 @@ export function shellStatements(region: readonly DiffLine[]): FileCommand[] {
   if (!script.errors?.length) {
     const starts = [0];
     for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
-    for (const st of script.commands) {
+    for (const [k, st] of script.commands.entries()) {
       let idx = 0;
       while (idx + 1 < starts.length && starts[idx + 1]! <= st.pos) idx++;
-      const endIdx = starts.findLastIndex((s) => s <= Math.max(st.pos, st.end - 1));
+      // A statement reaches to the next one: here-document bodies come
+      // after the parser's end of the statement, and they are its input.
+      const next = script.commands[k + 1]?.pos ?? text.length;
+      const end = Math.max(st.end, st.pos + text.slice(st.pos, next).trimEnd().length);
+      const endIdx = starts.findLastIndex((s) => s <= Math.max(st.pos, end - 1));
       const touched = region.slice(idx, endIdx + 1).some((l) => l.added);
-      if (touched) out.push({ line: region[idx]!.line, text: text.slice(st.pos, st.end) });
+      const cmd: FileCommand = { line: region[idx]!.line, text: text.slice(st.pos, end) };
+      if (!touched) cmd.context = true;
+      out.push(cmd);
     }
     return out;
   }
@@ -184,7 +196,7 @@ function _make(lines: readonly DiffLine[]): FileCommand[] {
   const out: FileCommand[] = [];
   for (const run of _runs(lines)) {
     for (const l of _joinContinuations(run)) {
-      if (!l.added || !l.text.startsWith("\t")) continue;
+      if (!l.text.startsWith("\t")) continue;
       const cmd = l.text.slice(1).replace(/^[@+-]+/, "").replace(/\$\$/g, "\u0001")
         .replace(/\$[({]([^)}]*)[)}]/g, (_m, v: string) => _makeVar(v))
         .replace(/\$([A-Za-z@<^*?])/g, (_m, v: string) => _makeVar(v)).replaceAll("\u0001", "$");
@@ -199,7 +211,7 @@ function _docker(lines: readonly DiffLine[]): FileCommand[] {
   for (const run of _runs(lines)) {
     for (const l of _joinContinuations(run)) {
       const m = /^\s*RUN\s+(.*)$/i.exec(l.text);
-      if (!m || !l.added) continue;
+      if (!m) continue;
       let cmd = m[1]!.replace(/^(?:--[a-z-]+=\S+\s+)+/, "");
       if (cmd.startsWith("[")) {
         try {

@@ -144,7 +144,21 @@ function _commands(
   if (!kind) return;
   const commands = given?.commands ?? fileCommands(kind as never, lines, contexts);
   const earlier: string[] = [];
+  let touchedBefore = false;
   for (const c of commands) {
+    if (c.context) {
+      // Untouched: only what an added statement before it changes counts.
+      if (touchedBefore && host.judgeWithPosition(c.text).judgement.allowed) {
+        const prefix = earlier.slice(-MAX_PREFIX).join("\n") + "\n";
+        const joined = host.judgeWithPosition(prefix + c.text);
+        if (!joined.judgement.allowed && joined.pos >= prefix.length) {
+          _commandFinding(host, path, kind, c, joined.judgement, out);
+        }
+      }
+      earlier.push(c.text);
+      continue;
+    }
+    touchedBefore = true;
     let { judgement } = host.judgeWithPosition(c.text);
     if (judgement.allowed && earlier.length) {
       // Alone it passes; after the statements the patch added before it, it
@@ -156,17 +170,30 @@ function _commands(
       if (!joined.judgement.allowed && joined.pos >= prefix.length) judgement = joined.judgement;
     }
     earlier.push(c.text);
-    if (judgement.allowed || !judgement.rule) continue;
-    const r = host.policy.rules.find((x) => x.id === judgement.rule);
-    out.list.push({
-      rule: judgement.rule,
-      category: judgement.category ?? r?.category ?? "shell",
-      file: path,
-      line: c.line,
-      message: `Command in ${kind} refused: ${judgement.message}`,
-      severity: r?.severity ?? (judgement.action === "warn" ? "warning" : "error"),
-    });
+    _commandFinding(host, path, kind, c, judgement, out);
   }
+}
+
+function _commandFinding(
+  host: ScanHost,
+  path: string,
+  kind: string,
+  c: FileCommand,
+  judgement: FullJudgement,
+  out: _Out,
+): void {
+  if (judgement.allowed || !judgement.rule) return;
+  const r = host.policy.rules.find((x) => x.id === judgement.rule);
+  out.list.push({
+    rule: judgement.rule,
+    category: judgement.category ?? r?.category ?? "shell",
+    file: path,
+    line: c.line,
+    message: `Command in ${kind} refused: ${judgement.message}${
+      c.context ? " (an existing statement, after what the patch added before it)" : ""
+    }`,
+    severity: r?.severity ?? (judgement.action === "warn" ? "warning" : "error"),
+  });
 }
 
 function _sort(list: Finding[]): Finding[] {
