@@ -169,6 +169,7 @@ const TOKEN_DETECTORS = DETECTOR_NAMES.filter((n) =>
 );
 
 const MAX_LITERAL = 4096;
+const TOKENISH = /[A-Za-z0-9_+/=-]{16}|:\/\/[^\s:@/]+:[^\s@/]+@|-----BEGIN/;
 
 /** One string literal found in a line, with its decoded value. */
 interface Literal {
@@ -267,9 +268,11 @@ const reverse = (s: string) => [...s].reverse().join("");
 export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[] {
   const flagged = new Map<number, string>();
   const candidates: { line: number; text: string; how: string }[] = [];
-  const addForms = (line: number, value: string, how: string) => {
-    if (value.length < 8) return;
-    candidates.push({ line, text: value, how });
+  const addForms = (line: number, value: string, how: string, plainSeen = false) => {
+    // Every token format has a long run of token characters, a URL
+    // password or a key header: anything else cannot decode to one.
+    if (value.length < 8 || !TOKENISH.test(value)) return;
+    if (!plainSeen) candidates.push({ line, text: value, how });
     candidates.push({ line, text: reverse(value), how: `reversed ${how}` });
     for (const tok of value.match(/[A-Za-z0-9+/_=-]{16,}/g) ?? []) {
       const b = _base64(tok);
@@ -291,7 +294,11 @@ export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[]
     prevLine = l.line;
     const text = l.text.slice(0, MAX_LINE);
     const lits = _literals(text, l.line);
-    for (const lit of lits) addForms(l.line, lit.value, "string literal");
+    for (const lit of lits) {
+      // A literal without escapes reads the same to the plain detectors.
+      const plain = text.slice(lit.start + 1, lit.end - 1) === lit.value;
+      addForms(l.line, lit.value, "string literal", plain);
+    }
     if (lits.length > 1) {
       addForms(l.line, lits.map((x) => x.value).join(""), "concatenated string literals");
     }
@@ -307,16 +314,40 @@ export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[]
   }
   flushRun();
   if (candidates.length === 0) return [];
-  const plainHit = new Set<number>();
-  for (const l of lines) {
-    if (findSecrets(l.text.slice(0, MAX_LINE), TOKEN_DETECTORS).length) plainHit.add(l.line);
-  }
+  // One detector pass over all candidates joined (not one per candidate).
+  const starts: number[] = [];
+  let len = 0;
   for (const c of candidates) {
-    if (plainHit.has(c.line) || flagged.has(c.line)) continue;
-    const hits = findSecrets(c.text, TOKEN_DETECTORS);
-    if (hits.length) flagged.set(c.line, `${hits[0]!.detector} in ${c.how}`);
+    starts.push(len);
+    len += c.text.length + 1;
+  }
+  const joined = candidates.map((c) => c.text.replaceAll("\n", " ")).join("\n");
+  const hitLines = new Map<number, string>();
+  for (const h of findSecrets(joined, TOKEN_DETECTORS)) {
+    const c = candidates[_bisect(starts, h.start)]!;
+    if (!hitLines.has(c.line)) hitLines.set(c.line, `${h.detector} in ${c.how}`);
+  }
+  if (hitLines.size === 0) return [];
+  // A line whose plain text already shows the token is left to the plain detectors.
+  for (const l of lines) {
+    const detail = hitLines.get(l.line);
+    if (detail === undefined) continue;
+    if (findSecrets(l.text.slice(0, MAX_LINE), TOKEN_DETECTORS).length === 0) {
+      flagged.set(l.line, detail);
+    }
   }
   return [...flagged].map(([line, detail]) => ({ line, detail }));
+}
+
+function _bisect(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**
