@@ -132,7 +132,11 @@ function diffLinesOnly(lines: readonly string[]): string[] {
  */
 export function extractDiff(reply: string): string | null {
   const lines = _splitDiffLines(reply);
-  const blocks = fencedDiffs(lines);
+  // A reply that is a diff from its first line is read as one: fences inside
+  // it belong to the files it changes (a README's code blocks), not to prose.
+  const first = lines.find((l) => l.trim() !== "") ?? "";
+  const bare = first.startsWith("diff --git ") || _isFileHeaderPair(lines, lines.indexOf(first));
+  const blocks = bare ? [] : fencedDiffs(lines);
   let source: string[] = lines;
   if (blocks.length > 0) {
     source = [];

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { DETECTOR_NAMES, findSecrets } from "./secrets.ts";
+import { DETECTOR_NAMES, findSecrets, isAllowlisted } from "./secrets.ts";
 
 /** Rule ids whose decision this module makes (their `pattern` only preselects lines). */
 export const CONTENT_RULES: ReadonlySet<string> = new Set([
@@ -163,13 +163,24 @@ export function homoglyphPath(path: string): string | null {
 
 // ---- Encoded secrets --------------------------------------------------------
 
-/** Detectors that recognise a token format (not entropy around a name). */
-const TOKEN_DETECTORS = DETECTOR_NAMES.filter((n) =>
-  n !== "generic-assignment" && n !== "config-key-value"
-);
+/**
+ * Detectors that recognise a token by its own format. Those that need the
+ * words around a value (a secret-looking name, `curl -u`, `Bearer`, a URL or
+ * connection string) are left out: joining unrelated literals makes such
+ * words up.
+ */
+const CONTEXTUAL = new Set([
+  "generic-assignment",
+  "config-key-value",
+  "basic-auth",
+  "bearer-token",
+  "url-password",
+  "connection-string-password",
+]);
+const TOKEN_DETECTORS = DETECTOR_NAMES.filter((n) => !CONTEXTUAL.has(n));
 
 const MAX_LITERAL = 4096;
-const TOKENISH = /[A-Za-z0-9_+/=-]{16}|:\/\/[^\s:@/]+:[^\s@/]+@|-----BEGIN/;
+const TOKENISH = /[A-Za-z0-9_+/=-]{16}|-----BEGIN/;
 
 /** One string literal found in a line, with its decoded value. */
 interface Literal {
@@ -267,10 +278,20 @@ const reverse = (s: string) => [...s].reverse().join("");
  */
 export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[] {
   const flagged = new Map<number, string>();
-  const candidates: { line: number; text: string; how: string }[] = [];
+  // `parts` (joined literals only): where each literal starts in `text`
+  // (`reversed`: in the unreversed text) and its line; a hit must then span
+  // two literals (a token inside one literal is the plain detectors' or the
+  // single-literal forms' business), and is reported on its first literal.
+  type Cand = {
+    line: number;
+    text: string;
+    how: string;
+    parts?: { starts: number[]; lines: number[]; values: string[]; reversed: boolean };
+  };
+  const candidates: Cand[] = [];
   const addForms = (line: number, value: string, how: string, plainSeen = false) => {
-    // Every token format has a long run of token characters, a URL
-    // password or a key header: anything else cannot decode to one.
+    // Every token format has a long run of token characters or a key
+    // header: anything else cannot decode to one.
     if (value.length < 8 || !TOKENISH.test(value)) return;
     if (!plainSeen) candidates.push({ line, text: value, how });
     candidates.push({ line, text: reverse(value), how: `reversed ${how}` });
@@ -281,12 +302,42 @@ export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[]
       if (h) candidates.push({ line, text: h, how: `hex ${how}` });
     }
   };
+  const addJoined = (lits: readonly Literal[], how: string) => {
+    const value = lits.map((l) => l.value).join("");
+    if (value.length < 8 || !TOKENISH.test(value)) return;
+    const starts: number[] = [];
+    let at = 0;
+    for (const l of lits) {
+      starts.push(at);
+      at += l.value.length;
+    }
+    const lines = lits.map((l) => l.line);
+    const values = lits.map((l) => l.value);
+    candidates.push({
+      line: lines[0]!,
+      text: value,
+      how,
+      parts: { starts, lines, values, reversed: false },
+    });
+    candidates.push({
+      line: lines[0]!,
+      text: reverse(value),
+      how: `reversed ${how}`,
+      parts: { starts, lines, values, reversed: true },
+    });
+    for (const m of value.matchAll(/[A-Za-z0-9+/_=-]{16,}/g)) {
+      const first = _bisect(starts, m.index!);
+      if (first === _bisect(starts, m.index! + m[0].length - 1)) continue;
+      const b = _base64(m[0]);
+      if (b) candidates.push({ line: lines[first]!, text: b, how: `base64 ${how}` });
+      const h = _hex(m[0]);
+      if (h) candidates.push({ line: lines[first]!, text: h, how: `hex ${how}` });
+    }
+  };
   let run: Literal[] = [];
   let prevLine = -2;
   const flushRun = () => {
-    if (run.length > 1) {
-      addForms(run[0]!.line, run.map((l) => l.value).join(""), "joined string literals");
-    }
+    if (run.length > 1) addJoined(run, "joined string literals");
     run = [];
   };
   for (const l of lines) {
@@ -298,9 +349,6 @@ export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[]
       // A literal without escapes reads the same to the plain detectors.
       const plain = text.slice(lit.start + 1, lit.end - 1) === lit.value;
       addForms(l.line, lit.value, "string literal", plain);
-    }
-    if (lits.length > 1) {
-      addForms(l.line, lits.map((x) => x.value).join(""), "concatenated string literals");
     }
     // Bare base64 or hex blobs outside quotes (YAML values, .env files).
     for (const tok of text.match(/[A-Za-z0-9+/_=-]{24,}/g) ?? []) {
@@ -324,8 +372,23 @@ export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[]
   const joined = candidates.map((c) => c.text.replaceAll("\n", " ")).join("\n");
   const hitLines = new Map<number, string>();
   for (const h of findSecrets(joined, TOKEN_DETECTORS)) {
-    const c = candidates[_bisect(starts, h.start)]!;
-    if (!hitLines.has(c.line)) hitLines.set(c.line, `${h.detector} in ${c.how}`);
+    const k = _bisect(starts, h.start);
+    const c = candidates[k]!;
+    let line = c.line;
+    if (c.parts) {
+      let a = h.start - starts[k]!;
+      let b = h.end - 1 - starts[k]!;
+      if (c.parts.reversed) [a, b] = [c.text.length - 1 - b, c.text.length - 1 - a];
+      const first = _bisect(c.parts.starts, a);
+      const last = _bisect(c.parts.starts, b);
+      if (first === last) continue;
+      // A published example or placeholder stays one when its neighbours are glued on.
+      if (c.parts.values.slice(first, last + 1).some((v) => v.length >= 16 && isAllowlisted(v))) {
+        continue;
+      }
+      line = c.parts.lines[first]!;
+    }
+    if (!hitLines.has(line)) hitLines.set(line, `${h.detector} in ${c.how}`);
   }
   if (hitLines.size === 0) return [];
   // A line whose plain text already shows the token is left to the plain detectors.

@@ -341,7 +341,12 @@ function _scanDiff(host: ScanHost, text: string, base: ScanOptions["base"]): Fin
     // what would be written.
     files = parsePatch(extractDiff(text) ?? text);
   } catch {
-    return null;
+    // The applier would refuse it too; still judge what the text names.
+    try {
+      files = parsePatch(text);
+    } catch {
+      return null;
+    }
   }
   if (files.length === 0) return null;
   const out = new _Out();

@@ -63,3 +63,11 @@ Deno.test("content flags appear in policy scan findings and SARIF with their rul
   assert.match(sarif, /content\.bidi/);
   assert.match(sarif, /content\.homoglyph/);
 });
+
+Deno.test("content flags do not glue a whole token in one literal to its neighbours", () => {
+  // The token sits in one literal (plain detectors judge it); the list around it is data.
+  const lines = L(`const xs = ["alpha", "${GHP.slice(0, 4)}-not-a-token", "beta"];`);
+  assert.deepEqual(encodedSecretFlags(lines), []);
+  const doc = L('const examples = ["AKIAIOSFODNN7EXAMPLE", "other"];');
+  assert.deepEqual(encodedSecretFlags(doc), []);
+});
