@@ -258,7 +258,7 @@ export async function applyInWorkspace(
   guard?: ApplyGuard,
 ): Promise<{ ok: boolean; error?: string; files: string[] }> {
   const clean = extractDiff(diff) ?? diff;
-  const before = guard ? await guard.git.at(dir).statusEntries() : [];
+  const before = guard ? await snapshot(dir, await guard.git.at(dir).statusEntries()) : new Map();
   const r = await applyPatch(clean, { cwd: dir });
   if (!r.ok) return { ok: false, error: r.error ?? "The patch does not apply", files: [] };
   if (guard) await checkRealChanges(clean, dir, guard, before);
@@ -269,6 +269,29 @@ const entryKey = (e: { code: string; path: string; from?: string }) =>
   `${e.code}\0${e.path}\0${e.from ?? ""}`;
 
 /**
+ * The worktree's changed paths before an apply, each with its size and
+ * modification time: a file already dirty (a gate's output) that the apply
+ * writes again shows no new status line, but its stamp moves.
+ */
+async function snapshot(
+  dir: string,
+  entries: readonly { code: string; path: string; from?: string }[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const e of entries) out.set(entryKey(e), await stamp(resolve(dir, e.path)));
+  return out;
+}
+
+async function stamp(path: string): Promise<string> {
+  try {
+    const st = await Deno.lstat(path);
+    return `${st.size}:${st.mtime?.getTime() ?? 0}:${st.mode ?? 0}`;
+  } catch {
+    return "missing";
+  }
+}
+
+/**
  * Compare the worktree's real changes since `before` with the judged diff;
  * undo them and throw when they differ or touch a protected path.
  */
@@ -276,11 +299,14 @@ async function checkRealChanges(
   diff: string,
   dir: string,
   guard: ApplyGuard,
-  before: readonly { code: string; path: string; from?: string }[],
+  before: ReadonlyMap<string, string>,
 ): Promise<void> {
   const git = guard.git.at(dir);
-  const seen = new Set(before.map(entryKey));
-  const fresh = (await git.statusEntries()).filter((e) => !seen.has(entryKey(e)));
+  const fresh: { code: string; path: string; from?: string }[] = [];
+  for (const e of await git.statusEntries()) {
+    const was = before.get(entryKey(e));
+    if (was === undefined || was !== await stamp(resolve(dir, e.path))) fresh.push(e);
+  }
   const judged = new Set<string>();
   for (const fp of parsePatch(diff)) {
     for (const n of fp.names) judged.add(n);

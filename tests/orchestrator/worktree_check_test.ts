@@ -79,3 +79,22 @@ Deno.test("applyInWorkspace lets the node-heap .npmrc change through and refuses
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("applyInWorkspace notices a write to a file that was already dirty before the apply", async () => {
+  const { dir, git } = await repo({ ".github/workflows/ci.yml": "on: push\n" });
+  try {
+    await Deno.symlink(".github", join(dir, "docs"));
+    await git.commitAll("link");
+    // Left dirty before the apply (a gate's doing): git shows " M" before and after.
+    await Deno.writeTextFile(join(dir, ".github/workflows/ci.yml"), "on: pull_request\n");
+    const policy = await loadPolicy({});
+    const diff = "--- a/docs/workflows/ci.yml\n+++ b/docs/workflows/ci.yml\n" +
+      "@@ -1 +1 @@\n-on: pull_request\n+on: [push, pull_request, workflow_dispatch]\n";
+    await assert.rejects(
+      () => applyInWorkspace(diff, dir, { git, policy }),
+      (e: unknown) => e instanceof PolicyViolation,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
