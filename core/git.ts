@@ -62,6 +62,16 @@ export class GitError extends Error {
 /** Identity used for commits when the environment names none. */
 export const DEFAULT_IDENTITY = { name: "fleet-orch", email: "fleet-orch@users.noreply.invalid" };
 
+/** One entry of `git status --porcelain=v1 -z`. */
+export interface StatusEntry {
+  /** The two status letters (`??` untracked, ` M` modified, `R ` renamed...). */
+  code: string;
+  /** The path (the new path of a rename). */
+  path: string;
+  /** The source of a rename or copy. */
+  from?: string;
+}
+
 /**
  * Git in one repository, through the executor.
  */
@@ -182,6 +192,38 @@ export class Git {
       "--untracked-files=all",
     ]);
     return out ? out.split("\n") : [];
+  }
+
+  /**
+   * The worktree's real changes, read with `git status --porcelain=v1 -z
+   * -uall` (NUL-separated, so no name is quoted or split; renames keep
+   * their source). Untracked files are listed one by one.
+   *
+   * @returns One entry per changed path, in git's order.
+   */
+  async statusEntries(): Promise<StatusEntry[]> {
+    const out = await this.run([
+      "-c",
+      "core.quotePath=false",
+      "--no-optional-locks",
+      "status",
+      "--porcelain=v1",
+      "-z",
+      "--untracked-files=all",
+      "--ignored=no",
+    ]);
+    const parts = out.split("\0");
+    const entries: StatusEntry[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      if (p.length < 4) continue;
+      const code = p.slice(0, 2);
+      const entry: StatusEntry = { code, path: p.slice(3) };
+      // A rename or copy is followed by its source as the next field.
+      if (code.includes("R") || code.includes("C")) entry.from = parts[++i] ?? "";
+      entries.push(entry);
+    }
+    return entries;
   }
 
   /**

@@ -77,6 +77,7 @@ export async function evaluateCandidates(
   },
 ): Promise<CandidateOutcome> {
   const ws = s.ws!;
+  const guard = { git: ws.git, policy: s.rt.policy };
   const base = {
     failures: input.failures,
     gates: s.gates,
@@ -123,6 +124,7 @@ export async function evaluateCandidates(
         policy: s.rt.policy,
         models: s.models!,
         redact: s.rt.redact,
+        dir: ws.dir,
       });
     } catch (e) {
       // A review the cap cannot afford drops the candidate; other candidates
@@ -138,7 +140,15 @@ export async function evaluateCandidates(
     if (r.verdict === "reject") return { p, r, gates: null, error: r.reasons.join("; ") };
     const dir = await candidateDir(s, j);
     try {
-      const a = await applyInWorkspace(p.proposal.diff, dir);
+      let a: Awaited<ReturnType<typeof applyInWorkspace>>;
+      try {
+        a = await applyInWorkspace(p.proposal.diff, dir, guard);
+      } catch (e) {
+        // The worktree changed differently from the reviewed diff: the run
+        // stops once the other candidates are done.
+        if (e instanceof PolicyViolation) return { p, r, gates: null, error: e.message, fatal: e };
+        throw e;
+      }
       if (!a.ok) return { p, r, gates: null, error: a.error };
       const gates = await input.rerun(dir, `iteration-${input.iteration}-candidate-${j + 1}`);
       return { p, r, gates, error: undefined };
@@ -177,7 +187,7 @@ export async function evaluateCandidates(
     score(b.gates!) - score(a.gates!) || diffSize(a.p.proposal!.diff) - diffSize(b.p.proposal!.diff)
   );
   const best = viable[0]!;
-  const applied = await applyInWorkspace(best.p.proposal!.diff, ws.dir);
+  const applied = await applyInWorkspace(best.p.proposal!.diff, ws.dir, guard);
   return {
     proposed: best.p,
     reviewed: best.r,
@@ -199,12 +209,16 @@ async function single(
     policy: s.rt.policy,
     models: s.models!,
     redact: s.rt.redact,
+    dir: s.ws!.dir,
   });
   const calls = [...p.calls, ...r.calls];
   if (r.verdict === "reject") {
     return { proposed: p, reviewed: r, applied: { ok: false, error: "rejected" }, calls };
   }
-  const applied = await applyInWorkspace(p.proposal!.diff, s.ws!.dir);
+  const applied = await applyInWorkspace(p.proposal!.diff, s.ws!.dir, {
+    git: s.ws!.git,
+    policy: s.rt.policy,
+  });
   return { proposed: p, reviewed: r, applied, calls };
 }
 

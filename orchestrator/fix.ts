@@ -11,7 +11,8 @@ import type { FixerPlugin, LlmPlugin } from "../core/plugin.ts";
 import type { CallRecord, Failure, FixProposal, GateResult } from "../core/types.ts";
 import type { Logger } from "../core/log.ts";
 import type { Git } from "../core/git.ts";
-import { applyPatch, extractDiff, parsePatch } from "../patch/patch.ts";
+import { PolicyViolation } from "../core/errors.ts";
+import { applyPatch, canonicalPath, extractDiff, parsePatch } from "../patch/patch.ts";
 import { type AttemptRecord, proposeFix } from "../agents/fixer.ts";
 import { reviewPatch } from "../agents/reviewer.ts";
 import type { PolicyEngine } from "../policies/engine.ts";
@@ -160,8 +161,13 @@ export async function review(input: {
   models: Models;
   redact: (t: string) => string;
   signal?: AbortSignal;
+  /** The workspace the patch would apply to: scripts are judged on the files it leaves. */
+  dir?: string;
 }): Promise<Reviewed> {
-  const findings = input.policy.scan(input.proposal.diff);
+  const findings = input.policy.scan(
+    input.proposal.diff,
+    input.dir ? { base: baseReader(input.dir) } : {},
+  );
   const errors = findings.filter((f) => f.severity === "error");
   // A finding is a forbidden operation when a command rule made it (a build
   // script, Makefile or CI step in the patch runs it); secrets, SQL and
@@ -207,21 +213,158 @@ export async function review(input: {
 }
 
 /**
- * Apply a diff tolerantly in the workspace.
+ * A reader of the workspace's files as they are before a patch: a path that
+ * leaves the workspace (also through a symlink) reads as missing.
+ *
+ * @param dir The workspace.
+ * @returns The reader.
+ */
+export function baseReader(dir: string): (path: string) => string | null {
+  return (path) => {
+    try {
+      const root = Deno.realPathSync(dir);
+      const real = Deno.realPathSync(resolve(root, path));
+      if (real !== root && !real.startsWith(root + SEP)) return null;
+      return Deno.readTextFileSync(real);
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** What {@link applyInWorkspace} needs to re-check the worktree before a commit. */
+export interface ApplyGuard {
+  /** Git in the workspace. */
+  git: Git;
+  /** The policy that judged the diff. */
+  policy: PolicyEngine;
+}
+
+/**
+ * Apply a diff tolerantly in the workspace. With a guard, the worktree's
+ * real changes are then compared with what was judged: every path git
+ * reports as changed by the apply must be one the diff named, and none may
+ * be protected; otherwise the changes are undone and the run stops.
  *
  * @param diff The unified diff (or a reply holding one).
  * @param dir The workspace.
+ * @param guard Git and the policy, for the re-check before any commit.
  * @returns ok, or why not.
+ * @throws {PolicyViolation} When the worktree changed differently from the judged diff.
  */
 export async function applyInWorkspace(
   diff: string,
   dir: string,
+  guard?: ApplyGuard,
 ): Promise<{ ok: boolean; error?: string; files: string[] }> {
   const clean = extractDiff(diff) ?? diff;
+  const before = guard ? await snapshot(dir, await guard.git.at(dir).statusEntries()) : new Map();
   const r = await applyPatch(clean, { cwd: dir });
-  return r.ok
-    ? { ok: true, files: r.files.map((f) => f.path) }
-    : { ok: false, error: r.error ?? "The patch does not apply", files: [] };
+  if (!r.ok) return { ok: false, error: r.error ?? "The patch does not apply", files: [] };
+  if (guard) await checkRealChanges(clean, dir, guard, before);
+  return { ok: true, files: r.files.map((f) => f.path) };
+}
+
+const entryKey = (e: { code: string; path: string; from?: string }) =>
+  `${e.code}\0${e.path}\0${e.from ?? ""}`;
+
+/**
+ * The worktree's changed paths before an apply, each with its size and
+ * modification time: a file already dirty (a gate's output) that the apply
+ * writes again shows no new status line, but its stamp moves.
+ */
+async function snapshot(
+  dir: string,
+  entries: readonly { code: string; path: string; from?: string }[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const e of entries) out.set(entryKey(e), await stamp(resolve(dir, e.path)));
+  return out;
+}
+
+async function stamp(path: string): Promise<string> {
+  try {
+    const st = await Deno.lstat(path);
+    return `${st.size}:${st.mtime?.getTime() ?? 0}:${st.mode ?? 0}`;
+  } catch {
+    return "missing";
+  }
+}
+
+/**
+ * Compare the worktree's real changes since `before` with the judged diff;
+ * undo them and throw when they differ or touch a protected path.
+ */
+async function checkRealChanges(
+  diff: string,
+  dir: string,
+  guard: ApplyGuard,
+  before: ReadonlyMap<string, string>,
+): Promise<void> {
+  const git = guard.git.at(dir);
+  const fresh: { code: string; path: string; from?: string }[] = [];
+  for (const e of await git.statusEntries()) {
+    const was = before.get(entryKey(e));
+    if (was === undefined || was !== await stamp(resolve(dir, e.path))) fresh.push(e);
+  }
+  const judged = new Set<string>();
+  for (const fp of parsePatch(diff)) {
+    for (const n of fp.names) judged.add(n);
+    for (const n of [fp.oldPath, fp.newPath]) if (n !== null) judged.add(n);
+  }
+  const problems: string[] = [];
+  const changed: { path: string; untracked: boolean }[] = [];
+  for (const e of fresh) {
+    for (const raw of e.from === undefined ? [e.path] : [e.path, e.from]) {
+      const c = canonicalPath(raw);
+      if (!c.ok) problems.push(`${JSON.stringify(raw)}: ${c.reason}`);
+      else if (!judged.has(c.path)) {
+        problems.push(`${JSON.stringify(c.path)} changed but the reviewed diff does not name it`);
+      }
+      changed.push({ path: raw, untracked: e.code === "??" });
+    }
+  }
+  if (problems.length === 0 && changed.length > 0) {
+    // The real change, as git sees it, goes through the same path rules.
+    const tracked = changed.filter((c) => !c.untracked).map((c) => c.path);
+    let real = tracked.length
+      ? await git.run([
+        "-c",
+        "core.quotePath=false",
+        "diff",
+        "--no-ext-diff",
+        "--no-textconv",
+        "HEAD",
+        "--",
+        ...tracked.map((p) => `:(literal)${p}`),
+      ], { allowFail: true }) + "\n"
+      : "";
+    for (const c of changed.filter((x) => x.untracked)) {
+      const text = baseReader(dir)(c.path) ?? "";
+      const lines = text.split("\n");
+      if (lines[lines.length - 1] === "") lines.pop();
+      const body = lines.map((l) => `+${l}\n`).join("");
+      real += `--- /dev/null\n+++ b/${c.path}\n@@ -0,0 +1,${lines.length} @@\n${body}`;
+    }
+    for (const f of guard.policy.scan(real, { base: baseReader(dir) })) {
+      if (f.category === "protected-path") problems.push(`${f.file}: ${f.message}`);
+    }
+  }
+  if (problems.length === 0) return;
+  // Put the worktree back: tracked paths from HEAD, new files removed.
+  for (const c of changed) {
+    if (c.untracked) await Deno.remove(resolve(dir, c.path)).catch(() => {});
+    else {await git.run(["checkout", "-q", "HEAD", "--", `:(literal)${c.path}`], {
+        allowFail: true,
+      });}
+  }
+  throw new PolicyViolation(
+    `The applied patch changed the worktree differently from the reviewed diff: ${
+      problems.join("; ")
+    }`,
+    "path.worktree-check",
+    dir,
+  );
 }
 
 /**

@@ -127,7 +127,8 @@ async function iterate(s: RunState, loop: Loop, i: number, max: number): Promise
       if (got.reviewed.verdict === "reject") return rejected(s, loop, i, proposal, got.reviewed);
     }
     if (got.candidate) it.candidate = got.candidate;
-    const applied = got.applied ?? await applyInWorkspace(proposal.diff, s.ws!.dir);
+    const applied = got.applied ??
+      await applyInWorkspace(proposal.diff, s.ws!.dir, { git: s.ws!.git, policy: s.rt.policy });
     if (!applied.ok) return notApplicable(s, loop, i, proposal, applied.error ?? "");
     it.applied = true;
     const commit = await commitFix(s, it, proposal, failures);
@@ -187,6 +188,7 @@ async function obtain(
     policy: s.rt.policy,
     models: s.models!,
     redact: s.rt.redact,
+    dir: s.ws!.dir,
     ...(s.opts.signal ? { signal: s.opts.signal } : {}),
   });
   it.calls.push(...reviewed.calls);
@@ -281,7 +283,8 @@ async function commitFix(
       (first ? `Failure: ${first.message.slice(0, 200)}\n` : "") +
       `Iteration: ${it.index}\nSource: ${proposal.source}\n` +
       `Tokens: ${tokensIn} in, ${tokensOut} out\nRun: ${s.runId}\n`,
-    patchPaths(proposal.diff),
+    // Literal pathspecs: a file named "*.ts" must not stage other files.
+    patchPaths(proposal.diff).map((p) => `:(literal)${p}`),
   );
   // A dry run commits only in its scratch copy: no commit to report.
   if (commit && !s.dryRun) it.commit = commit;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig, parseConfig } from "../core/config.ts";
 import { ShellExecutor } from "../core/exec.ts";
@@ -14,6 +14,7 @@ import { Git } from "../core/git.ts";
 import { createLogger, type Logger, type LogLevel } from "../core/log.ts";
 import type { GatePlugin, PluginContext } from "../core/plugin.ts";
 import { configDirOf, PluginRegistry } from "../core/registry.ts";
+import { canonicalPath } from "../patch/patch.ts";
 import { loadPolicy, type PolicyEngine } from "../policies/engine.ts";
 import { createRedactor } from "../policies/redact.ts";
 import { builtinPlugins } from "../plugins/builtins.ts";
@@ -123,6 +124,49 @@ export interface Runtime {
 }
 
 /**
+ * Repository-relative paths of what this run trusts: the config file, the
+ * policy file and every plugin module or exec script the config names
+ * (`uses:` anywhere in it). A patch that changed one would run with
+ * fleet-orch's permissions on the next run of the branch.
+ *
+ * @param config The loaded config.
+ * @param repoRoot The repository root.
+ * @param configDir Where relative `uses:` paths start.
+ * @param files Absolute paths of the config and policy files.
+ * @returns Canonical repository-relative paths (those outside are left out).
+ */
+export function trustedInputs(
+  config: unknown,
+  repoRoot: string,
+  configDir: string,
+  files: readonly string[],
+): string[] {
+  const abs: string[] = [...files];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (v === null || typeof v !== "object") return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k === "uses" && typeof x === "string") {
+        const words = x.startsWith("exec:") ? x.slice(5).trim().split(/\s+/) : [x];
+        for (const w of words) {
+          if (w.startsWith("-") || /^[a-z][a-z0-9+.-]*:/i.test(w)) continue;
+          if (w.includes("/") || /\.(?:[cm]?[jt]s|py|sh|rb|pl|php|exe)$/.test(w)) {
+            abs.push(resolve(configDir, w));
+          }
+        }
+      } else visit(x);
+    }
+  };
+  visit(config);
+  const out = new Set<string>();
+  for (const a of abs) {
+    const c = canonicalPath(relative(repoRoot, a));
+    if (c.ok) out.add(c.path);
+  }
+  return [...out];
+}
+
+/**
  * Open the repository, load config and policy, and wire the executor.
  *
  * @param options Flags of the command.
@@ -161,6 +205,10 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     : undefined;
   const policy = await loadPolicy({
     ...(policyFile ? { file: policyFile } : {}),
+    trustedPaths: trustedInputs(loaded.config, repoRoot, configDirOf(configFile), [
+      configFile,
+      ...(policyFile ? [policyFile] : []),
+    ]),
     forbiddenCommands: safety.forbidden_commands,
     ...(safety.protected_paths ? { protectedPaths: safety.protected_paths } : {}),
     ...(safety.allow_paths ? { allowPaths: safety.allow_paths } : {}),

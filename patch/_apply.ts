@@ -64,7 +64,7 @@ function createText(fp: FilePatch): TextApplied {
         i + 1,
       );
     }
-    lines.push(...h.lines.map((l) => l.text));
+    for (const l of h.lines) lines.push(l.text);
   }
   const noEol = fp.hunks[fp.hunks.length - 1]?.newNoNewline ?? false;
   const text = lines.length === 0 ? "" : lines.join("\n") + (noEol ? "" : "\n");
@@ -145,7 +145,7 @@ export function _applyFileText(original: string | null, fp: FilePatch): TextAppl
   let f = 0;
   for (const { loc } of sorted) {
     for (; f < loc.start; f++) out.push(file[f]!);
-    out.push(...loc.lines);
+    for (const l of loc.lines) out.push(l);
     f = loc.end;
   }
   for (; f < file.length; f++) out.push(file[f]!);

@@ -11,6 +11,11 @@ const FENCE_RE = /^(\s{0,3})(`{3,}|~{3,})\s*([\w.+-]*)\s*$/;
 const GIT_EXTENDED_RE =
   /^(index |old mode |new mode |new file mode |deleted file mode |similarity index |dissimilarity index |rename from |rename to |copy from |copy to |Binary files |GIT binary patch)/;
 
+/** A fence line's parts; long lines are never fences (no backtracking over them). */
+function fenceOf(line: string): RegExpExecArray | null {
+  return line.length > 200 ? null : FENCE_RE.exec(line);
+}
+
 /** True when the lines contain something only a diff has. */
 function looksLikeDiff(lines: readonly string[]): boolean {
   for (let i = 0; i < lines.length; i++) {
@@ -26,7 +31,7 @@ function looksLikeDiff(lines: readonly string[]): boolean {
 function fencedDiffs(lines: readonly string[]): string[][] {
   const blocks: string[][] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = FENCE_RE.exec(lines[i]!);
+    const open = fenceOf(lines[i]!);
     if (!open) continue;
     const indent = open[1]!;
     const fence = open[2]!;
@@ -36,7 +41,7 @@ function fencedDiffs(lines: readonly string[]): string[][] {
       const l = lines[j]!;
       // A closing fence sits at the opening's indentation: a diff context
       // line " ```" (one space) must not close a fence opened at column 0.
-      const close = FENCE_RE.exec(l);
+      const close = fenceOf(l);
       if (
         close && close[1] === indent && close[3] === "" && close[2]![0] === fence[0] &&
         close[2]!.length >= fence.length
@@ -117,7 +122,7 @@ function diffLinesOnly(lines: readonly string[]): string[] {
  *
  * @example
  * ```ts
- * import { extractDiff } from "./patch.ts";
+ * import { extractDiff } from "./_extract.ts";
  * const d = extractDiff("Here:\n```diff\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n```\nDone.");
  * console.assert(d === "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n");
  * ```
@@ -127,8 +132,16 @@ function diffLinesOnly(lines: readonly string[]): string[] {
  */
 export function extractDiff(reply: string): string | null {
   const lines = _splitDiffLines(reply);
-  const blocks = fencedDiffs(lines);
-  const source = blocks.length > 0 ? blocks.flat() : lines;
+  // A reply that is a diff from its first line is read as one: fences inside
+  // it belong to the files it changes (a README's code blocks), not to prose.
+  const first = lines.find((l) => l.trim() !== "") ?? "";
+  const bare = first.startsWith("diff --git ") || _isFileHeaderPair(lines, lines.indexOf(first));
+  const blocks = bare ? [] : fencedDiffs(lines);
+  let source: string[] = lines;
+  if (blocks.length > 0) {
+    source = [];
+    for (const b of blocks) for (const l of b) source.push(l);
+  }
   const kept = diffLinesOnly(source);
   if (!kept.some((l) => l.startsWith("@@") || l.startsWith("diff --git "))) return null;
   return kept.join("\n") + "\n";

@@ -159,7 +159,7 @@ function choose(
     reach = Math.max(reach, c.end);
   }
   const bests = places.map((p) => {
-    const min = Math.min(...p.map((c) => c.cost));
+    const min = p.reduce((m, c) => Math.min(m, c.cost), Infinity);
     return p.filter((c) => c.cost === min);
   });
   const pointed = bests.filter((b) => b.some(preferred));
@@ -197,6 +197,9 @@ function contextEdges(hunk: Hunk): { lead: number; trail: number; changes: boole
   while (kinds[last] === " ") last--;
   return { lead: first, trail: kinds.length - 1 - last, changes: true };
 }
+
+/** Largest hunk (old side) searched fuzzily; the path walk recurses once per line. */
+const MAX_FUZZY_LINES = 2000;
 
 /**
  * Locate one hunk in the original file.
@@ -265,7 +268,9 @@ export function locateHunk(
   // One off line per two context lines, at most two: enough for a dropped or
   // altered line, not enough to make unrelated code look alike.
   const budget = Math.min(2, Math.max(1, Math.floor(ctx / 2)));
-  if (old.length * file.length > 20_000_000) {
+  // The alignment's table and its path walk grow with both sides: past
+  // these sizes an exact match is the only safe answer.
+  if (old.length * file.length > 20_000_000 || old.length > MAX_FUZZY_LINES) {
     fail(
       `its context is not found as written, and the file (${file.length} lines) is too large to search fuzzily`,
     );

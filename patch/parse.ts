@@ -6,6 +6,7 @@
  * @module
  */
 
+import { canonicalPath, cleanSeparators, decodeGitQuoted } from "./paths.ts";
 import type { FilePatch, Hunk, HunkHeader, HunkLine } from "./types.ts";
 
 const HEADER_RE = /^@@+\s*(?:-(\d+)(?:,(\d+))?\s+\+(\d+)(?:,(\d+))?)?\s*(?:@@+.*)?$/;
@@ -17,7 +18,11 @@ const HEADER_RE = /^@@+\s*(?:-(\d+)(?:,(\d+))?\s+\+(\d+)(?:,(\d+))?)?\s*(?:@@+.*
  * @returns The numbers, or null when the header carries none (`@@ @@`).
  */
 export function _parseHunkHeader(line: string): HunkHeader | null {
-  const m = HEADER_RE.exec(line.trimEnd());
+  // The numbers sit at the start; the function context after the closing
+  // @@ may be any length, so only a bounded prefix is matched (no
+  // backtracking over a megabyte-long header line).
+  const head = line.length > 256 ? line.slice(0, 256).replace(/@@+[^@]*$/, "@@") : line;
+  const m = HEADER_RE.exec(head.trimEnd());
   if (!m || m[1] === undefined || m[3] === undefined) return null;
   return {
     oldStart: Number(m[1]),
@@ -83,41 +88,47 @@ export function _parsePath(raw: string): string | null {
   const tab = p.indexOf("\t");
   if (tab >= 0) p = p.slice(0, tab);
   p = p.trim();
-  if (p.startsWith('"') && p.endsWith('"') && p.length >= 2) p = unquote(p.slice(1, -1));
-  else p = p.replace(/\s+\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:\s*[+-]\d{4})?$/, "");
+  if (p.startsWith('"') && p.endsWith('"') && p.length >= 2) p = decodeGitQuoted(p.slice(1, -1));
+  else if (p.length <= 4096) {
+    // Bounded: the optional timestamp of plain diff(1) output.
+    p = p.replace(/\s+\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:\s*[+-]\d{4})?$/, "");
+  }
   if (p === "/dev/null" || p === "") return null;
   return p;
 }
 
-function unquote(s: string): string {
-  const bytes: number[] = [];
-  const enc = new TextEncoder();
-  const map: Record<string, number> = { n: 10, t: 9, r: 13, '"': 34, "\\": 92, a: 7, b: 8, f: 12 };
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c !== "\\" || i + 1 >= s.length) {
-      bytes.push(...enc.encode(c));
-      continue;
-    }
-    const n = s[i + 1]!;
-    const oct = /^[0-7]{3}/.exec(s.slice(i + 1));
-    if (oct) {
-      bytes.push(parseInt(oct[0], 8));
-      i += 3;
-    } else {
-      bytes.push(map[n] ?? n.charCodeAt(0));
-      i += 1;
-    }
-  }
-  return new TextDecoder().decode(new Uint8Array(bytes));
+/** Read a git-quoted token starting at `i` (a `"`); null when it is not closed. */
+function quotedToken(s: string, i: number): { value: string; next: number } | null {
+  let j = i + 1;
+  for (; j < s.length && s[j] !== '"'; j++) if (s[j] === "\\") j++;
+  if (j >= s.length) return null;
+  return { value: decodeGitQuoted(s.slice(i + 1, j)), next: j + 1 };
 }
 
+/** The two paths of a `diff --git` line, quoted or not, with their prefixes. */
 function gitLinePaths(line: string): [string | null, string | null] {
   const rest = line.slice("diff --git ".length).trim();
-  const quoted = /^"((?:[^"\\]|\\.)*)"\s+"((?:[^"\\]|\\.)*)"$/.exec(rest);
-  if (quoted) return [unquote(quoted[1]!), unquote(quoted[2]!)];
-  const m = /^(a\/.*) (b\/.*)$/.exec(rest);
-  if (m) return [m[1]!, m[2]!];
+  if (rest.startsWith('"')) {
+    const first = quotedToken(rest, 0);
+    if (!first) return [null, null];
+    const tail = rest.slice(first.next).trim();
+    const second = tail.startsWith('"') ? quotedToken(tail, 0) : null;
+    return [first.value, second ? second.value : tail || null];
+  }
+  if (rest.endsWith('"')) {
+    const at = rest.lastIndexOf(' "');
+    const second = at > 0 ? quotedToken(rest, at + 1) : null;
+    if (second) return [rest.slice(0, at), second.value];
+  }
+  // "a/x y b/x y": prefer the " b/" split that leaves equal names.
+  if (rest.startsWith("a/")) {
+    let cut = -1;
+    for (let k = rest.indexOf(" b/"); k > 0; k = rest.indexOf(" b/", k + 1)) {
+      cut = k;
+      if (rest.slice(2, k) === rest.slice(k + 3)) break;
+    }
+    if (cut > 0) return [rest.slice(0, cut), rest.slice(cut + 1)];
+  }
   const parts = rest.split(" ");
   if (parts.length === 2) return [parts[0]!, parts[1]!];
   return [null, null];
@@ -135,18 +146,63 @@ function stripPrefixes(fp: FilePatch): void {
 }
 
 function newFile(): FilePatch {
-  return { oldPath: null, newPath: null, kind: "modify", hunks: [], binary: false, rename: false };
+  return {
+    oldPath: null,
+    newPath: null,
+    kind: "modify",
+    hunks: [],
+    binary: false,
+    rename: false,
+    names: [],
+    refused: null,
+  };
 }
 
-function finish(fp: FilePatch, sawHeaderPaths: boolean, gitPaths: [string | null, string | null]) {
+/**
+ * Close a file section: take paths from the git line when there were no
+ * `---`/`+++` headers, canonicalise every name once, strip `a/` `b/` when
+ * both sides carry them, and collect every spelling the section used.
+ */
+function finish(
+  fp: FilePatch,
+  sawHeaderPaths: boolean,
+  gitPaths: [string | null, string | null],
+  raw: readonly string[],
+) {
   if (!sawHeaderPaths) {
     // A git diff with no ---/+++ (mode change, empty new or deleted file).
     if (fp.kind !== "create") fp.oldPath = gitPaths[0];
     if (fp.kind !== "delete") fp.newPath = gitPaths[1];
   }
+  // Prefixes are decided on the paths as written (separators cleaned, no
+  // `..` resolved), then each side is canonicalised once.
+  fp.oldPath = fp.oldPath === null ? null : cleanSeparators(fp.oldPath);
+  fp.newPath = fp.newPath === null ? null : cleanSeparators(fp.newPath);
   stripPrefixes(fp);
+  const canon = (p: string | null): string | null => {
+    if (p === null) return null;
+    const c = canonicalPath(p);
+    if (!c.ok) fp.refused ??= c.reason;
+    return c.path;
+  };
+  fp.oldPath = canon(fp.oldPath);
+  fp.newPath = canon(fp.newPath);
   if (fp.oldPath === null && fp.newPath !== null) fp.kind = "create";
   else if (fp.newPath === null && fp.oldPath !== null) fp.kind = "delete";
+  const names = new Set<string>();
+  const add = (p: string | null) => {
+    if (p === null) return;
+    const cleaned = cleanSeparators(p);
+    // A leftover prefix may or may not be one: the applier tries both.
+    const forms = /^[ab]\//.test(cleaned) ? [cleaned, cleaned.slice(2)] : [cleaned];
+    for (const f of forms) {
+      const c = canonicalPath(f);
+      if (!c.ok) fp.refused ??= c.reason;
+      else names.add(c.path);
+    }
+  };
+  for (const p of [fp.newPath, fp.oldPath, ...gitPaths, ...raw]) add(p);
+  fp.names = [...names];
 }
 
 /**
@@ -218,8 +274,11 @@ export function parsePatch(diff: string): FilePatch[] {
   let sawPaths = false;
   let gitPaths: [string | null, string | null] = [null, null];
   let expectHunk = false;
+  // Every path the section's headers name, as written.
+  let raw: string[] = [];
   const close = () => {
-    if (cur) finish(cur, sawPaths, gitPaths);
+    if (cur) finish(cur, sawPaths, gitPaths, raw);
+    raw = [];
   };
   for (let i = 0; i < lines.length;) {
     const line = lines[i]!;
@@ -242,6 +301,7 @@ export function parsePatch(diff: string): FilePatch[] {
       }
       cur.oldPath = _parsePath(line.slice(4));
       cur.newPath = _parsePath(lines[i + 1]!.slice(4));
+      for (const p of [cur.oldPath, cur.newPath]) if (p !== null) raw.push(p);
       sawPaths = true;
       expectHunk = true;
       i += 2;
@@ -249,7 +309,9 @@ export function parsePatch(diff: string): FilePatch[] {
     }
     if (line.startsWith("@@")) {
       if (!cur) {
-        throw new SyntaxError(`Hunk "${line}" at line ${i + 1} comes before any file header`);
+        throw new SyntaxError(
+          `Hunk "${line.slice(0, 80)}" at line ${i + 1} comes before any file header`,
+        );
       }
       const { hunk, next } = readHunk(lines, i + 1, line);
       cur.hunks.push(hunk);
@@ -277,7 +339,11 @@ export function parsePatch(diff: string): FilePatch[] {
     if (cur && !sawPaths && cur.hunks.length === 0) {
       if (line.startsWith("new file mode")) cur.kind = "create";
       else if (line.startsWith("deleted file mode")) cur.kind = "delete";
-      else if (/^(rename|copy) (from|to) /.test(line)) cur.rename = true;
+      else if (/^(rename|copy) (from|to) /.test(line)) {
+        cur.rename = true;
+        const named = _parsePath(line.replace(/^(rename|copy) (from|to) /, ""));
+        if (named !== null) raw.push(named);
+      }
     }
     if (cur && (line.startsWith("GIT binary patch") || /^Binary files .* differ$/.test(line))) {
       cur.binary = true;

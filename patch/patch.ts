@@ -17,10 +17,20 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { _applyFileText } from "./_apply.ts";
 import { extractDiff } from "./_extract.ts";
 import { parsePatch } from "./parse.ts";
+import { canonicalPath } from "./paths.ts";
 import { type ApplyResult, type FilePatch, type FileResult, PatchError } from "./types.ts";
 
 export { extractDiff } from "./_extract.ts";
 export { parsePatch } from "./parse.ts";
+export {
+  type DiffLine,
+  hunkContexts,
+  looksLikeDiff,
+  markAdded,
+  newSideLines,
+  resultingText,
+} from "./lines.ts";
+export { canonicalPath, decodeGitQuoted, foldPath, isGitSegment, type PathCheck } from "./paths.ts";
 export { PatchError } from "./types.ts";
 export type {
   ApplyResult,
@@ -38,7 +48,15 @@ export interface ApplyOptions {
   cwd: string;
   /** Only check that the patch applies; write nothing. @default false */
   check?: boolean;
+  /**
+   * Largest input accepted, in characters; a larger reply is refused with a
+   * clear error before any parsing. @default MAX_PATCH_CHARS
+   */
+  maxChars?: number;
 }
+
+/** Default size limit of {@link applyPatch}'s input: 16 Mi characters. */
+export const MAX_PATCH_CHARS = 16 * 1024 * 1024;
 
 /**
  * Apply one file patch to a text in memory (dry runs, tests).
@@ -57,15 +75,11 @@ export function applyToText(original: string, filePatch: FilePatch): string {
  * Returns the absolute path or a reason for refusing it.
  */
 async function safePath(root: string, rel: string): Promise<string | { refused: string }> {
-  if (rel === "" || isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel) || rel.startsWith("\\")) {
-    return { refused: `absolute or empty path ${JSON.stringify(rel)} is not allowed` };
-  }
-  const parts = rel.split(/[\\/]+/);
-  if (parts.includes("..")) {
-    return { refused: `path ${JSON.stringify(rel)} leaves the working directory` };
-  }
-  if (parts[0] === ".git" || (parts[0] === "." && parts[1] === ".git")) {
-    return { refused: `path ${JSON.stringify(rel)} is inside .git` };
+  // The parser canonicalised every name; this is the last line of defence.
+  const c = canonicalPath(rel);
+  if (!c.ok) return { refused: c.reason };
+  if (c.path !== rel || isAbsolute(rel)) {
+    return { refused: `path ${JSON.stringify(rel)} is not in canonical form` };
   }
   const abs = resolve(root, rel);
   // Resolve the deepest existing ancestor so a symlink cannot lead outside.
@@ -108,8 +122,7 @@ async function exists(root: string, rel: string): Promise<boolean> {
 
 /** Pick the path a file patch targets, recovering from a half-kept a/ or b/ prefix. */
 async function targetPath(root: string, fp: FilePatch, known: Set<string>): Promise<string> {
-  const names = [fp.newPath, fp.oldPath].filter((p): p is string => p !== null)
-    .map((p) => p.replace(/^(\.\/)+/, ""));
+  const names = [fp.newPath, fp.oldPath].filter((p): p is string => p !== null);
   const candidates = names.flatMap((p) => /^[ab]\//.test(p) ? [p, p.slice(2)] : [p]);
   if (fp.kind !== "create") {
     for (const c of candidates) if (known.has(c) || await exists(root, c)) return c;
@@ -131,6 +144,16 @@ async function targetPath(root: string, fp: FilePatch, known: Set<string>): Prom
  * @throws {Error} Only for I/O failures other than a missing file.
  */
 export async function applyPatch(diff: string, options: ApplyOptions): Promise<ApplyResult> {
+  const max = options.maxChars ?? MAX_PATCH_CHARS;
+  if (diff.length > max) {
+    return {
+      ok: false,
+      files: [],
+      error: `The patch input is ${_mb(diff.length)} MB; the applier accepts at most ${
+        _mb(max)
+      } MB (a reply this large is not a reviewable fix)`,
+    };
+  }
   const text = extractDiff(diff);
   if (text === null) return { ok: false, files: [], error: "No unified diff found in the input" };
   let patches: FilePatch[];
@@ -146,6 +169,10 @@ export async function applyPatch(diff: string, options: ApplyOptions): Promise<A
   const state = new Map<string, { abs: string; before: string | null; now: string | null }>();
   const results = new Map<string, FileResult>();
   for (const fp of patches) {
+    if (fp.refused !== null) {
+      const named = fp.newPath ?? fp.oldPath ?? "";
+      return { ok: false, files: [], error: `File "${named}": ${fp.refused}` };
+    }
     const rel = await targetPath(root, fp, new Set(state.keys()));
     const abs = await safePath(root, rel);
     if (typeof abs !== "string") {
@@ -174,6 +201,10 @@ export async function applyPatch(diff: string, options: ApplyOptions): Promise<A
   }
   if (!options.check) await writeAll(state);
   return { ok: true, files: [...results.values()] };
+}
+
+function _mb(chars: number): string {
+  return (chars / (1024 * 1024)).toFixed(1);
 }
 
 /** Write every change through temporary files, then rename them into place. */

@@ -53,6 +53,14 @@ export interface FilePatch {
   binary: boolean;
   /** True when git headers announced a rename or copy (not supported). */
   rename: boolean;
+  /**
+   * Every canonical path the section's headers name (`diff --git`, `---`,
+   * `+++`, rename and copy lines), each also without a leftover `a/` or `b/`
+   * prefix: the applier may write any of them, so the policy judges all.
+   */
+  names: string[];
+  /** Why a path of this section is refused (absolute, outside, `.git`), or null. */
+  refused: string | null;
 }
 
 /** How one hunk was located. */

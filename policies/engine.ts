@@ -17,7 +17,7 @@
 import { CommandPolicy } from "./command_judge.ts";
 import { buildPolicy } from "./loader.ts";
 import { createRedactor } from "./redact.ts";
-import { scanText } from "./scan.ts";
+import { type ScanOptions, scanText } from "./scan.ts";
 import { globMatch } from "./shell_words.ts";
 import type { Finding, FullJudgement, Policy, Rule } from "./types.ts";
 
@@ -43,6 +43,13 @@ export interface LoadPolicyOptions {
    * `azure-pipelines.yml` for the agent-pool recipe.
    */
   allowPaths?: string[];
+  /**
+   * Repository-relative paths of the inputs fleet-orch trusts in this run:
+   * the config file in use, every policy file loaded, every plugin module
+   * or exec script the config names. A patch may not touch them
+   * (`path.trusted-input`, never lifted by `allowPaths`).
+   */
+  trustedPaths?: string[];
 }
 
 /** Judges commands, scans patches and redacts text against one policy. */
@@ -110,14 +117,17 @@ export class PolicyEngine {
    * Scan a unified diff (only added lines count) or plain text.
    *
    * @param text The diff or text.
-   * @param options `filename` names plain text (and selects file-specific checks).
+   * @param options `filename` names plain text (and selects file-specific checks);
+   *   `base` reads the files as they are before the patch, so scripts are
+   *   judged on the file the patch leaves.
    * @returns Findings in file and line order.
    */
-  scan(text: string, options: { filename?: string } = {}): Finding[] {
-    const findings = scanText(this, text, options.filename);
+  scan(text: string, options: ScanOptions = {}): Finding[] {
+    const findings = scanText(this, text, options);
     if (this.#allowPaths.length === 0) return findings;
     return findings.filter((f) =>
-      f.category !== "protected-path" ||
+      f.category !== "protected-path" || f.rule === "path.trusted-input" ||
+      f.rule === "path.invalid" ||
       !this.#allowPaths.some((glob) => globMatch(glob, f.file.replace(/^\.\//, "")))
     );
   }
@@ -148,6 +158,17 @@ export async function loadPolicy(options: LoadPolicyOptions = {}): Promise<Polic
     ...(options.protectedPaths ? { protectedPaths: options.protectedPaths } : {}),
     ...(options.workspaces ? { workspaces: options.workspaces } : {}),
   });
+  const trusted = (options.trustedPaths ?? []).filter((p) => p !== "");
+  if (trusted.length) {
+    policy.rules.push({
+      id: "path.trusted-input",
+      category: "protected-path",
+      action: "deny",
+      message:
+        "A patch may not touch an input fleet-orch trusts in this run (config, policy, plugin)",
+      match: { path: trusted },
+    });
+  }
   return new PolicyEngine(policy, {
     ...(options.env ? { env: options.env } : {}),
     ...(options.approved !== undefined ? { approved: options.approved } : {}),

@@ -8,7 +8,7 @@
  */
 
 import { parse } from "unbash";
-import type { DiffLine } from "./diff.ts";
+import type { DiffLine } from "../patch/patch.ts";
 
 /** A command found in a file. */
 export interface FileCommand {
@@ -16,6 +16,12 @@ export interface FileCommand {
   line: number;
   /** The command line. */
   text: string;
+  /**
+   * True for a statement the patch did not touch: not judged alone, but its
+   * meaning may change after statements the patch added (a script written
+   * by an added line and run by an existing one).
+   */
+  context?: boolean;
 }
 
 /** Which extractor applies to a file. */
@@ -92,7 +98,7 @@ function _parses(text: string): boolean {
  * with closing keywords where that makes them parse, else skipped.
  *
  * @param region New-side lines of one contiguous region.
- * @returns Statements that start on added lines.
+ * @returns Every statement; those the patch did not touch are marked `context`.
  */
 export function shellStatements(region: readonly DiffLine[]): FileCommand[] {
   const text = region.map((l) => l.text).join("\n");
@@ -101,12 +107,18 @@ export function shellStatements(region: readonly DiffLine[]): FileCommand[] {
   if (!script.errors?.length) {
     const starts = [0];
     for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
-    for (const st of script.commands) {
+    for (const [k, st] of script.commands.entries()) {
       let idx = 0;
       while (idx + 1 < starts.length && starts[idx + 1]! <= st.pos) idx++;
-      const endIdx = starts.findLastIndex((s) => s <= Math.max(st.pos, st.end - 1));
+      // A statement reaches to the next one: here-document bodies come
+      // after the parser's end of the statement, and they are its input.
+      const next = script.commands[k + 1]?.pos ?? text.length;
+      const end = Math.max(st.end, st.pos + text.slice(st.pos, next).trimEnd().length);
+      const endIdx = starts.findLastIndex((s) => s <= Math.max(st.pos, end - 1));
       const touched = region.slice(idx, endIdx + 1).some((l) => l.added);
-      if (touched) out.push({ line: region[idx]!.line, text: text.slice(st.pos, st.end) });
+      const cmd: FileCommand = { line: region[idx]!.line, text: text.slice(st.pos, end) };
+      if (!touched) cmd.context = true;
+      out.push(cmd);
     }
     return out;
   }
@@ -184,7 +196,7 @@ function _make(lines: readonly DiffLine[]): FileCommand[] {
   const out: FileCommand[] = [];
   for (const run of _runs(lines)) {
     for (const l of _joinContinuations(run)) {
-      if (!l.added || !l.text.startsWith("\t")) continue;
+      if (!l.text.startsWith("\t")) continue;
       const cmd = l.text.slice(1).replace(/^[@+-]+/, "").replace(/\$\$/g, "\u0001")
         .replace(/\$[({]([^)}]*)[)}]/g, (_m, v: string) => _makeVar(v))
         .replace(/\$([A-Za-z@<^*?])/g, (_m, v: string) => _makeVar(v)).replaceAll("\u0001", "$");
@@ -199,7 +211,7 @@ function _docker(lines: readonly DiffLine[]): FileCommand[] {
   for (const run of _runs(lines)) {
     for (const l of _joinContinuations(run)) {
       const m = /^\s*RUN\s+(.*)$/i.exec(l.text);
-      if (!m || !l.added) continue;
+      if (!m) continue;
       let cmd = m[1]!.replace(/^(?:--[a-z-]+=\S+\s+)+/, "");
       if (cmd.startsWith("[")) {
         try {
@@ -214,27 +226,95 @@ function _docker(lines: readonly DiffLine[]): FileCommand[] {
   return out;
 }
 
+// A dependency value: a version range, tag, alias or source, never a command.
+const _VERSION_SPEC =
+  /^(?:[~^<>=v*]|\d|x$|latest$|next$|beta$|canary$|workspace:|npm:|file:|link:|portal:|git(?:\+|:)|github:|https?:\/\/)/;
+
+// Top-level fields that describe the package; outside a visible "scripts"
+// object they are taken for what they usually are.
+const _METADATA = new Set([
+  "name",
+  "version",
+  "description",
+  "main",
+  "module",
+  "types",
+  "typings",
+  "license",
+  "author",
+  "homepage",
+  "type",
+  "packageManager",
+  "url",
+  "email",
+  "directory",
+]);
+
 function _packageJson(lines: readonly DiffLine[], contexts: readonly string[]): FileCommand[] {
+  // Where each line sits is known only when the hunk shows the key that
+  // opened its object; otherwise every added string value that is not a
+  // version is judged as a command (a script edit without the "scripts"
+  // line in the hunk is still a script edit).
+  type Where = "scripts" | "other" | "unknown";
+  let where: Where = contexts.some((c) => c.includes('"scripts"')) ? "scripts" : "unknown";
   const out: FileCommand[] = [];
-  let inScripts = contexts.some((c) => c.includes('"scripts"'));
   for (const l of lines) {
-    if (/"scripts"\s*:\s*\{/.test(l.text)) {
-      inScripts = true;
+    const open = /^\s*"([^"]*)"\s*:\s*\{\s*(\}\s*,?)?\s*$/.exec(l.text);
+    if (open) {
+      if (!open[2]) where = open[1] === "scripts" ? "scripts" : "other";
       continue;
     }
-    if (inScripts && /^\s*\}/.test(l.text)) {
-      inScripts = false;
+    if (/^\s*\}/.test(l.text)) {
+      where = "unknown";
       continue;
     }
     const m = /^\s*"([^"]+)"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,?\s*$/.exec(l.text);
-    if (!m || !l.added || !inScripts) continue;
+    if (!m || !l.added || where === "other") continue;
     let cmd: string;
     try {
       cmd = JSON.parse(`"${m[2]}"`) as string;
     } catch {
       continue;
     }
+    if (where === "unknown" && (_VERSION_SPEC.test(cmd.trim()) || _METADATA.has(m[1]!))) continue;
     out.push(...shellStatements([{ ...l, text: cmd }]));
+  }
+  return out;
+}
+
+/**
+ * The scripts of package.json that a change adds or alters, read from the
+ * resulting file parsed as JSON (whatever the hunk shows), each split into
+ * statements for the command judge.
+ *
+ * @param before The original text ("" or null for a new file).
+ * @param after The resulting text.
+ * @returns The commands, or null when the result is not valid JSON.
+ */
+export function packageJsonScripts(before: string | null, after: string): FileCommand[] | null {
+  const scriptsOf = (text: string | null): Record<string, unknown> | null => {
+    if (!text) return {};
+    try {
+      const j = JSON.parse(text) as { scripts?: unknown };
+      return j && typeof j.scripts === "object" && j.scripts !== null
+        ? j.scripts as Record<string, unknown>
+        : {};
+    } catch {
+      return null;
+    }
+  };
+  const now = scriptsOf(after);
+  if (now === null) return null;
+  const was = scriptsOf(before) ?? {};
+  const lines = after.split(/\r?\n/);
+  const scriptsAt = lines.findIndex((t) => /"scripts"\s*:/.test(t));
+  const out: FileCommand[] = [];
+  for (const [name, value] of Object.entries(now)) {
+    if (typeof value !== "string" || was[name] === value) continue;
+    const key = JSON.stringify(name);
+    let at = lines.findIndex((t, i) => i >= scriptsAt && t.includes(key));
+    if (at < 0) at = Math.max(scriptsAt, 0);
+    out.push(...shellStatements([{ line: at + 1, text: value, added: true }]));
   }
   return out;
 }

@@ -11,18 +11,35 @@
  */
 
 import {
-  type AddedLines,
-  type DiffFile,
   type DiffLine,
-  fileLines,
-  indexDiff,
+  extractDiff,
+  type FilePatch,
+  foldPath,
+  hunkContexts,
   looksLikeDiff,
-} from "./diff.ts";
-import { fileCommands, fileKind } from "./patch_commands.ts";
+  markAdded,
+  newSideLines,
+  parsePatch,
+  resultingText,
+} from "../patch/patch.ts";
+import { CONTENT_RULES, contentFlags, homoglyphPath } from "./content_flags.ts";
+import { type FileCommand, fileCommands, fileKind, packageJsonScripts } from "./patch_commands.ts";
 import { findSecrets } from "./secrets.ts";
 import { globMatch } from "./shell_words.ts";
 import { findUnsafeSql, queryCalls, startsWithPlainString } from "./sql.ts";
 import type { Finding, FullJudgement, Policy, Rule, Severity } from "./types.ts";
+
+/** Options of {@link scanText}. */
+export interface ScanOptions {
+  /** The name of plain text (selects file-specific checks). */
+  filename?: string;
+  /**
+   * Reads a file as it is before the patch (repository-relative canonical
+   * path; null when missing). With it, scripts are judged on the file the
+   * patch leaves; without it (a bare diff), on what the diff shows.
+   */
+  base?: (path: string) => string | null;
+}
 
 /** What the scanner needs from the engine. */
 export interface ScanHost {
@@ -87,7 +104,7 @@ function _secretsAndPatterns(
     if (_inFiles(r, c.file)) out.add(r, c.file, c.line, `${r.message} (${h.detector})`);
   }
   if (!patterns) return;
-  for (const r of rules.filter((x) => x.match.pattern)) {
+  for (const r of rules.filter((x) => x.match.pattern && !CONTENT_RULES.has(x.id))) {
     const re = new RegExp(r.match.pattern!, "gm");
     for (const m of all.matchAll(re)) {
       const c = at(m.index!);
@@ -121,11 +138,27 @@ function _commands(
   lines: readonly DiffLine[],
   contexts: readonly string[],
   out: _Out,
+  given?: { kind: string; commands: FileCommand[] },
 ): void {
-  const kind = fileKind(path, lines[0]?.line === 1 ? lines[0].text : undefined);
+  const kind = given?.kind ?? fileKind(path, lines[0]?.line === 1 ? lines[0].text : undefined);
   if (!kind) return;
+  const commands = given?.commands ?? fileCommands(kind as never, lines, contexts);
   const earlier: string[] = [];
-  for (const c of fileCommands(kind, lines, contexts)) {
+  let touchedBefore = false;
+  for (const c of commands) {
+    if (c.context) {
+      // Untouched: only what an added statement before it changes counts.
+      if (touchedBefore && host.judgeWithPosition(c.text).judgement.allowed) {
+        const prefix = earlier.slice(-MAX_PREFIX).join("\n") + "\n";
+        const joined = host.judgeWithPosition(prefix + c.text);
+        if (!joined.judgement.allowed && joined.pos >= prefix.length) {
+          _commandFinding(host, path, kind, c, joined.judgement, out);
+        }
+      }
+      earlier.push(c.text);
+      continue;
+    }
+    touchedBefore = true;
     let { judgement } = host.judgeWithPosition(c.text);
     if (judgement.allowed && earlier.length) {
       // Alone it passes; after the statements the patch added before it, it
@@ -137,17 +170,30 @@ function _commands(
       if (!joined.judgement.allowed && joined.pos >= prefix.length) judgement = joined.judgement;
     }
     earlier.push(c.text);
-    if (judgement.allowed || !judgement.rule) continue;
-    const r = host.policy.rules.find((x) => x.id === judgement.rule);
-    out.list.push({
-      rule: judgement.rule,
-      category: judgement.category ?? r?.category ?? "shell",
-      file: path,
-      line: c.line,
-      message: `Command in ${kind} refused: ${judgement.message}`,
-      severity: r?.severity ?? (judgement.action === "warn" ? "warning" : "error"),
-    });
+    _commandFinding(host, path, kind, c, judgement, out);
   }
+}
+
+function _commandFinding(
+  host: ScanHost,
+  path: string,
+  kind: string,
+  c: FileCommand,
+  judgement: FullJudgement,
+  out: _Out,
+): void {
+  if (judgement.allowed || !judgement.rule) return;
+  const r = host.policy.rules.find((x) => x.id === judgement.rule);
+  out.list.push({
+    rule: judgement.rule,
+    category: judgement.category ?? r?.category ?? "shell",
+    file: path,
+    line: c.line,
+    message: `Command in ${kind} refused: ${judgement.message}${
+      c.context ? " (an existing statement, after what the patch added before it)" : ""
+    }`,
+    severity: r?.severity ?? (judgement.action === "warn" ? "warning" : "error"),
+  });
 }
 
 function _sort(list: Finding[]): Finding[] {
@@ -160,71 +206,208 @@ function _sort(list: Finding[]): Finding[] {
   );
 }
 
-function _scanDiff(host: ScanHost, text: string): Finding[] {
-  const out = new _Out();
-  const added: AddedLines = { starts: [], ends: [], lines: [], files: [] };
-  const files = indexDiff(text, added);
-  const pathOf = (f: DiffFile) => f.newPath ?? f.oldPath ?? "<unknown>";
+/** Largest added-line count of one file the content checks read in full. */
+const CONTENT_FULL_LINES = 5000;
 
-  // Every text check runs once over the added lines joined (a third of a
-  // typical diff), with a map from offsets back to files and lines.
-  const parts: string[] = new Array(added.starts.length);
-  const joinedStarts: number[] = new Array(added.starts.length);
-  let len = 0;
-  for (let k = 0; k < added.starts.length; k++) {
-    parts[k] = text.slice(added.starts[k]!, added.ends[k]!);
-    joinedStarts[k] = len;
-    len += parts[k]!.length + 1;
+function _ruleById(host: ScanHost, id: string): Rule | undefined {
+  return host.policy.rules.find((r) => r.id === id);
+}
+
+/**
+ * The one package-manager config edit allowed: an `.npmrc` change whose only
+ * difference is the value of a `--max-old-space-size=N` flag in
+ * `node-options` (the node-heap recipe). Any other flag, key or file fails.
+ */
+function _onlyRaisesNodeHeap(fp: FilePatch): boolean {
+  const names = fp.names.map((n) => n.slice(n.lastIndexOf("/") + 1).toLowerCase());
+  if (fp.kind === "delete" || !names.every((n) => n === ".npmrc")) return false;
+  const norm = (t: string): string | null => {
+    const m = /^\s*node-options\s*=(.*)$/.exec(t);
+    if (!m) return t;
+    const rest = m[1]!.replace(/(?:^|\s)--max-old-space-size=\d+(?=\s|$)/g, " ").trim()
+      .replace(/\s+/g, " ");
+    return rest === "" ? null : `node-options=${rest}`;
+  };
+  const removed: string[] = [];
+  const added: string[] = [];
+  let heap = false;
+  for (const h of fp.hunks) {
+    for (const l of h.lines) {
+      if (l.kind === " ") continue;
+      if (l.kind === "+" && /--max-old-space-size=\d+/.test(l.text)) heap = true;
+      const n = norm(l.text);
+      if (n !== null) (l.kind === "+" ? added : removed).push(n);
+    }
   }
+  removed.sort();
+  added.sort();
+  return heap && removed.length === added.length && removed.every((t, i) => t === added[i]);
+}
+
+/** Paths, content flags and scripts of one file patch. */
+function _scanFile(
+  host: ScanHost,
+  fp: FilePatch,
+  base: ScanOptions["base"],
+  sqlFiles: ReadonlySet<FilePatch>,
+  out: _Out,
+): void {
+  const path = fp.newPath ?? fp.oldPath ?? "<unknown>";
+  const lines = newSideLines(fp);
+  const firstLine = lines[0]?.line ?? 1;
+  if (fp.refused !== null) {
+    const r = _ruleById(host, "path.invalid");
+    if (r) out.add(r, path, firstLine, `${r.message}: ${fp.refused}`);
+  }
+  // Protected globs compare case-insensitively, against every spelling the
+  // section's headers used (the applier may write any of them).
+  for (const r of host.policy.rules) {
+    if (!r.match.path) continue;
+    const globs = r.match.path.map(foldPath);
+    const hit = fp.names.find((p) => globs.some((g) => globMatch(g, foldPath(p))));
+    if (hit && r.id === "path.package-manager-config" && _onlyRaisesNodeHeap(fp)) continue;
+    if (hit) out.add(r, path, firstLine, `${r.message}: "${hit}"`);
+  }
+  const homoRule = _ruleById(host, "content.homoglyph");
+  if (homoRule) {
+    const seg = fp.names.map(homoglyphPath).find((s) => s !== null);
+    if (seg) {
+      out.add(
+        homoRule,
+        path,
+        firstLine,
+        `${homoRule.message}: file name segment ${JSON.stringify(seg)}`,
+      );
+    }
+  }
+  const added = lines.filter((l) => l.added);
+  if (added.length === 0) return;
+
+  // Content checks: the rule's pattern picks the lines worth a look; small
+  // files are read whole (a secret split over lines needs its neighbours).
+  for (const r of host.policy.rules) {
+    if (!CONTENT_RULES.has(r.id) || !_inFiles(r, path)) continue;
+    const pre = r.match.pattern ? new RegExp(r.match.pattern) : null;
+    const any = pre === null || added.some((l) => pre.test(l.text));
+    if (!any) continue;
+    const pool = added.length <= CONTENT_FULL_LINES || pre === null
+      ? added
+      : added.filter((l) => pre.test(l.text));
+    for (const f of contentFlags(r.id, pool)) out.add(r, path, f.line, `${r.message}: ${f.detail}`);
+  }
+
+  // Scripts: judged on the file the patch leaves when its original is known.
+  const kind = fileKind(path, lines[0]?.line === 1 ? lines[0].text : undefined);
+  const contexts = hunkContexts(fp);
+  if (kind !== null && fp.kind !== "delete") {
+    const before = fp.kind === "create" ? "" : base?.(fp.oldPath ?? path) ?? null;
+    const after = before === null ? undefined : resultingText(before, fp);
+    if (typeof after === "string") {
+      if (kind === "package-json") {
+        const commands = packageJsonScripts(before, after);
+        if (commands !== null) {
+          _commands(host, path, lines, contexts, out, { kind, commands });
+          return _sqlIfNeeded(host, fp, path, lines, sqlFiles, out);
+        }
+      }
+      const whole = markAdded(before ?? "", after);
+      _commands(host, path, whole, [], out, {
+        kind,
+        commands: fileCommands(kind, whole, []),
+      });
+      return _sqlIfNeeded(host, fp, path, lines, sqlFiles, out);
+    }
+  }
+  _sqlIfNeeded(host, fp, path, lines, sqlFiles, out);
+  const needsCommands = kind !== null || fp.hunks.some((h) => h.header?.newStart === 1);
+  if (needsCommands) _commands(host, path, lines, contexts, out);
+}
+
+function _sqlIfNeeded(
+  host: ScanHost,
+  fp: FilePatch,
+  path: string,
+  lines: readonly DiffLine[],
+  sqlFiles: ReadonlySet<FilePatch>,
+  out: _Out,
+): void {
+  if (sqlFiles.has(fp)) _sql(host, path, lines, out);
+}
+
+function _scanDiff(host: ScanHost, text: string, base: ScanOptions["base"]): Finding[] | null {
+  let files: FilePatch[];
+  try {
+    // The same extraction and parser the applier uses: what is judged is
+    // what would be written.
+    files = parsePatch(extractDiff(text) ?? text);
+  } catch {
+    // The applier would refuse it too; still judge what the text names.
+    try {
+      files = parsePatch(text);
+    } catch {
+      return null;
+    }
+  }
+  if (files.length === 0) return null;
+  const out = new _Out();
+
+  // Every text check runs once over the added lines joined, with a map from
+  // offsets back to files and lines.
+  const parts: string[] = [];
+  const joinedStarts: number[] = [];
+  const owner: number[] = [];
+  const lineNo: number[] = [];
+  let len = 0;
+  files.forEach((fp, k) => {
+    for (const l of newSideLines(fp)) {
+      if (!l.added) continue;
+      parts.push(l.text);
+      joinedStarts.push(len);
+      owner.push(k);
+      lineNo.push(l.line);
+      len += l.text.length + 1;
+    }
+  });
   const joined = parts.join("\n");
   const at = (offset: number) => {
     const k = _bisect(joinedStarts, offset);
-    return { file: files[added.files[k]!]!, line: added.lines[k]! };
+    return { file: files[owner[k]!]!, line: lineNo[k]! };
   };
+  const pathOf = (f: FilePatch) => f.newPath ?? f.oldPath ?? "<unknown>";
 
   const rules = host.policy.rules;
-  const byDetector = new Map(rules.filter((r) => r.match.secret).map((r) => [r.match.secret!, r]));
-  for (const h of findSecrets(joined, [...byDetector.keys()])) {
-    const r = byDetector.get(h.detector)!;
-    const loc = at(h.start);
-    const path = pathOf(loc.file);
-    if (_inFiles(r, path)) out.add(r, path, loc.line, `${r.message} (${h.detector})`);
-  }
-  for (const r of rules.filter((x) => x.match.pattern)) {
-    const re = new RegExp(r.match.pattern!, "gm");
-    for (const m of joined.matchAll(re)) {
-      const loc = at(m.index!);
+  if (parts.length > 0) {
+    const byDetector = new Map(
+      rules.filter((r) => r.match.secret).map((r) => [r.match.secret!, r]),
+    );
+    for (const h of findSecrets(joined, [...byDetector.keys()])) {
+      const r = byDetector.get(h.detector)!;
+      const loc = at(h.start);
       const path = pathOf(loc.file);
-      if (_inFiles(r, path)) out.add(r, path, loc.line, r.message);
-      if (m[0] === "") re.lastIndex++;
+      if (_inFiles(r, path)) out.add(r, path, loc.line, `${r.message} (${h.detector})`);
+    }
+    for (const r of rules.filter((x) => x.match.pattern && !CONTENT_RULES.has(x.id))) {
+      const re = new RegExp(r.match.pattern!, "gm");
+      for (const m of joined.matchAll(re)) {
+        const loc = at(m.index!);
+        const path = pathOf(loc.file);
+        if (_inFiles(r, path)) out.add(r, path, loc.line, r.message);
+        if (m[0] === "") re.lastIndex++;
+      }
     }
   }
 
   // Query calls: a file gets a full SQL reading only when an added line
   // calls a query function with something other than a plain string.
-  const sqlFiles = new Set<DiffFile>();
-  for (const pos of queryCalls(joined)) {
-    if (startsWithPlainString(joined, pos + 1)) continue;
-    const f = at(pos).file;
-    if (CODE_FILE.test(pathOf(f))) sqlFiles.add(f);
-  }
-
-  const pathRules = host.policy.rules.filter((r) => r.match.path);
-  for (const f of files) {
-    const path = pathOf(f);
-    for (const r of pathRules) {
-      const hit = [f.newPath, f.oldPath].find((p) =>
-        p !== null && r.match.path!.some((g) => globMatch(g, p))
-      );
-      if (hit) out.add(r, path, f.firstLine, `${r.message}: "${hit}"`);
+  const sqlFiles = new Set<FilePatch>();
+  if (parts.length > 0) {
+    for (const pos of queryCalls(joined)) {
+      if (startsWithPlainString(joined, pos + 1)) continue;
+      const f = at(pos).file;
+      if (CODE_FILE.test(pathOf(f))) sqlFiles.add(f);
     }
-    const needsCommands = fileKind(path) !== null || f.hunks.some((h) => h.newStart === 1);
-    if (!sqlFiles.has(f) && !needsCommands) continue;
-    const lines = fileLines(text, f);
-    if (!lines.some((l) => l.added)) continue;
-    if (sqlFiles.has(f)) _sql(host, path, lines, out);
-    _commands(host, path, lines, f.hunkContexts, out);
   }
+  for (const fp of files) _scanFile(host, fp, base, sqlFiles, out);
   return _sort(out.list);
 }
 
@@ -242,6 +425,12 @@ function _scanPlain(host: ScanHost, text: string, name: string): Finding[] {
     out,
     true,
   );
+  for (const r of host.policy.rules) {
+    if (!CONTENT_RULES.has(r.id) || !_inFiles(r, name)) continue;
+    for (const f of contentFlags(r.id, lines)) {
+      out.add(r, name, f.line, `${r.message}: ${f.detail}`);
+    }
+  }
   if (CODE_FILE.test(name) || name === "<text>") _sql(host, name, lines, out);
   _commands(host, name, lines, [], out);
   return _sort(out.list);
@@ -252,11 +441,15 @@ function _scanPlain(host: ScanHost, text: string, name: string): Finding[] {
  *
  * @param host The engine.
  * @param text The diff or text.
- * @param filename The name of plain text (selects file-specific checks).
+ * @param options The name of plain text; a reader of the files before the patch.
  * @returns Findings in file and line order.
  */
-export function scanText(host: ScanHost, text: string, filename?: string): Finding[] {
-  return looksLikeDiff(text) ? _scanDiff(host, text) : _scanPlain(host, text, filename ?? "<text>");
+export function scanText(host: ScanHost, text: string, options: ScanOptions = {}): Finding[] {
+  if (looksLikeDiff(text)) {
+    const diff = _scanDiff(host, text, options.base);
+    if (diff) return diff;
+  }
+  return _scanPlain(host, text, options.filename ?? "<text>");
 }
 
 function _bisect(starts: readonly number[], offset: number): number {

@@ -115,10 +115,13 @@ Deno.test("applyPatch refuses paths that leave the working directory", async () 
   const dir = await tree({ "in.txt": "x\n" });
   await Deno.symlink(outside, join(dir, "link"));
   const cases: [string, RegExp][] = [
-    ["../secret.txt", /leaves the working directory/],
-    [`${outside}/secret.txt`, /absolute or empty path/],
+    ["../secret.txt", /leaves the repository/],
+    [`${outside}/secret.txt`, /absolute path/],
     ["link/secret.txt", /resolves outside the working directory/],
-    [".git/config", /inside \.git/],
+    [".git/config", /inside a \.git directory/],
+    ["src/../../secret.txt", /leaves the repository/],
+    ["sub/.GIT/hooks/pre-commit", /inside a \.git directory/],
+    ['"\\056git/config"', /inside a \.git directory/],
   ];
   for (const [path, why] of cases) {
     const r = await applyPatch(`--- ${path}\n+++ ${path}\n@@ @@\n-x\n+y\n`, { cwd: dir });

@@ -210,7 +210,9 @@ for (const [name, path, protectedPath] of PROTECTED) {
   Deno.test(`policy scan ${protectedPath ? "refuses" : "allows"} a patch touching ${name}`, () => {
     const f = engine.scan(diff(path, ["a"], ["b"])).filter((x) => x.category === "protected-path");
     assert.equal(f.length, protectedPath ? 1 : 0, JSON.stringify(f));
-    if (protectedPath) assert.equal(f[0]!.rule, "path.protected");
+    if (protectedPath) {
+      assert.equal(f[0]!.rule, path.startsWith(".git/") ? "path.invalid" : "path.protected");
+    }
   });
 }
 
