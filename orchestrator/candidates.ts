@@ -123,6 +123,7 @@ export async function evaluateCandidates(
         policy: s.rt.policy,
         models: s.models!,
         redact: s.rt.redact,
+        dir: ws.dir,
       });
     } catch (e) {
       // A review the cap cannot afford drops the candidate; other candidates
@@ -199,6 +200,7 @@ async function single(
     policy: s.rt.policy,
     models: s.models!,
     redact: s.rt.redact,
+    dir: s.ws!.dir,
   });
   const calls = [...p.calls, ...r.calls];
   if (r.verdict === "reject") {

@@ -15,6 +15,11 @@ import { applyPatch, extractDiff, parsePatch } from "../patch/patch.ts";
 import { type AttemptRecord, proposeFix } from "../agents/fixer.ts";
 import { reviewPatch } from "../agents/reviewer.ts";
 import type { PolicyEngine } from "../policies/engine.ts";
+import {
+  checkPatchIntegrity,
+  integrityFeedback,
+  type IntegrityFinding,
+} from "../policies/integrity.ts";
 
 /** The models of a run, when configured and keyed. */
 export interface Models {
@@ -145,6 +150,10 @@ export interface Reviewed {
   calls: CallRecord[];
   /** True when the reviewer model's reply was unparseable: it cannot review. */
   reviewerUnavailable?: boolean;
+  /** Oracle-integrity findings with their actions (deny, warn, allow). */
+  integrity: IntegrityFinding[];
+  /** True when an integrity finding denied the patch: feedback for the fixer, not a stop. */
+  integrityDenied: boolean;
 }
 
 /**
@@ -160,8 +169,33 @@ export async function review(input: {
   models: Models;
   redact: (t: string) => string;
   signal?: AbortSignal;
+  /** The workspace, for the original files the integrity check compares with. */
+  dir?: string;
 }): Promise<Reviewed> {
   const findings = input.policy.scan(input.proposal.diff);
+  // --- Oracle integrity: judged before the reviewer, never overridden by it.
+  const dir = input.dir;
+  const integrity = await checkPatchIntegrity(
+    extractDiff(input.proposal.diff) ?? input.proposal.diff,
+    {
+      failures: input.failures,
+      actions: input.policy.policy.integrity,
+      ...(dir !== undefined ? { read: (p: string) => readInside(dir, p) } : {}),
+    },
+  );
+  const denied = integrity.filter((f) => f.action === "deny");
+  if (denied.length && !findings.some((f) => f.severity === "error")) {
+    return {
+      verdict: "reject",
+      reasons: denied.map((f) => input.redact(integrityFeedback(f))),
+      source: "policy",
+      forbidden: false,
+      calls: [],
+      integrity,
+      integrityDenied: true,
+    };
+  }
+  // --- end oracle integrity
   const errors = findings.filter((f) => f.severity === "error");
   // A finding is a forbidden operation when a command rule made it (a build
   // script, Makefile or CI step in the patch runs it); secrets, SQL and
@@ -193,6 +227,7 @@ export async function review(input: {
       message: `${f.file ?? ""}${f.line ? `:${f.line}` : ""} ${f.message}`.trim(),
       severity: f.severity,
     })),
+    integrityFindings: integrity,
     redact: input.redact,
     ...(input.signal ? { signal: input.signal } : {}),
   });
@@ -203,6 +238,8 @@ export async function review(input: {
     forbidden: r.verdict === "reject" && forbidden,
     calls: r.record ? [r.record] : [],
     ...(r.unparseable ? { reviewerUnavailable: true } : {}),
+    integrity,
+    integrityDenied: false,
   };
 }
 

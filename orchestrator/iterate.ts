@@ -108,6 +108,7 @@ async function iterate(s: RunState, loop: Loop, i: number, max: number): Promise
     it.proposal = { source: proposal.source, summary: proposal.summary, diff: proposal.diff };
     s.log.info(`Proposal from ${proposal.source}: ${proposal.summary}`);
     if (got.reviewed) {
+      if (got.reviewed.integrity.length) it.integrity = got.reviewed.integrity; // oracle integrity
       it.review = {
         verdict: got.reviewed.verdict,
         reasons: got.reviewed.reasons,
@@ -187,6 +188,7 @@ async function obtain(
     policy: s.rt.policy,
     models: s.models!,
     redact: s.rt.redact,
+    dir: s.ws!.dir,
     ...(s.opts.signal ? { signal: s.opts.signal } : {}),
   });
   it.calls.push(...reviewed.calls);
@@ -236,7 +238,9 @@ function rejected(
     s.stop = { reason: "forbidden", message: `Patch adds a forbidden operation: ${reasons}` };
     return "stop";
   }
-  if (loop.stopOnRejection) {
+  // An integrity denial is feedback for the fixer, like a patch that does not
+  // apply: the loop goes on even with stop_on_rejection.
+  if (loop.stopOnRejection && !reviewed.integrityDenied) {
     s.stop = { reason: "rejected", message: `Patch rejected: ${reasons}` };
     return "stop";
   }

@@ -520,3 +520,36 @@ export function checkIntegrity(
 export function integrityFeedback(f: IntegrityHit): string {
   return `Fix the code, not the test: ${f.file}:${f.line} ${f.message} [${f.rule}]`;
 }
+
+/**
+ * Judge a patch against the original files of a workspace: the convenience
+ * the fix loop calls before the reviewer.
+ *
+ * @param diff The unified diff (already extracted from the model's reply).
+ * @param options Failures, a reader of original files (null when missing), the policy's actions.
+ * @returns The findings.
+ */
+export async function checkPatchIntegrity(
+  diff: string,
+  options: {
+    failures?: readonly FailureFacts[];
+    read?: (path: string) => Promise<string | null>;
+    actions?: Readonly<Record<string, IntegrityAction>>;
+  } = {},
+): Promise<IntegrityFinding[]> {
+  const files = parsePatch(diff);
+  const originals = new Map<string, string | null>();
+  if (options.read) {
+    for (const f of files) {
+      const path = f.oldPath ?? f.newPath;
+      if (path && f.kind !== "create" && !originals.has(path)) {
+        originals.set(path, await options.read(path));
+      }
+    }
+  }
+  return checkIntegrity(files, {
+    ...(options.failures ? { failures: options.failures } : {}),
+    original: (p) => originals.get(p) ?? null,
+    ...(options.actions ? { actions: options.actions } : {}),
+  });
+}

@@ -1406,3 +1406,31 @@ Deno.test("integrity judges findings by the policy's actions", () => {
   const allowed = checkIntegrity(patch, { actions: { "integrity.tautology": "allow" } });
   assert.equal(allowed[0]!.action, "allow");
 });
+
+Deno.test("integrity default policy lists every rule with its documented default", async () => {
+  const { loadPolicy } = await import("../../policies/engine.ts");
+  const { INTEGRITY_RULES } = await import("../../policies/integrity.ts");
+  const e = await loadPolicy({});
+  assert.deepEqual(
+    e.policy.integrity,
+    Object.fromEntries(INTEGRITY_RULES.map((r) => [r.id, r.action])),
+  );
+  const doc = await Deno.readTextFile(new URL("../../docs/policy.md", import.meta.url));
+  for (const r of INTEGRITY_RULES) assert.ok(doc.includes(`\`${r.id}\``), `${r.id} documented`);
+});
+
+Deno.test("integrity policy file allows a rule and rejects an unknown id with its line", async () => {
+  const { loadPolicy } = await import("../../policies/engine.ts");
+  const dir = await Deno.makeTempDir({ prefix: "integrity-policy-" });
+  try {
+    const file = `${dir}/policy.yaml`;
+    await Deno.writeTextFile(file, "integrity:\n  integrity.test-skipped: allow\n");
+    const e = await loadPolicy({ file });
+    assert.equal(e.policy.integrity["integrity.test-skipped"], "allow");
+    assert.equal(e.policy.integrity["integrity.tautology"], "deny");
+    await Deno.writeTextFile(file, "integrity:\n  integrity.test-skiped: allow\n");
+    await assert.rejects(() => loadPolicy({ file }), /policy\.yaml:2:3: .*integrity\.test-skiped/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
