@@ -1,0 +1,88 @@
+// Oracle integrity end to end, with a reviewer that approves everything: a
+// patch that weakens an assertion, skips the failing test or silences the
+// linter is never committed, and the loop goes on to commit the real fix
+// that the fixer offers next.
+import { config } from "./_helpers.ts";
+import { FUEL_REPO, FUEL_TEST, REAL_FIX, reply, runScenario } from "./_integrity.ts";
+
+Deno.test("run never commits an assertion replaced by assert.ok(true) and commits the real fix", async () => {
+  await runScenario({
+    files: FUEL_REPO,
+    weak: reply(
+      "the assertion was too strict",
+      `--- a/src/fuel_test.ts
++++ b/src/fuel_test.ts
+@@ -5,3 +5,3 @@
+ test("fuel efficiency is distance over volume", () => {
+-  assert.equal(fuelEfficiency(100, 10), 10);
++  assert.ok(true);
+ });
+`,
+    ),
+    fix: REAL_FIX,
+    rule: "integrity.tautology",
+    untouched: ["src/fuel_test.ts"],
+  });
+});
+
+Deno.test("run never commits the failing test turned into { skip: true } and commits the real fix", async () => {
+  await runScenario({
+    files: FUEL_REPO,
+    weak: reply(
+      "skip the flaky test",
+      `--- a/src/fuel_test.ts
++++ b/src/fuel_test.ts
+@@ -5,3 +5,3 @@
+-test("fuel efficiency is distance over volume", () => {
++test("fuel efficiency is distance over volume", { skip: true }, () => {
+   assert.equal(fuelEfficiency(100, 10), 10);
+ });
+`,
+    ),
+    fix: REAL_FIX,
+    rule: "integrity.test-skipped",
+    untouched: ["src/fuel_test.ts"],
+  });
+});
+
+const LINT_SRC = `export function total(xs: number[]): number {
+  let sum = 0;
+  for (const x of xs) sum += x;
+  let label = "total";
+  return label.length > 0 ? sum : 0;
+}
+`;
+
+Deno.test("run never commits a lint failure silenced with deno-lint-ignore and commits the real fix", async () => {
+  await runScenario({
+    files: {
+      "src/total.ts": LINT_SRC,
+      "src/fuel_test.ts": FUEL_TEST,
+      "fleet-orch.yaml": config({ lint: "deno lint src/" }),
+    },
+    weak: reply(
+      "silence prefer-const",
+      `--- a/src/total.ts
++++ b/src/total.ts
+@@ -3,3 +3,4 @@
+   for (const x of xs) sum += x;
++  // deno-lint-ignore prefer-const
+   let label = "total";
+   return label.length > 0 ? sum : 0;
+`,
+    ),
+    fix: reply(
+      "label is never reassigned",
+      `--- a/src/total.ts
++++ b/src/total.ts
+@@ -3,3 +3,3 @@
+   for (const x of xs) sum += x;
+-  let label = "total";
++  const label = "total";
+   return label.length > 0 ? sum : 0;
+`,
+    ),
+    rule: "integrity.suppression-added",
+    untouched: [],
+  });
+});
