@@ -287,8 +287,9 @@ function _tests(v: View, actuals: string[], soleTestFile: boolean): IntegrityHit
     const fresh = newTests.filter((t) => !old.has(t.name)).reduce((n, t) => n + t.assertions, 0);
     const shrunk = newTests.filter((t) => old.has(t.name) && t.assertions < old.get(t.name)!);
     const lost = shrunk.reduce((n, t) => n + old.get(t.name)! - t.assertions, 0);
-    if (lost > fresh) {
-      drop = lost - fresh;
+    // Assertions turned into tautologies are that rule's finding, not this one's.
+    if (lost > fresh + Math.max(0, explained)) {
+      drop = lost - fresh - Math.max(0, explained);
       detail = shrunk.map((t) => `"${t.name}" ${old.get(t.name)} -> ${t.assertions}`).join(", ");
       where = v.removed.find((l) => isAssertion(l.text, lang))?.line ?? firstLine;
     }

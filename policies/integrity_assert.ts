@@ -90,8 +90,10 @@ function _selfComparison(expr: string): boolean {
 }
 
 const FAILURE_REPORT = /(?:^|[.:])(?:Error|Errorf|Fatal|Fatalf|Fail|FailNow|fail|flunk|panic!)$/;
-const CALLEE =
-  /((?:[\w$]+(?:\(\))?\s*(?:\.|::)\s*)*[\w$]*(?:assert|Assert|expect|ok|refute|check|should|Should|True|False|Equal|equal|Null|Same|is|Is|eq|be|true|false|truthy|falsy)[\w$]*!?)\s*\(/g;
+const CALLEE = /((?:[\w$]+(?:\(\))?\s*(?:\.|::)\s*)*[\w$]+!?)\s*\(/g;
+// The last segment of an assertion's name (`assert.ok`, `t.is`, `Assert.True`, `assert_eq!`).
+const ASSERT_NAME =
+  /^(?:assert\w*!?|Assert\w*|debug_assert\w*!|expect\w*|ok|is|not|true|false|truthy|falsy|equal\w*|Equal\w*|same|deepEqual|strictEqual|notEqual|refute\w*|check\w*|should\w*|Should\w*|True|False|Null|NotNull|IsTrue|IsFalse|IsNull|AreEqual|AreSame|That)$/;
 
 /**
  * Whether an added assertion line is a tautology: it compares literals, or an
@@ -110,6 +112,7 @@ export function tautologyOf(text: string, lang: LangRules): string | null {
     return "a branch that can never run";
   }
   if (lang.lang === "csharp" && /\bAssert\.Pass\s*\(/.test(t)) return "Assert.Pass()";
+  if (!isAssertion(text, lang)) return null;
   if (lang.lang === "python") {
     const m = /^assert\s+(.+?)(?:\s*,\s*(?:f?["'].*))?$/.exec(t);
     if (m && (isLiteral(m[1]!) || _selfComparison(m[1]!))) return `assert ${m[1]}`;
@@ -138,7 +141,8 @@ export function tautologyOf(text: string, lang: LangRules): string | null {
   }
   for (const m of t.matchAll(CALLEE)) {
     const name = m[1]!.replace(/\s+/g, "");
-    if (FAILURE_REPORT.test(name)) continue;
+    const last = name.split(/\.|::/).pop()!;
+    if (FAILURE_REPORT.test(name) || !ASSERT_NAME.test(last)) continue;
     let args = callArgs(t, m.index! + m[0].length - 1);
     if (!args || args.length === 0) continue;
     // testify and friends take the test handle first.
