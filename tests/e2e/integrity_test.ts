@@ -2,7 +2,18 @@
 // patch that weakens an assertion, skips the failing test or silences the
 // linter is never committed, and the loop goes on to commit the real fix
 // that the fixer offers next.
-import { config } from "./_helpers.ts";
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { type FakeChatRequest, startFakeOpenAi } from "../fakes/openai_server.ts";
+import {
+  APPROVE,
+  config,
+  isReviewer,
+  makeRepo,
+  removeRepo,
+  reportPath,
+  runCli,
+} from "./_helpers.ts";
 import { FUEL_REPO, FUEL_TEST, REAL_FIX, reply, runScenario } from "./_integrity.ts";
 
 Deno.test("run never commits an assertion replaced by assert.ok(true) and commits the real fix", async () => {
@@ -85,4 +96,48 @@ Deno.test("run never commits a lint failure silenced with deno-lint-ignore and c
     rule: "integrity.suppression-added",
     untouched: [],
   });
+});
+
+Deno.test("run commits an expected value changed in the test alone, with the warning in the reports", async () => {
+  const repo = await makeRepo(FUEL_REPO);
+  const weak = reply(
+    "the test expected the wrong value",
+    `--- a/src/fuel_test.ts
++++ b/src/fuel_test.ts
+@@ -5,3 +5,3 @@
+ test("fuel efficiency is distance over volume", () => {
+-  assert.equal(fuelEfficiency(100, 10), 10);
++  assert.equal(fuelEfficiency(100, 10), 1000);
+ });
+`,
+  );
+  const reviewerPrompts: string[] = [];
+  const fake = await startFakeOpenAi(Array.from({ length: 6 }, () => (req: FakeChatRequest) => {
+    if (!isReviewer(req)) return weak;
+    reviewerPrompts.push((req.messages ?? []).map((m) => m.content).join("\n"));
+    return APPROVE;
+  }));
+  try {
+    const r = await runCli(repo, [], { baseUrl: fake.url });
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(await Deno.readTextFile(reportPath(r))) as {
+      iterations: { commit?: string; integrity?: { rule: string; action: string }[] }[];
+    };
+    assert.equal(report.iterations.length, 1);
+    assert.ok(report.iterations[0]!.commit);
+    assert.deepEqual(report.iterations[0]!.integrity?.map((f) => [f.rule, f.action]), [[
+      "integrity.expected-changed",
+      "warn",
+    ]]);
+    // The reviewer was told, as a fact.
+    assert.match(
+      reviewerPrompts[0] ?? "",
+      /## Oracle integrity facts\n- warning integrity\.expected-changed/,
+    );
+    const md = await Deno.readTextFile(join(dirname(reportPath(r)), "summary.md"));
+    assert.match(md, /\*\*Oracle integrity\*\*\n- ⚠️ warning `integrity\.expected-changed`/);
+  } finally {
+    await fake.close();
+    await removeRepo(repo);
+  }
 });

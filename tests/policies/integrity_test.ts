@@ -1434,3 +1434,38 @@ Deno.test("integrity policy file allows a rule and rejects an unknown id with it
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("integrity reads the actual value from the failures deno test output gives", async () => {
+  const { extractFailures } = await import("../../gates/failures.ts");
+  const output = `running 1 test from ./src/fuel_test.ts
+fuel efficiency is distance over volume ... FAILED (2ms)
+
+ ERRORS 
+
+fuel efficiency is distance over volume => ./src/fuel_test.ts:5:1
+error: AssertionError: Expected values to be strictly equal:
+
+1000 !== 10
+
+  assert.equal(fuelEfficiency(100, 10), 10);
+         ^
+    at NodeTestContext.<anonymous> (file:///tmp/src/fuel_test.ts:6:10)
+
+ FAILURES 
+
+fuel efficiency is distance over volume => ./src/fuel_test.ts:5:1
+
+FAILED | 0 passed | 1 failed (59ms)
+`;
+  const failures = extractFailures("test", output);
+  const patch = diff(
+    "src/fuel_test.ts",
+    ` test("fuel efficiency is distance over volume", () => {
+-  assert.equal(fuelEfficiency(100, 10), 10);
++  assert.equal(fuelEfficiency(100, 10), 1000);
+ });`,
+  );
+  assert.deepEqual(checkIntegrity(patch, { failures }).map((x) => x.rule), [
+    "integrity.expected-changed",
+  ]);
+});
