@@ -143,3 +143,39 @@ Deno.test("review lets a project's policy allow an integrity rule and says so", 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("publish lists integrity warnings and allowed findings in the PR body, not denials", async () => {
+  const { integrityNotes } = await import("../../orchestrator/publish.ts");
+  const base = { failures: [], applied: true, gates: [], calls: [], durationMs: 0 };
+  const notes = integrityNotes([
+    {
+      ...base,
+      index: 2,
+      commit: "abc",
+      integrity: [
+        {
+          rule: "integrity.expected-changed",
+          action: "warn",
+          file: "a_test.ts",
+          line: 3,
+          message: "m1",
+        },
+        { rule: "integrity.tautology", action: "allow", file: "a_test.ts", line: 4, message: "m2" },
+        {
+          rule: "integrity.test-skipped",
+          action: "deny",
+          file: "a_test.ts",
+          line: 5,
+          message: "m3",
+        },
+      ],
+    },
+  ]);
+  assert.deepEqual(notes, [
+    "",
+    "Oracle integrity (review these before merging):",
+    "- iteration 2: warning `integrity.expected-changed` at `a_test.ts:3`: m1",
+    "- iteration 2: allowed by the policy `integrity.tautology` at `a_test.ts:4`: m2",
+  ]);
+  assert.deepEqual(integrityNotes([{ ...base, index: 1 }]), []);
+});
