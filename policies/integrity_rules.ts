@@ -361,9 +361,9 @@ export const COMMAND_FILES: readonly RegExp[] = [
   /\.(?:sh|bash|ps1)$/,
 ];
 
-/** A test runner or test task on a command line. */
+/** A test runner or test task on a command line (the shell's `test -f x` builtin is not one). */
 export const TEST_COMMAND =
-  /\b(?:test|tests|jest|vitest|mocha|ava|tap|pytest|py\.test|unittest|nose2?|tox|nox|go\s+test|gotestsum|cargo\s+(?:test|nextest)|mvn|mvnw|gradle|gradlew|dotnet\s+test|rspec|rake|minitest|phpunit|check|ci|verify|spec|nyc|c8)\b/;
+  /(?<![-.])\btests?\b(?!\s+!?\s*-[a-zA-Z]\s)|\b(?:jest|vitest|mocha|ava|tap|pytest|py\.test|unittest|nose2?|tox|nox|go\s+test|gotestsum|cargo\s+(?:test|nextest)|mvn|mvnw|gradle|gradlew|dotnet\s+test|rspec|rake|minitest|phpunit|check|ci|verify|spec|nyc|c8)\b/;
 
 /** Ways a test command is made unable to fail. */
 export const COMMAND_WEAKENERS: readonly Named[] = [

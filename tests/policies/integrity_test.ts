@@ -1469,3 +1469,20 @@ FAILED | 0 passed | 1 failed (59ms)
     "integrity.expected-changed",
   ]);
 });
+
+Deno.test("integrity does not take the shell's test builtin for a test command", () => {
+  const patch = diff(
+    "scripts/build.sh",
+    ` set -e
++test -d dist || true
+ npm run build`,
+  );
+  assert.deepEqual(checkIntegrity(patch), []);
+  const weak = diff(
+    "scripts/ci.sh",
+    ` set -e
+-npm test
++npm test || true`,
+  );
+  assert.deepEqual(checkIntegrity(weak).map((x) => x.rule), ["integrity.test-command-weakened"]);
+});
