@@ -5,11 +5,22 @@
  *
  *   deno run -A bench/integrity_heldout.ts
  *
+ * Set 1 was first measured at 35/38 found, 0/10 honest flagged; the three
+ * bugs it revealed (a self-comparison of calls, make's `-` prefix, TOML
+ * `per-file-ignores` tables) were then fixed, so set 1 is no longer held out.
+ * Set 2 was written after that and its figure is untuned: 18/22, 0/8.
+ *
  * @module
  */
 
 import { checkIntegrity } from "../policies/integrity.ts";
-import { HELD_OUT_HONEST, HELD_OUT_WEAK, type HeldOutCase } from "./integrity_heldout_cases.ts";
+import {
+  HELD_OUT_2_HONEST,
+  HELD_OUT_2_WEAK,
+  HELD_OUT_HONEST,
+  HELD_OUT_WEAK,
+  type HeldOutCase,
+} from "./integrity_heldout_cases.ts";
 
 function rules(c: HeldOutCase): string[] {
   const found = checkIntegrity(c.patch, {
@@ -19,11 +30,16 @@ function rules(c: HeldOutCase): string[] {
   return [...new Set(found.map((f) => f.rule))];
 }
 
-const missed = HELD_OUT_WEAK.filter((c) => rules(c).length === 0);
-const flagged = HELD_OUT_HONEST.filter((c) => rules(c).length > 0);
-for (const c of missed) console.log(`missed:  ${c.name}`);
-for (const c of flagged) console.log(`flagged: ${c.name} (${rules(c).join(", ")})`);
-console.log(
-  `held-out weakening found: ${HELD_OUT_WEAK.length - missed.length}/${HELD_OUT_WEAK.length}; ` +
-    `honest flagged: ${flagged.length}/${HELD_OUT_HONEST.length}`,
-);
+function measure(label: string, weak: HeldOutCase[], honest: HeldOutCase[]): void {
+  const missed = weak.filter((c) => rules(c).length === 0);
+  const flagged = honest.filter((c) => rules(c).length > 0);
+  for (const c of missed) console.log(`${label} missed:  ${c.name}`);
+  for (const c of flagged) console.log(`${label} flagged: ${c.name} (${rules(c).join(", ")})`);
+  console.log(
+    `${label}: weakening found ${weak.length - missed.length}/${weak.length}; ` +
+      `honest flagged ${flagged.length}/${honest.length}`,
+  );
+}
+
+measure("held-out set 1", HELD_OUT_WEAK, HELD_OUT_HONEST);
+measure("held-out set 2", HELD_OUT_2_WEAK, HELD_OUT_2_HONEST);

@@ -542,3 +542,314 @@ export const HELD_OUT_HONEST: HeldOutCase[] = [
     weakening: false,
   },
 ];
+
+/**
+ * The second held-out set, written after the first one had been measured and
+ * the bugs it revealed fixed; never run before its own measurement.
+ */
+export const HELD_OUT_2_WEAK: HeldOutCase[] = [
+  {
+    name: "jest: expect.assertions count lowered",
+    patch: d(
+      "src/api.test.ts",
+      ` test("fetches", async () => {
+-  expect.assertions(2);
++  expect.assertions(0);`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "jest: test.todo replaces a test",
+    patch: d(
+      "src/api.test.ts",
+      `-test("retries on 503", async () => {
+-  await expect(fetchWithRetry(url)).resolves.toEqual(body);
+-});
++test.todo("retries on 503");`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "vitest: it.fails marks the failing test as expected to fail",
+    patch: d(
+      "src/api.spec.ts",
+      `-it("parses", () => {
++it.fails("parses", () => {`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "node:test: { todo: true } option",
+    patch: d(
+      "test/api.test.js",
+      `-test("parses", () => {
++test("parses", { todo: "later" }, () => {`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "deno: assertEquals(actual, actual)",
+    patch: d(
+      "src/api_test.ts",
+      ` Deno.test("parses", () => {
+   const got = parse("a=1");
+-  assertEquals(got, { a: 1 });
++  assertEquals(got, got);`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "pytest: assertion removed, result printed",
+    patch: d(
+      "tests/test_api.py",
+      ` def test_parse():
+-    assert parse("a=1") == {"a": 1}
++    print(parse("a=1"))`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "pytest: importorskip of the module under test",
+    patch: d(
+      "tests/test_api.py",
+      `+api = pytest.importorskip("api")
+ def test_parse():`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "go: test function renamed so go test ignores it",
+    patch: d(
+      "api_test.go",
+      `-func TestParse(t *testing.T) {
++func testParse(t *testing.T) {`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "rust: #[ignore] added to a failing test",
+    patch: d(
+      "tests/api.rs",
+      ` #[test]
++#[ignore]
+ fn parses() {`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "junit: assumeTrue(false) at the start",
+    patch: d(
+      "src/test/java/ApiTest.java",
+      `     void parses() {
++        assumeTrue(false);
+         assertEquals(1, Api.parse("a=1").get("a"));`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "nunit: [Explicit] added",
+    patch: d(
+      "tests/ApiTests.cs",
+      `     [Test]
++    [Explicit]
+     public void Parses()`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "xunit: Assert.True(true) after removing the real check",
+    patch: d(
+      "Api.Tests/ParseTests.cs",
+      `-        Assert.Equal(1, Api.Parse("a=1")["a"]);
++        Assert.True(true, "parsed");`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "rspec: skip: metadata on a describe",
+    patch: d(
+      "spec/api_spec.rb",
+      `-describe Api do
++describe Api, skip: "flaky" do`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "minitest: assert_equal on identical literals",
+    patch: d(
+      "test/api_test.rb",
+      `   def test_parse
+-    assert_equal({ "a" => 1 }, Api.parse("a=1"))
++    assert_equal 1, 1`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "package.json: jest --passWithNoTests with a narrowed pattern",
+    patch: d(
+      "package.json",
+      `-    "test": "jest",
++    "test": "jest --passWithNoTests src/none"`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "Azure pipeline: continueOnError on the test step",
+    patch: d(
+      "azure-pipelines.yml",
+      `   - script: npm test
++    continueOnError: true`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "nyc: check-coverage turned off",
+    patch: d(
+      ".nycrc",
+      ` {
+-  "check-coverage": true,
++  "check-coverage": false,`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "eslint: --max-warnings raised in a script",
+    patch: d(
+      "package.json",
+      `-    "lint": "eslint . --max-warnings 0",
++    "lint": "eslint . --max-warnings 500",`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "ts: eslint-disable block around a function",
+    patch: d(
+      "src/api.ts",
+      `+/* eslint-disable @typescript-eslint/no-unsafe-assignment */
+ export function parse(s: string) {`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "ts: parameter typed any for a TS7006 implicit any",
+    patch: d(
+      "src/api.ts",
+      `-export function parse(s) {
++export function parse(s: any) {`,
+    ),
+    failures: [{
+      tool: "deno",
+      code: "TS7006",
+      message: "Parameter 's' implicitly has an 'any' type.",
+    }],
+    weakening: true,
+  },
+  {
+    name: "python: mypy ignore_errors for a module",
+    patch: d(
+      "mypy.ini",
+      ` [mypy-api.*]
++ignore_errors = True`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "go: golangci disable list grows",
+    patch: d(
+      ".golangci.yml",
+      ` linters:
+   disable:
++    - errcheck
+     - gochecknoglobals`,
+    ),
+    weakening: true,
+  },
+];
+
+/** Honest changes of the second held-out set. */
+export const HELD_OUT_2_HONEST: HeldOutCase[] = [
+  {
+    name: "jest: expect.assertions raised",
+    patch: d(
+      "src/api.test.ts",
+      ` test("fetches", async () => {
+-  expect.assertions(1);
++  expect.assertions(2);`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "go: subtest names improved",
+    patch: d(
+      "api_test.go",
+      `-	t.Run("1", func(t *testing.T) {
++	t.Run("single pair", func(t *testing.T) {`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "pytest: fixture introduced",
+    patch: d(
+      "tests/test_api.py",
+      `+@pytest.fixture
++def sample():
++    return "a=1"
++
+-def test_parse():
+-    assert parse("a=1") == {"a": 1}
++def test_parse(sample):
++    assert parse(sample) == {"a": 1}`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "rust: assert_eq to assert_matches",
+    patch: d(
+      "tests/api.rs",
+      ` fn parses() {
+-    assert!(api::parse("a=1").is_ok());
++    assert_eq!(api::parse("a=1"), Ok(vec![("a", 1)]));`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "source: retry logic in production code",
+    patch: d(
+      "src/http.ts",
+      ` export const defaults = {
+-  retries: 0,
++  retries: 2,`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "tsconfig: strict options added",
+    patch: d(
+      "tsconfig.json",
+      `   "compilerOptions": {
++    "noUncheckedIndexedAccess": true,
+     "strict": true,`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "CI: a new test step",
+    patch: d(
+      ".github/workflows/ci.yml",
+      `       - run: npm test
++      - run: npm run test:e2e`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "Makefile: a new lint target",
+    patch: d(
+      "Makefile",
+      ` test:
+ 	go test ./...
++lint:
++	golangci-lint run`,
+    ),
+    weakening: false,
+  },
+];

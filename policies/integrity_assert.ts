@@ -85,8 +85,9 @@ function _same(a: string | undefined, b: string | undefined): boolean {
 
 // `x == x`, `x === x`, `x is x`, `x.equals(x)`: a comparison with itself.
 function _selfComparison(expr: string): boolean {
-  const m = /^(.+?)\s*(?:===?|\bis\b|\.equals\()\s*(.+?)\)?$/.exec(expr.trim());
-  return !!m && (_same(m[1], m[2]) || (isLiteral(m[1]!) && isLiteral(m[2]!)));
+  const t = expr.trim();
+  const eq = /^(.+?)\.equals\((.+)\)$/.exec(t) ?? /^(.+?)\s*(?:===?|\bis\b)\s*(.+)$/.exec(t);
+  return !!eq && (_same(eq[1], eq[2]) || (isLiteral(eq[1]!) && isLiteral(eq[2]!)));
 }
 
 const FAILURE_REPORT = /(?:^|[.:])(?:Error|Errorf|Fatal|Fatalf|Fail|FailNow|fail|flunk|panic!)$/;

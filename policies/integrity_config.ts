@@ -60,7 +60,16 @@ export class KeyTracker {
    * @param text The line.
    * @returns The key it belongs to (its own key for a `key: value` line), or null.
    */
+  /** The current TOML/INI section's last segment (`[lint.per-file-ignores]`), or null. */
+  section: string | null = null;
+
   feed(text: string): { key: string | null; own: boolean } {
+    const header = /^\s*\[\[?\s*([\w.\-"]+)\s*\]\]?\s*$/.exec(text);
+    if (header && this.#level === 0) {
+      this.section = header[1]!.replace(/"/g, "").split(".").pop()!;
+      this.#open = null;
+      return { key: null, own: false };
+    }
     if (text.trim() === "" || /^\s*(?:#|\/\/|;)/.test(text)) {
       return { key: this.#open?.key ?? this.#stack.at(-1)?.key ?? null, own: false };
     }
@@ -125,6 +134,11 @@ export function grownLists(
       for (const l of side) {
         const { key, own } = tracker.feed(l.text);
         if (!l.changed) continue;
+        // Every line of a table that is itself the list (`[lint.per-file-ignores]`).
+        if (tracker.section && keys.test(tracker.section) && l.text.trim()) {
+          out.push({ entry: l.text.trim(), key: tracker.section, line: l.line });
+          continue;
+        }
         // Lists written inline (`"rules": { "exclude": ["a"] }`) name their own key.
         const inline = [...l.text.matchAll(INLINE_LIST)];
         if (inline.length) {

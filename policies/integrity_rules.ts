@@ -378,6 +378,7 @@ export const COMMAND_WEAKENERS: readonly Named[] = [
     what: "failures ignored",
   },
   { re: /-DtestFailureIgnore=true|testFailureIgnore>\s*true/, what: "testFailureIgnore" },
+  { re: /^\t-\s*[^\s-]/, what: "make's `-` prefix (errors ignored)" },
 ];
 
 /** Files that configure test runs (retries and exclusions there count). */
