@@ -179,7 +179,7 @@ export async function review(input: {
     extractDiff(input.proposal.diff) ?? input.proposal.diff,
     {
       failures: input.failures,
-      actions: input.policy.policy.integrity,
+      actions: input.policy.policy.integrity ?? {},
       ...(dir !== undefined ? { read: (p: string) => readInside(dir, p) } : {}),
     },
   );

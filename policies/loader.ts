@@ -284,7 +284,7 @@ export async function buildPolicy(options: BuildOptions = {}): Promise<Policy> {
   return {
     // The integrity defaults apply even with `extends: none`: a project
     // allows an integrity rule by name, never by leaving the defaults.
-    integrity: { ...base.integrity, ...p?.integrity } as Policy["integrity"],
+    integrity: { ...base.integrity, ...p?.integrity } as NonNullable<Policy["integrity"]>,
     rules: all,
     programs,
     unknownPrograms: unknown,
