@@ -195,6 +195,9 @@ function _netAdded(
   return out;
 }
 
+// Values too common to tie a data line to the failing run's output.
+const TRIVIAL = /^(?:-?\d|true|false|null|undefined|)$/;
+
 // A comparison against a number in a script (`$total < 80`, `-lt 80`).
 const COMPARISON = /(?:<=?|>=?|-lt|-le|-gt|-ge)\s*["']?\d/;
 
@@ -304,7 +307,12 @@ function _tests(v: View, actuals: string[], soleTestFile: boolean): IntegrityHit
       const had = new Set(h.removed.flatMap((l) => literalsOf(l.text)));
       for (const a of h.added) {
         if (!isCode(a.text) || tautologyOf(a.text, lang)) continue;
-        const value = literalsOf(a.text).find((x) => !had.has(x) && actuals.includes(x));
+        // A small value (0, 1, true, null) appears everywhere: only an
+        // assertion's own literal counts then.
+        const asserts = isAssertion(a.text, lang);
+        const value = literalsOf(a.text).find((x) =>
+          !had.has(x) && actuals.includes(x) && (asserts || !TRIVIAL.test(x))
+        );
         if (value === undefined) continue;
         const rule = soleTestFile
           ? "integrity.expected-changed"

@@ -1486,3 +1486,18 @@ Deno.test("integrity does not take the shell's test builtin for a test command",
   );
   assert.deepEqual(checkIntegrity(weak).map((x) => x.rule), ["integrity.test-command-weakened"]);
 });
+
+Deno.test("integrity does not tie a small data value to the failing run's output", () => {
+  const patch = diff(
+    "fuel_test.go",
+    ` var cases = []struct{ km, l, want int }{
+-	{100, 10, 10},
++	{100, 1, 100},
+ }`,
+  ) + diff(
+    "fuel.go",
+    `-	return km * l
++	return km / l`,
+  );
+  assert.deepEqual(checkIntegrity(patch, { failures: [f("got 1, want 10")] }), []);
+});
