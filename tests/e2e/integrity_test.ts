@@ -8,8 +8,10 @@ import { type FakeChatRequest, startFakeOpenAi } from "../fakes/openai_server.ts
 import {
   APPROVE,
   config,
+  git,
   isReviewer,
   makeRepo,
+  readReport,
   removeRepo,
   reportPath,
   runCli,
@@ -136,6 +138,51 @@ Deno.test("run commits an expected value changed in the test alone, with the war
     );
     const md = await Deno.readTextFile(join(dirname(reportPath(r)), "summary.md"));
     assert.match(md, /\*\*Oracle integrity\*\*\n- ⚠️ warning `integrity\.expected-changed`/);
+  } finally {
+    await fake.close();
+    await removeRepo(repo);
+  }
+});
+
+Deno.test("run --candidates 2 drops the candidate that weakens the test and keeps the real fix", async () => {
+  const repo = await makeRepo(FUEL_REPO);
+  // Both candidates make the gate pass with a one-line diff; without the
+  // integrity check the first (lower temperature) one, the tautology, would win.
+  const weak = reply(
+    "relax the assertion",
+    `--- a/src/fuel_test.ts
++++ b/src/fuel_test.ts
+@@ -5,3 +5,3 @@
+ test("fuel efficiency is distance over volume", () => {
+-  assert.equal(fuelEfficiency(100, 10), 10);
++  assert.ok(true);
+ });
+`,
+  );
+  const fake = await startFakeOpenAi(
+    Array.from(
+      { length: 8 },
+      () => (req: FakeChatRequest) =>
+        isReviewer(req)
+          ? APPROVE
+          : ((req.temperature as number | undefined) ?? 0) < 0.35
+          ? weak
+          : REAL_FIX,
+    ),
+  );
+  try {
+    const r = await runCli(repo, ["--candidates", "2"], { baseUrl: fake.url });
+    assert.equal(r.code, 0, r.stderr);
+    const report = await readReport(r);
+    assert.equal(report.stopReason, "success");
+    assert.equal(report.iterations.length, 1);
+    assert.match(report.iterations[0]!.proposal!.diff, /return km \/ litres/);
+    const branch = report.workBranch!;
+    assert.equal(await git(repo, `show ${branch}:src/fuel_test.ts`), FUEL_TEST);
+    assert.match(
+      r.stderr,
+      /Candidate 1\/2: dropped \(Fix the code, not the test: .*integrity\.tautology/,
+    );
   } finally {
     await fake.close();
     await removeRepo(repo);
