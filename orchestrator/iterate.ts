@@ -109,6 +109,12 @@ async function iterate(s: RunState, loop: Loop, i: number, max: number): Promise
     s.log.info(`Proposal from ${proposal.source}: ${proposal.summary}`);
     if (got.reviewed) {
       if (got.reviewed.integrity.length) it.integrity = got.reviewed.integrity; // oracle integrity
+      for (const f of got.reviewed.integrity.filter((f) => f.action !== "deny")) {
+        s.log.warn(s.rt.redact(
+          `Integrity ${f.action === "warn" ? "warning" : "finding allowed by the policy"}` +
+            ` (${f.rule}) ${f.file}:${f.line}: ${f.message}`,
+        ));
+      }
       it.review = {
         verdict: got.reviewed.verdict,
         reasons: got.reviewed.reasons,

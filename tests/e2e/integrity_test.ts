@@ -131,6 +131,10 @@ Deno.test("run commits an expected value changed in the test alone, with the war
       "integrity.expected-changed",
       "warn",
     ]]);
+    assert.match(
+      r.stderr,
+      /Integrity warning \(integrity\.expected-changed\) src\/fuel_test\.ts:6/,
+    );
     // The reviewer was told, as a fact.
     assert.match(
       reviewerPrompts[0] ?? "",
