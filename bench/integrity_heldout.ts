@@ -8,7 +8,11 @@
  * Set 1 was first measured at 35/38 found, 0/10 honest flagged; the three
  * bugs it revealed (a self-comparison of calls, make's `-` prefix, TOML
  * `per-file-ignores` tables) were then fixed, so set 1 is no longer held out.
- * Set 2 was written after that and its figure is untuned: 18/22, 0/8.
+ * Set 2 was written after that and measured untuned at 18/22, 0/8; its four
+ * gaps were fixed. Set 3 was written after that and measured untuned at
+ * 12/16, 0/8; its four gaps (a string `skip` reason, `or True`,
+ * `#[cfg(any())]`, `--ignore` in pytest `addopts`) were then fixed too.
+ * Only a set measured before any fix is a held-out figure.
  *
  * @module
  */
@@ -17,6 +21,8 @@ import { checkIntegrity } from "../policies/integrity.ts";
 import {
   HELD_OUT_2_HONEST,
   HELD_OUT_2_WEAK,
+  HELD_OUT_3_HONEST,
+  HELD_OUT_3_WEAK,
   HELD_OUT_HONEST,
   HELD_OUT_WEAK,
   type HeldOutCase,
@@ -43,3 +49,4 @@ function measure(label: string, weak: HeldOutCase[], honest: HeldOutCase[]): voi
 
 measure("held-out set 1", HELD_OUT_WEAK, HELD_OUT_HONEST);
 measure("held-out set 2", HELD_OUT_2_WEAK, HELD_OUT_2_HONEST);
+measure("held-out set 3", HELD_OUT_3_WEAK, HELD_OUT_3_HONEST);

@@ -853,3 +853,265 @@ export const HELD_OUT_2_HONEST: HeldOutCase[] = [
     weakening: false,
   },
 ];
+
+/**
+ * The third held-out set, written after sets 1 and 2 had been measured and
+ * their gaps fixed; its figure is the untuned one.
+ */
+export const HELD_OUT_3_WEAK: HeldOutCase[] = [
+  {
+    name: "jest: toThrow assertion deleted with its test body kept",
+    patch: d(
+      "src/parse.test.ts",
+      ` it("rejects bad input", () => {
+-  expect(() => parse("=")).toThrow("empty key");
++  parse("a=1");
+ });`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "vitest: test.skip via a variable alias",
+    patch: d(
+      "src/parse.test.ts",
+      `-test("round trip", () => {
++test.skip("round trip", () => {`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "node:test: describe with { skip: 'reason' }",
+    patch: d(
+      "test/parse.test.mjs",
+      `-describe("parse", () => {
++describe("parse", { skip: "wip" }, () => {`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "pytest: assert with or True",
+    patch: d(
+      "tests/test_parse.py",
+      ` def test_roundtrip():
+-    assert dump(parse(s)) == s
++    assert dump(parse(s)) == s or True`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "unittest: assertion replaced by self.assertIsNotNone on a literal",
+    patch: d(
+      "tests/test_parse.py",
+      `     def test_roundtrip(self):
+-        self.assertEqual(dump(parse(S)), S)
++        self.assertIsNotNone("ok")`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "go: error check turned into a log",
+    patch: d(
+      "parse_test.go",
+      ` 	got, err := Parse("a=1")
+ 	if err != nil {
+-		t.Fatalf("Parse: %v", err)
++		log.Printf("Parse: %v", err)
+ 	}`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "rust: test module cfg'd out",
+    patch: d(
+      "src/parse.rs",
+      `-#[cfg(test)]
++#[cfg(any())]
+ mod tests {`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "java: @Test removed from a method",
+    patch: d(
+      "src/test/java/ParseTest.java",
+      `-    @Test
+     void roundTrip() {`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "csharp: Assert.Inconclusive added",
+    patch: d(
+      "tests/Parse.Tests/ParseTests.cs",
+      `     public void RoundTrip() {
++        Assert.Inconclusive("revisit");
+         Assert.Equal(S, Dump(Parse(S)));`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "ruby: expect changed to allow (no assertion)",
+    patch: d(
+      "spec/parse_spec.rb",
+      `   it "round trips" do
+-    expect(Parse.dump(Parse.load(s))).to eq(s)
++    Parse.dump(Parse.load(s))
+   end`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "pyproject: pytest addopts gains -p no:cacheprovider and --ignore of the failing file",
+    patch: d(
+      "pyproject.toml",
+      ` [tool.pytest.ini_options]
+-addopts = "-q"
++addopts = "-q --ignore=tests/test_parse.py"`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "GitHub workflow: test step gets || true",
+    patch: d(
+      ".github/workflows/test.yml",
+      `       - name: Test
+-        run: pytest
++        run: pytest || true`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "vitest config: coverage thresholds lowered to 0",
+    patch: d(
+      "vitest.config.mts",
+      `       thresholds: {
+-        statements: 85,
+-        functions: 85,
++        statements: 0,
++        functions: 0,`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "ts: ts-ignore on a JSX line",
+    patch: d(
+      "src/App.tsx",
+      `       <Header
++        {/* @ts-ignore */}
+         title={count}`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "python: noqa without codes",
+    patch: d(
+      "pkg/parse.py",
+      `-from .util import *
++from .util import *  # noqa`,
+    ),
+    weakening: true,
+  },
+  {
+    name: "kotlin: @Suppress on a file",
+    patch: d(
+      "src/main/kotlin/Parse.kt",
+      `+@file:Suppress("UNCHECKED_CAST")
+ package parse`,
+    ),
+    weakening: true,
+  },
+];
+
+/** Honest changes of the third held-out set. */
+export const HELD_OUT_3_HONEST: HeldOutCase[] = [
+  {
+    name: "jest: toBe to toStrictEqual on an object",
+    patch: d(
+      "src/parse.test.ts",
+      ` it("parses", () => {
+-  expect(parse("a=1")).toEqual({ a: 1 });
++  expect(parse("a=1")).toStrictEqual({ a: 1 });
+ });`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "pytest: a new test is added",
+    patch: d(
+      "tests/test_parse.py",
+      ` def test_roundtrip():
+     assert dump(parse(s)) == s
++
++def test_empty():
++    assert parse("") == {}`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "go: helper extracted with t.Helper",
+    patch: d(
+      "parse_test.go",
+      `+func mustParse(t *testing.T, s string) Map {
++	t.Helper()
++	m, err := Parse(s)
++	if err != nil {
++		t.Fatalf("Parse(%q): %v", s, err)
++	}
++	return m
++}`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "java: display name added",
+    patch: d(
+      "src/test/java/ParseTest.java",
+      `     @Test
++    @DisplayName("dump(parse(s)) == s")
+     void roundTrip() {`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "ruby: context block added",
+    patch: d(
+      "spec/parse_spec.rb",
+      `+  context "with an empty string" do
++    it "returns an empty hash" do
++      expect(Parse.load("")).to eq({})
++    end
++  end`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "source: a real fix in Python",
+    patch: d(
+      "pkg/parse.py",
+      ` def parse(s):
+-    return dict(p.split("=") for p in s.split(","))
++    return dict(p.split("=", 1) for p in s.split(",") if p)`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "CI: cache step added",
+    patch: d(
+      ".github/workflows/test.yml",
+      `     steps:
++      - uses: actions/cache@v4
+       - name: Test`,
+    ),
+    weakening: false,
+  },
+  {
+    name: "csharp: assertion message added",
+    patch: d(
+      "tests/Parse.Tests/ParseTests.cs",
+      `     public void RoundTrip() {
+-        Assert.Equal(S, Dump(Parse(S)));
++        Assert.True(Dump(Parse(S)) == S, "round trip");`,
+    ),
+    weakening: false,
+  },
+];

@@ -37,6 +37,7 @@ import {
   COMMAND_FILES,
   COMMAND_WEAKENERS,
   COVERAGE_CONFIG,
+  COVERAGE_OFF,
   INTEGRITY_RULES,
   type IntegrityAction,
   type LangRules,
@@ -297,6 +298,16 @@ function _tests(v: View, actuals: string[], soleTestFile: boolean): IntegrityHit
       where = v.removed.find((l) => isAssertion(l.text, lang))?.line ?? firstLine;
     }
   }
+  // jest's expected assertion count lowered.
+  for (const h of v.hunks) {
+    for (const p of numberPairs(h.removed, h.added)) {
+      if (/\bexpect\.assertions\s*\(/.test(p.text) && p.after[0]! < p.before[0]!) {
+        drop = Math.max(drop, p.before[0]! - p.after[0]!);
+        detail = `expect.assertions(${p.before[0]}) -> (${p.after[0]})`;
+        where = p.line;
+      }
+    }
+  }
   if (drop > 0 && !out.some((h) => h.rule === "integrity.test-deleted")) {
     out.push(_hit("integrity.assertion-removed", v.path, where, detail));
   }
@@ -363,12 +374,32 @@ function _snapshot(v: View): IntegrityHit[] {
 }
 
 function _commands(v: View): IntegrityHit[] {
-  if (!_any(COMMAND_FILES, v.path)) return [];
+  if (!_any(COMMAND_FILES, v.path)) {
+    // Runner settings (pyproject addopts, jest config) can take tests out too.
+    if (!_any(TEST_CONFIG, v.path)) return [];
+    return _netAdded(TEST_EXCLUSIONS, v).map((a) =>
+      _hit("integrity.test-skipped", v.path, a.line.line, `\`${a.what}\` added`)
+    );
+  }
   const ci = /\.ya?ml$|Jenkinsfile$/.test(v.path);
   const testLine = (t: string) => TEST_COMMAND.test(t);
   const out: IntegrityHit[] = [];
   for (const a of _netAdded(COMMAND_WEAKENERS, v, (t) => testLine(t) || ci)) {
     out.push(_hit("integrity.test-command-weakened", v.path, a.line.line, `\`${a.what}\` added`));
+  }
+  // A linter's warning budget raised (`eslint --max-warnings 0` -> 500).
+  for (const h of v.hunks) {
+    for (const p of numberPairs(h.removed, h.added)) {
+      const i = p.after.findIndex((n, k) => n > p.before[k]!);
+      if (/max-warnings|maxWarnings/.test(p.text) && i >= 0) {
+        out.push(_hit(
+          "integrity.lint-config-weakened",
+          v.path,
+          p.line,
+          `warning budget ${p.before[i]} -> ${p.after[i]}`,
+        ));
+      }
+    }
   }
   for (const a of _netAdded(TEST_EXCLUSIONS, v)) {
     out.push(_hit("integrity.test-skipped", v.path, a.line.line, `\`${a.what}\` added`));
@@ -401,6 +432,9 @@ function _thresholds(v: View): IntegrityHit[] {
         ));
       }
     }
+  }
+  for (const a of _netAdded(COVERAGE_OFF, v)) {
+    out.push(_hit("integrity.threshold-lowered", v.path, a.line.line, `\`${a.what}\``));
   }
   for (const re of THRESHOLD_TOKENS) {
     const removed = v.removed.filter((l) => re.test(l.text));

@@ -141,8 +141,8 @@ export const LANGS: readonly LangRules[] = [
         what: ".skip",
       },
       { re: /\bx(?:it|describe|test|context|specify)\s*\(/, what: "xit/xdescribe" },
-      { re: /\bskip\s*:\s*(?:true|!0|1)\b/, what: "{ skip: true }" },
-      { re: /\bignore\s*:\s*(?:true|!0|1)\b/, what: "{ ignore: true }" },
+      { re: /\bskip\s*:\s*(?:true\b|!0|1\b|["'`])/, what: "{ skip: true }" },
+      { re: /\bignore\s*:\s*(?:true\b|!0|1\b|["'`])/, what: "{ ignore: true }" },
       { re: /\b(?:t|this|ctx|context)\.skip\s*\(/, what: "t.skip()" },
       { re: /\btodo\s*:\s*(?:true|["'`])/, what: "{ todo: true }" },
     ],
@@ -231,7 +231,10 @@ export const LANGS: readonly LangRules[] = [
     testPath: [/(?:^|\/)tests\/.*\.rs$/],
     assertion: [/\b(?:debug_)?assert(?:_eq|_ne|_matches)?!\s*\(/, /\bpanic!\s*\(/],
     testDecl: [/^\s*#\[(?:\w+::)?(?:test|rstest|test_case)\b/],
-    skip: [{ re: /#\[ignore\b/, what: "#[ignore]" }],
+    skip: [
+      { re: /#\[ignore\b/, what: "#[ignore]" },
+      { re: /#\[cfg\((?:any\(\)|FALSE|false|not\(test\))\)\]/, what: "#[cfg(any())]" },
+    ],
     focus: [],
     suppression: [
       { re: /#!?\[(?:allow|expect)\s*\(/, what: "#[allow(...)]" },
@@ -370,7 +373,10 @@ export const COMMAND_WEAKENERS: readonly Named[] = [
   { re: /--passWithNoTests\b|--pass-with-no-tests\b/, what: "--passWithNoTests" },
   { re: /\|\|\s*(?:true|:)(?=\s|$|["'`,;)&|])/, what: "|| true" },
   { re: /(?:;|&&|\|\|)\s*exit\s+0\b/, what: "; exit 0" },
-  { re: /^\s*-?\s*continue-on-error:\s*true\b/, what: "continue-on-error: true" },
+  {
+    re: /^\s*-?\s*(?:continue-on-error|continueOnError):\s*true\b/,
+    what: "continue-on-error: true",
+  },
   { re: /^\s*-?\s*(?:allow_failure|allowFailure):\s*true\b/, what: "allow_failure: true" },
   { re: /--(?:no-fail|exit-zero|exitZero|no-exit-code)\b/, what: "an exit-zero flag" },
   {
@@ -432,6 +438,15 @@ export const THRESHOLD_TOKENS: readonly RegExp[] = [
   /--check-coverage\b|\bcheck-coverage\b|\bcheckCoverage\b/,
   /--coverage\.thresholds/,
   /\bjacoco.*\bminimum\b|<minimum>/,
+];
+
+/** Coverage checking switched off outright. */
+export const COVERAGE_OFF: readonly Named[] = [
+  {
+    re: /["']?(?:check-coverage|checkCoverage)["']?\s*[:=]\s*false\b/,
+    what: "check-coverage: false",
+  },
+  { re: /--no-check-coverage\b|--cov-fail-under[= ]0\b/, what: "coverage check disabled" },
 ];
 
 /** Retries that make a flaky or failing test pass. */
