@@ -75,9 +75,12 @@ export type {
 } from "./patch/patch.ts";
 export { createRedactor, loadPolicy, PolicyEngine } from "./policies/engine.ts";
 export type { Finding, FullJudgement, LoadPolicyOptions, Policy, Rule } from "./policies/engine.ts";
+export { checkIntegrity, INTEGRITY_RULES } from "./policies/integrity.ts";
+export type { IntegrityFinding, IntegrityRule } from "./policies/integrity.ts";
 export { runOrchestration } from "./orchestrator/loop.ts";
 export type { Orchestration, OrchestrationOptions } from "./orchestrator/loop.ts";
 export type {
+  ReportIntegrity,
   ReportIteration,
   ReportProposal,
   ReportReview,

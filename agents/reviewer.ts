@@ -12,7 +12,8 @@ import { PluginError } from "../core/errors.ts";
 import type { LlmPlugin } from "../core/plugin.ts";
 import type { CallRecord, Failure } from "../core/types.ts";
 import { loadTokenCounter, truncateMiddle } from "./budget.ts";
-import { fenced, formatFailures, REVIEWER_SYSTEM } from "./prompts.ts";
+import type { IntegrityFact } from "./prompts.ts";
+import { fenced, formatFailures, formatIntegrity, REVIEWER_SYSTEM } from "./prompts.ts";
 
 /** One finding of the policy engine about a patch. */
 export interface PolicyFinding {
@@ -36,6 +37,8 @@ export interface ReviewInput {
   failures: Failure[];
   /** What the policy engine found in the patch. */
   policyFindings: PolicyFinding[];
+  /** What the oracle-integrity check found (facts for the prompt; denials never reach the model). */
+  integrityFindings?: IntegrityFact[];
   /** Applied to everything sent to the model. */
   redact: (t: string) => string;
   /** Sampling temperature. @default 0 */
@@ -140,6 +143,9 @@ export async function reviewPatch(input: ReviewInput): Promise<ReviewOutput> {
     [
       `## Failures the patch should fix\n${failures || "(none given)"}`,
       ...(findings.length ? [`## Policy engine notes\n${findings.join("\n")}`] : []),
+      ...(input.integrityFindings?.length
+        ? [`## Oracle integrity facts\n${formatIntegrity(input.integrityFindings)}`]
+        : []),
       `## Patch\n${fenced(diff, "diff")}`,
       `Answer with the JSON verdict only.`,
     ].join("\n\n"),

@@ -16,6 +16,11 @@ import { applyPatch, canonicalPath, extractDiff, parsePatch } from "../patch/pat
 import { type AttemptRecord, proposeFix } from "../agents/fixer.ts";
 import { reviewPatch } from "../agents/reviewer.ts";
 import type { PolicyEngine } from "../policies/engine.ts";
+import {
+  checkPatchIntegrity,
+  integrityFeedback,
+  type IntegrityFinding,
+} from "../policies/integrity.ts";
 
 /** The models of a run, when configured and keyed. */
 export interface Models {
@@ -146,6 +151,10 @@ export interface Reviewed {
   calls: CallRecord[];
   /** True when the reviewer model's reply was unparseable: it cannot review. */
   reviewerUnavailable?: boolean;
+  /** Oracle-integrity findings with their actions (deny, warn, allow). */
+  integrity: IntegrityFinding[];
+  /** True when an integrity finding denied the patch: feedback for the fixer, not a stop. */
+  integrityDenied: boolean;
 }
 
 /**
@@ -161,13 +170,39 @@ export async function review(input: {
   models: Models;
   redact: (t: string) => string;
   signal?: AbortSignal;
-  /** The workspace the patch would apply to: scripts are judged on the files it leaves. */
+  /**
+   * The workspace the patch would apply to: scripts are judged on the files it
+   * leaves, and the integrity check compares with the original files.
+   */
   dir?: string;
 }): Promise<Reviewed> {
   const findings = input.policy.scan(
     input.proposal.diff,
     input.dir ? { base: baseReader(input.dir) } : {},
   );
+  // --- Oracle integrity: judged before the reviewer, never overridden by it.
+  const dir = input.dir;
+  const integrity = await checkPatchIntegrity(
+    extractDiff(input.proposal.diff) ?? input.proposal.diff,
+    {
+      failures: input.failures,
+      actions: input.policy.policy.integrity ?? {},
+      ...(dir !== undefined ? { read: (p: string) => readInside(dir, p) } : {}),
+    },
+  );
+  const denied = integrity.filter((f) => f.action === "deny");
+  if (denied.length && !findings.some((f) => f.severity === "error")) {
+    return {
+      verdict: "reject",
+      reasons: denied.map((f) => input.redact(integrityFeedback(f))),
+      source: "policy",
+      forbidden: false,
+      calls: [],
+      integrity,
+      integrityDenied: true,
+    };
+  }
+  // --- end oracle integrity
   const errors = findings.filter((f) => f.severity === "error");
   // A finding is a forbidden operation when a command rule made it (a build
   // script, Makefile or CI step in the patch runs it); secrets, SQL and
@@ -199,6 +234,7 @@ export async function review(input: {
       message: `${f.file ?? ""}${f.line ? `:${f.line}` : ""} ${f.message}`.trim(),
       severity: f.severity,
     })),
+    integrityFindings: integrity,
     redact: input.redact,
     ...(input.signal ? { signal: input.signal } : {}),
   });
@@ -209,6 +245,8 @@ export async function review(input: {
     forbidden: r.verdict === "reject" && forbidden,
     calls: r.record ? [r.record] : [],
     ...(r.unparseable ? { reviewerUnavailable: true } : {}),
+    integrity,
+    integrityDenied: false,
   };
 }
 

@@ -108,6 +108,13 @@ async function iterate(s: RunState, loop: Loop, i: number, max: number): Promise
     it.proposal = { source: proposal.source, summary: proposal.summary, diff: proposal.diff };
     s.log.info(`Proposal from ${proposal.source}: ${proposal.summary}`);
     if (got.reviewed) {
+      if (got.reviewed.integrity.length) it.integrity = got.reviewed.integrity; // oracle integrity
+      for (const f of got.reviewed.integrity.filter((f) => f.action !== "deny")) {
+        s.log.warn(s.rt.redact(
+          `Integrity ${f.action === "warn" ? "warning" : "finding allowed by the policy"}` +
+            ` (${f.rule}) ${f.file}:${f.line}: ${f.message}`,
+        ));
+      }
       it.review = {
         verdict: got.reviewed.verdict,
         reasons: got.reviewed.reasons,
@@ -238,7 +245,9 @@ function rejected(
     s.stop = { reason: "forbidden", message: `Patch adds a forbidden operation: ${reasons}` };
     return "stop";
   }
-  if (loop.stopOnRejection) {
+  // An integrity denial is feedback for the fixer, like a patch that does not
+  // apply: the loop goes on even with stop_on_rejection.
+  if (loop.stopOnRejection && !reviewed.integrityDenied) {
     s.stop = { reason: "rejected", message: `Patch rejected: ${reasons}` };
     return "stop";
   }

@@ -46,6 +46,7 @@ export async function publish(
     ),
     "",
     "Each patch passed the policy engine and the reviewer before it was committed.",
+    ...integrityNotes(applied),
   ].join("\n");
   const pr = await vcs.createPullRequest({
     head: input.branch,
@@ -71,4 +72,21 @@ export async function baseBranch(rt: Pick<Runtime, "git" | "env">): Promise<stri
   const fromCi = e.GITHUB_BASE_REF || e.GITHUB_REF_NAME || e.SYSTEM_PULLREQUEST_TARGETBRANCH ||
     e.BUILD_SOURCEBRANCH || e.CI_COMMIT_REF_NAME;
   return fromCi ? fromCi.replace(/^refs\/heads\//, "") : "main";
+}
+
+/**
+ * The oracle-integrity warnings (and findings the project's policy allowed)
+ * of the committed fixes, for the pull request body.
+ *
+ * @param applied The iterations that were committed.
+ * @returns Markdown lines (none when there is nothing to say).
+ */
+export function integrityNotes(applied: readonly ReportIteration[]): string[] {
+  const lines = applied.flatMap((i) =>
+    (i.integrity ?? []).filter((f) => f.action !== "deny").map((f) =>
+      `- iteration ${i.index}: ${f.action === "warn" ? "warning" : "allowed by the policy"} ` +
+      `\`${f.rule}\` at \`${f.file}:${f.line}\`: ${f.message}`
+    )
+  );
+  return lines.length ? ["", "Oracle integrity (review these before merging):", ...lines] : [];
 }

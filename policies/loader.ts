@@ -15,6 +15,7 @@ import { parseYaml } from "../core/config.ts";
 import { ConfigError, type ConfigProblem } from "../core/errors.ts";
 import DEFAULT_POLICY_TEXT from "./default.yaml" with { type: "text" };
 import { DETECTOR_NAMES } from "./secrets.ts";
+import { INTEGRITY_RULE_IDS } from "./integrity_rules.ts";
 import { evalWord } from "./shell_words.ts";
 import { classifyPath } from "./paths.ts";
 import type { Action, Policy, Rule, TargetClass } from "./types.ts";
@@ -100,6 +101,11 @@ const PolicyFileSchema = z.strictObject({
   protected_paths: z.array(z.string().min(1)).optional(),
   forbidden_commands: z.array(z.string().min(1)).optional(),
   workspaces: z.array(z.string().min(1)).optional(),
+  // Oracle integrity (policies/integrity.ts): rule id -> action.
+  integrity: z.partialRecord(
+    z.enum(INTEGRITY_RULE_IDS as [string, ...string[]]),
+    z.enum(["deny", "warn", "allow"]),
+  ).optional(),
 });
 
 type PolicyFile = z.infer<typeof PolicyFileSchema>;
@@ -276,6 +282,9 @@ export async function buildPolicy(options: BuildOptions = {}): Promise<Policy> {
   const unknown = all.find((r) => r.match.check === "unknown-program")?.action ??
     ("allow" as Action);
   return {
+    // The integrity defaults apply even with `extends: none`: a project
+    // allows an integrity rule by name, never by leaving the defaults.
+    integrity: { ...base.integrity, ...p?.integrity } as NonNullable<Policy["integrity"]>,
     rules: all,
     programs,
     unknownPrograms: unknown,

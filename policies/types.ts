@@ -101,6 +101,8 @@ export interface Policy {
   unknownPrograms: Action;
   /** Absolute workspace roots where recursive deletes are fine. */
   workspaces: string[];
+  /** Oracle-integrity rule id -> action (`integrity:` of the policy files); the defaults when absent. */
+  integrity?: Record<string, "deny" | "warn" | "allow">;
 }
 
 /** One finding of a scan. */

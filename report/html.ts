@@ -133,6 +133,18 @@ function _iteration(it: ReportIteration): string {
           : ""),
     );
   }
+  if (it.integrity?.length) {
+    const label = { deny: "❌ denied", warn: "⚠️ warning", allow: "☑️ allowed by the policy" };
+    parts.push(
+      `<p><strong>Oracle integrity</strong></p><ul>${
+        it.integrity.map((f) =>
+          `<li>${label[f.action]} ${code(f.rule)} ${code(`${f.file}:${f.line}`)}: ${
+            esc(f.message)
+          }</li>`
+        ).join("")
+      }</ul>`,
+    );
+  }
   if (it.proposal?.diff) {
     const { text, cut } = clipDiff(it.proposal.diff);
     parts.push(

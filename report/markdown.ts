@@ -114,6 +114,18 @@ function _iteration(it: ReportIteration): string[] {
     for (const r of it.review.reasons) out.push(`- ${mdText(r)}`);
     out.push("");
   }
+  if (it.integrity?.length) {
+    const label = { deny: "❌ denied", warn: "⚠️ warning", allow: "☑️ allowed by the policy" };
+    out.push("**Oracle integrity**");
+    for (const f of it.integrity) {
+      out.push(
+        `- ${label[f.action]} ${mdCode(f.rule)} ${mdCode(`${f.file}:${f.line}`)}: ${
+          mdText(f.message)
+        }`,
+      );
+    }
+    out.push("");
+  }
   if (it.proposal?.diff) {
     const { text, cut } = clipDiff(it.proposal.diff);
     const fence = "`".repeat(Math.max(3, _longestRun(text, "`") + 1));

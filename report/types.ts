@@ -78,6 +78,22 @@ export interface ReportIteration {
   durationMs: number;
   /** With --candidates: which candidate won (1-based) out of how many. */
   candidate?: { winner: number; of: number };
+  /** Oracle-integrity findings of the proposal; `action: "allow"` means the project's policy allowed it. */
+  integrity?: ReportIntegrity[];
+}
+
+/** One oracle-integrity finding (policies/integrity.ts) in the report. */
+export interface ReportIntegrity {
+  /** Rule id. */
+  rule: string;
+  /** deny (sent back to the fixer), warn, or allow (allowed by the project's policy). */
+  action: "deny" | "warn" | "allow";
+  /** File. */
+  file: string;
+  /** 1-based line in the new file. */
+  line: number;
+  /** What was found. */
+  message: string;
 }
 
 /** Post-deploy verification of one environment. */

@@ -61,7 +61,12 @@ export const denoParser: FailureParser = {
         while (j < lines.length && !/^error: /.test(lines[j]!) && j < i + 4) j++;
         const message = (lines[j] ?? "").replace(/^error: /, "") || m[1]!;
         let end = j;
-        while (end + 1 < lines.length && lines[end + 1]!.trim() !== "" && end < j + 20) end++;
+        // The assertion's detail ("1000 !== 10", the diff of values) follows a
+        // blank line: keep it, up to the stack trace, the next test or FAILURES.
+        while (
+          end + 1 < lines.length && end < j + 20 && !/^\s+at\s/.test(lines[end + 1]!) &&
+          !TEST_HEAD.test(lines[end + 1]!) && !/^\s*FAILURES\s*$/.test(lines[end + 1]!)
+        ) end++;
         const name = /^(\w*Error)/.exec(message);
         out.push(makeFailure(gate, "deno-test", {
           file: m[2],
