@@ -24,6 +24,30 @@ export const PLUGIN_KINDS = ["llm", "vcs", "gate", "verifier", "notifier", "fixe
 /** One of {@link PLUGIN_KINDS}. */
 export type PluginKind = typeof PLUGIN_KINDS[number];
 
+/**
+ * Why a `uses:` reference is refused before anything is fetched: plugins are
+ * trusted code running with fleet-orch's permissions, so they come from the
+ * local file system (or the built-ins), never from a URL or a package
+ * registry that the repository under repair could point at.
+ *
+ * @param uses The reference as written in config.
+ * @returns The reason, or null when the reference is acceptable.
+ * @example
+ * ```ts
+ * import { remotePluginReason } from "./plugin.ts";
+ * console.assert(remotePluginReason("https://example.com/p.ts") !== null);
+ * console.assert(remotePluginReason("./plugins/gate.ts") === null);
+ * ```
+ */
+export function remotePluginReason(uses: string): string | null {
+  const u = uses.trim();
+  if (u.startsWith("exec:")) return null;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(u)?.[1]?.toLowerCase();
+  // A single letter is a Windows drive (C:\...), not a scheme.
+  if (!scheme || scheme.length === 1 || scheme === "file") return null;
+  return `Plugin "${uses}" is refused: plugins from URLs or package registries (${scheme}:) are not loaded, because a plugin runs with fleet-orch's permissions; vendor the module into the repository's trusted files and use "./path/to/plugin.ts", or run it out of process with "exec:COMMAND"`;
+}
+
 /** The plugin interface version this build speaks. */
 export const PLUGIN_API_VERSION = 1;
 

@@ -43,6 +43,13 @@ export interface LoadPolicyOptions {
    * `azure-pipelines.yml` for the agent-pool recipe.
    */
   allowPaths?: string[];
+  /**
+   * Let the project policy file lower the built-in floor (`extends: none`,
+   * disabling or weakening a built-in rule). Only whoever runs fleet-orch
+   * grants this (`--allow-policy-loosening`), never the repository.
+   * @default false
+   */
+  allowLoosening?: boolean;
 }
 
 /** Judges commands, scans patches and redacts text against one policy. */
@@ -139,7 +146,8 @@ export class PolicyEngine {
  *
  * @param options See {@link LoadPolicyOptions}.
  * @returns The engine.
- * @throws {ConfigError} When a policy file is invalid (every problem, FILE:LINE:COL).
+ * @throws {ConfigError} When a policy file is invalid (every problem, FILE:LINE:COL),
+ *   or lowers the built-in floor without `allowLoosening`.
  */
 export async function loadPolicy(options: LoadPolicyOptions = {}): Promise<PolicyEngine> {
   const policy = await buildPolicy({
@@ -147,6 +155,7 @@ export async function loadPolicy(options: LoadPolicyOptions = {}): Promise<Polic
     ...(options.forbiddenCommands ? { forbiddenCommands: options.forbiddenCommands } : {}),
     ...(options.protectedPaths ? { protectedPaths: options.protectedPaths } : {}),
     ...(options.workspaces ? { workspaces: options.workspaces } : {}),
+    ...(options.allowLoosening ? { allowLoosening: true } : {}),
   });
   return new PolicyEngine(policy, {
     ...(options.env ? { env: options.env } : {}),
