@@ -6,7 +6,11 @@
  * @module
  */
 
-import type { z } from "zod";
+// A full specifier, not the bare "zod" of deno.json: plugin authors type-check
+// this file (through ./plugin.ts) from outside the repository, where this
+// repository's import map does not apply. Keep the version equal to deno.json's.
+// deno-lint-ignore no-import-prefix
+import type { z } from "npm:zod@4.6.7";
 import type { ShellExecutor } from "./exec.ts";
 import type { Logger } from "./log.ts";
 import type {
