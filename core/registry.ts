@@ -17,6 +17,7 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ConfigError, type ConfigProblem, PluginError, PolicyViolation } from "./errors.ts";
+import type { z } from "zod";
 import type { LocatedYaml } from "./config.ts";
 import type { PluginRef } from "./config_schema.ts";
 import {
@@ -325,10 +326,13 @@ export class PluginRegistry {
     const own = ref.with ?? {};
     const merged = { ...(declared?.ref.with ?? {}), ...own };
     const parsed = def.options.safeParse(merged);
-    if (parsed.success) return { def, options: parsed.data };
+    const issues = [..._strayKeys(def.options, merged), ...(parsed.error?.issues ?? [])];
+    if (!issues.length) return { def, options: parsed.data };
     const problems: ConfigProblem[] = [];
-    for (const issue of parsed.error.issues) {
-      const key = issue.path[0];
+    for (const issue of issues) {
+      const key = issue.code === "unrecognized_keys" && issue.path.length === 0
+        ? issue.keys[0]
+        : issue.path[0];
       const fromSite = key === undefined || typeof key !== "string" || key in own || !declared;
       const where = fromSite ? options.where : declared.where;
       if (!where) {
@@ -377,6 +381,32 @@ export class PluginRegistry {
       throw new PluginError(def.name, (e as Error).message, { cause: e });
     }
   }
+}
+
+/**
+ * Keys of `with:` that an object schema would silently drop (zod's default
+ * `z.object` strips unknown keys): a misspelt option must not pass unnoticed,
+ * whether or not the plugin's author made the schema strict. Schemas that
+ * keep extra keys (`.loose()`, `.catchall()`) or are not objects accept any.
+ */
+function _strayKeys(schema: z.ZodType, value: Record<string, unknown>): z.core.$ZodIssue[] {
+  const def = schema._zod.def as {
+    type: string;
+    shape?: Record<string, unknown>;
+    catchall?: unknown;
+  };
+  if (def.type !== "object" || def.catchall !== undefined || !def.shape) return [];
+  const stray = Object.keys(value).filter((k) => !Object.hasOwn(def.shape!, k));
+  if (!stray.length) return [];
+  return stray.map((key) =>
+    ({
+      code: "unrecognized_keys",
+      keys: [key],
+      path: [],
+      message: `Unrecognized key: "${key}"`,
+      input: value,
+    }) as z.core.$ZodIssue
+  );
 }
 
 function isDefinition(v: unknown): v is PluginDefinition {
