@@ -6,11 +6,6 @@
  * @module
  */
 
-// A full specifier, not the bare "zod" of deno.json: plugin authors type-check
-// this file (through ./plugin.ts) from outside the repository, where this
-// repository's import map does not apply. Keep the version equal to deno.json's.
-// deno-lint-ignore no-import-prefix
-import type { z } from "npm:zod@4.6.7";
 import type { ShellExecutor } from "./exec.ts";
 import type { Logger } from "./log.ts";
 import type {
@@ -179,8 +174,49 @@ export interface PluginInstances {
   fixer: FixerPlugin;
 }
 
+/** One problem an options schema found (the Standard Schema v1 issue shape). */
+export interface OptionsIssue {
+  /** What is wrong. */
+  readonly message: string;
+  /** Where in the options, as keys or `{ key }` segments. */
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+}
+
+/** What an options schema's `validate` returns (Standard Schema v1). */
+export type OptionsResult<O> =
+  | { readonly value: O; readonly issues?: undefined }
+  | { readonly issues: ReadonlyArray<OptionsIssue> };
+
+/**
+ * The schema of a plugin's `with:` options: any validator that implements
+ * Standard Schema v1 (https://standardschema.dev). zod 4 schemas do, and
+ * {@link PluginDefinition.options} keeps the schema's own type, so a zod
+ * schema stays a zod schema; for zod schemas fleet-orch also names unknown
+ * keys with a did-you-mean hint.
+ */
+export interface OptionsSchema<O = unknown> {
+  /** The Standard Schema v1 interface. */
+  readonly "~standard": {
+    /** Standard Schema version. */
+    readonly version: 1;
+    /** The validation library, e.g. "zod". */
+    readonly vendor: string;
+    /** Validate options. */
+    readonly validate: (value: unknown) => OptionsResult<O> | Promise<OptionsResult<O>>;
+    /** Input and output types, for inference only. */
+    readonly types?: { readonly input: unknown; readonly output: O } | undefined;
+  };
+}
+
+/** The validated options type of an options schema. */
+export type OptionsOf<S extends OptionsSchema> = S extends OptionsSchema<infer O> ? O : never;
+
 /** A plugin definition, as made by {@link definePlugin}. */
-export interface PluginDefinition<K extends PluginKind = PluginKind, O = unknown> {
+export interface PluginDefinition<
+  K extends PluginKind = PluginKind,
+  O = unknown,
+  S extends OptionsSchema = OptionsSchema<O>,
+> {
   /** Interface version the plugin was written for. */
   specificationVersion: number;
   /** The kind. */
@@ -189,8 +225,8 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, O = unknown
   name: string;
   /** One line for `fleet-orch plugins`. */
   description: string;
-  /** Schema of the `with:` options. */
-  options: z.ZodType<O>;
+  /** Schema of the `with:` options (zod, or any Standard Schema v1 validator). */
+  options: S;
   /** Make an instance from validated options. */
   create(options: O, context: PluginContext): PluginInstances[K] | Promise<PluginInstances[K]>;
 }
@@ -216,11 +252,11 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, O = unknown
  * console.assert(hello.name === "hello");
  * ```
  */
-export function definePlugin<K extends PluginKind, O>(
-  definition: Omit<PluginDefinition<K, O>, "specificationVersion"> & {
+export function definePlugin<K extends PluginKind, S extends OptionsSchema>(
+  definition: Omit<PluginDefinition<K, OptionsOf<S>, S>, "specificationVersion"> & {
     specificationVersion?: number;
   },
-): PluginDefinition<K, O> {
+): PluginDefinition<K, OptionsOf<S>, S> {
   if (!(PLUGIN_KINDS as readonly string[]).includes(definition.kind)) {
     throw new TypeError(
       `Plugin kind "${definition.kind}" is not valid: use one of ${PLUGIN_KINDS.join(", ")}`,

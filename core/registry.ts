@@ -21,6 +21,7 @@ import type { z } from "zod";
 import type { LocatedYaml } from "./config.ts";
 import type { PluginRef } from "./config_schema.ts";
 import {
+  type OptionsSchema,
   PLUGIN_API_VERSION,
   PLUGIN_KINDS,
   type PluginContext,
@@ -325,9 +326,9 @@ export class PluginRegistry {
     const { declared } = this.#resolve(ref);
     const own = ref.with ?? {};
     const merged = { ...(declared?.ref.with ?? {}), ...own };
-    const parsed = def.options.safeParse(merged);
-    const issues = [..._strayKeys(def.options, merged), ...(parsed.error?.issues ?? [])];
-    if (!issues.length) return { def, options: parsed.data };
+    const { value, issues } = await _validate(def.options, merged);
+    if (!issues.length) return { def, options: value };
+    const zodSchema = _isZod(def.options) ? def.options : undefined;
     const problems: ConfigProblem[] = [];
     for (const issue of issues) {
       const key = issue.code === "unrecognized_keys" && issue.path.length === 0
@@ -345,10 +346,10 @@ export class PluginRegistry {
       } else if (fromSite && where.optionPath && typeof key === "string") {
         const path = where.optionPath(key);
         problems.push(
-          ...where.yaml.problems([{ ...issue, path: issue.path.slice(1) }], path, def.options),
+          ...where.yaml.problems([{ ...issue, path: issue.path.slice(1) }], path, zodSchema),
         );
       } else {
-        problems.push(...where.yaml.problems([issue], [...where.path, "with"], def.options));
+        problems.push(...where.yaml.problems([issue], [...where.path, "with"], zodSchema));
       }
     }
     problems.sort((a, b) => a.line - b.line || a.col - b.col);
@@ -381,6 +382,73 @@ export class PluginRegistry {
       throw new PluginError(def.name, (e as Error).message, { cause: e });
     }
   }
+}
+
+function _isZod(schema: OptionsSchema): schema is OptionsSchema & z.ZodType {
+  return typeof (schema as Partial<z.ZodType>).safeParse === "function" && "_zod" in schema;
+}
+
+/**
+ * Validate options with a plugin's schema: zod schemas directly (their issues
+ * carry what the located messages need, plus keys a non-strict object would
+ * drop), any other Standard Schema v1 validator through `~standard`.
+ */
+async function _validate(
+  schema: OptionsSchema,
+  value: Record<string, unknown>,
+): Promise<{ value: unknown; issues: z.core.$ZodIssue[] }> {
+  if (_isZod(schema)) {
+    const parsed = schema.safeParse(value);
+    const issues = [..._strayKeys(schema, value), ...(parsed.error?.issues ?? [])];
+    return { value: parsed.data, issues };
+  }
+  const result = await schema["~standard"].validate(value);
+  if (!result.issues) return { value: result.value, issues: [] };
+  return {
+    value: undefined,
+    issues: result.issues.map((i) =>
+      ({
+        code: "custom",
+        path: (i.path ?? []).map((seg) => typeof seg === "object" ? seg.key : seg),
+        message: i.message,
+        input: value,
+      }) as z.core.$ZodIssue
+    ),
+  };
+}
+
+/**
+ * Validate options for a plugin outside any config (built-in defaults, tests).
+ *
+ * @param def The plugin.
+ * @param value The options, as `with:` would give them.
+ * @returns The validated options, defaults applied.
+ * @throws {ConfigError} Naming the plugin and each problem (no position).
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { definePlugin } from "./plugin.ts";
+ * import { parseOptions } from "./registry.ts";
+ * const p = definePlugin({ kind: "notifier", name: "n", description: "d",
+ *   options: z.object({ level: z.number().default(1) }),
+ *   create: () => ({ notify: () => Promise.resolve() }) });
+ * console.assert((await parseOptions(p, {})).level === 1);
+ * ```
+ */
+export async function parseOptions<O>(
+  def: PluginDefinition<PluginKind, O>,
+  value: Record<string, unknown>,
+): Promise<O> {
+  const r = await _validate(def.options, value);
+  if (!r.issues.length) return r.value as O;
+  throw new ConfigError(r.issues.map((i) => ({
+    file: "(options)",
+    line: 0,
+    col: 0,
+    message: `Plugin "${def.name}": ${i.message} at with${
+      i.path.length ? "." + i.path.map(String).join(".") : ""
+    }`,
+  })));
 }
 
 /**

