@@ -41,6 +41,16 @@ export function modelKeyVariables(config: LoadedConfig["config"]): string[] {
     const name = agent.api_key_env ?? preset?.keyEnv;
     if (name) names.add(name);
   }
+  // A provider configured once under plugins: (e.g. the openai plugin with
+  // its own api_key_env, or a preset) names its key there.
+  for (const ref of config.plugins) {
+    const key = ref.with.api_key_env;
+    if (typeof key === "string" && key) names.add(key);
+    const preset = (PRESETS as Record<string, { keyEnv: string | null } | undefined>)[
+      String(ref.with.provider ?? "")
+    ];
+    if (preset?.keyEnv) names.add(preset.keyEnv);
+  }
   return [...names];
 }
 

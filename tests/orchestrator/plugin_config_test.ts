@@ -319,3 +319,25 @@ Deno.test("plugin config: a repository policy file that lowers the floor stops c
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("plugin: keys named by a plugins entry are hidden from gates like the agents' keys", async () => {
+  const { modelKeyVariables } = await import("../../orchestrator/runtime.ts");
+  const { parseConfig } = await import("../../core/config.ts");
+  const loaded = parseConfig(
+    `plugins:
+  - uses: openai
+    with: { api_key_env: TEAM_LLM_KEY }
+  - uses: openai
+    name: claude
+    with: { provider: anthropic }
+agents:
+  codex: { provider: ollama }
+  jules: { provider: claude }
+`,
+    "f.yaml",
+    { env: () => undefined },
+  );
+  const names = modelKeyVariables(loaded.config);
+  assert.ok(names.includes("TEAM_LLM_KEY"), names.join());
+  assert.ok(names.includes("ANTHROPIC_API_KEY"), names.join());
+});
