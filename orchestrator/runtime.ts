@@ -151,7 +151,12 @@ export async function checkPluginUses(
   };
   const at = (...path: PropertyKey[]): RefLocation => ({ yaml: loaded.yaml, path });
   for (const [i, ref] of config.plugins.entries()) {
-    await collect(() => registry.declare(ref, { ...options, where: at("plugins", i) }));
+    await collect(async () => {
+      const where = at("plugins", i);
+      const def = await registry.declare(ref, { ...options, where });
+      // The entry's own options, even when no use site names it.
+      await registry.check(def.kind, ref, { ...options, where });
+    });
   }
   const sites: Array<{ kind: PluginKind; ref: PluginRef; where: RefLocation }> = [];
   config.steps.forEach((step, i) => {
@@ -186,8 +191,15 @@ export async function checkPluginUses(
     await collect(() => registry.check(site.kind, site.ref, { ...options, where: site.where }));
   }
   if (problems.length) {
-    problems.sort((a, b) => a.line - b.line || a.col - b.col);
-    throw new ConfigError(problems);
+    // A declared option is checked with the entry and again at each site
+    // that inherits it: report it once.
+    const seen = new Set<string>();
+    const unique = problems.filter((p) => {
+      const key = `${p.file}:${p.line}:${p.col}:${p.message}`;
+      return !seen.has(key) && !!seen.add(key);
+    });
+    unique.sort((a, b) => a.line - b.line || a.col - b.col);
+    throw new ConfigError(unique);
   }
 }
 

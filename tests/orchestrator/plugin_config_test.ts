@@ -341,3 +341,21 @@ agents:
   assert.ok(names.includes("TEAM_LLM_KEY"), names.join());
   assert.ok(names.includes("ANTHROPIC_API_KEY"), names.join());
 });
+
+Deno.test("plugin: a plugins entry's options are checked even when nothing uses it", async () => {
+  const dir = await repoWith({
+    "fleet-orch.yaml": `plugins:
+  - uses: slack
+    with: { webhook_envv: X }
+`,
+  });
+  try {
+    const e = await configError(() =>
+      openRuntime({ repo: dir, env: {}, logLevel: "error", write: () => {} })
+    );
+    assert.deepEqual(e.problems.map((p) => [p.line, p.col]), [[3, 13]], e.message);
+    assert.match(e.message, /webhook_envv/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
