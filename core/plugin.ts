@@ -40,11 +40,28 @@ export type PluginKind = typeof PLUGIN_KINDS[number];
  */
 export function remotePluginReason(uses: string): string | null {
   const u = uses.trim();
-  if (u.startsWith("exec:")) return null;
+  if (u.startsWith("exec:")) return _remoteExecReason(uses, u.slice("exec:".length));
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(u)?.[1]?.toLowerCase();
   // A single letter is a Windows drive (C:\...), not a scheme.
   if (!scheme || scheme.length === 1 || scheme === "file") return null;
   return `Plugin "${uses}" is refused: plugins from URLs or package registries (${scheme}:) are not loaded, because a plugin runs with fleet-orch's permissions; vendor the module into the repository's trusted files and use "./path/to/plugin.ts", or run it out of process with "exec:COMMAND"`;
+}
+
+// Package runners that fetch what they run from a registry.
+const _FETCHING_RUNNERS = new Set(["npx", "bunx", "pnpx", "uvx"]);
+const _FETCHING_SUBCOMMANDS: Record<string, string> = { pnpm: "dlx", yarn: "dlx", pipx: "run" };
+
+/** An exec plugin whose command downloads its code is a plugin from a URL too. */
+function _remoteExecReason(uses: string, commandLine: string): string | null {
+  const words = commandLine.trim().split(/\s+/).map((w) => w.replace(/^["']|["']$/g, ""));
+  const program = (words[0] ?? "").split("/").pop() ?? "";
+  const url = words.find((w) => /^(https?|npm|jsr|data|blob|ftp):/i.test(w));
+  const fetching = _FETCHING_RUNNERS.has(program) ||
+    (_FETCHING_SUBCOMMANDS[program] !== undefined && words[1] === _FETCHING_SUBCOMMANDS[program]);
+  if (!url && !fetching) return null;
+  return `Plugin "${uses}" is refused: its command fetches the plugin's code (${
+    url ?? `${program}${_FETCHING_SUBCOMMANDS[program] ? ` ${words[1]}` : ""}`
+  }) from a URL or package registry, and a plugin runs with fleet-orch's permissions; install or vendor it into the repository's trusted files and run the local copy`;
 }
 
 /** The plugin interface version this build speaks. */
