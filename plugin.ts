@@ -52,6 +52,10 @@ export { definePlugin, PLUGIN_API_VERSION, PLUGIN_KINDS } from "./core/plugin.ts
 export type {
   Annotation,
   FixerPlugin,
+  OptionsIssue,
+  OptionsOf,
+  OptionsResult,
+  OptionsSchema,
   GatePlugin,
   LlmPlugin,
   NotifierPlugin,
