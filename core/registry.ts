@@ -320,13 +320,29 @@ export class PluginRegistry {
   async check<K extends PluginKind>(
     kind: K,
     ref: PluginRef,
-    options: { configDir: string; context: PluginContext; where?: RefLocation },
+    options: {
+      configDir: string;
+      context: PluginContext;
+      where?: RefLocation;
+      /**
+       * Only report problems of keys that are written (a `plugins:` entry's
+       * defaults: a use site may still give the required rest).
+       */
+      writtenOnly?: boolean;
+    },
   ): Promise<{ def: PluginDefinition<K>; options: unknown }> {
     const def = await this.load(ref, { ...options, kind }) as PluginDefinition<K>;
     const { declared } = this.#resolve(ref);
     const own = ref.with ?? {};
     const merged = { ...(declared?.ref.with ?? {}), ...own };
-    const { value, issues } = await _validate(def.options, merged);
+    const validated = await _validate(def.options, merged);
+    const { value } = validated;
+    const issues = options.writtenOnly
+      ? validated.issues.filter((i) =>
+        i.code === "unrecognized_keys" ||
+        (typeof i.path[0] === "string" && Object.hasOwn(merged, i.path[0]))
+      )
+      : validated.issues;
     if (!issues.length) return { def, options: value };
     const zodSchema = _isZod(def.options) ? def.options : undefined;
     const problems: ConfigProblem[] = [];

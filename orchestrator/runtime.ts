@@ -154,8 +154,9 @@ export async function checkPluginUses(
     await collect(async () => {
       const where = at("plugins", i);
       const def = await registry.declare(ref, { ...options, where });
-      // The entry's own options, even when no use site names it.
-      await registry.check(def.kind, ref, { ...options, where });
+      // The options the entry writes, even when no use site names it (a
+      // required option may still come from each use site).
+      await registry.check(def.kind, ref, { ...options, where, writtenOnly: true });
     });
   }
   const sites: Array<{ kind: PluginKind; ref: PluginRef; where: RefLocation }> = [];

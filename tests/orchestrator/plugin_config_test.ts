@@ -359,3 +359,48 @@ Deno.test("plugin: a plugins entry's options are checked even when nothing uses 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("plugin: a required option may come from the use site instead of the plugins entry", async () => {
+  const dir = await repoWith({
+    "gate.ts": STRICT_GATE,
+    "fleet-orch.yaml": `plugins:
+  - uses: ./gate.ts
+    name: strict
+steps:
+  - id: a
+    uses: strict
+    with: { level: 2 }
+`,
+  });
+  try {
+    const result = await runCheck({
+      repo: dir,
+      view: "silent",
+      logLevel: "error",
+      write: () => {},
+    });
+    assert.equal(result.ok, true, JSON.stringify(result.gates));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("plugin: doctor names the key variable of a provider configured under plugins", async () => {
+  const { runDoctor } = await import("../../cli/doctor.ts");
+  const dir = await repoWith({
+    "fleet-orch.yaml": `plugins:
+  - uses: openai
+    with: { api_key_env: FLEET_ORCH_TEST_UNSET_KEY }
+agents:
+  jules: { enabled: false }
+`,
+  });
+  try {
+    const checks = await runDoctor({ repo: dir });
+    const key = checks.find((c) => c.name === "codex key");
+    assert.equal(key?.status, "warn", JSON.stringify(checks));
+    assert.match(key!.message, /FLEET_ORCH_TEST_UNSET_KEY/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
