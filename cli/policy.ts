@@ -31,10 +31,10 @@ scan           Scan a unified diff (only added lines count; lines refer to the
 
 Options:
   --policy F       A policy file that extends or tightens the default policy
+                   (see docs/policy.md)
   --allow-policy-loosening
                    Let that file lower the built-in floor (extends: none, disable:,
                    weakening a built-in rule); also FLEET_ORCH_ALLOW_POLICY_LOOSENING=1
-                   (see docs/policy.md)
   --json           check-command: print {"allowed", "rule", "message", "command"}
   --format FMT     scan: text (default), json ({"findings": [...]}) or sarif (2.1.0)
   -h, --help       Show this help
