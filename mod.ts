@@ -1,27 +1,64 @@
 /**
- * fleet-orch as a library: define plugins, load a configuration, run the
- * orchestration, and use the policy engine on your own commands and patches.
+ * fleet-orch as a library: run the orchestration or the gates of a
+ * repository, judge commands and scan patches with the policy engine, find
+ * the failure in a build log, apply a model's diff, and define plugins.
+ * Plugin authors who need only the plugin shape import the lighter
+ * `@fleet-orch/fleet-orch/plugin` entry instead.
  *
- * @example
- * ```ts ignore
- * import { definePlugin, loadPolicy } from "./mod.ts";
- * import { z } from "zod";
+ * @example Judge a command line and scan a patch
+ * ```ts
+ * import { loadPolicy } from "./mod.ts";
  *
  * const policy = await loadPolicy();
- * console.log(policy.judgeCommand("rm -rf /").allowed); // false
+ * console.assert(!policy.judgeCommand("rm -rf /").allowed);
+ * console.assert(policy.judgeCommand("npm ci").allowed);
+ * const findings = policy.scan(
+ *   "--- a/.github/workflows/ci.yml\n+++ b/.github/workflows/ci.yml\n@@ -1 +1 @@\n-a\n+b\n",
+ * );
+ * console.assert(findings.some((f) => f.category === "protected-path"));
+ * ```
  *
- * export default definePlugin({
+ * @example Find the failure in a build log
+ * ```ts
+ * import { extractChunks } from "./mod.ts";
+ *
+ * const [chunk] = extractChunks("npm test\nsrc/a.ts(3,7): error TS2322: Type 'string' is not assignable\n");
+ * console.assert(chunk?.start === 2 && chunk.kind === "compile");
+ * ```
+ *
+ * @example Apply a model's reply to files, all hunks or none
+ * ```ts
+ * import { applyPatch } from "./mod.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.txt`, "one\ntwo\nthree\n");
+ * const fence = "`".repeat(3);
+ * const reply = `Fixed:\n${fence}diff\n--- a/a.txt\n+++ b/a.txt\n@@ -1,3 +1,3 @@\n one\n-two\n+2\n three\n${fence}`;
+ * const result = await applyPatch(reply, { cwd: dir });
+ * console.assert(result.ok);
+ * console.assert(await Deno.readTextFile(`${dir}/a.txt`) === "one\n2\nthree\n");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @example Define a plugin
+ * ```ts
+ * import { definePlugin } from "./mod.ts";
+ * import { z } from "zod";
+ *
+ * const stdout = definePlugin({
  *   kind: "notifier",
  *   name: "stdout",
  *   description: "Prints the run summary",
- *   options: z.object({}),
+ *   options: z.strictObject({}),
  *   create: () => ({ notify: (s) => Promise.resolve(console.log(s.markdown)) }),
  * });
+ * console.assert(stdout.kind === "notifier");
  * ```
  *
  * @module
  */
 
+// Plugins: the shape of every kind, and the domain types they exchange.
 export { definePlugin, PLUGIN_API_VERSION, PLUGIN_KINDS } from "./core/plugin.ts";
 export type {
   Annotation,
@@ -29,6 +66,10 @@ export type {
   GatePlugin,
   LlmPlugin,
   NotifierPlugin,
+  OptionsIssue,
+  OptionsOf,
+  OptionsResult,
+  OptionsSchema,
   PluginContext,
   PluginDefinition,
   PluginInstances,
@@ -49,11 +90,7 @@ export type {
   GateStatus,
   VerificationResult,
 } from "./core/types.ts";
-export { loadConfig, parseConfig } from "./core/config.ts";
-export type { Config, LoadedConfig, LocatedYaml, ParseOptions } from "./core/config.ts";
-export { ConfigError, PluginError, PolicyViolation, UsageError } from "./core/errors.ts";
-export type { ConfigProblem } from "./core/errors.ts";
-export { ShellExecutor } from "./core/exec.ts";
+export type { Logger, LogLevel } from "./core/log.ts";
 export type {
   CommandJudge,
   CommandJudgement,
@@ -61,24 +98,20 @@ export type {
   InteractiveProcess,
   RunOptions,
   RunResult,
+  ShellExecutor,
 } from "./core/exec.ts";
-export type { Logger } from "./core/log.ts";
-export { applyPatch, applyToText, extractDiff, parsePatch, PatchError } from "./patch/patch.ts";
-export type {
-  ApplyOptions,
-  ApplyResult,
-  FilePatch,
-  FileResult,
-  Hunk,
-  HunkHeader,
-  HunkLine,
-} from "./patch/patch.ts";
-export { createRedactor, loadPolicy, PolicyEngine } from "./policies/engine.ts";
-export type { Finding, FullJudgement, LoadPolicyOptions, Policy, Rule } from "./policies/engine.ts";
-export { checkIntegrity, INTEGRITY_RULES } from "./policies/integrity.ts";
-export type { IntegrityFinding, IntegrityRule } from "./policies/integrity.ts";
+
+// Errors: a config problem (exit 2), a plugin failure, a policy refusal (exit 3).
+export { ConfigError, PluginError, PolicyViolation } from "./core/errors.ts";
+export type { ConfigProblem } from "./core/errors.ts";
+
+// Running: the fix loop, and the gates alone.
 export { runOrchestration } from "./orchestrator/loop.ts";
 export type { Orchestration, OrchestrationOptions } from "./orchestrator/loop.ts";
+export { runCheck } from "./orchestrator/check.ts";
+export type { CheckOptions, CheckResult } from "./orchestrator/check.ts";
+export type { RuntimeOptions } from "./orchestrator/runtime.ts";
+export type { RunnerGateResult } from "./gates/runner.ts";
 export type {
   ReportIntegrity,
   ReportIteration,
@@ -89,6 +122,27 @@ export type {
   RunReport,
   StopReason,
 } from "./report/types.ts";
-export type { RuntimeOptions } from "./orchestrator/runtime.ts";
 export type { WrittenReport } from "./report/report.ts";
+
+// The policy engine.
+export { loadPolicy, PolicyEngine } from "./policies/engine.ts";
+export type { Finding, FullJudgement, LoadPolicyOptions, Policy, Rule } from "./policies/engine.ts";
+export { checkIntegrity, INTEGRITY_RULES } from "./policies/integrity.ts";
+export type { IntegrityFinding, IntegrityRule } from "./policies/integrity.ts";
+export type {
+  Action,
+  AssignMatch,
+  CommandMatch,
+  RuleMatch,
+  Severity,
+  TargetClass,
+  WordPattern,
+} from "./policies/types.ts";
+
+// Build logs and patches.
+export { extractChunks } from "./gates/extract.ts";
+export type { Chunk, ExtractOptions } from "./gates/extract.ts";
+export { applyPatch, extractDiff } from "./patch/patch.ts";
+export type { ApplyOptions, ApplyResult, FileResult, HunkPlacement } from "./patch/patch.ts";
+
 export { VERSION } from "./core/version.ts";

@@ -21,6 +21,9 @@ Options:
   --only ID        Run only this gate (and what it needs); repeatable
   --report-dir D   Write gate logs under D/<run-id>/ instead of .git/fleet-orch/runs/
   --json           Print one JSON document on stdout; human text on stderr
+  --allow-policy-loosening
+                   Let the repository's policy file and safety.allow_paths lower the
+                   built-in floor (also FLEET_ORCH_ALLOW_POLICY_LOOSENING=1)
 
 Exit codes: 0 every required gate passed; 1 otherwise; 2 usage or config error;
 3 a gate's command was refused by policy.`;
@@ -40,6 +43,7 @@ export function run(args: string[]): Promise<number> {
       only: { type: "string", multiple: true },
       "report-dir": { type: "string" },
       json: { type: "boolean" },
+      "allow-policy-loosening": { type: "boolean" },
     }, "check");
     const jobs = numberFlag(values.jobs, "--jobs", { integer: true, min: 1 });
     const result = await runCheck({
@@ -48,6 +52,7 @@ export function run(args: string[]): Promise<number> {
       ...(jobs !== undefined ? { jobs } : {}),
       ...(values.only ? { only: values.only } : {}),
       reportDir: values["report-dir"],
+      ...(values["allow-policy-loosening"] ? { allowPolicyLoosening: true } : {}),
     });
     if (values.json) {
       console.log(JSON.stringify(

@@ -10,9 +10,9 @@ import { useColor } from "../core/log.ts";
 import { ConfigError } from "../core/errors.ts";
 import { ShellExecutor } from "../core/exec.ts";
 import { loadPolicy } from "../policies/engine.ts";
-import { openRuntime } from "../orchestrator/runtime.ts";
+import { configDirOf } from "../core/registry.ts";
+import { llmReference, openRuntime } from "../orchestrator/runtime.ts";
 import { VERSION } from "../core/version.ts";
-import { PRESETS } from "../plugins/llm/presets.ts";
 import { sandboxFix } from "../core/sandbox.ts";
 
 /** One check's outcome. */
@@ -89,18 +89,25 @@ export async function runDoctor(
     for (const role of ["codex", "jules"] as const) {
       const a = rt.loaded.config.agents[role];
       if (!a.enabled) continue;
-      const preset = (PRESETS as Record<string, { keyEnv: string | null } | undefined>)[a.provider];
-      const keyVar = a.api_key_env ?? preset?.keyEnv;
-      if (!keyVar) {
-        checks.push({ name: `${role} key`, status: "ok", message: `${a.provider} needs no key` });
-      } else if (rt.env[keyVar]) {
-        checks.push({ name: `${role} key`, status: "ok", message: `${keyVar} is set` });
-      } else {
+      // The provider the run would use, made through the registry: a plugins:
+      // entry's own api_key_env counts, not only the preset's variable.
+      const { ref, where } = llmReference(rt.loaded, role);
+      const llm = await rt.registry.instantiate("llm", ref, {
+        configDir: configDirOf(rt.loaded.file),
+        context: rt.pluginContext,
+        where,
+      }) as { credentialProblem?: () => string | null; keyEnv?: string | null };
+      const problem = typeof llm.credentialProblem === "function" ? llm.credentialProblem() : null;
+      if (problem) {
         checks.push({
           name: `${role} key`,
           status: "warn",
-          message: `${keyVar} is not set: recipes still fix what they can, the rest needs a model`,
+          message: `${problem}: recipes still fix what they can, the rest needs a model`,
         });
+      } else if (llm.keyEnv) {
+        checks.push({ name: `${role} key`, status: "ok", message: `${llm.keyEnv} is set` });
+      } else {
+        checks.push({ name: `${role} key`, status: "ok", message: `${a.provider} needs no key` });
       }
     }
   } catch (e) {

@@ -10,6 +10,7 @@ import { shellJoin } from "../core/exec.ts";
 import { UsageError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { loadPolicy } from "../policies/engine.ts";
+import { looseningAllowedByEnv } from "../policies/loader.ts";
 import { toSarif } from "../policies/sarif.ts";
 
 /** Help text. */
@@ -29,8 +30,11 @@ scan           Scan a unified diff (only added lines count; lines refer to the
                protected paths.
 
 Options:
-  --policy F       A policy file that extends or overrides the default policy
+  --policy F       A policy file that extends or tightens the default policy
                    (see docs/policy.md)
+  --allow-policy-loosening
+                   Let that file lower the built-in floor (extends: none, disable:,
+                   weakening a built-in rule); also FLEET_ORCH_ALLOW_POLICY_LOOSENING=1
   --json           check-command: print {"allowed", "rule", "message", "command"}
   --format FMT     scan: text (default), json ({"findings": [...]}) or sarif (2.1.0)
   -h, --help       Show this help
@@ -52,6 +56,7 @@ export function run(args: string[]): Promise<number> {
       policy: { type: "string" },
       json: { type: "boolean" },
       format: { type: "string" },
+      "allow-policy-loosening": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     }, "policy");
     if (values.help) {
@@ -59,7 +64,10 @@ export function run(args: string[]): Promise<number> {
       return EXIT.ok;
     }
     const [sub, ...rest] = positionals;
-    const engine = () => loadPolicy(values.policy !== undefined ? { file: values.policy } : {});
+    const allowLoosening = values["allow-policy-loosening"] === true ||
+      looseningAllowedByEnv((n) => Deno.env.get(n));
+    const engine = () =>
+      loadPolicy(values.policy !== undefined ? { file: values.policy, allowLoosening } : {});
     if (sub === "check-command") {
       if (values.format !== undefined) throw new UsageError(`--format belongs to "policy scan"`);
       const words = [...rest, ...tail];

@@ -27,6 +27,8 @@ Options:
   --max-cost-usd X      Hard cap on model spending for the whole run
   --candidates K        Generate K fixes in parallel and keep the best (default 1)
   --approve             Approve deploying to a production environment
+  --allow-policy-loosening  Let the repository's policy file and safety.allow_paths lower
+                        the built-in floor (also FLEET_ORCH_ALLOW_POLICY_LOOSENING=1)
   --report-dir D        Write the run's reports under D/<run-id>/ (default .git/fleet-orch/runs/)
   --jobs N              Gate steps run at the same time (default: number of cores)
   --json                Print the run report as one JSON document on stdout
@@ -52,6 +54,7 @@ export function run(args: string[]): Promise<number> {
       "max-cost-usd": { type: "string" },
       candidates: { type: "string" },
       approve: { type: "boolean" },
+      "allow-policy-loosening": { type: "boolean" },
       "report-dir": { type: "string" },
       jobs: { type: "string" },
       json: { type: "boolean" },
@@ -78,6 +81,7 @@ export function run(args: string[]): Promise<number> {
         candidates,
         jobs,
         approve: values.approve ?? false,
+        ...(values["allow-policy-loosening"] ? { allowPolicyLoosening: true } : {}),
         reportDir: values["report-dir"],
         signal: abort.signal,
         json: values.json ?? false,

@@ -35,6 +35,9 @@ Options:
                         (default: report.dir of the config, else .git/fleet-orch/verification)
       --json            Print one JSON document on stdout: {environment, ok, results, report};
                         human text goes to stderr
+      --allow-policy-loosening
+                        Let the repository's policy file and safety.allow_paths lower
+                        the built-in floor (also FLEET_ORCH_ALLOW_POLICY_LOOSENING=1)
   -h, --help            Show this help
 
 Exit codes: 0 every check passed; 1 a check failed; 2 usage or config error.`;
@@ -103,6 +106,7 @@ async function _run(
         repo: { type: "string" },
         "report-dir": { type: "string" },
         json: { type: "boolean", default: false },
+        "allow-policy-loosening": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     }).values;
@@ -128,6 +132,7 @@ async function _run(
       write: (line) => io.stderr(line + "\n"),
       fetch: io.fetch,
       ...(io.env ? { env: io.env } : {}),
+      ...(flags["allow-policy-loosening"] ? { allowPolicyLoosening: true } : {}),
     });
   } catch (e) {
     // Every failure to open the runtime is a setup problem: bad config, no

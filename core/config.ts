@@ -25,6 +25,12 @@ export interface LocatedYaml {
   value: unknown;
   /** Line and column (1-based) of the node at a path, or of its closest parent. */
   locate(path: readonly PropertyKey[]): { line: number; col: number };
+  /**
+   * Line and column (1-based) of the key `key` of the mapping at `path`, or
+   * of that mapping (or its closest parent) when the key is absent: errors
+   * about a key point at the key, not at its value.
+   */
+  locateKey(path: readonly PropertyKey[], key: string): { line: number; col: number };
   /** Turn zod issues into located problems. */
   problems(
     issues: readonly z.core.$ZodIssue[],
@@ -109,6 +115,10 @@ export function parseYaml(text: string, file: string, options: ParseOptions = {}
     file,
     value,
     locate,
+    locateKey: (path, key) => {
+      const off = keyOffset(doc, path, key);
+      return off !== undefined ? at(off) : locate([...path, key]);
+    },
     problems: (issues, prefix = [], schema) =>
       issues.flatMap((i) => issueProblems(i, prefix, file, doc, at, schema)),
   };

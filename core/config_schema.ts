@@ -9,6 +9,13 @@
  */
 
 import { z } from "zod";
+import { remotePluginReason } from "./plugin.ts";
+
+/** A `uses:` value: refused at validation when it names a URL (nothing is fetched). */
+const UsesSchema = z.string().min(1).superRefine((v, ctx) => {
+  const why = remotePluginReason(v);
+  if (why) ctx.addIssue({ code: "custom", message: why });
+});
 
 /** Names a gate passes through beyond the gate environment's allowlist. */
 const EnvPassthroughSchema = z.array(
@@ -20,8 +27,8 @@ const EnvPassthroughSchema = z.array(
 
 /** `uses:` + `with:` reference to a plugin. */
 export const PluginRefSchema = z.strictObject({
-  /** Built-in name, `./module.ts`, or `exec:COMMAND ARGS`. */
-  uses: z.string().min(1),
+  /** Built-in name, `./module.ts`, or `exec:COMMAND ARGS` (never a URL). */
+  uses: UsesSchema,
   /** Local name, when the same plugin is used twice. */
   name: z.string().min(1).optional(),
   /** The plugin's options, validated by its own schema. */
@@ -32,8 +39,8 @@ export const PluginRefSchema = z.strictObject({
 
 /** Settings of one model-backed agent (the seed's codex and jules). */
 export const AgentModelSchema = z.strictObject({
-  /** Provider preset or llm plugin name. @default "openai" */
-  provider: z.string().default("openai"),
+  /** Provider preset, or the name of an llm plugin (a `plugins:` entry's `name`). @default "openai" */
+  provider: UsesSchema.default("openai"),
   /** Model (deployment name for Azure). */
   model: z.string().default("gpt-4o"),
   /** Sampling temperature. */
@@ -95,7 +102,7 @@ export const StepSchema = z.strictObject({
     .optional(),
   name: z.string().optional(),
   run: z.string().optional(),
-  uses: z.string().optional(),
+  uses: UsesSchema.optional(),
   with: z.record(z.string(), z.unknown()).optional(),
   env: z.record(z.string(), z.string()).optional(),
   "working-directory": z.string().optional(),

@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { z } from "zod";
 import type { ShellExecutor } from "./exec.ts";
 import type { Logger } from "./log.ts";
 import type {
@@ -23,6 +22,47 @@ export const PLUGIN_KINDS = ["llm", "vcs", "gate", "verifier", "notifier", "fixe
 
 /** One of {@link PLUGIN_KINDS}. */
 export type PluginKind = typeof PLUGIN_KINDS[number];
+
+/**
+ * Why a `uses:` reference is refused before anything is fetched: plugins are
+ * trusted code running with fleet-orch's permissions, so they come from the
+ * local file system (or the built-ins), never from a URL or a package
+ * registry that the repository under repair could point at.
+ *
+ * @param uses The reference as written in config.
+ * @returns The reason, or null when the reference is acceptable.
+ * @example
+ * ```ts
+ * import { remotePluginReason } from "./plugin.ts";
+ * console.assert(remotePluginReason("https://example.com/p.ts") !== null);
+ * console.assert(remotePluginReason("./plugins/gate.ts") === null);
+ * ```
+ */
+export function remotePluginReason(uses: string): string | null {
+  const u = uses.trim();
+  if (u.startsWith("exec:")) return _remoteExecReason(uses, u.slice("exec:".length));
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(u)?.[1]?.toLowerCase();
+  // A single letter is a Windows drive (C:\...), not a scheme.
+  if (!scheme || scheme.length === 1 || scheme === "file") return null;
+  return `Plugin "${uses}" is refused: plugins from URLs or package registries (${scheme}:) are not loaded, because a plugin runs with fleet-orch's permissions; vendor the module into the repository's trusted files and use "./path/to/plugin.ts", or run it out of process with "exec:COMMAND"`;
+}
+
+// Package runners that fetch what they run from a registry.
+const _FETCHING_RUNNERS = new Set(["npx", "bunx", "pnpx", "uvx"]);
+const _FETCHING_SUBCOMMANDS: Record<string, string> = { pnpm: "dlx", yarn: "dlx", pipx: "run" };
+
+/** An exec plugin whose command downloads its code is a plugin from a URL too. */
+function _remoteExecReason(uses: string, commandLine: string): string | null {
+  const words = commandLine.trim().split(/\s+/).map((w) => w.replace(/^["']|["']$/g, ""));
+  const program = (words[0] ?? "").split("/").pop() ?? "";
+  const url = words.find((w) => /^(https?|npm|jsr|data|blob|ftp):/i.test(w));
+  const fetching = _FETCHING_RUNNERS.has(program) ||
+    (_FETCHING_SUBCOMMANDS[program] !== undefined && words[1] === _FETCHING_SUBCOMMANDS[program]);
+  if (!url && !fetching) return null;
+  return `Plugin "${uses}" is refused: its command fetches the plugin's code (${
+    url ?? `${program}${_FETCHING_SUBCOMMANDS[program] ? ` ${words[1]}` : ""}`
+  }) from a URL or package registry, and a plugin runs with fleet-orch's permissions; install or vendor it into the repository's trusted files and run the local copy`;
+}
 
 /** The plugin interface version this build speaks. */
 export const PLUGIN_API_VERSION = 1;
@@ -151,8 +191,49 @@ export interface PluginInstances {
   fixer: FixerPlugin;
 }
 
+/** One problem an options schema found (the Standard Schema v1 issue shape). */
+export interface OptionsIssue {
+  /** What is wrong. */
+  readonly message: string;
+  /** Where in the options, as keys or `{ key }` segments. */
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+}
+
+/** What an options schema's `validate` returns (Standard Schema v1). */
+export type OptionsResult<O> =
+  | { readonly value: O; readonly issues?: undefined }
+  | { readonly issues: ReadonlyArray<OptionsIssue> };
+
+/**
+ * The schema of a plugin's `with:` options: any validator that implements
+ * Standard Schema v1 (https://standardschema.dev). zod 4 schemas do, and
+ * {@link PluginDefinition.options} keeps the schema's own type, so a zod
+ * schema stays a zod schema; for zod schemas fleet-orch also names unknown
+ * keys with a did-you-mean hint.
+ */
+export interface OptionsSchema<O = unknown> {
+  /** The Standard Schema v1 interface. */
+  readonly "~standard": {
+    /** Standard Schema version. */
+    readonly version: 1;
+    /** The validation library, e.g. "zod". */
+    readonly vendor: string;
+    /** Validate options. */
+    readonly validate: (value: unknown) => OptionsResult<O> | Promise<OptionsResult<O>>;
+    /** Input and output types, for inference only. */
+    readonly types?: { readonly input: unknown; readonly output: O } | undefined;
+  };
+}
+
+/** The validated options type of an options schema. */
+export type OptionsOf<S extends OptionsSchema> = S extends OptionsSchema<infer O> ? O : never;
+
 /** A plugin definition, as made by {@link definePlugin}. */
-export interface PluginDefinition<K extends PluginKind = PluginKind, O = unknown> {
+export interface PluginDefinition<
+  K extends PluginKind = PluginKind,
+  O = unknown,
+  S extends OptionsSchema = OptionsSchema<O>,
+> {
   /** Interface version the plugin was written for. */
   specificationVersion: number;
   /** The kind. */
@@ -161,8 +242,8 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, O = unknown
   name: string;
   /** One line for `fleet-orch plugins`. */
   description: string;
-  /** Schema of the `with:` options. */
-  options: z.ZodType<O>;
+  /** Schema of the `with:` options (zod, or any Standard Schema v1 validator). */
+  options: S;
   /** Make an instance from validated options. */
   create(options: O, context: PluginContext): PluginInstances[K] | Promise<PluginInstances[K]>;
 }
@@ -188,11 +269,11 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, O = unknown
  * console.assert(hello.name === "hello");
  * ```
  */
-export function definePlugin<K extends PluginKind, O>(
-  definition: Omit<PluginDefinition<K, O>, "specificationVersion"> & {
+export function definePlugin<K extends PluginKind, S extends OptionsSchema>(
+  definition: Omit<PluginDefinition<K, OptionsOf<S>, S>, "specificationVersion"> & {
     specificationVersion?: number;
   },
-): PluginDefinition<K, O> {
+): PluginDefinition<K, OptionsOf<S>, S> {
   if (!(PLUGIN_KINDS as readonly string[]).includes(definition.kind)) {
     throw new TypeError(
       `Plugin kind "${definition.kind}" is not valid: use one of ${PLUGIN_KINDS.join(", ")}`,

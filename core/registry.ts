@@ -5,21 +5,30 @@
  * the list of valid ones; options are validated by the plugin's own schema and
  * errors name the config file, line and column.
  *
+ * A `plugins:` entry declares a plugin under a local name (its `name:`, else
+ * the plugin's own name) with default options (its `with:`); any use site
+ * (a step, `fixers:`, `notifiers:`, `vcs:`, a verifier, an agent's
+ * `provider:`) that names it gets those options, overridden key by key by
+ * the site's own `with:`.
+ *
  * @module
  */
 
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigError, PluginError, PolicyViolation } from "./errors.ts";
+import { ConfigError, type ConfigProblem, PluginError, PolicyViolation } from "./errors.ts";
+import type { z } from "zod";
 import type { LocatedYaml } from "./config.ts";
 import type { PluginRef } from "./config_schema.ts";
 import {
+  type OptionsSchema,
   PLUGIN_API_VERSION,
   PLUGIN_KINDS,
   type PluginContext,
   type PluginDefinition,
   type PluginInstances,
   type PluginKind,
+  remotePluginReason,
 } from "./plugin.ts";
 
 /** Where a plugin came from. */
@@ -51,6 +60,13 @@ export interface RefLocation {
   yaml: LocatedYaml;
   /** Path of the reference inside the config (e.g. ["plugins", 0]). */
   path: PropertyKey[];
+  /** The key naming the plugin there. @default "uses" */
+  usesKey?: string;
+  /**
+   * Where option keys sit, when not under `with:` (an agent's provider
+   * settings sit beside `provider:`). Maps an option key to a config path.
+   */
+  optionPath?: (key: string) => PropertyKey[];
 }
 
 /**
@@ -73,6 +89,7 @@ export class PluginRegistry {
     { def: PluginDefinition; source: PluginSource; uses: string }
   >();
   readonly #byUses = new Map<string, PluginDefinition>();
+  readonly #declared = new Map<string, { ref: PluginRef; where: RefLocation | undefined }>();
   readonly #execLoader: ExecLoader | undefined;
 
   /**
@@ -123,6 +140,54 @@ export class PluginRegistry {
   }
 
   /**
+   * Declare a `plugins:` entry: load it and register it under its local
+   * name (`name:`, else the plugin's own name) with its `with:` as the
+   * default options of every use site that names it.
+   *
+   * @param ref The entry.
+   * @param options Config directory, plugin context and the entry's location.
+   * @returns The definition.
+   * @throws {ConfigError} When it cannot be loaded or its local name is taken.
+   */
+  async declare(
+    ref: PluginRef,
+    options: { configDir: string; context: PluginContext; where?: RefLocation },
+  ): Promise<PluginDefinition> {
+    const def = await this.load(ref, options);
+    const local = ref.name ?? def.name;
+    const prev = this.#declared.get(local);
+    if (prev && prev.ref !== ref) {
+      const at = options.where?.yaml.locateKey(options.where.path, ref.name ? "name" : "uses") ??
+        { line: 0, col: 0 };
+      throw new ConfigError([{
+        file: options.where?.yaml.file ?? "(config)",
+        ...at,
+        message:
+          `Two plugins entries are named "${local}"; give one a different "name:" to use both`,
+      }]);
+    }
+    this.#declared.set(local, { ref, where: options.where });
+    // Without a name, the module path also finds the declaration's options.
+    if (!ref.name && ref.uses !== local) {
+      this.#declared.set(ref.uses, { ref, where: options.where });
+    }
+    return def;
+  }
+
+  /**
+   * What a use site's `uses:` resolves to: a declared `plugins:` entry (its
+   * reference and options) or the reference itself.
+   */
+  #resolve(ref: PluginRef | Pick<PluginRef, "uses">): {
+    target: Pick<PluginRef, "uses"> & { timeout_seconds?: number | undefined };
+    declared: { ref: PluginRef; where: RefLocation | undefined } | undefined;
+  } {
+    const declared = this.#declared.get(ref.uses);
+    if (!declared || declared.ref === ref) return { target: ref, declared: undefined };
+    return { target: declared.ref, declared };
+  }
+
+  /**
    * Load the plugin a `uses:` reference names.
    *
    * @param ref The reference from config.
@@ -139,12 +204,17 @@ export class PluginRegistry {
       kind?: PluginKind;
     },
   ): Promise<PluginDefinition> {
+    const fail = (message: string): never => {
+      const where = options.where;
+      const at = where?.yaml.locate([...where.path, where.usesKey ?? "uses"]) ??
+        { line: 0, col: 0 };
+      throw new ConfigError([{ file: where?.yaml.file ?? "(config)", ...at, message }]);
+    };
+    const remote = remotePluginReason(ref.uses);
+    if (remote) return fail(remote);
+    ref = this.#resolve(ref).target;
     const cached = this.#byUses.get(ref.uses);
     if (cached) return cached;
-    const fail = (message: string): never => {
-      const at = options.where?.yaml.locate([...options.where.path, "uses"]) ?? { line: 0, col: 0 };
-      throw new ConfigError([{ file: options.where?.yaml.file ?? "(config)", ...at, message }]);
-    };
     let def: PluginDefinition;
     let source: PluginSource;
     if (ref.uses.startsWith("exec:")) {
@@ -166,8 +236,8 @@ export class PluginRegistry {
         return fail(`Cannot start exec plugin "${commandLine}": ${why}`);
       }
       source = "exec";
-    } else if (/^(\.{1,2}\/|\/|file:|https?:)/.test(ref.uses) || /\.(ts|js|mjs)$/.test(ref.uses)) {
-      const url = /^(file:|https?:)/.test(ref.uses)
+    } else if (/^(\.{1,2}\/|\/|file:)/.test(ref.uses) || /\.(ts|js|mjs)$/.test(ref.uses)) {
+      const url = /^file:/.test(ref.uses)
         ? ref.uses
         : pathToFileURL(isAbsolute(ref.uses) ? ref.uses : resolve(options.configDir, ref.uses))
           .href;
@@ -235,6 +305,74 @@ export class PluginRegistry {
   }
 
   /**
+   * Load the plugin a use site names and validate its options (the declared
+   * `plugins:` entry's `with:`, overridden by the site's own) with the
+   * plugin's schema, without creating it. Config loading runs this for every
+   * use site so option errors stop the command before any gate runs.
+   *
+   * @param kind The kind needed.
+   * @param ref The use site's reference (`uses`, `with`).
+   * @param options Config directory, context and the site's location.
+   * @returns The definition and the parsed options.
+   * @throws {ConfigError} For an unknown plugin or invalid options, located
+   *   at the key that holds the bad value.
+   */
+  async check<K extends PluginKind>(
+    kind: K,
+    ref: PluginRef,
+    options: {
+      configDir: string;
+      context: PluginContext;
+      where?: RefLocation;
+      /**
+       * Only report problems of keys that are written (a `plugins:` entry's
+       * defaults: a use site may still give the required rest).
+       */
+      writtenOnly?: boolean;
+    },
+  ): Promise<{ def: PluginDefinition<K>; options: unknown }> {
+    const def = await this.load(ref, { ...options, kind }) as PluginDefinition<K>;
+    const { declared } = this.#resolve(ref);
+    const own = ref.with ?? {};
+    const merged = { ...(declared?.ref.with ?? {}), ...own };
+    const validated = await _validate(def.options, merged);
+    const { value } = validated;
+    const issues = options.writtenOnly
+      ? validated.issues.filter((i) =>
+        i.code === "unrecognized_keys" ||
+        (typeof i.path[0] === "string" && Object.hasOwn(merged, i.path[0]))
+      )
+      : validated.issues;
+    if (!issues.length) return { def, options: value };
+    const zodSchema = _isZod(def.options) ? def.options : undefined;
+    const problems: ConfigProblem[] = [];
+    for (const issue of issues) {
+      const key = issue.code === "unrecognized_keys" && issue.path.length === 0
+        ? issue.keys[0]
+        : issue.path[0];
+      const fromSite = key === undefined || typeof key !== "string" || key in own || !declared;
+      const where = fromSite ? options.where : declared.where;
+      if (!where) {
+        problems.push({
+          file: "(config)",
+          line: 0,
+          col: 0,
+          message: `Plugin "${def.name}": ${issue.message} at with.${issue.path.join(".")}`,
+        });
+      } else if (fromSite && where.optionPath && typeof key === "string") {
+        const path = where.optionPath(key);
+        problems.push(
+          ...where.yaml.problems([{ ...issue, path: issue.path.slice(1) }], path, zodSchema),
+        );
+      } else {
+        problems.push(...where.yaml.problems([issue], [...where.path, "with"], zodSchema));
+      }
+    }
+    problems.sort((a, b) => a.line - b.line || a.col - b.col);
+    throw new ConfigError(problems);
+  }
+
+  /**
    * Load a plugin, validate its options with its own schema, and create it.
    *
    * @param kind The kind needed.
@@ -249,24 +387,9 @@ export class PluginRegistry {
     ref: PluginRef,
     options: { configDir: string; context: PluginContext; where?: RefLocation },
   ): Promise<PluginInstances[K]> {
-    const def = await this.load(ref, { ...options, kind }) as PluginDefinition<K>;
-    const parsed = def.options.safeParse(ref.with ?? {});
-    if (!parsed.success) {
-      const where = options.where;
-      if (where) {
-        throw new ConfigError(
-          where.yaml.problems(parsed.error.issues, [...where.path, "with"], def.options),
-        );
-      }
-      throw new ConfigError(parsed.error.issues.map((i) => ({
-        file: "(config)",
-        line: 0,
-        col: 0,
-        message: `Plugin "${def.name}": ${i.message} at with.${i.path.join(".")}`,
-      })));
-    }
+    const { def, options: parsed } = await this.check(kind, ref, options);
     try {
-      return await def.create(parsed.data, {
+      return await def.create(parsed as never, {
         ...options.context,
         log: options.context.log.child(def.name),
       });
@@ -275,6 +398,99 @@ export class PluginRegistry {
       throw new PluginError(def.name, (e as Error).message, { cause: e });
     }
   }
+}
+
+function _isZod(schema: OptionsSchema): schema is OptionsSchema & z.ZodType {
+  return typeof (schema as Partial<z.ZodType>).safeParse === "function" && "_zod" in schema;
+}
+
+/**
+ * Validate options with a plugin's schema: zod schemas directly (their issues
+ * carry what the located messages need, plus keys a non-strict object would
+ * drop), any other Standard Schema v1 validator through `~standard`.
+ */
+async function _validate(
+  schema: OptionsSchema,
+  value: Record<string, unknown>,
+): Promise<{ value: unknown; issues: z.core.$ZodIssue[] }> {
+  if (_isZod(schema)) {
+    const parsed = schema.safeParse(value);
+    const issues = [..._strayKeys(schema, value), ...(parsed.error?.issues ?? [])];
+    return { value: parsed.data, issues };
+  }
+  const result = await schema["~standard"].validate(value);
+  if (!result.issues) return { value: result.value, issues: [] };
+  return {
+    value: undefined,
+    issues: result.issues.map((i) =>
+      ({
+        code: "custom",
+        path: (i.path ?? []).map((seg) => typeof seg === "object" ? seg.key : seg),
+        message: i.message,
+        input: value,
+      }) as z.core.$ZodIssue
+    ),
+  };
+}
+
+/**
+ * Validate options for a plugin outside any config (built-in defaults, tests).
+ *
+ * @param def The plugin.
+ * @param value The options, as `with:` would give them.
+ * @returns The validated options, defaults applied.
+ * @throws {ConfigError} Naming the plugin and each problem (no position).
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { definePlugin } from "./plugin.ts";
+ * import { parseOptions } from "./registry.ts";
+ * const p = definePlugin({ kind: "notifier", name: "n", description: "d",
+ *   options: z.object({ level: z.number().default(1) }),
+ *   create: () => ({ notify: () => Promise.resolve() }) });
+ * console.assert((await parseOptions(p, {})).level === 1);
+ * ```
+ */
+export async function parseOptions<O>(
+  def: PluginDefinition<PluginKind, O>,
+  value: Record<string, unknown>,
+): Promise<O> {
+  const r = await _validate(def.options, value);
+  if (!r.issues.length) return r.value as O;
+  throw new ConfigError(r.issues.map((i) => ({
+    file: "(options)",
+    line: 0,
+    col: 0,
+    message: `Plugin "${def.name}": ${i.message} at with${
+      i.path.length ? "." + i.path.map(String).join(".") : ""
+    }`,
+  })));
+}
+
+/**
+ * Keys of `with:` that an object schema would silently drop (zod's default
+ * `z.object` strips unknown keys): a misspelt option must not pass unnoticed,
+ * whether or not the plugin's author made the schema strict. Schemas that
+ * keep extra keys (`.loose()`, `.catchall()`) or are not objects accept any.
+ */
+function _strayKeys(schema: z.ZodType, value: Record<string, unknown>): z.core.$ZodIssue[] {
+  const def = schema._zod.def as {
+    type: string;
+    shape?: Record<string, unknown>;
+    catchall?: unknown;
+  };
+  if (def.type !== "object" || def.catchall !== undefined || !def.shape) return [];
+  const stray = Object.keys(value).filter((k) => !Object.hasOwn(def.shape!, k));
+  if (!stray.length) return [];
+  return stray.map((key) =>
+    ({
+      code: "unrecognized_keys",
+      keys: [key],
+      path: [],
+      message: `Unrecognized key: "${key}"`,
+      input: value,
+    }) as z.core.$ZodIssue
+  );
 }
 
 function isDefinition(v: unknown): v is PluginDefinition {

@@ -83,6 +83,20 @@ export function planFromConfig(rt: Runtime): GateStep[] {
  *
  * @param options Flags.
  * @returns The verdict, results and report directory.
+ * @throws {ConfigError} For an invalid config or policy (before any gate runs).
+ * @example
+ * ```ts
+ * import { ShellExecutor } from "../core/exec.ts";
+ * import { runCheck } from "./check.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/fleet-orch.yaml`, "quality_gates:\n  hello:\n    command: echo hello\n");
+ * const sh = new ShellExecutor({ judge: () => ({ allowed: true, rule: null, message: "" }) });
+ * await sh.run("git init -q && git -c user.name=a -c user.email=a@example.invalid commit -q --allow-empty -m init", { cwd: dir });
+ * const result = await runCheck({ repo: dir, view: "silent", logLevel: "error" });
+ * console.assert(result.ok && result.gates[0]?.status === "passed");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const rt = await openRuntime(options);

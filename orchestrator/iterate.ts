@@ -10,6 +10,7 @@
  */
 
 import type { FixerPlugin } from "../core/plugin.ts";
+import { parseOptions } from "../core/registry.ts";
 import type { Failure, FixProposal, GateResult } from "../core/types.ts";
 import type { AttemptRecord } from "../agents/fixer.ts";
 import { builtinFixers } from "../plugins/fixers/mod.ts";
@@ -353,8 +354,7 @@ export async function loadRecipes(s: RunState): Promise<FixerPlugin[]> {
   const out: FixerPlugin[] = [];
   if (!refs) {
     for (const def of builtinFixers) {
-      const parsed = def.options.safeParse({});
-      if (parsed.success) out.push(await def.create(parsed.data, context));
+      out.push(await def.create(await parseOptions(def, {}), context));
     }
     return out;
   }

@@ -97,6 +97,22 @@ const LIFECYCLE: LifecycleStep[] = [
  * @returns The report and where it was written.
  * @throws {ConfigError} For invalid config (before anything runs).
  * @throws {LockBusyError} When another run holds the repository.
+ * @example
+ * ```ts
+ * import { ShellExecutor } from "../core/exec.ts";
+ * import { runOrchestration } from "./loop.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(
+ *   `${dir}/fleet-orch.yaml`,
+ *   "agents:\n  codex: { enabled: false }\n  jules: { enabled: false }\nquality_gates:\n  hello:\n    command: echo hello\n",
+ * );
+ * const sh = new ShellExecutor({ judge: () => ({ allowed: true, rule: null, message: "" }) });
+ * await sh.run("git init -q && git -c user.name=a -c user.email=a@example.invalid commit -q --allow-empty -m init", { cwd: dir });
+ * const { report } = await runOrchestration({ repo: dir, logLevel: "error", write: () => {} });
+ * console.assert(report.stopReason === "success" && report.exitCode === 0);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function runOrchestration(opts: OrchestrationOptions): Promise<Orchestration> {
   const rt = await openRuntime(opts);

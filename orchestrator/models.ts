@@ -1,21 +1,20 @@
 /**
- * The models of a run, made from the agents' config: OpenAI-compatible
- * presets through the built-in provider, or any `llm` plugin by name. Every
+ * The models of a run, made from the agents' config through the plugin
+ * registry like any plugin: a preset name is the built-in `openai` plugin with
+ * that preset, any other name an `llm` plugin (see {@link llmReference}). Every
  * call is recorded in the run's cost ledger, and a call is refused once the
  * ledger has reached the cap.
  *
  * @module
  */
 
-import type { AgentModelConfig, Config } from "../core/config.ts";
+import { configDirOf } from "../core/registry.ts";
 import type { LlmPlugin } from "../core/plugin.ts";
 import type { CompletionRequest, CompletionResponse } from "../core/types.ts";
-import { PROVIDERS } from "../plugins/llm/presets.ts";
-import { createOpenAiClient } from "../plugins/llm/openai.ts";
 import { type CostLedger, costOf, findPrice, type ModelPrice } from "../plugins/llm/pricing.ts";
 import { loadTokenCounter, promptTokensUpperBound } from "../agents/budget.ts";
 import type { Models } from "./fix.ts";
-import type { Runtime } from "./runtime.ts";
+import { llmReference, type Runtime } from "./runtime.ts";
 
 /** The run's cost cap was reached, or the next call's worst case would pass it. */
 export class CostCapReached extends Error {
@@ -74,26 +73,17 @@ function metered(llm: LlmPlugin, ledger: CostLedger, price: ModelPrice | null): 
 
 async function makeLlm(
   rt: Runtime,
-  agent: AgentModelConfig,
-  config: Config,
+  role: "codex" | "jules",
 ): Promise<{ llm: LlmPlugin; problem: string | null }> {
-  if ((PROVIDERS as readonly string[]).includes(agent.provider)) {
-    const client = createOpenAiClient({
-      provider: agent.provider as typeof PROVIDERS[number],
-      base_url: agent.base_url,
-      api_key_env: agent.api_key_env,
-      timeout_seconds: agent.timeout_seconds,
-      max_retries: agent.max_retries,
-      max_reply_bytes: agent.max_reply_bytes,
-      prices: config.pricing,
-    }, { fetch: rt.pluginContext.fetch, env: (n) => rt.env[n], log: rt.log.child("llm") });
-    return { llm: client, problem: client.credentialProblem() };
-  }
-  const llm = await rt.registry.instantiate("llm", { uses: agent.provider, with: {} }, {
-    configDir: rt.repoRoot,
+  const { ref, where } = llmReference(rt.loaded, role);
+  const llm = await rt.registry.instantiate("llm", ref, {
+    configDir: configDirOf(rt.loaded.file),
     context: rt.pluginContext,
+    where,
   });
-  return { llm, problem: null };
+  // The openai plugin says which key is missing without a network call.
+  const check = (llm as { credentialProblem?: () => string | null }).credentialProblem;
+  return { llm, problem: typeof check === "function" ? check.call(llm) : null };
 }
 
 /**
@@ -108,7 +98,7 @@ export async function makeModels(rt: Runtime, ledger: CostLedger): Promise<Model
   const { codex, jules } = config.agents;
   const models: Models = {};
   if (codex.enabled) {
-    const { llm, problem } = await makeLlm(rt, codex, config);
+    const { llm, problem } = await makeLlm(rt, "codex");
     if (problem) {
       models.fixerProblem =
         `No fixer model: ${problem}. Recipes fixed what they could; the rest needs a model`;
@@ -123,7 +113,7 @@ export async function makeModels(rt: Runtime, ledger: CostLedger): Promise<Model
     }
   } else models.fixerProblem = "The fixer model is disabled (agents.codex.enabled: false)";
   if (jules.enabled) {
-    const { llm, problem } = await makeLlm(rt, jules, config);
+    const { llm, problem } = await makeLlm(rt, "jules");
     if (problem) {
       // The run's preflight decides whether this stops the run (a reviewer
       // the config names) or only leaves the policy engine to review.

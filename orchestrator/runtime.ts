@@ -12,14 +12,21 @@ import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig, parseConfig } from 
 import { ShellExecutor } from "../core/exec.ts";
 import { Git } from "../core/git.ts";
 import { createLogger, type Logger, type LogLevel } from "../core/log.ts";
-import type { GatePlugin, PluginContext } from "../core/plugin.ts";
-import { configDirOf, PluginRegistry } from "../core/registry.ts";
 import { canonicalPath } from "../patch/patch.ts";
+import { ConfigError, type ConfigProblem } from "../core/errors.ts";
+import type { PluginRef } from "../core/config.ts";
+import type { GatePlugin, PluginContext, PluginKind } from "../core/plugin.ts";
+import { configDirOf, PluginRegistry, type RefLocation } from "../core/registry.ts";
 import { loadPolicy, type PolicyEngine } from "../policies/engine.ts";
 import { createRedactor } from "../policies/redact.ts";
+import {
+  builtinProtectionLifted,
+  HOW_TO_ALLOW_LOOSENING,
+  looseningAllowedByEnv,
+} from "../policies/loader.ts";
 import { builtinPlugins } from "../plugins/builtins.ts";
 import { loadExecPlugin } from "../plugins/exec.ts";
-import { PRESETS } from "../plugins/llm/presets.ts";
+import { PRESETS, PROVIDERS } from "../plugins/llm/presets.ts";
 
 /**
  * The environment variables holding the agents' model keys.
@@ -34,6 +41,16 @@ export function modelKeyVariables(config: LoadedConfig["config"]): string[] {
       (PRESETS as Record<string, { keyEnv: string | null } | undefined>)[agent.provider];
     const name = agent.api_key_env ?? preset?.keyEnv;
     if (name) names.add(name);
+  }
+  // A provider configured once under plugins: (e.g. the openai plugin with
+  // its own api_key_env, or a preset) names its key there.
+  for (const ref of config.plugins) {
+    const key = ref.with.api_key_env;
+    if (typeof key === "string" && key) names.add(key);
+    const preset = (PRESETS as Record<string, { keyEnv: string | null } | undefined>)[
+      String(ref.with.provider ?? "")
+    ];
+    if (preset?.keyEnv) names.add(preset.keyEnv);
   }
   return [...names];
 }
@@ -60,6 +77,155 @@ export function declaredSecretVariables(config: LoadedConfig["config"]): string[
   return [...names];
 }
 
+/**
+ * The `llm` plugin reference an agent's settings stand for. A preset name
+ * (`openai`, `azure`, `ollama`, …) is the built-in `openai` plugin with that
+ * preset; any other name is a plugin (a `plugins:` entry's name or a
+ * built-in). The agent's `base_url`, `api_key_env`, `timeout_seconds`,
+ * `max_retries` and `max_reply_bytes` are options of that plugin, and so are the config's
+ * `pricing:` for the `openai` plugin.
+ *
+ * @param loaded The loaded configuration.
+ * @param role `codex` (the fixer) or `jules` (the reviewer).
+ * @returns The reference and where it sits, for located option errors.
+ */
+export function llmReference(
+  loaded: LoadedConfig,
+  role: "codex" | "jules",
+): { ref: PluginRef; where: RefLocation } {
+  const config = loaded.config;
+  const agent = config.agents[role];
+  const preset = (PROVIDERS as readonly string[]).includes(agent.provider);
+  const uses = preset ? "openai" : agent.provider;
+  const settings: Record<string, unknown> = {};
+  // "openai" is both the plugin's and the preset's name: leave the preset to
+  // a `plugins:` entry that configures the openai plugin, if there is one.
+  if (preset && agent.provider !== "openai") settings.provider = agent.provider;
+  const keys = [
+    "base_url",
+    "api_key_env",
+    "timeout_seconds",
+    "max_retries",
+    "max_reply_bytes",
+  ] as const;
+  for (const key of keys) {
+    if (agent[key] !== undefined) settings[key] = agent[key];
+  }
+  if (uses === "openai" && Object.keys(config.pricing).length) settings.prices = config.pricing;
+  return {
+    ref: { uses, with: settings },
+    where: {
+      yaml: loaded.yaml,
+      path: ["agents", role],
+      usesKey: "provider",
+      optionPath: (key) => key === "prices" ? ["pricing"] : ["agents", role, key],
+    },
+  };
+}
+
+/**
+ * Declare the `plugins:` entries and check every place the config uses a
+ * plugin (steps, fixers, vcs, notifiers, verifiers, the agents' providers):
+ * the plugin exists, has the right kind, and its options pass its schema.
+ * Runs when the config is loaded, so every problem is reported at once with
+ * FILE:LINE:COL before any gate or model call.
+ *
+ * @param registry The registry to fill.
+ * @param loaded The loaded configuration.
+ * @param options Config directory and plugin context.
+ * @throws {ConfigError} With every problem found.
+ */
+export async function checkPluginUses(
+  registry: PluginRegistry,
+  loaded: LoadedConfig,
+  options: { configDir: string; context: PluginContext },
+): Promise<void> {
+  const config = loaded.config;
+  const problems: ConfigProblem[] = [];
+  const collect = async (run: () => Promise<unknown>) => {
+    try {
+      await run();
+    } catch (e) {
+      if (e instanceof ConfigError) problems.push(...e.problems);
+      else throw e;
+    }
+  };
+  const at = (...path: PropertyKey[]): RefLocation => ({ yaml: loaded.yaml, path });
+  for (const [i, ref] of config.plugins.entries()) {
+    await collect(async () => {
+      const where = at("plugins", i);
+      const def = await registry.declare(ref, { ...options, where });
+      // The options the entry writes, even when no use site names it (a
+      // required option may still come from each use site).
+      await registry.check(def.kind, ref, { ...options, where, writtenOnly: true });
+    });
+  }
+  const sites: Array<{ kind: PluginKind; ref: PluginRef; where: RefLocation }> = [];
+  config.steps.forEach((step, i) => {
+    if (step.uses !== undefined) {
+      sites.push({
+        kind: "gate",
+        ref: { uses: step.uses, with: step.with ?? {} },
+        where: at("steps", i),
+      });
+    }
+  });
+  (config.fixers ?? []).forEach((ref, i) =>
+    sites.push({ kind: "fixer", ref, where: at("fixers", i) })
+  );
+  if (config.vcs) sites.push({ kind: "vcs", ref: config.vcs, where: at("vcs") });
+  config.notifiers.forEach((ref, i) =>
+    sites.push({ kind: "notifier", ref, where: at("notifiers", i) })
+  );
+  for (const [name, env] of Object.entries(config.deployment.environments)) {
+    (env.verifiers ?? []).forEach((ref, i) =>
+      sites.push({
+        kind: "verifier",
+        ref,
+        where: at("deployment", "environments", name, "verifiers", i),
+      })
+    );
+  }
+  for (const role of ["codex", "jules"] as const) {
+    if (config.agents[role].enabled) sites.push({ kind: "llm", ...llmReference(loaded, role) });
+  }
+  for (const site of sites) {
+    await collect(() => registry.check(site.kind, site.ref, { ...options, where: site.where }));
+  }
+  if (problems.length) {
+    // A declared option is checked with the entry and again at each site
+    // that inherits it: report it once.
+    const seen = new Set<string>();
+    const unique = problems.filter((p) => {
+      const key = `${p.file}:${p.line}:${p.col}:${p.message}`;
+      return !seen.has(key) && !!seen.add(key);
+    });
+    unique.sort((a, b) => a.line - b.line || a.col - b.col);
+    throw new ConfigError(unique);
+  }
+}
+
+/**
+ * The repository's config may not lift a built-in protected path through
+ * `safety.allow_paths` unless whoever runs fleet-orch allows it.
+ */
+function _checkAllowPaths(loaded: LoadedConfig, allowed: boolean): void {
+  if (allowed) return;
+  const problems: ConfigProblem[] = [];
+  (loaded.config.safety.allow_paths ?? []).forEach((glob, i) => {
+    const lifted = builtinProtectionLifted(glob);
+    if (!lifted.length) return;
+    problems.push({
+      file: loaded.file,
+      ...loaded.yaml.locate(["safety", "allow_paths", i]),
+      message: `"allow_paths: ${glob}" lifts the built-in protection of ${
+        lifted.map((p) => `"${p}"`).join(", ")
+      }: ${HOW_TO_ALLOW_LOOSENING}`,
+    });
+  });
+  if (problems.length) throw new ConfigError(problems);
+}
+
 function tempRoot(): string {
   return Deno.env.get("TMPDIR") || "/tmp";
 }
@@ -79,6 +245,13 @@ export interface RuntimeOptions {
   policy?: string | undefined;
   /** Production approval given (`--approve`). */
   approve?: boolean;
+  /**
+   * Let the repository's policy file and `safety.allow_paths` lower the
+   * built-in floor (`--allow-policy-loosening`; also granted by
+   * `FLEET_ORCH_ALLOW_POLICY_LOOSENING=1` in the environment).
+   * @default false
+   */
+  allowPolicyLoosening?: boolean;
   /** Dry run: plugins are told to write nothing. */
   dryRun?: boolean;
   /** Console log level. */
@@ -194,6 +367,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     loaded = await loadConfig(configFile, { env: envLookup });
   }
   const safety = loaded.config.safety;
+  const allowLoosening = options.allowPolicyLoosening === true || looseningAllowedByEnv(envLookup);
+  _checkAllowPaths(loaded, allowLoosening);
   const policyFile = options.policy
     ? resolve(Deno.cwd(), options.policy)
     : safety.policy_file
@@ -214,6 +389,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     ...(safety.allow_paths ? { allowPaths: safety.allow_paths } : {}),
     env,
     approved: options.approve ?? false,
+    allowLoosening,
     // rm -r of absolute paths is allowed inside the repository (worktrees live
     // in its git directory) and in the system's temporary folder (dry-run copies).
     workspaces: [repoRoot, tempRoot()],
@@ -252,15 +428,27 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     dryRun: options.dryRun ?? false,
   };
   const configDir = configDirOf(configFile);
-  for (const [i, ref] of loaded.config.plugins.entries()) {
-    await registry.load(ref, {
+  try {
+    await checkPluginUses(registry, loaded, { configDir, context: pluginContext });
+  } catch (e) {
+    // Exec plugins may have started before a later problem was found.
+    await registry.close();
+    throw e;
+  }
+  const steps = loaded.config.steps;
+  const resolveGate = (uses: string, options: Record<string, unknown>) => {
+    // The runner hands over the step's `uses` and `with`; find the step so a
+    // late error still points at it.
+    const i = Math.max(
+      steps.findIndex((s) => s.uses === uses && s.with === options),
+      steps.findIndex((s) => s.uses === uses),
+    );
+    return registry.instantiate("gate", { uses, with: options ?? {} }, {
       configDir,
       context: pluginContext,
-      where: { yaml: loaded.yaml, path: ["plugins", i] },
+      ...(i >= 0 ? { where: { yaml: loaded.yaml, path: ["steps", i] } } : {}),
     });
-  }
-  const resolveGate = (uses: string, options: Record<string, unknown>) =>
-    registry.instantiate("gate", { uses, with: options }, { configDir, context: pluginContext });
+  };
   return {
     resolveGate,
     close: () => registry.close(),

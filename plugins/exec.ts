@@ -90,7 +90,7 @@ const RESULT_SCHEMAS: Record<string, z.ZodType> = {
 };
 
 /** An exec plugin definition; `dispose` stops its processes. */
-export interface ExecPluginDefinition extends PluginDefinition {
+export interface ExecPluginDefinition extends PluginDefinition<PluginKind, unknown, z.ZodType> {
   /** Stop every process this definition started. */
   dispose(): Promise<void>;
 }

@@ -6,6 +6,13 @@
  * and extra protected paths. Every problem of a file is reported at once as
  * `FILE:LINE:COL: message`.
  *
+ * The built-in rules are a floor set by whoever runs fleet-orch, not by the
+ * repository under repair: a project file may add rules and tighten built-in
+ * ones, but anything that lowers the floor (`extends: none`, disabling or
+ * weakening a built-in rule, `workspaces:`) is refused unless the caller
+ * allows it ({@link BuildOptions.allowLoosening}: the CLI's
+ * `--allow-policy-loosening` or `FLEET_ORCH_ALLOW_POLICY_LOOSENING=1`).
+ *
  * @module
  */
 
@@ -16,9 +23,9 @@ import { ConfigError, type ConfigProblem } from "../core/errors.ts";
 import DEFAULT_POLICY_TEXT from "./default.yaml" with { type: "text" };
 import { DETECTOR_NAMES } from "./secrets.ts";
 import { INTEGRITY_RULE_IDS } from "./integrity_rules.ts";
-import { evalWord } from "./shell_words.ts";
+import { evalWord, globMatch } from "./shell_words.ts";
 import { classifyPath } from "./paths.ts";
-import type { Action, Policy, Rule, TargetClass } from "./types.ts";
+import { type Action, ACTION_RANK, type Policy, type Rule, type TargetClass } from "./types.ts";
 
 export { DEFAULT_POLICY_TEXT };
 
@@ -122,12 +129,41 @@ export interface BuildOptions {
   protectedPaths?: string[];
   /** Absolute workspace roots where recursive deletes are fine. */
   workspaces?: string[];
+  /**
+   * Let the project file lower the built-in floor (`extends: none`,
+   * `disable:` of a built-in rule, weakening one, `workspaces:`). Only the
+   * person running fleet-orch may grant this, never the repository.
+   * @default false
+   */
+  allowLoosening?: boolean;
 }
 
-function _parseFile(
-  text: string,
-  file: string,
-): { data: PolicyFile; locate: (p: PropertyKey[]) => { line: number; col: number } } {
+/** The command-line flag that lets a policy file lower the built-in floor. */
+export const ALLOW_LOOSENING_FLAG = "--allow-policy-loosening";
+/** The environment variable (set to `1` by the CI owner) with the same effect. */
+export const ALLOW_LOOSENING_ENV = "FLEET_ORCH_ALLOW_POLICY_LOOSENING";
+
+/**
+ * Whether the environment lets policy files lower the floor.
+ *
+ * @param env Environment lookup.
+ * @returns True when {@link ALLOW_LOOSENING_ENV} is `1` or `true`.
+ */
+export function looseningAllowedByEnv(env: (name: string) => string | undefined): boolean {
+  return /^(1|true|yes)$/i.test(env(ALLOW_LOOSENING_ENV)?.trim() ?? "");
+}
+
+/** The sentence every floor refusal ends with: how the CI owner allows it. */
+export const HOW_TO_ALLOW_LOOSENING =
+  `a repository's policy may only add or tighten rules; to allow this, whoever runs fleet-orch passes ${ALLOW_LOOSENING_FLAG} or sets ${ALLOW_LOOSENING_ENV}=1`;
+
+type Located = {
+  data: PolicyFile;
+  locate: (p: PropertyKey[]) => { line: number; col: number };
+  locateKey: (p: PropertyKey[], key: string) => { line: number; col: number };
+};
+
+function _parseFile(text: string, file: string): Located {
   const y = parseYaml(text, file, { interpolate: false });
   const r = PolicyFileSchema.safeParse(y.value ?? {});
   if (!r.success) {
@@ -135,7 +171,60 @@ function _parseFile(
     problems.sort((a, b) => a.line - b.line || a.col - b.col);
     throw new ConfigError(problems);
   }
-  return { data: r.data, locate: (p) => y.locate(p) };
+  return { data: r.data, locate: (p) => y.locate(p), locateKey: (p, k) => y.locateKey(p, k) };
+}
+
+/**
+ * Every way a project file lowers the built-in floor, each located at the
+ * offending key. Weakening is judged against the built-in rule: a lower
+ * action, `enabled: false`, or a changed `match`, `files` or `category`
+ * (which can make a rule match nothing); `allow` rules cannot lose anything.
+ */
+function _loosenings(
+  project: Located,
+  base: Map<string, Rule>,
+  file: string,
+): ConfigProblem[] {
+  const p = project.data;
+  const out: ConfigProblem[] = [];
+  const say = (at: { line: number; col: number }, what: string) =>
+    out.push({ file, ...at, message: `${what}: ${HOW_TO_ALLOW_LOOSENING}` });
+  if (p.extends === "none") {
+    say(project.locateKey([], "extends"), '"extends: none" drops every built-in rule');
+  }
+  if (p.extends === "none") return out;
+  (p.disable ?? []).forEach((id, i) => {
+    const b = base.get(id);
+    if (b && b.action !== "allow") {
+      say(project.locate(["disable", i]), `"disable: ${id}" turns off a built-in ${b.action} rule`);
+    }
+  });
+  (p.rules ?? []).forEach((r, i) => {
+    const b = base.get(r.id);
+    if (!b || b.action === "allow") return;
+    const at = (key: string) => project.locateKey(["rules", i], key);
+    if (r.enabled === false) {
+      say(at("enabled"), `Rule "${r.id}" turns off a built-in ${b.action} rule`);
+    }
+    if (r.action !== undefined && ACTION_RANK[r.action] < ACTION_RANK[b.action]) {
+      say(at("action"), `Rule "${r.id}" weakens a built-in rule from ${b.action} to ${r.action}`);
+    }
+    for (const key of ["match", "files", "category"] as const) {
+      if (r[key] !== undefined && JSON.stringify(r[key]) !== JSON.stringify(b[key])) {
+        say(
+          at(key),
+          `Rule "${r.id}" changes the ${key} of a built-in ${b.action} rule (add a new rule to tighten instead)`,
+        );
+      }
+    }
+  });
+  if (p.workspaces?.length) {
+    say(
+      project.locateKey([], "workspaces"),
+      '"workspaces:" makes recursive deletes outside the repository acceptable',
+    );
+  }
+  return out;
 }
 
 /**
@@ -222,6 +311,11 @@ export async function buildPolicy(options: BuildOptions = {}): Promise<Policy> {
     project = _parseFile(text, file);
   }
   const p = project?.data;
+  if (project && !options.allowLoosening) {
+    const baseRules = new Map((base.rules ?? []).map((r) => [r.id, r as Rule]));
+    const lowered = _loosenings(project, baseRules, options.file ?? "<policy>");
+    if (lowered.length) throw new ConfigError(lowered);
+  }
   const rules = new Map<string, Partial<Rule> & { id: string }>();
   if (p?.extends !== "none") { for (const r of base.rules ?? []) rules.set(r.id, r as Rule); }
   const problems: ConfigProblem[] = [];
@@ -292,4 +386,44 @@ export async function buildPolicy(options: BuildOptions = {}): Promise<Policy> {
       w.replace(/\/+$/, "")
     ),
   };
+}
+
+/** A concrete path a glob matches, to test two globs for overlap. */
+function _sample(glob: string): string {
+  return glob
+    .replace(/\*\*\/?/g, "x/")
+    .replace(/\{([^,}]*)[^}]*\}/g, "$1")
+    .replace(/\[[^\]]*\]/g, "x")
+    .replace(/[*?]/g, "x")
+    .replace(/\/+$/, "/x");
+}
+
+/**
+ * The built-in protected path globs (the default policy's protected-path
+ * rules) that an `allow_paths` glob would lift. Lifting one lowers the floor,
+ * so it needs the same permission as loosening a policy file.
+ *
+ * @param allowGlob One `safety.allow_paths` entry.
+ * @returns The built-in globs it overlaps, empty when it lifts only paths the
+ *   project protected itself.
+ * @example
+ * ```ts
+ * import { builtinProtectionLifted } from "./loader.ts";
+ * console.assert(builtinProtectionLifted("azure-pipelines.yml").length > 0);
+ * console.assert(builtinProtectionLifted("docs/**").length === 0);
+ * ```
+ */
+export function builtinProtectionLifted(allowGlob: string): string[] {
+  const glob = allowGlob.replace(/^\.\//, "");
+  const base = _parseFile(DEFAULT_POLICY_TEXT, "policies/default.yaml").data;
+  const protectedGlobs = (base.rules ?? [])
+    .filter((r) => r.category === "protected-path" && r.match?.path)
+    .flatMap((r) => r.match!.path!);
+  // Overlap either way: the allow glob matches a path the protected glob
+  // stands for, or the protected glob matches a path the allow glob names.
+  return protectedGlobs.filter((p) =>
+    globMatch(glob, _sample(p)) || globMatch(p, _sample(glob)) ||
+    globMatch(glob.toLowerCase(), _sample(p).toLowerCase()) ||
+    globMatch(p.toLowerCase(), _sample(glob).toLowerCase())
+  );
 }

@@ -18,17 +18,16 @@
  */
 
 import { isAbsolute, join } from "node:path";
-import { z } from "zod";
-// Inside the fleet-orch repository; elsewhere import definePlugin from
-// fleet-orch's mod.ts.
-import { definePlugin } from "../../core/plugin.ts";
+// Outside this repository, import from "@fleet-orch/fleet-orch/plugin" (or the
+// path or URL of fleet-orch's plugin.ts).
+import { definePlugin, optionsSchema, z } from "../../plugin.ts";
 
 /** The plugin: `uses: ./examples/plugins/summary_file.ts`. */
 export default definePlugin({
   kind: "notifier",
   name: "summary-file",
   description: "Appends the run summary (Markdown) to a file, e.g. $GITHUB_STEP_SUMMARY",
-  options: z.strictObject({
+  options: optionsSchema({
     /** File to append to; relative paths are under the repository root. */
     file: z.string().min(1),
     /** Write only when the run did not end green. @default false */

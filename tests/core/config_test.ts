@@ -235,3 +235,45 @@ Deno.test("editDistance counts single-character edits", () => {
   assert.equal(editDistance("", "abc"), 3);
   assert.equal(editDistance("same", "same"), 0);
 });
+
+Deno.test("config refuses plugins from URLs and registries at the uses key", () => {
+  const text = `plugins:
+  - uses: https://example.invalid/p.ts
+steps:
+  - uses: npm:left-pad
+agents:
+  codex:
+    provider: "data:text/javascript,export default 1"
+notifiers:
+  - uses: ./local.ts
+  - uses: exec:python3 ./n.py
+`;
+  try {
+    parseConfig(text, "f.yaml", { env: () => undefined });
+    assert.fail("Expected a ConfigError");
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    assert.deepEqual(e.problems.map((p) => [p.line, p.col]), [[2, 11], [4, 11], [7, 15]]);
+    for (const p of e.problems) assert.match(p.message, /plugins from URLs or package registries/);
+  }
+});
+
+Deno.test("config refuses exec plugins whose command fetches their code", () => {
+  const text = `plugins:
+  - uses: "exec:deno run -A https://example.invalid/p.ts"
+  - uses: exec:npx some-plugin
+  - uses: exec:pnpm dlx some-plugin
+  - uses: exec:python3 ./tools/gate.py
+  - uses: exec:npm run plugin
+`;
+  try {
+    parseConfig(text, "f.yaml", { env: () => undefined });
+    assert.fail("Expected a ConfigError");
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    assert.deepEqual(e.problems.map((p) => p.line), [2, 3, 4]);
+    assert.match(e.problems[0]!.message, /fetches the plugin's code \(https:/);
+    assert.match(e.problems[1]!.message, /\(npx\)/);
+    assert.match(e.problems[2]!.message, /\(pnpm dlx\)/);
+  }
+});

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseConfig } from "../../core/config.ts";
 import { ConfigError, PluginError, PolicyViolation } from "../../core/errors.ts";
 import type { FixerPlugin, GatePlugin } from "../../core/plugin.ts";
-import { configDirOf, PluginRegistry } from "../../core/registry.ts";
+import { configDirOf, parseOptions, PluginRegistry } from "../../core/registry.ts";
 import type { GateResult } from "../../core/types.ts";
 import { type ExecPluginDefinition, loadExecPlugin } from "../../plugins/exec.ts";
 import { EXAMPLES, FIXTURES, testContext } from "./_plugin_env.ts";
@@ -65,7 +65,7 @@ Deno.test("exec plugin in Python describes itself and is listed", async () => {
       uses: PY_GATE,
     }]);
     // Its JSON Schema became a zod schema with the plugin's defaults.
-    assert.deepEqual(def.options.parse({}), {
+    assert.deepEqual(await parseOptions(def, {}), {
       checks: ["trailing-whitespace", "conflict-markers"],
       include: ["*"],
       exclude: [],

@@ -297,3 +297,136 @@ Deno.test("example summary-file module plugin appends the summary to a file", as
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+const leveled = definePlugin({
+  kind: "gate",
+  name: "leveled",
+  description: "Passes at level 2 or more",
+  options: z.object({ level: z.number().int(), label: z.string().default("x") }),
+  create: (o) => ({ run: () => Promise.resolve({ ok: o.level >= 2, output: `${o.label}` }) }),
+});
+
+Deno.test("PluginRegistry gives a plugins entry's name and with to the use sites naming it", async () => {
+  const { loaded, configDir } = configAt(`plugins:
+  - uses: leveled
+    name: strict
+    with: { level: 3, label: declared }
+steps:
+  - id: a
+    uses: strict
+  - id: b
+    uses: strict
+    with: { level: 1 }
+`);
+  const reg = new PluginRegistry({ builtins: [leveled] as PluginDefinition[] });
+  const { context } = testContext();
+  await reg.declare(loaded.config.plugins[0]!, {
+    configDir,
+    context,
+    where: { yaml: loaded.yaml, path: ["plugins", 0] },
+  });
+  const at = (i: number) => ({
+    configDir,
+    context,
+    where: { yaml: loaded.yaml, path: ["steps", i] },
+  });
+  const a = await reg.instantiate("gate", { uses: "strict", with: {} }, at(0));
+  assert.deepEqual(await a.run({ cwd: ".", env: {} }), { ok: true, output: "declared" });
+  const b = await reg.instantiate("gate", { uses: "strict", with: { level: 1 } }, at(1));
+  assert.deepEqual(await b.run({ cwd: ".", env: {} }), { ok: false, output: "declared" });
+});
+
+Deno.test("PluginRegistry locates an option error where the bad value was written", async () => {
+  const { loaded, configDir } = configAt(`plugins:
+  - uses: leveled
+    name: strict
+    with: { level: high }
+steps:
+  - id: a
+    uses: strict
+    with: { labl: y }
+`);
+  const reg = new PluginRegistry({ builtins: [leveled] as PluginDefinition[] });
+  const { context } = testContext();
+  await reg.declare(loaded.config.plugins[0]!, {
+    configDir,
+    context,
+    where: { yaml: loaded.yaml, path: ["plugins", 0] },
+  });
+  const lines = await reg.check("gate", { uses: "strict", with: { labl: "y" } }, {
+    configDir,
+    context,
+    where: { yaml: loaded.yaml, path: ["steps", 0] },
+  }).then(() => [], configError);
+  // level comes from the plugins entry (line 4), the misspelt label from the step (line 8).
+  assert.equal(lines.length, 2, lines.join("\n"));
+  assert.match(lines[0]!, /fleet-orch\.yaml:4:20: Expected number at plugins\.0\.with\.level/);
+  assert.match(
+    lines[1]!,
+    /fleet-orch\.yaml:8:13: Unknown key "labl" in steps\.0\.with; did you mean "label"\?/,
+  );
+});
+
+Deno.test("PluginRegistry refuses two plugins entries with one local name", async () => {
+  const { loaded, configDir } = configAt(`plugins:
+  - uses: leveled
+  - uses: leveled
+`);
+  const reg = new PluginRegistry({ builtins: [leveled] as PluginDefinition[] });
+  const { context } = testContext();
+  const declare = (i: number) =>
+    reg.declare(loaded.config.plugins[i]!, {
+      configDir,
+      context,
+      where: { yaml: loaded.yaml, path: ["plugins", i] },
+    });
+  await declare(0);
+  const lines = await declare(1).then(() => [], configError);
+  assert.match(lines[0]!, /fleet-orch\.yaml:3:5: Two plugins entries are named "leveled"/);
+});
+
+Deno.test("PluginRegistry validates options with any Standard Schema v1 validator", async () => {
+  // A hand-written validator, no zod: what the plugin interface promises.
+  const schema = {
+    "~standard": {
+      version: 1 as const,
+      vendor: "hand",
+      validate: (v: unknown) => {
+        const o = v as { port?: unknown };
+        return typeof o.port === "number"
+          ? { value: { port: o.port } }
+          : { issues: [{ message: "port must be a number", path: ["port"] }] };
+      },
+      types: undefined as unknown as { input: unknown; output: { port: number } },
+    },
+  };
+  const p = definePlugin({
+    kind: "notifier",
+    name: "hand",
+    description: "d",
+    options: schema,
+    create: (o) => ({ notify: () => Promise.resolve(void o.port) }),
+  });
+  const reg = new PluginRegistry({ builtins: [p] as PluginDefinition[] });
+  const { context } = testContext();
+  await reg.instantiate("notifier", { uses: "hand", with: { port: 8 } }, {
+    configDir: ".",
+    context,
+  });
+  await assert.rejects(
+    reg.instantiate("notifier", { uses: "hand", with: { port: "x" } }, { configDir: ".", context }),
+    /port must be a number at with\.port/,
+  );
+});
+
+Deno.test("PluginRegistry refuses URL and registry plugins before fetching anything", async () => {
+  const reg = new PluginRegistry({ builtins });
+  const { context } = testContext();
+  for (const uses of ["https://127.0.0.1:9/p.ts", "http://127.0.0.1:9/p.ts", "npm:x", "jsr:@a/b"]) {
+    await assert.rejects(
+      reg.load({ uses }, { configDir: ".", context }),
+      /plugins from URLs or package registries .* are not loaded/,
+      uses,
+    );
+  }
+});

@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { ShellExecutor } from "../../core/exec.ts";
 import { silentLogger } from "../../core/log.ts";
 import type { FixerPlugin, PluginContext, PluginDefinition } from "../../core/plugin.ts";
+import { parseOptions } from "../../core/registry.ts";
 import type { Failure, GateResult } from "../../core/types.ts";
 
 /** A temporary repository with an executor and plugin context. */
@@ -145,7 +146,7 @@ export async function instance<O>(
   repo: TestRepo,
   options: Record<string, unknown> = {},
 ): Promise<FixerPlugin> {
-  return await def.create(def.options.parse(options), repo.context);
+  return await def.create(await parseOptions(def, options), repo.context);
 }
 
 /** Assert the worktree is exactly `before` and git sees no change. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { parseOptions } from "../../core/registry.ts";
 import { builtinFixers } from "../../plugins/fixers/mod.ts";
 import { gate, tempRepo } from "./_helpers.ts";
 
@@ -24,11 +25,11 @@ Deno.test("builtinFixers lists every recipe once, formatters first and memory la
 Deno.test("builtinFixers create instances from empty options and reject unknown ones", async () => {
   await using repo = await tempRepo({});
   for (const def of builtinFixers) {
-    const fixer = await def.create(def.options.parse({}), repo.context);
+    const fixer = await def.create(await parseOptions(def, {}), repo.context);
     assert.equal(typeof fixer.applies, "function");
     assert.equal(fixer.applies([], gate({ status: "passed", exitCode: 0 })), false, def.name);
-    assert.equal(def.options.safeParse({ tiemoutMs: 5 }).success, false, def.name);
+    await assert.rejects(parseOptions(def, { tiemoutMs: 5 }), /tiemoutMs/, def.name);
   }
   const heap = builtinFixers.find((f) => f.name === "node-heap")!;
-  assert.equal(heap.options.safeParse({ heapMb: 10 }).success, false);
+  await assert.rejects(parseOptions(heap, { heapMb: 10 }), /heapMb/);
 });
