@@ -294,7 +294,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
       "APKA",
       "A3T",
     ],
-    prefilter: ["A(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])"],
+    prefilter: ["A(?:KIA|SIA|BIA|CCA|3T[A-Z0-9]|Iza)"],
     validate: (s) => notSame(s.slice(4)),
     severity: "error",
   },
