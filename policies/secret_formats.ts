@@ -211,11 +211,18 @@ function tok(prefix: string, body: string, right = R): RegExp {
  * case-insensitively): `NAME=v`, `name: "v"`, `"name": "v"`, `name => 'v'`,
  * `--name v`, `name v` (CLI words).
  */
-function assigned(names: string, value: string): RegExp {
+function assigned(names: string, value: string, ids = false): RegExp {
   return new RegExp(
-    `(?i:${names})[\\w.-]{0,40}?["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${value})(?![\\w-])`,
+    `(?i:${names})[\\w.-]{0,40}?${
+      ids ? "" : NOT_A_SECRET_NAME
+    }["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${value})(?![\\w-])`,
   );
 }
+
+// The name ends in a word that says it holds no secret (`HEROKU_APP_ID`,
+// `sauce_job`): a lookbehind kept in front of the assignment operator.
+const NOT_A_SECRET_NAME =
+  "(?<!(?i:[_.-](?:id|ids|name|url|uri|user|username|org|region|app|job|portal|env|sha|hash|version|build|branch|host|dir|path|file|model|space|site|team|zone|service|image|page|form|project|endpoint|account|session|run|workspace))|Id|Name|Url)";
 
 const HEX = "[0-9a-f]";
 const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
@@ -294,7 +301,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
       "APKA",
       "A3T",
     ],
-    prefilter: ["A(?:KIA|SIA|BIA|CCA|3T[A-Z0-9]|Iza)"],
+    prefilter: ["A(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])"],
     validate: (s) => notSame(s.slice(4)),
     severity: "error",
   },
@@ -332,6 +339,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description: "Google API key (AIza + 35)",
     re: tok("AIza", "[0-9A-Za-z_-]{35}"),
     anchors: ["AIza"],
+    prefilter: ["AIza"],
     severity: "error",
   },
   {
@@ -444,7 +452,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     detector: "vendor-token",
     description: "Heroku API key: HRKU- token, or a UUID assigned to a Heroku name",
     re: new RegExp(
-      `${L}(HRKU-[A-Za-z0-9_-]{60})${R}|(?i:heroku)[\\w.-]{0,40}?["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${UUID})(?![\\w-])`,
+      `${L}(HRKU-[A-Za-z0-9_-]{60})${R}|(?i:heroku)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${UUID})(?![\\w-])`,
     ),
     keywords: ["heroku", "hrku-"],
     severity: "error",
@@ -582,7 +590,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description:
       "CircleCI personal or project token (CCIPAT_/CCIPRJ_) or a 40-hex token assigned to a CircleCI name",
     re: new RegExp(
-      `${L}(CCIP(?:AT|RJ)_[A-Za-z0-9]{22}_[a-f0-9]{40})${R}|(?i:circle)[\\w.-]{0,40}?["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${HEX}{40})(?![\\w-])`,
+      `${L}(CCIP(?:AT|RJ)_[A-Za-z0-9]{22}_[a-f0-9]{40})${R}|(?i:circle)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${HEX}{40})(?![\\w-])`,
     ),
     anchors: ["CCIPAT_", "CCIPRJ_", "ircle", "IRCLE"],
     validate: notSame,
@@ -609,7 +617,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     id: "codeclimate-token",
     detector: "vendor-token",
     description: "Code Climate reporter id / token (64 or 40 hex) assigned to a Code Climate name",
-    re: assigned("code_?climate|cc_test_reporter|codeclimate", `${HEX}{64}|${HEX}{40}`),
+    re: assigned("code_?climate|cc_test_reporter|codeclimate", `${HEX}{64}|${HEX}{40}`, true),
     keywords: ["climate", "cc_test"],
     validate: notSame,
     severity: "error",
@@ -692,7 +700,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description:
       "JFrog Artifactory reference token (cmVmd…, 64) or identity token assigned to an Artifactory name",
     re: new RegExp(
-      `${L}(cmVmdGtu[A-Za-z0-9]{56})${R}|(?i:artifactory|jfrog|arti_)[\\w.-]{0,40}?["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(AP[0-9A-F][A-Za-z0-9]{8,}|[A-Za-z0-9]{64}|[A-Za-z0-9]{73})(?![\\w-])`,
+      `${L}(cmVmdGtu[A-Za-z0-9]{56})${R}|(?i:artifactory|jfrog|arti_)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(AP[0-9A-F][A-Za-z0-9]{8,}|[A-Za-z0-9]{64}|[A-Za-z0-9]{73})(?![\\w-])`,
     ),
     anchors: ["cmVmdGtu", "rtifactory", "RTIFACTORY", "frog", "FROG", "ARTI_", "arti_"],
     validate: (s) => looksRandom(s, 3.3),
@@ -820,7 +828,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     detector: "vendor-token",
     description: "Netlify personal access token (nfp_) or a token assigned to a Netlify name",
     re: new RegExp(
-      `${L}(nf[pcou]_[A-Za-z0-9]{36,40})${R}|(?i:netlify)[\\w.-]{0,40}?["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?([A-Za-z0-9_-]{40,46})(?![\\w-])`,
+      `${L}(nf[pcou]_[A-Za-z0-9]{36,40})${R}|(?i:netlify)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?([A-Za-z0-9_-]{40,46})(?![\\w-])`,
     ),
     anchors: ["nfp_", "nfc_", "nfo_", "nfu_", "etlify", "ETLIFY"],
     validate: (s) => looksRandom(s.replace(/^nf[pcou]_/, ""), 3.5),
@@ -832,7 +840,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description:
       "Vercel token (vcp_/vci_/vca_/vcr_/vck_) or a 24-character token assigned to a Vercel name",
     re: new RegExp(
-      `${L}(vc[pirak]_[A-Za-z0-9]{24,})${R}|(?i:vercel|now_token)[\\w.-]{0,40}?["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?([A-Za-z0-9]{24})(?![\\w-])`,
+      `${L}(vc[pirak]_[A-Za-z0-9]{24,})${R}|(?i:vercel|now_token)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?([A-Za-z0-9]{24})(?![\\w-])`,
     ),
     anchors: ["vcp_", "vci_", "vca_", "vcr_", "vck_", "ercel", "ERCEL", "now_token", "NOW_TOKEN"],
     validate: (s) => looksRandom(s.replace(/^vc[pirak]_/, ""), 3.5),
@@ -853,7 +861,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description:
       "Contentful personal access token (CFPAT-) or a 43-character token assigned to a Contentful name",
     re: new RegExp(
-      `${L}(CFPAT-[A-Za-z0-9_-]{43})${R}|(?i:contentful)[\\w.-]{0,40}?["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?([A-Za-z0-9_-]{43})(?![\\w-])`,
+      `${L}(CFPAT-[A-Za-z0-9_-]{43})${R}|(?i:contentful)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?([A-Za-z0-9_-]{43})(?![\\w-])`,
     ),
     anchors: ["CFPAT-", "ontentful", "ONTENTFUL"],
     validate: (s) => looksRandom(s.replace(/^CFPAT-/, ""), 3.5),
@@ -876,6 +884,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     re:
       /(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Z0-9]{8,12}\/[A-Z0-9]{8,12}\/[A-Za-z0-9]{16,})/,
     anchors: ["hooks.slack.com"],
+    validate: (s) => looksRandom(s.slice(s.lastIndexOf("/") + 1), 3),
     severity: "error",
   },
   {
@@ -1003,7 +1012,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description:
       "Mailgun API key (key- + 32 hex) or private key (32-8-8 hex) assigned to a Mailgun name",
     re: new RegExp(
-      `${L}(key-[0-9a-f]{32})${R}|(?i:mailgun)[\\w.-]{0,40}?["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${HEX}{32}-${HEX}{8}-${HEX}{8})(?![\\w-])`,
+      `${L}(key-[0-9a-f]{32})${R}|(?i:mailgun)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${HEX}{32}-${HEX}{8}-${HEX}{8})(?![\\w-])`,
     ),
     anchors: ["key-", "ailgun", "AILGUN"],
     validate: (s) => notSame(s.replace(/^key-/, "")),
@@ -1031,7 +1040,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description:
       "HubSpot private app token (pat-na1-/pat-eu1- + UUID) or a UUID key assigned to a HubSpot name",
     re: new RegExp(
-      `${L}(pat-(?:na|eu)\\d-${UUID})${R}|(?i:hubspot|hapikey)[\\w.-]{0,40}?["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${UUID})(?![\\w-])`,
+      `${L}(pat-(?:na|eu)\\d-${UUID})${R}|(?i:hubspot|hapikey)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${UUID})(?![\\w-])`,
     ),
     anchors: ["pat-na", "pat-eu", "ubspot", "UBSPOT", "hapikey"],
     severity: "error",
@@ -1042,7 +1051,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description:
       "Asana personal access token (n/16 digits:32 hex) or a client secret assigned to an Asana name",
     re: new RegExp(
-      `(?<![\\w/])(\\d\\/\\d{13,19}:${HEX}{32})(?![\\w-])|(?i:asana)[\\w.-]{0,40}?["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?([A-Za-z0-9]{32})(?![\\w-])`,
+      `(?<![\\w/])(\\d\\/\\d{13,19}:${HEX}{32})(?![\\w-])|(?i:asana)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?([A-Za-z0-9]{32})(?![\\w-])`,
     ),
     anchors: ["/", "sana", "SANA"],
     validate: (s) => looksRandom(s.replace(/^\d\/\d+:/, ""), 3.3),
@@ -1054,7 +1063,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description:
       "Dropbox short-lived access token (sl. + 130+) or long-lived token assigned to a Dropbox name",
     re: new RegExp(
-      `(?<![A-Za-z0-9_.-])(sl\\.(?:[uB]\\.)?[A-Za-z0-9_-]{130,})${R}|(?i:dropbox)[\\w.-]{0,40}?["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?([A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_=-]{43}|[A-Za-z0-9]{15})(?![\\w-])`,
+      `(?<![A-Za-z0-9_.-])(sl\\.(?:[uB]\\.)?[A-Za-z0-9_-]{130,})${R}|(?i:dropbox)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?([A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_=-]{43}|[A-Za-z0-9]{15})(?![\\w-])`,
     ),
     anchors: ["sl.", "ropbox", "ROPBOX"],
     validate: (s) => looksRandom(s.replace(/^sl\./, "").replace(/A{10}/, ""), 3.3),
@@ -1229,7 +1238,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     id: "sumo-logic-access",
     detector: "vendor-token",
     description: "Sumo Logic access id (su + 12) or access key (64) assigned to a Sumo name",
-    re: assigned("sumo", "su[A-Za-z0-9]{12}|[A-Za-z0-9]{64}"),
+    re: assigned("sumo", "su[A-Za-z0-9]{12}|[A-Za-z0-9]{64}", true),
     keywords: ["sumo"],
     validate: (s) => looksRandom(s, 3),
     severity: "error",
@@ -1267,7 +1276,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     detector: "vendor-token",
     description: "Adobe client secret (p8e-) or client id (32 hex) assigned to an Adobe name",
     re: new RegExp(
-      `${L}(p8e-[A-Za-z0-9_-]{32})${R}|(?i:adobe)[\\w.-]{0,40}?["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${HEX}{32})(?![\\w-])`,
+      `${L}(p8e-[A-Za-z0-9_-]{32})${R}|(?i:adobe)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${HEX}{32})(?![\\w-])`,
     ),
     anchors: ["p8e-", "dobe", "DOBE"],
     validate: (s) => looksRandom(s.replace(/^p8e-/, ""), 3.2),

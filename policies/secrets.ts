@@ -62,6 +62,7 @@ const DOC_EXAMPLES = new Set([
   "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
   "xoxb-not-a-real-token-this-will-not-work",
+  "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11", // Telegram's Bot API documentation
 ]);
 
 const ENV_REF =
@@ -113,7 +114,9 @@ function _notAValue(value: string): boolean {
       .test(value) || // key file names
     /^data:/.test(value) || // inline images and documents
     /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) || // another constant's NAME
-    /\btest(?:ing)?\b|\bexample\b/i.test(value); // test fixture markers
+    /(?:^|[^a-z])(?:test(?:ing)?|example)(?:[^a-z]|$)/i.test(value) || // test fixture markers
+    /passw(?:or)?d|secret|changeme/i.test(value) || // a phrase about the secret, not one
+    /^p[kb][._](?:eyJ|live_|test_)/.test(value); // publishable keys (Mapbox, Stripe) are public
 }
 
 /**
@@ -623,7 +626,7 @@ const SEP_PASS = /[_\-.$~][\w-]{16}/g;
 // Pass 2: literal prefixes not ending in a separator (`AKIA`, `eyJ`, `://`)
 // and the formats' own prefilter fragments.
 const LIT_PASS = new RegExp(
-  [":\\/\\/", ...SECRET_FORMATS.flatMap((f) => f.prefilter ?? [])].join("|"),
+  [":\\/\\/", "ogin\\(", ...SECRET_FORMATS.flatMap((f) => f.prefilter ?? [])].join("|"),
   "g",
 );
 // Pass 3: secret-sounding words, for assignments and the keyword formats.
