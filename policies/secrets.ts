@@ -101,11 +101,20 @@ const _classes = (v: string) =>
   (/[a-z]/.test(v) ? 1 : 0) + (/[A-Z]/.test(v) ? 1 : 0) + (/[0-9]/.test(v) ? 1 : 0) +
   (/[^A-Za-z0-9]/.test(v) ? 1 : 0);
 
+// Letters only, but with upper case scattered as randomly generated text has
+// it (a quarter to three quarters of the letters), not at word starts as in
+// camelCase.
+function _randomCase(v: string): boolean {
+  if (v.length < 16) return false;
+  const upper = v.replace(/[^A-Z]/g, "").length / v.length;
+  return upper >= 0.25 && upper <= 0.75 && entropy(v) >= 3.8;
+}
+
 // Values that are never secrets whatever name they are assigned to.
 function _notAValue(value: string): boolean {
   return isAllowlisted(value) || CODE_SHAPED.test(value) || INTEGRITY.test(value) ||
     /^[0-9.,:_ -]+$/.test(value) || // numbers, versions, times
-    /^[a-z]+(?:[-_ .][a-z]+)*$/i.test(value) || // words and phrases
+    /^[a-z]+(?:[-_ .][a-z]+)*$/i.test(value) && !_randomCase(value) || // words and phrases
     /^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(value) || // URLs (their passwords: url-password)
     /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|\\\\)/.test(value) || // paths
     /^[\w.-]+\/[\w./-]+$/.test(value) && !/[+=]/.test(value) && /\/[a-z]/i.test(value) &&
