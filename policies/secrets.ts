@@ -454,8 +454,9 @@ const CONTEXTUAL: readonly Contextual[] = [
       for (const m of line.matchAll(/(?:^|[;"'\s])(?:Password|Pwd)\s*=\s*([^;'"\s]{4,})/gi)) {
         const v = m[1]!;
         if (isAllowlisted(v) || /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(/.test(v)) continue;
-        // `password=` in a URL query or shell is the assignment detector's business.
-        if (!/;/.test(line) && !/(?:Server|Data Source|Host|User ?Id|Uid)\s*=/i.test(line)) {
+        // Only inside a connection string (`Server=…;User Id=…;Password=…`);
+        // `password = …` in code is the assignment detector's business.
+        if (!/(?:Server|Data Source|Host|User ?Id|Uid|Database|Initial Catalog)\s*=/i.test(line)) {
           continue;
         }
         const start = m.index! + m[0].lastIndexOf(v);

@@ -31,7 +31,9 @@ export function tuningCorpus(): Example[] {
   const out: Example[] = [];
   const pos = (family: string, name: string, value: string, times = 3) => {
     // The same value in several file syntaxes.
-    for (let k = 0; k < times; k++) out.push({ family, text: g.pick(CONTEXTS)(name, value), secret: value });
+    for (let k = 0; k < times; k++) {
+      out.push({ family, text: g.pick(CONTEXTS)(name, value), secret: value });
+    }
   };
   const raw = (family: string, text: string, secret: string | null) =>
     out.push({ family, text, secret });
@@ -115,18 +117,20 @@ export function tuningCorpus(): Example[] {
     raw("uri", `url: ${scheme}://svc_user:${pw}@db-${g.int(9)}.internal:5432/app`, pw);
   }
   // Generic assignments in config and code.
-  for (const [name, value] of [
-    ["api_key", g.alnum(32)],
-    ["apiKey", g.b64url(40)],
-    ["client_secret", g.b64url(32)],
-    ["secret", g.alnum(24) + "!"],
-    ["db_password", g.password()],
-    ["SMTP_PASSWORD", g.password()],
-    ["auth_token", g.hex(40)],
-    ["encryption_key", g.b64(44)],
-    ["signing_secret", g.hex(64)],
-    ["webhook_secret", g.alnum(30)],
-  ] as const) {
+  for (
+    const [name, value] of [
+      ["api_key", g.alnum(32)],
+      ["apiKey", g.b64url(40)],
+      ["client_secret", g.b64url(32)],
+      ["secret", g.alnum(24) + "!"],
+      ["db_password", g.password()],
+      ["SMTP_PASSWORD", g.password()],
+      ["auth_token", g.hex(40)],
+      ["encryption_key", g.b64(44)],
+      ["signing_secret", g.hex(64)],
+      ["webhook_secret", g.alnum(30)],
+    ] as const
+  ) {
     pos("generic", name, value, 2);
   }
   raw("generic", `conn = login("svc_build", "${g.password()}")`, "");
@@ -146,7 +150,9 @@ export function tuningCorpus(): Example[] {
   neg("sha", `commit ${g.hex(40)}`);
   neg("sha", `  uses: actions/setup-node@${g.hex(40)}`);
   neg("image", `background: url(data:image/png;base64,${g.b64(120)})`);
-  for (const v of ["changeme", "xxx", "<password>", "your-api-key", "example", "dummy", "test", "***"]) {
+  for (
+    const v of ["changeme", "xxx", "<password>", "your-api-key", "example", "dummy", "test", "***"]
+  ) {
     neg("placeholder", g.pick(CONTEXTS)("password", v));
     neg("placeholder", g.pick(CONTEXTS)("api_key", v));
   }
