@@ -17,7 +17,7 @@ import {
   FORMAT_IDS,
   secretNameKind,
 } from "../../policies/secrets.ts";
-import { B32, BECH32, Gen, HEX, LOWER, UPPER } from "./secrets_corpus/gen.ts";
+import { B32, BECH32, Gen, LOWER, UPPER } from "./secrets_corpus/gen.ts";
 
 const g = new Gen(20261204);
 
