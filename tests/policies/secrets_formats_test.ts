@@ -717,3 +717,35 @@ Deno.test("secret formats lockfiles, hashes, images and commit ids stay clean", 
   ];
   for (const l of lines) assert.deepEqual(findSecretSpans(l), [], l);
 });
+
+Deno.test("secret formats redaction masks secrets never seen in the environment", async () => {
+  const { createRedactor, loadPolicy } = await import("../../policies/engine.ts");
+  const snyk = g.uuid();
+  const hf = `api_org_${g.str(34, UPPER + LOWER)}`;
+  const generic = g.alnum(32);
+  const text = `SNYK_TOKEN=${snyk}\nhf: ${hf}\nconst apiKey = "${generic}";\nbuild ok`;
+  for (
+    const redact of [createRedactor({}), (await loadPolicy({})).redact.bind(await loadPolicy({}))]
+  ) {
+    const out = redact(text);
+    for (const v of [snyk, hf, generic]) assert.ok(!out.includes(v), out);
+    assert.match(out, /\[REDACTED:secret\.vendor-token\]/);
+    assert.match(out, /\[REDACTED:secret\.generic-assignment\]/);
+    assert.ok(out.endsWith("build ok"));
+  }
+});
+
+Deno.test("secret formats redaction masks every detector even when the policy names none", async () => {
+  const { createRedactor } = await import("../../policies/engine.ts");
+  const token = g.crcToken("ghp_");
+  const policy = {
+    rules: [],
+    programs: new Set<string>(),
+    unknownPrograms: "allow",
+    workspaces: [],
+  } as const;
+  const out = createRedactor({}, { ...policy, rules: [], workspaces: [] })(
+    `push with ${token} now`,
+  );
+  assert.equal(out, "push with [REDACTED:secret.github-token] now");
+});
