@@ -274,8 +274,10 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     detector: "jwt",
     description: "JSON Web Token: three base64url parts, header decodes to JSON with alg",
     re:
-      /(?<![A-Za-z0-9_.-])(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])/,
-    anchors: ["eyJ"],
+      /(?<![A-Za-z0-9_.-])(ey[JAIw][A-Za-z0-9_-]{10,}\.ey[JAIw][A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])/,
+    // Header and payload are base64url JSON objects: `{"` encodes to `eyJ`, `{` and a space,
+    // newline or tab to `eyA`, `eyI`, `eyw`.
+    anchors: ["eyJ", "eyA", "eyI", "eyw"],
     validate: isJwt,
     severity: "error",
   },

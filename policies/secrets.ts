@@ -19,6 +19,7 @@
 import {
   entropy,
   hasSequence,
+  looksRandom,
   PLACEHOLDER,
   SECRET_FORMATS,
   type SecretFormat,
@@ -146,6 +147,7 @@ function _strong(value: string, kind: "password" | "token"): boolean {
   }
   if (value.length >= 20) return h >= 3.3 && classes >= 2;
   if (value.length >= 16) return h >= 3.2 && classes >= 2;
+  if (value.length >= 12 && h >= 3.1 && classes >= 2) return true;
   return value.length >= 10 && h >= 3 && classes >= 3;
 }
 
@@ -414,6 +416,10 @@ const STRING_LITERAL = /"((?:[^"\\\n]|\\.){1,200})"|'((?:[^'\\\n]|\\.){1,200})'/
 
 const URL_CREDENTIAL =
   /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/([^\s:/@'"<>`]{0,100}):([^\s:@/'"<>`]{1,200})@([^\s/'"<>`:?#@]+)/g;
+const URL_TOKEN_USER =
+  /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/([A-Za-z0-9_-]{20,200})@[A-Za-z0-9.-]+/g;
+const CLI_FLAG =
+  /(?<![\w-])--?([A-Za-z][\w-]{1,40})(?:=|\s+)(?:"([^"\s]{6,200})"|'([^'\s]{6,200})'|([^\s"'`;|&)]{6,200}))/g;
 const URL_PLACEHOLDER =
   /^(?:pass|password|passwd|pwd|secret|pw|p|x+|\*+|changeme|example|test|dummy|admin|root|guest|user|username|mypassword|yourpassword|token|apikey|api_key|redacted|none|null)$/i;
 
@@ -443,6 +449,28 @@ const CONTEXTUAL: readonly Contextual[] = [
         ) continue;
         const start = m.index! + m[0].indexOf(`:${pw}@`) + 1;
         out.push([start, start + pw.length]);
+      }
+      // A token as the whole user part: `https://<token>@github.com/org/repo`.
+      for (const m of line.matchAll(URL_TOKEN_USER)) {
+        const user = m[1]!;
+        if (!looksRandom(user, 3.5) || isAllowlisted(user)) continue;
+        const start = m.index! + m[0].indexOf(user);
+        out.push([start, start + user.length]);
+      }
+    },
+  },
+  {
+    id: "cli-flag",
+    detector: "generic-assignment",
+    anchors: ["-"],
+    find(line, out) {
+      // `--password S3cr3t`, `--api-key=…`, `--token "…"`.
+      for (const m of line.matchAll(CLI_FLAG)) {
+        const kind = secretNameKind(m[1]!);
+        const v = m[2] ?? m[3] ?? m[4]!;
+        if (!kind || !_strong(v, kind)) continue;
+        const start = m.index! + m[0].lastIndexOf(v);
+        out.push([start, start + v.length]);
       }
     },
   },

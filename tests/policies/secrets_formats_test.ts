@@ -559,6 +559,11 @@ const CASES: Array<[string, () => string, () => string]> = [
     () => "<password>${DB_PASSWORD}</password>",
   ],
   [
+    "cli-flag",
+    () => `vault login --method=userpass --password ${g.password()}`,
+    () => "echo $PASS | docker login --username ci --password-stdin registry.local",
+  ],
+  [
     "login-call-argument",
     () => `client.login("deploy", "${g.password()}")`,
     () => `client.login("deploy", getPassword())`,
@@ -748,4 +753,19 @@ Deno.test("secret formats redaction masks every detector even when the policy na
     `push with ${token} now`,
   );
   assert.equal(out, "push with [REDACTED:secret.github-token] now");
+});
+
+Deno.test("secret formats a token as a URL's user part is found, an email-like user is not", () => {
+  const hex = g.hex(40);
+  const hits = findSecretSpans(`git clone https://${hex}@github.com/acme/app.git`);
+  assert.equal(hits.length, 1);
+  assert.equal(hits[0]!.rule, "url-password");
+  assert.deepEqual(findSecretSpans("git clone https://git@github.com/acme/app.git"), []);
+});
+
+Deno.test("secret formats a JWT whose JSON has a space after the brace is found", () => {
+  const enc = (s: string) => btoa(s).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  const jwt = `${enc('{ "alg": "HS256" }')}.${enc('{ "sub": "42" }')}.${g.b64url(43)}`;
+  assert.ok(jwt.startsWith("eyA"));
+  assert.equal(findSecretSpans(`token: ${jwt}`)[0]?.rule, "jwt");
 });
