@@ -167,9 +167,14 @@ export function looksRandom(s: string, bits = 3.5): boolean {
 
 const _random = (bits = 3.5) => (s: string) => looksRandom(s, bits);
 
-// A token kept by its checksum even when it looks made up; otherwise it must look random.
-const _crcOrRandom = (prefixLength: number) => (s: string) =>
-  hasCrcChecksum(s, prefixLength) || looksRandom(s.slice(prefixLength));
+// A token kept by its checksum even when it looks made up; without one, its
+// prefix is distinctive enough that only placeholders (`xxxx…`, `0000…`,
+// `abcdef…`) are left out: redaction must mask a hand-made token too.
+const _crcOrNotPlaceholder = (prefixLength: number) => (s: string) => {
+  if (hasCrcChecksum(s, prefixLength)) return true;
+  const body = s.slice(prefixLength);
+  return !PLACEHOLDER.test(body) && !hasSequence(body);
+};
 
 /**
  * Whether a JWT's header decodes to a JSON object with an `alg`.
@@ -513,7 +518,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description: "GitHub token ghp_/gho_/ghu_/ghs_/ghr_: 36 base62, last 6 are base62(CRC-32)",
     re: tok("gh[pousr]_", "[A-Za-z0-9]{36,251}"),
     anchors: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
-    validate: _crcOrRandom(4),
+    validate: _crcOrNotPlaceholder(4),
     severity: "error",
   },
   {
@@ -650,7 +655,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description: "npm access token (npm_ + 36 base62, last 6 are base62(CRC-32))",
     re: tok("npm_", "[A-Za-z0-9]{36}"),
     anchors: ["npm_"],
-    validate: _crcOrRandom(4),
+    validate: _crcOrNotPlaceholder(4),
     severity: "error",
   },
   {
