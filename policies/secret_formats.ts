@@ -279,7 +279,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     detector: "jwt",
     description: "JSON Web Token: three base64url parts, header decodes to JSON with alg",
     re:
-      /(?<![A-Za-z0-9_.-])(ey[JAIw][A-Za-z0-9_-]{10,}\.ey[JAIw][A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])/,
+      /(?<![A-Za-z0-9_.-])(ey[JAIw][A-Za-z0-9_-]{6,}\.ey[JAIw][A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])/,
     // Header and payload are base64url JSON objects: `{"` encodes to `eyJ`, `{` and a space,
     // newline or tab to `eyA`, `eyI`, `eyw`.
     anchors: ["eyJ", "eyA", "eyI", "eyw"],
@@ -936,8 +936,8 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
   {
     id: "discord-client-secret",
     detector: "vendor-token",
-    description: "Discord client secret (32) assigned to a Discord name",
-    re: assigned("discord", "[A-Za-z0-9_-]{32}"),
+    description: "Discord client secret (32) or API key (64 hex) assigned to a Discord name",
+    re: assigned("discord", `${HEX}{64}|[A-Za-z0-9=_-]{32}`),
     keywords: ["discord"],
     validate: _random(3.5),
     severity: "error",
@@ -955,9 +955,9 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
   {
     id: "telegram-bot-token",
     detector: "vendor-token",
-    description: "Telegram bot token (bot id : 35, the secret part starts with AA)",
-    re: /(?<![A-Za-z0-9_:-])(\d{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])/,
-    anchors: [":AA"],
+    description: "Telegram bot token (bot id : 35, the secret part starts with A)",
+    re: /(?<![A-Za-z0-9_:-])(\d{5,16}:A[A-Za-z0-9_-]{34})(?![A-Za-z0-9_-])/,
+    anchors: [":A"],
     severity: "error",
   },
   {
@@ -1019,7 +1019,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description:
       "Mailgun API key (key- + 32 hex) or private key (32-8-8 hex) assigned to a Mailgun name",
     re: new RegExp(
-      `${L}(key-[0-9a-f]{32})${R}|(?i:mailgun)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?(${HEX}{32}-${HEX}{8}-${HEX}{8})(?![\\w-])`,
+      `${L}(key-[0-9a-f]{32})${R}|(?i:mailgun)[\\w.-]{0,40}?${NOT_A_SECRET_NAME}["'\\]]?\\s*(?:=>|:=|[:=]|\\s)\\s*["'\`]?([a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})(?![\\w-])`,
     ),
     anchors: ["key-", "ailgun", "AILGUN"],
     validate: (s) => notSame(s.replace(/^key-/, "")),
@@ -1039,6 +1039,15 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     description: "Linear API key (lin_api_ + 40)",
     re: tok("lin_(?:api|oauth)_", "[A-Za-z0-9]{40}"),
     anchors: ["lin_api_", "lin_oauth_"],
+    severity: "error",
+  },
+  {
+    id: "linear-client-secret",
+    detector: "vendor-token",
+    description: "Linear OAuth client secret (32 hex) assigned to a Linear name",
+    re: assigned("linear", `${HEX}{32}`),
+    keywords: ["linear"],
+    validate: notSame,
     severity: "error",
   },
   {
@@ -1086,6 +1095,15 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     severity: "error",
   },
   {
+    id: "facebook-app-token",
+    detector: "vendor-token",
+    description: "Facebook app access token (app id|app secret) assigned to a Facebook name",
+    re: assigned("facebook|fb_", "\\d{15,16}(?:\\||%7C)[0-9A-Za-z_-]{27,40}"),
+    keywords: ["facebook", "fb_"],
+    validate: (s) => looksRandom(s.replace(/^\d+(?:\||%7C)/, ""), 3.3),
+    severity: "error",
+  },
+  {
     id: "facebook-app-secret",
     detector: "vendor-token",
     description: "Facebook app secret (32 hex) assigned to a Facebook name",
@@ -1101,6 +1119,19 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     re: assigned("linkedin", "[A-Za-z0-9]{16}|[A-Za-z0-9]{14}"),
     keywords: ["linkedin"],
     validate: _random(3),
+    severity: "error",
+  },
+  {
+    id: "twitter-api-secret",
+    detector: "vendor-token",
+    description:
+      "Twitter / X API key (25), API secret (50) or access token (user id-40) assigned to a Twitter name",
+    re: assigned(
+      "twitter|x_api|x_consumer",
+      "\\d{15,25}-[A-Za-z0-9]{20,40}|[A-Za-z0-9]{50}|[A-Za-z0-9]{25}",
+    ),
+    keywords: ["twitter", "x_api", "x_consumer"],
+    validate: (s) => looksRandom(s.replace(/^\d+-/, ""), 3.5),
     severity: "error",
   },
   {
@@ -1137,7 +1168,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     detector: "vendor-token",
     description: "Square access token (sq0atp- 22 / EAAA 60) and OAuth secret (sq0csp- 43)",
     re:
-      /(?<![A-Za-z0-9_-])(sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43}|EAAA[A-Za-z0-9_-]{60})(?![A-Za-z0-9_-])/,
+      /(?<![A-Za-z0-9_-])(sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43}|EAAA[A-Za-z0-9_+=-]{60})(?![A-Za-z0-9_+=-])/,
     anchors: ["sq0atp-", "sq0csp-", "EAAA"],
     validate: (s) => looksRandom(s.slice(4), 3.5),
     severity: "error",
@@ -1186,8 +1217,8 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
   {
     id: "plaid-secret",
     detector: "vendor-token",
-    description: "Plaid secret (30 hex) assigned to a Plaid name",
-    re: assigned("plaid", `${HEX}{30}`),
+    description: "Plaid access token (access-<env>-UUID) or secret (30) assigned to a Plaid name",
+    re: assigned("plaid", `access-(?:sandbox|development|production)-${UUID}|[a-z0-9]{30}`),
     keywords: ["plaid"],
     validate: notSame,
     severity: "error",
@@ -1216,7 +1247,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     id: "datadog-api-key",
     detector: "vendor-token",
     description: "Datadog API key (32 hex) or application key (40 hex) assigned to a Datadog name",
-    re: assigned("datadog|dd_api|dd_app|ddapi|ddapp|dd-api|dd-app", `${HEX}{40}|${HEX}{32}`),
+    re: assigned("datadog|dd_api|dd_app|ddapi|ddapp|dd-api|dd-app", `[a-z0-9]{40}|${HEX}{32}`),
     keywords: ["datadog", "dd_", "dd-", "ddapi", "ddapp"],
     validate: notSame,
     severity: "error",
@@ -1272,8 +1303,9 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
   {
     id: "algolia-api-key",
     detector: "vendor-token",
-    description: "Algolia admin / API key (32 hex) assigned to an Algolia name",
-    re: assigned("algolia", `${HEX}{32}`),
+    description:
+      "Algolia admin / API key (32 lower-case alphanumerics) assigned to an Algolia name",
+    re: assigned("algolia", "[a-z0-9]{32}"),
     keywords: ["algolia"],
     validate: notSame,
     severity: "error",

@@ -378,6 +378,7 @@ const CASES: Array<[string, () => string, () => string]> = [
     () => "POSTMAN_API_KEY=PMAK-",
   ],
   ["linear-api-key", () => `LINEAR_API_KEY=lin_api_${g.alnum(40)}`, () => "LINEAR_TEAM=eng"],
+  ["linear-client-secret", () => `LINEAR_CLIENT_SECRET=${g.hex(32)}`, () => "LINEAR_CLIENT_ID=web"],
   [
     "hubspot-token",
     () => `HUBSPOT_TOKEN=pat-na1-${g.uuid()}`,
@@ -395,6 +396,11 @@ const CASES: Array<[string, () => string, () => string]> = [
     () => "FB_TOKEN=EAAB",
   ],
   [
+    "facebook-app-token",
+    () => `facebook_app_token = "${g.digits(15)}|${g.b64url(30)}"`,
+    () => `facebook_page = "${g.digits(15)}"`,
+  ],
+  [
     "facebook-app-secret",
     () => `FACEBOOK_APP_SECRET=${g.hex(32)}`,
     () => "FACEBOOK_APP_ID=1234567890",
@@ -403,6 +409,11 @@ const CASES: Array<[string, () => string, () => string]> = [
     "linkedin-client-secret",
     () => `LINKEDIN_CLIENT_SECRET=${g.alnum(16)}`,
     () => "LINKEDIN_REDIRECT=/cb",
+  ],
+  [
+    "twitter-api-secret",
+    () => `TWITTER_API_SECRET=${g.alnum(50)}`,
+    () => `twitter_handle = "${g.alnum(12)}"`,
   ],
   [
     "twitter-bearer-token",
