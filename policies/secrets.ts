@@ -614,21 +614,24 @@ const CONTEXTUAL: readonly Contextual[] = [
 
 // --- The engine -------------------------------------------------------------------------
 
+// One shape for every detector, so the scan loop's property reads stay monomorphic.
 interface Compiled {
   id: string;
   detector: string;
   severity: "error" | "warning";
-  anchors?: readonly string[];
-  keywords?: readonly string[];
+  anchors: readonly string[] | null;
+  keywords: readonly string[] | null;
   find(line: string, out: Array<[number, number]>): void;
 }
 
 function _compile(f: SecretFormat): Compiled {
   const re = new RegExp(f.re.source, f.re.flags.replace("g", "") + "g");
-  const c: Compiled = {
+  return {
     id: f.id,
     detector: f.detector,
     severity: f.severity,
+    anchors: f.anchors ?? null,
+    keywords: f.keywords ?? null,
     find(line, out) {
       re.lastIndex = 0;
       for (const m of line.matchAll(re)) {
@@ -642,14 +645,18 @@ function _compile(f: SecretFormat): Compiled {
       }
     },
   };
-  if (f.anchors) c.anchors = f.anchors;
-  if (f.keywords) c.keywords = f.keywords;
-  return c;
 }
 
 const ALL: readonly Compiled[] = [
   ...SECRET_FORMATS.map(_compile),
-  ...CONTEXTUAL.map((c): Compiled => ({ ...c, severity: "error" })),
+  ...CONTEXTUAL.map((c): Compiled => ({
+    id: c.id,
+    detector: c.detector,
+    severity: "error",
+    anchors: c.anchors ?? null,
+    keywords: c.keywords ?? null,
+    find: c.find,
+  })),
 ];
 
 /** Names of every built-in detector (the policy's `match: { secret: <name> }`). */
@@ -694,22 +701,84 @@ function _candidateLines(text: string): number[] {
 
 const _all = new Set(DETECTOR_NAMES);
 
+/**
+ * Which detectors a line needs, found with two regular expressions over the
+ * line (every anchor, every keyword) instead of a substring search per
+ * detector.
+ */
+interface Plan {
+  detectors: readonly Compiled[];
+  anchorRe: RegExp | null;
+  keywordRe: RegExp | null;
+  /** Matched anchor -> detectors with an anchor inside it (`sk-ant-` also means `sk-`). */
+  byAnchor: Map<string, number[]>;
+  /** Matched keyword (lower case) -> detectors with a keyword inside it. */
+  byKeyword: Map<string, number[]>;
+}
+
+const _reEsc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+function _plan(detectors: readonly Compiled[]): Plan {
+  const index = (pick: (d: Compiled) => readonly string[] | null, lower: boolean) => {
+    const words = [...new Set(detectors.flatMap((d) => pick(d) ?? []))];
+    const by = new Map<string, number[]>();
+    for (const w of words) {
+      const key = lower ? w.toLowerCase() : w;
+      const list: number[] = [];
+      detectors.forEach((d, i) => {
+        if ((pick(d) ?? []).some((x) => key.includes(lower ? x.toLowerCase() : x))) list.push(i);
+      });
+      by.set(key, list);
+    }
+    // A lookahead finds overlapping occurrences; longest first so a longer
+    // anchor also selects the detectors of the shorter ones inside it.
+    const alt = words.sort((a, b) => b.length - a.length).map(_reEsc).join("|");
+    const re = words.length ? new RegExp(`(?=(${alt}))`, lower ? "gi" : "g") : null;
+    return { by, re };
+  };
+  const a = index((d) => d.anchors, false);
+  const k = index((d) => d.keywords, true);
+  return { detectors, anchorRe: a.re, keywordRe: k.re, byAnchor: a.by, byKeyword: k.by };
+}
+
+const _plans = new Map<string, Plan>();
+
 function _scan(text: string, names: ReadonlySet<string>, sink: (h: SecretHit) => void): void {
-  const detectors = ALL.filter((d) => names.has(d.detector));
-  if (!detectors.length) return;
+  const key = [...names].sort().join(",");
+  let plan = _plans.get(key);
+  if (!plan) {
+    plan = _plan(ALL.filter((d) => names.has(d.detector)));
+    if (_plans.size < 32) _plans.set(key, plan);
+  }
+  const { detectors, anchorRe, keywordRe, byAnchor, byKeyword } = plan;
+  const n = detectors.length;
+  if (!n) return;
+  const anchorHit = new Uint8Array(n);
+  const keywordHit = new Uint8Array(n);
   const spans: Array<[number, number]> = [];
   for (const ls of _candidateLines(text)) {
     let le = text.indexOf("\n", ls);
     if (le < 0) le = text.length;
     const line = text.slice(ls, le);
-    let lower: string | undefined;
-    const taken: Array<[number, number]> = [];
-    for (const d of detectors) {
-      if (d.anchors && !d.anchors.some((a) => line.includes(a))) continue;
-      if (d.keywords) {
-        lower ??= line.toLowerCase();
-        if (!d.keywords.some((k) => lower!.includes(k))) continue;
+    anchorHit.fill(0);
+    keywordHit.fill(0);
+    if (anchorRe) {
+      anchorRe.lastIndex = 0;
+      for (const m of line.matchAll(anchorRe)) {
+        for (const i of byAnchor.get(m[1]!)!) anchorHit[i] = 1;
       }
+    }
+    if (keywordRe) {
+      keywordRe.lastIndex = 0;
+      for (const m of line.matchAll(keywordRe)) {
+        for (const i of byKeyword.get(m[1]!.toLowerCase())!) keywordHit[i] = 1;
+      }
+    }
+    const taken: Array<[number, number]> = [];
+    for (let i = 0; i < n; i++) {
+      const d = detectors[i]!;
+      if (d.anchors !== null && anchorHit[i] === 0) continue;
+      if (d.keywords !== null && keywordHit[i] === 0) continue;
       spans.length = 0;
       d.find(line, spans);
       for (const [s, e] of spans) {
