@@ -81,7 +81,7 @@ export interface RedactorOptions {
    * policy's secret rules label them with the rule id, they do not narrow them)
    */
   detectors?: readonly string[];
-  /** A policy whose secret rules choose and label the detectors. */
+  /** A policy whose secret rules label the detectors (with their rule ids). */
   policy?: Policy;
 }
 
