@@ -18,7 +18,7 @@ for (const [name, corpus] of [["tuning", tuningCorpus], ["held-out", heldOutCorp
   });
 }
 
-Deno.test("secret corpus holds no value that is real: every secret is synthesised per run", () => {
+Deno.test("secret corpus is the same on every build and every secret is in its text", () => {
   // Two builds give the same corpus (seeded), and no example is empty.
   const a = heldOutCorpus();
   const b = heldOutCorpus();
