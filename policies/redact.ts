@@ -24,7 +24,7 @@
  * @module
  */
 
-import { DETECTOR_NAMES, findSecrets } from "./secrets.ts";
+import { findSecrets, findSecretSpans } from "./secrets.ts";
 import type { Policy } from "./types.ts";
 
 const SECRET_NAME =
@@ -77,11 +77,11 @@ export interface RedactorOptions {
   /** Extra formats to mask besides the built-in detectors. */
   patterns?: readonly RedactionPattern[];
   /**
-   * Detector names of `secrets.ts` to use; a policy's secret rules choose them
-   * (and label them with the rule id). @default every detector
+   * Detector names of `secrets.ts` to use. @default every detector (a
+   * policy's secret rules label them with the rule id, they do not narrow them)
    */
   detectors?: readonly string[];
-  /** A policy whose secret rules choose and label the detectors. */
+  /** A policy whose secret rules label the detectors (with their rule ids). */
   policy?: Policy;
 }
 
@@ -119,11 +119,11 @@ export function createRedactor(
       if (r.match.secret && !ruleOf.has(r.match.secret)) ruleOf.set(r.match.secret, r.id);
     }
   }
-  const detectors = options.detectors
-    ? [...options.detectors]
-    : options.policy
-    ? [...ruleOf.keys()]
-    : [...DETECTOR_NAMES];
+  // Every detector masks unless the caller picks some: a policy's secret
+  // rules only label them, so a known format or a strong value under a
+  // secret name is hidden even when no rule names its detector
+  // (policies/secrets.ts findSecretSpans).
+  const detectors = options.detectors ? [...options.detectors] : null;
   const known = new Map<string, string>(); // value -> label
   const declared = new Set(options.secretNames ?? []);
   for (const [name, value] of Object.entries(options.env ?? {})) {
@@ -140,17 +140,20 @@ export function createRedactor(
     if (text === "") return text;
     let out = index.mask(text);
     for (const p of patterns) out = _maskSpans(out, [...p.find(out)], () => p.name);
-    const hits = findSecrets(out, detectors).sort((a, b) => b.start - a.start);
+    const hits =
+      (detectors
+        ? findSecrets(out, detectors).map((h) => ({ start: h.start, end: h.end, rule: h.detector }))
+        : findSecretSpans(out)).sort((a, b) => b.start - a.start);
     for (const h of hits) {
       let { start, end } = h;
-      if (h.detector === "private-key") {
+      if (h.rule === "private-key") {
         // Remove the whole block, not just its header.
         start = out.lastIndexOf("-----BEGIN", start);
         const close = out.indexOf("-----END", end);
         const stop = close < 0 ? -1 : out.indexOf("-----", close + 8);
         end = stop < 0 ? out.length : stop + 5;
       }
-      const label = ruleOf.get(h.detector) ?? `secret.${h.detector}`;
+      const label = ruleOf.get(h.rule) ?? `secret.${h.rule}`;
       out = out.slice(0, start) + `[REDACTED:${label}]` + out.slice(end);
     }
     return out;
