@@ -21,6 +21,9 @@ import type { Action, Policy, Rule, TargetClass } from "./types.ts";
 
 export { DEFAULT_POLICY_TEXT };
 
+/** The project policy file looked up at the repository root. */
+export const DEFAULT_POLICY_FILE = "fleet-orch.policy.yaml";
+
 /** Names of the built-in structural command checks. */
 export const CHECK_NAMES = [
   "unparsable",

@@ -16,7 +16,7 @@ import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from "../core/config.ts"
 import { ShellExecutor } from "../core/exec.ts";
 import { Git } from "../core/git.ts";
 import { loadPolicy } from "../policies/engine.ts";
-import { DEFAULT_POLICY_FILE } from "../orchestrator/runtime.ts";
+import { DEFAULT_POLICY_FILE } from "../policies/loader.ts";
 import type { ModelPrice } from "../plugins/llm/pricing.ts";
 import { STOP_REASONS, type StopReason } from "../report/types.ts";
 
