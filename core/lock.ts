@@ -7,21 +7,10 @@
  */
 
 import { join } from "node:path";
+import { LockBusyError } from "./errors.ts";
 
-/** The lock is held by another live run. */
-export class LockBusyError extends Error {
-  /** The owner's process id. */
-  readonly pid: number;
-  /**
-   * @param message What is locked and by whom.
-   * @param pid The owner.
-   */
-  constructor(message: string, pid: number) {
-    super(message);
-    this.name = "LockBusyError";
-    this.pid = pid;
-  }
-}
+// cli/_common.ts and tests know LockBusyError from here; it lives in errors.ts.
+export { LockBusyError };
 
 interface LockInfo {
   pid: number;
@@ -151,6 +140,8 @@ export async function acquireLock(dir: string, command: string): Promise<RunLock
     try {
       (await Deno.open(takeover, { write: true, createNew: true })).close();
     } catch {
+      // A stale takeover marker of a dead run; another waiter may remove it
+      // first, which is as good.
       if (await ageMs(takeover) > 10_000) await Deno.remove(takeover).catch(() => {});
       await sleep(50);
       continue;
@@ -161,10 +152,13 @@ export async function acquireLock(dir: string, command: string): Promise<RunLock
         ? again === "unreadable"
         : typeof again === "object" && again.pid === owner.pid && again.at === owner.at;
       if (same) {
+        // Gone already is fine: the next loop's O_EXCL create decides.
         await Deno.remove(path).catch(() => {});
         tookOver = typeof owner === "object" ? owner : null;
       }
     } finally {
+      // Best effort: a leftover marker ages out (see above) and must not hide
+      // the error that brought us here.
       await Deno.remove(takeover).catch(() => {});
     }
   }

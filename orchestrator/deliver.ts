@@ -15,6 +15,7 @@ import type { WrittenReport } from "../report/report.ts";
 import type { RunReport } from "../report/types.ts";
 import type { Runtime } from "./runtime.ts";
 import type { RunState } from "./state.ts";
+import { messageOf } from "../core/errors.ts";
 
 /**
  * Run the environment's deploy commands (agents.devops.deploy.<env>).
@@ -142,7 +143,7 @@ export async function notify(
         markdown,
       });
     } catch (e) {
-      log.warn(`Notifier "${ref.uses}" failed: ${(e as Error).message}`);
+      log.warn(`Notifier "${ref.uses}" failed: ${messageOf(e)}`);
     }
   }
 }

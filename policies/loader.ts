@@ -12,7 +12,7 @@
 import { parse } from "unbash";
 import { z } from "zod";
 import { parseYaml } from "../core/config.ts";
-import { ConfigError, type ConfigProblem } from "../core/errors.ts";
+import { ConfigError, type ConfigProblem, messageOf } from "../core/errors.ts";
 import DEFAULT_POLICY_TEXT from "./default.yaml" with { type: "text" };
 import { DETECTOR_NAMES } from "./secrets.ts";
 import { evalWord } from "./shell_words.ts";
@@ -212,7 +212,7 @@ export async function buildPolicy(options: BuildOptions = {}): Promise<Policy> {
           file,
           line: 0,
           col: 0,
-          message: `Cannot read the policy file: ${(e as Error).message}`,
+          message: `Cannot read the policy file: ${messageOf(e)}`,
         }]);
       }
     }
@@ -258,7 +258,7 @@ export async function buildPolicy(options: BuildOptions = {}): Promise<Policy> {
       all.push(forbiddenCommandRule(line, i));
     } catch (e) {
       const file = options.file ?? "<config>";
-      throw new ConfigError([{ file, line: 0, col: 0, message: (e as Error).message }]);
+      throw new ConfigError([{ file, line: 0, col: 0, message: messageOf(e) }]);
     }
   });
   const extraPaths = [...(p?.protected_paths ?? []), ...(options.protectedPaths ?? [])];

@@ -42,6 +42,7 @@
 import { parseArgs } from "node:util";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { messageOf } from "../core/errors.ts";
 
 /** One layer of the house. */
 export interface Layer {
@@ -652,7 +653,7 @@ export async function main(args: string[]): Promise<number> {
       allowPositionals: true,
     });
   } catch (e) {
-    console.error(e instanceof Error ? e.message : String(e));
+    console.error(messageOf(e));
     return 2;
   }
   if (parsed.values.help) {

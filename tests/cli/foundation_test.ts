@@ -286,6 +286,7 @@ for (const target of ["process", "process group"] as const) {
             // gone
           }
         }
+        // The run was killed on purpose; only its end matters here.
         await running.catch(() => {});
       }
     });

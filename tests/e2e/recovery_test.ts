@@ -124,6 +124,7 @@ exit 1
     assert.equal(third.code, 0, third.stderr);
     assert.doesNotMatch(third.stderr, /recovering/);
   } finally {
+    // Cleanup must not replace a failing test's own error.
     await Deno.remove(hold).catch(() => {});
     await Deno.remove(marks, { recursive: true }).catch(() => {});
     await fake.close();
