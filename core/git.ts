@@ -9,7 +9,7 @@
  */
 
 import { join, resolve } from "node:path";
-import type { RunResult, ShellExecutor } from "./exec.ts";
+import type { ShellExecutor } from "./exec.ts";
 import { GitError, UsageError } from "./errors.ts";
 
 /**

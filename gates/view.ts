@@ -8,6 +8,7 @@
 
 import type { GateResult, GateStatus } from "../core/types.ts";
 import type { GateStep } from "./plan.ts";
+import { stripAnsi } from "../core/text.ts";
 
 /** Receives the progress of a gate run. */
 export interface GateView {
@@ -83,14 +84,6 @@ export function defaultViewKind(): "tty" | "plain" {
 export function tailLines(output: string, count: number): string[] {
   const lines = stripAnsi(output).split(/\r?\n|\r/).map((l) => l.trimEnd()).filter((l) => l);
   return lines.slice(-count);
-}
-
-// deno-lint-ignore no-control-regex
-const ANSI = /\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|.)/g;
-
-/** Remove ANSI escape sequences. */
-export function stripAnsi(text: string): string {
-  return text.includes("\x1b") ? text.replace(ANSI, "") : text;
 }
 
 function _seconds(ms: number): string {

@@ -18,7 +18,7 @@ import { CommandJudge } from "./command_judge.ts";
 import { buildPolicy } from "./loader.ts";
 import { createRedactor } from "./redact.ts";
 import { scanText } from "./scan.ts";
-import { globMatch } from "./shell_words.ts";
+import { globMatch } from "../core/glob.ts";
 import type { Finding, FullJudgement, Policy, Rule } from "./types.ts";
 
 export { createRedactor };
