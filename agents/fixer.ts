@@ -5,6 +5,10 @@
  * diff as plain text; extracts it from the reply. Everything in the prompt
  * passes `redact` first.
  *
+ * Names: the configuration keeps the seed's agent keys, the code names the
+ * roles. `agents.codex` = the fixer (this module), `agents.jules` = the
+ * reviewer (`reviewer.ts`), `agents.devops` = the operator (`operator.ts`).
+ *
  * @module
  */
 

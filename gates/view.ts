@@ -132,13 +132,13 @@ class _TtyView implements GateView {
   #drawn = 0;
   #frame = 0;
 
-  constructor(steps: readonly GateStep[], write: (t: string) => void, o: ViewOptions) {
+  constructor(steps: readonly GateStep[], write: (t: string) => void, options: ViewOptions) {
     for (const step of steps) {
       this.#rows.set(step.id, { step, status: "pending", last: "", tail: [] });
     }
     this.#write = write;
-    this.#color = o.color ?? !Deno.env.get("NO_COLOR");
-    let columns = o.columns;
+    this.#color = options.color ?? !Deno.env.get("NO_COLOR");
+    let columns = options.columns;
     if (columns === undefined) {
       try {
         columns = Deno.consoleSize().columns;
@@ -148,7 +148,7 @@ class _TtyView implements GateView {
     }
     // A pseudo-terminal that never had its size set reports 0 columns.
     this.#columns = columns > 0 ? Math.max(20, columns) : 100;
-    this.#timer = setInterval(() => this.#draw(), o.intervalMs ?? 100);
+    this.#timer = setInterval(() => this.#draw(), options.intervalMs ?? 100);
     // The view must never keep the process alive on its own.
     this.#timer.unref();
   }
