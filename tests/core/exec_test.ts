@@ -275,7 +275,7 @@ for (const target of ["process", "process group"] as const) {
       // supervisor goes with it, the guard in its own group must not.
       Deno.kill(target === "process" ? caller : -processGroup(caller), "SIGKILL");
       assert.equal((await running).code, 137);
-      assert.deepEqual(await waitGone(marker, 10_000), [], `sleep ${marker} was orphaned`);
+      assert.deepEqual(await waitGone(marker), [], `sleep ${marker} was orphaned`);
     } finally {
       for (const pid of processesWith(marker)) {
         try {
