@@ -116,6 +116,8 @@ export class GitError extends Error {
   /** Git's output. */
   readonly output: string;
   /**
+   * Make the error from git's arguments and result.
+   *
    * @param args The arguments.
    * @param result What git returned.
    */
@@ -134,6 +136,8 @@ export class LockBusyError extends Error {
   /** The owner's process id. */
   readonly pid: number;
   /**
+   * Make the error.
+   *
    * @param message What is locked and by whom.
    * @param pid The owner.
    */
@@ -151,6 +155,8 @@ export class RpcError extends Error {
   /** Extra data from the plugin. */
   readonly data: unknown;
   /**
+   * Make the error from the plugin's JSON-RPC error object.
+   *
    * @param code JSON-RPC code.
    * @param message Plugin's message.
    * @param data Plugin's data.

@@ -55,6 +55,8 @@ export class Git {
   readonly #env: Record<string, string>;
 
   /**
+   * Make a Git for one directory.
+   *
    * @param exec The executor.
    * @param cwd Directory to run git in.
    * @param env Environment lookup for the commit identity.

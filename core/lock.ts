@@ -12,11 +12,17 @@ import { LockBusyError } from "./errors.ts";
 // cli/_common.ts and tests know LockBusyError from here; it lives in errors.ts.
 export { LockBusyError };
 
-interface LockInfo {
+/** What a lock file says about the run that holds it. */
+export interface LockInfo {
+  /** Process id of the holder. */
   pid: number;
+  /** Start time of that process (from /proc), to tell a reused pid apart; null when unknown. */
   start: string | null;
+  /** Host name of the holder. */
   host: string;
+  /** The holder's command line. */
   command: string;
+  /** When the lock was taken (ISO). */
   at: string;
 }
 
