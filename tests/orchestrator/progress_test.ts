@@ -29,14 +29,17 @@ function gate(
   };
 }
 
-Deno.test("failingFingerprints counts required failing gates only", () => {
+Deno.test("failingFingerprints counts required gates that did not pass, and only those", () => {
   const prints = failingFingerprints([
     gate("build", "failed", [failure("a"), failure("b")]),
     gate("lint", "failed", [failure("optional")], false),
     gate("test", "passed"),
-    gate("deploy", "skipped"),
+    // A required step that never ran keeps the build red (fail closed)...
+    gate("e2e", "skipped"),
+    // ...unless it had no reason to run.
+    { ...gate("deploy", "skipped"), notApplicable: true },
   ]);
-  assert.deepEqual([...prints].sort(), ["a", "b"]);
+  assert.deepEqual([...prints].sort(), ["a", "b", "gate:e2e:skipped"]);
 });
 
 Deno.test("failingFingerprints gives a failing gate without parsed failures a fingerprint", () => {
