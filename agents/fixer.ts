@@ -5,12 +5,22 @@
  * diff as plain text; extracts it from the reply. Everything in the prompt
  * passes `redact` first.
  *
+ * Names: the configuration keeps the seed's agent keys, the code names the
+ * roles. `agents.codex` = the fixer (this module), `agents.jules` = the
+ * reviewer (`reviewer.ts`), `agents.devops` = the operator (`operator.ts`).
+ *
  * @module
  */
 
 import { extractDiff } from "../patch/patch.ts";
 import type { LlmPlugin } from "../core/plugin.ts";
-import type { CallRecord, ChatMessage, Failure, FixProposal } from "../core/types.ts";
+import {
+  type CallRecord,
+  type ChatMessage,
+  DEFAULT_FIXER_TOKEN_BUDGET,
+  type Failure,
+  type FixProposal,
+} from "../core/types.ts";
 import { loadTokenCounter, type TokenCounter, truncateMiddle } from "./budget.ts";
 import { focusPoints, renderRepoMap, renderWindows } from "./context.ts";
 import {
@@ -26,8 +36,8 @@ export type { AttemptRecord } from "./prompts.ts";
 // Context radii the fixer tries, widest first: wide when the budget allows.
 const _RADII = [60, 30, 15, 8, 3];
 
-/** Default prompt budget in tokens (system and user message together). */
-export const DEFAULT_FIXER_TOKEN_BUDGET = 12_000;
+// The default budget lives in core/ so stats/ (below agents/) can read it too.
+export { DEFAULT_FIXER_TOKEN_BUDGET };
 
 /** Input of {@link proposeFix}. */
 export interface FixerInput {

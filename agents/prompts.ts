@@ -4,6 +4,10 @@
  * Wire contract (DESIGN.md): the fixer answers with one unified diff as plain
  * text; the reviewer with a JSON verdict.
  *
+ * Names: `agents.codex` in the configuration = the fixer, `agents.jules` =
+ * the reviewer, `agents.devops` = the operator (the seed's agent names are
+ * kept as configuration keys; the code names the roles).
+ *
  * @module
  */
 

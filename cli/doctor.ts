@@ -7,7 +7,7 @@
 
 import { guard, parseFlags } from "./_common.ts";
 import { useColor } from "../core/log.ts";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError, messageOf } from "../core/errors.ts";
 import { ShellExecutor } from "../core/exec.ts";
 import { loadPolicy } from "../policies/engine.ts";
 import { configDirOf } from "../core/registry.ts";
@@ -57,7 +57,7 @@ export async function runDoctor(
       checks.push({
         name: tool,
         status: "error",
-        message: `${(e as Error).message}; install ${tool}`,
+        message: `${messageOf(e)}; install ${tool}`,
       });
     }
   }
@@ -114,7 +114,7 @@ export async function runDoctor(
     checks.push({
       name: e instanceof ConfigError ? "config" : "repository",
       status: "error",
-      message: (e as Error).message,
+      message: messageOf(e),
     });
   }
   return checks;

@@ -6,7 +6,7 @@
  */
 
 import { EXIT, guard, parseFlags } from "./_common.ts";
-import { UsageError } from "../core/errors.ts";
+import { messageOf, UsageError } from "../core/errors.ts";
 import { extractChunksFromStream } from "../gates/extract.ts";
 
 /** Help text. */
@@ -62,7 +62,7 @@ export function run(args: string[]): Promise<number> {
       try {
         stream = (await Deno.open(input, { read: true })).readable;
       } catch (e) {
-        throw new UsageError(`Cannot read "${input}": ${(e as Error).message}`);
+        throw new UsageError(`Cannot read "${input}": ${messageOf(e)}`);
       }
     }
     const { chunks, lines } = await extractChunksFromStream(stream, { maxChunks });

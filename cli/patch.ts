@@ -6,7 +6,7 @@
  */
 
 import { EXIT, guard, parseFlags, readInput } from "./_common.ts";
-import { UsageError } from "../core/errors.ts";
+import { messageOf, UsageError } from "../core/errors.ts";
 import { applyPatch } from "../patch/patch.ts";
 
 /** Help text. */
@@ -58,7 +58,7 @@ export function run(args: string[]): Promise<number> {
     try {
       if (!(await Deno.stat(cwd)).isDirectory) throw new Error("not a directory");
     } catch (e) {
-      throw new UsageError(`--cwd "${cwd}" is not a usable directory: ${(e as Error).message}`);
+      throw new UsageError(`--cwd "${cwd}" is not a usable directory: ${messageOf(e)}`);
     }
     const check = values.check ?? false;
     const result = await applyPatch(diff, { cwd, check });

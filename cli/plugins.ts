@@ -10,6 +10,7 @@ import type { PluginInfo } from "../core/registry.ts";
 import { PluginRegistry } from "../core/registry.ts";
 import { builtinPlugins } from "../plugins/builtins.ts";
 import { openRuntime } from "../orchestrator/runtime.ts";
+import { messageOf } from "../core/errors.ts";
 
 /**
  * Built-ins plus the plugins the config loads. Outside a git repository (or
@@ -28,7 +29,7 @@ export async function listPlugins(
     await rt.close();
     return rows;
   } catch (e) {
-    if (!options.config && /not inside a git repository/.test((e as Error).message)) {
+    if (!options.config && /not inside a git repository/.test(messageOf(e))) {
       return new PluginRegistry({ builtins: builtinPlugins }).list();
     }
     throw e;

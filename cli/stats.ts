@@ -6,7 +6,7 @@
  */
 
 import { resolve } from "node:path";
-import { UsageError } from "../core/errors.ts";
+import { messageOf, UsageError } from "../core/errors.ts";
 import { EXIT, guard, numberFlag, parseFlags } from "./_common.ts";
 import { formatCost } from "../report/text.ts";
 import { STOP_REASONS } from "../report/types.ts";
@@ -90,7 +90,7 @@ export function run(args: string[]): Promise<number> {
       try {
         await Deno.writeTextFile(file, sources.redact(html));
       } catch (e) {
-        throw new UsageError(`Cannot write "${file}": ${(e as Error).message}`);
+        throw new UsageError(`Cannot write "${file}": ${messageOf(e)}`);
       }
     }
     const text = sources.redact(renderStatsText(stats, recommendations));

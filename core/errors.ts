@@ -1,6 +1,9 @@
 /**
- * The few named error classes of fleet-orch. Built-in errors are used where
- * they fit; these exist because they carry data a caller needs.
+ * The named error classes of fleet-orch, and {@linkcode messageOf} for the
+ * message of anything caught. Built-in errors are used where they fit; these
+ * exist because they carry data a caller needs. (Two more live beside the code
+ * that throws them: `PatchError` in `patch/types.ts` and `CostCapReached` in
+ * `orchestrator/models.ts`.)
  *
  * @module
  */
@@ -103,5 +106,92 @@ export class UnavailableError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "UnavailableError";
+  }
+}
+
+/** A git command failed (exit code other than 0). */
+export class GitError extends Error {
+  /** The git arguments. */
+  readonly args: readonly string[];
+  /** Git's output. */
+  readonly output: string;
+  /**
+   * Make the error from git's arguments and result.
+   *
+   * @param args The arguments.
+   * @param result What git returned.
+   */
+  constructor(args: readonly string[], result: { code: number; output: string }) {
+    super(
+      `git ${args.join(" ")} failed (exit ${result.code}): ${result.output.trim().slice(-800)}`,
+    );
+    this.name = "GitError";
+    this.args = args;
+    this.output = result.output;
+  }
+}
+
+/** The repository lock is held by another live run (exit code 2). */
+export class LockBusyError extends Error {
+  /** The owner's process id. */
+  readonly pid: number;
+  /**
+   * Make the error.
+   *
+   * @param message What is locked and by whom.
+   * @param pid The owner.
+   */
+  constructor(message: string, pid: number) {
+    super(message);
+    this.name = "LockBusyError";
+    this.pid = pid;
+  }
+}
+
+/** A JSON-RPC error answered by an exec plugin. */
+export class RpcError extends Error {
+  /** JSON-RPC error code. */
+  readonly code: number;
+  /** Extra data from the plugin. */
+  readonly data: unknown;
+  /**
+   * Make the error from the plugin's JSON-RPC error object.
+   *
+   * @param code JSON-RPC code.
+   * @param message Plugin's message.
+   * @param data Plugin's data.
+   */
+  constructor(code: number, message: string, data: unknown) {
+    super(message);
+    this.name = "RpcError";
+    this.code = code;
+    this.data = data;
+  }
+}
+
+/**
+ * The message of a caught value: an Error's message, a string as it is, and
+ * anything else as `String(value)`, so a `catch (e)` never prints `undefined`.
+ *
+ * @param e Whatever was thrown.
+ * @returns Text for a user or a log.
+ *
+ * @example
+ * ```ts
+ * import { messageOf } from "./errors.ts";
+ * console.assert(messageOf(new Error("boom")) === "boom");
+ * console.assert(messageOf("plain") === "plain");
+ * console.assert(messageOf(42) === "42");
+ * ```
+ */
+export function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === "string") return e;
+  try {
+    return String(e);
+  } catch {
+    // An object whose toString throws (or a null-prototype object) has no
+    // printable form; name its type instead of throwing from a catch block.
+    return Object.prototype.toString.call(e);
   }
 }

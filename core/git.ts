@@ -9,8 +9,8 @@
  */
 
 import { join, resolve } from "node:path";
-import type { RunResult, ShellExecutor } from "./exec.ts";
-import { UsageError } from "./errors.ts";
+import type { ShellExecutor } from "./exec.ts";
+import { GitError, UsageError } from "./errors.ts";
 
 /**
  * A first-come first-served async lock: `run` calls execute one at a time, in
@@ -39,25 +39,8 @@ export class AsyncMutex {
 // prune in the process goes through this one lock.
 const worktreeMutex = new AsyncMutex();
 
-/** A git command failed. */
-export class GitError extends Error {
-  /** The git arguments. */
-  readonly args: readonly string[];
-  /** Git's output. */
-  readonly output: string;
-  /**
-   * @param args The arguments.
-   * @param result What git returned.
-   */
-  constructor(args: readonly string[], result: RunResult) {
-    super(
-      `git ${args.join(" ")} failed (exit ${result.code}): ${result.output.trim().slice(-800)}`,
-    );
-    this.name = "GitError";
-    this.args = args;
-    this.output = result.output;
-  }
-}
+// Callers and tests know GitError from here; it lives in errors.ts with the others.
+export { GitError };
 
 /** Identity used for commits when the environment names none. */
 export const DEFAULT_IDENTITY = { name: "fleet-orch", email: "fleet-orch@users.noreply.invalid" };
@@ -82,6 +65,8 @@ export class Git {
   readonly #env: Record<string, string>;
 
   /**
+   * Make a Git for one directory.
+   *
    * @param exec The executor.
    * @param cwd Directory to run git in.
    * @param env Environment lookup for the commit identity.
@@ -273,6 +258,7 @@ export class Git {
   async removeWorktree(path: string): Promise<void> {
     await worktreeMutex.run(async () => {
       await this.run(["worktree", "remove", "--force", path], { allowFail: true });
+      // `worktree remove` usually deleted it already; what is left is pruned next.
       await Deno.remove(path, { recursive: true }).catch(() => {});
       await this.run(["worktree", "prune"], { allowFail: true });
     });

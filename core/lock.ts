@@ -7,27 +7,22 @@
  */
 
 import { join } from "node:path";
+import { LockBusyError } from "./errors.ts";
 
-/** The lock is held by another live run. */
-export class LockBusyError extends Error {
-  /** The owner's process id. */
-  readonly pid: number;
-  /**
-   * @param message What is locked and by whom.
-   * @param pid The owner.
-   */
-  constructor(message: string, pid: number) {
-    super(message);
-    this.name = "LockBusyError";
-    this.pid = pid;
-  }
-}
+// cli/_common.ts and tests know LockBusyError from here; it lives in errors.ts.
+export { LockBusyError };
 
-interface LockInfo {
+/** What a lock file says about the run that holds it. */
+export interface LockInfo {
+  /** Process id of the holder. */
   pid: number;
+  /** Start time of that process (from /proc), to tell a reused pid apart; null when unknown. */
   start: string | null;
+  /** Host name of the holder. */
   host: string;
+  /** The holder's command line. */
   command: string;
+  /** When the lock was taken (ISO). */
   at: string;
 }
 
@@ -151,6 +146,8 @@ export async function acquireLock(dir: string, command: string): Promise<RunLock
     try {
       (await Deno.open(takeover, { write: true, createNew: true })).close();
     } catch {
+      // A stale takeover marker of a dead run; another waiter may remove it
+      // first, which is as good.
       if (await ageMs(takeover) > 10_000) await Deno.remove(takeover).catch(() => {});
       await sleep(50);
       continue;
@@ -161,10 +158,13 @@ export async function acquireLock(dir: string, command: string): Promise<RunLock
         ? again === "unreadable"
         : typeof again === "object" && again.pid === owner.pid && again.at === owner.at;
       if (same) {
+        // Gone already is fine: the next loop's O_EXCL create decides.
         await Deno.remove(path).catch(() => {});
         tookOver = typeof owner === "object" ? owner : null;
       }
     } finally {
+      // Best effort: a leftover marker ages out (see above) and must not hide
+      // the error that brought us here.
       await Deno.remove(takeover).catch(() => {});
     }
   }

@@ -6,6 +6,9 @@
  * @module
  */
 
+/** Default prompt budget of the fixer agent in tokens (system and user message together). */
+export const DEFAULT_FIXER_TOKEN_BUDGET = 12_000;
+
 /** One precise reason a gate failed. */
 export interface Failure {
   /** The gate (step id) that failed. */

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { stripAnsi } from "../core/text.ts";
+
 /** Longest line kept for analysis and output; longer lines are cut. */
 export const MAX_LINE = 2000;
 
@@ -27,8 +29,6 @@ const TIMESTAMP =
   /^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s(?:\d\d[OE]\+?\s)?|\[?\d\d:\d\d:\d\d(?:\.\d+)?\]?\s)/;
 // BuildKit's plain progress: "#7 2.114 " before each line of a RUN step.
 const BUILDKIT = /^#\d+ \d+\.\d+ /;
-// deno-lint-ignore no-control-regex
-const ANSI = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
 const FOLD =
   /^(?:##\[(?:group|endgroup|section|command|debug|warning)\]|::(?:group|endgroup)::|travis_(?:fold|time):[^\s]*)/;
 
@@ -48,7 +48,7 @@ export function cleanLine(raw: string): { text: string; marked: boolean } {
     if (cr >= 0) line = line.slice(cr + 1);
   }
   if (line.length > MAX_LINE) line = line.slice(0, MAX_LINE) + "…";
-  if (line.includes("\x1b")) line = line.replace(ANSI, "");
+  line = stripAnsi(line);
   const c = line.charCodeAt(0);
   if (c >= 48 && c <= 57 && line.charCodeAt(4) === 45 && line.charCodeAt(10) === 84) {
     // The ISO prefix of GitHub, Azure and GitLab, cut without a regex: it is

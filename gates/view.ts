@@ -8,6 +8,7 @@
 
 import type { GateResult, GateStatus } from "../core/types.ts";
 import type { GateStep } from "./plan.ts";
+import { stripAnsi } from "../core/text.ts";
 
 /** Receives the progress of a gate run. */
 export interface GateView {
@@ -85,14 +86,6 @@ export function tailLines(output: string, count: number): string[] {
   return lines.slice(-count);
 }
 
-// deno-lint-ignore no-control-regex
-const ANSI = /\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|.)/g;
-
-/** Remove ANSI escape sequences. */
-export function stripAnsi(text: string): string {
-  return text.includes("\x1b") ? text.replace(ANSI, "") : text;
-}
-
 function _seconds(ms: number): string {
   return ms < 60_000
     ? `${(ms / 1000).toFixed(1)}s`
@@ -139,13 +132,13 @@ class _TtyView implements GateView {
   #drawn = 0;
   #frame = 0;
 
-  constructor(steps: readonly GateStep[], write: (t: string) => void, o: ViewOptions) {
+  constructor(steps: readonly GateStep[], write: (t: string) => void, options: ViewOptions) {
     for (const step of steps) {
       this.#rows.set(step.id, { step, status: "pending", last: "", tail: [] });
     }
     this.#write = write;
-    this.#color = o.color ?? !Deno.env.get("NO_COLOR");
-    let columns = o.columns;
+    this.#color = options.color ?? !Deno.env.get("NO_COLOR");
+    let columns = options.columns;
     if (columns === undefined) {
       try {
         columns = Deno.consoleSize().columns;
@@ -155,7 +148,7 @@ class _TtyView implements GateView {
     }
     // A pseudo-terminal that never had its size set reports 0 columns.
     this.#columns = columns > 0 ? Math.max(20, columns) : 100;
-    this.#timer = setInterval(() => this.#draw(), o.intervalMs ?? 100);
+    this.#timer = setInterval(() => this.#draw(), options.intervalMs ?? 100);
     // The view must never keep the process alive on its own.
     this.#timer.unref();
   }

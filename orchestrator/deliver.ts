@@ -15,36 +15,39 @@ import type { WrittenReport } from "../report/report.ts";
 import type { RunReport } from "../report/types.ts";
 import type { Runtime } from "./runtime.ts";
 import type { RunState } from "./state.ts";
+import { messageOf } from "../core/errors.ts";
 
 /**
  * Run the environment's deploy commands (agents.devops.deploy.<env>).
  *
- * @param s The run.
+ * @param state The run.
  * @throws {PolicyViolation} For production without approval, or a refused command.
  */
-export async function deployStep(s: RunState): Promise<void> {
-  const name = s.opts.environment!;
-  const envCfg = s.rt.loaded.config.deployment.environments[name]!;
-  const devops = s.rt.loaded.config.agents.devops;
+export async function deployStep(state: RunState): Promise<void> {
+  const name = state.opts.environment!;
+  const envCfg = state.rt.loaded.config.deployment.environments[name]!;
+  const devops = state.rt.loaded.config.agents.devops;
   const commands = devops.deploy[name] ?? [];
   if (!commands.length) {
-    s.log.info(`No deploy commands for "${name}" (agents.devops.deploy.${name}); verifying only`);
+    state.log.info(
+      `No deploy commands for "${name}" (agents.devops.deploy.${name}); verifying only`,
+    );
     return;
   }
   const r = await deploy({
     environment: name,
     commands,
-    exec: s.rt.exec,
-    cwd: s.ws!.dir,
-    approved: s.opts.approve ?? false,
+    exec: state.rt.exec,
+    cwd: state.ws!.dir,
+    approved: state.opts.approve ?? false,
     requiresApproval: envCfg.requires_approval,
-    dryRun: s.dryRun,
+    dryRun: state.dryRun,
     timeoutMs: devops.timeout * 1000,
-    log: s.log,
+    log: state.log,
   });
   if (!r.ok) {
     const last = r.steps[r.steps.length - 1];
-    s.stop = {
+    state.stop = {
       reason: "verification_failed",
       message: `Deploy command failed: ${last?.command} (exit ${last?.exitCode})`,
     };
@@ -55,19 +58,19 @@ export async function deployStep(s: RunState): Promise<void> {
  * Verify the environment (health, endpoints, smoke tests, flows, verifier
  * plugins) and write the seed's verification_<env>_<time>.json.
  *
- * @param s The run.
+ * @param state The run.
  */
-export async function verifyStep(s: RunState): Promise<void> {
-  const name = s.opts.environment!;
-  const settings = s.rt.loaded.config.deployment.environments[name]!;
+export async function verifyStep(state: RunState): Promise<void> {
+  const name = state.opts.environment!;
+  const settings = state.rt.loaded.config.deployment.environments[name]!;
   const verifiers: VerifierPlugin[] = [];
   for (const [i, ref] of (settings.verifiers ?? []).entries()) {
     verifiers.push(
-      await s.rt.registry.instantiate("verifier", ref, {
-        configDir: s.rt.repoRoot,
-        context: s.rt.pluginContext,
+      await state.rt.registry.instantiate("verifier", ref, {
+        configDir: state.rt.repoRoot,
+        context: state.rt.pluginContext,
         where: {
-          yaml: s.rt.loaded.yaml,
+          yaml: state.rt.loaded.yaml,
           path: ["deployment", "environments", name, "verifiers", i],
         },
       }),
@@ -76,64 +79,68 @@ export async function verifyStep(s: RunState): Promise<void> {
   // The built-in http verifier always runs, once.
   if (verifiers.length && !(settings.verifiers ?? []).some((v) => v.uses === "http")) {
     verifiers.unshift(
-      await s.rt.registry.instantiate("verifier", { uses: "http", with: {} }, {
-        configDir: s.rt.repoRoot,
-        context: s.rt.pluginContext,
+      await state.rt.registry.instantiate("verifier", { uses: "http", with: {} }, {
+        configDir: state.rt.repoRoot,
+        context: state.rt.pluginContext,
       }),
     );
   }
   const startedAt = new Date().toISOString();
   const r = await verifyEnvironment(name, settings as Record<string, unknown>, {
-    fetch: s.rt.pluginContext.fetch,
-    log: s.log,
-    env: (n: string) => s.rt.env[n],
+    fetch: state.rt.pluginContext.fetch,
+    log: state.log,
+    env: (n: string) => state.rt.env[n],
     ...(verifiers.length ? { verifiers } : {}),
   });
-  s.verification = { environment: name, ok: r.ok, results: r.results };
-  await writeVerificationReport(s.runDir, {
+  state.verification = { environment: name, ok: r.ok, results: r.results };
+  await writeVerificationReport(state.runDir, {
     environment: name,
     ok: r.ok,
     startedAt,
     finishedAt: new Date().toISOString(),
     results: r.results,
   });
-  for (const v of r.results) s.log.info(`${v.ok ? "ok  " : "FAIL"} ${v.target}: ${v.message}`);
+  for (const v of r.results) state.log.info(`${v.ok ? "ok  " : "FAIL"} ${v.target}: ${v.message}`);
   if (!r.ok) {
-    s.stop = { reason: "verification_failed", message: `Verification of "${name}" failed` };
+    state.stop = { reason: "verification_failed", message: `Verification of "${name}" failed` };
   }
 }
 
 /**
  * Push the work branch and open a pull request when `vcs:` is configured.
  *
- * @param s The run.
+ * @param state The run.
  */
-export async function publishStep(s: RunState): Promise<void> {
-  if (!s.ws?.workBranch || s.iterations.every((it) => !it.commit)) return;
-  await publish(s.rt, s.log, { branch: s.ws.workBranch, runId: s.runId, iterations: s.iterations });
+export async function publishStep(state: RunState): Promise<void> {
+  if (!state.ws?.workBranch || state.iterations.every((it) => !it.commit)) return;
+  await publish(state.rt, state.log, {
+    branch: state.ws.workBranch,
+    runId: state.runId,
+    iterations: state.iterations,
+  });
 }
 
 /**
  * Tell every configured notifier; a failing notifier is a warning, not a failed run.
  *
- * @param rt The runtime.
+ * @param runtime The runtime.
  * @param log The run's logger.
  * @param report The (redacted) report.
  * @param files The written report files (the Markdown summary is sent).
  */
 export async function notify(
-  rt: Runtime,
+  runtime: Runtime,
   log: Logger,
   report: RunReport,
   files: WrittenReport,
 ): Promise<void> {
   const markdown = files.markdown ? await Deno.readTextFile(files.markdown) : report.message;
-  for (const [i, ref] of rt.loaded.config.notifiers.entries()) {
+  for (const [i, ref] of runtime.loaded.config.notifiers.entries()) {
     try {
-      const n = await rt.registry.instantiate("notifier", ref, {
-        configDir: rt.repoRoot,
-        context: rt.pluginContext,
-        where: { yaml: rt.loaded.yaml, path: ["notifiers", i] },
+      const n = await runtime.registry.instantiate("notifier", ref, {
+        configDir: runtime.repoRoot,
+        context: runtime.pluginContext,
+        where: { yaml: runtime.loaded.yaml, path: ["notifiers", i] },
       });
       await n.notify({
         runId: report.runId,
@@ -142,7 +149,7 @@ export async function notify(
         markdown,
       });
     } catch (e) {
-      log.warn(`Notifier "${ref.uses}" failed: ${(e as Error).message}`);
+      log.warn(`Notifier "${ref.uses}" failed: ${messageOf(e)}`);
     }
   }
 }

@@ -21,6 +21,7 @@ import {
   integrityFeedback,
   type IntegrityFinding,
 } from "../policies/integrity.ts";
+import { messageOf } from "../core/errors.ts";
 
 /** The models of a run, when configured and keyed. */
 export interface Models {
@@ -89,7 +90,7 @@ export async function propose(input: {
       try {
         applies = recipe.applies(mine, gate);
       } catch (e) {
-        input.log.warn(`A recipe failed to judge gate "${gate.id}": ${(e as Error).message}`);
+        input.log.warn(`A recipe failed to judge gate "${gate.id}": ${messageOf(e)}`);
       }
       if (!applies) continue;
       input.triedRecipes.add(key);
@@ -97,7 +98,7 @@ export async function propose(input: {
         const proposal = await recipe.fix({ cwd: input.dir, failures: mine, gate });
         if (proposal && proposal.diff.trim()) return { proposal, calls: [] };
       } catch (e) {
-        input.log.warn(`Recipe for gate "${gate.id}" failed: ${(e as Error).message}`);
+        input.log.warn(`Recipe for gate "${gate.id}" failed: ${messageOf(e)}`);
       }
     }
   }

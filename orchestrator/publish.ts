@@ -12,30 +12,30 @@ import type { Runtime } from "./runtime.ts";
 /**
  * Push the work branch and open a pull request, when `vcs:` is configured.
  *
- * @param rt The runtime.
+ * @param runtime The runtime.
  * @param log The run's logger.
  * @param input Branch, run id and the iterations (for the PR body).
  * @returns The pull request URL, or null when no VCS is configured.
  */
 export async function publish(
-  rt: Runtime,
+  runtime: Runtime,
   log: Logger,
   input: { branch: string; runId: string; iterations: ReportIteration[] },
 ): Promise<string | null> {
-  const ref = rt.loaded.config.vcs;
+  const ref = runtime.loaded.config.vcs;
   if (!ref) {
     log.info(`No "vcs:" configured: the fixes stay on local branch ${input.branch}`);
     return null;
   }
-  const vcs = await rt.registry.instantiate("vcs", ref, {
-    configDir: rt.repoRoot,
-    context: rt.pluginContext,
-    where: { yaml: rt.loaded.yaml, path: ["vcs"] },
+  const vcs = await runtime.registry.instantiate("vcs", ref, {
+    configDir: runtime.repoRoot,
+    context: runtime.pluginContext,
+    where: { yaml: runtime.loaded.yaml, path: ["vcs"] },
   });
   await vcs.verify?.();
-  const base = await baseBranch(rt);
+  const base = await baseBranch(runtime);
   if (vcs.pushBranch) await vcs.pushBranch(input.branch);
-  else await rt.git.run(["push", "origin", `${input.branch}:${input.branch}`]);
+  else await runtime.git.run(["push", "origin", `${input.branch}:${input.branch}`]);
   if (!vcs.createPullRequest) return null;
   const applied = input.iterations.filter((i) => i.commit);
   const body = [
@@ -52,7 +52,7 @@ export async function publish(
     head: input.branch,
     base,
     title: `fleet-orch: fix the build (${input.runId})`,
-    body: rt.redact(body),
+    body: runtime.redact(body),
   });
   log.info(`Pull request: ${pr.url}`);
   return pr.url;
@@ -62,13 +62,13 @@ export async function publish(
  * The branch a pull request goes into: the checked-out branch, or, on a
  * detached HEAD (CI checkouts), the branch the CI system names.
  *
- * @param rt The runtime.
+ * @param runtime The runtime.
  * @returns The branch name.
  */
-export async function baseBranch(rt: Pick<Runtime, "git" | "env">): Promise<string> {
-  const current = await rt.git.branch();
+export async function baseBranch(runtime: Pick<Runtime, "git" | "env">): Promise<string> {
+  const current = await runtime.git.branch();
   if (current) return current;
-  const e = rt.env;
+  const e = runtime.env;
   const fromCi = e.GITHUB_BASE_REF || e.GITHUB_REF_NAME || e.SYSTEM_PULLREQUEST_TARGETBRANCH ||
     e.BUILD_SOURCEBRANCH || e.CI_COMMIT_REF_NAME;
   return fromCi ? fromCi.replace(/^refs\/heads\//, "") : "main";

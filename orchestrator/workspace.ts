@@ -138,6 +138,7 @@ async function scratchCopy(options: WorkspaceOptions, head: string): Promise<Wor
     { cwd: options.git.cwd, timeoutMs: 300_000 },
   );
   if (r.code !== 0) {
+    // Best effort: the copy error below is what the user needs to see.
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     throw new Error(`Cannot copy HEAD for the dry run: ${r.output.trim().slice(-500)}`);
   }
@@ -152,6 +153,7 @@ async function scratchCopy(options: WorkspaceOptions, head: string): Promise<Wor
     baseCommit: head,
     git: sgit,
     close: async () => {
+      // A temp copy left behind costs disk space only; closing must not fail the run.
       await Deno.remove(dir, { recursive: true }).catch(() => {});
       return { keptBranch: false };
     },

@@ -8,6 +8,7 @@
 
 import { z } from "zod";
 import type { InteractiveProcess } from "../core/exec.ts";
+import { RpcError } from "../core/errors.ts";
 
 const ResponseSchema = z.object({
   jsonrpc: z.literal("2.0"),
@@ -16,25 +17,6 @@ const ResponseSchema = z.object({
   error: z.object({ code: z.number(), message: z.string(), data: z.unknown().optional() })
     .optional(),
 });
-
-/** A JSON-RPC error answered by the plugin. */
-export class RpcError extends Error {
-  /** JSON-RPC error code. */
-  readonly code: number;
-  /** Extra data from the plugin. */
-  readonly data: unknown;
-  /**
-   * @param code JSON-RPC code.
-   * @param message Plugin's message.
-   * @param data Plugin's data.
-   */
-  constructor(code: number, message: string, data: unknown) {
-    super(message);
-    this.name = "RpcError";
-    this.code = code;
-    this.data = data;
-  }
-}
 
 /** A JSON-RPC connection to one plugin process. */
 export class RpcConnection {
@@ -221,6 +203,7 @@ export class RpcConnection {
   /** End the process: closing stdin asks it to exit; the tree is killed. */
   async close(): Promise<void> {
     this.#closing = true;
+    // A plugin that already exited closed the pipe; the kill below still runs.
     await this.#writer.close().catch(() => {});
     let timer: ReturnType<typeof setTimeout> | undefined;
     const exited = await Promise.race([

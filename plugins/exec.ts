@@ -10,7 +10,7 @@
  */
 
 import { z } from "zod";
-import { PluginError } from "../core/errors.ts";
+import { messageOf, PluginError, RpcError } from "../core/errors.ts";
 import type { ExecLoader } from "../core/registry.ts";
 import {
   definePlugin,
@@ -19,7 +19,7 @@ import {
   type PluginDefinition,
   type PluginKind,
 } from "../core/plugin.ts";
-import { RpcConnection, RpcError } from "./_exec_rpc.ts";
+import { RpcConnection } from "./_exec_rpc.ts";
 
 export { RpcConnection, RpcError };
 
@@ -120,7 +120,7 @@ async function _start(
     return { rpc, described: parsed.data };
   } catch (e) {
     await rpc.close();
-    throw new PluginError(`exec:${commandLine}`, (e as Error).message, { cause: e });
+    throw new PluginError(`exec:${commandLine}`, messageOf(e), { cause: e });
   }
 }
 
@@ -192,7 +192,7 @@ export const loadExecPlugin: ExecLoader = async (commandLine, options) => {
       await first.rpc.close();
       throw new PluginError(
         described.name,
-        `Its options JSON Schema cannot be used: ${(e as Error).message}`,
+        `Its options JSON Schema cannot be used: ${messageOf(e)}`,
       );
     }
   }
@@ -219,7 +219,7 @@ export const loadExecPlugin: ExecLoader = async (commandLine, options) => {
       });
     } catch (e) {
       if (!_notFound(e)) {
-        throw new PluginError(described.name, `"configure" failed: ${(e as Error).message}`, {
+        throw new PluginError(described.name, `"configure" failed: ${messageOf(e)}`, {
           cause: e,
         });
       }
@@ -254,7 +254,7 @@ export const loadExecPlugin: ExecLoader = async (commandLine, options) => {
           // verify() is an optional capability: "method not found" means
           // there is nothing to verify, not that verification failed.
           if (m === "verify" && described.kind !== "verifier" && _notFound(e)) return undefined;
-          throw new PluginError(described.name, `"${m}" failed: ${(e as Error).message}`, {
+          throw new PluginError(described.name, `"${m}" failed: ${messageOf(e)}`, {
             cause: e,
           });
         }

@@ -18,7 +18,7 @@ import { CommandPolicy } from "./command_judge.ts";
 import { buildPolicy } from "./loader.ts";
 import { createRedactor } from "./redact.ts";
 import { type ScanOptions, scanText } from "./scan.ts";
-import { globMatch } from "./shell_words.ts";
+import { globMatch } from "../core/glob.ts";
 import type { Finding, FullJudgement, Policy, Rule } from "./types.ts";
 
 export { createRedactor };

@@ -19,7 +19,7 @@
 import { parse } from "unbash";
 import { z } from "zod";
 import { parseYaml } from "../core/config.ts";
-import { ConfigError, type ConfigProblem } from "../core/errors.ts";
+import { ConfigError, type ConfigProblem, messageOf } from "../core/errors.ts";
 import DEFAULT_POLICY_TEXT from "./default.yaml" with { type: "text" };
 import { DETECTOR_NAMES } from "./secrets.ts";
 import { INTEGRITY_RULE_IDS } from "./integrity_rules.ts";
@@ -28,6 +28,9 @@ import { classifyPath } from "./paths.ts";
 import { type Action, ACTION_RANK, type Policy, type Rule, type TargetClass } from "./types.ts";
 
 export { DEFAULT_POLICY_TEXT };
+
+/** The project policy file looked up at the repository root. */
+export const DEFAULT_POLICY_FILE = "fleet-orch.policy.yaml";
 
 /** Names of the built-in structural command checks. */
 export const CHECK_NAMES = [
@@ -304,7 +307,7 @@ export async function buildPolicy(options: BuildOptions = {}): Promise<Policy> {
           file,
           line: 0,
           col: 0,
-          message: `Cannot read the policy file: ${(e as Error).message}`,
+          message: `Cannot read the policy file: ${messageOf(e)}`,
         }]);
       }
     }
@@ -355,7 +358,7 @@ export async function buildPolicy(options: BuildOptions = {}): Promise<Policy> {
       all.push(forbiddenCommandRule(line, i));
     } catch (e) {
       const file = options.file ?? "<config>";
-      throw new ConfigError([{ file, line: 0, col: 0, message: (e as Error).message }]);
+      throw new ConfigError([{ file, line: 0, col: 0, message: messageOf(e) }]);
     }
   });
   const extraPaths = [...(p?.protected_paths ?? []), ...(options.protectedPaths ?? [])];

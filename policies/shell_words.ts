@@ -10,6 +10,7 @@
 
 import { forEachChild } from "unbash";
 import type { ParsedScript, SyntaxNode, Word, WordPart } from "unbash";
+import { globMatch as coreGlobMatch } from "../core/glob.ts";
 
 /** Values a variable may hold (several after a `for` loop), or null when unknown. */
 export type VarValues = string[] | null;
@@ -325,51 +326,15 @@ function _expandNested(s: string): string[] {
   return [s];
 }
 
-const _globCache = new Map<string, RegExp>();
-
 /**
- * Test a string against a simple glob (`*`, `?`, `**`, `{a,b}`); `*` does not
- * cross `/` unless the glob has no slash at all.
+ * Test a string against a glob (`*`, `?`, `**`, `[abc]`, `{a,b}`); `*` does
+ * not cross `/` unless the glob has no slash at all. Kept for the policy
+ * modules that import it from here; the matcher is {@linkcode coreGlobMatch}.
  *
  * @param glob The pattern.
  * @param s The string.
  * @returns Whether it matches.
  */
 export function globMatch(glob: string, s: string): boolean {
-  let re = _globCache.get(glob);
-  if (!re) {
-    re = globToRegExp(glob);
-    _globCache.set(glob, re);
-  }
-  return re.test(s);
-}
-
-/**
- * Compile a glob to an anchored regular expression.
- *
- * @param glob The pattern.
- * @returns The expression.
- */
-export function globToRegExp(glob: string): RegExp {
-  const slashy = glob.includes("/");
-  let src = "";
-  let depth = 0;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*" && glob[i + 1] === "*") {
-      const slash = glob[i + 2] === "/";
-      src += slash ? "(?:.*/)?" : ".*";
-      i += slash ? 2 : 1;
-    } else if (c === "*") src += slashy ? "[^/]*" : ".*";
-    else if (c === "?") src += slashy ? "[^/]" : ".";
-    else if (c === "{") {
-      depth++;
-      src += "(?:";
-    } else if (c === "}" && depth > 0) {
-      depth--;
-      src += ")";
-    } else if (c === "," && depth > 0) src += "|";
-    else src += c.replace(/[.+^$()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${src}$`);
+  return coreGlobMatch(glob, s);
 }

@@ -16,6 +16,7 @@ import {
   STOP_TITLES,
 } from "./text.ts";
 import type { ReportIteration, ReportVerification, RunReport } from "./types.ts";
+import { escapeHtml } from "../core/text.ts";
 
 const CSS = `
 body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1f2328}
@@ -50,7 +51,7 @@ export function renderHtml(report: RunReport): string {
   const title = `fleet-orch: ${STOP_TITLES[report.stopReason]}`;
   const rows: [string, string][] = [
     ["Run", code(report.runId)],
-    ["Repository", esc(report.repo)],
+    ["Repository", escapeHtml(report.repo)],
     ["Branch", code(report.branch) + (report.workBranch ? ` → ${code(report.workBranch)}` : "")],
     ...(report.backupBranch
       ? [["Backup branch", code(report.backupBranch)] as [string, string]]
@@ -66,12 +67,12 @@ export function renderHtml(report: RunReport): string {
       }`,
     ],
     ["Duration", formatDuration(report.totals.durationMs)],
-    ["Started", esc(report.startedAt)],
-    ["Finished", esc(report.finishedAt)],
+    ["Started", escapeHtml(report.startedAt)],
+    ["Finished", escapeHtml(report.finishedAt)],
   ];
   const body = [
-    `<h1 class="${ok ? "ok" : "fail"}">${ok ? "✅" : "❌"} ${esc(title)}</h1>`,
-    report.message ? `<blockquote>${esc(report.message)}</blockquote>` : "",
+    `<h1 class="${ok ? "ok" : "fail"}">${ok ? "✅" : "❌"} ${escapeHtml(title)}</h1>`,
+    report.message ? `<blockquote>${escapeHtml(report.message)}</blockquote>` : "",
     `<table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join("")}</table>`,
     report.gates.length ? `<h2>Gates</h2>${_gates(report.gates)}` : "",
     report.iterations.length
@@ -85,7 +86,7 @@ export function renderHtml(report: RunReport): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${esc(title)} (${esc(report.runId)})</title>
+<title>${escapeHtml(title)} (${escapeHtml(report.runId)})</title>
 <style>${CSS}</style>
 </head>
 <body>
@@ -99,7 +100,7 @@ function _gates(gates: GateResult[]): string {
   const head =
     "<tr><th>Gate</th><th>Status</th><th>Required</th><th>Duration</th><th>Failures</th></tr>";
   const rows = gates.map((g) =>
-    `<tr><td>${esc(g.name)}${g.command ? `<br>${code(g.command)}` : ""}</td>` +
+    `<tr><td>${escapeHtml(g.name)}${g.command ? `<br>${code(g.command)}` : ""}</td>` +
     `<td class="${g.status === "passed" ? "pass" : "failed"}">${
       STATUS_MARKS[g.status]
     } ${g.status}</td>` +
@@ -121,7 +122,9 @@ function _iteration(it: ReportIteration): string {
   }
   if (it.proposal) {
     parts.push(
-      `<p><strong>Fix</strong> from ${code(it.proposal.source)}: ${esc(it.proposal.summary)}</p>`,
+      `<p><strong>Fix</strong> from ${code(it.proposal.source)}: ${
+        escapeHtml(it.proposal.summary)
+      }</p>`,
     );
   }
   if (it.review) {
@@ -129,7 +132,7 @@ function _iteration(it: ReportIteration): string {
       `<p><strong>Review</strong> by ${code(it.review.source)}: ` +
         `${it.review.verdict === "approve" ? "✅ approved" : "❌ rejected"}</p>` +
         (it.review.reasons.length
-          ? `<ul>${it.review.reasons.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>`
+          ? `<ul>${it.review.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ul>`
           : ""),
     );
   }
@@ -139,7 +142,7 @@ function _iteration(it: ReportIteration): string {
       `<p><strong>Oracle integrity</strong></p><ul>${
         it.integrity.map((f) =>
           `<li>${label[f.action]} ${code(f.rule)} ${code(`${f.file}:${f.line}`)}: ${
-            esc(f.message)
+            escapeHtml(f.message)
           }</li>`
         ).join("")
       }</ul>`,
@@ -157,7 +160,7 @@ function _iteration(it: ReportIteration): string {
   if (it.gates.length) {
     parts.push(
       `<p>Gates after the fix: ${
-        it.gates.map((g) => `${STATUS_MARKS[g.status]} ${esc(g.name)}`).join(", ")
+        it.gates.map((g) => `${STATUS_MARKS[g.status]} ${escapeHtml(g.name)}`).join(", ")
       }</p>`,
     );
   }
@@ -174,8 +177,8 @@ function _iteration(it: ReportIteration): string {
 
 function _failures(failures: Failure[]): string {
   const items = failures.slice(0, MAX_FAILURES).map((f) =>
-    `<li>${code(failureLocation(f))}${f.code ? ` <strong>${esc(f.code)}</strong>` : ""} ` +
-    `${esc(f.message)} (${esc(f.tool)})</li>`
+    `<li>${code(failureLocation(f))}${f.code ? ` <strong>${escapeHtml(f.code)}</strong>` : ""} ` +
+    `${escapeHtml(f.message)} (${escapeHtml(f.tool)})</li>`
   );
   if (failures.length > MAX_FAILURES) {
     items.push(`<li>… and ${failures.length - MAX_FAILURES} more</li>`);
@@ -194,45 +197,23 @@ function _diffLines(text: string): string {
       : line.startsWith("@@")
       ? "hunk"
       : "";
-    return cls ? `<span class="${cls}">${esc(line)}</span>` : esc(line);
+    return cls ? `<span class="${cls}">${escapeHtml(line)}</span>` : escapeHtml(line);
   }).join("\n");
 }
 
 function _verification(v: ReportVerification): string {
   const rows = v.results.map((r) =>
-    `<tr><td>${esc(r.target)}</td><td class="${r.ok ? "pass" : "failed"}">${
+    `<tr><td>${escapeHtml(r.target)}</td><td class="${r.ok ? "pass" : "failed"}">${
       r.ok ? "✅ pass" : "❌ fail"
     }</td>` +
-    `<td>${esc(r.message)}</td><td>${formatDuration(r.durationMs)}</td></tr>`
+    `<td>${escapeHtml(r.message)}</td><td>${formatDuration(r.durationMs)}</td></tr>`
   );
-  return `<h2>Verification: ${esc(v.environment)} ${v.ok ? "✅" : "❌"}</h2>` +
+  return `<h2>Verification: ${escapeHtml(v.environment)} ${v.ok ? "✅" : "❌"}</h2>` +
     `<table><tr><th>Check</th><th>Result</th><th>Details</th><th>Duration</th></tr>${
       rows.join("")
     }</table>`;
 }
 
-/**
- * Escape text for HTML content and attribute values.
- *
- * @param s Raw text.
- * @returns Text with `& < > " '` replaced by entities.
- */
-export function esc(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) =>
-      c === "&"
-        ? "&amp;"
-        : c === "<"
-        ? "&lt;"
-        : c === ">"
-        ? "&gt;"
-        : c === '"'
-        ? "&quot;"
-        : "&#39;",
-  );
-}
-
 function code(s: string): string {
-  return `<code>${esc(s)}</code>`;
+  return `<code>${escapeHtml(s)}</code>`;
 }

@@ -22,13 +22,13 @@ export function pct(x: number | null): string {
 /**
  * Mean, median and p90 of a summary, or "–" when empty.
  *
- * @param s The summary.
+ * @param summary The summary.
  * @param fmt Formats one value.
  * @returns The text.
  */
-export function summaryText(s: Summary, fmt: (n: number) => string): string {
-  if (s.n === 0) return "–";
-  return `mean ${fmt(s.mean!)}, median ${fmt(s.median!)}, p90 ${fmt(s.p90!)}`;
+export function summaryText(summary: Summary, fmt: (n: number) => string): string {
+  if (summary.n === 0) return "–";
+  return `mean ${fmt(summary.mean!)}, median ${fmt(summary.median!)}, p90 ${fmt(summary.p90!)}`;
 }
 
 /**

@@ -11,6 +11,7 @@ import { STOP_REASONS } from "../report/types.ts";
 import type { Stats } from "./aggregate.ts";
 import { keyFigures } from "./figures.ts";
 import type { Recommendation } from "./recommend.ts";
+import { escapeHtml } from "../core/text.ts";
 
 /** What the page says about itself. */
 export interface DashboardMeta {
@@ -40,20 +41,6 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}co
 svg text{font:12px system-ui,sans-serif;fill:#1f2328}svg rect.bar{fill:#0969da}
 `;
 
-/**
- * Escape text for HTML element content and attribute values.
- *
- * @param text Any text.
- * @returns The text with `& < > " '` escaped.
- */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
-}
-
-const esc = escapeHtml;
 const _clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /**
@@ -73,19 +60,21 @@ export function barChart(title: string, bars: readonly Bar[]): string {
   const rows = bars.map((b, i) => {
     const y = i * row;
     const w = Math.max(b.value > 0 ? 1 : 0, Math.round((b.value / max) * barW));
-    return `<g><title>${esc(`${b.label}: ${b.text}`)}</title>` +
-      `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${esc(_clip(b.label, 28))}</text>` +
+    return `<g><title>${escapeHtml(`${b.label}: ${b.text}`)}</title>` +
+      `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${
+        escapeHtml(_clip(b.label, 28))
+      }</text>` +
       `<rect class="bar" x="${labelW}" y="${y + 4}" width="${w}" height="${row - 8}"/>` +
-      `<text x="${labelW + w + 6}" y="${y + 15}">${esc(b.text)}</text></g>`;
+      `<text x="${labelW + w + 6}" y="${y + 15}">${escapeHtml(b.text)}</text></g>`;
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" ` +
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeHtml(title)}" ` +
     `width="${width}" height="${bars.length * row}" viewBox="0 0 ${width} ${bars.length * row}">` +
     rows.join("") + `</svg>`;
 }
 
 function _table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   if (rows.length === 0) return `<p class="muted">None.</p>`;
-  return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>${
+  return `<table><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>${
     rows.map((r) =>
       `<tr>${
         r.map((c, i) => (i === 0 ? `<td>${c}</td>` : `<td class="n">${c}</td>`)).join("")
@@ -96,14 +85,18 @@ function _table(head: readonly string[], rows: readonly (readonly string[])[]): 
 
 function _recommendation(r: Recommendation): string {
   const saving = r.monthlySavingUsd !== null
-    ? `<p><strong>Estimated saving:</strong> ${esc(formatCost(r.monthlySavingUsd))} per month (${
-      esc(formatCost(r.savingUsd!))
-    } over the observed period)</p>`
+    ? `<p><strong>Estimated saving:</strong> ${
+      escapeHtml(formatCost(r.monthlySavingUsd))
+    } per month (${escapeHtml(formatCost(r.savingUsd!))} over the observed period)</p>`
     : "";
   const evidence = Object.entries(r.evidence)
-    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`).join("");
-  return `<div class="rec"><h3>${esc(r.title)} <code class="muted">${esc(r.id)}</code></h3>` +
-    `<p>${esc(r.detail)}</p>${saving}<table>${evidence}</table></div>`;
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v))}</td></tr>`).join(
+      "",
+    );
+  return `<div class="rec"><h3>${escapeHtml(r.title)} <code class="muted">${
+    escapeHtml(r.id)
+  }</code></h3>` +
+    `<p>${escapeHtml(r.detail)}</p>${saving}<table>${evidence}</table></div>`;
 }
 
 /**
@@ -115,8 +108,10 @@ function _recommendation(r: Recommendation): string {
  * @returns The HTML document.
  * @example
  * ```ts
- * import { escapeHtml } from "./html.ts";
- * console.assert(escapeHtml("<b>") === "&lt;b&gt;");
+ * import { aggregate } from "./aggregate.ts";
+ * import { renderStatsHtml } from "./html.ts";
+ * const html = renderStatsHtml(aggregate([]), [], { generatedAt: "2026-01-01T00:00:00Z", sources: ["<runs>"] });
+ * console.assert(html.startsWith("<!doctype html>") && html.includes("&lt;runs&gt;"));
  * ```
  */
 export function renderStatsHtml(
@@ -127,9 +122,9 @@ export function renderStatsHtml(
   const r = stats.runs;
   const c = stats.cost;
   const overview: [string, string][] = [
-    ["Period", `${esc(stats.period.from ?? "–")} → ${esc(stats.period.to ?? "–")}`],
+    ["Period", `${escapeHtml(stats.period.from ?? "–")} → ${escapeHtml(stats.period.to ?? "–")}`],
     ["Runs", `${r.total} (${r.dryRuns} dry), ${r.perDay.toFixed(2)} per day`],
-    ...keyFigures(stats).map(([k, v]): [string, string] => [k, esc(v)]),
+    ...keyFigures(stats).map(([k, v]): [string, string] => [k, escapeHtml(v)]),
   ];
   const days = c.byDay.slice(-60).map((d) => ({
     label: d.day,
@@ -144,15 +139,15 @@ export function renderStatsHtml(
     String(u.calls),
     u.tokensIn.toLocaleString("en-US"),
     u.tokensOut.toLocaleString("en-US"),
-    esc(formatCost(u.costUsd)),
+    escapeHtml(formatCost(u.costUsd)),
   ];
   const body = [
     `<h1>fleet-orch stats</h1>`,
-    `<p class="muted">Generated ${esc(meta.generatedAt)} from ${
-      meta.sources.map((s) => `<code>${esc(s)}</code>`).join(", ")
+    `<p class="muted">Generated ${escapeHtml(meta.generatedAt)} from ${
+      meta.sources.map((s) => `<code>${escapeHtml(s)}</code>`).join(", ")
     }</p>`,
     `<table>${
-      overview.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join("")
+      overview.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${v}</td></tr>`).join("")
     }</table>`,
     `<h2>Recommendations</h2>`,
     recommendations.length
@@ -165,7 +160,7 @@ export function renderStatsHtml(
     `<h2>Cost by model</h2>`,
     _table(
       ["Model", "Calls", "Tokens in", "Tokens out", "Cost"],
-      c.byModel.map((m) => [`<code>${esc(m.model)}</code>`, ...usage(m)]),
+      c.byModel.map((m) => [`<code>${escapeHtml(m.model)}</code>`, ...usage(m)]),
     ),
     `<h2>Cost by agent role</h2>`,
     _table(["Role", "Calls", "Tokens in", "Tokens out", "Cost"], [
@@ -179,7 +174,7 @@ export function renderStatsHtml(
     _table(
       ["Source", "Proposals", "Approved", "Applied", "Effective", "Green"],
       stats.fixes.bySource.map((s) => [
-        `<code>${esc(s.source)}</code>`,
+        `<code>${escapeHtml(s.source)}</code>`,
         String(s.proposals),
         String(s.approved),
         String(s.applied),
@@ -190,29 +185,33 @@ export function renderStatsHtml(
     `<h2>Review</h2>`,
     _table(
       ["Reviewer", "Reviews", "Rejected"],
-      stats.review.bySource.map((b) => [esc(b.source), String(b.reviews), String(b.rejected)]),
+      stats.review.bySource.map((
+        b,
+      ) => [escapeHtml(b.source), String(b.reviews), String(b.rejected)]),
     ),
     `<h3>Top rejection reasons</h3>`,
     _table(
       ["Reason", "Count"],
-      stats.review.topReasons.map((t) => [esc(t.reason), String(t.count)]),
+      stats.review.topReasons.map((t) => [escapeHtml(t.reason), String(t.count)]),
     ),
     `<h2>Failing tools and codes</h2>`,
     _table(
       ["Tool", "Code", "Runs"],
-      stats.failures.tools.map((t) => [esc(t.tool), esc(t.code ?? "–"), String(t.runs)]),
+      stats.failures.tools.map((
+        t,
+      ) => [escapeHtml(t.tool), escapeHtml(t.code ?? "–"), String(t.runs)]),
     ),
     `<h2>Recurring failures</h2>`,
     _table(
       ["Failure", "Kind", "Runs", "Unresolved", "Last seen"],
       stats.failures.recurring.map((f) => [
-        `<code>${esc(f.gate)}</code> ${esc(f.tool)}${f.code ? ` ${esc(f.code)}` : ""}: ${
-          esc(_clip(f.message, 160))
-        }`,
-        esc(f.kind),
+        `<code>${escapeHtml(f.gate)}</code> ${escapeHtml(f.tool)}${
+          f.code ? ` ${escapeHtml(f.code)}` : ""
+        }: ${escapeHtml(_clip(f.message, 160))}`,
+        escapeHtml(f.kind),
         String(f.runs),
         String(f.unresolvedRuns),
-        esc(f.lastSeen),
+        escapeHtml(f.lastSeen),
       ]),
     ),
   ];

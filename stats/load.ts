@@ -11,12 +11,12 @@
 import { join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import { ConfigError, UsageError } from "../core/errors.ts";
+import { ConfigError, messageOf, UsageError } from "../core/errors.ts";
 import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from "../core/config.ts";
 import { ShellExecutor } from "../core/exec.ts";
 import { Git } from "../core/git.ts";
 import { loadPolicy } from "../policies/engine.ts";
-import { DEFAULT_POLICY_FILE } from "../orchestrator/runtime.ts";
+import { DEFAULT_POLICY_FILE } from "../policies/loader.ts";
 import type { ModelPrice } from "../plugins/llm/pricing.ts";
 import { STOP_REASONS, type StopReason } from "../report/types.ts";
 
@@ -167,7 +167,7 @@ export async function loadRuns(files: readonly string[]): Promise<LoadedRuns> {
     try {
       data = JSON.parse(await Deno.readTextFile(file));
     } catch (e) {
-      warnings.push(`Skipping "${file}": ${(e as Error).message}`);
+      warnings.push(`Skipping "${file}": ${messageOf(e)}`);
       continue;
     }
     const parsed = StatsReportSchema.safeParse(data);
@@ -338,7 +338,7 @@ export async function openStatsSources(options: {
   } catch (e) {
     if (options.repo !== undefined || reportDirs.length === 0) {
       throw new UsageError(
-        `${(e as Error).message.replace(/\.$/, "")}; pass --repo DIR or --report-dir D`,
+        `${messageOf(e).replace(/\.$/, "")}; pass --repo DIR or --report-dir D`,
       );
     }
   }
@@ -348,7 +348,7 @@ export async function openStatsSources(options: {
     try {
       config = (await loadConfig(file, { env: (n) => env[n] })).config;
     } catch (e) {
-      const first = e instanceof ConfigError ? e.problems[0]?.message : (e as Error).message;
+      const first = e instanceof ConfigError ? e.problems[0]?.message : messageOf(e);
       warnings.push(`Ignoring the config "${file}" (${first}); recommendations assume defaults`);
     }
   }
@@ -364,7 +364,7 @@ export async function openStatsSources(options: {
     try {
       redactor = await loadPolicy({ file: policyFile, env });
     } catch (e) {
-      warnings.push(`Ignoring the policy "${policyFile}" for redaction: ${(e as Error).message}`);
+      warnings.push(`Ignoring the policy "${policyFile}" for redaction: ${messageOf(e)}`);
     }
   }
   for (const d of reportDirs) if (!dirs.includes(d)) dirs.push(d);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { DEFAULT_FIXER_TOKEN_BUDGET } from "../agents/fixer.ts";
+import { DEFAULT_FIXER_TOKEN_BUDGET } from "../core/types.ts";
 import { DEFAULT_PRICES, findPrice, type ModelPrice } from "../plugins/llm/pricing.ts";
 import type { Stats } from "./aggregate.ts";
 import { modelOfSource, splitRoles, summarize } from "./runs.ts";

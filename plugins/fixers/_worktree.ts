@@ -178,6 +178,7 @@ export async function captureChanges(
     if (failure !== undefined) throw failure;
     return { diff, files };
   } finally {
+    // Cleanup of our own temp dir must not hide the recipe's own error.
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
 }
@@ -192,6 +193,7 @@ async function _restore(
 ): Promise<void> {
   for (const path of added) {
     const abs = join(top, path);
+    // The edit may have removed the file it added again; absent is the goal.
     await Deno.remove(abs).catch(() => {});
     await _pruneEmptyDirs(top, abs.slice(0, abs.lastIndexOf("/")));
   }

@@ -9,7 +9,7 @@
 
 import { z } from "zod";
 import type { WebApi } from "azure-devops-node-api";
-import { PluginError } from "../../core/errors.ts";
+import { messageOf, PluginError } from "../../core/errors.ts";
 import { definePlugin, type PluginContext, type VcsPlugin } from "../../core/plugin.ts";
 
 /** Options of the `azure-devops` plugin (`with:`). */
@@ -99,7 +99,7 @@ export function createAzureDevops(options: AzureDevopsOptions, context: PluginCo
       : status === 403
       ? " (the token lacks a permission: the build service needs Contribute and Contribute to pull requests)"
       : "";
-    throw new PluginError(name, `${what} failed: ${(e as Error).message}${hint}`, { cause: e });
+    throw new PluginError(name, `${what} failed: ${messageOf(e)}${hint}`, { cause: e });
   };
   // Route discovery happens when an API client is made, so a bad token or URL fails here first.
   const gitApi = async (what: string) => {

@@ -9,7 +9,7 @@
 
 import { z } from "zod";
 import type { Octokit } from "@octokit/rest";
-import { PluginError } from "../../core/errors.ts";
+import { messageOf, PluginError } from "../../core/errors.ts";
 import {
   type Annotation,
   definePlugin,
@@ -100,7 +100,7 @@ export function createGithub(options: GithubOptions, context: PluginContext): Vc
       : status === 404
       ? ` (not found, or the token in ${options.token_env} cannot see it)`
       : "";
-    throw new PluginError(name, `${what} failed: ${(e as Error).message}${hint}`, { cause: e });
+    throw new PluginError(name, `${what} failed: ${messageOf(e)}${hint}`, { cause: e });
   };
   return {
     async verify() {

@@ -6,6 +6,7 @@
  */
 
 import type { RequestCheck } from "./_http_settings.ts";
+import { messageOf } from "../../core/errors.ts";
 
 /** What a check needs from its surroundings. */
 export interface RequestContext {
@@ -89,7 +90,7 @@ export async function checkRequest(
     url = resolveUrl(check.url, ctx.baseUrl);
     headers = _headers(check, ctx);
   } catch (e) {
-    return { ok: false, message: (e as Error).message, durationMs: elapsed() };
+    return { ok: false, message: messageOf(e), durationMs: elapsed() };
   }
   const body = check.body === undefined
     ? undefined

@@ -64,27 +64,27 @@ export function createHttpVerifier(
   const sleep = deps.sleep ?? _sleep;
   return {
     async verify({ environment, settings }) {
-      const s = parseHttpSettings(environment, settings);
+      const envSettings = parseHttpSettings(environment, settings);
       const ctx: RequestContext = {
         fetch: deps.fetch,
         env,
         defaultTimeoutSeconds: opts.timeout,
-        ...(s.base_url ? { baseUrl: s.base_url } : {}),
+        ...(envSettings.base_url ? { baseUrl: envSettings.base_url } : {}),
       };
       const results: VerificationResult[] = [];
-      if (s.health_endpoint) {
-        results.push(await _health(s, ctx, opts, deps.log, sleep));
+      if (envSettings.health_endpoint) {
+        results.push(await _health(envSettings, ctx, opts, deps.log, sleep));
       }
-      for (const ep of s.verification_endpoints) {
+      for (const ep of envSettings.verification_endpoints) {
         const r = await checkRequest(ep, ctx);
         results.push({
-          target: `endpoint: ${ep.method.toUpperCase()} ${_shown(ep.url, s)}`,
+          target: `endpoint: ${ep.method.toUpperCase()} ${_shown(ep.url, envSettings)}`,
           ok: r.ok,
           message: r.message,
           durationMs: r.durationMs,
         });
       }
-      for (const t of s.smoke_tests) {
+      for (const t of envSettings.smoke_tests) {
         const r = await checkRequest(t, ctx);
         results.push({
           target: `smoke: ${t.name}`,
@@ -93,8 +93,8 @@ export function createHttpVerifier(
           durationMs: r.durationMs,
         });
       }
-      for (const flow of s.critical_flows) {
-        results.push(await _flow(flow, s, ctx));
+      for (const flow of envSettings.critical_flows) {
+        results.push(await _flow(flow, envSettings, ctx));
       }
       for (const r of results) {
         deps.log.debug(`${r.ok ? "PASS" : "FAIL"} ${r.target}: ${r.message}`);
@@ -167,21 +167,21 @@ export async function verifyEnvironment(
 }
 
 async function _health(
-  s: HttpSettings,
+  envSettings: HttpSettings,
   ctx: RequestContext,
   opts: HttpVerifierOptions,
   log: Logger,
   sleep: (ms: number) => Promise<void>,
 ): Promise<VerificationResult> {
-  const url = s.health_endpoint ?? "";
-  const retries = s.retries ?? opts.retries;
-  let delayMs = (s.retry_delay_seconds ?? opts.retry_delay_seconds) * 1000;
+  const url = envSettings.health_endpoint ?? "";
+  const retries = envSettings.retries ?? opts.retries;
+  let delayMs = (envSettings.retry_delay_seconds ?? opts.retry_delay_seconds) * 1000;
   const started = performance.now();
   const check = {
     url,
     method: "GET",
-    expected_status: s.health_expected_status,
-    ...(s.health_timeout ? { timeout: s.health_timeout } : {}),
+    expected_status: envSettings.health_expected_status,
+    ...(envSettings.health_timeout ? { timeout: envSettings.health_timeout } : {}),
   };
   let attempt = 0;
   for (;;) {
@@ -191,13 +191,13 @@ async function _health(
     if (done) {
       const tries = attempt === 1 ? "" : ` after ${attempt} attempts`;
       return {
-        target: `health: ${_shown(url, s)}`,
+        target: `health: ${_shown(url, envSettings)}`,
         ok: r.ok,
         message: `${r.message}${tries}`,
         durationMs: Math.round(performance.now() - started),
       };
     }
-    log.warn(`Health check ${_shown(url, s)} attempt ${attempt}: ${r.message}; retrying`);
+    log.warn(`Health check ${_shown(url, envSettings)} attempt ${attempt}: ${r.message}; retrying`);
     await sleep(delayMs);
     delayMs = Math.min(delayMs * 2, MAX_BACKOFF_MS);
   }
@@ -205,7 +205,7 @@ async function _health(
 
 async function _flow(
   flow: HttpSettings["critical_flows"][number],
-  s: HttpSettings,
+  envSettings: HttpSettings,
   base: RequestContext,
 ): Promise<VerificationResult> {
   // Each flow has its own cookie jar, so a login step carries into later steps.
@@ -219,7 +219,7 @@ async function _flow(
         target: `flow: ${flow.name}`,
         ok: false,
         message: `Step ${i + 1} (${step.method.toUpperCase()} ${
-          _shown(step.url, s)
+          _shown(step.url, envSettings)
         }): ${r.message}`,
         durationMs: total,
       };
@@ -233,8 +233,8 @@ async function _flow(
   };
 }
 
-function _shown(url: string, s: HttpSettings): string {
-  return /^https?:\/\//i.test(url) || !s.base_url ? displayUrl(url) : url;
+function _shown(url: string, envSettings: HttpSettings): string {
+  return /^https?:\/\//i.test(url) || !envSettings.base_url ? displayUrl(url) : url;
 }
 
 function _sleep(ms: number): Promise<void> {

@@ -359,5 +359,6 @@ export const USELESS = `Summary: add a note
  * @param dir The repository.
  */
 export async function removeRepo(dir: string): Promise<void> {
+  // Called from `finally`: a cleanup error must not replace the test's own.
   await Deno.remove(dir, { recursive: true }).catch(() => {});
 }

@@ -47,7 +47,7 @@ function processesIn(dir: string): number[] {
 }
 
 /** Poll (no fixed sleep) until `check` holds; fails after `limitMs`. */
-async function until(check: () => boolean, what: string, limitMs = 30_000): Promise<void> {
+async function until(check: () => boolean, what: string, limitMs = 60_000): Promise<void> {
   const deadline = Date.now() + limitMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
@@ -126,6 +126,7 @@ exit 1
     assert.equal(third.code, 0, third.stderr);
     assert.doesNotMatch(third.stderr, /recovering/);
   } finally {
+    // Cleanup must not replace a failing test's own error.
     await Deno.remove(hold).catch(() => {});
     await Deno.remove(marks, { recursive: true }).catch(() => {});
     await fake.close();

@@ -87,6 +87,7 @@ export async function tempRepo(
     context,
     git,
     async [Symbol.asyncDispose]() {
+      // Cleanup must not replace a failing test's own error.
       await Deno.remove(dir, { recursive: true }).catch(() => {});
       await Deno.remove(bin, { recursive: true }).catch(() => {});
     },

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runGates } from "../../gates/runner.ts";
-import { stripAnsi } from "../../gates/view.ts";
+import { stripAnsi } from "../../core/text.ts";
 import { allowAll, step } from "./_helpers.ts";
 
 const exec = allowAll();

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { esc, renderHtml } from "../../report/html.ts";
+import { renderHtml } from "../../report/html.ts";
+import { escapeHtml } from "../../core/text.ts";
 import { sampleReport } from "./_fixture.ts";
 
 Deno.test("renderHtml makes one self-contained document", () => {
@@ -25,6 +26,9 @@ Deno.test("renderHtml colours diff lines and shows the review", () => {
   assert.match(html, /<h2>Verification: staging ✅<\/h2>/);
 });
 
-Deno.test("esc replaces the five HTML-significant characters", () => {
-  assert.equal(esc(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+Deno.test("escapeHtml replaces the five HTML-significant characters", () => {
+  assert.equal(
+    escapeHtml(`<a href="x">'&'</a>`),
+    "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;",
+  );
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { aggregate } from "../../stats/aggregate.ts";
-import { barChart, escapeHtml, renderStatsHtml } from "../../stats/html.ts";
+import { barChart, renderStatsHtml } from "../../stats/html.ts";
+import { escapeHtml } from "../../core/text.ts";
 import type { Recommendation } from "../../stats/recommend.ts";
 import { call, day, failure, gate, iteration, loaded, report } from "./_fixtures.ts";
 
