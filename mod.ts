@@ -98,8 +98,11 @@ export type {
   InteractiveProcess,
   RunOptions,
   RunResult,
+  SandboxOptions,
   ShellExecutor,
+  UntrustedRun,
 } from "./core/exec.ts";
+export type { SandboxMode, SandboxProbe, SandboxReport, SandboxSpec } from "./core/sandbox.ts";
 
 // Errors: a config problem (exit 2), a plugin failure, a policy refusal (exit 3).
 export { ConfigError, PluginError, PolicyViolation } from "./core/errors.ts";
@@ -127,8 +130,7 @@ export type { WrittenReport } from "./report/report.ts";
 // The policy engine.
 export { loadPolicy, PolicyEngine } from "./policies/engine.ts";
 export type { Finding, FullJudgement, LoadPolicyOptions, Policy, Rule } from "./policies/engine.ts";
-export { checkIntegrity, INTEGRITY_RULES } from "./policies/integrity.ts";
-export type { IntegrityFinding, IntegrityRule } from "./policies/integrity.ts";
+export type { ScanOptions } from "./policies/scan.ts";
 export type {
   Action,
   AssignMatch,

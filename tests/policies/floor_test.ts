@@ -115,7 +115,11 @@ Deno.test("policy floor permission comes from FLEET_ORCH_ALLOW_POLICY_LOOSENING"
 });
 
 Deno.test("policy floor knows which allow_paths globs lift a built-in protection", () => {
-  assert.deepEqual(builtinProtectionLifted("azure-pipelines.yml"), ["azure-pipelines*.yml"]);
+  // The root pipeline file matches both the root glob and the any-depth one.
+  assert.deepEqual(
+    builtinProtectionLifted("azure-pipelines.yml").sort(),
+    ["**/azure-pipelines*.yml", "azure-pipelines*.yml"],
+  );
   assert.ok(builtinProtectionLifted("**").includes(".github/workflows/**"));
   assert.ok(builtinProtectionLifted(".github/**").includes(".github/workflows/**"));
   assert.ok(builtinProtectionLifted("./Jenkinsfile").includes("Jenkinsfile"));
