@@ -120,8 +120,8 @@ Deno.test("policy floor knows which allow_paths globs lift a built-in protection
     builtinProtectionLifted("azure-pipelines.yml").sort(),
     ["**/azure-pipelines*.yml", "azure-pipelines*.yml"],
   );
-  assert.ok(builtinProtectionLifted("**").includes(".github/workflows/**"));
-  assert.ok(builtinProtectionLifted(".github/**").includes(".github/workflows/**"));
+  assert.ok(builtinProtectionLifted("**").includes(".github/**"));
+  assert.ok(builtinProtectionLifted(".github/workflows/ci.yml").includes(".github/**"));
   assert.ok(builtinProtectionLifted("./Jenkinsfile").includes("Jenkinsfile"));
   assert.deepEqual(builtinProtectionLifted("docs/**"), []);
   assert.deepEqual(builtinProtectionLifted("src/app.ts"), []);
