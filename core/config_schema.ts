@@ -72,6 +72,10 @@ export const OrchestratorSchema = z.strictObject({
   stop_on_rejection: z.boolean().default(true),
   max_cost_usd: z.number().positive().optional(),
   jobs: z.number().int().min(1).optional(),
+  /** Retries of a gate that failed for an infrastructure reason (network, registry, disk, runner). */
+  infra_retries: z.number().int().min(0).default(2),
+  /** First backoff before an infrastructure retry, in seconds; it doubles per retry. */
+  infra_backoff_seconds: z.number().min(0).default(10),
 });
 
 /** The operator (the seed's DevOpsAgent). */

@@ -26,6 +26,7 @@ import {
 } from "./fix.ts";
 import { compareProgress, currentFailures, failingFingerprints } from "./progress.ts";
 import { evaluateCandidates } from "./candidates.ts";
+import { triageStep } from "./triage.ts";
 import type { ReportIteration } from "../report/types.ts";
 import { failingRequired, green, logChunkOf, mergeGates, rerun, type RunState } from "./state.ts";
 
@@ -73,6 +74,13 @@ export async function fixLoop(s: RunState): Promise<void> {
   };
   for (let i = 1; i <= maxIterations; i++) {
     if (s.opts.signal?.aborted) throw new Error("Interrupted");
+    if (i > 1) {
+      // A registry outage or a missing secret after a fix is still not the
+      // code's fault: retry or stop, never ask the model (no flaky re-run:
+      // the code changed since the first triage).
+      await triageStep(s, { flakyCheck: false, label: `iteration-${i}` });
+      if (s.stop || green(s)) return;
+    }
     if (await iterate(s, loop, i, maxIterations) === "stop" || green(s)) return;
   }
   s.stop = {

@@ -25,6 +25,7 @@ import { ReviewerUnavailable } from "../agents/reviewer.ts";
 import { redactReport, writeReports, type WrittenReport } from "../report/report.ts";
 import type { RunReport, StopReason } from "../report/types.ts";
 import { fixLoop, loadRecipes } from "./iterate.ts";
+import { triageStep } from "./triage.ts";
 import { deployStep, notify, publishStep, verifyStep } from "./deliver.ts";
 import { gateOptions, green, type OrchestrationOptions, type RunState } from "./state.ts";
 import { sandboxReport } from "../core/sandbox.ts";
@@ -55,6 +56,9 @@ export const EXIT_BY_REASON: Record<StopReason, number> = {
   rejected: 3,
   forbidden: 3,
   reviewer_unavailable: 3,
+  flaky: 0,
+  infrastructure: 1,
+  configuration: 1,
 };
 
 /** One lifecycle step. */
@@ -72,6 +76,13 @@ interface LifecycleStep {
 const LIFECYCLE: LifecycleStep[] = [
   { name: "preflight", always: false, dryRunSafe: true, run: preflight },
   { name: "gates", always: false, dryRunSafe: true, run: baselineGates },
+  {
+    name: "triage",
+    always: false,
+    dryRunSafe: true,
+    when: (s) => !green(s),
+    run: (s) => triageStep(s, { flakyCheck: true, label: "baseline" }),
+  },
   { name: "fix", always: false, dryRunSafe: true, when: (s) => !green(s), run: fixLoop },
   {
     name: "deploy",
@@ -250,6 +261,7 @@ function buildReport(s: RunState): RunReport {
     gates: s.gates,
     ...(s.verification ? { verification: s.verification } : {}),
     ...(s.sandbox ? { sandbox: s.sandbox } : {}),
+    ...(s.triage?.length ? { triage: s.triage } : {}),
     totals: {
       tokensIn: calls.reduce((a, c) => a + c.tokensIn, 0),
       tokensOut: calls.reduce((a, c) => a + c.tokensOut, 0),

@@ -17,8 +17,8 @@ import { gatesGreen } from "./check.ts";
 import type { Runtime, RuntimeOptions } from "./runtime.ts";
 import type { Workspace } from "./workspace.ts";
 import type { Models } from "./fix.ts";
-import type { ReportIteration, RunReport, StopReason } from "../report/types.ts";
 import type { SandboxReport } from "../core/sandbox.ts";
+import type { ReportIteration, ReportTriage, RunReport, StopReason } from "../report/types.ts";
 
 /** Options of `runOrchestration`. */
 export interface OrchestrationOptions extends RuntimeOptions {
@@ -76,6 +76,8 @@ export interface RunState {
   verification?: RunReport["verification"];
   /** Whether the work and backup branches were kept (the work branch holds commits). */
   branchesKept?: boolean;
+  /** How failed gates were classified before any fix (orchestrator/triage.ts). */
+  triage?: ReportTriage[];
   /** Diffs a dry run would apply. */
   wouldApply: string[];
   /** When the run started. */

@@ -36,7 +36,7 @@ import type { ReportIteration, ReportVerification, RunReport } from "./types.ts"
  * ```
  */
 export function renderMarkdown(report: RunReport): string {
-  const ok = report.stopReason === "success";
+  const ok = report.stopReason === "success" || report.stopReason === "flaky";
   const out: string[] = [];
   out.push(`## ${ok ? "✅" : "❌"} fleet-orch: ${STOP_TITLES[report.stopReason]}`, "");
   if (report.message) out.push(`> ${mdText(report.message)}`, "");
@@ -70,6 +70,7 @@ export function renderMarkdown(report: RunReport): string {
   row("Duration", formatDuration(report.totals.durationMs));
   out.push("");
   if (report.gates.length > 0) out.push("### Gates", "", ..._gateTable(report.gates), "");
+  if (report.triage?.length) out.push(..._triage(report.triage), "");
   if (report.iterations.length > 0) {
     out.push("### Iterations", "");
     for (const it of report.iterations) out.push(..._iteration(it), "");
@@ -81,6 +82,22 @@ export function renderMarkdown(report: RunReport): string {
     }</sub>`,
   );
   return out.join("\n") + "\n";
+}
+
+// Triage (orchestrator/triage.ts): how each failed gate was classified
+// before any fix was asked for.
+function _triage(rows: NonNullable<RunReport["triage"]>): string[] {
+  const out = ["### Triage", "", "| Gate | Class | Signature | Evidence / tests | What to do |"];
+  out.push("|---|---|---|---|---|");
+  for (const t of rows) {
+    const said = t.tests?.length ? t.tests.join("; ") : (t.evidence ?? "");
+    out.push(
+      `| ${mdCode(t.gate)} | ${mdText(t.class)} | ${t.signature ? mdCode(t.signature) : ""}${
+        t.subject ? ` (${mdCode(t.subject)})` : ""
+      } | ${mdText(said)} | ${mdText(t.advice ?? "")} |`,
+    );
+  }
+  return out;
 }
 
 function _gateTable(gates: GateResult[]): string[] {

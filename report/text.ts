@@ -18,6 +18,9 @@ export const STOP_TITLES: Record<StopReason, string> = {
   needs_model: "Not fixed: the rest needs a model",
   reviewer_unavailable: "Stopped: the configured reviewer cannot run",
   verification_failed: "Green build, but deploy or verification failed",
+  flaky: "Green on re-run: a flaky gate, nothing changed",
+  infrastructure: "Stopped: infrastructure failure, not a code bug",
+  configuration: "Stopped: configuration or secret missing",
   error: "Stopped by an error",
 };
 

@@ -20,6 +20,9 @@ export type StopReason =
   | "needs_model"
   | "verification_failed"
   | "reviewer_unavailable"
+  | "flaky"
+  | "infrastructure"
+  | "configuration"
   | "error";
 
 /** Every {@link StopReason}, in display order. */
@@ -33,8 +36,34 @@ export const STOP_REASONS: readonly StopReason[] = [
   "needs_model",
   "verification_failed",
   "reviewer_unavailable",
+  "flaky",
+  "infrastructure",
+  "configuration",
   "error",
 ];
+
+/**
+ * How a failed gate was classified before any fix was asked for (see
+ * gates/triage.ts): only `code` failures go to recipes and the fixer.
+ */
+export interface ReportTriage {
+  /** Gate id. */
+  gate: string;
+  /** The class: a code failure, flaky (passed when re-run), infrastructure, configuration. */
+  class: "code" | "flaky" | "infrastructure" | "configuration";
+  /** The signature that matched (infrastructure and configuration). */
+  signature?: string;
+  /** The variable or host the signature named. */
+  subject?: string;
+  /** The line of output that matched. */
+  evidence?: string;
+  /** What to do. */
+  advice?: string;
+  /** For flaky gates: the tests (or messages) that failed once and then passed. */
+  tests?: string[];
+  /** How many times the gate was retried (infrastructure) or re-run (flaky check). */
+  retries?: number;
+}
 
 /** A fix proposed during an iteration. */
 export interface ReportProposal {
@@ -151,6 +180,8 @@ export interface RunReport {
    * a fix was in the worktree, and why (absent in reports of older versions).
    */
   sandbox?: SandboxReport;
+  /** How failed gates were classified before any fix, when any failed. */
+  triage?: ReportTriage[];
   /** Totals. */
   totals: ReportTotals;
   /** One line for humans about how it ended. */
