@@ -38,13 +38,58 @@ export function relativePath(repoRoot: string, file: string): string | null {
   return p;
 }
 
-// `path/to/file.ext:12` or `(path/to/file.ext:12:5)` as compilers and stack traces print them.
-const _PATH_LINE = /(?:^|[\s("'`])((?:[\w.@-]+\/)*[\w.@-]+\.[A-Za-z0-9]{1,8}):(\d{1,6})(?::\d+)?/g;
+// `path/to/file.ext:12`, `(/abs/path/file.ext:12:5)` or `file:///abs/x.js:3:5`
+// as compilers and stack traces of JS/TS, Go, Rust, Ruby, C and others print them.
+const _PATH_LINE =
+  /(?:^|[\s("'`\[])((?:file:\/\/)?\/?(?:[\w.@+-]+\/)*[\w.@+-]+\.[A-Za-z0-9]{1,8}):(\d{1,6})(?::\d+)?/gm;
+// Python: `File "/abs/pkg/mod.py", line 12, in f`.
+const _PY_FRAME = /File "([^"\n]+)", line (\d{1,6})/g;
+// Java/Kotlin/Scala: `at com.acme.Cls.method(Cls.java:42)`.
+const _JVM_FRAME = /\bat ((?:[\w$]+\.)+)[\w$<>]+\(([\w$-]+\.(?:java|kt|scala|groovy)):(\d{1,6})\)/g;
+
+/**
+ * Resolve a path a tool printed to a file of the repository: relative to the
+ * root, or (for absolute paths of another checkout, such as a CI runner's)
+ * the longest known file it ends with.
+ *
+ * @param repoRoot Absolute repository root.
+ * @param raw The printed path.
+ * @param known The repository's files.
+ * @returns The repository-relative path, or null.
+ */
+export function resolveMention(repoRoot: string, raw: string, known: Set<string>): string | null {
+  const p = raw.replace(/^file:\/\//, "");
+  const rel = relativePath(repoRoot, p);
+  if (rel && known.has(rel)) return rel;
+  const norm = p.replaceAll("\\", "/");
+  let best: string | null = null;
+  for (const f of _byBasename(known).get(norm.slice(norm.lastIndexOf("/") + 1)) ?? []) {
+    if ((norm.endsWith("/" + f) || norm === f) && (!best || f.length > best.length)) best = f;
+  }
+  return best;
+}
+
+const _basenames = new WeakMap<Set<string>, Map<string, string[]>>();
+
+// Index of the known files by base name, so resolving a mention does not scan them all.
+function _byBasename(known: Set<string>): Map<string, string[]> {
+  let index = _basenames.get(known);
+  if (index) return index;
+  index = new Map();
+  for (const f of known) {
+    const b = f.slice(f.lastIndexOf("/") + 1);
+    const list = index.get(b);
+    if (list) list.push(f);
+    else index.set(b, [f]);
+  }
+  _basenames.set(known, index);
+  return index;
+}
 
 /**
  * Find the files and lines the failures point at: their `file`/`line`
- * fields first, then `path:line` mentions in their excerpts and the log that
- * name a file of the repository.
+ * fields first, then stack frames of any language and `path:line` mentions
+ * in their excerpts and the log that name a file of the repository.
  *
  * @param repoRoot Absolute repository root.
  * @param failures The failures.
@@ -58,30 +103,225 @@ export function focusPoints(
   logChunk: string | undefined,
   known: Set<string>,
 ): FocusPoint[] {
-  const byFile = new Map<string, { lines: Set<number>; weight: number; order: number }>();
-  const add = (file: string, line: number | undefined, weight: number) => {
-    let entry = byFile.get(file);
-    if (!entry) {
-      entry = { lines: new Set(), weight: 0, order: byFile.size };
-      byFile.set(file, entry);
-    }
-    entry.weight += weight;
-    if (line !== undefined && line > 0) entry.lines.add(line);
-  };
+  return _rank(_collect(repoRoot, failures, logChunk, known));
+}
+
+type _Weights = Map<string, { lines: Set<number>; weight: number; order: number }>;
+
+function _add(byFile: _Weights, file: string, line: number | undefined, weight: number): void {
+  let entry = byFile.get(file);
+  if (!entry) {
+    entry = { lines: new Set(), weight: 0, order: byFile.size };
+    byFile.set(file, entry);
+  }
+  entry.weight += weight;
+  if (line !== undefined && line > 0) entry.lines.add(line);
+}
+
+function _collect(
+  repoRoot: string,
+  failures: Failure[],
+  logChunk: string | undefined,
+  known: Set<string>,
+): _Weights {
+  const byFile: _Weights = new Map();
   for (const f of failures) {
-    const file = f.file ? relativePath(repoRoot, f.file) : null;
-    if (file) add(file, f.line, 10);
+    const file = f.file ? relativePath(repoRoot, f.file.replace(/^file:\/\//, "")) : null;
+    if (file) _add(byFile, file, f.line, 10);
   }
-  const texts = [...failures.map((f) => f.excerpt), logChunk ?? ""];
-  for (const text of texts) {
+  // Frames in the failures' own excerpts weigh more than the log's.
+  const texts: [string, number][] = [
+    ...failures.map((f): [string, number] => [f.excerpt + "\n" + f.message, 2]),
+    [logChunk ?? "", 1],
+  ];
+  for (const [text, weight] of texts) {
     for (const m of text.matchAll(_PATH_LINE)) {
-      const file = relativePath(repoRoot, m[1]!);
-      if (file && known.has(file)) add(file, Number(m[2]), 1);
+      const file = resolveMention(repoRoot, m[1]!, known);
+      if (file) _add(byFile, file, Number(m[2]), weight);
+    }
+    for (const m of text.matchAll(_PY_FRAME)) {
+      const file = resolveMention(repoRoot, m[1]!, known);
+      if (file) _add(byFile, file, Number(m[2]), weight);
+    }
+    for (const m of text.matchAll(_JVM_FRAME)) {
+      // The frame names the package and the file's base name: the file is
+      // the known one under that package's directory (any source root).
+      const pkgDir = m[1]!.split(".").slice(0, -2).join("/");
+      const tail = `${pkgDir ? pkgDir + "/" : ""}${m[2]}`;
+      const file = (_byBasename(known).get(m[2]!) ?? []).find((f) =>
+        f === tail || f.endsWith("/" + tail)
+      );
+      if (file) _add(byFile, file, Number(m[3]), weight);
     }
   }
+  return byFile;
+}
+
+function _rank(byFile: _Weights): FocusPoint[] {
   return [...byFile.entries()]
     .sort((a, b) => b[1].weight - a[1].weight || a[1].order - b[1].order)
     .map(([file, e]) => ({ file, lines: [...e.lines].sort((x, y) => x - y) }));
+}
+
+/** Options of {@link rankContext}. */
+export interface RankOptions {
+  /** Reads a repository file (null when missing). */
+  readFile: (path: string) => Promise<string | null>;
+  /** Files changed since the last green commit (the merge base), repository-relative. */
+  changed?: string[];
+  /** How many of the top files have their imports followed. @default 4 */
+  follow?: number;
+}
+
+/**
+ * Fault localisation: the files the failures name and the project frames of
+ * their stack traces (see {@link focusPoints}), then the modules those files
+ * import (JS/TS import graph, Python imports, Go packages, Rust `mod`/`use`),
+ * then the files changed since the last green commit, ranked by weight.
+ *
+ * @param repoRoot Absolute repository root.
+ * @param failures The failures.
+ * @param logChunk The extracted log chunk.
+ * @param known The repository's files.
+ * @param options File access, changed files.
+ * @returns Focus points, most relevant first.
+ */
+export async function rankContext(
+  repoRoot: string,
+  failures: Failure[],
+  logChunk: string | undefined,
+  known: Set<string>,
+  options: RankOptions,
+): Promise<FocusPoint[]> {
+  const byFile = _collect(repoRoot, failures, logChunk, known);
+  const top = _rank(byFile).slice(0, options.follow ?? 4).map((p) => p.file);
+  let goModule: string | null | undefined;
+  for (const file of top) {
+    const text = await options.readFile(file);
+    if (text === null) continue;
+    if (file.endsWith(".go") && goModule === undefined) {
+      goModule = (await options.readFile("go.mod"))?.match(/^module\s+(\S+)/m)?.[1] ?? null;
+    }
+    for (const dep of importsOf(file, text, known, goModule ?? null)) {
+      // An imported module holds the bug as often as the test does: ranked
+      // after the files the failure names, before loose mentions in the log.
+      if (dep !== file) _add(byFile, dep, undefined, 4);
+    }
+  }
+  for (const f of (options.changed ?? []).slice(0, 30)) {
+    if (known.has(f)) _add(byFile, f, undefined, 2);
+  }
+  return _rank(byFile);
+}
+
+const _JS_EXT = /\.(?:[cm]?[jt]sx?)$/;
+const _JS_IMPORT =
+  /(?:\bimport|\bexport)\s+(?:type\s+)?(?:[^'"`;]*?\s+from\s+)?["']([^"'\n]+)["']|\brequire\(\s*["']([^"'\n]+)["']\s*\)|\bimport\(\s*["']([^"'\n]+)["']\s*\)/g;
+
+/**
+ * The repository files a source file imports, for the languages where that
+ * is cheap to tell from the text: JS/TS (relative specifiers, `.js` written
+ * for `.ts`, index files), Python (absolute and relative imports, `src/`
+ * layouts), Go (packages of the module in go.mod), Rust (`mod x;`,
+ * `use crate::a::b`).
+ *
+ * @param file The importing file, repository-relative.
+ * @param text Its content.
+ * @param known The repository's files.
+ * @param goModule The Go module path from go.mod, when known.
+ * @returns Imported repository files.
+ */
+export function importsOf(
+  file: string,
+  text: string,
+  known: Set<string>,
+  goModule: string | null = null,
+): string[] {
+  const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "";
+  const out = new Set<string>();
+  const first = (cands: string[]) => {
+    const hit = cands.map(_normalize).find((c) => c !== null && known.has(c));
+    if (hit) out.add(hit);
+  };
+  if (_JS_EXT.test(file) || /\.(?:vue|svelte)$/.test(file)) {
+    for (const m of text.matchAll(_JS_IMPORT)) {
+      const spec = m[1] ?? m[2] ?? m[3]!;
+      if (!spec.startsWith(".")) continue;
+      const base = _join(dir, spec);
+      const stem = base.replace(/\.(?:[cm]?js|jsx)$/, "");
+      const exts = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+      first([
+        base,
+        ...exts.map((e) => stem + e),
+        ...exts.map((e) => `${base}/index${e}`),
+      ]);
+    }
+  } else if (file.endsWith(".py")) {
+    for (const m of text.matchAll(/^\s*from\s+(\.*)([\w.]*)\s+import\s+\(?([\w, ]+)/gm)) {
+      const dots = m[1]!.length;
+      const mod = m[2]!.replaceAll(".", "/");
+      const names = m[3]!.split(",").map((n) => n.trim().split(/\s+/)[0]!).filter(Boolean);
+      const roots = dots > 0
+        ? [_join(dir, "../".repeat(dots - 1) || ".")]
+        : ["", "src", dir.split("/")[0] ?? ""];
+      for (const r of roots) {
+        const base = mod ? _join(r, mod) : r;
+        first([`${base}.py`, `${base}/__init__.py`]);
+        for (const n of names) first([_join(base, `${n}.py`)]);
+      }
+    }
+    for (const m of text.matchAll(/^\s*import\s+([\w.]+(?:\s*,\s*[\w.]+)*)/gm)) {
+      for (const mod of m[1]!.split(",").map((x) => x.trim().replaceAll(".", "/"))) {
+        for (const r of ["", "src"]) first([_join(r, `${mod}.py`), _join(r, `${mod}/__init__.py`)]);
+      }
+    }
+  } else if (file.endsWith(".go") && goModule) {
+    for (const m of text.matchAll(/"([^"\n]+)"/g)) {
+      const spec = m[1]!;
+      if (!spec.startsWith(goModule + "/")) continue;
+      const pkg = spec.slice(goModule.length + 1);
+      const files = [...known].filter((f) =>
+        f.startsWith(pkg + "/") && f.endsWith(".go") && !f.endsWith("_test.go") &&
+        !f.slice(pkg.length + 1).includes("/")
+      ).sort().slice(0, 4);
+      for (const f of files) out.add(f);
+    }
+  } else if (file.endsWith(".rs")) {
+    const own = /(?:^|\/)(?:lib|main|mod)\.rs$/.test(file) ? dir : file.replace(/\.rs$/, "");
+    for (const m of text.matchAll(/^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;/gm)) {
+      first([_join(own, `${m[1]}.rs`), _join(own, `${m[1]}/mod.rs`)]);
+    }
+    const crateRoot = file.startsWith("src/") || !file.includes("/src/")
+      ? "src"
+      : file.slice(0, file.indexOf("/src/") + 4);
+    for (const m of text.matchAll(/\buse\s+crate::([\w:]+)/g)) {
+      const parts = m[1]!.split("::");
+      for (let n = parts.length; n >= 1; n--) {
+        const p = parts.slice(0, n).join("/");
+        const before = out.size;
+        first([_join(crateRoot, `${p}.rs`), _join(crateRoot, `${p}/mod.rs`)]);
+        if (out.size > before) break;
+      }
+    }
+  }
+  return [...out];
+}
+
+function _join(dir: string, rel: string): string {
+  return dir ? `${dir}/${rel}` : rel;
+}
+
+// Resolve `.` and `..` segments; null when the path leaves the repository.
+function _normalize(p: string): string | null {
+  const out: string[] = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length === 0) return null;
+      out.pop();
+    } else out.push(seg);
+  }
+  return out.join("/") || null;
 }
 
 /** Options of {@link renderWindows}. */

@@ -22,7 +22,7 @@ import {
   type FixProposal,
 } from "../core/types.ts";
 import { loadTokenCounter, type TokenCounter, truncateMiddle } from "./budget.ts";
-import { focusPoints, renderRepoMap, renderWindows } from "./context.ts";
+import { rankContext, renderRepoMap, renderWindows } from "./context.ts";
 import {
   type AttemptRecord,
   fenced,
@@ -59,6 +59,8 @@ export interface FixerInput {
   readFile: (path: string) => Promise<string | null>;
   /** The repository's files, repository-relative. */
   listFiles: () => Promise<string[]>;
+  /** Files changed since the last green commit (merge base), repository-relative. */
+  changedFiles?: string[];
   /** Earlier attempts, oldest first. */
   history: AttemptRecord[];
   /** Applied to every text before it goes into the prompt. */
@@ -130,7 +132,6 @@ export async function buildFixerMessages(
   const budget = input.tokenBudget ?? DEFAULT_FIXER_TOKEN_BUDGET;
   const system = redact(FIXER_SYSTEM);
   const files = (await input.listFiles()).map((f) => f.replaceAll("\\", "/"));
-  const points = focusPoints(input.repoRoot, input.failures, input.logChunk, new Set(files));
   const cache = new Map<string, Promise<string | null>>();
   const readRedacted = (p: string) => {
     let text = cache.get(p);
@@ -140,6 +141,12 @@ export async function buildFixerMessages(
     }
     return text;
   };
+  // Fault localisation: named files and stack frames, their imports, then
+  // what changed since the last green commit.
+  const points = await rankContext(input.repoRoot, input.failures, input.logChunk, new Set(files), {
+    readFile: readRedacted,
+    ...(input.changedFiles ? { changed: input.changedFiles } : {}),
+  });
   const logChunk = redact(input.logChunk ?? "").trim();
   const failures = input.failures.map((f) => ({
     ...f,
@@ -174,7 +181,7 @@ export async function buildFixerMessages(
       },
     },
     {
-      title: "Earlier attempts (do not repeat them)",
+      title: "Earlier attempts, by outcome",
       share: 0.15,
       render: (m) => formatHistory(history, m, count),
     },

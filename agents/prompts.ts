@@ -22,8 +22,12 @@ export interface AttemptRecord {
   summary: string;
   /** The diff that was tried (may be empty when none could be extracted). */
   diff: string;
-  /** How it ended: gates still failed, the reviewer rejected it, or it did not apply. */
-  outcome: "gates_failed" | "rejected" | "not_applicable";
+  /**
+   * How it ended: applied (committed and kept: it is in the code now, and
+   * fixed some failures), gates still failed (kept, fixed nothing), reverted
+   * (it broke something new), the reviewer rejected it, or it did not apply.
+   */
+  outcome: "applied" | "gates_failed" | "reverted" | "rejected" | "not_applicable";
   /** Why: failing gates and messages, review reasons, or the applier's refusal. */
   reasons: string[];
 }
@@ -134,10 +138,15 @@ export function formatHistory(
   count: TokenCounter,
 ): string {
   if (history.length === 0 || maxTokens <= 0) return "";
+  // Described by outcome: an applied fix is in the code now (build on it,
+  // do not undo it); only the ones that did not land are not to be repeated.
   const outcome: Record<AttemptRecord["outcome"], string> = {
-    gates_failed: "the gates still failed",
-    rejected: "the reviewer rejected it",
-    not_applicable: "the diff could not be applied",
+    applied: "applied: it is in the code now and fixed some failures; the rest still fail",
+    gates_failed:
+      "applied, but it fixed nothing: it is in the code now; do not repeat the same idea",
+    reverted: "reverted: it broke something new and was undone; do not repeat it",
+    rejected: "rejected by the reviewer (not in the code); do not repeat it",
+    not_applicable: "the diff could not be applied (not in the code)",
   };
   const heads = history.map((a) => {
     const reasons = a.reasons.slice(0, 6).map((r) => `  - ${clipLine(r, 300)}`).join("\n");

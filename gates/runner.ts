@@ -18,6 +18,7 @@ import type { GatePlugin } from "../core/plugin.ts";
 import type { Failure, GateResult, GateStatus } from "../core/types.ts";
 import { classifyExit, countsAsSuccess } from "./classify.ts";
 import { extractFailures, extractFailuresFromFile } from "./failures.ts";
+import { repoRelativeFailure, repoRelativeText } from "./paths.ts";
 import { ancestorsOf, type GateStep } from "./plan.ts";
 import { createView, defaultViewKind, type GateView } from "./view.ts";
 
@@ -328,14 +329,19 @@ async function _runStep(
     status,
     exitCode: r.timedOut || r.aborted ? null : r.code,
     durationMs: r.durationMs,
-    output: r.aborted ? `${r.output}\n[fleet-orch: run aborted]` : r.output,
+    // h9: paths repository-relative at the source (gates/paths.ts).
+    output: repoRelativeText(
+      r.aborted ? `${r.output}\n[fleet-orch: run aborted]` : r.output,
+      options.repoRoot,
+    ),
   };
   if (logFile) result.logFile = logFile;
   if (status !== "passed") {
+    // Relative to the step's directory first; absolute ones then lose the root.
     result.failures = _rootRelative(
       step,
       await _failuresOf(step, status, r.output, r.truncated ? logFile : undefined),
-    );
+    ).map((f) => repoRelativeFailure(f, options.repoRoot));
   }
   return result;
 }

@@ -124,6 +124,7 @@ export async function propose(input: {
     repoRoot: input.dir,
     readFile: (path) => readInside(input.dir, path),
     listFiles: async () => (await input.git.run(["ls-files"])).split("\n").filter(Boolean),
+    changedFiles: await changedSinceGreen(input.git),
     history: input.history,
     redact: input.redact,
     ...(input.signal ? { signal: input.signal } : {}),
@@ -440,4 +441,27 @@ export async function readInside(dir: string, path: string): Promise<string | nu
   } catch {
     return null;
   }
+}
+
+/**
+ * Files changed since the last green commit, for fault localisation: the
+ * merge base of HEAD with the upstream or default branch (what a pull request
+ * changed), plus what the fix loop committed since. Empty when no base is
+ * found (a repository with a single branch and no upstream).
+ *
+ * @param git The workspace's git.
+ * @returns Repository-relative paths, most recent change first.
+ */
+export async function changedSinceGreen(git: Git): Promise<string[]> {
+  const head = (await git.tryRun(["rev-parse", "HEAD"])).output.trim();
+  for (
+    const ref of ["@{upstream}", "origin/HEAD", "origin/main", "origin/master", "main", "master"]
+  ) {
+    const base = await git.tryRun(["merge-base", "HEAD", ref]);
+    const commit = base.output.trim();
+    if (base.code !== 0 || !commit || commit === head) continue;
+    const diff = await git.tryRun(["diff", "--name-only", "--no-renames", commit, "HEAD"]);
+    if (diff.code === 0) return diff.output.split("\n").map((l) => l.trim()).filter(Boolean);
+  }
+  return [];
 }

@@ -332,11 +332,12 @@ async function assess(
     s.gates = gatesBefore;
     reasons.unshift("It broke something new and fixed nothing, so it was reverted");
   }
+  const reverted = verdict.regressed && !!commit;
   loop.history.push({
     iteration: i,
     summary: proposal.summary,
     diff: proposal.diff,
-    outcome: "gates_failed",
+    outcome: reverted ? "reverted" : verdict.progress ? "applied" : "gates_failed",
     reasons,
   });
   if (verdict.progress) {

@@ -136,7 +136,7 @@ Deno.test("proposeFix sends windows, map, log and history and extracts the diff"
     assert.match(user, /## Repository map\n[\s\S]*README\.md/);
     assert.match(
       user,
-      /Changed the test expectation[\s\S]*reviewer rejected it[\s\S]*Weakens a test/,
+      /Changed the test expectation[\s\S]*rejected by the reviewer[\s\S]*Weakens a test/,
     );
     assert.match(user, /one unified diff/);
 
