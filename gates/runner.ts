@@ -53,6 +53,13 @@ export interface RunGatesOptions {
    * says `network: true`. @default false
    */
   sandbox?: boolean;
+  /**
+   * Earlier results to reuse instead of running these steps again (their
+   * inputs did not change, and their effects are still in `repoRoot`). A
+   * reused result is returned as the same object, so callers can tell it
+   * from a new execution.
+   */
+  reuse?: ReadonlyMap<string, RunnerGateResult>;
 }
 
 /**
@@ -135,6 +142,14 @@ export async function runGates(
         for (const id of [...pending]) {
           const step = byId.get(id)!;
           if (!step.needs.every((n) => results.has(n))) continue;
+          const prior = selected.has(id) ? options.reuse?.get(id) : undefined;
+          if (prior) {
+            // h9 minimal re-runs: an unchanged step keeps its earlier result.
+            results.set(id, prior);
+            pending.delete(id);
+            progressed = true;
+            continue;
+          }
           const skip: _Skip | null = !selected.has(id)
             ? { why: "Not selected", notApplicable: true }
             : options.signal?.aborted

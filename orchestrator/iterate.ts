@@ -28,7 +28,15 @@ import { compareProgress, currentFailures, failingFingerprints } from "./progres
 import { evaluateCandidates } from "./candidates.ts";
 import { triageStep } from "./triage.ts";
 import type { ReportIteration } from "../report/types.ts";
-import { failingRequired, green, logChunkOf, mergeGates, rerun, type RunState } from "./state.ts";
+import {
+  failingRequired,
+  green,
+  logChunkOf,
+  mergeGates,
+  noteFixPaths,
+  rerun,
+  type RunState,
+} from "./state.ts";
 
 /** What the loop carries from one iteration to the next. */
 interface Loop {
@@ -148,6 +156,7 @@ async function iterate(s: RunState, loop: Loop, i: number, max: number): Promise
     if (!applied.ok) return notApplicable(s, loop, i, proposal, applied.error ?? "");
     it.applied = true;
     const commit = await commitFix(s, it, proposal, failures);
+    noteFixPaths(s, patchPaths(proposal.diff));
     const after = got.gates ?? await rerun(s, s.ws!.dir, `iteration-${i}`, failingIds);
     it.gates = after;
     return await assess(s, loop, i, proposal, commit, before, after);

@@ -12,7 +12,6 @@
 import { join } from "node:path";
 import { PolicyViolation, UsageError } from "../core/errors.ts";
 import { createLogger } from "../core/log.ts";
-import { runGates } from "../gates/runner.ts";
 import { loadTokenCounter } from "../agents/budget.ts";
 import { CostLedger } from "../plugins/llm/pricing.ts";
 import { planFromConfig } from "./check.ts";
@@ -27,7 +26,7 @@ import type { RunReport, StopReason } from "../report/types.ts";
 import { fixLoop, loadRecipes } from "./iterate.ts";
 import { triageStep } from "./triage.ts";
 import { deployStep, notify, publishStep, verifyStep } from "./deliver.ts";
-import { gateOptions, green, type OrchestrationOptions, type RunState } from "./state.ts";
+import { green, type OrchestrationOptions, runCounted, type RunState } from "./state.ts";
 import { sandboxReport } from "../core/sandbox.ts";
 
 export type { OrchestrationOptions, RunState } from "./state.ts";
@@ -241,6 +240,18 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   return { report, runDir, files, wouldApply: s.wouldApply };
 }
 
+function byGate(
+  executions: { gate: string; durationMs: number }[],
+): Record<string, { count: number; durationMs: number }> {
+  const out: Record<string, { count: number; durationMs: number }> = {};
+  for (const e of executions) {
+    const g = out[e.gate] ??= { count: 0, durationMs: 0 };
+    g.count++;
+    g.durationMs += e.durationMs;
+  }
+  return out;
+}
+
 function buildReport(s: RunState): RunReport {
   const calls = s.ledger.calls;
   const reason = s.stop!.reason;
@@ -262,6 +273,11 @@ function buildReport(s: RunState): RunReport {
     ...(s.verification ? { verification: s.verification } : {}),
     ...(s.sandbox ? { sandbox: s.sandbox } : {}),
     ...(s.triage?.length ? { triage: s.triage } : {}),
+    executions: {
+      count: (s.executions ?? []).length,
+      durationMs: (s.executions ?? []).reduce((a, e) => a + e.durationMs, 0),
+      byGate: byGate(s.executions ?? []),
+    },
     totals: {
       tokensIn: calls.reduce((a, c) => a + c.tokensIn, 0),
       tokensOut: calls.reduce((a, c) => a + c.tokensOut, 0),
@@ -339,7 +355,7 @@ async function checkSandbox(s: RunState): Promise<void> {
 
 async function baselineGates(s: RunState): Promise<void> {
   s.log.info("Running the quality gates");
-  s.gates = await runGates(s.steps, gateOptions(s, "baseline"));
+  s.gates = await runCounted(s, "baseline");
   const refused = s.gates.find((g) => g.policyViolation);
   if (refused) {
     s.stop = {

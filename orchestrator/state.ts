@@ -10,6 +10,7 @@ import type { FixerPlugin } from "../core/plugin.ts";
 import type { GateResult } from "../core/types.ts";
 import type { Logger } from "../core/log.ts";
 import { failsBuild, runGates } from "../gates/runner.ts";
+import { isDependencyManifest, isInstallLike } from "../gates/inputs.ts";
 import type { GateStep } from "../gates/plan.ts";
 import { extractChunks } from "../gates/extract.ts";
 import type { CostLedger } from "../plugins/llm/pricing.ts";
@@ -76,6 +77,10 @@ export interface RunState {
   verification?: RunReport["verification"];
   /** Whether the work and backup branches were kept (the work branch holds commits). */
   branchesKept?: boolean;
+  /** Every gate execution of the run (reused results are not executions). */
+  executions?: GateExecution[];
+  /** A committed fix touched a dependency manifest since the install-like gates last ran. */
+  manifestsDirty?: boolean;
   /** How failed gates were classified before any fix (orchestrator/triage.ts). */
   triage?: ReportTriage[];
   /** Diffs a dry run would apply. */
@@ -84,6 +89,96 @@ export interface RunState {
   startedAt: Date;
   /** The gate sandbox, as probed before the first gate. */
   sandbox?: SandboxReport;
+}
+
+/** One execution of one gate. */
+export interface GateExecution {
+  /** Gate id. */
+  gate: string;
+  /** Which pass ran it (baseline, iteration-2, …). */
+  label: string;
+  /** Wall-clock time. */
+  durationMs: number;
+}
+
+/**
+ * Run gates in the run's workspace (or a candidate's directory) and count
+ * every gate that really executed. In the workspace itself, results whose
+ * inputs did not change are reused instead of run again (see {@link reuseFor}).
+ *
+ * @param s The run.
+ * @param label Log folder.
+ * @param options Selection, directory, what may be reused.
+ * @returns The results (reused ones included, as the same objects).
+ */
+export async function runCounted(
+  s: RunState,
+  label: string,
+  options: {
+    only?: string[];
+    dir?: string;
+    reuse?: "unchanged" | "after-fix";
+    sandbox?: boolean;
+  } = {},
+): Promise<GateResult[]> {
+  const dir = options.dir ?? s.ws!.dir;
+  const reuse = options.reuse && dir === s.ws?.dir
+    ? reuseFor(s, options.reuse, options.only ?? [])
+    : undefined;
+  const results = await runGates(s.steps, {
+    ...gateOptions(s, label, options.only),
+    repoRoot: dir,
+    ...(reuse?.size ? { reuse } : {}),
+    ...(options.sandbox ? { sandbox: true } : {}),
+  });
+  s.executions ??= [];
+  let installsRan = true;
+  for (const r of results) {
+    const reused = reuse?.get(r.id) === r;
+    const step = s.steps.find((x) => x.id === r.id);
+    if (step && isInstallLike(step) && (reused || r.status === "skipped")) installsRan = false;
+    if (reused || r.status === "skipped") continue;
+    s.executions.push({ gate: r.id, label, durationMs: r.durationMs });
+  }
+  if (installsRan && dir === s.ws?.dir) s.manifestsDirty = false;
+  return results;
+}
+
+/**
+ * The earlier results that a re-run may reuse: with `unchanged` (nothing
+ * changed since: the flaky check, an infrastructure retry) every passed gate
+ * that is not itself to be re-run; with `after-fix` only passed install-like
+ * gates, and only when no fix touched a dependency manifest or lockfile.
+ *
+ * @param s The run.
+ * @param mode What changed since the results were made.
+ * @param targets Gates that must run again.
+ * @returns Gate id -> result to reuse.
+ */
+export function reuseFor(
+  s: RunState,
+  mode: "unchanged" | "after-fix",
+  targets: string[],
+): Map<string, GateResult> {
+  const out = new Map<string, GateResult>();
+  for (const g of s.gates) {
+    if (g.status !== "passed" || targets.includes(g.id)) continue;
+    const step = s.steps.find((x) => x.id === g.id);
+    if (!step) continue;
+    if (mode === "unchanged" || (isInstallLike(step) && !s.manifestsDirty)) out.set(g.id, g);
+  }
+  return out;
+}
+
+/**
+ * Note a committed fix: one that touches a dependency manifest makes the
+ * install-like gates run again.
+ *
+ * @param s The run.
+ * @param paths Paths the fix changed.
+ */
+export function noteFixPaths(s: RunState, paths: string[]): void {
+  if (paths.some(isDependencyManifest)) s.manifestsDirty = true;
 }
 
 /**
@@ -132,6 +227,7 @@ export function gateOptions(s: RunState, label: string, only?: string[]) {
 
 /**
  * Re-run the failing gates first (cheap), then every gate when they pass.
+ * Install-like gates are reused unless a fix touched a dependency manifest.
  *
  * @param s The run.
  * @param dir Directory to run in (the workspace or a candidate's worktree).
@@ -145,15 +241,18 @@ export async function rerun(
   label: string,
   failing: string[],
 ): Promise<GateResult[]> {
-  // A fix is in `dir` now: its gates run sandboxed when a sandbox works.
+  // The failing gates first, with what they need only when its inputs
+  // changed; every gate once more only when those pass. A fix is in `dir`
+  // now: its gates run sandboxed when a sandbox works.
   const sandbox = s.sandbox?.active ?? false;
-  const partial = await runGates(s.steps, {
-    ...gateOptions(s, label, failing),
-    repoRoot: dir,
+  const partial = await runCounted(s, label, {
+    only: failing,
+    dir,
+    reuse: "after-fix",
     sandbox,
   });
   if (!gatesGreen(s.steps, partial.filter((g) => failing.includes(g.id)))) return partial;
-  return await runGates(s.steps, { ...gateOptions(s, `${label}-all`), repoRoot: dir, sandbox });
+  return await runCounted(s, `${label}-all`, { dir, reuse: "after-fix", sandbox });
 }
 
 /**

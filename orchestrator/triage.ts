@@ -14,10 +14,9 @@
  */
 
 import type { GateResult } from "../core/types.ts";
-import { runGates } from "../gates/runner.ts";
 import { describeTriage, type GateTriage, triageGate } from "../gates/triage.ts";
 import { failureLocation } from "../report/text.ts";
-import { failingRequired, gateOptions, green, mergeGates, type RunState } from "./state.ts";
+import { failingRequired, green, mergeGates, runCounted, type RunState } from "./state.ts";
 
 /** Options of {@link triageStep}. */
 export interface TriageOptions {
@@ -77,10 +76,10 @@ export async function triageStep(s: RunState, options: TriageOptions): Promise<v
     );
     await pause(wait, s.opts.signal);
     if (s.opts.signal?.aborted) return;
-    const again = await runGates(
-      s.steps,
-      gateOptions(s, `${options.label}-retry-${attempt}`, infra.map((t) => t.gate)),
-    );
+    const again = await runCounted(s, `${options.label}-retry-${attempt}`, {
+      only: infra.map((t) => t.gate),
+      reuse: "unchanged",
+    });
     s.gates = mergeGates(s.gates, again);
     verdicts = judge(s.gates);
   }
@@ -95,7 +94,7 @@ async function flakyCheck(s: RunState, verdicts: GateTriage[], label: string): P
   if (ids.length === 0) return;
   const before = new Map(s.gates.map((g) => [g.id, g]));
   s.log.info(`Re-running ${ids.join(", ")} once, unchanged, to tell a flaky failure from a bug`);
-  const again = await runGates(s.steps, gateOptions(s, `${label}-flaky-check`, ids));
+  const again = await runCounted(s, `${label}-flaky-check`, { only: ids, reuse: "unchanged" });
   s.gates = mergeGates(s.gates, again);
   for (const id of ids) {
     const now = s.gates.find((g) => g.id === id);

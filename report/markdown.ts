@@ -68,6 +68,16 @@ export function renderMarkdown(report: RunReport): string {
       }`,
   );
   row("Duration", formatDuration(report.totals.durationMs));
+  if (report.executions) {
+    // Each gate run costs the user pipeline time: say how many it took.
+    row(
+      "Gate executions",
+      `${report.executions.count} (${formatDuration(report.executions.durationMs)}): ${
+        Object.entries(report.executions.byGate).map(([id, g]) => `${mdText(id)} ×${g.count}`)
+          .join(", ")
+      }`,
+    );
+  }
   out.push("");
   if (report.gates.length > 0) out.push("### Gates", "", ..._gateTable(report.gates), "");
   if (report.triage?.length) out.push(..._triage(report.triage), "");

@@ -147,6 +147,16 @@ export interface ReportTotals {
   durationMs: number;
 }
 
+/** How many gates a run executed, and their time. */
+export interface ReportExecutions {
+  /** Gate executions. */
+  count: number;
+  /** Their summed wall-clock time in milliseconds. */
+  durationMs: number;
+  /** Per gate id. */
+  byGate: Record<string, { count: number; durationMs: number }>;
+}
+
 /** Everything one run did. */
 export interface RunReport {
   /** Run id (also the folder name under `.git/fleet-orch/runs/`). */
@@ -180,6 +190,12 @@ export interface RunReport {
    * a fix was in the worktree, and why (absent in reports of older versions).
    */
   sandbox?: SandboxReport;
+  /**
+   * Gate executions of the whole run (baseline, retries, re-runs after fixes,
+   * confirmations); results reused because their inputs did not change are
+   * not counted.
+   */
+  executions?: ReportExecutions;
   /** How failed gates were classified before any fix, when any failed. */
   triage?: ReportTriage[];
   /** Totals. */
