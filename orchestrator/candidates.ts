@@ -10,7 +10,14 @@
 import { join } from "node:path";
 import type { CallRecord, Failure, GateResult } from "../core/types.ts";
 import type { AttemptRecord } from "../agents/fixer.ts";
-import { applyInWorkspace, propose, type Proposed, review, type Reviewed } from "./fix.ts";
+import {
+  applyInWorkspace,
+  changedSinceGreen,
+  propose,
+  type Proposed,
+  review,
+  type Reviewed,
+} from "./fix.ts";
 import type { Runtime } from "./runtime.ts";
 import type { Workspace } from "./workspace.ts";
 import type { Logger } from "../core/log.ts";
@@ -95,6 +102,8 @@ export async function evaluateCandidates(
   if (recipe.proposal) return await single(s, recipe, input.failures);
 
   const t0 = s.models!.fixer!.temperature ?? 0.2;
+  // Looked up once for all candidates: they then reach the model together.
+  const changedFiles = await changedSinceGreen(s.ws!.git);
   // Candidates whose worst case does not fit in the cost cap next to the
   // others' reservations are dropped (the ledger refuses them before they are
   // sent); the run stops on the cap only when none could be afforded.
@@ -103,7 +112,13 @@ export async function evaluateCandidates(
     Array.from(
       { length: input.k },
       (_, j) =>
-        propose({ ...base, recipes: [], models: s.models!, temperature: Math.min(1, t0 + j * 0.3) })
+        propose({
+          ...base,
+          recipes: [],
+          models: s.models!,
+          changedFiles,
+          temperature: Math.min(1, t0 + j * 0.3),
+        })
           .catch((e) => {
             // The policy stops the run; other failures drop one candidate.
             if (e instanceof PolicyViolation) throw e;

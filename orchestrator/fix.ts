@@ -72,6 +72,8 @@ export async function propose(input: {
   dir: string;
   git: Git;
   history: AttemptRecord[];
+  /** Files changed since the last green commit; looked up when absent. */
+  changedFiles?: string[];
   redact: (t: string) => string;
   log: Logger;
   logChunk?: string;
@@ -124,7 +126,7 @@ export async function propose(input: {
     repoRoot: input.dir,
     readFile: (path) => readInside(input.dir, path),
     listFiles: async () => (await input.git.run(["ls-files"])).split("\n").filter(Boolean),
-    changedFiles: await changedSinceGreen(input.git),
+    changedFiles: input.changedFiles ?? await changedSinceGreen(input.git),
     history: input.history,
     redact: input.redact,
     ...(input.signal ? { signal: input.signal } : {}),
