@@ -92,6 +92,11 @@ export interface GateStep {
   envPassthrough?: string[];
   /** Network inside the sandbox. @default false */
   network?: boolean;
+  /**
+   * Ids of steps this one runs after without needing their success (a seed
+   * gate after a lint-like gate it did not declare in `needs`).
+   */
+  after?: string[];
 }
 
 /** The gate sections of a configuration. */
@@ -146,6 +151,14 @@ export function planGates(config: GateConfig): GateStep[] {
       condition: "success",
       needs: gate.needs !== undefined ? _list(gate.needs) : previous ? [previous] : [],
     };
+    const prev = previous ? steps.find((x) => x.id === previous) : undefined;
+    if (gate.needs === undefined && prev && isCheckerLike(prev)) {
+      // A lint-like gate produces nothing later gates use: they still run
+      // after it (file order) but also when it fails, so one lint error does
+      // not hide the test results. `needs:` restores the strict sequence.
+      step.needs = [...prev.needs];
+      step.after = [prev.id, ...(prev.after ?? [])];
+    }
     if (gate.working_directory !== undefined) step.cwd = gate.working_directory;
     if (gate.env_passthrough?.length) step.envPassthrough = [...gate.env_passthrough];
     if (gate.network) step.network = true;
@@ -255,6 +268,25 @@ function _checkGraph(steps: GateStep[]): void {
     state.set(id, 2);
   };
   for (const s of steps) visit(s.id);
+}
+
+// Gates that only judge the code (linters, formatters in check mode, type
+// checkers, audits): nothing after them uses what they leave behind.
+const CHECKER =
+  /(?:^|[\s/:_-])(?:lint|eslint|tslint|stylelint|markdownlint|hadolint|shellcheck|prettier|fmt|format|rustfmt|gofmt|black|isort|ruff|flake8|pylint|mypy|pyright|typecheck|type-check|types|clippy|vet|staticcheck|golangci-lint|rubocop|audit|check-format|format-check)(?:$|[\s:_-])/i;
+
+/**
+ * Whether a step only judges the code (lint, format check, type check,
+ * audit): steps after it do not need its success, only its order.
+ *
+ * @param step The step.
+ * @returns True for lint-like gates.
+ */
+export function isCheckerLike(step: Pick<GateStep, "id" | "run">): boolean {
+  if (CHECKER.test(step.id)) return true;
+  const run = step.run ?? "";
+  // `tsc --noEmit` checks types and writes nothing; a plain `tsc` builds.
+  return CHECKER.test(run.split(/[;&|]/)[0] ?? "") || /\btsc\b[^;&|]*--noEmit/.test(run);
 }
 
 /**

@@ -142,6 +142,7 @@ export async function runGates(
         for (const id of [...pending]) {
           const step = byId.get(id)!;
           if (!step.needs.every((n) => results.has(n))) continue;
+          if (!(step.after ?? []).every((n) => results.has(n))) continue;
           const prior = selected.has(id) ? options.reuse?.get(id) : undefined;
           if (prior) {
             // h9 minimal re-runs: an unchanged step keeps its earlier result.

@@ -102,6 +102,29 @@ function _statusText(r: GateResult): string {
   return r.required ? r.status : `${r.status} (optional)`;
 }
 
+/**
+ * The parsed failures of a gate as one line each, `message (file:line:col)`,
+ * parser findings before the generic extractor's: the console leads with
+ * these and then shows the tail.
+ *
+ * @param r The gate result.
+ * @param max At most this many lines (a last line counts the rest).
+ * @returns The lines.
+ */
+export function failureHeadlines(r: GateResult, max = 3): string[] {
+  const parsed = r.failures.filter((f) => f.tool !== "generic");
+  const list = parsed.length > 0 ? parsed : r.failures;
+  const out = list.slice(0, max).map((f) => {
+    const where = f.file
+      ? ` (${f.file}${f.line ? `:${f.line}` : ""}${f.line && f.column ? `:${f.column}` : ""})`
+      : "";
+    const code = f.code && !f.message.includes(f.code) ? ` [${f.code}]` : "";
+    return `${f.message.split("\n")[0]!.trim().slice(0, 240)}${code}${where}`;
+  });
+  if (list.length > max) out.push(`(+${list.length - max} more)`);
+  return out;
+}
+
 class _PlainView implements GateView {
   readonly #write: (t: string) => void;
   constructor(write: (t: string) => void) {
@@ -115,6 +138,7 @@ class _PlainView implements GateView {
     const time = r.status === "skipped" ? "" : ` in ${_seconds(r.durationMs)}`;
     let text = `[gate] ${r.id}: ${_statusText(r)}${time}\n`;
     if (r.status !== "passed" && r.status !== "skipped") {
+      for (const l of failureHeadlines(r)) text += `    ✘ ${l}\n`;
       for (const l of tailLines(r.output, PLAIN_TAIL_LINES)) text += `    | ${l}\n`;
       if (r.logFile) text += `    full log: ${r.logFile}\n`;
     }
@@ -171,7 +195,10 @@ class _TtyView implements GateView {
     row.status = r.status;
     row.durationMs = r.durationMs;
     row.last = _statusText(r);
-    if (r.status !== "passed" && r.status !== "skipped") row.tail = tailLines(r.output, TAIL_LINES);
+    if (r.status !== "passed" && r.status !== "skipped") {
+      // The parsed failure first (test, message, file:line), then the tail.
+      row.tail = [...failureHeadlines(r).map((l) => `✘ ${l}`), ...tailLines(r.output, TAIL_LINES)];
+    }
   }
 
   close(): void {

@@ -40,6 +40,19 @@ export function renderMarkdown(report: RunReport): string {
   const out: string[] = [];
   out.push(`## ${ok ? "✅" : "❌"} fleet-orch: ${STOP_TITLES[report.stopReason]}`, "");
   if (report.message) out.push(`> ${mdText(report.message)}`, "");
+  // Lead with the parsed failure (gate, test or diagnostic, message, where).
+  const failing = report.gates.find((g) =>
+    g.required && g.status !== "passed" && g.status !== "skipped" && g.failures.length > 0
+  );
+  const first = failing?.failures.find((f) => f.tool !== "generic") ?? failing?.failures[0];
+  if (first) {
+    out.push(
+      `**Failure** in ${mdCode(first.gate)}: ${mdText(first.message.split("\n")[0]!)}${
+        first.file ? ` (${mdCode(failureLocation(first))})` : ""
+      }`,
+      "",
+    );
+  }
   out.push("| | |", "|---|---|");
   const row = (k: string, v: string) => out.push(`| ${k} | ${v} |`);
   row("Run", mdCode(report.runId));

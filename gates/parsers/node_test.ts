@@ -23,6 +23,22 @@ function _frame(lines: readonly string[], from: number, to: number) {
   return undefined;
 }
 
+// The first non-empty lines of an indented block, joined: a heading that
+// ends with ":" is followed by the line that says what differed.
+function _blockMessage(lines: readonly string[], from: number, to: number): string {
+  const indent = /^\s*/.exec(lines[from] ?? "")![0].length;
+  const parts: string[] = [];
+  for (let j = from; j <= to && parts.length < 2; j++) {
+    const l = lines[j]!;
+    if (l.trim() && /^\s*/.exec(l)![0].length < indent) break;
+    const t = l.trim();
+    if (!t) continue;
+    parts.push(t);
+    if (!t.endsWith(":")) break;
+  }
+  return parts.join(" ");
+}
+
 /** Parser for node:test output. */
 export const nodeTestParser: FailureParser = {
   family: "node:test",
@@ -43,9 +59,15 @@ export const nodeTestParser: FailureParser = {
       let code: string | undefined;
       for (let j = i + 1; j <= end; j++) {
         const t = lines[j]!.trim();
-        const err = /^error: ['"|>-]?\s*(.*?)['"]?$/.exec(t);
         const c = /^code: '?([\w]+)'?$/.exec(t);
         if (c) code ??= c[1];
+        if (tap && !message && /^error:\s*[|>][-+]?$/.test(t)) {
+          // A YAML block scalar (`error: |-`): the message is its first
+          // lines, up to the assertion's values ("40 !== 2.5").
+          message = _blockMessage(lines, j + 1, end);
+          continue;
+        }
+        const err = /^error: ['"]?\s*(.*?)['"]?$/.exec(t);
         if (tap && err && !message) message = err[1]!;
         if (spec && !message && t && !/^\.\.\.|^---/.test(t)) message = t;
       }
