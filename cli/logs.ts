@@ -24,6 +24,9 @@ Options:
   --max-chunks N    Most chunks printed (default 3)
   -h, --help        Show this help
 
+Lines are numbered by "\\n" alone, as grep -n does: a "\\r" (progress bars,
+CRLF endings) does not start a new line; only its last segment is shown.
+
 Exit codes: 0 a failure chunk was found; 1 nothing found; 2 usage error.`;
 
 /**

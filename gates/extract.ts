@@ -11,7 +11,15 @@
 
 import { DiagTracker } from "./_extract_diag.ts";
 import { indexOrInf, lastLines, readLineBatches } from "./_extract_lines.ts";
-import { candidates, CAUSE, cleanLine, continuation, scoreLine, SYMBOLS } from "./extract_rules.ts";
+import {
+  candidates,
+  CAUSE,
+  cleanLine,
+  continuation,
+  passedLine,
+  scoreLine,
+  SYMBOLS,
+} from "./extract_rules.ts";
 
 /** One block of a log that explains a failure. */
 export interface Chunk {
@@ -50,6 +58,7 @@ const RING = 12;
 const MAX_CONTINUATION_RUN = 25;
 const KEEP = 8;
 const SEEN_CAP = 5000;
+const SHAPE_CACHE = 4096;
 
 /**
  * Incremental extractor: feed raw lines in order with {@link push}, then
@@ -67,7 +76,9 @@ export class ChunkExtractor {
   // join the chunk however plain they look.
   readonly #diag = new DiagTracker<_Line>();
   #best: Chunk[] = [];
-  #fallback: Chunk | null = null;
+  // The last-resort chunk's lines and score; made into a chunk only at the
+  // end (a log can hold a million weak lines, and only the last one counts).
+  #fallback: { lines: _Line[]; score: number } | null = null;
   #seen = new Set<string>();
   #announced = false;
   readonly #find = candidates();
@@ -76,6 +87,8 @@ export class ChunkExtractor {
   #source = "";
   #at = 0;
   #tail: string[] = [];
+  #ringStale = false;
+  readonly #shapes = new Map<string, { score: number; kind: string }>();
 
   /**
    * @param options Chunk count and size limits.
@@ -93,13 +106,28 @@ export class ChunkExtractor {
   push(raw: string): void {
     const n = ++this.#n;
     const { text, marked } = cleanLine(raw);
-    const { score, kind } = scoreLine(text, marked);
+    const { score, kind } = this.#score(text, marked);
     const line: _Line = { n, text, score, kind };
     if (this.#open) this.#extend(line);
     else if (score >= CAUSE) this.#start(line);
     else if (score > 0) this.#noteWeak(line);
     this.#ring.push(line);
     if (this.#ring.length > RING) this.#ring.shift();
+  }
+
+  // Logs repeat line shapes that differ only in numbers (request ids,
+  // durations, counters): the score of a shape is computed once. Digits 1-9
+  // fold to "1" and 0 stays, so lengths and the zero counts the noise rules
+  // look at ("0 errors") are kept. Bounded: cleared when full.
+  #score(text: string, marked: boolean): { score: number; kind: string } {
+    if (text.length > 240) return scoreLine(text, marked);
+    const key = (marked ? "\u0001" : "") + text.replace(/[1-9]/g, "1");
+    const hit = this.#shapes.get(key);
+    if (hit) return hit;
+    const scored = scoreLine(text, marked);
+    if (this.#shapes.size >= SHAPE_CACHE) this.#shapes.clear();
+    this.#shapes.set(key, scored);
+    return scored;
   }
 
   /**
@@ -119,7 +147,10 @@ export class ChunkExtractor {
     let at = 0;
     while (at < text.length) {
       const nl = text.indexOf("\n", at);
-      if (this.#open !== null || kw < nl || symNext < nl || shapeAt(text, at)) {
+      if (
+        this.#open !== null ||
+        ((kw < nl || symNext < nl || shapeAt(text, at)) && !passedLine(text, at, nl))
+      ) {
         this.#at = at;
         this.push(text.slice(at, nl));
       } else this.#n++;
@@ -142,7 +173,10 @@ export class ChunkExtractor {
   /** The RING lines above the current one, rebuilt if some were skipped. */
   #context(): _Line[] {
     const last = this.#ring[this.#ring.length - 1];
-    if (last === undefined ? this.#n === 1 : last.n === this.#n - 1) return this.#ring;
+    if (!this.#ringStale && (last === undefined ? this.#n === 1 : last.n === this.#n - 1)) {
+      return this.#ring;
+    }
+    this.#ringStale = false;
     const raw = lastLines(this.#source, this.#at, RING, this.#tail);
     const first = this.#n - raw.length;
     this.#ring = raw.map((r, i) => {
@@ -160,7 +194,10 @@ export class ChunkExtractor {
   finish(): Chunk[] {
     if (this.#open) this.#close();
     const ranked = [...this.#best].sort((a, b) => b.score - a.score || a.start - b.start);
-    if (ranked.length === 0) return this.#fallback ? [this.#fallback] : [];
+    if (ranked.length === 0) {
+      const f = this.#fallback;
+      return f ? [{ ..._toChunk(f.lines), score: f.score, kind: "exit" }] : [];
+    }
     const top = ranked[0]!.score;
     // Near-ties go to the earliest chunk: the first error of a cascade is
     // the cause, later ones are often its consequences or its echo.
@@ -273,10 +310,15 @@ export class ChunkExtractor {
   #noteWeak(line: _Line): void {
     // A summary line ("exit code 1", "BUILD FAILED") is the last resort:
     // the lines just above it are what the tool printed before giving up.
+    if (this.#fallback && this.#fallback.score > line.score) {
+      // Lines above were skipped and the ring was not brought up to date:
+      // rebuild it when next needed (only happens under pushLines).
+      const last = this.#ring[this.#ring.length - 1];
+      if (last !== undefined && last.n !== this.#n - 1) this.#ringStale = true;
+      return;
+    }
     const before = this.#context().slice(-8).filter((l) => l.text.trim() !== "");
-    if (this.#fallback && this.#fallback.score > line.score) return;
-    const lines = [...before, line];
-    this.#fallback = { ..._toChunk(lines), score: line.score, kind: "exit" };
+    this.#fallback = { lines: [...before, line], score: line.score };
   }
 }
 

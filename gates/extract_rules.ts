@@ -136,6 +136,44 @@ export function candidates(): Candidates {
   };
 }
 
+// A passing test's report line: whatever its name says ("handles error
+// codes", "failover"), it is not a failure.
+const PASSED =
+  /^(?:[✓✔√](?:\s|\x1b)|ok \d+ |ok\s+\S+\s+(?:\(cached\)|\d+(?:\.\d+)?s\b)|--- PASS: |=== (?:RUN|PAUSE|CONT) |PASS\s|\[ {7}OK \]|\[ RUN {6}\]|\S+::\S+ PASSED\b)/;
+
+/**
+ * The cheap first pass over a line with a candidate word and no chunk open:
+ * true when the line is a passing test's report (after indentation, colour
+ * codes and a CI timestamp), so it is counted but never cleaned or scored.
+ * Bounded work: a few character tests and one anchored regex.
+ *
+ * @param text The buffer.
+ * @param at Start of the line.
+ * @param nl End of the line (its "\n").
+ * @returns True for a passing test's line.
+ */
+export function passedLine(text: string, at: number, nl: number): boolean {
+  let i = at;
+  const c = text.charCodeAt(i);
+  if (c >= 48 && c <= 57 && text.charCodeAt(i + 4) === 45 && text.charCodeAt(i + 10) === 84) {
+    const sp = text.indexOf(" ", i + 19);
+    if (sp < 0 || sp > i + 40) return false;
+    i = sp + 1;
+  }
+  for (let k = 0; k < 64 && i < nl; k++) {
+    const d = text.charCodeAt(i);
+    if (d === 32 || d === 9) i++;
+    else if (d === 27) {
+      // An ANSI colour code: ESC [ digits/semicolons m.
+      const m = text.indexOf("m", i);
+      if (m < 0 || m > i + 16) return false;
+      i = m + 1;
+    } else break;
+  }
+  if (nl - i < 3) return false;
+  return PASSED.test(text.slice(i, Math.min(nl, i + 200)));
+}
+
 // Lines that contain error words but carry no cause: tool chatter around a
 // failure. They score 0 (noise) or 1 (summary, kept as a last resort).
 const NOISE: Array<[RegExp, number]> = [
