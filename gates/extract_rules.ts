@@ -138,8 +138,9 @@ export function candidates(): Candidates {
 
 // A passing test's report line: whatever its name says ("handles error
 // codes", "failover"), it is not a failure.
+// A mark may be followed by a space or a colour code (not a word).
 const PASSED =
-  /^(?:[✓✔√](?:\s|\x1b)|ok \d+ |ok\s+\S+\s+(?:\(cached\)|\d+(?:\.\d+)?s\b)|--- PASS: |=== (?:RUN|PAUSE|CONT) |PASS\s|\[ {7}OK \]|\[ RUN {6}\]|\S+::\S+ PASSED\b)/;
+  /^(?:[✓✔√](?!\w)|ok \d+ |ok\s+\S+\s+(?:\(cached\)|\d+(?:\.\d+)?s\b)|--- PASS: |=== (?:RUN|PAUSE|CONT) |PASS\s|\[ {7}OK \]|\[ RUN {6}\]|\S+::\S+ PASSED\b)/;
 
 /**
  * The cheap first pass over a line with a candidate word and no chunk open:
