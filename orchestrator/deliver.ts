@@ -145,7 +145,7 @@ export async function notify(
       await n.notify({
         runId: report.runId,
         stopReason: report.stopReason,
-        success: report.stopReason === "success",
+        success: report.stopReason === "success" || report.stopReason === "flaky",
         markdown,
       });
     } catch (e) {

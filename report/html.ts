@@ -47,7 +47,7 @@ blockquote{margin:0 0 1rem;padding:0 1rem;border-left:4px solid #d0d7de;color:#5
  * ```
  */
 export function renderHtml(report: RunReport): string {
-  const ok = report.stopReason === "success";
+  const ok = report.stopReason === "success" || report.stopReason === "flaky";
   const title = `fleet-orch: ${STOP_TITLES[report.stopReason]}`;
   const rows: [string, string][] = [
     ["Run", code(report.runId)],
