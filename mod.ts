@@ -116,11 +116,13 @@ export type { CheckOptions, CheckResult } from "./orchestrator/check.ts";
 export type { RuntimeOptions } from "./orchestrator/runtime.ts";
 export type { RunnerGateResult } from "./gates/runner.ts";
 export type {
+  ReportExecutions,
   ReportIntegrity,
   ReportIteration,
   ReportProposal,
   ReportReview,
   ReportTotals,
+  ReportTriage,
   ReportVerification,
   RunReport,
   StopReason,

@@ -68,13 +68,11 @@ Deno.test("run stops as infrastructure on a registry timeout, retried, with no m
       version: "1.0.0",
       dependencies: { "left-pad": "1.3.0" },
     }),
-    "fleet-orch.yaml": config(
-      {
-        install: `npm_config_registry=http://127.0.0.1:${port} npm_config_fetch_retries=0 ` +
-          `npm_config_fetch_timeout=1500 npm_config_cache=.npm-cache npm install --no-audit --no-fund`,
-      },
-      "",
-    ).replace(
+    // The registry comes from the project's .npmrc, as in a real project
+    // (the policy refuses a plain-HTTP registry set on the command line).
+    ".npmrc": `registry=http://127.0.0.1:${port}/\nfetch-retries=0\nfetch-timeout=1500\n` +
+      "cache=.npm-cache\naudit=false\nfund=false\n",
+    "fleet-orch.yaml": config({ install: "npm install" }).replace(
       "    max_no_progress_iterations: 2\n",
       "    max_no_progress_iterations: 2\n    infra_retries: 1\n    infra_backoff_seconds: 0\n",
     ),
