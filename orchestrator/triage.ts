@@ -61,7 +61,11 @@ export async function triageStep(s: RunState, options: TriageOptions): Promise<v
         reason: "infrastructure",
         message: `${infra.map(describeTriage).join("; ")} (still failing after ${attempt} ${
           attempt === 1 ? "retry" : "retries"
-        }; no fix was attempted: this is not a code bug)`,
+        }; no fix was attempted: this is not a code bug)${
+          // After a fix, gates run in the sandbox, which has no network.
+          !options.flakyCheck && s.sandbox?.active
+            ? "; after a fix gates run sandboxed without network: give a gate that needs it `network: true`"
+            : ""}`,
       };
       s.log.error(s.stop.message);
       return;
