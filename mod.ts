@@ -129,6 +129,10 @@ export type {
 } from "./report/types.ts";
 export type { WrittenReport } from "./report/report.ts";
 
+export { loadConfig, parseConfig } from "./core/config.ts";
+export type { Config, LoadedConfig, LocatedYaml, ParseOptions } from "./core/config.ts";
+export { ConfigSchema } from "./core/config_schema.ts";
+
 // The policy engine.
 export { loadPolicy, PolicyEngine } from "./policies/engine.ts";
 export type { Finding, FullJudgement, LoadPolicyOptions, Policy, Rule } from "./policies/engine.ts";

@@ -31,7 +31,11 @@ export interface LocatedYaml {
    * about a key point at the key, not at its value.
    */
   locateKey(path: readonly PropertyKey[], key: string): { line: number; col: number };
-  /** Turn zod issues into located problems. */
+  /**
+   * Turn zod issues into located problems.
+   *
+   * @ignore Internal: its parameter types are zod's.
+   */
   problems(
     issues: readonly z.core.$ZodIssue[],
     prefix?: readonly PropertyKey[],

@@ -168,7 +168,11 @@ export const EnvironmentSchema = z.strictObject({
   verifiers: z.array(PluginRefSchema).optional(),
 });
 
-/** The whole configuration file. */
+/**
+ * The whole configuration file.
+ *
+ * @ignore Internal: the zod schema behind {@linkcode Config}.
+ */
 export const ConfigSchema = z.strictObject({
   version: z.literal(1).optional(),
   agents: z.strictObject({
@@ -203,7 +207,7 @@ export const ConfigSchema = z.strictObject({
 });
 
 /** A validated configuration. */
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = ReturnType<typeof ConfigSchema.parse>;
 /** One `uses:` reference. */
 export type PluginRef = z.infer<typeof PluginRefSchema>;
 /** One deployment environment's settings. */

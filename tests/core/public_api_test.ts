@@ -12,6 +12,7 @@ const exec = new ShellExecutor({ judge: () => ({ allowed: true, rule: null, mess
 Deno.test("public api mod.ts exports the documented values and nothing else", () => {
   assert.deepEqual(Object.keys(mod).sort(), [
     "ConfigError",
+    "ConfigSchema",
     "PLUGIN_API_VERSION",
     "PLUGIN_KINDS",
     "PluginError",
@@ -22,7 +23,9 @@ Deno.test("public api mod.ts exports the documented values and nothing else", ()
     "definePlugin",
     "extractChunks",
     "extractDiff",
+    "loadConfig",
     "loadPolicy",
+    "parseConfig",
     "runCheck",
     "runOrchestration",
   ]);
