@@ -97,6 +97,12 @@ export async function deploy(input: {
   timeoutMs: number;
   log: Logger;
   env?: Record<string, string>;
+  /**
+   * Variables the deploy commands get beyond the allowlist (names or
+   * `PREFIX_*`): `agents.devops.env_passthrough`. Everything else of the job's
+   * environment (VCS tokens, database URLs, model keys) is withheld.
+   */
+  envPassthrough?: readonly string[];
 }): Promise<{ ok: boolean; steps: DeployStep[] }> {
   checkDeployPlan({ ...input, judge: (c) => input.exec.judge(c) });
   const steps: DeployStep[] = [];
@@ -111,6 +117,9 @@ export async function deploy(input: {
       cwd: input.cwd,
       timeoutMs: input.timeoutMs,
       ...(input.env ? { env: input.env } : {}),
+      // The deploy runs from the worktree the fix loop changed: not sandboxed
+      // (it must reach the cloud), but it only gets what it declares.
+      untrusted: { passthrough: input.envPassthrough ?? [] },
     });
     steps.push({
       command,

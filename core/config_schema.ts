@@ -25,6 +25,21 @@ const EnvPassthroughSchema = z.array(
   ),
 );
 
+/**
+ * What deploy commands get beyond the allowlist when the config declares
+ * nothing: the credentials of the cloud and cluster tools the seed deploys with.
+ */
+export const DEPLOY_ENV_DEFAULT: readonly string[] = [
+  "AZURE_*",
+  "ARM_*",
+  "AWS_*",
+  "GOOGLE_*",
+  "CLOUDSDK_*",
+  "KUBECONFIG",
+  "DOCKER_CONFIG",
+  "HELM_*",
+];
+
 /** `uses:` + `with:` reference to a plugin. */
 export const PluginRefSchema = z.strictObject({
   /** Built-in name, `./module.ts`, or `exec:COMMAND ARGS` (never a URL). */
@@ -84,6 +99,17 @@ export const DevopsSchema = z.strictObject({
   deploy: z.record(z.string(), z.array(z.string())).default({}),
   /** Timeout of each deploy command. */
   timeout: z.number().positive().default(900),
+  /**
+   * Variables deploy commands get beyond the allowlist: names, or prefixes
+   * ending in `*` (`AZURE_*`). Deploying needs cloud credentials, nothing
+   * else of the job's (docs/security.md, "Gate isolation").
+   */
+  env_passthrough: z.array(
+    z.string().regex(
+      /^[A-Za-z_][A-Za-z0-9_]*\*?$/,
+      "Environment variable names use letters, digits and _ (a prefix ends in *)",
+    ),
+  ).default([...DEPLOY_ENV_DEFAULT]),
 });
 
 /** One seed-style quality gate. */

@@ -153,6 +153,12 @@ export function gateEnvironment(
   }
   env.CI = CI_VALUE;
   for (const name of passthrough) {
+    if (name.endsWith("*")) {
+      // A declared prefix (deploy steps: `AZURE_*`) passes every name it starts.
+      const prefix = name.slice(0, -1);
+      for (const [n, value] of Object.entries(parent)) if (n.startsWith(prefix)) env[n] = value;
+      continue;
+    }
     const value = parent[name];
     if (value !== undefined) env[name] = value;
   }

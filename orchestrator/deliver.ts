@@ -44,6 +44,7 @@ export async function deployStep(state: RunState): Promise<void> {
     dryRun: state.dryRun,
     timeoutMs: devops.timeout * 1000,
     log: state.log,
+    envPassthrough: devops.env_passthrough,
   });
   if (!r.ok) {
     const last = r.steps[r.steps.length - 1];

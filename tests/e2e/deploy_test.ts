@@ -103,3 +103,47 @@ Deno.test("run --environment with an unknown environment is refused before anyth
     await removeRepo(repo);
   }
 });
+
+Deno.test("deploy commands get cloud credentials and what the config declares, not the job's other secrets", async () => {
+  const app = await healthServer(true);
+  const out = join(await Deno.makeTempDir(), "deploy-env.txt");
+  const probe =
+    `printf '%s|%s|%s|%s|%s' "$AZURE_CLIENT_SECRET" "$GITHUB_TOKEN" "$DATABASE_URL" "$ACR_PASSWORD" "$CI" > ${out}`;
+  const cfg = (declared: string) =>
+    `quality_gates:
+  ok: { command: "true", timeout: 30 }
+agents:
+  devops:
+    deploy:
+      staging: [${JSON.stringify(probe)}]
+${declared}deployment:
+  environments:
+    staging:
+      health_endpoint: "${app.url}/health"
+      retries: 0
+`;
+  const env = {
+    AZURE_CLIENT_SECRET: "az-secret-value-1",
+    GITHUB_TOKEN: "ghs_jobtokenvalue2",
+    DATABASE_URL: "postgres://u:p@db/x",
+    ACR_PASSWORD: "acr-password-value-3",
+  };
+  const repo = await makeRepo({ "fleet-orch.yaml": cfg("") });
+  const declared = await makeRepo({
+    "fleet-orch.yaml": cfg('    env_passthrough: ["ACR_PASSWORD"]\n'),
+  });
+  try {
+    const r = await runCli(repo, ["--environment", "staging"], { env });
+    assert.equal(r.code, 0, r.stderr);
+    // The default declaration passes the cloud family only.
+    assert.equal(await Deno.readTextFile(out), "az-secret-value-1||||true");
+    const d = await runCli(declared, ["--environment", "staging"], { env });
+    assert.equal(d.code, 0, d.stderr);
+    // A config that declares its own list gets exactly that list.
+    assert.equal(await Deno.readTextFile(out), "|||acr-password-value-3|true");
+  } finally {
+    await app.close();
+    await removeRepo(repo);
+    await removeRepo(declared);
+  }
+});
