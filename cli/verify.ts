@@ -17,6 +17,7 @@ import type { VerificationResult } from "../core/types.ts";
 import { openRuntime, type Runtime } from "../orchestrator/runtime.ts";
 import { environmentRedactor, reportError } from "./_common.ts";
 import { verifyEnvironment, writeVerificationReport } from "../plugins/verifiers/mod.ts";
+import { messageOf } from "../core/errors.ts";
 
 /** Help text for `fleet-orch verify --help`. */
 export const help =
@@ -111,7 +112,7 @@ async function _run(
       },
     }).values;
   } catch (e) {
-    io.stderr(`error: ${(e as Error).message}; see "fleet-orch verify --help"\n`);
+    io.stderr(`error: ${messageOf(e)}; see "fleet-orch verify --help"\n`);
     return 2;
   }
   if (flags.help) {
@@ -163,7 +164,7 @@ async function _run(
     });
   } catch (e) {
     // Invalid settings (TypeError), unknown plugins (ConfigError), plugin setup (PluginError).
-    io.stderr(`error: ${(e as Error).message}\n`);
+    io.stderr(`error: ${messageOf(e)}\n`);
     return 2;
   }
   const finishedAt = new Date().toISOString();

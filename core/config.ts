@@ -9,7 +9,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { Document, Node } from "yaml";
 import type { z } from "zod";
-import { ConfigError, type ConfigProblem } from "./errors.ts";
+import { ConfigError, type ConfigProblem, messageOf } from "./errors.ts";
 import { type Config, ConfigSchema } from "./config_schema.ts";
 
 export type { AgentModelConfig, Config, EnvironmentConfig, PluginRef } from "./config_schema.ts";
@@ -318,7 +318,7 @@ export async function loadConfig(path: string, options: ParseOptions = {}): Prom
   } catch (e) {
     const why = e instanceof Deno.errors.NotFound
       ? "File not found; create one with `fleet-orch init` or pass --config"
-      : `Cannot read the file: ${(e as Error).message}`;
+      : `Cannot read the file: ${messageOf(e)}`;
     throw new ConfigError([{ file: path, line: 0, col: 0, message: why }]);
   }
   return parseConfig(text, path, options);

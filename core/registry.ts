@@ -16,7 +16,13 @@
 
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigError, type ConfigProblem, PluginError, PolicyViolation } from "./errors.ts";
+import {
+  ConfigError,
+  type ConfigProblem,
+  messageOf,
+  PluginError,
+  PolicyViolation,
+} from "./errors.ts";
 import type { z } from "zod";
 import type { LocatedYaml } from "./config.ts";
 import type { PluginRef } from "./config_schema.ts";
@@ -232,7 +238,7 @@ export class PluginRegistry {
         if (e instanceof ConfigError || e instanceof PolicyViolation) throw e;
         const why = e instanceof PluginError
           ? e.message.replace(/^Plugin "[^"]*": /, "")
-          : (e as Error).message;
+          : messageOf(e);
         return fail(`Cannot start exec plugin "${commandLine}": ${why}`);
       }
       source = "exec";
@@ -249,7 +255,7 @@ export class PluginRegistry {
         return fail(
           compiled
             ? `Module plugin "${ref.uses}" cannot be loaded by the compiled fleet-orch binary: a compiled binary can only import modules it was built with (denoland/deno#18327). Use an exec plugin ("uses: exec:deno run -A ${ref.uses}") or run fleet-orch with "deno run"`
-            : `Cannot import module plugin "${ref.uses}": ${(e as Error).message.split("\n")[0]}`,
+            : `Cannot import module plugin "${ref.uses}": ${messageOf(e).split("\n")[0]}`,
         );
       }
       const found = [mod.default, mod.plugin].find(isDefinition);
@@ -395,7 +401,7 @@ export class PluginRegistry {
       });
     } catch (e) {
       if (e instanceof PluginError || e instanceof ConfigError) throw e;
-      throw new PluginError(def.name, (e as Error).message, { cause: e });
+      throw new PluginError(def.name, messageOf(e), { cause: e });
     }
   }
 }

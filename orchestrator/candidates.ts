@@ -24,7 +24,7 @@ import type { Logger } from "../core/log.ts";
 import type { FixerPlugin } from "../core/plugin.ts";
 import type { Models } from "./fix.ts";
 import { CostCapReached } from "./models.ts";
-import { PolicyViolation } from "../core/errors.ts";
+import { messageOf, PolicyViolation } from "../core/errors.ts";
 
 /** What the loop needs from its state. */
 export interface CandidateHost {
@@ -123,7 +123,7 @@ export async function evaluateCandidates(
             // The policy stops the run; other failures drop one candidate.
             if (e instanceof PolicyViolation) throw e;
             if (e instanceof CostCapReached) capped ??= e;
-            return { proposal: null, calls: [], why: (e as Error).message } as Proposed;
+            return { proposal: null, calls: [], why: messageOf(e) } as Proposed;
           }),
     ),
   );
@@ -149,7 +149,7 @@ export async function evaluateCandidates(
         capped ??= e;
         return { p, r: null, gates: null, error: e.message };
       }
-      return { p, r: null, gates: null, error: (e as Error).message, fatal: e };
+      return { p, r: null, gates: null, error: messageOf(e), fatal: e };
     }
     calls.push(...r.calls);
     if (r.verdict === "reject") return { p, r, gates: null, error: r.reasons.join("; ") };
@@ -252,6 +252,7 @@ async function candidateDir(s: CandidateHost, j: number): Promise<string> {
 }
 
 async function removeCandidateDir(s: CandidateHost, dir: string): Promise<void> {
+  // A dry run leaves nothing behind; a folder already gone is that outcome.
   if (s.dryRun) await Deno.remove(dir, { recursive: true }).catch(() => {});
   else await s.rt.git.removeWorktree(dir);
 }

@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import { UsageError } from "../core/errors.ts";
+import { messageOf, UsageError } from "../core/errors.ts";
 import type { GateResult } from "../core/types.ts";
 import { acquireLock } from "../core/lock.ts";
 import { type GateStep, planGates } from "../gates/plan.ts";
@@ -68,7 +68,7 @@ export function planFromConfig(rt: Runtime): GateStep[] {
     // The schema's inferred optional fields carry `| undefined`; the plan reads them the same way.
     planned = planGates({ quality_gates, steps } as Parameters<typeof planGates>[0]);
   } catch (e) {
-    throw new UsageError(`${rt.loaded.file}: ${(e as Error).message}`);
+    throw new UsageError(`${rt.loaded.file}: ${messageOf(e)}`);
   }
   if (planned.length === 0) {
     throw new UsageError(

@@ -395,6 +395,7 @@ async function checkRealChanges(
   if (problems.length === 0) return;
   // Put the worktree back: tracked paths from HEAD, new files removed.
   for (const c of changed) {
+    // Already gone is the goal: a file the undo cannot find needs no undoing.
     if (c.untracked) await Deno.remove(resolve(dir, c.path)).catch(() => {});
     else {await git.run(["checkout", "-q", "HEAD", "--", `:(literal)${c.path}`], {
         allowFail: true,

@@ -10,7 +10,7 @@
  */
 
 import { join } from "node:path";
-import { PolicyViolation, UsageError } from "../core/errors.ts";
+import { messageOf, PolicyViolation, UsageError } from "../core/errors.ts";
 import { createLogger } from "../core/log.ts";
 import { loadTokenCounter } from "../agents/budget.ts";
 import { CostLedger } from "../plugins/llm/pricing.ts";
@@ -131,6 +131,7 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   const steps = planFromConfig(rt);
   // The tokenizer's tables take ~100 ms to load: start now, so the load
   // overlaps preflight and the baseline gates instead of the first fix.
+  // Warm-up only: the fixer loads the counter again and reports a failure itself.
   if (config.agents.codex.enabled) loadTokenCounter().catch(() => {});
   if (opts.environment && !config.deployment.environments[opts.environment]) {
     const valid = Object.keys(config.deployment.environments);
@@ -212,11 +213,11 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
         : { reason: "error", message: "The run ended without a verdict" };
     }
   } catch (e) {
-    s.stop = { reason: "error", message: (e as Error).message };
-    log.error((e as Error).message);
+    s.stop = { reason: "error", message: messageOf(e) };
+    log.error(messageOf(e));
   } finally {
     const closed = await workspace.close().catch((e) => {
-      log.warn(`Could not remove the workspace: ${(e as Error).message}`);
+      log.warn(`Could not remove the workspace: ${messageOf(e)}`);
       return { keptBranch: true }; // unknown: the report names the branches
     });
     s.branchesKept = closed.keptBranch;

@@ -19,6 +19,7 @@ import { extractDiff } from "./_extract.ts";
 import { parsePatch } from "./parse.ts";
 import { canonicalPath } from "./paths.ts";
 import { type ApplyResult, type FilePatch, type FileResult, PatchError } from "./types.ts";
+import { messageOf } from "../core/errors.ts";
 
 export { extractDiff } from "./_extract.ts";
 export { parsePatch } from "./parse.ts";
@@ -160,7 +161,7 @@ export async function applyPatch(diff: string, options: ApplyOptions): Promise<A
   try {
     patches = parsePatch(text);
   } catch (e) {
-    return { ok: false, files: [], error: (e as Error).message };
+    return { ok: false, files: [], error: messageOf(e) };
   }
   if (patches.length === 0) {
     return { ok: false, files: [], error: "The diff names no file (no ---/+++ header)" };

@@ -38,6 +38,7 @@ import {
   type Scope,
   type Stdin,
 } from "./types.ts";
+import { messageOf } from "../core/errors.ts";
 
 export type { Scope, Stdin };
 
@@ -185,7 +186,7 @@ export class CommandPolicy implements JudgeHost {
     try {
       script = parse(source);
     } catch (e) {
-      this.hitCheck("unparsable", String((e as Error).message ?? e), scope);
+      this.hitCheck("unparsable", String(messageOf(e) ?? e), scope);
       return;
     }
     const inner: Scope = top

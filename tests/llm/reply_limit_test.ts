@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PluginError } from "../../core/errors.ts";
+import { messageOf, PluginError } from "../../core/errors.ts";
 import { createOpenAiClient, DEFAULT_MAX_REPLY_BYTES } from "../../plugins/llm/openai.ts";
 import { startFakeOpenAi } from "../fakes/openai_server.ts";
 
@@ -16,7 +16,7 @@ Deno.test("openai a reply over the size limit is refused with a clear error", as
       (e: unknown) => {
         assert.ok(e instanceof PluginError, String(e));
         assert.match(
-          (e as Error).message,
+          messageOf(e),
           /larger than the limit .*limit 2\.0 MB.*max_reply_bytes/,
         );
         return true;
