@@ -65,8 +65,16 @@ Global options:
   --help, -h     Show help (also: fleet-orch <command> --help)
   --version, -V  Show the version
 
-Exit codes: 0 success; 1 not fixed / checks failed; 2 usage or config error;
-3 stopped by policy. See README.md.`;
+Exit codes (every command):
+  0    success: green, clean, allowed, applied
+  1    not fixed / checks failed / nothing found (stop reasons max_iterations,
+       no_progress, cost_cap, needs_model, verification_failed, error)
+  2    usage or config error: bad flag or value, missing directory, no git
+       repository, the repository locked by another run
+  3    stopped by policy (stop reasons forbidden, rejected, reviewer_unavailable;
+       a denied command; scan findings)
+  130  interrupted (SIGINT or SIGTERM); a run removes its worktree first
+See README.md.`;
 
 /**
  * Dispatch a command line.

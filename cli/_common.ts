@@ -17,10 +17,99 @@ import { useColor } from "../core/log.ts";
 import { LockBusyError } from "../core/lock.ts";
 
 /** Exit codes of the command-line contract. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3, interrupted: 130 } as const;
 
 /**
- * Parse flags; unknown flags and missing values become a {@link UsageError}.
+ * Edit distance between two strings (insertions, deletions, substitutions).
+ *
+ * @param a One string.
+ * @param b The other.
+ * @returns The Levenshtein distance.
+ */
+export function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(
+        prev[j]! + 1,
+        cur[j - 1]! + 1,
+        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The known flag closest to a mistyped one, when it is close enough to be
+ * what the user meant.
+ *
+ * @param given The flag as typed, without leading dashes.
+ * @param known The command's flag names.
+ * @returns The suggestion, or null.
+ */
+export function didYouMean(given: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const k of known) {
+    // Dashes dropped or doubled are the commonest slip (--dryrun, --max_cost_usd).
+    const d = k.replace(/[-_]/g, "") === given.replace(/[-_]/g, "") ? 0.5 : levenshtein(given, k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  // A third of the name, at least 1 and at most 3 edits: closer than that is
+  // a typo, further is a different word.
+  const limit = Math.min(3, Math.max(1, Math.floor(given.length / 3)));
+  return best !== null && bestD <= limit ? best : null;
+}
+
+// Checked before parseArgs, whose messages for these cases ("argument is
+// ambiguous") do not say what to do.
+function precheck(
+  args: string[],
+  options: NonNullable<ParseArgsConfig["options"]>,
+  command: string,
+): string[] {
+  const known = Object.keys(options);
+  const out = [...args];
+  for (let i = 0; i < out.length; i++) {
+    const a = out[i]!;
+    if (a === "--") break;
+    if (!a.startsWith("--") || a === "--") continue;
+    const eq = a.indexOf("=");
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    const spec = options[name];
+    if (!spec) {
+      const hint = didYouMean(name, known);
+      throw new UsageError(
+        `Unknown flag --${name}${
+          hint ? `; did you mean --${hint}?` : ""
+        } (see "fleet-orch ${command} --help")`,
+      );
+    }
+    if (spec.type !== "string" || eq >= 0) continue;
+    const next = out[i + 1];
+    if (next === undefined || next === "--") {
+      throw new UsageError(`--${name} needs a value: --${name} <value>`);
+    }
+    if (next.startsWith("-")) {
+      // A negative number is a value (refused later by the flag's own check
+      // with a clear message); any other dash word is the next flag.
+      if (/^-\d/.test(next)) {
+        out.splice(i, 2, `--${name}=${next}`);
+        continue;
+      }
+      throw new UsageError(`--${name} needs a value, but the next argument is the flag ${next}`);
+    }
+    i++;
+  }
+  return out;
+}
+
+/**
+ * Parse flags; unknown flags (with a did-you-mean), missing values and other
+ * bad flags become a {@link UsageError}.
  *
  * @param args The command's arguments.
  * @param options parseArgs option specs.
@@ -36,12 +125,15 @@ export function parseFlags<O extends NonNullable<ParseArgsConfig["options"]>>(
   values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>["values"];
   positionals: string[];
 } {
+  const checked = precheck(args, options, command);
   try {
-    const r = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const r = parseArgs({ args: checked, options, allowPositionals: true, strict: true });
     return { values: r.values, positionals: r.positionals };
   } catch (e) {
     throw new UsageError(
-      `${(e as Error).message.replace(/\.$/, "")}; see "fleet-orch ${command} --help"`,
+      `${
+        (e as Error).message.split("\n")[0]!.replace(/\.$/, "")
+      }; see "fleet-orch ${command} --help"`,
     );
   }
 }
@@ -62,6 +154,9 @@ export function numberFlag(
 ): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
+  if (Number.isFinite(n) && n < 0 && (options.min ?? -Infinity) >= 0) {
+    throw new UsageError(`${flag} cannot be negative, got "${value}"`);
+  }
   if (
     !Number.isFinite(n) || (options.integer && !Number.isInteger(n)) ||
     n < (options.min ?? -Infinity)
@@ -126,19 +221,60 @@ export async function environmentRedactor(
   return createRedactor(env);
 }
 
+/** How a command takes SIGINT/SIGTERM. */
+export interface GuardOptions {
+  /**
+   * The body stops on the signal it is given and cleans up itself (the
+   * command then exits 130). Otherwise the process exits 130 at once: gates
+   * it started die with it (the executor's supervisor kills their groups).
+   */
+  cooperative?: boolean;
+}
+
 /**
- * Run a command body and map thrown errors to exit codes.
+ * Run a command body, map thrown errors to exit codes, and exit 130 when
+ * interrupted (SIGINT or SIGTERM), for every command alike.
  *
- * @param body The command.
- * @returns Its exit code, or the error's.
+ * @param body The command; gets a signal that aborts on SIGINT/SIGTERM.
+ * @param options Whether the body handles the signal itself.
+ * @returns Its exit code, the error's, or 130 when interrupted.
  */
-export async function guard(body: () => Promise<number>): Promise<number> {
+export async function guard(
+  body: (signal: AbortSignal) => Promise<number>,
+  options: GuardOptions = {},
+): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = () => {
+    // A second signal, or a body that does not clean up after itself: stop now.
+    if (abort.signal.aborted || !options.cooperative) Deno.exit(EXIT.interrupted);
+    abort.abort();
+  };
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const sig of signals) Deno.addSignalListener(sig, onSignal);
   try {
-    return await body();
+    const code = await body(abort.signal);
+    return abort.signal.aborted ? EXIT.interrupted : code;
   } catch (e) {
     // Loaded only on this path, so a command that succeeds never pays for it.
-    return reportError(e, await environmentRedactor());
+    const code = reportError(e, await environmentRedactor());
+    return abort.signal.aborted ? EXIT.interrupted : code;
+  } finally {
+    for (const sig of signals) Deno.removeSignalListener(sig, onSignal);
   }
+}
+
+/**
+ * Check a `--repo` argument up front: spawning git in a directory that does
+ * not exist fails with a message about the shell, not the flag.
+ *
+ * @param repo The flag's value.
+ * @throws {UsageError} When it is not an existing directory.
+ */
+export async function checkRepoFlag(repo: string | undefined): Promise<void> {
+  if (repo === undefined) return;
+  const st = await Deno.stat(repo).catch(() => null);
+  if (!st) throw new UsageError(`--repo ${repo}: no such directory`);
+  if (!st.isDirectory) throw new UsageError(`--repo ${repo}: not a directory`);
 }
 
 /**

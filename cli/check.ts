@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { EXIT, guard, numberFlag, parseFlags } from "./_common.ts";
+import { checkRepoFlag, EXIT, guard, numberFlag, parseFlags } from "./_common.ts";
 import { runCheck } from "../orchestrator/check.ts";
 
 /** Help text. */
@@ -46,6 +46,7 @@ export function run(args: string[]): Promise<number> {
       "allow-policy-loosening": { type: "boolean" },
     }, "check");
     const jobs = numberFlag(values.jobs, "--jobs", { integer: true, min: 1 });
+    await checkRepoFlag(values.repo);
     const result = await runCheck({
       repo: values.repo,
       config: values.config,

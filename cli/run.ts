@@ -4,7 +4,7 @@
  * @module
  */
 
-import { guard, numberFlag, parseFlags } from "./_common.ts";
+import { checkRepoFlag, guard, numberFlag, parseFlags } from "./_common.ts";
 import { runOrchestration } from "../orchestrator/loop.ts";
 
 /** Help text. */
@@ -44,7 +44,7 @@ model, verification failed); 2 usage or config error; 3 stopped by policy
  * @returns The exit code.
  */
 export function run(args: string[]): Promise<number> {
-  return guard(async () => {
+  return guard(async (signal) => {
     const { values } = parseFlags(args, {
       config: { type: "string" },
       repo: { type: "string" },
@@ -59,41 +59,36 @@ export function run(args: string[]): Promise<number> {
       jobs: { type: "string" },
       json: { type: "boolean" },
     }, "run");
-    const abort = new AbortController();
-    const onSignal = () => abort.abort();
-    const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-    for (const sig of signals) Deno.addSignalListener(sig, onSignal);
-    try {
-      const maxIterations = numberFlag(values["max-iterations"], "--max-iterations", {
-        integer: true,
-        min: 1,
-      });
-      const maxCostUsd = numberFlag(values["max-cost-usd"], "--max-cost-usd", { min: 0 });
-      const candidates = numberFlag(values.candidates, "--candidates", { integer: true, min: 1 });
-      const jobs = numberFlag(values.jobs, "--jobs", { integer: true, min: 1 });
-      const result = await runOrchestration({
-        config: values.config,
-        repo: values.repo,
-        environment: values.environment,
-        ...(values["dry-run"] ? { dryRun: true } : {}),
-        maxIterations,
-        maxCostUsd,
-        candidates,
-        jobs,
-        approve: values.approve ?? false,
-        ...(values["allow-policy-loosening"] ? { allowPolicyLoosening: true } : {}),
-        reportDir: values["report-dir"],
-        signal: abort.signal,
-        json: values.json ?? false,
-      });
-      if (values.json) {
-        console.log(JSON.stringify({ ...result.report, reportFile: result.files.json }, null, 2));
-      } else if (result.wouldApply.length) {
-        console.log(result.wouldApply.join("\n"));
-      }
-      return result.report.exitCode;
-    } finally {
-      for (const sig of signals) Deno.removeSignalListener(sig, onSignal);
+    const maxIterations = numberFlag(values["max-iterations"], "--max-iterations", {
+      integer: true,
+      min: 1,
+    });
+    const maxCostUsd = numberFlag(values["max-cost-usd"], "--max-cost-usd", { min: 0 });
+    const candidates = numberFlag(values.candidates, "--candidates", { integer: true, min: 1 });
+    const jobs = numberFlag(values.jobs, "--jobs", { integer: true, min: 1 });
+    await checkRepoFlag(values.repo);
+    const result = await runOrchestration({
+      config: values.config,
+      repo: values.repo,
+      environment: values.environment,
+      ...(values["dry-run"] ? { dryRun: true } : {}),
+      maxIterations,
+      maxCostUsd,
+      candidates,
+      jobs,
+      approve: values.approve ?? false,
+      ...(values["allow-policy-loosening"] ? { allowPolicyLoosening: true } : {}),
+      reportDir: values["report-dir"],
+      signal,
+      json: values.json ?? false,
+    });
+    if (values.json) {
+      console.log(JSON.stringify({ ...result.report, reportFile: result.files.json }, null, 2));
+    } else if (result.wouldApply.length) {
+      console.log(result.wouldApply.join("\n"));
     }
-  });
+    // Interrupted, the run stops at its next step, closes its worktree and
+    // writes its report; guard() then makes the exit code 130.
+    return result.report.exitCode;
+  }, { cooperative: true });
 }

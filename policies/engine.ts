@@ -114,7 +114,9 @@ export class PolicyEngine {
     const allowed = v.action === "allow" || v.action === "warn" ||
       (v.action === "require-approval" && this.#approved);
     const message = v.action === "require-approval" && !this.#approved
-      ? `${v.message} (run with --approve to allow)`
+      // Only `run` has --approve; `check` and `policy check-command` must not
+      // point the user at a flag they cannot pass.
+      ? `${v.message} (needs approval: only "fleet-orch run --approve" allows it)`
       : v.message;
     return {
       judgement: {
