@@ -105,3 +105,92 @@ export async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<voi
   let off = 0;
   while (off < data.length) off += await file.write(data.subarray(off));
 }
+
+/** Default cap of a log file: past it, the first and last halves are kept. */
+export const DEFAULT_LOG_LIMIT_BYTES = 2 * 1024 * 1024;
+
+/**
+ * A log file that keeps its head and tail past a size: up to `limit` bytes
+ * the file holds everything (and grows live); past it, only the last
+ * `limit/2` bytes are held in memory, and on close the file is cut to its
+ * first `limit/2` bytes, a marker line, and that tail. A 200 MB gate log then
+ * costs 2 MB of disk, and the failure (at the end) and the setup (at the
+ * start) are both still there.
+ */
+export class HeadTailLog {
+  readonly #file: Deno.FsFile;
+  readonly #limit: number | null;
+  readonly #half: number;
+  #written = 0;
+  #total = 0;
+  #ring: Uint8Array[] = [];
+  #ringBytes = 0;
+
+  /**
+   * @param file The open log file (truncated).
+   * @param limit Bytes kept at most; null keeps the whole log.
+   */
+  constructor(file: Deno.FsFile, limit: number | null) {
+    this.#file = file;
+    this.#limit = limit;
+    this.#half = limit === null ? 0 : Math.floor(limit / 2);
+  }
+
+  /** Append output. */
+  async write(chunk: Uint8Array): Promise<void> {
+    this.#total += chunk.length;
+    if (this.#limit === null || this.#written + chunk.length <= this.#limit) {
+      await writeAll(this.#file, chunk);
+      this.#written += chunk.length;
+      return;
+    }
+    const room = this.#limit - this.#written;
+    if (room > 0) {
+      await writeAll(this.#file, chunk.subarray(0, room));
+      this.#written += room;
+    }
+    this.#keep(room > 0 ? chunk.subarray(room) : chunk);
+  }
+
+  #keep(chunk: Uint8Array): void {
+    this.#ring.push(chunk.slice());
+    this.#ringBytes += chunk.length;
+    while (this.#ring.length > 1 && this.#ringBytes - this.#ring[0]!.length >= this.#half) {
+      this.#ringBytes -= this.#ring.shift()!.length;
+    }
+  }
+
+  /** Finish the file (cut to head and tail when it overflowed) and close it. */
+  async close(): Promise<void> {
+    try {
+      if (this.#limit === null || this.#total <= this.#limit) return;
+      // The tail is the last `half` bytes of the whole stream: the file's
+      // bytes past the head followed by the ring, trimmed from the front.
+      const fileTail = new Uint8Array(this.#written - this.#half);
+      await this.#file.seek(this.#half, Deno.SeekMode.Start);
+      let off = 0;
+      while (off < fileTail.length) {
+        const n = await this.#file.read(fileTail.subarray(off));
+        if (n === null) break;
+        off += n;
+      }
+      const all = new Uint8Array(fileTail.length + this.#ringBytes);
+      all.set(fileTail, 0);
+      let at = fileTail.length;
+      for (const c of this.#ring) {
+        all.set(c, at);
+        at += c.length;
+      }
+      const tail = all.subarray(Math.max(0, all.length - this.#half));
+      const omitted = this.#total - this.#half - tail.length;
+      await this.#file.truncate(this.#half);
+      await this.#file.seek(0, Deno.SeekMode.End);
+      const marker = `\n[fleet-orch: ${omitted} bytes of this log omitted; ` +
+        `it keeps the first and last ${this.#half} bytes (report.full_logs: true keeps all)]\n`;
+      await writeAll(this.#file, new TextEncoder().encode(marker));
+      await writeAll(this.#file, tail);
+    } finally {
+      this.#file.close();
+    }
+  }
+}

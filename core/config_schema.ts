@@ -227,6 +227,17 @@ export const ConfigSchema = z.strictObject({
   report: z.strictObject({
     dir: z.string().optional(),
     formats: z.array(z.enum(["json", "markdown", "html"])).default(["json", "markdown", "html"]),
+    /**
+     * How long run folders are kept: after each run, and by `fleet-orch
+     * clean`, folders older than `days` go, then the oldest until all fit in
+     * `max_mb`. The newest run is always kept.
+     */
+    retention: z.strictObject({
+      days: z.number().int().min(0).default(30),
+      max_mb: z.number().min(0).default(500),
+    }).prefault({}),
+    /** Keep every gate log whole (default: past 2 MB, the first and last 1 MB). */
+    full_logs: z.boolean().default(false),
   }).prefault({}),
   pricing: z.record(z.string(), z.strictObject({ input: z.number(), output: z.number() }))
     .default({}),

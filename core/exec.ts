@@ -18,7 +18,12 @@
  */
 
 import { PolicyViolation } from "./errors.ts";
-import { BoundedBuffer, LineRedactor, writeAll } from "./_exec_output.ts";
+import {
+  BoundedBuffer,
+  DEFAULT_LOG_LIMIT_BYTES,
+  HeadTailLog,
+  LineRedactor,
+} from "./_exec_output.ts";
 import { gateEnvironment } from "./gate_env.ts";
 import {
   findBwrap,
@@ -55,7 +60,10 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Abort the run (kills the process tree). */
   signal?: AbortSignal;
-  /** Write the full output (stdout and stderr merged) to this file. */
+  /**
+   * Write the output (stdout and stderr merged) to this file; past the
+   * executor's `logLimitBytes`, its head and tail with a marker line.
+   */
   logFile?: string;
   /** Receives output as it arrives (decoded text). */
   onOutput?: (text: string) => void;
@@ -177,6 +185,11 @@ export interface ExecutorOptions {
   parentEnv?: Record<string, string>;
   /** The gate sandbox. @default { mode: "off" } */
   sandbox?: SandboxOptions;
+  /**
+   * Size past which a log file keeps only its first and last halves (config
+   * `report.full_logs: true` passes null: keep everything). @default 2 MiB
+   */
+  logLimitBytes?: number | null;
 }
 
 /** Options of the executor's sandbox. */
@@ -273,6 +286,7 @@ export class ShellExecutor {
   readonly #parentEnv: Record<string, string> | undefined;
   readonly #sandboxMode: SandboxMode;
   readonly #bwrap: string | undefined;
+  readonly #logLimit: number | null;
 
   /**
    * Make an executor.
@@ -288,6 +302,9 @@ export class ShellExecutor {
     this.#parentEnv = options.parentEnv;
     this.#sandboxMode = options.sandbox?.mode ?? "off";
     this.#bwrap = options.sandbox?.bwrap;
+    this.#logLimit = options.logLimitBytes === undefined
+      ? DEFAULT_LOG_LIMIT_BYTES
+      : options.logLimitBytes;
   }
 
   /** The configured sandbox mode (`safety.sandbox`). */
@@ -487,12 +504,21 @@ export class ShellExecutor {
     ];
     // The log file is opened before the spawn: a failure to open it must
     // not leave a started command running unsupervised.
-    let log: Deno.FsFile | undefined;
+    let log: HeadTailLog | undefined;
     let child: Deno.ChildProcess;
     const started = performance.now();
     try {
+      // Readable too: past the limit, closing reads the part it moves.
       log = options.logFile
-        ? await Deno.open(options.logFile, { write: true, create: true, truncate: true })
+        ? new HeadTailLog(
+          await Deno.open(options.logFile, {
+            read: true,
+            write: true,
+            create: true,
+            truncate: true,
+          }),
+          this.#logLimit,
+        )
         : undefined;
       child = new Deno.Command("bash", {
         args,
@@ -504,7 +530,7 @@ export class ShellExecutor {
         stderr: "piped",
       }).spawn();
     } catch (e) {
-      log?.close();
+      await log?.close().catch(() => {});
       await cleanup();
       throw e;
     }
@@ -542,7 +568,7 @@ export class ShellExecutor {
     let rawBytes = 0;
     const sink = async (chunk: Uint8Array) => {
       if (!rawKept) buffer.push(chunk);
-      if (log) await writeAll(log, chunk);
+      if (log) await log.write(chunk);
       if (decoder) options.onOutput!(decoder.decode(chunk, { stream: true }));
     };
     try {
@@ -567,7 +593,7 @@ export class ShellExecutor {
       await cleanup();
       throw e;
     } finally {
-      log?.close();
+      await log?.close();
     }
     const status = await child.status;
     const supervisorErr = await drainStderr;

@@ -415,6 +415,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     // injected environment (tests, library callers) is the one filtered.
     parentEnv: env,
     sandbox: { mode: safety.sandbox },
+    ...(loaded.config.report.full_logs ? { logLimitBytes: null } : {}),
   });
   const git = new Git(exec, repoRoot, envLookup);
   const stateDir = join(await git.commonDir(), "fleet-orch");

@@ -118,11 +118,12 @@ Deno.test("ShellExecutor abort signal kills the process tree", async () => {
   assert.deepEqual(await waitGone(marker), []);
 });
 
-Deno.test("ShellExecutor keeps head and tail of large output and logs it all", async () => {
+Deno.test("ShellExecutor keeps head and tail of large output and, with full logs, logs it all", async () => {
   await withTempDir(async (dir) => {
     const logFile = join(dir, "big.log");
     const size = 50_000_000;
-    const r = await exec.run(
+    const full = new ShellExecutor({ judge: allowAll, logLimitBytes: null });
+    const r = await full.run(
       `echo START; head -c ${size} /dev/zero | tr '\\0' x; echo; echo END`,
       { logFile },
     );
