@@ -48,6 +48,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     load: () => import("./cli/plugins.ts"),
   },
   init: { summary: "Write a starter fleet-orch.yaml", load: () => import("./cli/init.ts") },
+  clean: {
+    summary: "Remove branches, worktrees and run folders of past runs that nothing needs",
+    load: () => import("./cli/clean.ts"),
+  },
   doctor: {
     summary: "Check the environment: git, deno, config, keys, endpoints",
     load: () => import("./cli/doctor.ts"),

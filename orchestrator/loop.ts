@@ -9,14 +9,15 @@
  * @module
  */
 
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { messageOf, PolicyViolation, UsageError } from "../core/errors.ts";
-import { createLogger } from "../core/log.ts";
+import { createLogger, type Logger } from "../core/log.ts";
 import { loadTokenCounter } from "../agents/budget.ts";
 import { CostLedger } from "../plugins/llm/pricing.ts";
 import { planFromConfig } from "./check.ts";
 import { openRuntime } from "./runtime.ts";
 import { createRunDir, newRunId } from "./run_dir.ts";
+import { planRunDirs, type Retention } from "./housekeeping.ts";
 import { openWorkspace } from "./workspace.ts";
 import { CostCapReached, makeModels } from "./models.ts";
 import { checkDeployPlan } from "../agents/operator.ts";
@@ -236,6 +237,7 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   });
   log.info(`Stopped: ${report.stopReason} — ${report.message}`);
   if (!dryRun) await notify(rt, log, report, files);
+  if (!dryRun) await pruneRunDirs(dirname(runDir), config.report.retention, log);
   log.info(`Report: ${files.json}`);
   await rt.close();
   return { report, runDir, files, wouldApply: s.wouldApply };
@@ -363,5 +365,18 @@ async function baselineGates(s: RunState): Promise<void> {
       reason: "forbidden",
       message: `Gate "${refused.name}" was refused by policy: ${refused.output.trim()}`,
     };
+  }
+}
+
+// Run folders past report.retention go after each run; a failure to remove
+// one must not turn the run's verdict into an error.
+async function pruneRunDirs(runsDir: string, retention: Retention, log: Logger): Promise<void> {
+  try {
+    for (const d of await planRunDirs(runsDir, retention)) {
+      await Deno.remove(d.name, { recursive: true });
+      log.debug(`Removed run folder ${d.name} (${d.reason})`);
+    }
+  } catch (e) {
+    log.warn(`Could not prune old run folders: ${(e as Error).message}`);
   }
 }

@@ -13,6 +13,7 @@ import { type Git, timestamp } from "../core/git.ts";
 import type { Logger } from "../core/log.ts";
 import type { ShellExecutor } from "../core/exec.ts";
 import { shellQuote } from "../core/exec.ts";
+import { reclaimDeadRuns } from "./housekeeping.ts";
 
 /** Where a run works. */
 export interface Workspace {
@@ -94,6 +95,9 @@ export async function openWorkspace(
     const worktrees = join(options.stateDir, "worktrees");
     const stale = await git.removeStaleWorktrees(worktrees);
     for (const p of stale) log.info(`Removed the worktree of a killed run: ${p}`);
+    // Branches killed runs left with nothing of their own; the lock is held,
+    // so no live run owns any of them.
+    await reclaimDeadRuns(git, log);
     const backupBranch = await git.createBackupBranch(options.now);
     const workBranch = `fleet-orch/fix-${options.runId}`;
     const dir = join(worktrees, options.runId);

@@ -29,6 +29,7 @@ const COMMANDS = [
   "stats",
   "plugins",
   "init",
+  "clean",
   "doctor",
 ];
 
