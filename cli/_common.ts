@@ -14,7 +14,7 @@ import {
   UsageError,
 } from "../core/errors.ts";
 import { useColor } from "../core/log.ts";
-import { LockBusyError } from "../core/lock.ts";
+import { LockBusyError, releaseHeldLocksSync } from "../core/lock.ts";
 
 /** Exit codes of the command-line contract. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3, interrupted: 130 } as const;
@@ -246,7 +246,11 @@ export async function guard(
   const abort = new AbortController();
   const onSignal = () => {
     // A second signal, or a body that does not clean up after itself: stop now.
-    if (abort.signal.aborted || !options.cooperative) Deno.exit(EXIT.interrupted);
+    if (abort.signal.aborted || !options.cooperative) {
+      // The next command must not find this one's lock and call it a crash.
+      releaseHeldLocksSync();
+      Deno.exit(EXIT.interrupted);
+    }
     abort.abort();
   };
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];

@@ -82,6 +82,25 @@ async function ageMs(path: string): Promise<number> {
   return st?.mtime ? Date.now() - st.mtime.getTime() : 0;
 }
 
+// Locks this process holds, so an exit on a signal can give them back.
+const held = new Map<string, string>();
+
+/**
+ * Give back every lock this process holds, synchronously: for an exit on
+ * SIGINT/SIGTERM that cannot wait for the command to unwind.
+ */
+export function releaseHeldLocksSync(): void {
+  for (const [path, at] of held) {
+    try {
+      const cur = JSON.parse(Deno.readTextFileSync(path)) as LockInfo;
+      if (cur.pid === Deno.pid && cur.at === at) Deno.removeSync(path);
+    } catch {
+      // already gone
+    }
+  }
+  held.clear();
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -110,10 +129,12 @@ export async function acquireLock(dir: string, command: string): Promise<RunLock
       const f = await Deno.open(path, { write: true, createNew: true });
       await f.write(new TextEncoder().encode(JSON.stringify(me)));
       f.close();
+      held.set(path, me.at);
       return {
         path,
         tookOver,
         release: async () => {
+          held.delete(path);
           try {
             const cur = JSON.parse(await Deno.readTextFile(path)) as LockInfo;
             if (cur.pid === me.pid && cur.at === me.at) await Deno.remove(path);

@@ -99,6 +99,11 @@ Deno.test("exit codes an interrupted check (SIGTERM) exits 130", async () => {
     Deno.kill(await lockPid(dir), "SIGTERM");
     const r = await child;
     assert.equal(r.code, 130, r.output);
+    assert.equal(
+      await Deno.stat(join(dir, ".git", "fleet-orch", "run.lock")).then(() => true, () => false),
+      false,
+      "the lock is released",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
     await Deno.remove(marks, { recursive: true });
