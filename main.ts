@@ -70,9 +70,10 @@ Global options:
   --version, -V  Show the version
 
 Exit codes (every command):
-  0    success: green, clean, allowed, applied
+  0    success: green (stop reasons success, flaky), clean, allowed, applied
   1    not fixed / checks failed / nothing found (stop reasons max_iterations,
-       no_progress, cost_cap, needs_model, verification_failed, error)
+       no_progress, cost_cap, needs_model, verification_failed, infrastructure,
+       configuration, error)
   2    usage or config error: bad flag or value, missing directory, no git
        repository, the repository locked by another run
   3    stopped by policy (stop reasons forbidden, rejected, reviewer_unavailable;
