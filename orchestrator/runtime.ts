@@ -13,7 +13,7 @@ import { ShellExecutor } from "../core/exec.ts";
 import { Git } from "../core/git.ts";
 import { createLogger, type Logger, type LogLevel } from "../core/log.ts";
 import { canonicalPath } from "../patch/patch.ts";
-import { ConfigError, type ConfigProblem } from "../core/errors.ts";
+import { ConfigError, type ConfigProblem, UsageError } from "../core/errors.ts";
 import type { PluginRef } from "../core/config.ts";
 import type { GatePlugin, PluginContext, PluginKind } from "../core/plugin.ts";
 import { configDirOf, PluginRegistry, type RefLocation } from "../core/registry.ts";
@@ -353,6 +353,16 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const bootstrapPolicy = await loadPolicy({ env, approved: options.approve ?? false });
   const bootstrapExec = new ShellExecutor({ judge: (c) => bootstrapPolicy.judgeCommand(c) });
   const start = resolve(options.repo ?? Deno.cwd());
+  if (options.repo !== undefined) {
+    // Spawning git in a missing directory fails with a message about the
+    // shell's cwd, not about the flag the user got wrong.
+    const st = await Deno.stat(start).catch(() => null);
+    if (!st?.isDirectory) {
+      throw new UsageError(
+        `--repo ${options.repo}: ${st ? "not a directory" : "no such directory"}`,
+      );
+    }
+  }
   const repoRoot = await new Git(bootstrapExec, start, envLookup).root();
 
   const configFile = options.config

@@ -117,6 +117,8 @@ Deno.test("exit codes usage errors exit 2 with a message that says what to do", 
       /--repo \/nonexistent-fleet-orch: no such directory/,
     ],
     [["check", "--repo", "/nonexistent-fleet-orch"], /no such directory/],
+    [["verify", "--environment", "x", "--repo", "/nonexistent-fleet-orch"], /no such directory/],
+    [["plugins", "--repo", "/nonexistent-fleet-orch"], /no such directory/],
     [["run", "--max-cost-usd", "-1"], /--max-cost-usd cannot be negative, got "-1"/],
     [["run", "--environment"], /--environment needs a value/],
     [
