@@ -36,7 +36,9 @@ const PR_STATUS_ACTIVE = 1;
 const THREAD_STATUS_ACTIVE = 1;
 const COMMENT_TYPE_TEXT = 1;
 const STATE_SUCCEEDED = 2;
-const STATE_FAILED = 4;
+// GitStatusState: 3 is Failed (the checks ran and found failures); 4 is Error,
+// which Azure DevOps shows as the status provider itself breaking.
+const STATE_FAILED = 3;
 const TASK_RESULT_FAILED = 2;
 
 /**

@@ -126,6 +126,10 @@ Deno.test("azure-devops annotate posts a commit status", async () => {
     assert.equal(fake.statuses[0]?.commit, "abc123");
     assert.equal(fake.statuses[0]?.description, "1 failure left");
     assert.equal(fake.statuses[0]?.genre, "fleet-orch");
+    // GitStatusState.Failed is 3 (4 is Error: the status provider broke).
+    assert.equal(fake.statuses[0]?.state, 3);
+    await plugin(fake.orgUrl).vcs.annotate!("abc124", [{ level: "warning", message: "w" }], "ok");
+    assert.equal(fake.statuses[1]?.state, 2);
   } finally {
     await fake.close();
   }
