@@ -10,6 +10,7 @@
 import { z } from "zod";
 import type { WebApi } from "azure-devops-node-api";
 import { messageOf, PluginError } from "../../core/errors.ts";
+import { createCiOutput } from "../../report/ci_output.ts";
 import { definePlugin, type PluginContext, type VcsPlugin } from "../../core/plugin.ts";
 
 /** Options of the `azure-devops` plugin (`with:`). */
@@ -176,7 +177,16 @@ export function createAzureDevops(options: AzureDevopsOptions, context: PluginCo
       const id = pr!.pullRequestId ?? 0;
       const web = pr!.repository?.webUrl ??
         `${orgUrl}/${encodeURIComponent(project)}/_git/${encodeURIComponent(repository)}`;
-      return { url: `${web}/pullrequest/${id}`, number: id };
+      const url = `${web}/pullrequest/${id}`;
+      // In a pipeline: output variables pullRequestUrl and pullRequestNumber of
+      // the named step (templates/azure-pipelines-fleet-orch.yml). On stderr,
+      // since stdout may carry a --json document.
+      const ci = createCiOutput({ env: context.env, write: (line) => console.error(line) });
+      if (ci.kind === "azure") {
+        await ci.setOutput("pull-request-url", url);
+        await ci.setOutput("pull-request-number", String(id));
+      }
+      return { url, number: id };
     },
 
     async comment(pr, body) {

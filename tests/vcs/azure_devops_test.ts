@@ -102,6 +102,33 @@ Deno.test("azure-devops createPullRequest opens one and reuses it on a second ru
   }
 });
 
+Deno.test("azure-devops createPullRequest sets pullRequestUrl and pullRequestNumber in a pipeline", async () => {
+  const fake = startAzureDevopsFake();
+  const lines: string[] = [];
+  const original = console.error;
+  console.error = (line: string) => void lines.push(line);
+  try {
+    const { vcs } = plugin(fake.orgUrl, { SYSTEM_ACCESSTOKEN: "ado_test", TF_BUILD: "True" });
+    const pr = await vcs.createPullRequest!({ head: "h", base: "main", title: "t", body: "b" });
+    assert.deepEqual(lines, [
+      `##vso[task.setvariable variable=pullRequestUrl;isOutput=true]${pr.url}`,
+      "##vso[task.setvariable variable=pullRequestNumber;isOutput=true]1",
+    ]);
+    lines.length = 0;
+    // Outside a pipeline nothing is printed.
+    await plugin(fake.orgUrl).vcs.createPullRequest!({
+      head: "h",
+      base: "main",
+      title: "t",
+      body: "b",
+    });
+    assert.deepEqual(lines, []);
+  } finally {
+    console.error = original;
+    await fake.close();
+  }
+});
+
 Deno.test("azure-devops comment creates a thread", async () => {
   const fake = startAzureDevopsFake();
   try {
