@@ -92,6 +92,33 @@ export function formatAzureIssue(a: Annotation): string {
   return `##vso[task.logissue ${props.join(";")};]${escapeAzureData(a.message)}`;
 }
 
+/**
+ * The Azure Pipelines name of an output: hyphens are not usable in a
+ * variable reference (`$(fleetOrch.stop-reason)` is not expanded), so
+ * `stop-reason` becomes `stopReason`, `pull-request-url` `pullRequestUrl`.
+ *
+ * @param name The output name as GitHub sees it.
+ * @returns The camelCase name.
+ */
+export function azureOutputName(name: string): string {
+  return name.replace(/-+([A-Za-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/**
+ * The Azure task result for the end of a run or check: a non-zero exit is
+ * Failed; a zero exit after fixes were committed (on a work branch, not the
+ * build's own commit) is SucceededWithIssues, so the pipeline shows the build
+ * needed healing; otherwise Succeeded.
+ *
+ * @param exitCode The process exit code.
+ * @param healed Whether fixes were committed.
+ * @returns The result for `##vso[task.complete]`.
+ */
+export function azureTaskResult(exitCode: number, healed: boolean): AzureTaskResult {
+  if (exitCode !== 0) return "Failed";
+  return healed ? "SucceededWithIssues" : "Succeeded";
+}
+
 /** GitHub shows at most this many annotations of each level per step. */
 export const GITHUB_MAX_PER_LEVEL = 10;
 
@@ -121,7 +148,7 @@ export interface CiOutput {
   annotate(annotations: Annotation[]): number;
   /** Add Markdown to the step summary (GitHub) or the build summary tab (Azure). */
   summary(markdown: string): Promise<void>;
-  /** Set a step output (GitHub) or an output variable (Azure). */
+  /** Set a step output (GitHub) or an output variable (Azure, named by {@link azureOutputName}). */
   setOutput(name: string, value: string): Promise<void>;
   /** Set the task result (Azure only; GitHub takes the exit code). */
   complete(result: AzureTaskResult, message?: string): void;
@@ -189,9 +216,9 @@ export function createCiOutput(options: CiOutputOptions = {}): CiOutput {
         await append(file, `${name}<<${delim}\n${value}\n${delim}\n`);
       } else if (kind === "azure") {
         write(
-          `##vso[task.setvariable variable=${escapeAzureProperty(name)};isOutput=true]${
-            escapeAzureData(value)
-          }`,
+          `##vso[task.setvariable variable=${
+            escapeAzureProperty(azureOutputName(name))
+          };isOutput=true]${escapeAzureData(value)}`,
         );
       }
     },

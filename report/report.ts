@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import type { Annotation } from "../core/plugin.ts";
-import { createCiOutput } from "./ci_output.ts";
+import { azureTaskResult, createCiOutput } from "./ci_output.ts";
 import { renderHtml } from "./html.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { RunReport } from "./types.ts";
@@ -80,6 +80,11 @@ export async function writeReports(
     await ci.setOutput("stop-reason", report.stopReason);
     await ci.setOutput("report", json);
     if (report.workBranch) await ci.setOutput("work-branch", report.workBranch);
+    // Azure: the task's result says whether the build needed healing (no-op on GitHub).
+    ci.complete(
+      azureTaskResult(report.exitCode, report.iterations.some((i) => i.commit)),
+      report.message,
+    );
   }
   return out;
 }

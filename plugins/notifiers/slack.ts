@@ -12,7 +12,7 @@ import {
   type PluginContext,
   type RunSummary,
 } from "../../core/plugin.ts";
-import { postJson, simplifyMarkdown, webhookUrl } from "./_webhook.ts";
+import { type NotifierDeps, postJson, simplifyMarkdown, webhookUrl } from "./_webhook.ts";
 
 /** Options of the `slack` notifier (`with:`). */
 export const SlackOptionsSchema = z.object({
@@ -84,10 +84,15 @@ export function slackPayload(
  *
  * @param options Webhook variable and behaviour.
  * @param context env, fetch, logger and dry-run flag.
+ * @param deps Sleep and clock of the 429/5xx retries (tests).
  * @returns The notifier.
  * @throws {PluginError} From `notify` when the webhook is unset or Slack answers non-2xx.
  */
-export function createSlack(options: SlackOptions, context: PluginContext): NotifierPlugin {
+export function createSlack(
+  options: SlackOptions,
+  context: PluginContext,
+  deps: NotifierDeps = {},
+): NotifierPlugin {
   return {
     async notify(summary) {
       if (options.only_on_failure && summary.success) return;
@@ -102,6 +107,7 @@ export function createSlack(options: SlackOptions, context: PluginContext): Noti
         url,
         slackPayload(summary, options),
         options.timeout_seconds,
+        deps,
       );
       context.log.info(`Posted the run summary to Slack`);
     },

@@ -14,13 +14,23 @@ import {
   type PluginContext,
   type RunSummary,
 } from "../../core/plugin.ts";
-import { postJson, simplifyMarkdown, webhookUrl } from "./_webhook.ts";
+import {
+  type NotifierDeps,
+  payloadBytes,
+  postJson,
+  simplifyMarkdown,
+  TEAMS_MAX_BYTES,
+  webhookUrl,
+} from "./_webhook.ts";
 
 /** Options of the `teams` notifier (`with:`). */
 export const TeamsOptionsSchema = z.object({
   /** Environment variable holding the webhook URL. @default "TEAMS_WEBHOOK_URL" */
   webhook_env: z.string().min(1).default("TEAMS_WEBHOOK_URL"),
-  /** "adaptive" for Workflows webhooks, "messagecard" for legacy connectors. @default "adaptive" */
+  /**
+   * "adaptive" for Workflows webhooks; "messagecard" (legacy) only for the
+   * retired Office 365 connectors. @default "adaptive"
+   */
   format: z.enum(["adaptive", "messagecard"]).default("adaptive"),
   /** Notify only on failure. @default false */
   only_on_failure: z.boolean().default(false),
@@ -34,25 +44,50 @@ export type TeamsOptions = z.infer<typeof TeamsOptionsSchema>;
 const MAX_TEXT = 20_000;
 
 /**
- * Build the Teams message for a run summary.
+ * Build the Teams message for a run summary. Teams refuses bodies over 28 KB
+ * of UTF-8 (emoji and accents take several bytes, and JSON escaping adds
+ * more), so the summary text is cut until the serialised payload fits
+ * {@link TEAMS_MAX_BYTES}, with " …" marking the cut.
  *
  * @param summary The run summary.
  * @param format "adaptive" or "messagecard".
+ * @param maxBytes The byte limit of the serialised payload.
  * @returns The webhook payload.
  */
 export function teamsPayload(
   summary: RunSummary,
   format: TeamsOptions["format"],
+  maxBytes = TEAMS_MAX_BYTES,
 ): Record<string, unknown> {
-  const title = `${
-    summary.success ? "✅" : "❌"
-  } fleet-orch run ${summary.runId}: ${summary.stopReason}`;
   const text = simplifyMarkdown(summary.markdown, {
     bold: "**",
     link: (t, u) => `[${t}](${u})`,
     escapeHtml: false,
     maxLength: MAX_TEXT,
   });
+  const full = _teamsPayload(summary, format, text);
+  if (payloadBytes(full) <= maxBytes) return full;
+  // Longest prefix (in code points, so no surrogate pair is split) that fits.
+  const points = [...text];
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    const p = _teamsPayload(summary, format, points.slice(0, mid).join("") + " …");
+    if (payloadBytes(p) <= maxBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  return _teamsPayload(summary, format, points.slice(0, lo).join("") + " …");
+}
+
+function _teamsPayload(
+  summary: RunSummary,
+  format: TeamsOptions["format"],
+  text: string,
+): Record<string, unknown> {
+  const title = `${
+    summary.success ? "✅" : "❌"
+  } fleet-orch run ${summary.runId}: ${summary.stopReason}`;
   if (format === "messagecard") {
     return {
       "@type": "MessageCard",
@@ -102,10 +137,15 @@ export function teamsPayload(
  *
  * @param options Webhook variable, format and behaviour.
  * @param context env, fetch, logger and dry-run flag.
+ * @param deps Sleep and clock of the 429/5xx retries (tests).
  * @returns The notifier.
  * @throws {PluginError} From `notify` when the webhook is unset or Teams answers non-2xx.
  */
-export function createTeams(options: TeamsOptions, context: PluginContext): NotifierPlugin {
+export function createTeams(
+  options: TeamsOptions,
+  context: PluginContext,
+  deps: NotifierDeps = {},
+): NotifierPlugin {
   return {
     async notify(summary) {
       if (options.only_on_failure && summary.success) return;
@@ -120,6 +160,7 @@ export function createTeams(options: TeamsOptions, context: PluginContext): Noti
         url,
         teamsPayload(summary, options.format),
         options.timeout_seconds,
+        deps,
       );
       // Legacy connectors answer 200 with an error text instead of a status code.
       if (/delivery failed/i.test(answer)) {

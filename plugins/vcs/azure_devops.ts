@@ -10,6 +10,7 @@
 import { z } from "zod";
 import type { WebApi } from "azure-devops-node-api";
 import { messageOf, PluginError } from "../../core/errors.ts";
+import { createCiOutput } from "../../report/ci_output.ts";
 import { definePlugin, type PluginContext, type VcsPlugin } from "../../core/plugin.ts";
 
 /** Options of the `azure-devops` plugin (`with:`). */
@@ -36,7 +37,9 @@ const PR_STATUS_ACTIVE = 1;
 const THREAD_STATUS_ACTIVE = 1;
 const COMMENT_TYPE_TEXT = 1;
 const STATE_SUCCEEDED = 2;
-const STATE_FAILED = 4;
+// GitStatusState: 3 is Failed (the checks ran and found failures); 4 is Error,
+// which Azure DevOps shows as the status provider itself breaking.
+const STATE_FAILED = 3;
 const TASK_RESULT_FAILED = 2;
 
 /**
@@ -174,7 +177,16 @@ export function createAzureDevops(options: AzureDevopsOptions, context: PluginCo
       const id = pr!.pullRequestId ?? 0;
       const web = pr!.repository?.webUrl ??
         `${orgUrl}/${encodeURIComponent(project)}/_git/${encodeURIComponent(repository)}`;
-      return { url: `${web}/pullrequest/${id}`, number: id };
+      const url = `${web}/pullrequest/${id}`;
+      // In a pipeline: output variables pullRequestUrl and pullRequestNumber of
+      // the named step (templates/azure-pipelines-fleet-orch.yml). On stderr,
+      // since stdout may carry a --json document.
+      const ci = createCiOutput({ env: context.env, write: (line) => console.error(line) });
+      if (ci.kind === "azure") {
+        await ci.setOutput("pull-request-url", url);
+        await ci.setOutput("pull-request-number", String(id));
+      }
+      return { url, number: id };
     },
 
     async comment(pr, body) {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import {
+  azureOutputName,
+  azureTaskResult,
   createCiOutput,
   detectCi,
   escapeAzureProperty,
@@ -93,12 +95,14 @@ Deno.test("ci output uses Azure logging commands inside Azure Pipelines", async 
   const { out, lines, files } = sinks({ TF_BUILD: "True", AGENT_TEMPDIRECTORY: "/agent/tmp" });
   await out.summary("## Report");
   await out.setOutput("exit_code", "1");
+  await out.setOutput("pull-request-url", "u");
   out.complete("Failed", "Not fixed");
   const path = Object.keys(files)[0] ?? "";
   assert.match(path, /^\/agent\/tmp\/fleet-orch-summary-.*\.md$/);
   assert.deepEqual(lines, [
     `##vso[task.uploadsummary]${path}`,
     "##vso[task.setvariable variable=exit_code;isOutput=true]1",
+    "##vso[task.setvariable variable=pullRequestUrl;isOutput=true]u",
     "##vso[task.complete result=Failed;]Not fixed",
   ]);
 });
@@ -111,4 +115,15 @@ Deno.test("ci output writes nothing outside CI", async () => {
   out.complete("Failed");
   assert.deepEqual(lines, []);
   assert.deepEqual(files, {});
+});
+
+Deno.test("ci output names Azure outputs without hyphens and maps exit codes to task results", () => {
+  assert.equal(azureOutputName("stop-reason"), "stopReason");
+  assert.equal(azureOutputName("work-branch"), "workBranch");
+  assert.equal(azureOutputName("pull-request-url"), "pullRequestUrl");
+  assert.equal(azureOutputName("report"), "report");
+  assert.equal(azureTaskResult(0, false), "Succeeded");
+  assert.equal(azureTaskResult(0, true), "SucceededWithIssues");
+  assert.equal(azureTaskResult(1, true), "Failed");
+  assert.equal(azureTaskResult(3, false), "Failed");
 });

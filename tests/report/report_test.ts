@@ -79,6 +79,47 @@ Deno.test("writeReports on GitHub Actions writes the step summary, outputs and r
   }
 });
 
+Deno.test("writeReports on Azure Pipelines sets camelCase outputs and ends with task.complete", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "fleet-orch-report-" });
+  const lines: string[] = [];
+  const original = console.error;
+  console.error = (line: string) => void lines.push(line);
+  try {
+    const env: Record<string, string> = { TF_BUILD: "True", AGENT_TEMPDIRECTORY: dir };
+    await writeReports(dir, leakyReport(), {
+      formats: ["json"],
+      redact,
+      env: (n) => env[n],
+      json: true,
+    });
+    assert.ok(
+      lines.includes("##vso[task.setvariable variable=stopReason;isOutput=true]max_iterations"),
+      lines.join("\n"),
+    );
+    assert.ok(!lines.some((l) => /variable=[^;]*-/.test(l)), "no hyphen in an Azure output name");
+    assert.equal(
+      lines.at(-1),
+      "##vso[task.complete result=Failed;]stopped with [REDACTED] in a message",
+    );
+    lines.length = 0;
+    await writeReports(
+      dir,
+      sampleReport({ stopReason: "success", exitCode: 0, message: "green" }),
+      {
+        formats: ["json"],
+        redact,
+        env: (n) => env[n],
+        json: true,
+      },
+    );
+    // The sample run committed a fix: the build needed healing.
+    assert.equal(lines.at(-1), "##vso[task.complete result=SucceededWithIssues;]green");
+  } finally {
+    console.error = original;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("redactReport reaches strings nested in arrays and objects and keeps other values", () => {
   const report = leakyReport();
   const copy = redactReport(report, redact);

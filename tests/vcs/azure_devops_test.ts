@@ -102,6 +102,33 @@ Deno.test("azure-devops createPullRequest opens one and reuses it on a second ru
   }
 });
 
+Deno.test("azure-devops createPullRequest sets pullRequestUrl and pullRequestNumber in a pipeline", async () => {
+  const fake = startAzureDevopsFake();
+  const lines: string[] = [];
+  const original = console.error;
+  console.error = (line: string) => void lines.push(line);
+  try {
+    const { vcs } = plugin(fake.orgUrl, { SYSTEM_ACCESSTOKEN: "ado_test", TF_BUILD: "True" });
+    const pr = await vcs.createPullRequest!({ head: "h", base: "main", title: "t", body: "b" });
+    assert.deepEqual(lines, [
+      `##vso[task.setvariable variable=pullRequestUrl;isOutput=true]${pr.url}`,
+      "##vso[task.setvariable variable=pullRequestNumber;isOutput=true]1",
+    ]);
+    lines.length = 0;
+    // Outside a pipeline nothing is printed.
+    await plugin(fake.orgUrl).vcs.createPullRequest!({
+      head: "h",
+      base: "main",
+      title: "t",
+      body: "b",
+    });
+    assert.deepEqual(lines, []);
+  } finally {
+    console.error = original;
+    await fake.close();
+  }
+});
+
 Deno.test("azure-devops comment creates a thread", async () => {
   const fake = startAzureDevopsFake();
   try {
@@ -126,6 +153,10 @@ Deno.test("azure-devops annotate posts a commit status", async () => {
     assert.equal(fake.statuses[0]?.commit, "abc123");
     assert.equal(fake.statuses[0]?.description, "1 failure left");
     assert.equal(fake.statuses[0]?.genre, "fleet-orch");
+    // GitStatusState.Failed is 3 (4 is Error: the status provider broke).
+    assert.equal(fake.statuses[0]?.state, 3);
+    await plugin(fake.orgUrl).vcs.annotate!("abc124", [{ level: "warning", message: "w" }], "ok");
+    assert.equal(fake.statuses[1]?.state, 2);
   } finally {
     await fake.close();
   }
