@@ -12,6 +12,8 @@ import { VERSION } from "../core/version.ts";
 import { loadPolicy } from "../policies/engine.ts";
 import { looseningAllowedByEnv } from "../policies/loader.ts";
 import { toSarif } from "../policies/sarif.ts";
+import { extractDiff, parsePatch } from "../patch/patch.ts";
+import { looksLikeDiff, newSideLines } from "../patch/lines.ts";
 
 /** Help text. */
 export const help = `Usage:
@@ -105,7 +107,8 @@ export function run(args: string[]): Promise<number> {
       const findings = e.scan(text, input === "-" ? {} : { filename: input });
       if (format === "json") console.log(JSON.stringify({ findings }, null, 2));
       else if (format === "sarif") {
-        console.log(JSON.stringify(toSarif(findings, e.policy.rules, VERSION), null, 2));
+        const options = { lineText: lineTextOf(text) };
+        console.log(JSON.stringify(toSarif(findings, e.policy.rules, VERSION, options), null, 2));
       } else {
         for (const f of findings) {
           console.log(`${f.file}:${f.line}: ${f.severity} [${f.rule}] ${f.message}`);
@@ -127,3 +130,20 @@ export function run(args: string[]): Promise<number> {
 }
 
 if (import.meta.main) Deno.exit(await run(Deno.args));
+
+/**
+ * The text of a finding's line, for SARIF fingerprints that survive moved code:
+ * the new file's line for a diff, the scanned text's line otherwise.
+ */
+function lineTextOf(text: string): (file: string, line: number) => string | undefined {
+  if (!looksLikeDiff(text)) {
+    const lines = text.split("\n");
+    return (_file, line) => lines[line - 1];
+  }
+  const byFile = new Map<string, Map<number, string>>();
+  for (const fp of parsePatch(extractDiff(text) ?? text)) {
+    const lines = new Map(newSideLines(fp).map((l) => [l.line, l.text]));
+    for (const name of [fp.newPath, fp.oldPath]) if (name) byFile.set(name, lines);
+  }
+  return (file, line) => byFile.get(file)?.get(line);
+}

@@ -163,3 +163,21 @@ Deno.test("policy CLI uses --policy and reports policy file errors with exit 2",
   assert.equal((await cli(["check-command", "--policy", `${dir}/bad.yaml`, "--", "ls"])).code, 2);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("policy CLI scan --format sarif fingerprints a finding by its line, not its position", async () => {
+  const key = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+  const fingerprints = async (text: string) => {
+    const r = await cli(["scan", "--format", "sarif", "-"], text);
+    assert.equal(r.code, 3);
+    const log = JSON.parse(r.out);
+    return log.runs[0].results.map((x: { partialFingerprints: Record<string, string> }) =>
+      Object.values(x.partialFingerprints)[0]
+    );
+  };
+  const before = await fingerprints(`const token = "${key}";\n`);
+  const moved = await fingerprints(`// a comment added above\n\nconst token = "${key}";\n`);
+  const other = await fingerprints(`const other = "${key}";\n`);
+  assert.equal(before.length, 1);
+  assert.deepEqual(moved, before);
+  assert.notDeepEqual(other, before);
+});
