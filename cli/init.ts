@@ -258,8 +258,8 @@ async function gitlabJobs(dir: string): Promise<CiJob[]> {
 }
 
 /**
- * The gates of the CI job that tests: the job with a test command and the most
- * gate commands (ties: the first found). Steps using CI expressions (`${{ }}`,
+ * The gates of the CI job that tests: the job with a test command covering the
+ * most kinds of gate (ties: more commands, then the first found). Steps using CI expressions (`${{ }}`,
  * `$(var)`) cannot run outside CI and are left out.
  */
 async function ciGates(dir: string): Promise<ProposedGate[]> {
@@ -280,7 +280,10 @@ async function ciGates(dir: string): Promise<ProposedGate[]> {
       }
     }
     if (!gates.some((g) => g.kind !== "install")) continue;
-    const score = (gates.some((g) => g.kind === "test") ? 1000 : 0) + gates.length;
+    // The job that tests and covers the most kinds of gate is the project's main check;
+    // jobs that run many unclassified commands (coverage merges, benchmarks) rank lower.
+    const kinds = new Set(gates.filter((g) => g.kind !== "other").map((g) => g.kind));
+    const score = (kinds.has("test") ? 1000 : 0) + 10 * kinds.size + gates.length;
     if (!best || score > best.score) best = { job, gates, score };
   }
   return best?.gates ?? [];

@@ -30,6 +30,17 @@ async function gatesOf(
 const BUN_WORKFLOW = `name: ci
 on: [push, pull_request]
 jobs:
+  runtimes:
+    runs-on: ubuntu-latest
+    steps:
+      - run: deno test -c runtime/a.json runtime/a
+      - run: deno test -c runtime/b.json runtime/b
+      - run: grep -R '"url":' coverage | xargs deno cache
+      - run: deno coverage --lcov > coverage/lcov.info
+      - run: deno run -A scripts/merge.ts
+      - run: |
+          cd benchmarks
+          bun run bench.ts
   main:
     runs-on: ubuntu-latest
     steps:
