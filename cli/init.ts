@@ -422,7 +422,8 @@ function denoGates(dir: string): ProposedGate[] {
     }
     return fallback
       ? [{
-        name: kind,
+        // "fmt" is Deno's own word for it (and the name earlier starters used).
+        name: kind === "format" ? "fmt" : kind,
         command: fallback,
         kind,
         source: `${name} (Deno convention)`,

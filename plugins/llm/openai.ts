@@ -68,6 +68,8 @@ export interface OpenAiClient extends LlmPlugin {
   readonly baseUrl: string;
   /** The variable the key is read from, or null. */
   readonly keyEnv: string | null;
+  /** Whether a key is set (a keyless local endpoint has none). */
+  readonly hasKey: boolean;
   /** Why calls cannot be made (a missing key, naming the variable), or null. */
   credentialProblem(): string | null;
   /**
@@ -217,6 +219,7 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
     provider: endpoint.provider,
     baseUrl: endpoint.baseUrl,
     keyEnv: endpoint.keyEnv,
+    hasKey: endpoint.apiKey !== null,
     credentialProblem: () => endpoint.credentialProblem,
     complete,
     probe: (options = {}) => _probe(endpoint, fetchFn, options.timeoutMs ?? PROBE_TIMEOUT_MS),
