@@ -118,6 +118,30 @@ function commandLines(block: string): string[] {
   return out;
 }
 
+/** Lines that change the shell's state for the lines after them. */
+const CONTEXT = /^(cd|pushd|export|source|\.)\s/;
+/** Lines that set the machine up (root, downloads): a block with one is not a gate. */
+const MACHINE_SETUP = /^(sudo|apt|apt-get|brew|choco|wget|curl|git\s+clone)(\s|$)/;
+
+/**
+ * The gates of one `run:`/`script:` block. Lines are separate gates, except in
+ * a block whose lines depend on each other (`cd`, `export`): it stays one gate,
+ * joined with && (CI runs blocks with bash -e), named by its last gate line.
+ */
+function blockGates(block: string): { line: string; kind: Kind }[] {
+  const lines = commandLines(block);
+  if (lines.length > 1 && lines.some((l) => CONTEXT.test(l))) {
+    if (lines.some((l) => MACHINE_SETUP.test(l))) return [];
+    const kinds = lines.map(classify).filter((k): k is Kind => k !== undefined);
+    const kind = kinds.filter((k) => k !== "other").at(-1) ?? kinds.at(-1);
+    return kind ? [{ line: lines.join(" && "), kind }] : [];
+  }
+  return lines.flatMap((line) => {
+    const kind = classify(line);
+    return kind ? [{ line, kind }] : [];
+  });
+}
+
 /** The commands of one CI job, with where they came from. */
 interface CiJob {
   source: string;
@@ -270,9 +294,7 @@ async function ciGates(dir: string): Promise<ProposedGate[]> {
     let last = 0;
     for (const block of job.commands) {
       if (/\$\{\{|\$\([A-Za-z_.]+\)/.test(block)) continue;
-      for (const line of commandLines(block)) {
-        const kind = classify(line);
-        if (!kind) continue;
+      for (const { line, kind } of blockGates(block)) {
         // A command whose purpose is unknown keeps its place among its neighbours.
         const rank = kind === "other" ? last + 0.5 : RANK[kind];
         if (kind !== "other") last = RANK[kind];

@@ -119,6 +119,31 @@ Deno.test("init keeps a CI step of unknown purpose in its place and adds the loc
   }
 });
 
+Deno.test("init keeps a CI block whose lines depend on each other as one gate", async () => {
+  const dir = await project({
+    ".github/workflows/ci.yml": `jobs:
+  t:
+    steps:
+      - run: |
+          cd packages/core
+          npm ci
+          npm test
+      - run: |
+          sudo apt-get install -y xvfb
+          cd tools
+          make
+`,
+  });
+  try {
+    const gates = await proposeGates(dir);
+    assert.deepEqual(gates.map((g) => [g.kind, g.command]), [
+      ["test", "cd packages/core && npm ci && npm test"],
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("init reads a pnpm project's lockfile and scripts when there is no CI", async () => {
   const dir = await project({
     "package.json": JSON.stringify({
