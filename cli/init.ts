@@ -51,6 +51,10 @@ export interface ProposedGate {
   source: string;
   /** Order within the source, for commands whose kind is "other". */
   rank: number;
+  /** Directory the CI step ran in (relative to the repository root). */
+  workingDirectory?: string;
+  /** The CI step may fail (continue-on-error, allow_failure): not a required gate. */
+  optional?: boolean;
 }
 
 // ---------------------------------------------------------------- classify
@@ -142,10 +146,25 @@ function blockGates(block: string): { line: string; kind: Kind }[] {
   });
 }
 
+/** One `run:`/`script:` block of a CI job. */
+interface CiCommand {
+  text: string;
+  cwd?: string;
+  optional?: boolean;
+}
+
 /** The commands of one CI job, with where they came from. */
 interface CiJob {
   source: string;
-  commands: string[];
+  commands: CiCommand[];
+}
+
+function ciCommand(text: string, cwd: unknown, optional: unknown): CiCommand {
+  return {
+    text,
+    ...(typeof cwd === "string" && cwd.trim() ? { cwd: cwd.trim() } : {}),
+    ...(optional === true ? { optional: true } : {}),
+  };
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
@@ -186,10 +205,13 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
     for (const [id, job] of Object.entries(asRecord(doc?.jobs) ?? {})) {
       const steps = asRecord(job)?.steps;
       if (!Array.isArray(steps)) continue;
+      const jobCwd = asRecord(asRecord(asRecord(job)?.defaults)?.run)?.["working-directory"];
       const commands = steps.flatMap((s) => {
         const step = asRecord(s);
         // `uses:` steps are setup actions, checkouts and uploads: never gates.
-        return step && typeof step.run === "string" ? [step.run] : [];
+        return step && typeof step.run === "string"
+          ? [ciCommand(step.run, step["working-directory"] ?? jobCwd, step["continue-on-error"])]
+          : [];
       });
       jobs.push({ source: `.github/workflows/${f}, job "${id}"`, commands });
     }
@@ -197,13 +219,15 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
   return jobs;
 }
 
-function azureSteps(steps: unknown): string[] {
+function azureSteps(steps: unknown): CiCommand[] {
   if (!Array.isArray(steps)) return [];
   return steps.flatMap((s) => {
     const step = asRecord(s);
     if (!step) return [];
     for (const key of ["script", "bash"]) {
-      if (typeof step[key] === "string") return [step[key] as string];
+      if (typeof step[key] === "string") {
+        return [ciCommand(step[key] as string, step.workingDirectory, step.continueOnError)];
+      }
     }
     return []; // task:, checkout:, publish:, download: are not gates
   });
@@ -275,7 +299,9 @@ async function gitlabJobs(dir: string): Promise<CiJob[]> {
     const before = job.before_script !== undefined ? scriptList(job.before_script) : defaultBefore;
     out.push({
       source: `.gitlab-ci.yml, job "${id}"`,
-      commands: [...before, ...scriptList(job.script)],
+      commands: [...before, ...scriptList(job.script)].map((t) =>
+        ciCommand(t, undefined, job.allow_failure)
+      ),
     });
   }
   return out;
@@ -292,13 +318,21 @@ async function ciGates(dir: string): Promise<ProposedGate[]> {
   for (const job of jobs) {
     const gates: ProposedGate[] = [];
     let last = 0;
-    for (const block of job.commands) {
-      if (/\$\{\{|\$\([A-Za-z_.]+\)/.test(block)) continue;
+    for (const { text: block, cwd, optional } of job.commands) {
+      if (/\$\{\{|\$\([A-Za-z_.]+\)/.test(block + (cwd ?? ""))) continue;
       for (const { line, kind } of blockGates(block)) {
         // A command whose purpose is unknown keeps its place among its neighbours.
         const rank = kind === "other" ? last + 0.5 : RANK[kind];
         if (kind !== "other") last = RANK[kind];
-        gates.push({ name: "", command: line, kind, source: job.source, rank });
+        gates.push({
+          name: "",
+          command: line,
+          kind,
+          source: job.source,
+          rank,
+          ...(cwd && cwd !== "." && cwd !== "./" ? { workingDirectory: cwd } : {}),
+          ...(optional ? { optional } : {}),
+        });
       }
     }
     if (!gates.some((g) => g.kind !== "install")) continue;
@@ -716,8 +750,9 @@ export async function proposeGates(dir: string): Promise<ProposedGate[]> {
   const names = new Set<string>();
   const out: ProposedGate[] = [];
   for (const g of gates) {
-    if (seen.has(g.command)) continue;
-    seen.add(g.command);
+    const key = `${g.workingDirectory ?? ""}\0${g.command}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     const base = gateName(g).replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "") || "step";
     let name = base;
     for (let n = 2; names.has(name); n++) name = `${base}_${n}`;
@@ -735,6 +770,26 @@ function isDir(p: string): boolean {
   }
 }
 
+// One gate as YAML, with the comment saying where it came from.
+function gateEntry(g: ProposedGate): string {
+  const lines = [
+    `  # from ${g.source}`,
+    `  ${g.name}:`,
+    `    command: ${JSON.stringify(g.command)}`,
+    `    timeout: ${TIMEOUT[g.kind]}`,
+    `    required: ${!g.optional}`,
+  ];
+  if (g.workingDirectory) {
+    lines.push(`    working_directory: ${JSON.stringify(g.workingDirectory)}`);
+  }
+  if (g.kind === "install") {
+    lines.push(
+      "    network: true         # downloads packages: keeps the network inside the sandbox",
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
 /**
  * Build a starter config for the project in `dir`.
  *
@@ -750,16 +805,7 @@ export async function starterConfig(dir: string): Promise<string> {
 #     command: "<your test command>"
 #     timeout: 900
 `
-    : "quality_gates:\n" +
-      gates.map((g) =>
-        `  # from ${g.source}\n  ${g.name}:\n    command: ${
-          JSON.stringify(g.command)
-        }\n    timeout: ${TIMEOUT[g.kind]}\n    required: true${
-          g.kind === "install"
-            ? "\n    network: true         # downloads packages: keeps the network inside the sandbox"
-            : ""
-        }\n`
-      ).join("");
+    : "quality_gates:\n" + gates.map(gateEntry).join("");
   return `# fleet-orch configuration. Every key is documented in config.yaml of the
 # fleet-orch repository; "fleet-orch check" runs the gates once.
 agents:

@@ -144,6 +144,35 @@ Deno.test("init keeps a CI block whose lines depend on each other as one gate", 
   }
 });
 
+Deno.test("init keeps a CI step's working directory and makes a step allowed to fail optional", async () => {
+  const dir = await project({
+    ".github/workflows/ci.yml": `jobs:
+  web:
+    defaults:
+      run:
+        working-directory: web
+    steps:
+      - run: npm ci
+      - run: npm run lint
+        continue-on-error: true
+      - run: npm test
+        working-directory: web/app
+`,
+  });
+  try {
+    const gates = await gatesOf(dir) as Record<
+      string,
+      { command: string; working_directory?: string; required: boolean }
+    >;
+    assert.deepEqual(
+      Object.values(gates).map((g) => [g.command, g.working_directory, g.required]),
+      [["npm ci", "web", true], ["npm run lint", "web", false], ["npm test", "web/app", true]],
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("init reads a pnpm project's lockfile and scripts when there is no CI", async () => {
   const dir = await project({
     "package.json": JSON.stringify({
