@@ -8,7 +8,7 @@
 
 import { guard, parseFlags } from "./_common.ts";
 import { useColor } from "../core/log.ts";
-import { ConfigError, messageOf } from "../core/errors.ts";
+import { ConfigError, messageOf, UsageError } from "../core/errors.ts";
 import { ShellExecutor } from "../core/exec.ts";
 import { loadPolicy } from "../policies/engine.ts";
 import { configDirOf } from "../core/registry.ts";
@@ -143,6 +143,8 @@ export async function runDoctor(
       checks.push(await endpointCheck(role, llm, options, probed));
     }
   } catch (e) {
+    // A wrong flag (--repo that is not a directory) is a usage error: exit 2.
+    if (e instanceof UsageError) throw e;
     checks.push({
       name: e instanceof ConfigError ? "config" : stage,
       status: "error",

@@ -128,6 +128,15 @@ Deno.test("cli doctor exits 1 naming an unreachable endpoint, 2 on a provider ty
   }
 });
 
+Deno.test("cli doctor --repo that is not a directory is a usage error (exit 2)", async () => {
+  const r = await exec.run(
+    shellJoin([Deno.execPath(), "run", "-A", MAIN, "doctor", "--repo", "/nonexistent-fleet-orch"]),
+    { timeoutMs: 120_000, env: { NO_COLOR: "1" } },
+  );
+  assert.equal(r.code, 2, r.output);
+  assert.match(r.output, /no such directory/);
+});
+
 Deno.test("cli run with a provider typo exits 2 before any gate runs", async () => {
   const dir = await repoWith(
     'agents:\n  codex: { provider: opneai }\nquality_gates:\n  mark: { command: "touch gate-ran" }\n',
