@@ -1,19 +1,22 @@
 /**
  * `fleet-orch doctor`: check what a run needs — git, bash, the repository,
- * the config, the policy, the plugins, model keys — and say what to fix.
+ * the config, the policy, the plugins, model keys and endpoints — and say
+ * what to fix.
  *
  * @module
  */
 
 import { guard, parseFlags } from "./_common.ts";
 import { useColor } from "../core/log.ts";
-import { ConfigError, messageOf } from "../core/errors.ts";
+import { ConfigError, messageOf, UsageError } from "../core/errors.ts";
 import { ShellExecutor } from "../core/exec.ts";
 import { loadPolicy } from "../policies/engine.ts";
 import { configDirOf } from "../core/registry.ts";
 import { llmReference, openRuntime } from "../orchestrator/runtime.ts";
 import { VERSION } from "../core/version.ts";
 import { sandboxFix } from "../core/sandbox.ts";
+import type { EndpointProbe, OpenAiClient } from "../plugins/llm/openai.ts";
+import { PROBE_TIMEOUT_MS } from "../plugins/llm/openai.ts";
 
 /** One check's outcome. */
 export interface DoctorCheck {
@@ -32,7 +35,16 @@ export interface DoctorCheck {
  * @returns The checks, in order.
  */
 export async function runDoctor(
-  options: { config?: string | undefined; repo?: string | undefined },
+  options: {
+    config?: string | undefined;
+    repo?: string | undefined;
+    /** Skip contacting the model endpoints. */
+    offline?: boolean | undefined;
+    /** Timeout of each endpoint probe. @default 5000 */
+    probeTimeoutMs?: number | undefined;
+    /** The environment (tests, library callers). @default Deno.env */
+    env?: Record<string, string> | undefined;
+  },
 ): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [
     {
@@ -61,8 +73,17 @@ export async function runDoctor(
       });
     }
   }
+  // Which check a thrown error belongs to: opening the repository, or making
+  // the configured models (a bad base_url is a model problem, not a git one).
+  let stage = "repository";
   try {
-    const rt = await openRuntime({ ...options, configOptional: true });
+    const rt = await openRuntime({
+      config: options.config,
+      repo: options.repo,
+      configOptional: true,
+      ...(options.env ? { env: options.env } : {}),
+    });
+    stage = "models";
     checks.push({ name: "repository", status: "ok", message: rt.repoRoot });
     checks.push(
       rt.configFound ? { name: "config", status: "ok", message: `${rt.loaded.file} is valid` } : {
@@ -86,6 +107,8 @@ export async function runDoctor(
       message: `${rt.registry.list().length} available`,
     });
     checks.push(await sandboxCheck(rt.exec));
+    // codex and jules often share one endpoint: it is contacted once.
+    const probed = new Map<string, Promise<EndpointProbe>>();
     for (const role of ["codex", "jules"] as const) {
       const a = rt.loaded.config.agents[role];
       if (!a.enabled) continue;
@@ -96,7 +119,7 @@ export async function runDoctor(
         configDir: configDirOf(rt.loaded.file),
         context: rt.pluginContext,
         where,
-      }) as { credentialProblem?: () => string | null; keyEnv?: string | null };
+      }) as Partial<OpenAiClient>;
       const problem = typeof llm.credentialProblem === "function" ? llm.credentialProblem() : null;
       if (problem) {
         checks.push({
@@ -104,20 +127,92 @@ export async function runDoctor(
           status: "warn",
           message: `${problem}: recipes still fix what they can, the rest needs a model`,
         });
-      } else if (llm.keyEnv) {
+        continue; // nothing to contact the endpoint with
+      } else if (llm.keyEnv && llm.hasKey !== false) {
         checks.push({ name: `${role} key`, status: "ok", message: `${llm.keyEnv} is set` });
+      } else if (llm.keyEnv) {
+        checks.push({
+          name: `${role} key`,
+          status: "ok",
+          message: `none (${llm.keyEnv} is unset): "${llm.baseUrl}" is not a cloud API, ` +
+            "so calls go without a key",
+        });
       } else {
         checks.push({ name: `${role} key`, status: "ok", message: `${a.provider} needs no key` });
       }
+      checks.push(await endpointCheck(role, llm, options, probed));
     }
   } catch (e) {
+    // A wrong flag (--repo that is not a directory) is a usage error: exit 2.
+    if (e instanceof UsageError) throw e;
     checks.push({
-      name: e instanceof ConfigError ? "config" : "repository",
+      name: e instanceof ConfigError ? "config" : stage,
       status: "error",
       message: messageOf(e),
     });
   }
   return checks;
+}
+
+/**
+ * The exit code of a doctor run: 2 when the config is invalid, 1 when any
+ * other check failed, 0 otherwise (warnings allowed).
+ *
+ * @param checks The checks of {@link runDoctor}.
+ * @returns 0, 1 or 2.
+ */
+export function doctorExitCode(checks: DoctorCheck[]): number {
+  const errors = checks.filter((c) => c.status === "error");
+  if (errors.some((c) => c.name === "config")) return 2;
+  return errors.length > 0 ? 1 : 0;
+}
+
+// One cheap request per endpoint (GET {base_url}/models): a bad key, a wrong
+// URL or a web page where an API should be is found here, not mid-run.
+async function endpointCheck(
+  role: string,
+  llm: Partial<OpenAiClient>,
+  options: { offline?: boolean | undefined; probeTimeoutMs?: number | undefined },
+  probed: Map<string, Promise<EndpointProbe>>,
+): Promise<DoctorCheck> {
+  const name = `${role} endpoint`;
+  if (typeof llm.probe !== "function") {
+    return { name, status: "ok", message: "not contacted: the provider plugin has no probe" };
+  }
+  if (options.offline) {
+    return { name, status: "ok", message: `"${llm.baseUrl}" not contacted (--offline)` };
+  }
+  const key = `${llm.baseUrl}\0${llm.keyEnv ?? ""}`;
+  let probe = probed.get(key);
+  if (!probe) {
+    probe = llm.probe({ timeoutMs: options.probeTimeoutMs ?? PROBE_TIMEOUT_MS });
+    probed.set(key, probe);
+  }
+  const p = await probe;
+  switch (p.outcome) {
+    case "reachable":
+      return { name, status: "ok", message: p.message };
+    case "key_rejected":
+      return {
+        name,
+        status: "error",
+        message: `${p.message}. Fix: set a valid key in "${llm.keyEnv ?? "api_key_env"}"`,
+      };
+    case "unreachable":
+      return {
+        name,
+        status: "error",
+        message: `${p.message}. Fix: start the server or correct base_url` +
+          (llm.provider === "openai" ? " / OPENAI_BASE_URL" : ""),
+      };
+    default:
+      return {
+        name,
+        status: "error",
+        message: `${p.message}. Fix: base_url must be the API root of an OpenAI-compatible ` +
+          `server (usually ending in /v1)`,
+      };
+  }
 }
 
 /**
@@ -154,15 +249,18 @@ export async function sandboxCheck(exec: ShellExecutor): Promise<DoctorCheck> {
 export const help = `Usage: fleet-orch doctor [options]
 
 Check the environment: git and bash, the repository, the config file, the
-policy, the configured plugins, the gate sandbox (bubblewrap), and the model
-API keys.
+policy, the configured plugins, the gate sandbox (bubblewrap), the model API
+keys, and every model endpoint: one cheap request each (GET {base_url}/models
+with the key, 5 s timeout) says whether it is reachable, takes the key, and
+answers like an OpenAI-compatible API.
 
 Options:
   --config F   Config file (default: fleet-orch.yaml at the repository root)
   --repo DIR   Repository (default: the git repository around the current directory)
+  --offline    Do not contact the model endpoints
   --json       Print the checks as JSON on stdout
 
-Exit codes: 0 no errors (warnings allowed); 2 at least one error.`;
+Exit codes: 0 no problem (warnings allowed); 1 a problem found; 2 config invalid.`;
 
 /**
  * Run the command.
@@ -176,8 +274,13 @@ export function run(args: string[]): Promise<number> {
       config: { type: "string" },
       repo: { type: "string" },
       json: { type: "boolean" },
+      offline: { type: "boolean" },
     }, "doctor");
-    const checks = await runDoctor({ config: values.config, repo: values.repo });
+    const checks = await runDoctor({
+      config: values.config,
+      repo: values.repo,
+      offline: values.offline,
+    });
     if (values.json) console.log(JSON.stringify({ checks }, null, 2));
     else {
       const c = useColor();
@@ -188,6 +291,6 @@ export function run(args: string[]): Promise<number> {
       };
       for (const ch of checks) console.log(`${mark[ch.status]} ${ch.name}: ${ch.message}`);
     }
-    return checks.some((ch) => ch.status === "error") ? 2 : 0;
+    return doctorExitCode(checks);
   });
 }

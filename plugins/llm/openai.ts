@@ -68,9 +68,34 @@ export interface OpenAiClient extends LlmPlugin {
   readonly baseUrl: string;
   /** The variable the key is read from, or null. */
   readonly keyEnv: string | null;
+  /** Whether a key is set (a keyless local endpoint has none). */
+  readonly hasKey: boolean;
   /** Why calls cannot be made (a missing key, naming the variable), or null. */
   credentialProblem(): string | null;
+  /**
+   * One cheap request (GET {base_url}/models with the key, redirects not
+   * followed) saying whether the endpoint is reachable and takes the key.
+   * Never throws; never spends tokens.
+   */
+  probe(options?: { timeoutMs?: number }): Promise<EndpointProbe>;
 }
+
+/** The outcome of {@link OpenAiClient.probe}. */
+export interface EndpointProbe {
+  /**
+   * reachable: an OpenAI-compatible reply; key_rejected: 401/403;
+   * unreachable: no HTTP answer (refused, DNS, TLS, timeout);
+   * not_openai: an answer that is not an OpenAI-compatible model list.
+   */
+  outcome: "reachable" | "key_rejected" | "unreachable" | "not_openai";
+  /** The URL asked. */
+  url: string;
+  /** One line for a person: the URL, and what came back or why nothing did. */
+  message: string;
+}
+
+/** Default timeout of {@link OpenAiClient.probe}. */
+export const PROBE_TIMEOUT_MS = 5000;
 
 type OpenAiModule = typeof import("openai");
 let _sdk: Promise<OpenAiModule> | null = null;
@@ -117,10 +142,14 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
     // Every reply body is read through a bounded reader: a reply larger than
     // the limit is refused without being buffered (a 57 MB reply once took
     // 857 MB of memory and crashed the patch applier).
+    let last: _Sniffed | null = null;
     const counting: typeof fetch = async (input, init) => {
       attempts++;
-      const res = await fetchFn(input, init);
-      return _bounded(res, maxReplyBytes, (n) => (oversized = n));
+      const res = await fetchFn(input, _withoutPlaceholderKey(init, endpoint));
+      // What came back is kept (status, content type, first bytes) so an error
+      // can say it instead of the SDK's "Unexpected token '<'".
+      last = { status: res.status, contentType: res.headers.get("content-type"), head: [] };
+      return _sniff(_bounded(res, maxReplyBytes, (n) => (oversized = n)), last);
     };
     const client = new sdk.OpenAI({
       // Local servers take no key, but the SDK insists on one.
@@ -142,9 +171,18 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
       );
     } catch (error) {
       if (oversized !== null) throw _tooLarge(endpoint, oversized, maxReplyBytes, error);
-      throw _explain(error, sdk, endpoint, attempts, timeoutMs);
+      throw _explain(error, sdk, endpoint, attempts, timeoutMs, last);
     }
     if (oversized !== null) throw _tooLarge(endpoint, oversized, maxReplyBytes);
+    // A 200 that is not a chat completion (an HTML login page, a proxy's
+    // notice) parses to a string or a foreign object: say what it was.
+    if (!completion || typeof completion !== "object" || !Array.isArray(completion.choices)) {
+      throw new PluginError(
+        PLUGIN,
+        `The model endpoint "${endpoint.baseUrl}/chat/completions" did not send an ` +
+          `OpenAI-compatible reply: ${_whatCameBack(last)}`,
+      );
+    }
     const latencyMs = Math.round(performance.now() - started);
     const text = completion.choices?.[0]?.message?.content ?? "";
     let tokensIn = completion.usage?.prompt_tokens;
@@ -181,8 +219,10 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
     provider: endpoint.provider,
     baseUrl: endpoint.baseUrl,
     keyEnv: endpoint.keyEnv,
+    hasKey: endpoint.apiKey !== null,
     credentialProblem: () => endpoint.credentialProblem,
     complete,
+    probe: (options = {}) => _probe(endpoint, fetchFn, options.timeoutMs ?? PROBE_TIMEOUT_MS),
     verify() {
       if (endpoint.credentialProblem) {
         return Promise.reject(new PluginError(PLUGIN, endpoint.credentialProblem));
@@ -320,6 +360,7 @@ function _explain(
   endpoint: ResolvedEndpoint,
   attempts: number,
   timeoutMs: number,
+  last: _Sniffed | null,
 ): unknown {
   const url = `${endpoint.baseUrl}/chat/completions`;
   const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
@@ -344,11 +385,189 @@ function _explain(
       : error.status === 404
       ? " (check base_url and the model or deployment name)"
       : "";
+    // A JSON error body carries the server's own message; anything else (an
+    // HTML error page) is described by its content type and first bytes.
+    const detail = last && !_isJson(last.contentType)
+      ? _whatCameBack(last)
+      : `${error.message} (content type ${last?.contentType ?? "(none)"})`;
     return new PluginError(
       PLUGIN,
-      `The model endpoint "${url}" answered ${error.status}${hint} after ${tries}: ${error.message}`,
+      `The model endpoint "${url}" answered ${error.status}${hint} after ${tries}: ${detail}`,
+      { cause: error },
+    );
+  }
+  if (last) {
+    // The reply arrived but could not be read as JSON (e.g. HTML sent as 200).
+    return new PluginError(
+      PLUGIN,
+      `The model endpoint "${url}" did not send an OpenAI-compatible reply: ${_whatCameBack(last)}`,
       { cause: error },
     );
   }
   return error;
+}
+
+/** What the last HTTP reply was, as the SDK read it. */
+interface _Sniffed {
+  status: number;
+  contentType: string | null;
+  /** The first bytes of the body, as read. */
+  head: Uint8Array[];
+}
+
+const _SNIFF_BYTES = 160;
+
+// The body is passed on unchanged; its first bytes are kept as they stream by.
+function _sniff(res: Response, into: _Sniffed): Response {
+  if (!res.body || [101, 204, 205, 304].includes(res.status)) return res;
+  let kept = 0;
+  const body = res.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, c) {
+        if (kept < _SNIFF_BYTES) {
+          const part = chunk.slice(0, _SNIFF_BYTES - kept);
+          into.head.push(part);
+          kept += part.length;
+        }
+        c.enqueue(chunk);
+      },
+    }),
+  );
+  return new Response(body, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
+}
+
+function _isJson(contentType: string | null): boolean {
+  return /\bjson\b/i.test(contentType ?? "");
+}
+
+function _firstBytes(head: Uint8Array[]): string {
+  const bytes = new Uint8Array(head.reduce((n, h) => n + h.length, 0));
+  let at = 0;
+  for (const h of head) {
+    bytes.set(h, at);
+    at += h.length;
+  }
+  // Control characters and runs of white space would break the one-line message.
+  // deno-lint-ignore no-control-regex
+  const text = new TextDecoder().decode(bytes).replace(/[\x00-\x1f\x7f\s]+/g, " ").trim();
+  return JSON.stringify(text.length > 120 ? text.slice(0, 120) + "…" : text);
+}
+
+/**
+ * "HTTP 502, content type text/html, body starts "<html>…"" — what a person
+ * needs to see that a URL points at the wrong server.
+ */
+function _whatCameBack(last: _Sniffed | null): string {
+  if (!last) return "no reply was read";
+  return [
+    `HTTP ${last.status}`,
+    `content type ${last.contentType ?? "(none)"}`,
+    last.head.length ? `body starts ${_firstBytes(last.head)}` : "empty body",
+  ].join(", ");
+}
+
+// The SDK insists on a key and sends "Bearer no-key" without one; a keyless
+// endpoint gets no Authorization header at all.
+function _withoutPlaceholderKey(
+  init: RequestInit | undefined,
+  endpoint: ResolvedEndpoint,
+): RequestInit | undefined {
+  if (endpoint.apiKey !== null || !init?.headers) return init;
+  const headers = new Headers(init.headers);
+  headers.delete("authorization");
+  return { ...init, headers };
+}
+
+async function _probe(
+  endpoint: ResolvedEndpoint,
+  fetchFn: typeof fetch,
+  timeoutMs: number,
+): Promise<EndpointProbe> {
+  const url = `${endpoint.baseUrl}/models`;
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
+  let res: Response;
+  try {
+    res = await fetchFn(url, {
+      headers,
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const why = error instanceof DOMException && error.name === "TimeoutError"
+      ? `no answer within ${timeoutMs / 1000} s`
+      : _causeText(error);
+    return { outcome: "unreachable", url, message: `Cannot reach "${url}": ${why}` };
+  }
+  const last: _Sniffed = {
+    status: res.status,
+    contentType: res.headers.get("content-type"),
+    head: [],
+  };
+  // Only the first bytes are read: a model list is small, an error page may not be.
+  let text = "";
+  try {
+    const reader = res.body?.getReader();
+    let total = 0;
+    while (reader && total < 64 * 1024) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (last.head.reduce((n, h) => n + h.length, 0) < _SNIFF_BYTES) {
+        last.head.push(value.slice(0, _SNIFF_BYTES));
+      }
+      text += new TextDecoder().decode(value, { stream: true });
+    }
+    await reader?.cancel().catch(() => {});
+  } catch (error) {
+    return {
+      outcome: "unreachable",
+      url,
+      message: `"${url}" answered HTTP ${res.status} but the body failed: ${_causeText(error)}`,
+    };
+  }
+  if (res.status === 401 || res.status === 403) {
+    const key = endpoint.keyEnv
+      ? (endpoint.apiKey
+        ? `the key in "${endpoint.keyEnv}"`
+        : `no key ("${endpoint.keyEnv}" is unset)`)
+      : "no key";
+    return {
+      outcome: "key_rejected",
+      url,
+      message: `"${url}" rejected ${key}: ${_whatCameBack(last)}`,
+    };
+  }
+  if (res.status >= 300 && res.status < 400) {
+    return {
+      outcome: "not_openai",
+      url,
+      message:
+        `"${url}" redirects to "${res.headers.get("location") ?? "?"}" (HTTP ${res.status}): ` +
+        "check base_url (an API answers directly; a redirect is often a login page)",
+    };
+  }
+  let list: unknown;
+  try {
+    list = _isJson(last.contentType) ? JSON.parse(text) : undefined;
+  } catch {
+    list = undefined;
+  }
+  const data = (list as { data?: unknown } | undefined)?.data;
+  if (res.ok && Array.isArray(data)) {
+    return {
+      outcome: "reachable",
+      url,
+      message: `"${url}" answered with ${data.length} model${data.length === 1 ? "" : "s"}`,
+    };
+  }
+  return {
+    outcome: "not_openai",
+    url,
+    message: `"${url}" is not an OpenAI-compatible reply: ${_whatCameBack(last)}`,
+  };
 }

@@ -28,7 +28,11 @@ export interface ProviderPreset {
   baseUrlEnv?: string;
   /** Environment variable holding the API key, or null when none is used. */
   keyEnv: string | null;
-  /** Whether a call without a key is refused up front. */
+  /**
+   * Whether a call without a key is refused up front: only when the base URL
+   * is the provider's cloud API ({@link isCloudHost}); a custom base URL on
+   * another host makes the key optional.
+   */
   keyRequired: boolean;
   /** Whether calls are free (a local server): no unknown-price warning. */
   local: boolean;
@@ -78,13 +82,36 @@ export const PRESETS: Readonly<Record<ProviderName, ProviderPreset>> = Object.fr
   },
 });
 
+/** Hosts of the cloud APIs the presets name: they always need a key. */
+const CLOUD_HOSTS = [
+  /^api\.openai\.com$/,
+  /\.openai\.azure\.com$/,
+  /\.cognitiveservices\.azure\.com$/,
+  /\.services\.ai\.azure\.com$/,
+  /^api\.anthropic\.com$/,
+  /^generativelanguage\.googleapis\.com$/,
+];
+
+/**
+ * Whether `hostname` is one of the cloud APIs that refuse calls without a key
+ * (OpenAI, Azure OpenAI, Anthropic, Gemini). A key is optional for any other
+ * host: local and self-hosted servers often run without auth.
+ *
+ * @param hostname A URL's hostname.
+ * @returns True for a known cloud API host.
+ */
+export function isCloudHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/\.$/, "");
+  return CLOUD_HOSTS.some((re) => re.test(h));
+}
+
 /** Settings that choose an endpoint. */
 export interface EndpointSettings {
   /** Provider preset. @default "openai" */
   provider?: ProviderName | undefined;
   /** Explicit base URL (wins over the preset and the environment). */
   base_url?: string | undefined;
-  /** Explicit key variable (wins over the preset; then a key is required). */
+  /** Explicit key variable (wins over the preset; then a key is required, whatever the host). */
   api_key_env?: string | undefined;
 }
 
@@ -148,7 +175,13 @@ export function resolveEndpoint(
   const baseUrl = raw.replace(/\/+$/, "");
   const keyEnv = settings.api_key_env ?? preset.keyEnv;
   const apiKey = keyEnv ? (env(keyEnv)?.trim() || null) : null;
-  const keyRequired = settings.api_key_env !== undefined || preset.keyRequired;
+  // A cloud API refuses every call without a key, so a missing one is reported
+  // before any call. Any other host (Ollama, vLLM, LiteLLM, a proxy, reached
+  // through base_url or OPENAI_BASE_URL) may run without auth: the key is sent
+  // when its variable is set, and a server that wants one answers 401, which
+  // the error names. Naming api_key_env explicitly always makes the key required.
+  const keyRequired = settings.api_key_env !== undefined ||
+    (preset.keyRequired && isCloudHost(url.hostname));
   const credentialProblem = keyRequired && !apiKey
     ? `The API key for provider "${provider}" is missing: set the environment variable "${keyEnv}"`
     : null;

@@ -9,7 +9,13 @@
  * - `{ status, body?, headers? }`: that status with that JSON body (a status
  *   >= 400 without a body gets an OpenAI-style error body);
  * - a function `(req) => string`: called with the parsed request body, its
- *   result is sent like a string entry.
+ *   result is sent like a string entry;
+ * - `{ status, html }`: that status with an HTML page (`text/html`), like a
+ *   proxy's error page or a login page in front of the API.
+ *
+ * Options: `apiKey` makes every route answer 401 unless the request carries
+ * `Authorization: Bearer <apiKey>`; `models` replaces the `GET /models` reply
+ * (e.g. `{ status: 200, html: "..." }` for a web server that is not an API).
  *
  * Error statuses carry `retry-after-ms: 0` unless `headers` says otherwise, so
  * the SDK retries at once and tests do not wait for its backoff.
@@ -39,7 +45,16 @@ export interface FakeChatRequest {
 export type FakeReply =
   | string
   | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { status: number; html: string }
   | ((req: FakeChatRequest) => string);
+
+/** Options of {@link startFakeOpenAi}. */
+export interface FakeOpenAiOptions {
+  /** The only key accepted; without it every request is answered. */
+  apiKey?: string;
+  /** Reply to `GET /models` instead of the one-model list. */
+  models?: { status: number; html: string } | { status: number; body: unknown };
+}
 
 /** One request as received. */
 export interface FakeCall {
@@ -77,7 +92,10 @@ export interface FakeOpenAi {
  * await fake.close();
  * ```
  */
-export async function startFakeOpenAi(script: FakeReply[]): Promise<FakeOpenAi> {
+export async function startFakeOpenAi(
+  script: FakeReply[],
+  options: FakeOpenAiOptions = {},
+): Promise<FakeOpenAi> {
   const requests: unknown[] = [];
   const calls: FakeCall[] = [];
   let next = 0;
@@ -96,7 +114,16 @@ export async function startFakeOpenAi(script: FakeReply[]): Promise<FakeOpenAi> 
       // Keep the raw text: a test may want to see what was malformed.
     }
     calls.push({ method: req.method, path, authorization: req.headers.get("authorization"), body });
+    if (
+      options.apiKey !== undefined &&
+      req.headers.get("authorization") !== `Bearer ${options.apiKey}`
+    ) {
+      return _error(401, "Incorrect API key provided", { "x-should-retry": "false" });
+    }
     if (req.method === "GET" && /^(\/v1)?\/models$/.test(path)) {
+      const m = options.models;
+      if (m && "html" in m) return _html(m.status, m.html);
+      if (m) return Response.json(m.body, { status: m.status });
       return Response.json({ object: "list", data: [{ id: "fake-model", object: "model" }] });
     }
     if (req.method !== "POST" || !/^(\/v1)?\/chat\/completions$/.test(path)) {
@@ -112,6 +139,7 @@ export async function startFakeOpenAi(script: FakeReply[]): Promise<FakeOpenAi> 
       });
     }
     next++;
+    if (typeof entry === "object" && "html" in entry) return _html(entry.status, entry.html);
     if (typeof entry === "object") {
       const headers = { "retry-after-ms": "0", ...entry.headers };
       if (entry.body !== undefined) {
@@ -164,4 +192,11 @@ function _error(status: number, message: string, headers: Record<string, string>
     { error: { message, type: "fake_error", code: String(status) } },
     { status, headers },
   );
+}
+
+function _html(status: number, html: string): Response {
+  return new Response(html, {
+    status,
+    headers: { "content-type": "text/html; charset=utf-8", "x-should-retry": "false" },
+  });
 }
