@@ -326,8 +326,8 @@ export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[]
       parts: { starts, lines, values, reversed: true },
     });
     for (const m of value.matchAll(/[A-Za-z0-9+/_=-]{16,}/g)) {
-      const first = _bisect(starts, m.index!);
-      if (first === _bisect(starts, m.index! + m[0].length - 1)) continue;
+      const first = lineIndexAt(starts, m.index!);
+      if (first === lineIndexAt(starts, m.index! + m[0].length - 1)) continue;
       const b = _base64(m[0]);
       if (b) candidates.push({ line: lines[first]!, text: b, how: `base64 ${how}` });
       const h = _hex(m[0]);
@@ -372,15 +372,15 @@ export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[]
   const joined = candidates.map((c) => c.text.replaceAll("\n", " ")).join("\n");
   const hitLines = new Map<number, string>();
   for (const h of findSecrets(joined, TOKEN_DETECTORS)) {
-    const k = _bisect(starts, h.start);
+    const k = lineIndexAt(starts, h.start);
     const c = candidates[k]!;
     let line = c.line;
     if (c.parts) {
       let a = h.start - starts[k]!;
       let b = h.end - 1 - starts[k]!;
       if (c.parts.reversed) [a, b] = [c.text.length - 1 - b, c.text.length - 1 - a];
-      const first = _bisect(c.parts.starts, a);
-      const last = _bisect(c.parts.starts, b);
+      const first = lineIndexAt(c.parts.starts, a);
+      const last = lineIndexAt(c.parts.starts, b);
       if (first === last) continue;
       // A published example or placeholder stays one when its neighbours are glued on.
       if (c.parts.values.slice(first, last + 1).some((v) => v.length >= 16 && isAllowlisted(v))) {
@@ -402,7 +402,14 @@ export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[]
   return [...flagged].map(([line, detail]) => ({ line, detail }));
 }
 
-function _bisect(starts: readonly number[], offset: number): number {
+/**
+ * The index of the line holding `offset`, given each line's start offset.
+ *
+ * @param starts Start offsets of the lines, ascending.
+ * @param offset An offset into the text.
+ * @returns The 0-based line index.
+ */
+export function lineIndexAt(starts: readonly number[], offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {

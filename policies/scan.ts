@@ -22,7 +22,7 @@ import {
   parsePatch,
   resultingText,
 } from "../patch/patch.ts";
-import { CONTENT_RULES, contentFlags, homoglyphPath } from "./content_flags.ts";
+import { CONTENT_RULES, contentFlags, homoglyphPath, lineIndexAt } from "./content_flags.ts";
 import { type FileCommand, fileCommands, fileKind, packageJsonScripts } from "./patch_commands.ts";
 import { findSecrets } from "./secrets.ts";
 import { globMatch } from "./shell_words.ts";
@@ -96,7 +96,7 @@ function _secretsAndPatterns(
     len += l.text.length + 1;
   }
   const all = lines.map((l) => l.text).join("\n");
-  const at = (offset: number) => lines[_bisect(starts, offset)]!;
+  const at = (offset: number) => lines[lineIndexAt(starts, offset)]!;
   const byDetector = new Map(rules.filter((r) => r.match.secret).map((r) => [r.match.secret!, r]));
   for (const h of findSecrets(all, [...byDetector.keys()])) {
     const r = byDetector.get(h.detector)!;
@@ -127,7 +127,7 @@ function _sql(host: ScanHost, path: string, lines: readonly DiffLine[], out: _Ou
     off += l.text.length + 1;
   }
   for (const s of findUnsafeSql(src, ranges)) {
-    const l = lines[_bisect(lineStarts, s.offset)]!;
+    const l = lines[lineIndexAt(lineStarts, s.offset)]!;
     if (l.added) { for (const r of rules) out.add(r, path, l.line, `${r.message} (${s.reason})`); }
   }
 }
@@ -370,7 +370,7 @@ function _scanDiff(host: ScanHost, text: string, base: ScanOptions["base"]): Fin
   });
   const joined = parts.join("\n");
   const at = (offset: number) => {
-    const k = _bisect(joinedStarts, offset);
+    const k = lineIndexAt(joinedStarts, offset);
     return { file: files[owner[k]!]!, line: lineNo[k]! };
   };
   const pathOf = (f: FilePatch) => f.newPath ?? f.oldPath ?? "<unknown>";
@@ -450,15 +450,4 @@ export function scanText(host: ScanHost, text: string, options: ScanOptions = {}
     if (diff) return diff;
   }
   return _scanPlain(host, text, options.filename ?? "<text>");
-}
-
-function _bisect(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
