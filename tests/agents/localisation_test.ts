@@ -4,7 +4,7 @@ import { focusPoints, importsOf, rankContext, resolveMention } from "../../agent
 import { type AttemptRecord, formatHistory } from "../../agents/prompts.ts";
 import { repoRelativeFailure, repoRelativeText } from "../../gates/paths.ts";
 
-const ROOT = "/work/repo/.git/fleet-orch/worktrees/abc";
+const ROOT = "/srv/ci/repo/.git/fleet-orch/worktrees/abc";
 
 function failure(over: Partial<Failure>): Failure {
   return { gate: "test", tool: "generic", message: "m", excerpt: "", fingerprint: "f", ...over };

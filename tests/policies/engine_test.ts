@@ -43,16 +43,16 @@ Deno.test("policy redact replaces secret-looking environment values", async () =
     DATABASE_URL: "postgres://app@db:5432/app",
     MY_API_KEY: "k-abcdef123456",
     AZURE_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true",
-    PWD: "/work/main",
+    PWD: "/home/runner/work/app/app",
     HOME: "/root",
     PATH: "/usr/bin",
   };
   const e = await loadPolicy({ env });
   const text =
-    `t=tok-1234567890 db=postgres://app@db:5432/app k=k-abcdef123456 c=UseDevelopmentStorage=true in /work/main`;
+    `t=tok-1234567890 db=postgres://app@db:5432/app k=k-abcdef123456 c=UseDevelopmentStorage=true in /home/runner/work/app/app`;
   assert.equal(
     e.redact(text),
-    "t=[REDACTED:env.GITHUB_TOKEN] db=[REDACTED:env.DATABASE_URL] k=[REDACTED:env.MY_API_KEY] c=[REDACTED:env.AZURE_STORAGE_CONNECTION_STRING] in /work/main",
+    "t=[REDACTED:env.GITHUB_TOKEN] db=[REDACTED:env.DATABASE_URL] k=[REDACTED:env.MY_API_KEY] c=[REDACTED:env.AZURE_STORAGE_CONNECTION_STRING] in /home/runner/work/app/app",
   );
 });
 
