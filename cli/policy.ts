@@ -11,9 +11,6 @@ import { UsageError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { loadPolicy } from "../policies/engine.ts";
 import { looseningAllowedByEnv } from "../policies/loader.ts";
-import { toSarif } from "../policies/sarif.ts";
-import { extractDiff, parsePatch } from "../patch/patch.ts";
-import { looksLikeDiff, newSideLines } from "../patch/lines.ts";
 
 /** Help text. */
 export const help = `Usage:
@@ -107,7 +104,10 @@ export function run(args: string[]): Promise<number> {
       const findings = e.scan(text, input === "-" ? {} : { filename: input });
       if (format === "json") console.log(JSON.stringify({ findings }, null, 2));
       else if (format === "sarif") {
-        const options = { lineText: lineTextOf(text) };
+        // SARIF and the patch parser load only for the format that needs them,
+        // so judging a command loads neither.
+        const { toSarif } = await import("../policies/sarif.ts");
+        const options = { lineText: await lineTextOf(text) };
         console.log(JSON.stringify(toSarif(findings, e.policy.rules, VERSION, options), null, 2));
       } else {
         for (const f of findings) {
@@ -135,7 +135,13 @@ if (import.meta.main) Deno.exit(await run(Deno.args));
  * The text of a finding's line, for SARIF fingerprints that survive moved code:
  * the new file's line for a diff, the scanned text's line otherwise.
  */
-function lineTextOf(text: string): (file: string, line: number) => string | undefined {
+async function lineTextOf(
+  text: string,
+): Promise<(file: string, line: number) => string | undefined> {
+  const [{ extractDiff, parsePatch }, { looksLikeDiff, newSideLines }] = await Promise.all([
+    import("../patch/patch.ts"),
+    import("../patch/lines.ts"),
+  ]);
   if (!looksLikeDiff(text)) {
     const lines = text.split("\n");
     return (_file, line) => lines[line - 1];
