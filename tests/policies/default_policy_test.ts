@@ -1,6 +1,7 @@
 // The generated built-in policy (policies/default_policy.json) cannot drift
 // from policies/default.yaml: it must be exactly what the generator makes of it.
 import assert from "node:assert/strict";
+import { ShellExecutor } from "../../core/exec.ts";
 import { defaultPolicyJson } from "../../tools/gen_default_policy.ts";
 import { buildPolicy, DEFAULT_POLICY_TEXT } from "../../policies/loader.ts";
 import { parsePolicyFile } from "../../policies/policy_file.ts";
@@ -21,4 +22,41 @@ Deno.test("default policy built twice gives each caller its own rule objects", a
   a.rules[0]!.message = "changed";
   const b = await buildPolicy();
   assert.notEqual(b.rules[0]!.message, "changed");
+});
+
+Deno.test("default policy path loads neither yaml nor zod nor the SARIF writer at start-up", async () => {
+  // The modules `policy check-command` loads before judging: the static graph
+  // of cli/policy.ts (dynamic imports load only when their branch runs).
+  const exec = new ShellExecutor({ judge: () => ({ allowed: true, rule: null, message: "" }) });
+  const entry = new URL("../../cli/policy.ts", import.meta.url).pathname;
+  let out = ""; // the whole output: r.output keeps only its head and tail
+  const r = await exec.runArgv([Deno.execPath(), "info", "--json", entry], {
+    onOutput: (t) => out += t,
+  });
+  assert.equal(r.code, 0, r.output);
+  type Dep = { code?: { specifier: string }; isDynamic?: boolean };
+  const graph = JSON.parse(out.slice(out.indexOf("{"))) as {
+    roots: string[];
+    redirects?: Record<string, string>;
+    modules: { specifier: string; dependencies?: Dep[] }[];
+  };
+  const bySpec = new Map(graph.modules.map((m) => [m.specifier, m]));
+  const seen = new Set<string>();
+  const todo = [...graph.roots];
+  while (todo.length) {
+    const s0 = todo.pop()!;
+    const s = graph.redirects?.[s0] ?? s0;
+    if (seen.has(s)) continue;
+    seen.add(s);
+    for (const d of bySpec.get(s)?.dependencies ?? []) {
+      if (d.code && !d.isDynamic) todo.push(d.code.specifier);
+    }
+  }
+  const loaded = [...seen];
+  for (
+    const heavy of [/npm:\/?yaml@/, /npm:\/?zod@/, /node:crypto/, /policy_file\.ts$/, /sarif\.ts$/]
+  ) {
+    assert.ok(!loaded.some((m) => heavy.test(m)), `${heavy} is loaded statically`);
+  }
+  assert.ok(loaded.some((m) => m.endsWith("/policies/default_policy.json")));
 });
