@@ -81,7 +81,9 @@ export async function writeReports(
         : [{ level: "error" as const, message: `Gate "${g.name}" ${g.status}` }]
     );
     ci.annotate(annotations);
-    await ci.summary(md);
+    // The step summary is shown away from the run folder: a link relative
+    // to it would lead nowhere there, so logs are named by their path.
+    await ci.summary(options.redact(renderMarkdown(report)));
     await ci.setOutput("stop-reason", report.stopReason);
     await ci.setOutput("report", json);
     if (report.workBranch) await ci.setOutput("work-branch", report.workBranch);
