@@ -20,7 +20,7 @@ import { classifyExit, countsAsSuccess } from "./classify.ts";
 import { extractFailures, extractFailuresFromFile } from "./failures.ts";
 import { repoRelativeFailure, repoRelativeText } from "./paths.ts";
 import { ancestorsOf, type GateStep } from "./plan.ts";
-import { createView, defaultViewKind, type GateView } from "./view.ts";
+import { createView, defaultViewKind, type GateView, type ViewClock } from "./view.ts";
 
 /** Finds the gate plugin for a `uses:` step. */
 export type GateResolver = (uses: string, options: Record<string, unknown>) => Promise<GatePlugin>;
@@ -47,6 +47,8 @@ export interface RunGatesOptions {
   signal?: AbortSignal;
   /** Where the view writes. @default stderr */
   write?: (text: string) => void;
+  /** Time source and timer of the view's CI heartbeat; tests inject one. */
+  clock?: ViewClock;
   /**
    * Run command steps in the sandbox (once a fix is in the worktree): only
    * `repoRoot` and a private /tmp are writable, no network unless the step
@@ -115,6 +117,7 @@ export async function runGates(
   const viewKind = options.view ?? defaultViewKind();
   const view = createView(viewKind, steps, {
     ...(options.write ? { write: options.write } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const results = new Map<string, RunnerGateResult>();
   const jobs = Math.max(1, options.jobs ?? navigator.hardwareConcurrency ?? 1);
@@ -164,7 +167,8 @@ export async function runGates(
           if (running.size >= jobs) break;
           pending.delete(id);
           view.started(step);
-          const task = _runStep(step, options, viewKind === "tty" ? view : undefined).then(
+          // The plain view keeps only the last line, for its CI heartbeat.
+          const task = _runStep(step, options, viewKind === "silent" ? undefined : view).then(
             finish,
             (e: unknown) => {
               finish(_errorResult(step, e instanceof Error ? e.message : String(e), 0));

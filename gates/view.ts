@@ -1,7 +1,9 @@
 /**
  * What a user sees while gates run: a compact live view on a TTY (one line
  * per gate with a spinner, elapsed time and status, plus the tail of a
- * failing gate's output), plain lines in CI, or nothing.
+ * failing gate's output), plain lines in CI, or nothing. In CI a long gate
+ * prints a heartbeat line every 30 s, so a log that says "started" and then
+ * nothing for ten minutes does not look like a hung job.
  *
  * @module
  */
@@ -32,7 +34,38 @@ export interface ViewOptions {
   columns?: number;
   /** Redraw interval in milliseconds (TTY view). @default 100 */
   intervalMs?: number;
+  /**
+   * Heartbeat interval in milliseconds for a running gate (plain view); 0
+   * turns heartbeats off. @default 30000
+   */
+  heartbeatMs?: number;
+  /** Time source and timer for heartbeats; tests inject one. @default real time */
+  clock?: ViewClock;
 }
+
+/** A time source and repeating timer, injectable so tests need no sleeps. */
+export interface ViewClock {
+  /** Now, in milliseconds (any origin; only differences are used). */
+  now(): number;
+  /**
+   * Call `tick` every `ms` milliseconds until the returned function is
+   * called. A real timer must not keep the process alive on its own.
+   */
+  every(ms: number, tick: () => void): () => void;
+}
+
+/** The real clock: `performance.now()` and an unref'd `setInterval`. */
+export const realClock: ViewClock = {
+  now: () => performance.now(),
+  every(ms, tick) {
+    const timer = setInterval(tick, ms);
+    Deno.unrefTimer(timer);
+    return () => clearInterval(timer);
+  },
+};
+
+/** Default heartbeat interval of the plain view. */
+export const HEARTBEAT_MS = 30_000;
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const TAIL_LINES = 3;
@@ -68,7 +101,7 @@ export function createView(
   const write = options.write ?? ((t: string) => {
     Deno.stderr.writeSync(enc.encode(t));
   });
-  return kind === "tty" ? new _TtyView(steps, write, options) : new _PlainView(write);
+  return kind === "tty" ? new _TtyView(steps, write, options) : new _PlainView(write, options);
 }
 
 /**
@@ -127,14 +160,41 @@ export function failureHeadlines(r: GateResult, max = 3): string[] {
 
 class _PlainView implements GateView {
   readonly #write: (t: string) => void;
-  constructor(write: (t: string) => void) {
+  readonly #clock: ViewClock;
+  readonly #heartbeatMs: number;
+  /** Running gates: when each started, its last output line, its timer. */
+  readonly #running = new Map<string, { started: number; last: string; stop: () => void }>();
+
+  constructor(write: (t: string) => void, options: ViewOptions) {
     this.#write = write;
+    this.#clock = options.clock ?? realClock;
+    this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   }
+
   started(step: GateStep): void {
     this.#write(`[gate] ${step.id}: started${step.run ? ` (${step.run})` : ` (${step.uses})`}\n`);
+    this.#running.get(step.id)?.stop();
+    const entry = { started: this.#clock.now(), last: "", stop: () => {} };
+    if (this.#heartbeatMs > 0) {
+      // One timer per gate, so each gate's beat comes 30 s after its own
+      // start rather than at a shared tick that may land a second after it.
+      entry.stop = this.#clock.every(this.#heartbeatMs, () => this.#beat(step.id));
+    }
+    this.#running.set(step.id, entry);
   }
-  output(): void {}
+
+  output(id: string, text: string): void {
+    const entry = this.#running.get(id);
+    if (!entry) return;
+    // The executor redacts before the view sees anything; only the last
+    // non-blank line is kept, so a chatty gate costs no memory here.
+    const last = tailLines(text.slice(-400), 1)[0];
+    if (last !== undefined) entry.last = last;
+  }
+
   finished(r: GateResult): void {
+    this.#running.get(r.id)?.stop();
+    this.#running.delete(r.id);
     const time = r.status === "skipped" ? "" : ` in ${_seconds(r.durationMs)}`;
     let text = `[gate] ${r.id}: ${_statusText(r)}${time}\n`;
     if (r.status !== "passed" && r.status !== "skipped") {
@@ -144,7 +204,19 @@ class _PlainView implements GateView {
     }
     this.#write(text);
   }
-  close(): void {}
+
+  close(): void {
+    for (const entry of this.#running.values()) entry.stop();
+    this.#running.clear();
+  }
+
+  #beat(id: string): void {
+    const entry = this.#running.get(id);
+    if (!entry) return;
+    const elapsed = _seconds(this.#clock.now() - entry.started);
+    const last = entry.last ? `last output: ${entry.last.slice(0, 200)}` : "no output yet";
+    this.#write(`[gate] ${id}: running for ${elapsed}; ${last}\n`);
+  }
 }
 
 class _TtyView implements GateView {

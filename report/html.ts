@@ -8,14 +8,20 @@
 import type { Failure, GateResult } from "../core/types.ts";
 import {
   clipDiff,
+  failedGates,
+  failureExcerpt,
   failureLocation,
   formatCost,
   formatDuration,
+  logLink,
   MAX_FAILURES,
-  STATUS_MARKS,
+  startingPoint,
+  STATUS_WORDS,
   STOP_TITLES,
+  takeFixSteps,
 } from "./text.ts";
 import type { ReportIteration, ReportVerification, RunReport } from "./types.ts";
+import type { GateStatus } from "../core/types.ts";
 import { escapeHtml } from "../core/text.ts";
 
 const CSS = `
@@ -27,6 +33,9 @@ pre{background:#f6f8fa;padding:.75rem;overflow:auto;border-radius:6px}
 .add{color:#1a7f37}.del{color:#cf222e}.hunk{color:#8250df}
 .pass{color:#1a7f37}.failed{color:#cf222e}section.it{border-top:1px solid #d0d7de;padding-top:.5rem}
 blockquote{margin:0 0 1rem;padding:0 1rem;border-left:4px solid #d0d7de;color:#59636e}
+.mark{display:inline-block;width:.75em;height:.75em;border-radius:50%;margin-right:.4em;vertical-align:-.05em;background:#59636e}
+.m-passed{background:#1a7f37}.m-failed,.m-error,.m-oom,.m-not-found{background:#cf222e}.m-timeout{background:#bf8700}
+.m-skipped{background:transparent;border:2px solid #8c959f;box-sizing:border-box}
 `;
 
 /**
@@ -34,6 +43,8 @@ blockquote{margin:0 0 1rem;padding:0 1rem;border-left:4px solid #d0d7de;color:#5
  * run is HTML-escaped; diffs are cut to a bounded length.
  *
  * @param report The run report.
+ * @param options `dir`: the folder the report is written to, so gate logs
+ * under it are linked relatively.
  * @returns The HTML document.
  * @example
  * ```ts
@@ -46,13 +57,22 @@ blockquote{margin:0 0 1rem;padding:0 1rem;border-left:4px solid #d0d7de;color:#5
  * console.assert(html.includes("acme/&lt;app&gt;"));
  * ```
  */
-export function renderHtml(report: RunReport): string {
+export function renderHtml(report: RunReport, options: { dir?: string } = {}): string {
   const ok = report.stopReason === "success" || report.stopReason === "flaky";
+  const start = startingPoint(report);
+  const branch = [
+    start.name ? code(start.name) : "",
+    start.commit
+      ? (start.name ? `(at ${code(start.commit)})` : `commit ${code(start.commit)}`)
+      : "",
+    report.workBranch ? `→ ${code(report.workBranch)}` : "",
+  ].filter(Boolean).join(" ") || "unknown";
+  const take = takeFixSteps(report);
   const title = `fleet-orch: ${STOP_TITLES[report.stopReason]}`;
   const rows: [string, string][] = [
     ["Run", code(report.runId)],
     ["Repository", escapeHtml(report.repo)],
-    ["Branch", code(report.branch) + (report.workBranch ? ` → ${code(report.workBranch)}` : "")],
+    ["Branch", branch],
     ...(report.backupBranch
       ? [["Backup branch", code(report.backupBranch)] as [string, string]]
       : []),
@@ -71,10 +91,20 @@ export function renderHtml(report: RunReport): string {
     ["Finished", escapeHtml(report.finishedAt)],
   ];
   const body = [
-    `<h1 class="${ok ? "ok" : "fail"}">${ok ? "✅" : "❌"} ${escapeHtml(title)}</h1>`,
+    `<h1 class="${ok ? "ok" : "fail"}">${mark(ok ? "passed" : "failed")}${escapeHtml(title)}</h1>`,
     report.message ? `<blockquote>${escapeHtml(report.message)}</blockquote>` : "",
     `<table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join("")}</table>`,
-    report.gates.length ? `<h2>Gates</h2>${_gates(report.gates)}` : "",
+    report.gates.length ? `<h2>Gates</h2>${_gates(report.gates, options.dir)}` : "",
+    failedGates(report.gates).length ? _whyFailed(failedGates(report.gates), options.dir) : "",
+    take.length
+      ? `<h2>How to take this fix</h2><ul>${
+        take.map((t) =>
+          `<li>${escapeHtml(t.text)}${t.command ? `: ${code(t.command)}` : ""}${
+            t.url ? `: <a href="${escapeHtml(t.url)}">${escapeHtml(t.url)}</a>` : ""
+          }</li>`
+        ).join("")
+      }</ul>`
+      : "",
     report.iterations.length
       ? `<h2>Iterations</h2>${report.iterations.map(_iteration).join("")}`
       : "",
@@ -96,18 +126,51 @@ ${body}
 `;
 }
 
-function _gates(gates: GateResult[]): string {
-  const head =
-    "<tr><th>Gate</th><th>Status</th><th>Required</th><th>Duration</th><th>Failures</th></tr>";
+function _gates(gates: GateResult[], dir?: string): string {
+  const head = "<tr><th>Gate</th><th>Status</th><th>Required</th><th>Duration</th>" +
+    "<th>Failures</th><th>Log</th></tr>";
   const rows = gates.map((g) =>
     `<tr><td>${escapeHtml(g.name)}${g.command ? `<br>${code(g.command)}` : ""}</td>` +
-    `<td class="${g.status === "passed" ? "pass" : "failed"}">${
-      STATUS_MARKS[g.status]
-    } ${g.status}</td>` +
+    `<td class="${g.status === "passed" ? "pass" : "failed"}">${status(g.status)}</td>` +
     `<td>${g.required ? "yes" : "no"}</td><td>${formatDuration(g.durationMs)}</td>` +
-    `<td>${g.failures.length}</td></tr>`
+    `<td>${g.failures.length}</td><td>${
+      g.logFile ? _logAnchor("log", g.logFile, dir) : ""
+    }</td></tr>`
   );
   return `<table>${head}${rows.join("")}</table>`;
+}
+
+// Why each failed gate failed: the parsed headline, then the last log lines.
+function _whyFailed(gates: GateResult[], dir?: string): string {
+  const parts = ["<h2>Why it failed</h2>"];
+  for (const g of gates) {
+    const exit = g.status === "failed" && g.exitCode !== null ? ` (exit ${g.exitCode})` : "";
+    const { headlines, tail } = failureExcerpt(g);
+    parts.push(
+      `<h3>${escapeHtml(g.name)}: ${status(g.status)}${exit}</h3>` +
+        (headlines.length
+          ? `<ul>${headlines.map((h) => `<li>${escapeHtml(h)}</li>`).join("")}</ul>`
+          : "") +
+        (tail.length ? `<pre>${escapeHtml(tail.join("\n"))}</pre>` : "") +
+        (g.logFile
+          ? `<p>Full log: ${_logAnchor(logLink(g.logFile, dir), g.logFile, dir)}</p>`
+          : ""),
+    );
+  }
+  return parts.join("\n");
+}
+
+function _logAnchor(label: string, logFile: string, dir?: string): string {
+  return `<a href="${escapeHtml(encodeURI(logLink(logFile, dir)))}">${escapeHtml(label)}</a>`;
+}
+
+/** A CSS mark (no emoji, no font needed) before the status word. */
+function mark(s: GateStatus): string {
+  return `<span class="mark m-${s}" aria-hidden="true"></span>`;
+}
+
+function status(s: GateStatus): string {
+  return `${mark(s)}${escapeHtml(STATUS_WORDS[s])}`;
 }
 
 function _iteration(it: ReportIteration): string {
@@ -130,14 +193,22 @@ function _iteration(it: ReportIteration): string {
   if (it.review) {
     parts.push(
       `<p><strong>Review</strong> by ${code(it.review.source)}: ` +
-        `${it.review.verdict === "approve" ? "✅ approved" : "❌ rejected"}</p>` +
+        `${
+          it.review.verdict === "approve"
+            ? `${mark("passed")}approved`
+            : `${mark("failed")}rejected`
+        }</p>` +
         (it.review.reasons.length
           ? `<ul>${it.review.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ul>`
           : ""),
     );
   }
   if (it.integrity?.length) {
-    const label = { deny: "❌ denied", warn: "⚠️ warning", allow: "☑️ allowed by the policy" };
+    const label = {
+      deny: `${mark("failed")}denied`,
+      warn: `${mark("timeout")}warning`,
+      allow: `${mark("passed")}allowed by the policy`,
+    };
     parts.push(
       `<p><strong>Oracle integrity</strong></p><ul>${
         it.integrity.map((f) =>
@@ -160,7 +231,7 @@ function _iteration(it: ReportIteration): string {
   if (it.gates.length) {
     parts.push(
       `<p>Gates after the fix: ${
-        it.gates.map((g) => `${STATUS_MARKS[g.status]} ${escapeHtml(g.name)}`).join(", ")
+        it.gates.map((g) => `${escapeHtml(g.name)} ${status(g.status)}`).join(", ")
       }</p>`,
     );
   }
@@ -204,11 +275,13 @@ function _diffLines(text: string): string {
 function _verification(v: ReportVerification): string {
   const rows = v.results.map((r) =>
     `<tr><td>${escapeHtml(r.target)}</td><td class="${r.ok ? "pass" : "failed"}">${
-      r.ok ? "✅ pass" : "❌ fail"
+      r.ok ? status("passed") : status("failed")
     }</td>` +
     `<td>${escapeHtml(r.message)}</td><td>${formatDuration(r.durationMs)}</td></tr>`
   );
-  return `<h2>Verification: ${escapeHtml(v.environment)} ${v.ok ? "✅" : "❌"}</h2>` +
+  return `<h2>Verification: ${escapeHtml(v.environment)}: ${
+    v.ok ? status("passed") : status("failed")
+  }</h2>` +
     `<table><tr><th>Check</th><th>Result</th><th>Details</th><th>Duration</th></tr>${
       rows.join("")
     }</table>`;

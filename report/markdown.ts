@@ -8,12 +8,18 @@
 import type { Failure, GateResult } from "../core/types.ts";
 import {
   clipDiff,
+  failedGates,
+  failureExcerpt,
   failureLocation,
   formatCost,
   formatDuration,
+  logLink,
   MAX_FAILURES,
+  startingPoint,
   STATUS_MARKS,
+  STATUS_WORDS,
   STOP_TITLES,
+  takeFixSteps,
 } from "./text.ts";
 import type { ReportIteration, ReportVerification, RunReport } from "./types.ts";
 
@@ -23,6 +29,8 @@ import type { ReportIteration, ReportVerification, RunReport } from "./types.ts"
  * to a bounded length.
  *
  * @param report The run report.
+ * @param options `dir`: the folder the report is written to, so gate logs
+ * under it are linked relatively.
  * @returns The Markdown text, ending with a newline.
  * @example
  * ```ts
@@ -35,7 +43,7 @@ import type { ReportIteration, ReportVerification, RunReport } from "./types.ts"
  * console.assert(md.startsWith("## ✅ fleet-orch: Build is green"));
  * ```
  */
-export function renderMarkdown(report: RunReport): string {
+export function renderMarkdown(report: RunReport, options: { dir?: string } = {}): string {
   const ok = report.stopReason === "success" || report.stopReason === "flaky";
   const out: string[] = [];
   out.push(`## ${ok ? "✅" : "❌"} fleet-orch: ${STOP_TITLES[report.stopReason]}`, "");
@@ -57,9 +65,16 @@ export function renderMarkdown(report: RunReport): string {
   const row = (k: string, v: string) => out.push(`| ${k} | ${v} |`);
   row("Run", mdCode(report.runId));
   row("Repository", mdText(report.repo));
+  const start = startingPoint(report);
   row(
     "Branch",
-    mdCode(report.branch) + (report.workBranch ? ` → ${mdCode(report.workBranch)}` : ""),
+    [
+      start.name ? mdCode(start.name) : "",
+      start.commit
+        ? (start.name ? `(at ${mdCode(start.commit)})` : `commit ${mdCode(start.commit)}`)
+        : "",
+      report.workBranch ? `→ ${mdCode(report.workBranch)}` : "",
+    ].filter(Boolean).join(" ") || "unknown",
   );
   if (report.backupBranch) row("Backup branch", mdCode(report.backupBranch));
   row("Dry run", report.dryRun ? "yes" : "no");
@@ -92,7 +107,23 @@ export function renderMarkdown(report: RunReport): string {
     );
   }
   out.push("");
-  if (report.gates.length > 0) out.push("### Gates", "", ..._gateTable(report.gates), "");
+  if (report.gates.length > 0) {
+    out.push("### Gates", "", ..._gateTable(report.gates, options.dir), "");
+  }
+  const failed = failedGates(report.gates);
+  if (failed.length > 0) out.push(..._whyFailed(failed, options.dir));
+  const take = takeFixSteps(report);
+  if (take.length > 0) {
+    out.push("### How to take this fix", "");
+    for (const t of take) {
+      out.push(
+        `- ${mdText(t.text)}${t.command ? `: ${mdCode(t.command)}` : ""}${
+          t.url ? `: ${mdLink(t.url, t.url)}` : ""
+        }`,
+      );
+    }
+    out.push("");
+  }
   if (report.triage?.length) out.push(..._triage(report.triage), "");
   if (report.iterations.length > 0) {
     out.push("### Iterations", "");
@@ -123,17 +154,56 @@ function _triage(rows: NonNullable<RunReport["triage"]>): string[] {
   return out;
 }
 
-function _gateTable(gates: GateResult[]): string[] {
-  const rows = ["| Gate | Status | Required | Duration | Failures |", "|---|---|---|---|---|"];
+function _gateTable(gates: GateResult[], dir?: string): string[] {
+  const rows = [
+    "| Gate | Status | Required | Duration | Failures | Log |",
+    "|---|---|---|---|---|---|",
+  ];
   for (const g of gates) {
     rows.push(
-      `| ${mdText(g.name)} | ${STATUS_MARKS[g.status]} ${g.status} | ${
-        g.required ? "yes" : "no"
-      } | ` +
-        `${formatDuration(g.durationMs)} | ${g.failures.length} |`,
+      `| ${mdText(g.name)} | ${mdStatus(g.status)} | ${g.required ? "yes" : "no"} | ` +
+        `${formatDuration(g.durationMs)} | ${g.failures.length} | ${
+          g.logFile ? mdLink("log", logLink(g.logFile, dir)) : ""
+        } |`,
     );
   }
   return rows;
+}
+
+// Why each failed gate failed: the parsed headline, then the last log lines,
+// so a reader sees the cause without downloading the log.
+function _whyFailed(gates: GateResult[], dir?: string): string[] {
+  const out = ["### Why it failed", ""];
+  for (const g of gates) {
+    const exit = g.status === "failed" && g.exitCode !== null ? ` (exit ${g.exitCode})` : "";
+    out.push(`#### ${mdText(g.name)}: ${mdStatus(g.status)}${exit}`, "");
+    const { headlines, tail } = failureExcerpt(g);
+    for (const h of headlines) out.push(`- ${mdText(h)}`);
+    if (headlines.length) out.push("");
+    if (tail.length) {
+      const text = tail.join("\n");
+      const fence = "`".repeat(Math.max(3, _longestRun(text, "`") + 1));
+      out.push(fence, text, fence, "");
+    }
+    if (g.logFile) {
+      out.push(`Full log: ${mdLink(logLink(g.logFile, dir), logLink(g.logFile, dir))}`, "");
+    }
+  }
+  return out;
+}
+
+/** A status as its word, after its emoji: `❌ failed`. */
+function mdStatus(status: GateResult["status"]): string {
+  return `${STATUS_MARKS[status]} ${STATUS_WORDS[status]}`;
+}
+
+/**
+ * A Markdown link whose target may hold spaces or parentheses (angle-bracket
+ * form); the label is escaped like any text.
+ */
+function mdLink(label: string, target: string): string {
+  const safe = target.replace(/[<>\n\r]/g, (c) => encodeURIComponent(c));
+  return `[${mdText(label)}](<${safe}>)`;
 }
 
 function _iteration(it: ReportIteration): string[] {
@@ -185,7 +255,7 @@ function _iteration(it: ReportIteration): string[] {
   if (it.gates.length > 0) {
     out.push(
       "Gates after the fix: " +
-        it.gates.map((g) => `${STATUS_MARKS[g.status]} ${mdText(g.name)}`).join(", "),
+        it.gates.map((g) => `${mdText(g.name)} ${mdStatus(g.status)}`).join(", "),
     );
   }
   if (it.calls.length > 0) {
@@ -211,7 +281,7 @@ function _failures(failures: Failure[]): string[] {
 
 function _verification(v: ReportVerification): string[] {
   const out = [
-    `### Verification: ${mdText(v.environment)} ${v.ok ? "✅" : "❌"}`,
+    `### Verification: ${mdText(v.environment)} ${v.ok ? "✅ passed" : "❌ failed"}`,
     "",
     "| Check | Result | Details | Duration |",
     "|---|---|---|---|",

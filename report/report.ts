@@ -6,11 +6,12 @@
  * @module
  */
 
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import type { Annotation } from "../core/plugin.ts";
 import { azureTaskResult, createCiOutput } from "./ci_output.ts";
 import { renderHtml } from "./html.ts";
 import { renderMarkdown } from "./markdown.ts";
+import { isCommitId } from "./text.ts";
 import type { RunReport } from "./types.ts";
 
 /** The files written. */
@@ -45,17 +46,21 @@ export async function writeReports(
   // Redact every value before rendering: once HTML-escaped (`"` -> `&quot;`)
   // or clipped, a secret no longer matches the detectors.
   report = redactReport(report, options.redact);
+  if (!report.branchName) {
+    const name = await resolveBranchName(report, options.env);
+    if (name) report = { ...report, branchName: options.redact(name) };
+  }
   const json = join(dir, "report.json");
   await Deno.writeTextFile(json, options.redact(JSON.stringify(report, null, 2)) + "\n");
   const out: WrittenReport = { json };
-  const md = options.redact(renderMarkdown(report));
+  const md = options.redact(renderMarkdown(report, { dir }));
   if (options.formats.includes("markdown")) {
     out.markdown = join(dir, "summary.md");
     await Deno.writeTextFile(out.markdown, md);
   }
   if (options.formats.includes("html")) {
     out.html = join(dir, "report.html");
-    await Deno.writeTextFile(out.html, options.redact(renderHtml(report)));
+    await Deno.writeTextFile(out.html, options.redact(renderHtml(report, { dir })));
   }
   const ci = createCiOutput({
     env: options.env,
@@ -76,7 +81,9 @@ export async function writeReports(
         : [{ level: "error" as const, message: `Gate "${g.name}" ${g.status}` }]
     );
     ci.annotate(annotations);
-    await ci.summary(md);
+    // The step summary is shown away from the run folder: a link relative
+    // to it would lead nowhere there, so logs are named by their path.
+    await ci.summary(options.redact(renderMarkdown(report)));
     await ci.setOutput("stop-reason", report.stopReason);
     await ci.setOutput("report", json);
     if (report.workBranch) await ci.setOutput("work-branch", report.workBranch);
@@ -110,4 +117,44 @@ function _redactDeep<T>(value: T, redact: (t: string) => string): T {
     ) as T;
   }
   return value;
+}
+
+/**
+ * The name of the branch a run started from, for the reports' Branch row
+ * (the report records the commit). CI checkouts are often detached, so the
+ * CI's own variables come first: GitHub (`GITHUB_HEAD_REF` on a pull
+ * request, else `GITHUB_REF_NAME` for a branch), Azure Pipelines
+ * (`BUILD_SOURCEBRANCH`), GitLab (`CI_COMMIT_REF_NAME`); then the
+ * repository's HEAD, read from the file (no git process needed).
+ *
+ * @param report The report (`branch` and `repo` are read).
+ * @param env Environment lookup.
+ * @returns The name, or undefined on a detached HEAD outside CI.
+ */
+export async function resolveBranchName(
+  report: Pick<RunReport, "branch" | "repo">,
+  env: (n: string) => string | undefined,
+): Promise<string | undefined> {
+  if (report.branch && !isCommitId(report.branch)) return report.branch;
+  const gh = env("GITHUB_HEAD_REF") ||
+    (env("GITHUB_REF_TYPE") !== "tag" ? env("GITHUB_REF_NAME") : undefined);
+  if (gh) return gh;
+  const azure = env("SYSTEM_PULLREQUEST_SOURCEBRANCH") || env("BUILD_SOURCEBRANCH");
+  if (azure?.startsWith("refs/heads/")) return azure.slice("refs/heads/".length);
+  const gitlab = env("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME") || env("CI_COMMIT_BRANCH");
+  if (gitlab) return gitlab;
+  if (!report.repo || !isAbsolute(report.repo)) return undefined;
+  try {
+    let gitDir = join(report.repo, ".git");
+    if ((await Deno.stat(gitDir)).isFile) {
+      // A linked worktree: `.git` is a file naming the real git folder.
+      const m = /^gitdir: (.+)$/m.exec(await Deno.readTextFile(gitDir));
+      if (!m) return undefined;
+      gitDir = isAbsolute(m[1]!.trim()) ? m[1]!.trim() : join(report.repo, m[1]!.trim());
+    }
+    const head = (await Deno.readTextFile(join(gitDir, "HEAD"))).trim();
+    return head.startsWith("ref: refs/heads/") ? head.slice("ref: refs/heads/".length) : undefined;
+  } catch {
+    return undefined; // not a checkout we can read: the report shows the commit
+  }
 }

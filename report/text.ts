@@ -4,8 +4,10 @@
  * @module
  */
 
-import type { GateStatus } from "../core/types.ts";
-import type { StopReason } from "./types.ts";
+import { relative } from "node:path";
+import type { GateResult, GateStatus } from "../core/types.ts";
+import { stripAnsi } from "../core/text.ts";
+import type { RunReport, StopReason } from "./types.ts";
 
 /** A headline per stop reason. */
 export const STOP_TITLES: Record<StopReason, string> = {
@@ -24,7 +26,21 @@ export const STOP_TITLES: Record<StopReason, string> = {
   error: "Stopped by an error",
 };
 
-/** A symbol per gate status. */
+/**
+ * A word per gate status: reports always print it, so a status reads right
+ * where no emoji font is installed and in screen readers.
+ */
+export const STATUS_WORDS: Record<GateStatus, string> = {
+  passed: "passed",
+  failed: "failed",
+  timeout: "timed out",
+  oom: "out of memory",
+  "not-found": "command not found",
+  skipped: "skipped",
+  error: "error",
+};
+
+/** A symbol per gate status, shown only next to its {@link STATUS_WORDS} word. */
 export const STATUS_MARKS: Record<GateStatus, string> = {
   passed: "✅",
   failed: "❌",
@@ -87,4 +103,107 @@ export function failureLocation(
 ): string {
   if (!f.file) return f.gate;
   return `${f.file}${f.line ? `:${f.line}` : ""}${f.line && f.column ? `:${f.column}` : ""}`;
+}
+
+/** Whether a string looks like a git commit id (7 to 64 hex digits). */
+export function isCommitId(s: string): boolean {
+  return /^[0-9a-f]{7,64}$/i.test(s);
+}
+
+/**
+ * The start of a run for humans: the branch name, and the commit (short)
+ * when the report recorded one.
+ *
+ * @param report The run report.
+ * @returns The name (absent when unknown) and the short commit id.
+ */
+export function startingPoint(
+  report: Pick<RunReport, "branch" | "branchName">,
+): { name?: string; commit?: string } {
+  const commit = isCommitId(report.branch) ? report.branch.slice(0, 12) : undefined;
+  const name = report.branchName || (commit ? undefined : report.branch || undefined);
+  return { ...(name ? { name } : {}), ...(commit ? { commit } : {}) };
+}
+
+/**
+ * Where a report links a gate's log: relative to the report's folder when
+ * the log sits under it (the folder is kept as one artifact), else the path.
+ *
+ * @param logFile The log's path.
+ * @param dir The report's folder, when known.
+ * @returns The link target.
+ */
+export function logLink(logFile: string, dir?: string): string {
+  if (!dir) return logFile;
+  const rel = relative(dir, logFile);
+  return rel && !rel.startsWith("..") && !rel.startsWith("/") ? rel : logFile;
+}
+
+/** Log lines shown under a failed gate's headline. */
+export const EXCERPT_LINES = 8;
+
+/**
+ * Why a gate failed, for a report: the parsed failure headlines (parser
+ * findings before the generic extractor's) and the last lines of its log.
+ *
+ * @param g The gate result (already redacted).
+ * @param lines At most this many log lines.
+ * @returns The headlines and the log lines.
+ */
+export function failureExcerpt(
+  g: GateResult,
+  lines = EXCERPT_LINES,
+): { headlines: string[]; tail: string[] } {
+  const parsed = g.failures.filter((f) => f.tool !== "generic");
+  const list = parsed.length > 0 ? parsed : g.failures;
+  const headlines = list.slice(0, 3).map((f) => {
+    const where = f.file ? ` (${failureLocation(f)})` : "";
+    return `${f.message.split("\n")[0]!.trim().slice(0, 240)}${where}`;
+  });
+  if (list.length > 3) headlines.push(`(+${list.length - 3} more)`);
+  const tail = stripAnsi(g.output).split(/\r?\n|\r/).map((l) => l.trimEnd()).filter((l) => l)
+    .slice(-lines).map((l) => l.slice(0, 400));
+  return { headlines, tail };
+}
+
+/** The gates whose failure a report explains: required, and not passed or skipped. */
+export function failedGates(gates: readonly GateResult[]): GateResult[] {
+  return gates.filter((g) => g.required && g.status !== "passed" && g.status !== "skipped");
+}
+
+/** One way to take a run's fix into the user's branch. */
+export interface TakeFixStep {
+  /** What to do, in words. */
+  text: string;
+  /** The command to run, when there is one. */
+  command?: string;
+  /** A link to follow, when there is one. */
+  url?: string;
+}
+
+/**
+ * How to take a run's fix: the pull request when one was opened, else merge
+ * the work branch or cherry-pick its commits. Empty when nothing was
+ * committed or the work branch is gone.
+ *
+ * @param report The run report.
+ * @returns The ways, best first.
+ */
+export function takeFixSteps(report: RunReport): TakeFixStep[] {
+  const commits = report.iterations.flatMap((it) => it.commit ? [it.commit] : []);
+  const out: TakeFixStep[] = [];
+  if (report.pullRequestUrl) {
+    out.push({ text: "Review and merge the pull request", url: report.pullRequestUrl });
+  }
+  if (report.dryRun || commits.length === 0 || !report.workBranch) return out;
+  const into = startingPoint(report).name;
+  out.push({
+    text: `Merge the work branch${into ? ` into ${into}` : ""}`,
+    command: `git merge ${report.workBranch}`,
+  });
+  out.push({
+    text: `Or cherry-pick its ${commits.length === 1 ? "commit" : `${commits.length} commits`}`,
+    command: `git cherry-pick ${commits.map((c) => c.slice(0, 12)).join(" ")}`,
+  });
+  return out;
 }

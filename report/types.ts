@@ -167,8 +167,19 @@ export interface RunReport {
   finishedAt: string;
   /** Repository (path or owner/name). */
   repo: string;
-  /** Branch the run started from. */
+  /**
+   * What the run started from: the commit id (the orchestrator records the
+   * commit, which stays exact when the branch moves on).
+   */
   branch: string;
+  /**
+   * The name of the branch the run started from, when known (the reports
+   * show it rather than a commit id). Filled by `writeReports` from CI
+   * variables or the repository's HEAD.
+   */
+  branchName?: string;
+  /** The pull request opened for the fix, when one was. */
+  pullRequestUrl?: string;
   /** Branch the fixes were committed on. */
   workBranch?: string;
   /** Backup branch marking the starting point. */

@@ -22,8 +22,11 @@ Deno.test("renderHtml colours diff lines and shows the review", () => {
   const html = renderHtml(sampleReport());
   assert.match(html, /<span class="add">\+const n: number = 1;<\/span>/);
   assert.match(html, /<span class="del">-const n: number = &quot;1&quot;;<\/span>/);
-  assert.match(html, /✅ approved/);
-  assert.match(html, /<h2>Verification: staging ✅<\/h2>/);
+  assert.match(html, /<span class="mark m-passed" aria-hidden="true"><\/span>approved/);
+  assert.match(
+    html,
+    /<h2>Verification: staging: <span class="mark m-passed"[^>]*><\/span>passed<\/h2>/,
+  );
 });
 
 Deno.test("escapeHtml replaces the five HTML-significant characters", () => {
