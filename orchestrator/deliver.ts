@@ -114,11 +114,12 @@ export async function verifyStep(state: RunState): Promise<void> {
  */
 export async function publishStep(state: RunState): Promise<void> {
   if (!state.ws?.workBranch || state.iterations.every((it) => !it.commit)) return;
-  await publish(state.rt, state.log, {
+  const url = await publish(state.rt, state.log, {
     branch: state.ws.workBranch,
     runId: state.runId,
     iterations: state.iterations,
   });
+  if (url) state.pullRequestUrl = url;
 }
 
 /**

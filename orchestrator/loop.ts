@@ -275,6 +275,7 @@ function buildReport(s: RunState): RunReport {
     gates: s.gates,
     ...(s.verification ? { verification: s.verification } : {}),
     ...(s.sandbox ? { sandbox: s.sandbox } : {}),
+    ...(s.pullRequestUrl ? { pullRequestUrl: s.pullRequestUrl } : {}),
     ...(s.triage?.length ? { triage: s.triage } : {}),
     executions: {
       count: (s.executions ?? []).length,

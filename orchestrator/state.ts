@@ -89,6 +89,8 @@ export interface RunState {
   startedAt: Date;
   /** The gate sandbox, as probed before the first gate. */
   sandbox?: SandboxReport;
+  /** The pull request the run opened or updated, when a VCS is configured. */
+  pullRequestUrl?: string;
 }
 
 /** One execution of one gate. */
