@@ -124,7 +124,9 @@ export function _applyFileText(original: string | null, fp: FilePatch): TextAppl
   const file = _toLines(original);
   const eol = _dominantEol(file);
   // One index for all hunks: each is then found in the time its lines take.
-  const index = indexLines(file);
+  const wanted = new Set<string>();
+  for (const h of fp.hunks) for (const l of h.lines) if (l.kind !== "+") wanted.add(l.text);
+  const index = indexLines(file, wanted);
   const located: { loc: Located; index: number }[] = [];
   const taken: Located[] = [];
   let prevEnd = 0;

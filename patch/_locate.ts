@@ -110,12 +110,15 @@ export type LineIndex = ReadonlyMap<string, readonly number[]>;
  * Index a file's lines by their exact text.
  *
  * @param file The file's lines.
+ * @param only When given, index only these texts (the lines the hunks look
+ *   for): a small patch to a large file then allocates next to nothing.
  * @returns Each text's positions, ascending.
  */
-export function indexLines(file: readonly SourceLine[]): LineIndex {
+export function indexLines(file: readonly SourceLine[], only?: ReadonlySet<string>): LineIndex {
   const index = new Map<string, number[]>();
   for (let i = 0; i < file.length; i++) {
     const text = file[i]!.text;
+    if (only !== undefined && !only.has(text)) continue;
     const at = index.get(text);
     if (at) at.push(i);
     else index.set(text, [i]);
