@@ -53,7 +53,8 @@ async function setup(dir: string, name: string, changed: (i: number) => boolean)
 }
 
 async function time(cmd: string, cwd: string): Promise<number> {
-  const timed = `cp orig.txt f.txt; TIMEFORMAT='%3R'; { time ${cmd} >/dev/null 2>&1; } 2>&1`;
+  const timed =
+    `cp orig.txt f.txt; printf 'a\\nb\\nc\\n' > t.txt; TIMEFORMAT='%3R'; { time ${cmd} >/dev/null 2>&1; } 2>&1`;
   const r = await exec.run(timed, { cwd });
   const real = Number(r.output.trim().split("\n").pop());
   if (r.code !== 0 || Number.isNaN(real)) throw new Error(`"${cmd}" failed: ${r.output}`);
@@ -120,6 +121,26 @@ if (import.meta.main) {
       dir,
       runs,
     );
+    // fleet-orch's own start-up, to read the one-hunk figure net of it.
+    const version = await measure(
+      "deno run -A main.ts --version",
+      shellJoin([deno, "run", "-A", MAIN, "--version"]),
+      dir,
+      runs,
+    );
+    // The same command on a three-line file: start-up of `patch apply`
+    // itself, so the one-hunk figure reads as start-up plus file size.
+    await Deno.writeTextFile(`${dir}/t.txt`, "a\nb\nc\n");
+    await Deno.writeTextFile(
+      `${dir}/tiny.diff`,
+      "--- a/t.txt\n+++ b/t.txt\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n",
+    );
+    const tiny = await measure(
+      "patch apply tiny.diff (3-line file)",
+      ours(["tiny.diff"]),
+      dir,
+      runs,
+    );
     const one = await measure("patch apply one.diff", ours(["one.diff"]), dir, runs);
     const gitOne = await measure("git apply one.diff", "git apply one.diff", dir, runs);
     console.log(`load average after:  ${Deno.loadavg().map((n) => n.toFixed(2)).join(" ")}`);
@@ -131,8 +152,10 @@ if (import.meta.main) {
     );
     console.log(
       `one hunk: ${r(one, hello)}x deno hello-world (${(one - hello).toFixed(1)} ms over), ${
-        r(one, gitOne)
-      }x git apply`,
+        r(one, version)
+      }x main.ts --version (${(one - version).toFixed(1)} ms over), ${
+        r(one, tiny)
+      }x patch apply on a 3-line file, ${r(one, gitOne)}x git apply`,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
