@@ -7,7 +7,7 @@
  * @module
  */
 
-import { _norm, type Located, locateHunk, type SourceLine } from "./_locate.ts";
+import { _norm, indexLines, type Located, locateHunk, type SourceLine } from "./_locate.ts";
 import { type FilePatch, type HunkPlacement, PatchError } from "./types.ts";
 
 /**
@@ -123,11 +123,17 @@ export function _applyFileText(original: string | null, fp: FilePatch): TextAppl
 
   const file = _toLines(original);
   const eol = _dominantEol(file);
+  // One index for all hunks: each is then found in the time its lines take.
+  const wanted = new Set<string>();
+  for (const h of fp.hunks) for (const l of h.lines) if (l.kind !== "+") wanted.add(l.text);
+  const index = indexLines(file, wanted);
   const located: { loc: Located; index: number }[] = [];
+  const taken: Located[] = [];
   let prevEnd = 0;
   for (const [i, hunk] of fp.hunks.entries()) {
-    const loc = locateHunk(hunk, i + 1, file, prevEnd, located.map((l) => l.loc));
+    const loc = locateHunk(hunk, i + 1, file, prevEnd, taken, index);
     located.push({ loc, index: i + 1 });
+    taken.push(loc);
     prevEnd = loc.end;
   }
   const sorted = [...located].sort((a, b) => a.loc.start - b.loc.start || a.index - b.index);
@@ -158,13 +164,14 @@ export function _applyFileText(original: string | null, fp: FilePatch): TextAppl
     if (h.newNoNewline) finalNoEol = true;
     else if (h.oldNoNewline) finalNoEol = false;
   }
-  let text = "";
+  const parts: string[] = [];
   for (const [i, l] of out.entries()) {
     const last = i === out.length - 1;
     let end = l.eol === null || l.eol === "" ? eol : l.eol;
     if (last && finalNoEol) end = "";
-    text += l.text + end;
+    parts.push(l.text, end);
   }
+  const text = parts.join("");
   const hunks = located.map(({ loc, index }) => ({
     index,
     strategy: loc.strategy,

@@ -100,32 +100,83 @@ function build(hunk: Hunk, align: Align, file: readonly SourceLine[], cost: numb
   return cand;
 }
 
-function contiguousMatches(old: readonly string[], file: readonly string[]): number[] {
+/**
+ * Positions of each exact line text in a file, ascending: built once per file
+ * so that finding a hunk costs what its lines occur, not the file's length.
+ */
+export type LineIndex = ReadonlyMap<string, readonly number[]>;
+
+/**
+ * Index a file's lines by their exact text.
+ *
+ * @param file The file's lines.
+ * @param only When given, index only these texts (the lines the hunks look
+ *   for): a small patch to a large file then allocates next to nothing.
+ * @returns Each text's positions, ascending.
+ */
+export function indexLines(file: readonly SourceLine[], only?: ReadonlySet<string>): LineIndex {
+  const index = new Map<string, number[]>();
+  for (let i = 0; i < file.length; i++) {
+    const text = file[i]!.text;
+    if (only !== undefined && !only.has(text)) continue;
+    const at = index.get(text);
+    if (at) at.push(i);
+    else index.set(text, [i]);
+  }
+  return index;
+}
+
+/**
+ * Every position where the old side occurs exactly, ascending. Anchored on
+ * its rarest line, so a hunk whose first line is `}` does not visit every
+ * brace in the file; the result is the same set a scan of the file finds.
+ */
+function contiguousMatches(
+  old: readonly string[],
+  file: readonly SourceLine[],
+  index: LineIndex,
+): number[] {
+  let anchor = 0;
+  let at: readonly number[] = index.get(old[0]!) ?? [];
+  for (let i = 1; i < old.length && at.length > 1; i++) {
+    const here = index.get(old[i]!) ?? [];
+    if (here.length < at.length) [anchor, at] = [i, here];
+  }
   const found: number[] = [];
-  const first = old[0]!;
-  for (let p = 0; p + old.length <= file.length; p++) {
-    if (file[p] !== first) continue;
+  for (const q of at) {
+    const p = q - anchor;
+    if (p < 0 || p + old.length > file.length) continue;
     let ok = true;
-    for (let i = 1; i < old.length && ok; i++) ok = file[p + i] === old[i];
+    for (let i = 0; i < old.length && ok; i++) ok = i === anchor || file[p + i]!.text === old[i];
     if (ok) found.push(p);
   }
   return found;
 }
 
-/** Render the full result of one candidate, to tell real ties from equivalent ones. */
-function resultKey(file: readonly SourceLine[], loc: Located): string {
+/**
+ * Render what one candidate makes of the lines from `lo` to `hi`. Candidates
+ * that all lie within that span leave everything outside it alike, so equal
+ * renderings mean equal files, without rendering the whole file per tie.
+ */
+function resultKey(file: readonly SourceLine[], loc: Located, lo: number, hi: number): string {
   const parts: string[] = [];
-  for (let i = 0; i < loc.start; i++) parts.push(file[i]!.text);
+  for (let i = lo; i < loc.start; i++) parts.push(file[i]!.text);
   for (const l of loc.lines) parts.push(l.text);
-  for (let i = loc.end; i < file.length; i++) parts.push(file[i]!.text);
+  for (let i = loc.end; i < hi; i++) parts.push(file[i]!.text);
   return parts.join("\n");
 }
 
 /** True when every candidate gives the same file; stops at the first difference. */
 function allSame(file: readonly SourceLine[], cands: readonly Located[]): boolean {
   if (cands.length <= 1) return true;
-  const first = resultKey(file, cands[0]!);
-  return cands.every((c, i) => i === 0 || resultKey(file, c) === first);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of cands) {
+    lo = Math.min(lo, c.start);
+    hi = Math.max(hi, c.end);
+  }
+  const first = resultKey(file, cands[0]!, lo, hi);
+  return cands.every((c, i) => i === 0 || resultKey(file, c, lo, hi) === first);
 }
 
 /** Keep candidates after the previous hunk; fall back to any that do not overlap. */
@@ -209,6 +260,8 @@ const MAX_FUZZY_LINES = 2000;
  * @param file The original file's lines.
  * @param prevEnd End of the previous hunk of this file (hunks come in order).
  * @param taken Spans already claimed by earlier hunks.
+ * @param lineIndex The file's {@link indexLines}; built here when not given, so
+ *   callers placing many hunks in one file should build it once.
  * @returns The placement.
  * @throws {PatchError} When the hunk is not found or is ambiguous.
  */
@@ -218,6 +271,7 @@ export function locateHunk(
   file: readonly SourceLine[],
   prevEnd: number,
   taken: readonly Located[],
+  lineIndex: LineIndex = indexLines(file),
 ): Located {
   const fail: (why: string) => never = (why) => {
     throw new PatchError(`${_describeHunk(hunk, index)}: ${why}`, index);
@@ -254,8 +308,7 @@ export function locateHunk(
   // what is left is no proof: it joins the fuzzy pool below.
   const countsShort = h !== null && h.oldLines !== null && h.oldLines > old.length;
   if (!countsShort) {
-    const keys = file.map((l) => l.text);
-    const cands = contiguousMatches(old.map((l) => l.text), keys)
+    const cands = contiguousMatches(old.map((l) => l.text), file, lineIndex)
       .map((p) => build(hunk, old.map((_, i) => p + i), file, 0));
     const exact = choose(admissible(ordered(cands, prevEnd, taken)), file, "exactly", atHeader);
     if (typeof exact === "string") fail(exact);
