@@ -155,6 +155,7 @@ export interface ReportJson {
   dryRun: boolean;
   workBranch?: string;
   backupBranch?: string;
+  pullRequestUrl?: string;
   iterations: {
     index: number;
     applied: boolean;

@@ -48,6 +48,8 @@ Deno.test("run pushes the work branch to origin (never forced) and opens a pull 
     assert.match(github.pulls[0]!.body, /iteration 1/);
     assert.ok(github.requests.every((q) => q.authorization?.includes("ghs_e2e_token")));
     assert.match(r.stderr, /Pull request: /);
+    // The report links the pull request, so its "how to take this fix" hint can name it.
+    assert.match(report.pullRequestUrl ?? "", /\/pull\/1$/);
   } finally {
     await fake.close();
     await github.close();
