@@ -120,6 +120,15 @@ export function findBwrap(env: (name: string) => string | undefined): string {
  * @returns argv that exits 0 when the sandbox works.
  */
 export function probeArgv(bwrap: string): string[] {
+  return [..._baseArgv(bwrap), "--unshare-net", "--die-with-parent", "--", "true"];
+}
+
+/**
+ * What every sandbox starts from, the probe included, so the probe tests the
+ * features a gate's sandbox uses: a read-only root, fresh /dev and /proc, a
+ * private /tmp and a new pid namespace.
+ */
+function _baseArgv(bwrap: string): string[] {
   return [
     bwrap,
     "--ro-bind",
@@ -132,10 +141,6 @@ export function probeArgv(bwrap: string): string[] {
     "--tmpfs",
     SANDBOX_TMP,
     "--unshare-pid",
-    "--unshare-net",
-    "--die-with-parent",
-    "--",
-    "true",
   ];
 }
 
@@ -179,17 +184,7 @@ function _real(path: string): string | null {
  */
 export function sandboxArgv(spec: SandboxSpec, options: SandboxArgvOptions): string[] {
   const argv = [
-    options.bwrap,
-    "--ro-bind",
-    "/",
-    "/",
-    "--dev",
-    "/dev",
-    "--proc",
-    "/proc",
-    "--tmpfs",
-    SANDBOX_TMP,
-    "--unshare-pid",
+    ..._baseArgv(options.bwrap),
     "--unshare-ipc",
     "--unshare-uts",
     "--die-with-parent",
