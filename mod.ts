@@ -75,6 +75,7 @@ export type {
   PluginInstances,
   PluginKind,
   PullRequestInput,
+  PullRequestRef,
   RunSummary,
   VcsPlugin,
   VerifierPlugin,

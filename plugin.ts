@@ -64,6 +64,7 @@ export type {
   PluginInstances,
   PluginKind,
   PullRequestInput,
+  PullRequestRef,
   RunSummary,
   VcsPlugin,
   VerifierPlugin,

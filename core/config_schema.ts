@@ -194,6 +194,37 @@ export const EnvironmentSchema = z.strictObject({
   verifiers: z.array(PluginRefSchema).optional(),
 });
 
+/** How a green run's fixes leave the run (README "Delivery"). */
+export const DELIVERY_MODES = ["branch", "pr", "commit"] as const;
+
+/**
+ * `delivery:` as an object. The scalar form `delivery: pr` is short for
+ * `delivery: { mode: pr }`.
+ */
+export const DeliverySchema = z.strictObject({
+  /**
+   * `branch`: push the work branch `fleet-orch/fix/<base>` only; `pr`: push it
+   * and open (or update) one pull request per base branch; `commit`:
+   * fast-forward the checked-out branch of a clean CI checkout to the fix, so
+   * later pipeline stages build the fixed code. `pr` without `vcs:` keeps the
+   * fix on the local work branch. @default "pr"
+   */
+  mode: z.enum(DELIVERY_MODES).default("pr"),
+  /**
+   * Same-repository pull-request events: `pr` opens a pull request into the
+   * pull request's head branch, `push` pushes the fix onto the head branch
+   * (fast-forward only). Fork pull requests always get a comment. @default "pr"
+   */
+  pull_requests: z.enum(["pr", "push"]).default("pr"),
+  /** Labels put on the pull request. @default ["fleet-orch"] */
+  labels: z.array(z.string().min(1).max(50)).default(["fleet-orch"]),
+  /** Open the pull request as a draft. @default false */
+  draft: z.boolean().default(false),
+});
+
+/** Settings of `delivery:`. */
+export type DeliveryConfig = z.infer<typeof DeliverySchema>;
+
 /**
  * The whole configuration file.
  *
@@ -223,6 +254,10 @@ export const ConfigSchema = z.strictObject({
   plugins: z.array(PluginRefSchema).default([]),
   fixers: z.array(PluginRefSchema).optional(),
   vcs: PluginRefSchema.optional(),
+  delivery: z.preprocess(
+    (v) => (typeof v === "string" ? { mode: v } : v),
+    DeliverySchema,
+  ).prefault({}),
   notifiers: z.array(PluginRefSchema).default([]),
   report: z.strictObject({
     dir: z.string().optional(),

@@ -101,6 +101,20 @@ export interface PullRequestInput {
   title: string;
   /** Markdown body. */
   body: string;
+  /** Labels to put on the pull request (added; labels already there stay). */
+  labels?: string[];
+  /** Open it as a draft (a pull request that is already open keeps its state). */
+  draft?: boolean;
+}
+
+/** The pull request {@link VcsPlugin.createPullRequest} opened or updated. */
+export interface PullRequestRef {
+  /** Web URL. */
+  url: string;
+  /** Number (GitHub) or id (Azure DevOps). */
+  number: number;
+  /** False when a pull request from the same head into the same base was open and was updated. */
+  created?: boolean;
 }
 
 /** One annotation on a file line. */
@@ -121,8 +135,11 @@ export interface VcsPlugin {
   verify?(): Promise<void>;
   /** Push a branch (never forced). */
   pushBranch?(branch: string): Promise<void>;
-  /** Open a pull request; returns its URL. */
-  createPullRequest?(input: PullRequestInput): Promise<{ url: string; number: number }>;
+  /**
+   * Open a pull request, or update the title, body and labels of the one
+   * already open from the same head into the same base.
+   */
+  createPullRequest?(input: PullRequestInput): Promise<PullRequestRef>;
   /** Comment on a pull request. */
   comment?(pr: number, body: string): Promise<void>;
   /** Publish annotations (check run or commit status). */

@@ -10,7 +10,6 @@
 import { z } from "zod";
 import type { WebApi } from "azure-devops-node-api";
 import { messageOf, PluginError } from "../../core/errors.ts";
-import { createCiOutput } from "../../report/ci_output.ts";
 import { definePlugin, type PluginContext, type VcsPlugin } from "../../core/plugin.ts";
 
 /** Options of the `azure-devops` plugin (`with:`). */
@@ -148,45 +147,66 @@ export function createAzureDevops(options: AzureDevopsOptions, context: PluginCo
       const git = await gitApi("Connecting to Azure DevOps");
       const sourceRefName = _ref(input.head);
       const targetRefName = _ref(input.base);
-      let pr;
-      try {
-        pr = await git.createPullRequest(
-          { sourceRefName, targetRefName, title: input.title, description: _clip(input.body) },
-          repository,
-          project,
-        );
-      } catch (e) {
-        // A second run on the same branch finds its pull request already active: reuse it.
-        if ((e as { statusCode?: number }).statusCode !== 409) {
-          fail(`Opening a pull request ${input.head} -> ${input.base}`, e);
-        }
-        const found = await git.getPullRequests(repository, {
+      const description = _clip(input.body);
+      // One pull request per source and target: a later run updates the active one.
+      const findActive = async () =>
+        (await git.getPullRequests(repository, {
           sourceRefName,
           targetRefName,
           status: PR_STATUS_ACTIVE,
-        }, project);
-        pr = found[0];
-        if (!pr?.pullRequestId) fail(`Opening a pull request ${input.head} -> ${input.base}`, e);
-        await git.updatePullRequest(
-          { title: input.title, description: _clip(input.body) },
-          repository,
-          pr!.pullRequestId!,
-          project,
-        );
+        }, project))?.find((p) => p.pullRequestId);
+      let pr;
+      let created = false;
+      try {
+        pr = await findActive();
+        if (pr) {
+          await git.updatePullRequest(
+            { title: input.title, description },
+            repository,
+            pr.pullRequestId!,
+            project,
+          );
+        } else {
+          try {
+            pr = await git.createPullRequest(
+              {
+                sourceRefName,
+                targetRefName,
+                title: input.title,
+                description,
+                ...(input.draft ? { isDraft: true } : {}),
+              },
+              repository,
+              project,
+            );
+            created = true;
+          } catch (e) {
+            // Another run opened it between the lookup and the create (409).
+            pr = (e as { statusCode?: number }).statusCode === 409 ? await findActive() : undefined;
+            if (!pr) throw e;
+            await git.updatePullRequest(
+              { title: input.title, description },
+              repository,
+              pr.pullRequestId!,
+              project,
+            );
+          }
+        }
+      } catch (e) {
+        return fail(`Opening a pull request ${input.head} -> ${input.base}`, e);
       }
-      const id = pr!.pullRequestId ?? 0;
-      const web = pr!.repository?.webUrl ??
+      const id = pr.pullRequestId ?? 0;
+      for (const label of input.labels ?? []) {
+        try {
+          await git.createPullRequestLabel({ name: label }, repository, id, project);
+        } catch (e) {
+          // Labels help triage; a token that may not label still delivered the fix.
+          context.log.warn(`Could not label pull request ${id} "${label}": ${messageOf(e)}`);
+        }
+      }
+      const web = pr.repository?.webUrl ??
         `${orgUrl}/${encodeURIComponent(project)}/_git/${encodeURIComponent(repository)}`;
-      const url = `${web}/pullrequest/${id}`;
-      // In a pipeline: output variables pullRequestUrl and pullRequestNumber of
-      // the named step (templates/azure-pipelines-fleet-orch.yml). On stderr,
-      // since stdout may carry a --json document.
-      const ci = createCiOutput({ env: context.env, write: (line) => console.error(line) });
-      if (ci.kind === "azure") {
-        await ci.setOutput("pull-request-url", url);
-        await ci.setOutput("pull-request-number", String(id));
-      }
-      return { url, number: id };
+      return { url: `${web}/pullrequest/${id}`, number: id, created };
     },
 
     async comment(pr, body) {

@@ -124,32 +124,73 @@ export function createGithub(options: GithubOptions, context: PluginContext): Vc
         return { url: "", number: 0 };
       }
       const api = await octokit();
+      const body = _clip(input.body);
+      // One pull request per head and base: a later run updates the open one.
+      const findOpen = async () =>
+        (await api.rest.pulls.list({
+          owner,
+          repo,
+          head: `${owner}:${input.head}`,
+          base: input.base,
+          state: "open",
+          per_page: 1,
+        })).data[0];
+      let pr: { number: number; html_url: string };
+      let created = false;
       try {
-        const { data } = await api.rest.pulls.create({ owner, repo, ...input });
-        return { url: data.html_url, number: data.number };
-      } catch (e) {
-        // A second run on the same branch finds its pull request already open: reuse it.
-        if ((e as { status?: number }).status === 422) {
-          const { data } = await api.rest.pulls.list({
+        const open = await findOpen();
+        if (open) {
+          await api.rest.pulls.update({
             owner,
             repo,
-            head: `${owner}:${input.head}`,
-            state: "open",
+            pull_number: open.number,
+            title: input.title,
+            body,
           });
-          const pr = data[0];
-          if (pr) {
+          pr = open;
+        } else {
+          try {
+            pr = (await api.rest.pulls.create({
+              owner,
+              repo,
+              head: input.head,
+              base: input.base,
+              title: input.title,
+              body,
+              ...(input.draft ? { draft: true } : {}),
+            })).data;
+            created = true;
+          } catch (e) {
+            // Another run opened it between the lookup and the create.
+            const raced = (e as { status?: number }).status === 422 ? await findOpen() : undefined;
+            if (!raced) throw e;
             await api.rest.pulls.update({
               owner,
               repo,
-              pull_number: pr.number,
+              pull_number: raced.number,
               title: input.title,
-              body: input.body,
+              body,
             });
-            return { url: pr.html_url, number: pr.number };
+            pr = raced;
           }
         }
+      } catch (e) {
         return fail(`Opening a pull request ${input.head} -> ${input.base}`, e);
       }
+      if (input.labels?.length) {
+        try {
+          await api.rest.issues.addLabels({
+            owner,
+            repo,
+            issue_number: pr.number,
+            labels: input.labels,
+          });
+        } catch (e) {
+          // Labels help triage; a token that may not label still delivered the fix.
+          context.log.warn(`Could not label pull request #${pr.number}: ${messageOf(e)}`);
+        }
+      }
+      return { url: pr.html_url, number: pr.number, created };
     },
 
     async comment(pr, body) {

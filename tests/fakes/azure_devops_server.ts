@@ -58,7 +58,17 @@ export interface AzureDevopsFake {
   /** Every request, in order. */
   requests: AdoRecordedRequest[];
   /** Pull requests opened. */
-  pulls: { id: number; source: string; target: string; title: string; description: string }[];
+  pulls: {
+    id: number;
+    source: string;
+    target: string;
+    title: string;
+    description: string;
+    /** Opened as a draft. */
+    isDraft: boolean;
+    /** Labels added. */
+    labels: string[];
+  }[];
   /** Threads posted: pull request id and comment texts. */
   threads: { pr: number; comments: string[] }[];
   /** Commit statuses posted. */
@@ -84,6 +94,12 @@ const GIT_LOCATIONS = [
     resourceName: "threads",
     routeTemplate:
       "{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/{resource}/{threadId}",
+  },
+  {
+    id: "f22387e3-984e-4c52-9c6d-fbb8f14c812d",
+    resourceName: "pullRequestLabels",
+    routeTemplate:
+      "{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/labels/{labelIdOrName}",
   },
   {
     id: "428dd4fb-fda5-4722-af02-9313b80305da",
@@ -219,6 +235,8 @@ export function startAzureDevopsFake(options: AzureDevopsFakeOptions = {}): Azur
         targetRefName: p.target,
         title: p.title,
         description: p.description,
+        isDraft: p.isDraft,
+        labels: p.labels.map((name) => ({ name, active: true })),
         repository: { id: `${repo}-id`, name: repo, webUrl },
       });
       const tail = route.slice(3).join("/");
@@ -239,6 +257,8 @@ export function startAzureDevopsFake(options: AzureDevopsFakeOptions = {}): Azur
           target: String(b.targetRefName),
           title: String(b.title),
           description: String(b.description ?? ""),
+          isDraft: b.isDraft === true,
+          labels: [] as string[],
         };
         fake.pulls.push(pr);
         return json(201, prJson(pr));
@@ -250,6 +270,16 @@ export function startAzureDevopsFake(options: AzureDevopsFakeOptions = {}): Azur
           (!src || p.source === src) && (!dst || p.target === dst)
         );
         return json(200, { count: found.length, value: found.map(prJson) });
+      }
+      const labelMatch = tail.match(/^pullRequests\/(\d+)\/labels$/);
+      if (req.method === "POST" && labelMatch) {
+        const pr = fake.pulls.find((p) => p.id === Number(labelMatch[1]));
+        if (!pr) {
+          return json(404, { message: `TF401180: The requested pull request was not found.` });
+        }
+        const name = String(b.name ?? "");
+        if (!pr.labels.includes(name)) pr.labels.push(name);
+        return json(200, { id: `label-${name}`, name, active: true });
       }
       const prMatch = tail.match(/^pullRequests\/(\d+)(\/threads)?$/);
       if (prMatch) {

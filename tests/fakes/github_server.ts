@@ -52,6 +52,8 @@ export interface GithubFake {
   requests: RecordedRequest[];
   /** When true, check-run routes answer 403. */
   checksForbidden: boolean;
+  /** When true, adding labels answers 403 (a token without issues write access). */
+  labelsForbidden: boolean;
   /** Pull requests opened. */
   pulls: {
     number: number;
@@ -60,6 +62,10 @@ export interface GithubFake {
     title: string;
     body: string;
     state: string;
+    /** Opened as a draft. */
+    draft: boolean;
+    /** Labels added. */
+    labels: string[];
   }[];
   /** Comments posted: issue number and body. */
   comments: { issue: number; body: string }[];
@@ -100,6 +106,7 @@ export function startGithubFake(options: GithubFakeOptions = {}): GithubFake {
     url: "",
     requests: [],
     checksForbidden: options.checksForbidden ?? false,
+    labelsForbidden: false,
     pulls: [],
     comments: [],
     checkRuns: [],
@@ -177,15 +184,19 @@ export function startGithubFake(options: GithubFakeOptions = {}): GithubFake {
           title: String(b.title),
           body: String(b.body ?? ""),
           state: "open",
+          draft: b.draft === true,
+          labels: [] as string[],
         };
         fake.pulls.push(pr);
         return json(201, _pull(fake.url, owner, repo, pr));
       }
       case "GET /pulls": {
         const head = url.searchParams.get("head");
+        const baseRef = url.searchParams.get("base");
         const state = url.searchParams.get("state") ?? "open";
         const found = fake.pulls.filter((p) =>
-          (!head || `${owner}:${p.head}` === head) && (state === "all" || p.state === state)
+          (!head || `${owner}:${p.head}` === head) && (!baseRef || p.base === baseRef) &&
+          (state === "all" || p.state === state)
         );
         return json(200, found.map((p) => _pull(fake.url, owner, repo, p)));
       }
@@ -195,6 +206,15 @@ export function startGithubFake(options: GithubFakeOptions = {}): GithubFake {
         if (typeof b.title === "string") pr.title = b.title;
         if (typeof b.body === "string") pr.body = b.body;
         return json(200, _pull(fake.url, owner, repo, pr));
+      }
+      case "POST /issues/:n/labels": {
+        const pr = fake.pulls.find((p) => p.number === num);
+        if (!pr) return notFound();
+        if (fake.labelsForbidden) {
+          return json(403, { message: "Resource not accessible by integration" });
+        }
+        for (const l of (b.labels ?? []) as string[]) if (!pr.labels.includes(l)) pr.labels.push(l);
+        return json(200, pr.labels.map((name, i) => ({ id: i + 1, name })));
       }
       case "POST /issues/:n/comments": {
         if (!fake.pulls.some((p) => p.number === num)) return notFound();
@@ -280,7 +300,7 @@ function _pull(
   base: string,
   owner: string,
   repo: string,
-  pr: { number: number; head: string; base: string; title: string; body: string; state: string },
+  pr: GithubFake["pulls"][number],
 ) {
   return {
     number: pr.number,
@@ -288,6 +308,8 @@ function _pull(
     title: pr.title,
     body: pr.body,
     html_url: `${base}/${owner}/${repo}/pull/${pr.number}`,
+    draft: pr.draft,
+    labels: pr.labels.map((name) => ({ name })),
     head: { ref: pr.head },
     base: { ref: pr.base },
   };

@@ -71,7 +71,7 @@ Deno.test("github createPullRequest opens a pull request and reuses it on a seco
     const { vcs } = plugin(fake.url);
     const input = { head: "fleet-orch/fix-1", base: "main", title: "Fix build", body: "Body" };
     const first = await vcs.createPullRequest!(input);
-    assert.deepEqual(first, { url: `${fake.url}/acme/app/pull/1`, number: 1 });
+    assert.deepEqual(first, { url: `${fake.url}/acme/app/pull/1`, number: 1, created: true });
     const again = await vcs.createPullRequest!({ ...input, body: "Updated" });
     assert.equal(again.number, 1);
     assert.equal(fake.pulls.length, 1);
