@@ -117,6 +117,7 @@ export type { CheckOptions, CheckResult } from "./orchestrator/check.ts";
 export type { RuntimeOptions } from "./orchestrator/runtime.ts";
 export type { RunnerGateResult } from "./gates/runner.ts";
 export type {
+  ReportDelivery,
   ReportExecutions,
   ReportIntegrity,
   ReportIteration,

@@ -108,18 +108,30 @@ export async function verifyStep(state: RunState): Promise<void> {
 }
 
 /**
- * Push the work branch and open a pull request when `vcs:` is configured.
+ * Deliver the fixes as `delivery:` says (orchestrator/publish.ts): a pull
+ * request, a branch, a commit on the CI checkout, or a comment on a fork's
+ * pull request.
  *
  * @param state The run.
  */
 export async function publishStep(state: RunState): Promise<void> {
   if (!state.ws?.workBranch || state.iterations.every((it) => !it.commit)) return;
-  const url = await publish(state.rt, state.log, {
+  const calls = state.ledger.calls;
+  state.delivery = await publish(state.rt, state.log, {
     branch: state.ws.workBranch,
     runId: state.runId,
     iterations: state.iterations,
+    baseCommit: state.ws.baseCommit,
+    worktree: state.ws.git,
+    runDir: state.runDir,
+    event: state.event ?? null,
+    cost: {
+      usd: state.ledger.totalUsd,
+      tokensIn: calls.reduce((a, c) => a + c.tokensIn, 0),
+      tokensOut: calls.reduce((a, c) => a + c.tokensOut, 0),
+    },
   });
-  if (url) state.pullRequestUrl = url;
+  if (state.delivery.pullRequest?.url) state.pullRequestUrl = state.delivery.pullRequest.url;
 }
 
 /**

@@ -19,6 +19,7 @@ import { openRuntime } from "./runtime.ts";
 import { createRunDir, newRunId } from "./run_dir.ts";
 import { planRunDirs, type Retention } from "./housekeeping.ts";
 import { openWorkspace } from "./workspace.ts";
+import { pullRequestEvent } from "./ci_event.ts";
 import { CostCapReached, makeModels } from "./models.ts";
 import { checkDeployPlan } from "../agents/operator.ts";
 import { ReviewerUnavailable } from "../agents/reviewer.ts";
@@ -171,6 +172,19 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   };
   log.info(`fleet-orch run ${runId}${dryRun ? " (dry run: nothing will be written)" : ""}`);
   await checkSandbox(s);
+  // A pull-request build: the fix is cut from the pull request's head commit
+  // (not CI's merge commit) and goes to its head branch; `delivery: commit`
+  // fixes the checkout itself, except for a fork, which only gets a comment.
+  s.event = await pullRequestEvent(rt.env);
+  const startPoint = s.event?.headSha && (s.event.fork || config.delivery.mode !== "commit")
+    ? s.event.headSha
+    : undefined;
+  if (s.event) {
+    log.info(
+      `Pull request${s.event.number ? ` #${s.event.number}` : ""} from ${s.event.headBranch}` +
+        `${s.event.fork ? " (a fork: nothing will be pushed)" : ""}`,
+    );
+  }
   const { workspace, lock } = await openWorkspace({
     git: rt.git,
     exec: rt.exec,
@@ -178,6 +192,7 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
     runId,
     dryRun,
     log,
+    ...(startPoint ? { startPoint } : {}),
   });
   s.ws = workspace;
   try {
@@ -276,6 +291,7 @@ function buildReport(s: RunState): RunReport {
     ...(s.verification ? { verification: s.verification } : {}),
     ...(s.sandbox ? { sandbox: s.sandbox } : {}),
     ...(s.pullRequestUrl ? { pullRequestUrl: s.pullRequestUrl } : {}),
+    ...(s.delivery ? { delivery: s.delivery } : {}),
     ...(s.triage?.length ? { triage: s.triage } : {}),
     executions: {
       count: (s.executions ?? []).length,

@@ -19,7 +19,14 @@ import type { Runtime, RuntimeOptions } from "./runtime.ts";
 import type { Workspace } from "./workspace.ts";
 import type { Models } from "./fix.ts";
 import type { SandboxReport } from "../core/sandbox.ts";
-import type { ReportIteration, ReportTriage, RunReport, StopReason } from "../report/types.ts";
+import type {
+  ReportDelivery,
+  ReportIteration,
+  ReportTriage,
+  RunReport,
+  StopReason,
+} from "../report/types.ts";
+import type { PullRequestEvent } from "./ci_event.ts";
 
 /** Options of `runOrchestration`. */
 export interface OrchestrationOptions extends RuntimeOptions {
@@ -91,6 +98,10 @@ export interface RunState {
   sandbox?: SandboxReport;
   /** The pull request the run opened or updated, when a VCS is configured. */
   pullRequestUrl?: string;
+  /** The pull request the CI build is for (its head branch gets the fix). */
+  event?: PullRequestEvent | null;
+  /** Where the fixes went. */
+  delivery?: ReportDelivery;
 }
 
 /** One execution of one gate. */

@@ -50,6 +50,11 @@ export interface WorkspaceOptions {
   log: Logger;
   /** Clock, for the backup branch name. */
   now?: Date;
+  /**
+   * The commit to start from instead of HEAD: a pull request's head commit
+   * (CI checks out a merge commit). Fetched from origin when missing.
+   */
+  startPoint?: string;
 }
 
 /**
@@ -64,7 +69,7 @@ export async function openWorkspace(
   options: WorkspaceOptions,
 ): Promise<{ workspace: Workspace; lock: RunLock | null }> {
   const { git, log } = options;
-  const head = await git.head();
+  const head = options.startPoint ? await resolveStart(git, options.startPoint) : await git.head();
   if (!head) {
     throw new Error(
       "The repository has no commit yet; commit your work first, then run fleet-orch",
@@ -130,6 +135,23 @@ export async function openWorkspace(
     await lock.release();
     throw e;
   }
+}
+
+// A pull request's head commit: CI checkouts are often shallow merge
+// commits, so it is fetched when it is not there yet.
+async function resolveStart(git: Git, sha: string): Promise<string> {
+  const has = async () => (await git.tryRun(["cat-file", "-e", `${sha}^{commit}`])).code === 0;
+  if (!(await has())) {
+    await git.tryRun(["fetch", "--no-tags", "--quiet", "--depth=1", "origin", sha]);
+    if (!(await has())) {
+      throw new Error(
+        `The pull request's head commit ${sha} is not in this checkout and could not be ` +
+          "fetched from origin; check out with history (actions/checkout fetch-depth: 0) " +
+          "so the fix is cut from the pull request's own commit",
+      );
+    }
+  }
+  return sha;
 }
 
 // A dry run works on a copy of HEAD in a temporary directory outside the

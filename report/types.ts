@@ -157,6 +157,30 @@ export interface ReportExecutions {
   byGate: Record<string, { count: number; durationMs: number }>;
 }
 
+/** Where a green run's fixes went (README "Delivery"). */
+export interface ReportDelivery {
+  /**
+   * What was done: `pr` pushed the work branch and opened or updated a pull
+   * request; `branch` pushed the work branch only; `push` pushed the fix onto
+   * a same-repository pull request's head branch; `comment` posted it on a
+   * fork's pull request; `commit` fast-forwarded the CI checkout; `local`
+   * left it on the local work branch (no `vcs:`).
+   */
+  mode: "pr" | "branch" | "push" | "comment" | "commit" | "local";
+  /** The branch the fix is for: the base branch, or a pull request's head branch. */
+  target: string;
+  /** The remote branch pushed (`fleet-orch/fix/<target>`, or the head branch for `push`). */
+  branch?: string;
+  /** The pull request opened (`created`) or updated. */
+  pullRequest?: { url: string; number: number; created: boolean };
+  /** The fork pull request the fix was commented on. */
+  commentedOn?: number;
+  /** The fix commits as a patch file (`git am`), in the run folder. */
+  patch?: string;
+  /** `commit`: the commit the checkout now has. */
+  checkout?: string;
+}
+
 /** Everything one run did. */
 export interface RunReport {
   /** Run id (also the folder name under `.git/fleet-orch/runs/`). */
@@ -180,6 +204,8 @@ export interface RunReport {
   branchName?: string;
   /** The pull request opened for the fix, when one was. */
   pullRequestUrl?: string;
+  /** Where the fixes went, when the run delivered them. */
+  delivery?: ReportDelivery;
   /** Branch the fixes were committed on. */
   workBranch?: string;
   /** Backup branch marking the starting point. */

@@ -34,6 +34,15 @@ const SCRUBBED = [
   "GITHUB_STEP_SUMMARY",
   "GITHUB_OUTPUT",
   "CI",
+  // A pull-request build changes where fixes go (orchestrator/ci_event.ts).
+  "GITHUB_EVENT_NAME",
+  "GITHUB_EVENT_PATH",
+  "GITHUB_HEAD_REF",
+  "GITHUB_BASE_REF",
+  "GITHUB_REPOSITORY",
+  "GITHUB_RUN_ID",
+  "SYSTEM_PULLREQUEST_SOURCEBRANCH",
+  "SYSTEM_PULLREQUEST_ISFORK",
 ];
 
 /** Identity flags for the test's own commits. */
@@ -156,6 +165,15 @@ export interface ReportJson {
   workBranch?: string;
   backupBranch?: string;
   pullRequestUrl?: string;
+  delivery?: {
+    mode: string;
+    target: string;
+    branch?: string;
+    pullRequest?: { url: string; number: number; created: boolean };
+    commentedOn?: number;
+    patch?: string;
+    checkout?: string;
+  };
   iterations: {
     index: number;
     applied: boolean;

@@ -37,8 +37,9 @@ Deno.test("run pushes the work branch to origin (never forced) and opens a pull 
     const r = await runCli(repo, [], { baseUrl: fake.url, env: { GITHUB_TOKEN: "ghs_e2e_token" } });
     assert.equal(r.code, 0, r.stderr);
     const report = await readReport(r);
-    const branch = report.workBranch!;
-    // The branch reached the remote with the fix commit.
+    // fleet-orch's own branch for main reached the remote with the fix commit.
+    const branch = report.delivery!.branch!;
+    assert.equal(branch, "fleet-orch/fix/main");
     const remoteTip = (await git(remote, `rev-parse refs/heads/${branch}`)).trim();
     assert.equal(remoteTip, report.iterations.at(-1)!.commit);
     // One pull request from the work branch into main, with the token.
