@@ -86,12 +86,13 @@ export async function writeReports(
     await ci.summary(options.redact(renderMarkdown(report)));
     await ci.setOutput("stop-reason", report.stopReason);
     await ci.setOutput("report", json);
-    if (report.workBranch) await ci.setOutput("work-branch", report.workBranch);
-    // Delivery (README "Delivery"): Azure turns the names into pullRequestUrl, pullRequestNumber, patch.
+    // The branch pushed (README "Delivery"), else the local work branch.
+    const branch = report.delivery?.branch ?? report.workBranch;
+    if (branch) await ci.setOutput("work-branch", branch);
+    // Azure names them pullRequestUrl, pullRequestNumber, patch.
     const pr = report.delivery?.pullRequest;
     if (pr?.url) await ci.setOutput("pull-request-url", pr.url);
     if (pr?.number) await ci.setOutput("pull-request-number", String(pr.number));
-    if (report.delivery?.branch) await ci.setOutput("delivery-branch", report.delivery.branch);
     if (report.delivery?.patch) await ci.setOutput("patch", report.delivery.patch);
     // Azure: the task's result says whether the build needed healing (no-op on GitHub).
     ci.complete(
