@@ -78,7 +78,10 @@ export async function publish(
 
   const target = event ? event.headBranch : await baseBranch(runtime);
   const ref = runtime.loaded.config.vcs;
-  if (event && cfg.mode === "pr" && cfg.pull_requests === "push") {
+  // A pull request from fleet-orch's own branch gets the fix on that branch,
+  // not a pull request into it (fleet-orch/fix/fleet-orch/fix/…).
+  const ownHead = !!event && target.startsWith(OWN_PREFIX);
+  if (event && (ownHead || (cfg.mode === "pr" && cfg.pull_requests === "push"))) {
     await pushFastForward(runtime.git, tip, target);
     log.info(`Pushed the fix onto the pull request's branch ${target}`);
     return { mode: "push", target, branch: target, patch };

@@ -48,15 +48,16 @@ async function remoteRefs(remote: string): Promise<string> {
 async function prCheckout(
   repo: string,
   headRepo: string,
+  head = "feature",
 ): Promise<{ env: Record<string, string>; headSha: string; merge: string }> {
-  await git(repo, "checkout -q -b feature");
+  await git(repo, `checkout -q -b ${head}`);
   await Deno.writeTextFile(join(repo, "feature.txt"), "feature\n");
   await git(repo, "add feature.txt");
   await git(repo, "commit -q -m feature");
   const headSha = (await git(repo, "rev-parse HEAD")).trim();
-  await git(repo, "push -q origin feature");
+  await git(repo, `push -q origin ${head}`);
   await git(repo, "checkout -q --detach main");
-  await git(repo, "merge -q --no-ff -m merge feature");
+  await git(repo, `merge -q --no-ff -m merge ${head}`);
   const merge = (await git(repo, "rev-parse HEAD")).trim();
   const event = join(await Deno.makeTempDir({ prefix: "fleet-orch-event-" }), "event.json");
   await Deno.writeTextFile(
@@ -65,7 +66,7 @@ async function prCheckout(
       action: "synchronize",
       pull_request: {
         number: 5,
-        head: { ref: "feature", sha: headSha, repo: { full_name: headRepo } },
+        head: { ref: head, sha: headSha, repo: { full_name: headRepo } },
         base: { ref: "main", repo: { full_name: "acme/app" } },
       },
     }),
@@ -76,7 +77,7 @@ async function prCheckout(
     env: {
       GITHUB_EVENT_NAME: "pull_request",
       GITHUB_EVENT_PATH: event,
-      GITHUB_HEAD_REF: "feature",
+      GITHUB_HEAD_REF: head,
       GITHUB_BASE_REF: "main",
       GITHUB_REF: "refs/pull/5/merge",
       GITHUB_REPOSITORY: "acme/app",
@@ -229,6 +230,31 @@ Deno.test("delivery: pull_requests: push puts the fix onto the pull request's he
     assert.equal((await git(remote, `rev-parse ${head}^`)).trim(), pr.headSha);
     assert.equal(github.pulls.length, 0);
     assert.doesNotMatch(await remoteRefs(remote), /fleet-orch\//);
+  } finally {
+    await fake.close();
+    await github.close();
+    await removeRepo(repo);
+    await removeRepo(remote);
+  }
+});
+
+Deno.test("delivery: a pull request from fleet-orch's own branch gets the fix on that branch, not a nested one", async () => {
+  const github = startGithubFake({ token: TOKEN, repos: ["acme/app"] });
+  const fake = await startFakeOpenAi(roles(() => FIX_VALUE));
+  const { repo, remote } = await repoWithRemote(githubVcs(github.url));
+  try {
+    const pr = await prCheckout(repo, "acme/app", "fleet-orch/fix/main");
+    const r = await runCli(repo, [], {
+      baseUrl: fake.url,
+      env: { GITHUB_TOKEN: TOKEN, ...pr.env },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const report = await readReport(r);
+    assert.equal(report.delivery?.mode, "push");
+    const tip = (await git(remote, "rev-parse refs/heads/fleet-orch/fix/main")).trim();
+    assert.equal((await git(remote, `rev-parse ${tip}^`)).trim(), pr.headSha);
+    assert.equal(github.pulls.length, 0);
+    assert.doesNotMatch(await remoteRefs(remote), /fleet-orch\/fix\/fleet-orch/);
   } finally {
     await fake.close();
     await github.close();
