@@ -142,7 +142,16 @@ export async function openWorkspace(
 async function resolveStart(git: Git, sha: string): Promise<string> {
   const has = async () => (await git.tryRun(["cat-file", "-e", `${sha}^{commit}`])).code === 0;
   if (!(await has())) {
-    await git.tryRun(["fetch", "--no-tags", "--quiet", "--depth=1", "origin", sha]);
+    // --depth only in a shallow clone: in a full one it would make the repository shallow.
+    const shallow = (await git.tryRun(["rev-parse", "--is-shallow-repository"])).output === "true";
+    await git.tryRun([
+      "fetch",
+      "--no-tags",
+      "--quiet",
+      ...(shallow ? ["--depth=1"] : []),
+      "origin",
+      sha,
+    ]);
     if (!(await has())) {
       throw new Error(
         `The pull request's head commit ${sha} is not in this checkout and could not be ` +

@@ -210,6 +210,30 @@ Deno.test("delivery: a pull-request build is fixed from its head commit, in a pu
   }
 });
 
+Deno.test("delivery: a pull-request build fetches the head commit when the CI checkout lacks it", async () => {
+  const github = startGithubFake({ token: TOKEN, repos: ["acme/app"] });
+  const fake = await startFakeOpenAi(roles(() => FIX_VALUE));
+  const { repo, remote } = await repoWithRemote(githubVcs(github.url));
+  const ci = await Deno.realPath(await Deno.makeTempDir({ prefix: "fleet-orch-ci-" }));
+  try {
+    const pr = await prCheckout(repo, "acme/app");
+    // CI's checkout: main alone, shallow; the pull request's head commit is only on origin.
+    await git(ci, `clone -q --depth=1 --single-branch --branch main file://${remote} .`);
+    await assert.rejects(() => git(ci, `cat-file -e ${pr.headSha}^{commit}`));
+    const r = await runCli(ci, [], { baseUrl: fake.url, env: { GITHUB_TOKEN: TOKEN, ...pr.env } });
+    assert.equal(r.code, 0, r.stderr);
+    const fix = (await git(remote, "rev-parse refs/heads/fleet-orch/fix/feature")).trim();
+    assert.equal((await git(remote, `rev-parse ${fix}^`)).trim(), pr.headSha);
+    assert.equal(github.pulls[0]?.base, "feature");
+  } finally {
+    await fake.close();
+    await github.close();
+    await removeRepo(repo);
+    await removeRepo(remote);
+    await removeRepo(ci);
+  }
+});
+
 Deno.test("delivery: pull_requests: push puts the fix onto the pull request's head branch", async () => {
   const github = startGithubFake({ token: TOKEN, repos: ["acme/app"] });
   const fake = await startFakeOpenAi(roles(() => FIX_VALUE));
