@@ -57,8 +57,10 @@ export async function pullRequestEvent(
   }
   const source = env.SYSTEM_PULLREQUEST_SOURCEBRANCH;
   if (source) {
+    // For a GitHub repository built in Azure Pipelines, the number (what the
+    // comment API takes) differs from the id and is set; Azure Repos set the id only.
     const id = Number(
-      env.SYSTEM_PULLREQUEST_PULLREQUESTID || env.SYSTEM_PULLREQUEST_PULLREQUESTNUMBER,
+      env.SYSTEM_PULLREQUEST_PULLREQUESTNUMBER || env.SYSTEM_PULLREQUEST_PULLREQUESTID,
     );
     const isFork = (env.SYSTEM_PULLREQUEST_ISFORK ?? "").toLowerCase();
     return {

@@ -92,6 +92,9 @@ Deno.test("pullRequestEvent reads Azure Pipelines pull-request variables, fork u
     true,
   );
   assert.equal((await pullRequestEvent(base))?.fork, true);
+  // A GitHub repository built in Azure Pipelines: the number is what GitHub's API takes.
+  const gh = await pullRequestEvent({ ...base, SYSTEM_PULLREQUEST_PULLREQUESTNUMBER: "31" });
+  assert.equal(gh?.number, 31);
 });
 
 Deno.test("ciRunUrl links the GitHub Actions run or the Azure Pipelines build", () => {
