@@ -195,6 +195,18 @@ export function takeFixSteps(report: RunReport): TakeFixStep[] {
   if (report.pullRequestUrl) {
     out.push({ text: "Review and merge the pull request", url: report.pullRequestUrl });
   }
+  const d = report.delivery;
+  if (d?.mode === "commit") {
+    out.push({ text: "Nothing to do: the checkout was fast-forwarded to the fix" });
+    return out;
+  }
+  if (d?.mode === "push") out.push({ text: `Nothing to do: the fix was pushed onto ${d.target}` });
+  if (d?.mode === "comment" && d.patch) {
+    out.push({
+      text: "Apply the patch (the pull request's comment has the diff)",
+      command: `git am ${d.patch}`,
+    });
+  }
   if (report.dryRun || commits.length === 0 || !report.workBranch) return out;
   const into = startingPoint(report).name;
   out.push({

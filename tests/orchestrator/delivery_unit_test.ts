@@ -11,6 +11,7 @@ import {
   pushOwnBranch,
 } from "../../orchestrator/publish.ts";
 import { writeReports } from "../../report/report.ts";
+import { takeFixSteps } from "../../report/text.ts";
 import { sampleReport } from "../report/_fixture.ts";
 
 const payload = (headRepo: string | null) =>
@@ -235,4 +236,20 @@ Deno.test("writeReports names the delivered branch, pull request and patch in th
     console.error = original;
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("takeFixSteps says a fast-forwarded checkout needs nothing and a fork applies the patch", () => {
+  const base = sampleReport({ stopReason: "success", exitCode: 0, workBranch: "fleet-orch/fix-1" });
+  const commit = takeFixSteps({
+    ...base,
+    delivery: { mode: "commit", target: "main", checkout: "a".repeat(40) },
+  });
+  assert.deepEqual(commit.map((s) => s.text), [
+    "Nothing to do: the checkout was fast-forwarded to the fix",
+  ]);
+  const fork = takeFixSteps({
+    ...base,
+    delivery: { mode: "comment", target: "feature", patch: "out/fix.patch", commentedOn: 5 },
+  });
+  assert.equal(fork[0]?.command, "git am out/fix.patch");
 });
