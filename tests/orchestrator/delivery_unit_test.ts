@@ -253,3 +253,43 @@ Deno.test("takeFixSteps says a fast-forwarded checkout needs nothing and a fork 
   });
   assert.equal(fork[0]?.command, "git am out/fix.patch");
 });
+
+Deno.test("writeReports sets pullRequestUrl and pullRequestNumber output variables in Azure Pipelines", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "fleet-orch-report-" });
+  const lines: string[] = [];
+  const original = console.error;
+  console.error = (line: string) => void lines.push(line);
+  try {
+    const env: Record<string, string> = { TF_BUILD: "True", AGENT_TEMPDIRECTORY: dir };
+    const report = sampleReport({
+      stopReason: "success",
+      exitCode: 0,
+      delivery: {
+        mode: "pr",
+        target: "main",
+        branch: "fleet-orch/fix/main",
+        pullRequest: {
+          url: "https://dev.example/acme/fleet/_git/app/pullrequest/3",
+          number: 3,
+          created: true,
+        },
+      },
+    });
+    await writeReports(dir, report, {
+      formats: ["json"],
+      redact: (t) => t,
+      env: (n) => env[n],
+      json: true,
+    });
+    for (
+      const expected of [
+        "##vso[task.setvariable variable=workBranch;isOutput=true]fleet-orch/fix/main",
+        "##vso[task.setvariable variable=pullRequestUrl;isOutput=true]https://dev.example/acme/fleet/_git/app/pullrequest/3",
+        "##vso[task.setvariable variable=pullRequestNumber;isOutput=true]3",
+      ]
+    ) assert.ok(lines.includes(expected), `${expected}\n${lines.join("\n")}`);
+  } finally {
+    console.error = original;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
