@@ -12,8 +12,15 @@ import { formatCost } from "../report/text.ts";
 import { STOP_REASONS } from "../report/types.ts";
 import { aggregate, type Stats } from "../stats/aggregate.ts";
 import { keyFigures } from "../stats/figures.ts";
-import { findReportFiles, loadRuns, openStatsSources, selectRuns } from "../stats/load.ts";
-import { recommend, type Recommendation } from "../stats/recommend.ts";
+import {
+  findReportFiles,
+  type LoadedRun,
+  loadRuns,
+  openStatsSources,
+  selectRuns,
+} from "../stats/load.ts";
+import { recommend, type Recommendation, unpricedModels } from "../stats/recommend.ts";
+import { eslintRuleFixable } from "../stats/eslint_rules.ts";
 import { renderStatsHtml } from "../stats/html.ts";
 
 /** Help text. */
@@ -26,6 +33,10 @@ optimisation recommendations. Reads every report.json under
 .git/fleet-orch/runs/, the config's report.dir and each --report-dir.
 
 Options:
+  --config F          Config file whose pricing, agents and report.dir the
+                      recommendations use (default: the one check and run read:
+                      fleet-orch.yaml at the repository root, else the seed's
+                      config.yaml there when it validates)
   --repo DIR          Repository (default: the git repository around the current directory)
   --report-dir D      Also read runs from D/<run-id>/report.json; repeatable
   --since YYYY-MM-DD  Only runs started on or after this UTC date
@@ -34,7 +45,13 @@ Options:
   --json              Print one JSON document on stdout; human text on stderr
   --html FILE         Write a self-contained HTML dashboard to FILE
 
-Exit codes: 0 statistics printed; 1 no run report found; 2 usage error.`;
+"Let the eslint-fix recipe fix ..." is recommended only for ESLint rules whose
+own metadata (meta.fixable in the project's node_modules) says they are
+auto-fixable. A failure is called "flaky" only when it passed with no change
+(a re-run passed, nothing was committed); one a fix removed each time is
+"recurring".
+
+Exit codes: 0 statistics printed; 1 no run report found; 2 usage or config error.`;
 
 /**
  * Run the command.
@@ -46,6 +63,7 @@ export function run(args: string[]): Promise<number> {
   return guard(async () => {
     const { values, positionals } = parseFlags(args, {
       repo: { type: "string" },
+      config: { type: "string" },
       "report-dir": { type: "string", multiple: true },
       since: { type: "string" },
       last: { type: "string" },
@@ -65,6 +83,7 @@ export function run(args: string[]): Promise<number> {
     }
     const sources = await openStatsSources({
       repo: values.repo,
+      config: values.config,
       reportDirs: values["report-dir"],
     });
     const warn = (w: string) => console.error(`warning: ${sources.redact(w)}`);
@@ -81,8 +100,21 @@ export function run(args: string[]): Promise<number> {
       );
       return EXIT.failed;
     }
+    const unpriced = unpricedModels(runs, sources.settings.prices);
+    for (const u of unpriced) {
+      const w = `No price is known for model "${u.model}": its ${u.calls} call(s) count as $0 ` +
+        `in these figures; add it under "pricing:" in ${
+          sources.configFile ?? "fleet-orch.yaml"
+        } (pricing: {"${u.model}": {input: USD per 1M tokens, output: USD per 1M tokens}})`;
+      warn(w);
+      loaded.warnings.push(w);
+    }
     const stats = aggregate(runs, { includeDryRun: values["include-dry-run"] ?? false });
-    const recommendations = recommend(runs, stats, sources.settings);
+    const settings = {
+      ...sources.settings,
+      fixableRules: await _eslintFixability(runs, sources.repoRoot),
+    };
+    const recommendations = recommend(runs, stats, settings);
     const generatedAt = new Date().toISOString();
     if (values.html !== undefined) {
       const file = resolve(values.html);
@@ -108,6 +140,25 @@ export function run(args: string[]): Promise<number> {
     if (values.html !== undefined) console.error(`Dashboard: ${resolve(values.html)}`);
     return EXIT.ok;
   });
+}
+
+// meta.fixable of every ESLint rule the runs sent to a model, from the
+// project's installed rule modules (null when they do not say).
+async function _eslintFixability(
+  runs: readonly LoadedRun[],
+  repoRoot: string | null,
+): Promise<Record<string, boolean | null>> {
+  const rules = new Set<string>();
+  for (const { report } of runs) {
+    for (const it of report.iterations) {
+      for (const f of it.failures) if (f.tool === "eslint" && f.code) rules.add(f.code);
+    }
+  }
+  const out: Record<string, boolean | null> = {};
+  for (const rule of [...rules].sort()) {
+    out[rule] = repoRoot ? await eslintRuleFixable([repoRoot], rule) : null;
+  }
+  return out;
 }
 
 function _validDate(s: string): boolean {
@@ -201,12 +252,31 @@ export function renderStatsText(
     for (const f of stats.failures.recurring.slice(0, 5)) {
       out.push(
         `    ${
-          f.kind.padEnd(7)
+          f.kind.padEnd(9)
         } ${f.runs} runs, ${f.unresolvedRuns} unresolved  ${f.gate} ${f.tool}${
           f.code ? ` ${f.code}` : ""
-        }: ${f.message.slice(0, 100)}`,
+        }: ${f.message.length > 100 ? `${f.message.slice(0, 99)}…` : f.message}`,
       );
     }
+  }
+  if (stats.failures.flaky.length) {
+    out.push("", "  Flaky gates (failed, then passed when re-run with no change):");
+    for (const g of stats.failures.flaky.slice(0, 5)) {
+      out.push(
+        `    ${g.gate} ${g.runs} run(s)${
+          g.tests.length ? `: ${g.tests.slice(0, 3).join("; ")}` : ""
+        }`,
+      );
+    }
+  }
+  if (stats.cost.byDay.length > 1) {
+    out.push(
+      "",
+      ..._columns([
+        ["Cost per day", "runs", "cost"],
+        ...stats.cost.byDay.slice(-14).map((d) => [d.day, String(d.runs), formatCost(d.costUsd)]),
+      ]),
+    );
   }
   out.push(
     "",

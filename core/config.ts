@@ -17,6 +17,13 @@ export type { AgentModelConfig, Config, EnvironmentConfig, PluginRef } from "./c
 /** The default config file name, looked up at the repository root. */
 export const DEFAULT_CONFIG_FILE = "fleet-orch.yaml";
 
+/**
+ * The seed's reference config file name: used at the repository root when
+ * {@link DEFAULT_CONFIG_FILE} is absent and it validates (see
+ * {@link findConfigFile}).
+ */
+export const SEED_CONFIG_FILE = "config.yaml";
+
 /** A parsed YAML file that can point at any path inside it. */
 export interface LocatedYaml {
   /** The file name used in messages. */
@@ -322,4 +329,34 @@ export async function loadConfig(path: string, options: ParseOptions = {}): Prom
     throw new ConfigError([{ file: path, line: 0, col: 0, message: why }]);
   }
   return parseConfig(text, path, options);
+}
+
+/**
+ * The config file a command uses when no `--config` is given:
+ * `fleet-orch.yaml` at the repository root, or, when that is absent, the
+ * seed's `config.yaml` there if it holds at least one key and validates (a
+ * `config.yaml` of another tool fails the strict schema and is ignored).
+ *
+ * @param repoRoot The repository root.
+ * @param options Interpolation settings (as the command would load the file).
+ * @returns The path to load; `fleet-orch.yaml` when neither file applies.
+ */
+export async function findConfigFile(
+  repoRoot: string,
+  options: ParseOptions = {},
+): Promise<string> {
+  const main = `${repoRoot.replace(/\/+$/, "")}/${DEFAULT_CONFIG_FILE}`;
+  const exists = (f: string) => Deno.stat(f).then((s) => s.isFile, () => false);
+  if (await exists(main)) return main;
+  const seed = `${repoRoot.replace(/\/+$/, "")}/${SEED_CONFIG_FILE}`;
+  if (!(await exists(seed))) return main;
+  try {
+    const loaded = await loadConfig(seed, options);
+    const value = loaded.yaml.value;
+    const keys = value && typeof value === "object" ? Object.keys(value).length : 0;
+    return keys > 0 ? seed : main;
+  } catch {
+    // Not a fleet-orch config (or an invalid one): the default name stands.
+    return main;
+  }
 }

@@ -8,7 +8,7 @@
 
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { existsSync } from "node:fs";
-import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig, parseConfig } from "../core/config.ts";
+import { findConfigFile, loadConfig, type LoadedConfig, parseConfig } from "../core/config.ts";
 import { ShellExecutor } from "../core/exec.ts";
 import { Git } from "../core/git.ts";
 import { createLogger, type Logger, type LogLevel } from "../core/log.ts";
@@ -367,7 +367,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
 
   const configFile = options.config
     ? resolve(Deno.cwd(), options.config)
-    : join(repoRoot, DEFAULT_CONFIG_FILE);
+    : await findConfigFile(repoRoot, { env: envLookup });
   let loaded: LoadedConfig;
   let configFound = true;
   if (!options.config && options.configOptional && !existsSync(configFile)) {

@@ -78,8 +78,15 @@ export interface RecurringFailure {
   unresolvedRuns: number;
   /** Start time of the latest run it appeared in. */
   lastSeen: string;
-  /** chronic: still failing at the end of at least half its runs; flaky: gone each time, yet back. */
-  kind: "chronic" | "flaky";
+  /** Runs in which it went away with no change (no fix applied, or triaged flaky). */
+  unchangedPasses: number;
+  /**
+   * chronic: still failing at the end of at least half its runs; flaky: it
+   * passed at least once with no change (a re-run passed, nothing was
+   * committed); recurring: a fix (recipe or model) removed it each time, yet
+   * it came back.
+   */
+  kind: "chronic" | "flaky" | "recurring";
 }
 
 /** Everything `fleet-orch stats` reports. */
@@ -130,6 +137,8 @@ export interface Stats {
     gates: Array<{ gate: string; runs: number }>;
     tools: Array<{ tool: string; code: string | null; runs: number }>;
     recurring: RecurringFailure[];
+    /** Gates that failed, then passed when re-run unchanged (the runs' triage). */
+    flaky: Array<{ gate: string; runs: number; tests: string[] }>;
   };
 }
 
@@ -181,7 +190,11 @@ export function aggregate(runs: readonly LoadedRun[], options: AggregateOptions 
   const reasons = new Map<string, number>();
   const gateRuns = new Map<string, number>();
   const toolRuns = new Map<string, number>();
-  const recurring = new Map<string, { f: RecurringFailure; runs: number; unresolved: number }>();
+  const recurring = new Map<
+    string,
+    { f: RecurringFailure; runs: number; unresolved: number; unchanged: number }
+  >();
+  const flakyGates = new Map<string, { runs: number; tests: Set<string> }>();
   let fixedFailures = 0;
 
   for (const r of reports) {
@@ -231,6 +244,17 @@ export function aggregate(runs: readonly LoadedRun[], options: AggregateOptions 
       }
     }
     const { seen, unresolved } = runFingerprints(r);
+    // What passed with no change: the gates the triage found flaky, and every
+    // failure that went away in a run that applied no fix.
+    const triagedFlaky = new Set(r.triage.filter((t) => t.class === "flaky").map((t) => t.gate));
+    const changed = r.iterations.some((it) => it.applied);
+    for (const t of r.triage) {
+      if (t.class !== "flaky") continue;
+      const e = flakyGates.get(t.gate) ?? { runs: 0, tests: new Set<string>() };
+      e.runs++;
+      for (const name of t.tests ?? []) e.tests.add(name);
+      flakyGates.set(t.gate, e);
+    }
     fixedFailures += [...seen.keys()].filter((f) => !unresolved.has(f)).length;
     const gatesHere = new Set<string>([...seen.values()].map((f) => f.gate));
     for (const g of r.gates) if (g.required && isFailing(g)) gatesHere.add(g.id);
@@ -249,13 +273,16 @@ export function aggregate(runs: readonly LoadedRun[], options: AggregateOptions 
           runs: 0,
           unresolvedRuns: 0,
           lastSeen: r.startedAt,
-          kind: "flaky" as const,
+          unchangedPasses: 0,
+          kind: "recurring" as const,
         },
         runs: 0,
         unresolved: 0,
+        unchanged: 0,
       };
       e.runs++;
       if (unresolved.has(fp)) e.unresolved++;
+      else if (!changed || triagedFlaky.has(f.gate)) e.unchanged++;
       e.f.message = f.message;
       e.f.lastSeen = r.startedAt;
       recurring.set(fp, e);
@@ -337,13 +364,22 @@ export function aggregate(runs: readonly LoadedRun[], options: AggregateOptions 
           ...e.f,
           runs: e.runs,
           unresolvedRuns: e.unresolved,
-          kind: e.unresolved * 2 >= e.runs ? "chronic" as const : "flaky" as const,
+          unchangedPasses: e.unchanged,
+          kind: e.unresolved * 2 >= e.runs
+            ? "chronic" as const
+            : e.unchanged > 0
+            ? "flaky" as const
+            : "recurring" as const,
         }))
         .sort((a, b) =>
           b.runs - a.runs || b.unresolvedRuns - a.unresolvedRuns ||
           a.fingerprint.localeCompare(b.fingerprint)
         )
         .slice(0, top * 2),
+      flaky: [...flakyGates]
+        .map(([gate, e]) => ({ gate, runs: e.runs, tests: [...e.tests].sort() }))
+        .sort((a, b) => b.runs - a.runs || a.gate.localeCompare(b.gate))
+        .slice(0, top),
     },
   };
 }

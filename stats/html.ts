@@ -38,13 +38,31 @@ table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #d0d7d
 th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}code{font:12px ui-monospace,Menlo,monospace}
 .rec{border:1px solid #d0d7de;border-left:4px solid #1a7f37;border-radius:6px;padding:.5rem 1rem;margin:.75rem 0}
 .rec h3{margin:.25rem 0;font-size:1rem}.muted{color:#59636e}.charts{display:flex;flex-wrap:wrap;gap:1.5rem}
+.charts>div{max-width:100%;overflow-x:auto}svg{overflow:visible}
 svg text{font:12px system-ui,sans-serif;fill:#1f2328}svg rect.bar{fill:#0969da}
 `;
 
-const _clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/**
+ * A generous estimate of the width of a text in the charts' 12px font, in
+ * pixels: wide enough that no label or figure is cut by the SVG's edge.
+ *
+ * @param text The text.
+ * @returns Pixels.
+ */
+export function textWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    // East Asian wide characters and emoji take about a full em.
+    w += cp >= 0x1100 && (cp <= 0x115f || cp >= 0x2e80) ? 13 : /[MW@%mw]/.test(ch) ? 11 : 7.5;
+  }
+  return Math.ceil(w);
+}
 
 /**
- * A horizontal bar chart as inline SVG.
+ * A horizontal bar chart as inline SVG. The label column and the room after
+ * the longest bar are sized to their texts, so labels and figures are never
+ * clipped (the full label is also the bar's tooltip).
  *
  * @param title Accessible name of the chart.
  * @param bars The bars, top to bottom.
@@ -53,17 +71,16 @@ const _clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…
 export function barChart(title: string, bars: readonly Bar[]): string {
   if (bars.length === 0) return `<p class="muted">No data.</p>`;
   const row = 22;
-  const labelW = 190;
+  const labelW = Math.max(60, ...bars.map((b) => textWidth(b.label))) + 12;
   const barW = 300;
-  const width = labelW + barW + 90;
+  const textW = Math.max(...bars.map((b) => textWidth(b.text))) + 12;
+  const width = labelW + barW + textW;
   const max = Math.max(...bars.map((b) => b.value), 0) || 1;
   const rows = bars.map((b, i) => {
     const y = i * row;
     const w = Math.max(b.value > 0 ? 1 : 0, Math.round((b.value / max) * barW));
     return `<g><title>${escapeHtml(`${b.label}: ${b.text}`)}</title>` +
-      `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${
-        escapeHtml(_clip(b.label, 28))
-      }</text>` +
+      `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${escapeHtml(b.label)}</text>` +
       `<rect class="bar" x="${labelW}" y="${y + 4}" width="${w}" height="${row - 8}"/>` +
       `<text x="${labelW + w + 6}" y="${y + 15}">${escapeHtml(b.text)}</text></g>`;
   });
@@ -207,11 +224,22 @@ export function renderStatsHtml(
       stats.failures.recurring.map((f) => [
         `<code>${escapeHtml(f.gate)}</code> ${escapeHtml(f.tool)}${
           f.code ? ` ${escapeHtml(f.code)}` : ""
-        }: ${escapeHtml(_clip(f.message, 160))}`,
+        }: ${escapeHtml(f.message)}`,
         escapeHtml(f.kind),
         String(f.runs),
         String(f.unresolvedRuns),
         escapeHtml(f.lastSeen),
+      ]),
+    ),
+    `<p class="muted">chronic: still failing at the end of at least half its runs; ` +
+    `flaky: passed at least once with no change; recurring: a fix removed it each time, yet it came back.</p>`,
+    `<h2>Flaky gates</h2>`,
+    _table(
+      ["Gate", "Runs", "Tests"],
+      stats.failures.flaky.map((g) => [
+        `<code>${escapeHtml(g.gate)}</code>`,
+        String(g.runs),
+        escapeHtml(g.tests.join("; ") || "–"),
       ]),
     ),
   ];

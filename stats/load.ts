@@ -8,11 +8,11 @@
  * @module
  */
 
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { ConfigError, messageOf, UsageError } from "../core/errors.ts";
-import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from "../core/config.ts";
+import { DEFAULT_CONFIG_FILE, findConfigFile, loadConfig, parseConfig } from "../core/config.ts";
 import { ShellExecutor } from "../core/exec.ts";
 import { Git } from "../core/git.ts";
 import { loadPolicy } from "../policies/engine.ts";
@@ -78,6 +78,11 @@ export const StatsReportSchema = z.object({
   exitCode: z.number().int(),
   iterations: z.array(_IterationSchema),
   gates: z.array(_GateSchema).default([]),
+  triage: z.array(z.object({
+    gate: z.string(),
+    class: z.string(),
+    tests: z.array(z.string()).optional(),
+  })).default([]),
   totals: z.object({
     tokensIn: z.number().min(0),
     tokensOut: z.number().min(0),
@@ -293,6 +298,11 @@ export interface StatsSettings {
   maxCostUsd: number | undefined;
   /** `pricing` overrides. */
   prices: Record<string, ModelPrice>;
+  /**
+   * ESLint rule ids met in the runs and their `meta.fixable` from the
+   * project's installed rule modules (null: unknown). Absent: none known.
+   */
+  fixableRules?: Record<string, boolean | null>;
 }
 
 /** Where the runs are and what the config says. */
@@ -307,6 +317,8 @@ export interface StatsSources {
   redact: (text: string) => string;
   /** Problems that did not stop the command (an invalid config). */
   warnings: string[];
+  /** The config file read, or null when defaults were used. */
+  configFile: string | null;
 }
 
 /**
@@ -319,6 +331,8 @@ export interface StatsSources {
  */
 export async function openStatsSources(options: {
   repo?: string | undefined;
+  /** `--config`: read this file instead of the default; an invalid one is an error. */
+  config?: string | undefined;
   reportDirs?: readonly string[] | undefined;
   env?: Record<string, string>;
 }): Promise<StatsSources> {
@@ -343,22 +357,38 @@ export async function openStatsSources(options: {
     }
   }
   let config = parseConfig("{}", DEFAULT_CONFIG_FILE).config;
-  const file = repoRoot ? join(repoRoot, DEFAULT_CONFIG_FILE) : null;
-  if (file && existsSync(file)) {
+  // The file check and run would read: --config, else fleet-orch.yaml at the
+  // root (the seed's config.yaml when that is absent and validates).
+  const envLookup = (n: string) => env[n];
+  let configRead: string | null = null;
+  const file = options.config !== undefined
+    ? resolve(options.config)
+    : repoRoot
+    ? await findConfigFile(repoRoot, { env: envLookup })
+    : null;
+  if (options.config !== undefined) {
+    // Asked for by name: an unreadable or invalid file is a config error (exit 2).
+    config = (await loadConfig(file!, { env: envLookup })).config;
+    configRead = file;
+  } else if (file && existsSync(file)) {
     try {
-      config = (await loadConfig(file, { env: (n) => env[n] })).config;
+      config = (await loadConfig(file, { env: envLookup })).config;
+      configRead = file;
     } catch (e) {
       const first = e instanceof ConfigError ? e.problems[0]?.message : messageOf(e);
       warnings.push(`Ignoring the config "${file}" (${first}); recommendations assume defaults`);
     }
   }
+  const configDir = file ? dirname(resolve(file)) : repoRoot;
+  // report.dir is relative to the repository root, as run and check write it.
   if (repoRoot && config.report.dir) dirs.push(resolve(repoRoot, config.report.dir));
   // The project's policy may add secret patterns: redact the output with it too.
   let redactor = policy;
-  const policyFile = repoRoot
-    ? (config.safety.policy_file
-      ? resolve(repoRoot, config.safety.policy_file)
-      : join(repoRoot, DEFAULT_POLICY_FILE))
+  // safety.policy_file is relative to the config file's folder, as the runtime reads it.
+  const policyFile = config.safety.policy_file && configDir
+    ? resolve(configDir, config.safety.policy_file)
+    : repoRoot
+    ? join(repoRoot, DEFAULT_POLICY_FILE)
     : null;
   if (policyFile && existsSync(policyFile)) {
     try {
@@ -387,5 +417,6 @@ export async function openStatsSources(options: {
     },
     redact: (t) => redactor.redact(t),
     warnings,
+    configFile: configRead,
   };
 }

@@ -9,6 +9,7 @@
 
 import { DEFAULT_FIXER_TOKEN_BUDGET } from "../core/types.ts";
 import { DEFAULT_PRICES, findPrice, type ModelPrice } from "../plugins/llm/pricing.ts";
+import { PRESETS } from "../plugins/llm/presets.ts";
 import type { Stats } from "./aggregate.ts";
 import { modelOfSource, splitRoles, summarize } from "./runs.ts";
 import { candidateWinner, type LoadedRun, type StatsCall, type StatsSettings } from "./load.ts";
@@ -162,18 +163,41 @@ function _rec(
   };
 }
 
+/**
+ * Whether a recipe fixes a failure: formatters fix everything they report;
+ * eslint --fix only rules whose metadata says `fixable` (a rule whose
+ * metadata is unknown counts as not fixable: no guess).
+ *
+ * @param f The failure.
+ * @param fixableRules ESLint rule ids and their `meta.fixable`, when known.
+ * @returns True when the tool's recipe fixes it.
+ */
+export function recipeFixes(
+  f: { tool: string; code?: string | undefined },
+  fixableRules: Readonly<Record<string, boolean | null>> = {},
+): boolean {
+  if (!(f.tool in RECIPE_TOOLS)) return false;
+  if (f.tool !== "eslint") return true;
+  return f.code !== undefined && fixableRules[f.code] === true;
+}
+
 const _recipeFixable: _Rule = (c) => {
   let iterations = 0;
   let cost = 0;
   const runs = new Set<string>();
   const tools = new Set<string>();
+  const rules = new Set<string>();
+  const fixable = c.settings.fixableRules ?? {};
   for (const { report } of c.runs) {
     for (const it of report.iterations) {
       if (!it.proposal || modelOfSource(it.proposal.source) === null) continue;
-      if (!it.failures.length || !it.failures.every((f) => f.tool in RECIPE_TOOLS)) continue;
+      if (!it.failures.length || !it.failures.every((f) => recipeFixes(f, fixable))) continue;
       iterations++;
       runs.add(report.runId);
-      it.failures.forEach((f) => tools.add(f.tool));
+      it.failures.forEach((f) => {
+        tools.add(f.tool);
+        if (f.tool === "eslint" && f.code) rules.add(f.code);
+      });
       cost += _sum(splitRoles(it).fixer);
     }
   }
@@ -184,10 +208,11 @@ const _recipeFixable: _Rule = (c) => {
     title: `Let the ${recipes.join(", ")} recipe${recipes.length > 1 ? "s" : ""} fix ${
       [...tools].sort().join("/")
     } failures instead of the model`,
-    detail:
-      `${iterations} iteration(s) had only ${
-        [...tools].sort().join("/")
-      } failures, which a built-in recipe fixes for free, yet the fixer model answered them. ` +
+    detail: `${iterations} iteration(s) had only ${[...tools].sort().join("/")} failures${
+      rules.size
+        ? ` (ESLint rules ${[...rules].sort().join(", ")}, fixable by their own metadata)`
+        : ""
+    }, which a built-in recipe fixes for free, yet the fixer model answered them. ` +
       `Recipes run first, so the recipe was not configured (a "fixers:" list without "uses: ${
         recipes[0]
       }") or could not run the tool in the gate's environment; ` +
@@ -196,6 +221,7 @@ const _recipeFixable: _Rule = (c) => {
       iterations,
       runs: runs.size,
       tools: [...tools].sort().join(", "),
+      ...(rules.size ? { fixableRules: [...rules].sort().join(", ") } : {}),
       fixerCostUsd: _money(cost),
     },
   }, cost)];
@@ -430,4 +456,31 @@ export function recommend(
     .sort((a, b) =>
       (b.monthlySavingUsd ?? -1) - (a.monthlySavingUsd ?? -1) || a.id.localeCompare(b.id)
     );
+}
+
+/**
+ * Models the runs called that no price is known for (neither the config's
+ * `pricing:` nor the built-in table) and that were not local servers: their
+ * calls were counted as $0, so costs and savings leave them out.
+ *
+ * @param runs The runs.
+ * @param prices The config's `pricing:` entries.
+ * @returns Model names with their call counts, most calls first.
+ */
+export function unpricedModels(
+  runs: readonly LoadedRun[],
+  prices: Readonly<Record<string, ModelPrice>>,
+): Array<{ model: string; calls: number }> {
+  const counts = new Map<string, number>();
+  for (const { report } of runs) {
+    for (const it of report.iterations) {
+      for (const c of it.calls) {
+        const preset = (PRESETS as Record<string, { local: boolean } | undefined>)[c.provider];
+        if (c.costUsd > 0 || preset?.local || findPrice(c.model, prices)) continue;
+        counts.set(c.model, (counts.get(c.model) ?? 0) + 1);
+      }
+    }
+  }
+  return [...counts].map(([model, calls]) => ({ model, calls }))
+    .sort((a, b) => b.calls - a.calls || a.model.localeCompare(b.model));
 }

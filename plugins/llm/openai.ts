@@ -201,7 +201,7 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
       warnOnce(
         `price:${request.model}`,
         `No price is known for model "${request.model}": its calls count as $0 ` +
-          `(add it under prices in config to make the cost cap meaningful)`,
+          `(add it under "pricing:" in the config to make the cost cap meaningful)`,
       );
     }
     const record: CallRecord = {

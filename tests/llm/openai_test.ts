@@ -190,6 +190,8 @@ Deno.test("openai provider warns once about an unknown price and uses config pri
       lines.filter((l) => l.includes(`No price is known for model "mystery-model"`)).length,
       1,
     );
+    // The warning names the config key that exists ("pricing", not "prices").
+    assert.ok(lines.some((l) => l.includes('under "pricing:" in the config')), lines.join("\n"));
     const priced = await llm.complete({ model: "my-deploy", messages: msgs });
     assert.equal(
       priced.record.costUsd,

@@ -151,9 +151,9 @@ Deno.test("aggregate counts review rejections by source and their top reasons", 
   assert.equal(normalizeReason("x".repeat(200)).length, 120);
 });
 
-Deno.test("aggregate finds failing gates, tools and chronic or flaky recurring failures", () => {
+Deno.test("aggregate finds failing gates, tools and chronic or recurring failures", () => {
   const chronic = failure("test", "jest", "chronic-1", { message: "expected 2 got 3" });
-  const flaky = failure("e2e", "jest", "flaky-1");
+  const flaky = failure("e2e", "jest", "fixed-1");
   const lint = failure("lint", "eslint", "lint-1", { code: "no-unused-vars" });
   const stuck = (n: number) =>
     report({
@@ -178,6 +178,51 @@ Deno.test("aggregate finds failing gates, tools and chronic or flaky recurring f
   assert.equal(byFp.get("chronic-1")!.kind, "chronic");
   assert.equal(byFp.get("chronic-1")!.unresolvedRuns, 2);
   assert.equal(byFp.get("chronic-1")!.lastSeen, day(2));
-  assert.equal(byFp.get("flaky-1")!.kind, "flaky");
+  // Gone each time, but a committed fix was applied every time: not flaky.
+  assert.equal(byFp.get("fixed-1")!.kind, "recurring");
+  assert.equal(byFp.get("fixed-1")!.unchangedPasses, 0);
   assert.equal(byFp.has("lint-1"), false);
+});
+
+Deno.test("aggregate calls a failure flaky only when it passed with no change, never when a recipe fixed it", () => {
+  const fmt = failure("format", "prettier", "fmt-1", { message: "Code style issues" });
+  const wobbly = failure("e2e", "jest", "wobbly-1", { message: "timeout in login test" });
+  const recipeFix = (n: number) =>
+    report({
+      startedAt: day(n),
+      iterations: [iteration([fmt], {
+        proposal: { source: "prettier", summary: "format", diff: "" },
+        review: { verdict: "approve", reasons: [], source: "policy" },
+        calls: [],
+        gates: [gate("format", "passed")],
+      })],
+    });
+  // The fix loop was asked, nothing was applied (rejected), yet the failure
+  // was gone at the end: it passed with no change.
+  const passedUnchanged = report({
+    startedAt: day(3),
+    iterations: [iteration([wobbly], {
+      applied: false,
+      review: { verdict: "reject", reasons: ["no"], source: "model" },
+      gates: [gate("e2e", "failed", [wobbly])],
+    })],
+    gates: [gate("e2e", "passed")],
+  });
+  const withFix = report({ startedAt: day(4), iterations: [iteration([wobbly])] });
+  const triaged = {
+    ...report({ startedAt: day(5), stopReason: "flaky" }),
+    triage: [{ gate: "e2e", class: "flaky" as const, tests: ["login works"], retries: 1 }],
+  };
+  const s = aggregate(
+    [recipeFix(0), recipeFix(1), recipeFix(2), passedUnchanged, withFix, triaged].map((r) =>
+      loaded(r)
+    ),
+  );
+  const byFp = new Map(s.failures.recurring.map((r) => [r.fingerprint, r]));
+  assert.equal(byFp.get("fmt-1")!.kind, "recurring");
+  assert.equal(byFp.get("fmt-1")!.runs, 3);
+  assert.equal(byFp.get("wobbly-1")!.kind, "flaky");
+  assert.equal(byFp.get("wobbly-1")!.unchangedPasses, 1);
+  assert.deepEqual(s.failures.flaky, [{ gate: "e2e", runs: 1, tests: ["login works"] }]);
+  assert.equal(s.stopReasons.flaky, 1);
 });

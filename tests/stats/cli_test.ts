@@ -194,3 +194,107 @@ Deno.test("stats CLI redacts secrets of the environment from every output", asyn
     await Deno.remove(repo, { recursive: true });
   }
 });
+
+Deno.test("stats CLI reads --config (report.dir, pricing) and exits 2 when that file is invalid", async () => {
+  const repo = await makeRepo();
+  const elsewhere = await Deno.makeTempDir({ prefix: "fleet-orch-stats-cfg-" });
+  try {
+    // Runs only in the folder the other config names as report.dir.
+    await writeRun(join(repo, "ci-reports"), report({ startedAt: day(0) }));
+    const cfg = join(elsewhere, "ci.yaml");
+    await Deno.writeTextFile(cfg, "report:\n  dir: ci-reports\n");
+    const none = await stats(repo, []);
+    assert.equal(none.code, 1, none.stderr);
+    const r = await stats(repo, ["--config", cfg, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).stats.runs.total, 1);
+    const bad = join(elsewhere, "bad.yaml");
+    await Deno.writeTextFile(bad, "report:\n  dirr: x\n");
+    const b = await stats(repo, ["--config", bad]);
+    assert.equal(b.code, 2, b.stderr);
+    assert.match(b.stderr, /bad\.yaml:2:3/);
+    const missing = await stats(repo, ["--config", join(elsewhere, "nope.yaml")]);
+    assert.equal(missing.code, 2, missing.stderr);
+  } finally {
+    await Deno.remove(repo, { recursive: true });
+    await Deno.remove(elsewhere, { recursive: true });
+  }
+});
+
+Deno.test("stats CLI uses the seed's config.yaml when fleet-orch.yaml is absent, as check does", async () => {
+  const repo = await makeRepo();
+  try {
+    const mystery = report({
+      startedAt: day(0),
+      stopReason: "no_progress",
+      iterations: [iteration([failure("test", "jest", "j1")], {
+        calls: [{ ...call("acme-coder-7", 1000, 100, 0), provider: "openai" }],
+      })],
+    });
+    await writeRun(join(repo, "from-seed"), mystery);
+    await Deno.writeTextFile(join(repo, "config.yaml"), "report:\n  dir: from-seed\n");
+    const r = await stats(repo, []);
+    assert.equal(r.code, 0, r.stderr);
+    // The warning names the key that exists, and the file it goes in.
+    assert.match(
+      r.stderr,
+      /No price is known for model "acme-coder-7": its 1 call\(s\) count as \$0 in these figures; add it under "pricing:" in .*config\.yaml/,
+    );
+    assert.ok(!/\bprices\b/.test(r.stderr), r.stderr);
+    // Priced in the config: no warning.
+    await Deno.writeTextFile(
+      join(repo, "config.yaml"),
+      "report:\n  dir: from-seed\npricing:\n  acme-coder-7: {input: 1, output: 2}\n",
+    );
+    const priced = await stats(repo, []);
+    assert.equal(priced.code, 0, priced.stderr);
+    assert.ok(!priced.stderr.includes("No price"), priced.stderr);
+    // fleet-orch.yaml wins over config.yaml.
+    await Deno.writeTextFile(join(repo, "fleet-orch.yaml"), "report:\n  dir: elsewhere\n");
+    assert.equal((await stats(repo, [])).code, 1);
+  } finally {
+    await Deno.remove(repo, { recursive: true });
+  }
+});
+
+Deno.test("stats CLI advises eslint-fix only for rules the project's eslint marks fixable", async () => {
+  const repo = await makeRepo();
+  try {
+    const runsDir = join(repo, ".git", "fleet-orch", "runs");
+    const lint = (code: string, n: number) =>
+      report({
+        startedAt: day(n),
+        iterations: [iteration([failure("lint", "eslint", code, { code })])],
+      });
+    await writeRun(runsDir, lint("no-unused-vars", 0));
+    await writeRun(runsDir, lint("no-var", 1));
+    // No node_modules: no metadata, no advice.
+    const blind = await stats(repo, ["--json"]);
+    assert.equal(blind.code, 0, blind.stderr);
+    assert.deepEqual(
+      JSON.parse(blind.stdout).recommendations.map((r: { id: string }) => r.id)
+        .filter((id: string) => id === "recipe-fixable-sent-to-model"),
+      [],
+    );
+    const rules = join(repo, "node_modules", "eslint", "lib", "rules");
+    await Deno.mkdir(rules, { recursive: true });
+    await Deno.writeTextFile(
+      join(rules, "no-var.js"),
+      'module.exports = {\n  meta: {\n    type: "suggestion",\n    fixable: "code",\n    schema: [],\n  },\n  create() { return {}; },\n};\n',
+    );
+    await Deno.writeTextFile(
+      join(rules, "no-unused-vars.js"),
+      'module.exports = {\n  meta: {\n    type: "problem",\n    hasSuggestions: true,\n    schema: [],\n  },\n  create() { return {}; },\n};\n',
+    );
+    const r = await stats(repo, ["--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const rec = JSON.parse(r.stdout).recommendations.find((x: { id: string }) =>
+      x.id === "recipe-fixable-sent-to-model"
+    );
+    assert.ok(rec, r.stdout);
+    assert.equal(rec.evidence.iterations, 1);
+    assert.equal(rec.evidence.fixableRules, "no-var");
+  } finally {
+    await Deno.remove(repo, { recursive: true });
+  }
+});

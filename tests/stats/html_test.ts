@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { aggregate } from "../../stats/aggregate.ts";
-import { barChart, renderStatsHtml } from "../../stats/html.ts";
+import { barChart, renderStatsHtml, textWidth } from "../../stats/html.ts";
 import { escapeHtml } from "../../core/text.ts";
 import type { Recommendation } from "../../stats/recommend.ts";
 import { call, day, failure, gate, iteration, loaded, report } from "./_fixtures.ts";
@@ -66,4 +66,26 @@ Deno.test("barChart scales bars to the largest value and notes an empty chart", 
   assert.ok(svg.includes(`width="75"`));
   assert.match(barChart("t", []), /No data/);
   assert.equal(escapeHtml(`a&<>"'`), "a&amp;&lt;&gt;&quot;&#39;");
+});
+
+Deno.test("barChart never clips a label or a figure: the SVG is as wide as its texts", () => {
+  const long = "integration-tests-against-the-staging-database-on-arm64";
+  const bars = [
+    { label: long, value: 3, text: "$1,234.5678 (123 runs)" },
+    { label: "2026-11-01", value: 1, text: "$0.0100 (1 run)" },
+  ];
+  const svg = barChart("t", bars);
+  // The whole label is drawn, not an ellipsis.
+  assert.ok(svg.includes(`text-anchor="end">${long}</text>`), svg);
+  assert.ok(!svg.includes("…"));
+  const width = Number(/ width="(\d+)"/.exec(svg)![1]);
+  const labelEnd = Number(/<text x="(\d+)" y="15" text-anchor="end">/.exec(svg)![1]);
+  // Right-aligned labels end at labelEnd and need their width to its left.
+  assert.ok(labelEnd >= textWidth(long), `${labelEnd} < ${textWidth(long)}`);
+  // Every figure after its bar fits inside the SVG.
+  for (const m of svg.matchAll(/<text x="(\d+)" y="\d+">([^<]*)<\/text>/g)) {
+    assert.ok(Number(m[1]) + textWidth(m[2]!) <= width, `${m[2]} overflows ${width}`);
+  }
+  // At least 7 pixels a character at 12px: a generous estimate.
+  assert.ok(textWidth("2026-11-01") >= 70);
 });

@@ -252,3 +252,27 @@ Deno.test("recommend: clean runs give no recommendation", () => {
     [],
   );
 });
+
+Deno.test("recommend: eslint-fix is advised only for rules whose metadata says fixable", () => {
+  const unused = failure("lint", "eslint", "e1", { code: "no-unused-vars" });
+  const noVar = failure("lint", "eslint", "e2", { code: "no-var" });
+  const unknown = failure("lint", "eslint", "e3", { code: "acme/odd-rule" });
+  const noCode = failure("lint", "eslint", "e4");
+  const run = (fs: ReturnType<typeof failure>[]) =>
+    spread([report({ iterations: [iteration(fs)] }), report()]);
+  const fixableRules = { "no-unused-vars": false, "no-var": true, "acme/odd-rule": null };
+  // Not auto-fixable, unknown metadata, or no rule id: no advice.
+  for (const fs of [[unused], [unknown], [noCode], [noVar, unused]]) {
+    const r = recs(run(fs), { fixableRules });
+    assert.ok(!ids(r).includes("recipe-fixable-sent-to-model"), fs.map((f) => f.code).join());
+  }
+  // Without any metadata, even a fixable rule is not advised: no guess.
+  assert.ok(!ids(recs(run([noVar]))).includes("recipe-fixable-sent-to-model"));
+  const rec = recs(run([noVar]), { fixableRules }).find((x) =>
+    x.id === "recipe-fixable-sent-to-model"
+  )!;
+  assert.ok(rec);
+  assert.match(rec.title, /eslint-fix recipe/);
+  assert.equal(rec.evidence.fixableRules, "no-var");
+  assert.match(rec.detail, /no-var, fixable by their own metadata/);
+});
