@@ -6,7 +6,8 @@
 
 import { join } from "node:path";
 import { checkRepoFlag, EXIT, guard, numberFlag, parseFlags } from "./_common.ts";
-import { runCheck } from "../orchestrator/check.ts";
+import { checkJson, runCheck } from "../orchestrator/check.ts";
+import { describeTriage } from "../gates/triage.ts";
 
 /** Help text. */
 export const help = `Usage: fleet-orch check [options]
@@ -25,8 +26,19 @@ Options:
                    Let the repository's policy file and safety.allow_paths lower the
                    built-in floor (also FLEET_ORCH_ALLOW_POLICY_LOOSENING=1)
 
+Each failed gate is triaged with the table "run" uses: a failure whose output
+matches an infrastructure signature (registry or network timeout, DNS, rate
+limit, disk full, runner killed) or a missing secret is said to be one, with
+what to do, and is labelled in the JSON ("triage" per gate). check does not
+retry it.
+
+Writes the gate logs and check.json (the --json document) to the run folder,
+then removes run folders past report.retention, as run does. On SIGINT or
+SIGTERM it kills the running gates, skips the rest, still writes what ran, and
+exits 130; a second signal exits at once.
+
 Exit codes: 0 every required gate passed; 1 otherwise; 2 usage or config error;
-3 a gate's command was refused by policy.`;
+3 a gate's command was refused by policy; 130 interrupted.`;
 
 /**
  * Run the command.
@@ -35,7 +47,7 @@ Exit codes: 0 every required gate passed; 1 otherwise; 2 usage or config error;
  * @returns The exit code.
  */
 export function run(args: string[]): Promise<number> {
-  return guard(async () => {
+  return guard(async (signal) => {
     const { values } = parseFlags(args, {
       config: { type: "string" },
       repo: { type: "string" },
@@ -54,33 +66,22 @@ export function run(args: string[]): Promise<number> {
       ...(values.only ? { only: values.only } : {}),
       reportDir: values["report-dir"],
       ...(values["allow-policy-loosening"] ? { allowPolicyLoosening: true } : {}),
+      signal,
     });
-    if (values.json) {
-      console.log(JSON.stringify(
-        {
-          ok: result.ok,
-          runDir: result.runDir,
-          gates: result.gates.map((g) => ({
-            id: g.id,
-            name: g.name,
-            status: g.status,
-            required: g.required,
-            exitCode: g.exitCode,
-            durationMs: Math.round(g.durationMs),
-            logFile: g.logFile ?? null,
-            failures: g.failures,
-          })),
-        },
-        null,
-        2,
-      ));
+    if (values.json) console.log(JSON.stringify(checkJson(result), null, 2));
+    // Not the code's fault: say so, and what to do, before the verdict.
+    for (const t of result.triage) {
+      if (t.class === "code") continue;
+      console.error(`${describeTriage(t)} (${t.class}: not a code failure)`);
     }
-    console.error(
-      `${result.ok ? "All required gates passed" : "Some required gates failed"}; logs: ${
-        join(result.runDir, "logs")
-      }`,
-    );
+    const verdict = result.interrupted
+      ? "Interrupted: running gates were stopped, the rest skipped"
+      : result.ok
+      ? "All required gates passed"
+      : "Some required gates failed";
+    console.error(`${verdict}; logs: ${join(result.runDir, "logs")}`);
+    if (result.interrupted) return EXIT.interrupted;
     if (result.policyViolation) return EXIT.policy;
     return result.ok ? EXIT.ok : EXIT.failed;
-  });
+  }, { cooperative: true });
 }

@@ -5,14 +5,16 @@
  * @module
  */
 
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { messageOf, UsageError } from "../core/errors.ts";
-import type { GateResult } from "../core/types.ts";
+import type { Failure, GateResult } from "../core/types.ts";
 import { acquireLock } from "../core/lock.ts";
 import { type GateStep, planGates } from "../gates/plan.ts";
 import { failsBuild, runGates, type RunnerGateResult } from "../gates/runner.ts";
+import { type FailureClass, type GateTriage, triageGate } from "../gates/triage.ts";
 import { openRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
 import { createRunDir, newRunId } from "./run_dir.ts";
+import { pruneRunDirs } from "./housekeeping.ts";
 
 /** Options of {@link runCheck}. */
 export interface CheckOptions extends RuntimeOptions {
@@ -24,6 +26,11 @@ export interface CheckOptions extends RuntimeOptions {
   reportDir?: string | undefined;
   /** Progress view. */
   view?: "tty" | "plain" | "silent";
+  /**
+   * Stops the check (SIGINT/SIGTERM): running gates are killed, waiting ones
+   * skipped, and what ran is still written.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a check produced. */
@@ -36,6 +43,97 @@ export interface CheckResult {
   gates: RunnerGateResult[];
   /** The run's report directory. */
   runDir: string;
+  /** The signal stopped it before every gate finished. */
+  interrupted: boolean;
+  /**
+   * How each failed gate looks (gates/triage.ts, the table `run` uses): a
+   * code failure, or an infrastructure or configuration problem that no
+   * fix to the code would clear. Gates that passed or were skipped have none.
+   */
+  triage: GateTriage[];
+}
+
+/** One gate in `check --json` and the run folder's `check.json`. */
+export interface CheckGateJson {
+  /** Step id. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** passed, failed, timeout, oom, not-found, skipped, error. */
+  status: string;
+  /** Whether it counts for the verdict. */
+  required: boolean;
+  /** Exit code; null when killed or not run. */
+  exitCode: number | null;
+  /** Wall-clock milliseconds. */
+  durationMs: number;
+  /** Its full log, when it ran. */
+  logFile: string | null;
+  /** Parsed failures. */
+  failures: Failure[];
+  /**
+   * The failure's class when the gate failed (additive field): `code`, or
+   * `infrastructure` / `configuration` with the signature that matched, the
+   * line it matched and what to do. Null for gates that passed or were skipped.
+   */
+  triage: {
+    class: FailureClass;
+    signature?: string;
+    subject?: string;
+    what?: string;
+    advice?: string;
+    evidence?: string;
+  } | null;
+}
+
+/** The document `check --json` prints and the run folder's `check.json` holds. */
+export interface CheckJson {
+  /** Every required gate passed. */
+  ok: boolean;
+  /** The run folder. */
+  runDir: string;
+  /** Stopped by SIGINT/SIGTERM before every gate finished (additive field). */
+  interrupted: boolean;
+  /** Per gate, in plan order. */
+  gates: CheckGateJson[];
+}
+
+/**
+ * The JSON document of a check.
+ *
+ * @param result What {@link runCheck} returned.
+ * @returns The document.
+ */
+export function checkJson(result: CheckResult): CheckJson {
+  const triage = new Map(result.triage.map((t) => [t.gate, t]));
+  return {
+    ok: result.ok,
+    runDir: result.runDir,
+    interrupted: result.interrupted,
+    gates: result.gates.map((g) => {
+      const t = triage.get(g.id);
+      return {
+        id: g.id,
+        name: g.name,
+        status: g.status,
+        required: g.required,
+        exitCode: g.exitCode,
+        durationMs: Math.round(g.durationMs),
+        logFile: g.logFile ?? null,
+        failures: g.failures,
+        triage: t
+          ? {
+            class: t.class,
+            ...(t.signature ? { signature: t.signature } : {}),
+            ...(t.subject ? { subject: t.subject } : {}),
+            ...(t.what ? { what: t.what } : {}),
+            ...(t.advice ? { advice: t.advice } : {}),
+            ...(t.evidence ? { evidence: t.evidence } : {}),
+          }
+          : null,
+      };
+    }),
+  };
 }
 
 /**
@@ -122,13 +220,38 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         : {}),
       ...(options.only ? { only: options.only } : {}),
       ...(options.view ? { view: options.view } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    return {
-      ok: gatesGreen(steps, results),
+    const interrupted = options.signal?.aborted === true;
+    // Triage is a table lookup over the output: cheap, no re-run. A gate the
+    // signal killed is not judged.
+    const triage = interrupted ? [] : results
+      .filter((g) => g.status !== "passed" && g.status !== "skipped")
+      .map(triageGate);
+    const result: CheckResult = {
+      ok: !interrupted && gatesGreen(steps, results),
       policyViolation: results.some((r) => r.policyViolation),
       gates: results,
       runDir,
+      interrupted,
+      triage,
     };
+    // What ran is written even when interrupted: logs are in logs/, the
+    // verdict per gate in check.json.
+    try {
+      await Deno.writeTextFile(
+        join(runDir, "check.json"),
+        rt.redact(JSON.stringify(checkJson(result), null, 2)) + "\n",
+      );
+    } catch (e) {
+      rt.log.warn(`Could not write ${join(runDir, "check.json")}: ${messageOf(e)}`);
+    }
+    // Run folders past report.retention go, as after a run (the one just
+    // written always stays). An interrupted check leaves at once.
+    if (!interrupted) {
+      await pruneRunDirs(dirname(runDir), rt.loaded.config.report.retention, rt.log);
+    }
+    return result;
   } finally {
     await lock.release();
     await rt.close();

@@ -14,7 +14,8 @@
  *   commit is never removed.
  * - **Run folders** (`<run-id>/` under the runs folder): older than
  *   `report.retention.days` go, then the oldest until the rest fit in
- *   `report.retention.max_mb`; the newest always stays.
+ *   `report.retention.max_mb`; the newest always stays. `run` and `check`
+ *   prune them when they finish ({@link pruneRunDirs}).
  *
  * Nothing else is touched: your branches, tags, remotes and files never are.
  *
@@ -329,4 +330,34 @@ export async function reclaimDeadRuns(git: Git, log: Logger): Promise<string[]> 
     log.info(`Removed branch ${b.name}: ${b.reason}`);
   }
   return remove.map((b) => b.name);
+}
+
+/**
+ * Remove the run folders past `report.retention` (after a run or a check).
+ * A folder that cannot be removed is reported, never fatal: pruning must not
+ * turn a verdict into an error.
+ *
+ * @param runsDir The folder holding `<run-id>/` folders.
+ * @param retention Days and MB.
+ * @param log Logger (one debug line per folder, a warning on failure).
+ * @param now The clock.
+ * @returns The folders removed.
+ */
+export async function pruneRunDirs(
+  runsDir: string,
+  retention: Retention,
+  log: Pick<Logger, "debug" | "warn">,
+  now: Date = new Date(),
+): Promise<string[]> {
+  const removed: string[] = [];
+  try {
+    for (const d of await planRunDirs(runsDir, retention, now)) {
+      await Deno.remove(d.name, { recursive: true });
+      removed.push(d.name);
+      log.debug(`Removed run folder ${d.name} (${d.reason})`);
+    }
+  } catch (e) {
+    log.warn(`Could not prune old run folders: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return removed;
 }
