@@ -15,6 +15,8 @@ import { configDirOf } from "../core/registry.ts";
 import { llmReference, openRuntime } from "../orchestrator/runtime.ts";
 import { VERSION } from "../core/version.ts";
 import { sandboxFix } from "../core/sandbox.ts";
+import { DEFAULT_IDENTITY, type Git } from "../core/git.ts";
+import { probeVcsAccess, type VcsProbeOptions } from "../plugins/vcs/access.ts";
 import type { EndpointProbe, OpenAiClient } from "../plugins/llm/openai.ts";
 import { PROBE_TIMEOUT_MS } from "../plugins/llm/openai.ts";
 
@@ -24,8 +26,10 @@ export interface DoctorCheck {
   name: string;
   /** ok, warn (works, but …), error (a run would fail). */
   status: "ok" | "warn" | "error";
-  /** Details and what to do. */
+  /** Details. */
   message: string;
+  /** The fix to apply, when the check found something to fix. */
+  fix?: string;
 }
 
 /**
@@ -62,14 +66,16 @@ export async function runDoctor(
         r.code === 0 ? { name: tool, status: "ok", message: r.output.split("\n")[0]!.trim() } : {
           name: tool,
           status: "error",
-          message: `"${tool} ${args}" exited ${r.code}; install ${tool}`,
+          message: `"${tool} ${args}" exited ${r.code}`,
+          fix: `install ${tool}`,
         },
       );
     } catch (e) {
       checks.push({
         name: tool,
         status: "error",
-        message: `${messageOf(e)}; install ${tool}`,
+        message: messageOf(e),
+        fix: `install ${tool}`,
       });
     }
   }
@@ -89,7 +95,8 @@ export async function runDoctor(
       rt.configFound ? { name: "config", status: "ok", message: `${rt.loaded.file} is valid` } : {
         name: "config",
         status: "warn",
-        message: `No ${rt.loaded.file}; create one with "fleet-orch init"`,
+        message: `No ${rt.loaded.file}`,
+        fix: 'create one with "fleet-orch init"',
       },
     );
     const gates = Object.keys(rt.loaded.config.quality_gates).length +
@@ -99,6 +106,8 @@ export async function runDoctor(
         name: "gates",
         status: rt.configFound ? "error" : "warn",
         message: "No quality_gates or steps configured",
+        fix:
+          'add "quality_gates:" or "steps:" to the config (or let "fleet-orch init" propose them)',
       },
     );
     checks.push({
@@ -107,6 +116,16 @@ export async function runDoctor(
       message: `${rt.registry.list().length} available`,
     });
     checks.push(await sandboxCheck(rt.exec));
+    checks.push(await gitIdentityCheck(rt.git, rt.env));
+    if (rt.loaded.config.vcs) {
+      checks.push(
+        ...await vcsChecks(rt.loaded.config.vcs, {
+          env: (n) => rt.env[n],
+          offline: options.offline === true,
+          ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}),
+        }),
+      );
+    }
     // codex and jules often share one endpoint: it is contacted once.
     const probed = new Map<string, Promise<EndpointProbe>>();
     for (const role of ["codex", "jules"] as const) {
@@ -149,6 +168,9 @@ export async function runDoctor(
       name: e instanceof ConfigError ? "config" : stage,
       status: "error",
       message: messageOf(e),
+      ...(e instanceof ConfigError
+        ? { fix: "correct the config at the FILE:LINE:COL named above, then run doctor again" }
+        : {}),
     });
   }
   return checks;
@@ -216,6 +238,90 @@ async function endpointCheck(
 }
 
 /**
+ * The "git identity" check: the author and committer fleet-orch's commits
+ * get, as git itself resolves them with the environment fleet-orch sets
+ * (`GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, `GIT_COMMITTER_*`, else its own
+ * default identity; see core/git.ts). An empty or invalid value is an error.
+ *
+ * @param git The runtime's git (it carries the identity).
+ * @param env The environment.
+ * @returns The check.
+ */
+export async function gitIdentityCheck(
+  git: Git,
+  env: Record<string, string>,
+): Promise<DoctorCheck> {
+  const name = "git identity";
+  const idents: string[] = [];
+  for (const which of ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"]) {
+    const r = await git.tryRun(["var", which]);
+    if (r.code !== 0) {
+      const set = [
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+      ]
+        .filter((v) => env[v] !== undefined);
+      return {
+        name,
+        status: "error",
+        message: `git refuses the commit identity: ${r.output.split("\n")[0]!.trim()}`,
+        fix: set.length
+          ? `give ${
+            set.join(", ")
+          } a non-empty value, or unset them to commit as ${DEFAULT_IDENTITY.name} <${DEFAULT_IDENTITY.email}>`
+          : 'set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL (or "git config user.name/user.email")',
+      };
+    }
+    idents.push(r.output.replace(/\s+\d+\s+[+-]\d{4}\s*$/, "").trim());
+  }
+  const [author, committer] = idents as [string, string];
+  const fromEnv = env.GIT_AUTHOR_NAME !== undefined || env.GIT_AUTHOR_EMAIL !== undefined;
+  return {
+    name,
+    status: "ok",
+    message: `fixes are committed as ${author}${
+      committer !== author ? `, committer ${committer}` : ""
+    } (${
+      fromEnv
+        ? "from GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL"
+        : "fleet-orch's default; set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL to commit as someone else"
+    })`,
+  };
+}
+
+/**
+ * The "vcs token" and "vcs access" checks of a `vcs:` entry: the token is
+ * set, the host takes it, and it may push and open pull requests (one cheap
+ * request, skipped with `--offline`).
+ *
+ * @param ref The `vcs:` entry.
+ * @param options Environment, offline, timeout, fetch.
+ * @returns The checks.
+ */
+export async function vcsChecks(
+  ref: { uses: string; with?: Record<string, unknown> | undefined },
+  options: VcsProbeOptions,
+): Promise<DoctorCheck[]> {
+  const probe = probeVcsAccess(ref.uses, ref.with ?? {}, options);
+  if (!probe) {
+    return [{
+      name: "vcs access",
+      status: "ok",
+      message: `"${ref.uses}" not checked: doctor probes the github and azure-devops hosts`,
+    }];
+  }
+  const results = await probe;
+  return results.map((r) => ({
+    name: r.check === "token" ? "vcs token" : "vcs access",
+    status: r.outcome === "ok" ? "ok" : r.outcome === "warn" ? "warn" : "error",
+    message: `${ref.uses}: ${r.message}`,
+    ...(r.fix ? { fix: r.fix } : {}),
+  }));
+}
+
+/**
  * The "sandbox" check: whether gates can run in bubblewrap after a fix, and
  * what to do when they cannot.
  *
@@ -249,16 +355,23 @@ export async function sandboxCheck(exec: ShellExecutor): Promise<DoctorCheck> {
 export const help = `Usage: fleet-orch doctor [options]
 
 Check the environment: git and bash, the repository, the config file, the
-policy, the configured plugins, the gate sandbox (bubblewrap), the model API
-keys, and every model endpoint: one cheap request each (GET {base_url}/models
-with the key, 5 s timeout) says whether it is reachable, takes the key, and
-answers like an OpenAI-compatible API.
+policy, the configured plugins, the gate sandbox (bubblewrap), the identity
+fixes are committed with, the VCS token when vcs: is set, the model API keys,
+and every model endpoint: one cheap request each (GET {base_url}/models with
+the key, 5 s timeout) says whether it is reachable, takes the key, and answers
+like an OpenAI-compatible API. The VCS check reads the repository with the
+token (GitHub: GET /repos/{owner}/{repo}, which must allow push, and a classic
+token's scopes must hold repo; Azure DevOps: GET the git repository, 401 and
+403 told apart). Every problem comes with the fix to apply.
 
 Options:
-  --config F   Config file (default: fleet-orch.yaml at the repository root)
+  --config F   Config file (default: fleet-orch.yaml at the repository root,
+               else the seed's config.yaml there when it validates)
   --repo DIR   Repository (default: the git repository around the current directory)
-  --offline    Do not contact the model endpoints
-  --json       Print the checks as JSON on stdout
+  --offline    Contact nothing: no model endpoint, no VCS host (keys and
+               tokens are still checked for presence)
+  --json       Print the checks as JSON on stdout ({"checks": [{name, status,
+               message, fix?}]})
 
 Exit codes: 0 no problem (warnings allowed); 1 a problem found; 2 config invalid.`;
 
@@ -289,7 +402,10 @@ export function run(args: string[]): Promise<number> {
         warn: c ? "\x1b[33m!\x1b[39m" : "warn",
         error: c ? "\x1b[31m✗\x1b[39m" : "FAIL",
       };
-      for (const ch of checks) console.log(`${mark[ch.status]} ${ch.name}: ${ch.message}`);
+      for (const ch of checks) {
+        console.log(`${mark[ch.status]} ${ch.name}: ${ch.message}`);
+        if (ch.fix) console.log(`       fix: ${ch.fix}`);
+      }
     }
     return doctorExitCode(checks);
   });

@@ -49,6 +49,8 @@ export interface AzureDevopsFakeOptions {
   token?: string;
   /** Timeline records per build id. */
   builds?: Record<string, FakeTimelineRecord[]>;
+  /** Tokens taken but refused the repositories (403, as for a PAT without Code read). */
+  forbiddenTokens?: string[];
 }
 
 /** A running fake. */
@@ -179,6 +181,16 @@ export function startAzureDevopsFake(options: AzureDevopsFakeOptions = {}): Azur
       body,
       authorization,
     });
+    const presented = !authorization
+      ? ""
+      : authorization.startsWith("Basic ")
+      ? atob(authorization.slice(6)).replace(/^[^:]*:/, "")
+      : authorization.replace(/^Bearer /, "");
+    if ((options.forbiddenTokens ?? []).includes(presented)) {
+      return json(403, {
+        message: "TF401027: You need the Git 'GenericRead' permission to perform this action.",
+      });
+    }
     if (!authorized(authorization)) {
       return json(401, {
         message: "TF400813: The user is not authorized to access this resource.",

@@ -42,6 +42,20 @@ export interface GithubFakeOptions {
   runs?: Record<string, FakeJob[]>;
   /** Make check runs answer 403 from the start. */
   checksForbidden?: boolean;
+  /**
+   * The `permissions` object of `GET /repos/{owner}/{repo}` (the token
+   * owner's access, as GitHub reports it). @default absent, as for an
+   * installation token
+   */
+  permissions?: Record<string, boolean>;
+  /** `x-oauth-scopes` of every answer (a classic token). @default absent (fine-grained) */
+  scopes?: string;
+  /** `x-accepted-github-permissions` of every answer. @default absent */
+  acceptedPermissions?: string;
+  /** Tokens taken but refused every repository (403). @default none */
+  forbiddenTokens?: string[];
+  /** Whether the repositories are private. @default false */
+  private?: boolean;
 }
 
 /** A running fake. */
@@ -95,11 +109,18 @@ export function startGithubFake(options: GithubFakeOptions = {}): GithubFake {
   const runs = options.runs ?? {};
   let nextCheck = 1;
   let nextComment = 1;
+  const extra: Record<string, string> = {
+    ...(options.scopes !== undefined ? { "x-oauth-scopes": options.scopes } : {}),
+    ...(options.acceptedPermissions !== undefined
+      ? { "x-accepted-github-permissions": options.acceptedPermissions }
+      : {}),
+  };
   const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
     new Response(JSON.stringify(value), {
       status,
-      headers: { "content-type": "application/json; charset=utf-8", ...headers },
+      headers: { "content-type": "application/json; charset=utf-8", ...extra, ...headers },
     });
+  const forbidden = new Set(options.forbiddenTokens ?? []);
   const notFound = () =>
     json(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
   const fake: GithubFake = {
@@ -139,6 +160,13 @@ export function startGithubFake(options: GithubFakeOptions = {}): GithubFake {
         ? new Response(job.log, { headers: { "content-type": "text/plain" } })
         : notFound();
     }
+    const presented = authorization?.replace(/^(?:token|bearer) /i, "") ?? "";
+    if (forbidden.has(presented)) {
+      return json(403, {
+        message: "Resource not accessible by personal access token",
+        documentation_url: "https://docs.github.com/rest",
+      });
+    }
     if (
       authorization !== `token ${token}` && authorization !== `bearer ${token}` &&
       authorization !== `Bearer ${token}`
@@ -165,6 +193,8 @@ export function startGithubFake(options: GithubFakeOptions = {}): GithubFake {
           name: repo,
           full_name: `${owner}/${repo}`,
           default_branch: "main",
+          private: options.private ?? false,
+          ...(options.permissions ? { permissions: options.permissions } : {}),
         });
       case "POST /pulls": {
         if (fake.pulls.some((p) => p.head === b.head && p.state === "open")) {
