@@ -277,3 +277,25 @@ Deno.test("config refuses exec plugins whose command fetches their code", () => 
     assert.match(e.problems[2]!.message, /\(pnpm dlx\)/);
   }
 });
+
+Deno.test("findConfigFile: fleet-orch.yaml, else a seed config.yaml that validates, else the default name", async () => {
+  const { findConfigFile } = await import("../../core/config.ts");
+  const dir = await Deno.makeTempDir({ prefix: "fleet-orch-find-config-" });
+  try {
+    const main = `${dir}/fleet-orch.yaml`;
+    const seed = `${dir}/config.yaml`;
+    assert.equal(await findConfigFile(dir), main, "neither: the default name");
+    await Deno.writeTextFile(seed, "port: 8080\n");
+    assert.equal(await findConfigFile(dir), main, "another tool's config.yaml");
+    await Deno.writeTextFile(seed, "");
+    assert.equal(await findConfigFile(dir), main, "an empty config.yaml says nothing");
+    await Deno.writeTextFile(seed, "quality_gates:\n  t:\n    command: x\n");
+    assert.equal(await findConfigFile(dir), seed);
+    await Deno.writeTextFile(seed, "quality_gates:\n  t:\n    command: ${UNSET_FOR_FIND_TEST}\n");
+    assert.equal(await findConfigFile(dir, { env: () => undefined }), main, "does not load");
+    await Deno.writeTextFile(main, "{}\n");
+    assert.equal(await findConfigFile(dir), main, "fleet-orch.yaml wins");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
