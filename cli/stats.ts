@@ -5,7 +5,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { messageOf, UsageError } from "../core/errors.ts";
 import { EXIT, guard, numberFlag, parseFlags } from "./_common.ts";
 import { formatCost } from "../report/text.ts";
@@ -148,15 +148,27 @@ async function _eslintFixability(
   runs: readonly LoadedRun[],
   repoRoot: string | null,
 ): Promise<Record<string, boolean | null>> {
-  const rules = new Set<string>();
+  // Per rule, the folders to look in: those of the files it was reported
+  // in (a monorepo package's own node_modules) up to the root, nearest first.
+  const rules = new Map<string, Set<string>>();
   for (const { report } of runs) {
     for (const it of report.iterations) {
-      for (const f of it.failures) if (f.tool === "eslint" && f.code) rules.add(f.code);
+      for (const f of it.failures) {
+        if (f.tool !== "eslint" || !f.code) continue;
+        const roots = rules.get(f.code) ?? new Set<string>();
+        rules.set(f.code, roots);
+        if (!repoRoot || !f.file || isAbsolute(f.file) || f.file.split("/").includes("..")) {
+          continue;
+        }
+        for (let d = dirname(f.file); d !== "." && d !== "/" && d !== ""; d = dirname(d)) {
+          roots.add(join(repoRoot, d));
+        }
+      }
     }
   }
   const out: Record<string, boolean | null> = {};
-  for (const rule of [...rules].sort()) {
-    out[rule] = repoRoot ? await eslintRuleFixable([repoRoot], rule) : null;
+  for (const [rule, roots] of [...rules].sort((a, b) => a[0].localeCompare(b[0]))) {
+    out[rule] = repoRoot ? await eslintRuleFixable([...roots, repoRoot], rule) : null;
   }
   return out;
 }

@@ -298,3 +298,29 @@ Deno.test("stats CLI advises eslint-fix only for rules the project's eslint mark
     await Deno.remove(repo, { recursive: true });
   }
 });
+
+Deno.test("stats CLI reads a rule's metadata from the node_modules nearest the file it was reported in", async () => {
+  const repo = await makeRepo();
+  try {
+    const runsDir = join(repo, ".git", "fleet-orch", "runs");
+    const f = failure("lint", "eslint", "pc", {
+      code: "prefer-const",
+      file: "packages/web/src/a.js",
+    });
+    await writeRun(runsDir, report({ startedAt: day(0), iterations: [iteration([f])] }));
+    const rules = join(repo, "packages", "web", "node_modules", "eslint", "lib", "rules");
+    await Deno.mkdir(rules, { recursive: true });
+    await Deno.writeTextFile(
+      join(rules, "prefer-const.js"),
+      'module.exports = {\n  meta: {\n    type: "suggestion",\n    fixable: "code",\n  },\n  create() { return {}; },\n};\n',
+    );
+    const r = await stats(repo, ["--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const rec = JSON.parse(r.stdout).recommendations.find((x: { id: string }) =>
+      x.id === "recipe-fixable-sent-to-model"
+    );
+    assert.equal(rec?.evidence.fixableRules, "prefer-const", r.stdout);
+  } finally {
+    await Deno.remove(repo, { recursive: true });
+  }
+});
