@@ -114,6 +114,7 @@ export { runOrchestration } from "./orchestrator/loop.ts";
 export type { Orchestration, OrchestrationOptions } from "./orchestrator/loop.ts";
 export { runCheck } from "./orchestrator/check.ts";
 export type { CheckOptions, CheckResult } from "./orchestrator/check.ts";
+export type { FailureClass, GateTriage } from "./gates/triage.ts";
 export type { RuntimeOptions } from "./orchestrator/runtime.ts";
 export type { RunnerGateResult } from "./gates/runner.ts";
 export type {
