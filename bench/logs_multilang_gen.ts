@@ -134,6 +134,52 @@ function noise(r: () => number, count: number): string[] {
   return out;
 }
 
+// What a job prints after the failing step: post-step cleanups, steps that
+// run on failure (artifact and test-report uploads, log dumps), each in its
+// CI's own shape. Some of these lines carry error words of their own.
+function tail(r: () => number, ci: Ci): string[] {
+  const out: string[] = [];
+  const want = 8 + Math.floor(r() * 35);
+  const git = [
+    "[command]/usr/bin/git config --local --name-only --get-regexp core\\.sshCommand",
+    "[command]/usr/bin/git submodule foreach --recursive sh -c \"git config --local --name-only --get-regexp 'core\\.sshCommand' && git config --local --unset-all 'core.sshCommand' || :\"",
+    "[command]/usr/bin/git config --local --name-only --get-regexp http\\.https\\:\\/\\/github\\.com\\/\\.extraheader",
+    "http.https://github.com/.extraheader",
+    "[command]/usr/bin/git config --local --unset-all http.https://github.com/.extraheader",
+  ];
+  while (out.length < want) {
+    const k = r();
+    if (ci === "github") {
+      if (k < 0.4) out.push("Post job cleanup.", ...git);
+      else if (k < 0.7) {
+        out.push("##[group]Run actions/upload-artifact@v4", "with:", "  name: test-logs", "  path: build/logs/", "  if-no-files-found: warn", "##[endgroup]");
+        out.push("##[warning]No files were found with the provided path: build/logs/. No artifacts will be uploaded.");
+      } else {
+        out.push("Post job cleanup.", "Cache hit occurred on the primary key deps-3f2a, not saving cache.");
+      }
+    } else if (ci === "azure") {
+      if (k < 0.5) {
+        out.push("##[section]Starting: Publish test results", "==============================================================================", "Task         : Publish Test Results", "Version      : 2.244.1", "==============================================================================");
+        out.push("##[warning]No test result files matching '**/TEST-*.xml' were found.", "##[section]Finishing: Publish test results");
+      } else {
+        out.push("##[section]Starting: Checkout acme/app@main to s", "Cleaning any cached credential from repository: acme/app (GitHub)", ...git.slice(0, 3), "##[section]Finishing: Checkout acme/app@main to s");
+      }
+    } else if (ci === "gitlab") {
+      const t = 1796370000 + Math.floor(r() * 5000);
+      if (k < 0.5) {
+        out.push(`section_start:${t}:after_script\r${ESC}[0K${ESC}[0K${ESC}[36;1mRunning after_script${ESC}[0;m${ESC}[0;m`, `${ESC}[32;1mRunning after script...${ESC}[0;m`, `${ESC}[32;1m$ du -sh build || true${ESC}[0;m`, "du: cannot access 'build': No such file or directory", `section_end:${t}:after_script\r${ESC}[0K`);
+      } else {
+        out.push(`section_start:${t}:upload_artifacts_on_failure\r${ESC}[0K${ESC}[0K${ESC}[36;1mUploading artifacts for failed job${ESC}[0;m${ESC}[0;m`, `${ESC}[32;1mUploading artifacts...${ESC}[0;m`, `${ESC}[0;33mWARNING: report.xml: no matching files. Ensure that the artifact path is relative to the working directory (/builds/acme/app)${ESC}[0;m `, `${ESC}[31;1mERROR: No files to upload                         ${ESC}[0;m `, `section_end:${t}:upload_artifacts_on_failure\r${ESC}[0K`);
+      }
+    } else {
+      const id = Math.floor(r() * 0xffffffff).toString(16).padStart(8, "0");
+      out.push(`travis_fold:start:after_failure\r${ESC}[0Ktravis_time:start:${id}\r${ESC}[0K$ cat build/*.log || true`, "cat: 'build/*.log': No such file or directory", `travis_time:end:${id}:start=5,finish=6,duration=1,event=after_failure\r${ESC}[0K`, `travis_fold:end:after_failure\r${ESC}[0K`);
+      if (k < 0.5) out.push("", `travis_fold:start:cache.2\r${ESC}[0Kstore build cache`, "change detected (content changed, file is created, or file is deleted):", "/home/travis/.cache/pip/http", `travis_fold:end:cache.2\r${ESC}[0K`);
+    }
+  }
+  return out;
+}
+
 function wrap(c: Case, out: string, code: number, ci: Ci): string {
   const r = rng(fnv1a(c.name));
   let t = Date.UTC(2026, 11, 4, 8, 0, 0) + Math.floor(r() * 3600_000);
@@ -177,6 +223,7 @@ function wrap(c: Case, out: string, code: number, ci: Ci): string {
         s("[command]/usr/bin/git version");
         s("git version 2.47.1");
       }
+      for (const l of tail(r, "github")) s(l);
       s("Cleaning up orphan processes");
     } else {
       s("##[section]Starting: Initialize job");
@@ -201,6 +248,7 @@ function wrap(c: Case, out: string, code: number, ci: Ci): string {
       for (const l of body) s(l);
       s(`##[error]Bash exited with code '${code}'.`);
       s("##[section]Finishing: Build and test");
+      for (const l of tail(r, "azure")) s(l);
       s("##[section]Starting: Finalize Job");
       s("Cleaning up task key");
       s("##[section]Finishing: Finalize Job");
@@ -223,6 +271,7 @@ function wrap(c: Case, out: string, code: number, ci: Ci): string {
     lines.push(`${ESC}[32;1m$ ${cmd}${ESC}[0;m`);
     lines.push(...body);
     lines.push(end("step_script"));
+    lines.push(...tail(r, "gitlab"));
     lines.push(sec("cleanup_file_variables", "Cleaning up project directory and file based variables"));
     lines.push(end("cleanup_file_variables"));
     lines.push(`${ESC}[31;1mERROR: Job failed: exit code ${code}`);
@@ -241,6 +290,7 @@ function wrap(c: Case, out: string, code: number, ci: Ci): string {
     lines.push(
       `travis_time:end:${id()}:start=3,finish=4,duration=1,event=script\r${ESC}[0K${ESC}[31;1mThe command "${cmd}" exited with ${code}.${ESC}[0m`,
     );
+    lines.push(...tail(r, "travis"));
     lines.push("");
     lines.push(`Done. Your build exited with 1.`);
   }
