@@ -18,6 +18,8 @@ import {
   continuation,
   passedLine,
   scoreLine,
+  stepEndOf,
+  stepMark,
   SYMBOLS,
 } from "./extract_rules.ts";
 
@@ -59,6 +61,15 @@ const MAX_CONTINUATION_RUN = 25;
 const KEEP = 8;
 const SEEN_CAP = 5000;
 const SHAPE_CACHE = 4096;
+// Most lines of the block that ends where a failing step ended, used when
+// the step printed nothing error-shaped.
+const TAIL = 8;
+
+/** A kept chunk and the CI step it was printed in. */
+interface _Kept {
+  chunk: Chunk;
+  step: number;
+}
 
 /**
  * Incremental extractor: feed raw lines in order with {@link push}, then
@@ -75,7 +86,14 @@ export class ChunkExtractor {
   // The Terraform/tflint diagnostic the open chunk is in: its body lines
   // join the chunk however plain they look.
   readonly #diag = new DiagTracker<_Line>();
-  #best: Chunk[] = [];
+  #best: _Kept[] = [];
+  // CI steps (GitHub/Azure/GitLab/Travis job logs): the step being read,
+  // where it started, GitLab's last script section, and the step that
+  // failed first with its chunks and its last block.
+  #step = 0;
+  #stepStart = 0;
+  #script: { step: number; tail: _Line[] } | null = null;
+  #failed: { chunks: Chunk[]; tail: _Line[] } | null = null;
   // The last-resort chunk's lines and score; made into a chunk only at the
   // end (a log can hold a million weak lines, and only the last one counts).
   #fallback: { lines: _Line[]; score: number } | null = null;
@@ -106,6 +124,22 @@ export class ChunkExtractor {
   push(raw: string): void {
     const n = ++this.#n;
     const { text, marked } = cleanLine(raw);
+    const mark = stepMark(raw);
+    const end = stepEndOf(text, marked);
+    if (mark !== 0 || end !== 0) {
+      // A CI step boundary or the runner's verdict on a step: it belongs to
+      // no tool's output, so it ends the open chunk and joins none.
+      if (this.#open) this.#close();
+      this.#stepBoundary(mark, end);
+      if (mark === 1) {
+        this.#step++;
+        this.#stepStart = n;
+      }
+      const line: _Line = { n, text, score: 0, kind: "" };
+      this.#ring.push(line);
+      if (this.#ring.length > RING) this.#ring.shift();
+      return;
+    }
     const { score, kind } = this.#score(text, marked);
     const line: _Line = { n, text, score, kind };
     if (this.#open) this.#extend(line);
@@ -193,18 +227,62 @@ export class ChunkExtractor {
    */
   finish(): Chunk[] {
     if (this.#open) this.#close();
-    const ranked = [...this.#best].sort((a, b) => b.score - a.score || a.start - b.start);
-    if (ranked.length === 0) {
-      const f = this.#fallback;
-      return f ? [{ ..._toChunk(f.lines), score: f.score, kind: "exit" }] : [];
+    const failed = this.#failed;
+    if (failed) {
+      // The runner said which step failed: its chunks are the answer, and
+      // when it printed nothing error-shaped, the block it ended with.
+      const own = _rank(failed.chunks, this.#maxChunks);
+      if (own.length > 0) return own;
+      if (failed.tail.length > 0) return [{ ..._toChunk(failed.tail), kind: "exit" }];
     }
-    const top = ranked[0]!.score;
-    // Near-ties go to the earliest chunk: the first error of a cascade is
-    // the cause, later ones are often its consequences or its echo.
-    const first = ranked.filter((c) => c.score >= top * 0.9).sort((a, b) => a.start - b.start)[0]!;
-    ranked.splice(ranked.indexOf(first), 1);
-    ranked.unshift(first);
-    return ranked.filter((c) => c.score >= top * 0.5).slice(0, this.#maxChunks);
+    const ranked = _rank(this.#best.map((k) => k.chunk), this.#maxChunks);
+    if (ranked.length > 0) return ranked;
+    const f = this.#fallback;
+    return f ? [{ ..._toChunk(f.lines), score: f.score, kind: "exit" }] : [];
+  }
+
+  // A step boundary (mark 1 start, 2 end, 3 GitLab script end) or a
+  // failure verdict (end 1 for this step, 2 for GitLab's last script).
+  #stepBoundary(mark: 0 | 1 | 2 | 3, end: 0 | 1 | 2): void {
+    if (mark === 3) this.#script = { step: this.#step, tail: this.#stepTail() };
+    if (end === 0 || this.#failed) return;
+    const failed = end === 2 ? this.#script : { step: this.#step, tail: this.#stepTail() };
+    if (!failed) return;
+    this.#failed = {
+      chunks: this.#best.filter((k) => k.step === failed.step).map((k) => k.chunk),
+      tail: failed.tail,
+    };
+  }
+
+  /** The last block of the current step: its last lines up to a blank line or its start. */
+  #stepTail(): _Line[] {
+    // Read back from the text when lines were skipped: the ring holds only
+    // the lines that were looked at.
+    let ring = this.#ring;
+    if (this.#source !== "") {
+      const raw = lastLines(this.#source, this.#at, RING, this.#tail);
+      const first = this.#n - raw.length;
+      ring = raw.map((r, i) => {
+        const { text, marked } = cleanLine(r);
+        return { n: first + i, text, ...scoreLine(text, marked) };
+      });
+    }
+    const out: _Line[] = [];
+    for (let i = ring.length - 1; i >= 0 && out.length < TAIL; i--) {
+      const l = ring[i]!;
+      if (l.n <= this.#stepStart || l.n >= this.#n) {
+        if (l.n >= this.#n) continue;
+        break;
+      }
+      const t = l.text.trim();
+      if (t === "") {
+        if (out.length > 0) break;
+        continue;
+      }
+      if (/^(?:\$ |\[command\]|Run |Starting: |=+ Starting Command Output)/.test(t)) break;
+      out.unshift(l);
+    }
+    return out;
   }
 
   /** Lines seen so far. */
@@ -295,16 +373,17 @@ export class ChunkExtractor {
   }
 
   #keep(chunk: Chunk): void {
+    const kept = { chunk, step: this.#step };
     if (this.#best.length < KEEP) {
-      this.#best.push(chunk);
+      this.#best.push(kept);
       return;
     }
     let worst = 0;
     for (let i = 1; i < this.#best.length; i++) {
-      if (this.#best[i]!.score < this.#best[worst]!.score) worst = i;
+      if (this.#best[i]!.chunk.score < this.#best[worst]!.chunk.score) worst = i;
     }
     // Ties keep the earlier chunk: the first error of a cascade is the cause.
-    if (chunk.score > this.#best[worst]!.score) this.#best[worst] = chunk;
+    if (chunk.score > this.#best[worst]!.chunk.score) this.#best[worst] = kept;
   }
 
   #noteWeak(line: _Line): void {
@@ -320,6 +399,19 @@ export class ChunkExtractor {
     const before = this.#context().slice(-8).filter((l) => l.text.trim() !== "");
     this.#fallback = { lines: [...before, line], score: line.score };
   }
+}
+
+/** Chunks best first, cut to `max` and to those at least half as good as the best. */
+function _rank(chunks: Chunk[], max: number): Chunk[] {
+  if (chunks.length === 0) return [];
+  const ranked = [...chunks].sort((a, b) => b.score - a.score || a.start - b.start);
+  const top = ranked[0]!.score;
+  // Near-ties go to the earliest chunk: the first error of a cascade is
+  // the cause, later ones are often its consequences or its echo.
+  const first = ranked.filter((c) => c.score >= top * 0.9).sort((a, b) => a.start - b.start)[0]!;
+  ranked.splice(ranked.indexOf(first), 1);
+  ranked.unshift(first);
+  return ranked.filter((c) => c.score >= top * 0.5).slice(0, max);
 }
 
 /** The few lines just above a cause that belong to it (PRE at most). */
