@@ -64,6 +64,9 @@ const SHAPE_CACHE = 4096;
 // Most lines of the block that ends where a failing step ended, used when
 // the step printed nothing error-shaped.
 const TAIL = 8;
+// Chunk score from which a chunk outside the failed step is taken over that
+// step's last block: a cause line of weight 5 with a location, or one of 7.
+const CLEAR_CAUSE = 30;
 
 /** A kept chunk and the CI step it was printed in. */
 interface _Kept {
@@ -228,14 +231,18 @@ export class ChunkExtractor {
   finish(): Chunk[] {
     if (this.#open) this.#close();
     const failed = this.#failed;
+    const ranked = _rank(this.#best.map((k) => k.chunk), this.#maxChunks);
     if (failed) {
-      // The runner said which step failed: its chunks are the answer, and
-      // when it printed nothing error-shaped, the block it ended with.
+      // The runner said which step failed: its chunks are the answer. When
+      // it printed nothing error-shaped, the block it ended with is, unless
+      // another step holds a clear cause (a verdict printed after later
+      // steps, or a step that failed quietly after a loud one).
       const own = _rank(failed.chunks, this.#maxChunks);
       if (own.length > 0) return own;
-      if (failed.tail.length > 0) return [{ ..._toChunk(failed.tail), kind: "exit" }];
+      if (failed.tail.length > 0 && (ranked[0]?.score ?? 0) < CLEAR_CAUSE) {
+        return [{ ..._toChunk(failed.tail), kind: "exit" }];
+      }
     }
-    const ranked = _rank(this.#best.map((k) => k.chunk), this.#maxChunks);
     if (ranked.length > 0) return ranked;
     const f = this.#fallback;
     return f ? [{ ..._toChunk(f.lines), score: f.score, kind: "exit" }] : [];

@@ -80,7 +80,7 @@ export function cleanLine(raw: string): { text: string; marked: boolean } {
 // times faster than one with character classes, symbols or anchors
 // (measured on a 200 MB log: ~2 ms/MB against ~13 ms/MB).
 const KEYWORDS_SOURCE =
-  "err|fail|exception|fatal|panic|traceback|killed|denied|not found|cannot|could not|unable|undefined|invalid|expected|received|assert|abort|segmentation|memory|caused by|exit|no such|what went wrong|section_|travis_time|group]run|section]|unhandled|not ok|dubious|halted|traceback|backtrace|stack trace|not in scope|unexpected|no member|cannot|undeclared|couldn't|missing|violat|mismatch|emergency stop|not an editor command|but got|\\*\\* \\(";
+  "err|fail|exception|fatal|panic|traceback|killed|denied|not found|cannot|could not|unable|undefined|invalid|expected|received|assert|abort|segmentation|memory|caused by|exit|no such|what went wrong|section_|travis_time|group]run|section]|unhandled|not ok|dubious|halted|traceback|backtrace|stack trace|not in scope|unexpected|no member|cannot|undeclared|couldn't|missing|violat|mismatch|emergency stop|not an editor command|but got| line |\\*\\* \\(";
 const KEYWORDS = new RegExp(KEYWORDS_SOURCE, "i");
 /** Test-runner marks that carry meaning without a keyword. */
 export const SYMBOLS: readonly string[] = ["✕", "✘", "×", "●", "✖", "=> ."];
@@ -246,7 +246,7 @@ const NOISE: Array<[RegExp, number]> = [
     0,
   ],
   [
-    /^error: (?:could not compile|aborting due to|Recipe `|process didn't exit successfully)|^error Command failed|^npm (?:ERR!|error) (?:code ELIFECYCLE|errno|Lifecycle script|Failed at|command failed|path |signal )|^make(?:\[\d+\])?: \*\*\*|exit(?:ed)? (?:with )?(?:code|status)|Process completed with exit code|exited with code|Command failed|ELIFECYCLE|BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|^Build failed|Job failed|^FAIL\s*$|^FAIL\t\S+\t|Tests? failed\.?$|^Error: Process completed|^ERROR: Job failed|^error: Recipe|^Test Suites: \d+ failed|^Tests: +\d+ failed|^\s*\d+ (?:failing|failed)|^FAILED \(|^=+ \d+ failed|^g?make(?:\[\d+\])?: \*\*\*|Failed to execute goal|^error: (?:Type checking failed|Test failed)|^\d+ (?:errors?|problems?)(?: and \d+ warnings?)?\.?$|^Found \d+ errors?\b/i,
+    /^error: (?:could not compile|aborting due to|Recipe `|process didn't exit successfully)|^error Command failed|^npm (?:ERR!|error) (?:code ELIFECYCLE|errno|Lifecycle script|Failed at|command failed|path |signal )|^make(?:\[\d+\])?: \*\*\*|exit(?:ed)? (?:with )?(?:code|status)|Process completed with exit code|exited with code|Command failed|ELIFECYCLE|BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|^Build failed|Job failed|^FAIL\s*$|^FAIL\t\S+\t|Tests? failed\.?$|^Error: Process completed|^ERROR: Job failed|^error: Recipe|^Test Suites: \d+ failed|^Tests: +\d+ failed|^\s*\d+ (?:failing|failed)|^FAILED \(|^=+ \d+ failed|^g?make(?:\[\d+\])?: \*\*\*|Failed to execute goal|^error: (?:Type checking failed|Test failed)|^\d+ (?:errors?|problems?)(?: and \d+ warnings?)?\.?$|^Found \d+ errors?\b|^!  ==> Fatal error occurred|^unhandled condition in --disable-debugger mode|^Dubious, test returned|^Result: FAIL$|^Errors while running CTest|^Test Summary Report/i,
     1,
   ],
 ];
@@ -260,6 +260,24 @@ const RULES: Array<[RegExp, number, string]> = [
     "oom",
   ],
   [/\berror TS\d+:|\(\d+,\d+\): error |^(?:error: )?TS\d+ \[ERROR\]:/, 10, "compile"],
+  // Runtime errors in the shapes their languages document: PHP's fatal and
+  // parse errors, Lisp's unhandled condition and debugger, R's "Error in
+  // call :", Elixir's "** (Kind)", Fortran's runtime error, Vim's "E123:",
+  // a C assert(), TeX's "!" error line.
+  [
+    /^PHP (?:Fatal|Parse) error: |^Unhandled [A-Z][\w-]+(?: in thread|:)|^debugger invoked on a |^Error in .+ : |^\*\* \([\w.]+\) |^Fortran runtime error: |^E\d{2,4}: |Assertion .+ failed\.$/,
+    9,
+    "exception",
+  ],
+  [/^! (?!\s*==>)\S/, 9, "compile"],
+  [/^(?:not ok \d+|#\s+Failed test\b)|\*\*\*Failed\b|^FAIL: \w/, 8, "test"],
+  [/^Error detected while processing |^At line \d+ of file |^; caught (?:ERROR|WARNING):/, 8, "exception"],
+  // Perl's die/croak ("… at lib/X.pm line 12."), a shell's own error
+  // ("script.sh: line 5: …", dash's "script.sh: 14: …").
+  [/ at \S+ line \d+\.$|^\S+: (?:line )?\d+: \S/, 7, "exception"],
+  // An interpreter's own error: "lua5.4: src/x.lua:3: attempt to …".
+  [/^[\w.-]+: \S+\.\w{1,6}:\d+: \S/, 8, "exception"],
+  [/\b(?:Segmentation fault|Aborted|core dumped|Bus error|Illegal instruction)\b/, 7, "crash"],
   [
     /^\[ERROR\] \S+:\[\d+,\d+\]|^e: \S+:\d+:\d+|^\S+\.\w+:\d+(?::\d+)?:?\s+(?:fatal )?error\b/i,
     10,
@@ -336,7 +354,7 @@ const RULES: Array<[RegExp, number, string]> = [
     "test",
   ],
   [
-    /: In (?:member )?function|: In instantiation of|In file included from|^\s*--> \S+:\d+|^\s*File ".+", line \d+|^\s*at .+:\d+:\d+\)?$|^\s+at [\w$.<>]+\(.*\)$|^goroutine \d+ \[|^\[signal SIG|^\S+\.\w{1,5}:\d+(?::\d+)?$|^(?:\/|\.{1,2}\/)?[\w@.-]+(?:\/[\w@.-]+)+\.\w{1,5}$/,
+    /: In (?:member )?function|: In instantiation of|In file included from|^While evaluating the form|^\S+\.\w{1,5}:\d+:\d+:$|^\s*--> \S+:\d+|^\s*File ".+", line \d+|^\s*at .+:\d+:\d+\)?$|^\s+at [\w$.<>]+\(.*\)$|^goroutine \d+ \[|^\[signal SIG|^\S+\.\w{1,5}:\d+(?::\d+)?$|^(?:\/|\.{1,2}\/)?[\w@.-]+(?:\/[\w@.-]+)+\.\w{1,5}$/,
     3,
     "context",
   ],
@@ -347,6 +365,7 @@ const RULES: Array<[RegExp, number, string]> = [
 // _extract_diag.ts), also through an ASCII-only filter ("|") or decoded as
 // Windows-1252 ("â”‚").
 const BOX_ERROR = /^(?:│|â”‚|\|) (?:Error|ERROR): \S/;
+const LOCATED_FINDING = /^line \d+ column \d+ - (?:Error|Warning): /;
 
 /**
  * How strongly a clean line points at a failure.
@@ -362,6 +381,9 @@ export function scoreLine(line: string, marked = false): LineScore {
   // Before the noise table: a boxed error's summary may well mention an
   // exit status ("local-exec provisioner error … exit status 1").
   if (BOX_ERROR.test(line)) return { score: 9, kind: "compile" };
+  // HTML Tidy and similar validators: "line 7 column 3 - Warning: …" is a
+  // finding that fails the check, whatever its level.
+  if (LOCATED_FINDING.test(line)) return { score: 7, kind: "lint" };
   for (const [re, score] of NOISE) {
     if (re.test(line)) return score === 0 ? _NONE : { score, kind: "exit" };
   }
@@ -386,7 +408,7 @@ const _NONE: LineScore = { score: 0, kind: "" };
 export function continuation(line: string): 0 | 1 | 2 {
   const c = line.charCodeAt(0);
   if (c !== 32 && c !== 9) {
-    return /^(?:[|│^~]|\d+\s*[|│]|>\s*\d+\s*[|│]|>\s{2,}|E\s|Caused by|\.\.\.|[-+])/.test(line)
+    return /^(?:[|│^~]|\d+\s*[|│]|>\s*\d+\s*[|│]|>\s{2,}|E\s|Caused by|\.\.\.|[-+]|#\s|#\d+ |\d+: \(|l\.\d+ |<(?:inserted text|read \*|recently read|to be read again|argument|\*)>|See the LaTeX manual|Type {1,2}H <return>|Calls: |Execution halted$|Stack trace:$|stack traceback:$|Backtrace for: )/.test(line)
       ? 2
       : 0;
   }
