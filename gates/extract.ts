@@ -56,6 +56,8 @@ interface _Line {
 
 const GAP = 3;
 const PRE = 3;
+// Most lines between a cause and the location line above its code frame.
+const FRAME = 6;
 const RING = 12;
 const MAX_CONTINUATION_RUN = 25;
 const KEEP = 8;
@@ -261,19 +263,24 @@ export class ChunkExtractor {
     };
   }
 
+  /**
+   * The RING lines right above the current one, every one of them: read
+   * back from the text when lines were skipped (the ring holds only the
+   * lines that were looked at). Called at chunk starts and step ends only.
+   */
+  #above(): _Line[] {
+    if (this.#source === "") return this.#ring.filter((l) => l.n < this.#n);
+    const raw = lastLines(this.#source, this.#at, RING, this.#tail);
+    const first = this.#n - raw.length;
+    return raw.map((r, i) => {
+      const { text, marked } = cleanLine(r);
+      return { n: first + i, text, ...scoreLine(text, marked) };
+    });
+  }
+
   /** The last block of the current step: its last lines up to a blank line or its start. */
   #stepTail(): _Line[] {
-    // Read back from the text when lines were skipped: the ring holds only
-    // the lines that were looked at.
-    let ring = this.#ring;
-    if (this.#source !== "") {
-      const raw = lastLines(this.#source, this.#at, RING, this.#tail);
-      const first = this.#n - raw.length;
-      ring = raw.map((r, i) => {
-        const { text, marked } = cleanLine(r);
-        return { n: first + i, text, ...scoreLine(text, marked) };
-      });
-    }
+    const ring = this.#above();
     const out: _Line[] = [];
     for (let i = ring.length - 1; i >= 0 && out.length < TAIL; i--) {
       const l = ring[i]!;
@@ -299,7 +306,8 @@ export class ChunkExtractor {
 
   #start(line: _Line): void {
     const ring = this.#context();
-    const pre = this.#diag.start(line, ring) ?? _linesAbove(ring, line.text);
+    const diag = this.#diag.start(line, ring);
+    const pre = _frameAbove(this.#above(), line.n) ?? diag ?? _linesAbove(ring, line.text);
     line.attached = true;
     this.#open = [...pre, line];
     this.#announced = _announces(line.text);
@@ -419,6 +427,23 @@ function _rank(chunks: Chunk[], max: number): Chunk[] {
   ranked.splice(ranked.indexOf(first), 1);
   ranked.unshift(first);
   return ranked.filter((c) => c.score >= top * 0.5).slice(0, max);
+}
+
+/**
+ * A location line a few lines above a cause with only a code frame between
+ * (Python's `File "x", line 3` over the source line, its caret and the
+ * SyntaxError; gfortran's `x.f90:8:26:` over its frame and "Error:"): the
+ * location and the frame belong to the cause. Null when there is none.
+ */
+function _frameAbove(ring: _Line[], n: number): _Line[] | null {
+  let want = n - 1;
+  for (let i = ring.length - 1; i >= 0 && n - want <= FRAME; i--, want--) {
+    const p = ring[i]!;
+    if (p.n !== want) return null;
+    if (p.kind === "context" && p.score >= 3) return ring.slice(i);
+    if (p.text.trim() !== "" && continuation(p.text) === 0) return null;
+  }
+  return null;
 }
 
 /** The few lines just above a cause that belong to it (PRE at most). */
