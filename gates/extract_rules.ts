@@ -122,10 +122,15 @@ export function stepMark(raw: string): 0 | 1 | 2 | 3 {
 // The runner's verdict on a failed step, after its marker is cut: GitHub
 // ("##[error]Process completed with exit code 2."), Azure ("##[error]Bash
 // exited with code '1'.", "Script failed with exit code: 1"), Travis (`The
-// command "make" exited with 2.`), GitLab ("ERROR: Job failed: exit code 1").
+// command "make" exited with 2.`), GitLab ("ERROR: Job failed: exit code 1"),
+// actions and tasks that ran a tool ("The process '/usr/bin/git' failed with
+// exit code 128").
 const STEP_FAILED =
-  /^(?:Process completed with exit code [1-9]\d*|[\w.]+ exited with code '?[1-9]\d*'?|Script failed with exit code:? [1-9]\d*)\.?$/;
-const TRAVIS_FAILED = /^The command ".*" exited with [1-9]\d*\.$/;
+  /^(?:Error: )?(?:Process completed with exit code [1-9]\d*|[\w.]+ exited with code '?[1-9]\d*'?|Script failed with exit code:? [1-9]\d*|The process '.+' failed with exit code [1-9]\d*)\.?$/;
+// Unmarked verdicts: Travis, CircleCI ("Exited with code exit status 1"),
+// Buildkite ("🚨 Error: The command exited with status 1").
+const TRAVIS_FAILED =
+  /^The command ".*" (?:failed and )?exited with [1-9]\d*(?: during .*)?\.$|^Exited with code (?:exit status )?[1-9]\d*$|^(?:🚨 )?Error: The command exited with status [1-9]\d*$/;
 const JOB_FAILED = /^ERROR: Job failed: /;
 
 /**
@@ -246,7 +251,7 @@ const NOISE: Array<[RegExp, number]> = [
     0,
   ],
   [
-    /^error: (?:could not compile|aborting due to|Recipe `|process didn't exit successfully)|^error Command failed|^npm (?:ERR!|error) (?:code ELIFECYCLE|errno|Lifecycle script|Failed at|command failed|path |signal )|^make(?:\[\d+\])?: \*\*\*|exit(?:ed)? (?:with )?(?:code|status)|Process completed with exit code|exited with code|Command failed|ELIFECYCLE|BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|^Build failed|Job failed|^FAIL\s*$|^FAIL\t\S+\t|Tests? failed\.?$|^Error: Process completed|^ERROR: Job failed|^error: Recipe|^Test Suites: \d+ failed|^Tests: +\d+ failed|^\s*\d+ (?:failing|failed)|^FAILED \(|^=+ \d+ failed|^g?make(?:\[\d+\])?: \*\*\*|Failed to execute goal|^error: (?:Type checking failed|Test failed)|^\d+ (?:errors?|problems?)(?: and \d+ warnings?)?\.?$|^Found \d+ errors?\b|^!  ==> Fatal error occurred|^unhandled condition in --disable-debugger mode|^Dubious, test returned|^Result: FAIL$|^Errors while running CTest|^Test Summary Report/i,
+    /^error: (?:could not compile|aborting due to|Recipe `|process didn't exit successfully)|^error Command failed|^npm (?:ERR!|error) (?:code ELIFECYCLE|errno|Lifecycle script|Failed at|command failed|path |signal )|^make(?:\[\d+\])?: \*\*\*|exit(?:ed)? (?:with )?(?:code|status)|Process completed with exit code|exited with code|Command failed|ELIFECYCLE|BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|^Build failed|Job failed|^FAIL\s*$|^FAIL\t\S+\t|Tests? failed\.?$|^Error: Process completed|^ERROR: Job failed|^error: Recipe|^Test Suites: \d+ failed|^Tests: +\d+ failed|^\s*\d+ (?:failing|failed)|^FAILED \(|^=+ \d+ failed|^g?make(?:\[\d+\])?: \*\*\*|Failed to execute goal|^error: (?:Type checking failed|Test failed)|^\d+ (?:errors?|problems?)(?: and \d+ warnings?)?\.?$|^Found \d+ errors?\b|^!  ==> Fatal error occurred|^unhandled condition in --disable-debugger mode|^Dubious, test returned|^Result: FAIL$|^Errors while running CTest|^Test Summary Report|^\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*/i,
     1,
   ],
 ];
@@ -265,12 +270,19 @@ const RULES: Array<[RegExp, number, string]> = [
   // call :", Elixir's "** (Kind)", Fortran's runtime error, Vim's "E123:",
   // a C assert(), TeX's "!" error line.
   [
-    /^PHP (?:Fatal|Parse) error: |^Unhandled [A-Z][\w-]+(?: in thread|:)|^debugger invoked on a |^Error in .+ : |^\*\* \([\w.]+\) |^Fortran runtime error: |^E\d{2,4}: |Assertion .+ failed\.$/,
+    /^PHP (?:Fatal|Parse) error: |^Unhandled [A-Z][\w-]+(?: in thread|:)|^debugger invoked on a |^\*\*\* - \S|^> Error: |^Error in .+ : |^\*\* \([\w.]+\) |^Fortran runtime error: |^E\d{2,4}: |Assertion .+ failed\b|^(?:\S+\.swift:\d+: )?Fatal error: |^💣 Program crashed: /,
     9,
     "exception",
   ],
   [/^! (?!\s*==>)\S/, 9, "compile"],
-  [/^(?:not ok \d+|#\s+Failed test\b)|\*\*\*Failed\b|^FAIL: \w/, 8, "test"],
+  [
+    /^(?:not ok \d+|#\s+Failed test\b)|\*\*\*Failed\b|^FAIL: \w|^\[ +FAILED +\] \S|^Test Case '.+' failed \(|^\s*\(\d+\/\d+\) \[[A-Z ]+\] \(X\) /,
+    8,
+    "test",
+  ],
+  [/:\d+: Failure$|:\d+:\w+:FAIL\b|^── (?:Failure|Error) \(|^(?:Failure|Error) → \S+ @ \d+/, 9, "test"],
+  // The W3C Nu validator's "file":12.5-12.10: error: …
+  [/^"[^"]+":\d+\.\d+(?:-\d+\.\d+)?: (?:error|info warning): /, 8, "lint"],
   [/^Error detected while processing |^At line \d+ of file |^; caught (?:ERROR|WARNING):/, 8, "exception"],
   // Perl's die/croak ("… at lib/X.pm line 12."), a shell's own error
   // ("script.sh: line 5: …", dash's "script.sh: 14: …").
@@ -311,7 +323,7 @@ const RULES: Array<[RegExp, number, string]> = [
     "npm",
   ],
   [
-    /^\s*● .+|^\s*--- FAIL:|<<< (?:FAILURE|ERROR)!|Failure\/Error:|^\s*\d+\) \S.*|^\s*(?:✕|✖|×|✗) /,
+    /^\s*● .+|^\s*--- FAIL:|<<< (?:FAILURE|ERROR)!|Failure\/Error:|^\s*\d+\) \S.*|^\s*(?:✕|✖|×|✗|✘) /,
     9,
     "test",
   ],
