@@ -83,7 +83,9 @@ export async function corpus(): Promise<Map<string, Label & { part: "tuned" | "h
   const out = new Map<string, Label & { part: "tuned" | "heldback" }>();
   for (const names of byTool.values()) {
     names.sort((a, b) => fnv1a(a) - fnv1a(b) || (a < b ? -1 : 1));
-    names.forEach((name, i) => out.set(name, { ...labels[name]!, part: i % 3 === 0 ? "heldback" : "tuned" }));
+    names.forEach((name, i) =>
+      out.set(name, { ...labels[name]!, part: i % 3 === 0 ? "heldback" : "tuned" })
+    );
   }
   return out;
 }
@@ -93,7 +95,7 @@ function score(name: string, l: Label, got: [number, number] | null): LogResult 
   for (const [a, b] of l.blocks) for (let i = a; i <= b; i++) want.add(i);
   let inter = 0;
   const lines = got ? got[1] - got[0] + 1 : 0;
-  if (got) for (let i = got[0]; i <= got[1]; i++) if (want.has(i)) inter++;
+  if (got) { for (let i = got[0]; i <= got[1]; i++) if (want.has(i)) inter++; }
   const p = lines ? inter / lines : 0;
   const r = inter / want.size;
   return {

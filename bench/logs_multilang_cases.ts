@@ -34,7 +34,8 @@ export const CASES: Case[] = [
       "src/main.c":
         `#include <stdio.h>\n\nint add(int a, int b);\n\nint main(void) {\n  int total = add(1, 2);\n  printf("%d\\n", totl);\n  return 0;\n}\n`,
     },
-    cmd: "gcc -Wall -fdiagnostics-color=always -c src/util.c -o util.o && gcc -Wall -fdiagnostics-color=always -c src/main.c -o main.o",
+    cmd:
+      "gcc -Wall -fdiagnostics-color=always -c src/util.c -o util.o && gcc -Wall -fdiagnostics-color=always -c src/main.c -o main.o",
   },
   {
     name: "c_make_linker",
@@ -76,7 +77,8 @@ export const CASES: Case[] = [
     files: {
       "run.c":
         `#include <stdio.h>\n#include <string.h>\nstruct node { struct node *next; int v; };\nint sum(struct node *n) { return n->v + (n->next ? sum(n->next) : 0); }\nint main(void) {\n  struct node b = {0, 2};\n  struct node a = {&b, 1};\n  printf("sum=%d\\n", sum(&a));\n  printf("sum=%d\\n", sum(NULL));\n  return 0;\n}\n`,
-      "run_tests.sh": "#!/bin/bash\nset -e\ngcc -O0 -g -o run run.c\necho '== running integration'\n./run\necho done\n",
+      "run_tests.sh":
+        "#!/bin/bash\nset -e\ngcc -O0 -g -o run run.c\necho '== running integration'\n./run\necho done\n",
     },
     cmd: "bash run_tests.sh",
   },
@@ -155,7 +157,7 @@ export const CASES: Case[] = [
     tool: "perl",
     files: {
       "bin/report.pl":
-        "#!/usr/bin/perl\nuse strict;\nuse warnings;\n\nsub load_config {\n  my ($path) = @_;\n  open(my $fh, '<', $path) or die \"Cannot open config $path: $!\";\n  return <$fh>;\n}\n\nprint \"Generating report\\n\";\nmy @cfg = load_config('conf/report.ini');\nprint scalar(@cfg), \"\\n\";\n",
+        '#!/usr/bin/perl\nuse strict;\nuse warnings;\n\nsub load_config {\n  my ($path) = @_;\n  open(my $fh, \'<\', $path) or die "Cannot open config $path: $!";\n  return <$fh>;\n}\n\nprint "Generating report\\n";\nmy @cfg = load_config(\'conf/report.ini\');\nprint scalar(@cfg), "\\n";\n',
     },
     cmd: "perl bin/report.pl",
   },
@@ -232,7 +234,7 @@ export const CASES: Case[] = [
       "R/plot.R":
         'make_plot <- function(d) {\n  x <- d$x\n  y <- d$y\n  plot(x y, main = "trend")\n}\n',
     },
-    cmd: 'Rscript -e \'source("R/plot.R")\'',
+    cmd: "Rscript -e 'source(\"R/plot.R\")'",
   },
   // ---- TeX ----
   {
@@ -319,8 +321,7 @@ export const CASES: Case[] = [
     files: {
       "lib/users.rb":
         "module Users\n  def self.find(id)\n    { 1 => { name: 'ann' } }[id]\n  end\n  def self.display(id)\n    find(id)[:name].upcase\n  end\nend\n",
-      "bin/show":
-        "require_relative '../lib/users'\nputs Users.display(1)\nputs Users.display(2)\n",
+      "bin/show": "require_relative '../lib/users'\nputs Users.display(1)\nputs Users.display(2)\n",
     },
     cmd: "ruby bin/show",
   },
@@ -592,7 +593,7 @@ export const CASES: Case[] = [
     tool: "lisp",
     files: {
       "t/tests.lisp":
-        "(defun fact (n) (if (<= n 1) 1 (* n (fact (- n 1)))))\n(format t \"fact 0 ... ~a~%\" (fact 0))\n(assert (= (fact 5) 120))\n(format t \"fact 5 ok~%\")\n(assert (= (fact 0) 0) () \"fact 0 should be 0, got ~a\" (fact 0))\n",
+        '(defun fact (n) (if (<= n 1) 1 (* n (fact (- n 1)))))\n(format t "fact 0 ... ~a~%" (fact 0))\n(assert (= (fact 5) 120))\n(format t "fact 5 ok~%")\n(assert (= (fact 0) 0) () "fact 0 should be 0, got ~a" (fact 0))\n',
     },
     cmd: "sbcl --script t/tests.lisp",
   },
@@ -601,7 +602,7 @@ export const CASES: Case[] = [
     tool: "lisp",
     files: {
       "app.lisp":
-        "(defun parse-port (s) (parse-integer s))\n(defun start (cfg) (format t \"listening on ~a~%\" (+ 1 (parse-port (getf cfg :port)))))\n(format t \"booting~%\")\n(start '(:host \"0.0.0.0\"))\n",
+        '(defun parse-port (s) (parse-integer s))\n(defun start (cfg) (format t "listening on ~a~%" (+ 1 (parse-port (getf cfg :port)))))\n(format t "booting~%")\n(start \'(:host "0.0.0.0"))\n',
     },
     cmd: "sbcl --non-interactive --no-userinit --load app.lisp",
   },
@@ -624,7 +625,7 @@ export const CASES: Case[] = [
       "Sources/util.m": "int util(void) { return 1; }\n",
     },
     cmd:
-      "for f in Sources/util.m Sources/AppDelegate.m; do echo \"CompileC $f\"; gcc -x objective-c -c $f -o ${f%.m}.o || exit 1; done",
+      'for f in Sources/util.m Sources/AppDelegate.m; do echo "CompileC $f"; gcc -x objective-c -c $f -o ${f%.m}.o || exit 1; done',
   },
   {
     name: "objc_incompatible",
@@ -665,7 +666,7 @@ export const CASES: Case[] = [
         '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">\n<head><title>Page</title></head>\n<body>\n<ul>\n<li>one</li>\n<li>two\n</ul>\n</body>\n</html>\n',
     },
     cmd:
-      'python3 -c "import sys,xml.dom.minidom as m; m.parse(sys.argv[1]); print(\'ok\')" docs/page.xhtml',
+      "python3 -c \"import sys,xml.dom.minidom as m; m.parse(sys.argv[1]); print('ok')\" docs/page.xhtml",
   },
   // ---- PHP ----
   {
@@ -673,7 +674,7 @@ export const CASES: Case[] = [
     tool: "php",
     files: {
       "src/Repo.php":
-        "<?php\nclass Repo {\n  private array $rows = [];\n  public function find(int $id): array {\n    if (!isset($this->rows[$id])) {\n      throw new RuntimeException(\"row $id not found\");\n    }\n    return $this->rows[$id];\n  }\n}\n",
+        '<?php\nclass Repo {\n  private array $rows = [];\n  public function find(int $id): array {\n    if (!isset($this->rows[$id])) {\n      throw new RuntimeException("row $id not found");\n    }\n    return $this->rows[$id];\n  }\n}\n',
       "bin/show.php":
         "<?php\nrequire __DIR__ . '/../src/Repo.php';\nfunction show(Repo $r, int $id) { return $r->find($id); }\necho \"loading\\n\";\nprint_r(show(new Repo(), 7));\n",
     },

@@ -115,7 +115,9 @@ function noise(r: () => number, count: number): string[] {
       const p = pick(PACKAGES);
       const v = `${1 + Math.floor(r() * 3)}.${Math.floor(r() * 20)}-${1 + Math.floor(r() * 4)}`;
       out.push(
-        `Get:${out.length + 1} http://archive.example.org/debian bookworm/main amd64 ${p} amd64 ${v} [${
+        `Get:${
+          out.length + 1
+        } http://archive.example.org/debian bookworm/main amd64 ${p} amd64 ${v} [${
           (r() * 900).toFixed(1)
         } kB]`,
       );
@@ -152,29 +154,80 @@ function tail(r: () => number, ci: Ci): string[] {
     if (ci === "github") {
       if (k < 0.4) out.push("Post job cleanup.", ...git);
       else if (k < 0.7) {
-        out.push("##[group]Run actions/upload-artifact@v4", "with:", "  name: test-logs", "  path: build/logs/", "  if-no-files-found: warn", "##[endgroup]");
-        out.push("##[warning]No files were found with the provided path: build/logs/. No artifacts will be uploaded.");
+        out.push(
+          "##[group]Run actions/upload-artifact@v4",
+          "with:",
+          "  name: test-logs",
+          "  path: build/logs/",
+          "  if-no-files-found: warn",
+          "##[endgroup]",
+        );
+        out.push(
+          "##[warning]No files were found with the provided path: build/logs/. No artifacts will be uploaded.",
+        );
       } else {
-        out.push("Post job cleanup.", "Cache hit occurred on the primary key deps-3f2a, not saving cache.");
+        out.push(
+          "Post job cleanup.",
+          "Cache hit occurred on the primary key deps-3f2a, not saving cache.",
+        );
       }
     } else if (ci === "azure") {
       if (k < 0.5) {
-        out.push("##[section]Starting: Publish test results", "==============================================================================", "Task         : Publish Test Results", "Version      : 2.244.1", "==============================================================================");
-        out.push("##[warning]No test result files matching '**/TEST-*.xml' were found.", "##[section]Finishing: Publish test results");
+        out.push(
+          "##[section]Starting: Publish test results",
+          "==============================================================================",
+          "Task         : Publish Test Results",
+          "Version      : 2.244.1",
+          "==============================================================================",
+        );
+        out.push(
+          "##[warning]No test result files matching '**/TEST-*.xml' were found.",
+          "##[section]Finishing: Publish test results",
+        );
       } else {
-        out.push("##[section]Starting: Checkout acme/app@main to s", "Cleaning any cached credential from repository: acme/app (GitHub)", ...git.slice(0, 3), "##[section]Finishing: Checkout acme/app@main to s");
+        out.push(
+          "##[section]Starting: Checkout acme/app@main to s",
+          "Cleaning any cached credential from repository: acme/app (GitHub)",
+          ...git.slice(0, 3),
+          "##[section]Finishing: Checkout acme/app@main to s",
+        );
       }
     } else if (ci === "gitlab") {
       const t = 1796370000 + Math.floor(r() * 5000);
       if (k < 0.5) {
-        out.push(`section_start:${t}:after_script\r${ESC}[0K${ESC}[0K${ESC}[36;1mRunning after_script${ESC}[0;m${ESC}[0;m`, `${ESC}[32;1mRunning after script...${ESC}[0;m`, `${ESC}[32;1m$ du -sh build || true${ESC}[0;m`, "du: cannot access 'build': No such file or directory", `section_end:${t}:after_script\r${ESC}[0K`);
+        out.push(
+          `section_start:${t}:after_script\r${ESC}[0K${ESC}[0K${ESC}[36;1mRunning after_script${ESC}[0;m${ESC}[0;m`,
+          `${ESC}[32;1mRunning after script...${ESC}[0;m`,
+          `${ESC}[32;1m$ du -sh build || true${ESC}[0;m`,
+          "du: cannot access 'build': No such file or directory",
+          `section_end:${t}:after_script\r${ESC}[0K`,
+        );
       } else {
-        out.push(`section_start:${t}:upload_artifacts_on_failure\r${ESC}[0K${ESC}[0K${ESC}[36;1mUploading artifacts for failed job${ESC}[0;m${ESC}[0;m`, `${ESC}[32;1mUploading artifacts...${ESC}[0;m`, `${ESC}[0;33mWARNING: report.xml: no matching files. Ensure that the artifact path is relative to the working directory (/builds/acme/app)${ESC}[0;m `, `${ESC}[31;1mERROR: No files to upload                         ${ESC}[0;m `, `section_end:${t}:upload_artifacts_on_failure\r${ESC}[0K`);
+        out.push(
+          `section_start:${t}:upload_artifacts_on_failure\r${ESC}[0K${ESC}[0K${ESC}[36;1mUploading artifacts for failed job${ESC}[0;m${ESC}[0;m`,
+          `${ESC}[32;1mUploading artifacts...${ESC}[0;m`,
+          `${ESC}[0;33mWARNING: report.xml: no matching files. Ensure that the artifact path is relative to the working directory (/builds/acme/app)${ESC}[0;m `,
+          `${ESC}[31;1mERROR: No files to upload                         ${ESC}[0;m `,
+          `section_end:${t}:upload_artifacts_on_failure\r${ESC}[0K`,
+        );
       }
     } else {
       const id = Math.floor(r() * 0xffffffff).toString(16).padStart(8, "0");
-      out.push(`travis_fold:start:after_failure\r${ESC}[0Ktravis_time:start:${id}\r${ESC}[0K$ cat build/*.log || true`, "cat: 'build/*.log': No such file or directory", `travis_time:end:${id}:start=5,finish=6,duration=1,event=after_failure\r${ESC}[0K`, `travis_fold:end:after_failure\r${ESC}[0K`);
-      if (k < 0.5) out.push("", `travis_fold:start:cache.2\r${ESC}[0Kstore build cache`, "change detected (content changed, file is created, or file is deleted):", "/home/travis/.cache/pip/http", `travis_fold:end:cache.2\r${ESC}[0K`);
+      out.push(
+        `travis_fold:start:after_failure\r${ESC}[0Ktravis_time:start:${id}\r${ESC}[0K$ cat build/*.log || true`,
+        "cat: 'build/*.log': No such file or directory",
+        `travis_time:end:${id}:start=5,finish=6,duration=1,event=after_failure\r${ESC}[0K`,
+        `travis_fold:end:after_failure\r${ESC}[0K`,
+      );
+      if (k < 0.5) {
+        out.push(
+          "",
+          `travis_fold:start:cache.2\r${ESC}[0Kstore build cache`,
+          "change detected (content changed, file is created, or file is deleted):",
+          "/home/travis/.cache/pip/http",
+          `travis_fold:end:cache.2\r${ESC}[0K`,
+        );
+      }
     }
   }
   return out;
@@ -255,7 +308,9 @@ function wrap(c: Case, out: string, code: number, ci: Ci): string {
     }
   } else if (ci === "gitlab") {
     const sec = (name: string, title: string) =>
-      `section_start:${Math.floor(t / 1000)}:${name}\r${ESC}[0K${ESC}[0K${ESC}[36;1m${title}${ESC}[0;m`;
+      `section_start:${
+        Math.floor(t / 1000)
+      }:${name}\r${ESC}[0K${ESC}[0K${ESC}[36;1m${title}${ESC}[0;m`;
     const end = (name: string) => `section_end:${Math.floor(t / 1000)}:${name}\r${ESC}[0K`;
     lines.push(`${ESC}[0KRunning with gitlab-runner 17.5.0 (c5b4c5f2)${ESC}[0;m`);
     lines.push(`${ESC}[0K  on docker-runner-1 t3_abc, system ID: s_0123456789ab${ESC}[0;m`);
@@ -272,16 +327,22 @@ function wrap(c: Case, out: string, code: number, ci: Ci): string {
     lines.push(...body);
     lines.push(end("step_script"));
     lines.push(...tail(r, "gitlab"));
-    lines.push(sec("cleanup_file_variables", "Cleaning up project directory and file based variables"));
+    lines.push(
+      sec("cleanup_file_variables", "Cleaning up project directory and file based variables"),
+    );
     lines.push(end("cleanup_file_variables"));
     lines.push(`${ESC}[31;1mERROR: Job failed: exit code ${code}`);
     lines.push(`${ESC}[0;m`);
   } else {
     const id = () => Math.floor(r() * 0xffffffff).toString(16).padStart(8, "0");
-    lines.push("travis_fold:start:worker_info\r" + `${ESC}[0K${ESC}[33;1mWorker information${ESC}[0m`);
+    lines.push(
+      "travis_fold:start:worker_info\r" + `${ESC}[0K${ESC}[33;1mWorker information${ESC}[0m`,
+    );
     lines.push("hostname: 7f3c9a1b-2d4e");
     lines.push("travis_fold:end:worker_info\r" + `${ESC}[0K`);
-    lines.push(`travis_fold:start:install\r${ESC}[0Ktravis_time:start:${id()}\r${ESC}[0K$ ./ci/setup.sh`);
+    lines.push(
+      `travis_fold:start:install\r${ESC}[0Ktravis_time:start:${id()}\r${ESC}[0K$ ./ci/setup.sh`,
+    );
     lines.push(...pre);
     lines.push(`travis_time:end:${id()}:start=1,finish=2,duration=1,event=install\r${ESC}[0K`);
     lines.push(`travis_fold:end:install\r${ESC}[0K`);
@@ -308,6 +369,8 @@ if (import.meta.main) {
     const clean = out.split(dir).join(ROOT[ci]).replace(/\/root\//g, "/home/runner/");
     if (code === 0) console.error(`${c.name}: exit 0 (the case does not fail)`);
     await Deno.writeTextFile(new URL(`${c.name}.log`, OUT), wrap(c, clean, code, ci));
-    console.log(`${c.name.padEnd(28)} ${ci.padEnd(7)} exit ${code} ${clean.split("\n").length} lines`);
+    console.log(
+      `${c.name.padEnd(28)} ${ci.padEnd(7)} exit ${code} ${clean.split("\n").length} lines`,
+    );
   }
 }

@@ -29,7 +29,10 @@ export interface Chunk {
   start: number;
   /** Last line, 1-based, inclusive. */
   end: number;
-  /** The lines, cleaned (no ANSI, timestamps or fold markers). */
+  /**
+   * The lines, cleaned (no ANSI, timestamps or fold markers); a run of three
+   * or more identical lines is shown once with a count.
+   */
   text: string;
   /** Failure family of the strongest line: "compile", "test", "npm", … */
   kind: string;
@@ -480,6 +483,21 @@ function _frameLike(above: string, opener: string): boolean {
   return /^\s*E\s/.test(opener) && /^(?:>|\s{4,})/.test(above);
 }
 
+/** The lines' text, a run of 3+ identical non-blank lines shown once with its count. */
+function _collapse(lines: _Line[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length;) {
+    const text = lines[i]!.text;
+    let j = i + 1;
+    while (j < lines.length && lines[j]!.text === text) j++;
+    if (j - i >= 3 && text.trim() !== "") {
+      out.push(text, `… (the line above repeated ${j - i - 1} more times)`);
+    } else for (let k = i; k < j; k++) out.push(text);
+    i = j;
+  }
+  return out.join("\n");
+}
+
 function _toChunk(lines: _Line[]): Chunk {
   let max = 0;
   let sum = 0;
@@ -497,7 +515,7 @@ function _toChunk(lines: _Line[]): Chunk {
   return {
     start: lines[0]!.n,
     end: lines[lines.length - 1]!.n,
-    text: lines.map((l) => l.text).join("\n"),
+    text: _collapse(lines),
     kind,
     score,
   };

@@ -88,7 +88,7 @@ const SYMBOL_RE = /[✕✘×●✖]|=> \./;
 // Shapes that need no keyword: stack and code frames, file:line locations,
 // test headers, rustc's "-->", gcc's ": In function". Anchored at the start.
 const SHAPES_SOURCE =
-  '(?:\\s*(?:E\\s|at |File "|\\d+\\) |\\d+:\\d+\\s+error|--> )|e: |_{3}|---- |goroutine \\d|\\[signal|[^\\s:(]+: In |[^\\s:(]+\\.\\w{1,6}[:(]\\d|(?:\\/|\\.{1,2}\\/)?[\\w@.-]+(?:\\/[\\w@.-]+)+\\.\\w{1,5}$)';
+  '(?:\\s*(?:E\\s|at |File "|\\d+\\) |\\d+:\\d+\\s+error|--> )|e: |_{3}|---- |goroutine \\d|\\[signal|[^\\s:(]+: In |[^\\s:(]+\\.\\w{1,6}[:(]\\d|[\\w.-]+: [^\\s:(]+\\.\\w{1,6}:\\d|(?:\\/|\\.{1,2}\\/)?[\\w@.-]+(?:\\/[\\w@.-]+)+\\.\\w{1,5}$)';
 const SHAPES = new RegExp(`^${SHAPES_SOURCE}`);
 
 /**
@@ -103,20 +103,42 @@ const SHAPES = new RegExp(`^${SHAPES_SOURCE}`);
  * @returns 0 for an ordinary line.
  */
 export function stepMark(raw: string): 0 | 1 | 2 | 3 {
-  let i = raw.indexOf("##[");
-  if (i >= 0) {
-    if (raw.startsWith("group]Run ", i + 3) || raw.startsWith("section]Starting: ", i + 3)) return 1;
+  // Markers start the line, after a CI timestamp (and GitLab's stream id)
+  // and erase-line codes: a few character tests, no scan of the line.
+  let i = 0;
+  const c = raw.charCodeAt(0);
+  if (c >= 48 && c <= 57 && raw.charCodeAt(4) === 45 && raw.charCodeAt(10) === 84) {
+    const sp = raw.indexOf(" ", 19);
+    if (sp < 0 || sp > 40) return 0;
+    i = sp + 1;
+    const d = raw.charCodeAt(i);
+    if (d >= 48 && d <= 57 && raw.charCodeAt(i + 3) === 32) i += 4;
+    else if (d >= 48 && d <= 57 && raw.charCodeAt(i + 4) === 32) i += 5;
+  }
+  while (raw.charCodeAt(i) === 27) {
+    const m = raw.indexOf("K", i);
+    if (m < 0 || m > i + 6) return 0;
+    i = m + 1;
+  }
+  const ch = raw.charCodeAt(i);
+  if (ch === 35) {
+    if (!raw.startsWith("##[", i)) return 0;
+    if (raw.startsWith("group]Run ", i + 3) || raw.startsWith("section]Starting: ", i + 3)) {
+      return 1;
+    }
     return raw.startsWith("section]Finishing: ", i + 3) ? 2 : 0;
   }
-  i = raw.indexOf("section_");
-  if (i >= 0 && (i === 0 || raw.charCodeAt(i - 1) === 27 || raw.charCodeAt(i - 1) === 32 || raw.charCodeAt(i - 1) === 75)) {
-    if (raw.startsWith("start:", i + 8)) return 1;
-    if (!raw.startsWith("end:", i + 8)) return 0;
-    return /^section_end:\d+:(?:step_script|build_script)\b/.test(raw.slice(i)) ? 3 : 2;
+  if (ch === 115) {
+    if (raw.startsWith("section_start:", i)) return 1;
+    if (!raw.startsWith("section_end:", i)) return 0;
+    return /^section_end:\d+:(?:step_script|build_script)\b/.test(raw.slice(i, i + 60)) ? 3 : 2;
   }
-  i = raw.indexOf("travis_time:");
-  if (i < 0) return 0;
-  return raw.startsWith("start:", i + 12) ? 1 : raw.startsWith("end:", i + 12) ? 2 : 0;
+  if (ch !== 116 || !raw.startsWith("travis_", i)) return 0;
+  // "travis_fold:start:install\r…travis_time:start:…": the time marker
+  // may follow a fold marker.
+  const t = raw.indexOf("travis_time:", i);
+  if (t < 0) return raw.startsWith("fold:start:", i + 7) ? 1 : 0;
+  return raw.startsWith("start:", t + 12) ? 1 : raw.startsWith("end:", t + 12) ? 2 : 0;
 }
 
 // The runner's verdict on a failed step, after its marker is cut: GitHub
@@ -142,8 +164,11 @@ const JOB_FAILED = /^ERROR: Job failed: /;
  * @returns 0 for any other line.
  */
 export function stepEndOf(text: string, marked: boolean): 0 | 1 | 2 {
-  if (!text.includes("xit") && !text.includes("Job failed")) return 0;
-  if (marked && STEP_FAILED.test(text)) return 1;
+  if (marked) return STEP_FAILED.test(text) ? 1 : 0;
+  // Unmarked verdicts start with "The command", "Exited", "Error:",
+  // "ERROR: Job failed" or "🚨": one character test for other lines.
+  const c = text.charCodeAt(0);
+  if (c !== 84 && c !== 69 && c !== 0xd83d) return 0;
   if (TRAVIS_FAILED.test(text)) return 1;
   return JOB_FAILED.test(text) ? 2 : 0;
 }
@@ -280,10 +305,18 @@ const RULES: Array<[RegExp, number, string]> = [
     8,
     "test",
   ],
-  [/:\d+: Failure$|:\d+:\w+:FAIL\b|^── (?:Failure|Error) \(|^(?:Failure|Error) → \S+ @ \d+/, 9, "test"],
+  [
+    /:\d+: Failure$|:\d+:\w+:FAIL\b|^── (?:Failure|Error) \(|^(?:Failure|Error) → \S+ @ \d+/,
+    9,
+    "test",
+  ],
   // The W3C Nu validator's "file":12.5-12.10: error: …
   [/^"[^"]+":\d+\.\d+(?:-\d+\.\d+)?: (?:error|info warning): /, 8, "lint"],
-  [/^Error detected while processing |^At line \d+ of file |^; caught (?:ERROR|WARNING):/, 8, "exception"],
+  [
+    /^Error detected while processing |^At line \d+ of file |^; caught (?:ERROR|WARNING):/,
+    8,
+    "exception",
+  ],
   // Perl's die/croak ("… at lib/X.pm line 12."), a shell's own error
   // ("script.sh: line 5: …", dash's "script.sh: 14: …").
   [/ at \S+ line \d+\.$|^\S+: (?:line )?\d+: \S/, 7, "exception"],
@@ -420,7 +453,8 @@ const _NONE: LineScore = { score: 0, kind: "" };
 export function continuation(line: string): 0 | 1 | 2 {
   const c = line.charCodeAt(0);
   if (c !== 32 && c !== 9) {
-    return /^(?:[|│^~]|\d+\s*[|│]|>\s*\d+\s*[|│]|>\s{2,}|E\s|Caused by|\.\.\.|[-+]|#\s|#\d+ |\d+: \(|l\.\d+ |<(?:inserted text|read \*|recently read|to be read again|argument|\*)>|See the LaTeX manual|Type {1,2}H <return>|Calls: |Execution halted$|Stack trace:$|stack traceback:$|Backtrace for: )/.test(line)
+    return /^(?:[|│^~]|\d+\s*[|│]|>\s*\d+\s*[|│]|>\s{2,}|E\s|Caused by|\.\.\.|[-+]|#\s|#\d+ |\d+: \(|l\.\d+ |<(?:inserted text|read \*|recently read|to be read again|argument|\*)>|See the LaTeX manual|Type {1,2}H <return>|Calls: |Execution halted$|Stack trace:$|stack traceback:$|Backtrace for: )/
+        .test(line)
       ? 2
       : 0;
   }
