@@ -11,13 +11,13 @@
 
 import { dirname, join } from "node:path";
 import { messageOf, PolicyViolation, UsageError } from "../core/errors.ts";
-import { createLogger, type Logger } from "../core/log.ts";
+import { createLogger } from "../core/log.ts";
 import { loadTokenCounter } from "../agents/budget.ts";
 import { CostLedger } from "../plugins/llm/pricing.ts";
 import { planFromConfig } from "./check.ts";
 import { openRuntime } from "./runtime.ts";
 import { createRunDir, newRunId } from "./run_dir.ts";
-import { planRunDirs, type Retention } from "./housekeeping.ts";
+import { pruneRunDirs } from "./housekeeping.ts";
 import { openWorkspace } from "./workspace.ts";
 import { pullRequestEvent } from "./ci_event.ts";
 import { CostCapReached, makeModels } from "./models.ts";
@@ -382,18 +382,5 @@ async function baselineGates(s: RunState): Promise<void> {
       reason: "forbidden",
       message: `Gate "${refused.name}" was refused by policy: ${refused.output.trim()}`,
     };
-  }
-}
-
-// Run folders past report.retention go after each run; a failure to remove
-// one must not turn the run's verdict into an error.
-async function pruneRunDirs(runsDir: string, retention: Retention, log: Logger): Promise<void> {
-  try {
-    for (const d of await planRunDirs(runsDir, retention)) {
-      await Deno.remove(d.name, { recursive: true });
-      log.debug(`Removed run folder ${d.name} (${d.reason})`);
-    }
-  } catch (e) {
-    log.warn(`Could not prune old run folders: ${(e as Error).message}`);
   }
 }
