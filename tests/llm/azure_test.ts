@@ -29,7 +29,7 @@ interface Fake {
 }
 
 /** A loopback HTTP server answering with `reply`, recording every request. */
-async function serve(reply: (req: Seen) => Response | Promise<Response>): Promise<Fake> {
+function serve(reply: (req: Seen) => Response | Promise<Response>): Fake {
   const seen: Seen[] = [];
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -62,7 +62,7 @@ const json = (status: number, body: unknown) =>
  * model list on /openai/models; it accepts `api-key: <key>` or
  * `Authorization: Bearer <token>` as configured, and answers 401 otherwise.
  */
-function azureResource(opts: { deployment: string; apiVersion: string; accept: string }) {
+function azureResource(opts: { deployment: string; apiVersion: string; accept: string }): Fake {
   return serve((req) => {
     const authorized = req.headers["api-key"] === opts.accept ||
       req.headers["authorization"] === `Bearer ${opts.accept}`;
@@ -97,7 +97,7 @@ function azureResource(opts: { deployment: string; apiVersion: string; accept: s
 }
 
 /** A fake Entra ID token endpoint handing out numbered tokens. */
-function tokenEndpoint(options: { reject?: boolean; expiresIn?: number } = {}) {
+function tokenEndpoint(options: { reject?: boolean; expiresIn?: number } = {}): Fake {
   let n = 0;
   return serve((req) => {
     if (options.reject) {
