@@ -325,6 +325,69 @@ Deno.test("azure example pipeline is the seed's: build, heal on failure of liste
   assert.equal(stages.get("DeployProduction")!.dependsOn, "DeployStaging");
 });
 
+// --- A reduced action metadata schema --------------------------------------
+
+/**
+ * The structure GitHub's metadata syntax (and SchemaStore's github-action
+ * schema) allows for a composite action: known top-level keys; inputs with a
+ * description and, for older schema versions, `required`; outputs with a
+ * description and a value; steps that either `run` with a `shell` or `uses`
+ * an action, with no other keys than those listed. (Branding icons are
+ * checked against GitHub's list in tests/cli/action_metadata_test.ts.)
+ */
+const ACTION_REDUCED = obj({
+  name: nonEmpty,
+  author: str,
+  description: nonEmpty,
+  inputs: {
+    type: "object",
+    propertyNames: { pattern: "^[_a-zA-Z][a-zA-Z0-9_-]*$" },
+    additionalProperties: obj({
+      description: str,
+      required: { type: "boolean" },
+      default: str,
+      deprecationMessage: str,
+    }, ["description", "required"]),
+  },
+  outputs: {
+    type: "object",
+    propertyNames: { pattern: "^[_a-zA-Z][a-zA-Z0-9_-]*$" },
+    additionalProperties: obj({ description: str, value: str }, ["description", "value"]),
+  },
+  branding: obj({ icon: str, color: str }),
+  runs: obj({
+    using: { const: "composite" },
+    steps: {
+      type: "array",
+      items: {
+        ...obj({
+          run: str,
+          shell: str,
+          uses: str,
+          with: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] } },
+          name: str,
+          id: str,
+          if: str,
+          env: { type: "object", additionalProperties: { type: "string" } },
+          "working-directory": str,
+        }),
+        oneOf: [{ required: ["run", "shell"] }, { required: ["uses"] }],
+      },
+    },
+  }, ["using", "steps"]),
+}, ["name", "description", "runs"]);
+
+Deno.test("action.yml passes the reduced metadata schema (composite steps, inputs, outputs)", async () => {
+  const action = await yamlFile("action.yml");
+  const errors = validate(ACTION_REDUCED, action);
+  assert.deepEqual(errors, [], errors.join("\n"));
+  // A run step without a shell fails it.
+  // deno-lint-ignore no-explicit-any
+  const copy = structuredClone(action) as any;
+  copy.runs.steps.push({ run: "true" });
+  assert.notDeepEqual(validate(ACTION_REDUCED, copy), []);
+});
+
 // --- The published schemas, when provided ---------------------------------
 
 const SCHEMA_DIR = Deno.env.get("FLEET_ORCH_SCHEMA_DIR");
