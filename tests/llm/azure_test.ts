@@ -463,3 +463,41 @@ quality_gates:
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("azure agent settings carry auth and api_version to the provider (no plugins: entry)", async () => {
+  const login = tokenEndpoint();
+  const az = azureResource({ deployment: "d2", apiVersion: "2024-10-21", accept: "entra-token-1" });
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "doctor-azure-agent-" }));
+  try {
+    const agent =
+      `{ provider: azure, model: gpt-4o, base_url: "${az.url}/openai/deployments/d2", api_version: "2024-10-21", auth: entra }`;
+    await Deno.writeTextFile(
+      join(dir, "fleet-orch.yaml"),
+      `agents:\n  codex: ${agent}\n  jules: ${agent}\nquality_gates:\n  ok: { command: "true" }\n`,
+    );
+    const exec = new ShellExecutor({ judge: () => ({ allowed: true, rule: null, message: "" }) });
+    const r = await exec.run(
+      "git init -q && git -c user.name=t -c user.email=t@example.invalid commit -q --allow-empty -m i",
+      { cwd: dir },
+    );
+    assert.equal(r.code, 0, r.output);
+    const checks = await runDoctor({
+      repo: dir,
+      env: {
+        PATH: Deno.env.get("PATH") ?? "",
+        AZURE_TENANT_ID: "t1",
+        AZURE_CLIENT_ID: "c",
+        AZURE_CLIENT_SECRET: SECRET,
+        AZURE_AUTHORITY_HOST: login.url,
+      },
+    });
+    const ep = checks.find((c) => c.name === "jules endpoint");
+    assert.equal(ep?.status, "ok", JSON.stringify(checks));
+    assert.equal(login.seen.length, 1);
+    assert.equal(az.seen[0]!.headers["authorization"], "Bearer entra-token-1");
+  } finally {
+    await login.close();
+    await az.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
