@@ -66,6 +66,10 @@ export const AgentModelSchema = z.strictObject({
   base_url: z.string().optional(),
   /** Name of the environment variable holding the API key. */
   api_key_env: z.string().optional(),
+  /** How calls authenticate: bearer, api-key (Azure's header) or entra (Entra ID token, no key). */
+  auth: z.enum(["bearer", "api-key", "entra"]).optional(),
+  /** `api-version` query parameter (Azure OpenAI deployment URLs need one). */
+  api_version: z.string().optional(),
   /** Per-call timeout. */
   timeout_seconds: z.number().positive().optional(),
   /** Retries on 429, 5xx and connection errors. */

@@ -81,7 +81,7 @@ export function declaredSecretVariables(config: LoadedConfig["config"]): string[
  * The `llm` plugin reference an agent's settings stand for. A preset name
  * (`openai`, `azure`, `ollama`, …) is the built-in `openai` plugin with that
  * preset; any other name is a plugin (a `plugins:` entry's name or a
- * built-in). The agent's `base_url`, `api_key_env`, `timeout_seconds`,
+ * built-in). The agent's `base_url`, `api_key_env`, `auth`, `api_version`, `timeout_seconds`,
  * `max_retries` and `max_reply_bytes` are options of that plugin, and so are the config's
  * `pricing:` for the `openai` plugin.
  *
@@ -104,6 +104,8 @@ export function llmReference(
   const keys = [
     "base_url",
     "api_key_env",
+    "auth",
+    "api_version",
     "timeout_seconds",
     "max_retries",
     "max_reply_bytes",

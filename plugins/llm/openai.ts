@@ -12,7 +12,19 @@ import { PluginError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import { definePlugin, type LlmPlugin } from "../../core/plugin.ts";
 import type { CallRecord, CompletionRequest, CompletionResponse } from "../../core/types.ts";
-import { PROVIDERS, type ResolvedEndpoint, resolveEndpoint } from "./presets.ts";
+import {
+  createEntraTokenSource,
+  type EntraSettings,
+  EntraTokenError,
+  type EntraTokenSource,
+} from "./entra.ts";
+import {
+  AUTH_MODES,
+  type AuthMode,
+  PROVIDERS,
+  type ResolvedEndpoint,
+  resolveEndpoint,
+} from "./presets.ts";
 import { costOf, findPrice, type ModelPrice, PriceTableSchema } from "./pricing.ts";
 
 const PLUGIN = "openai";
@@ -25,6 +37,15 @@ export interface OpenAiSettings {
   base_url?: string | undefined;
   /** Environment variable holding the key (wins over the preset). */
   api_key_env?: string | undefined;
+  /**
+   * `bearer`, `api-key` (Azure's header) or `entra` (Microsoft Entra ID token).
+   * @default "api-key" for an Azure deployment URL, else "bearer"
+   */
+  auth?: AuthMode | undefined;
+  /** `api-version` query parameter (Azure deployment URLs need one). */
+  api_version?: string | undefined;
+  /** Entra ID options for `auth: entra` (authority host, scope, managed identity endpoint). */
+  entra?: EntraSettings | undefined;
   /** Timeout of one HTTP attempt in seconds. @default 120 */
   timeout_seconds?: number | undefined;
   /** Retries on 408/409/429/5xx and connection errors, with exponential backoff. @default 2 */
@@ -48,7 +69,18 @@ export const OpenAiSettingsSchema: z.ZodType<OpenAiSettings> = z.object({
   max_retries: z.number().int().min(0).max(10).optional(),
   prices: PriceTableSchema.optional(),
   max_reply_bytes: z.number().int().min(1024).optional(),
-}).strict();
+  auth: z.enum(AUTH_MODES).optional(),
+  api_version: z.string().regex(/^[0-9A-Za-z.-]+$/, "An API version such as 2024-10-21")
+    .optional(),
+  entra: z.strictObject({
+    authority_host: z.string().url().optional(),
+    scope: z.string().min(1).optional(),
+    managed_identity_endpoint: z.string().url().optional(),
+  }).optional(),
+}).strict().refine((s) => s.entra === undefined || s.auth === "entra", {
+  message: "entra: options apply only with auth: entra",
+  path: ["entra"],
+});
 
 /** Dependencies of {@link createOpenAiClient}. */
 export interface OpenAiDeps {
@@ -68,12 +100,15 @@ export interface OpenAiClient extends LlmPlugin {
   readonly baseUrl: string;
   /** The variable the key is read from, or null. */
   readonly keyEnv: string | null;
-  /** Whether a key is set (a keyless local endpoint has none). */
+  /** Whether a key is set (a keyless local endpoint has none; `auth: entra` needs none). */
   readonly hasKey: boolean;
+  /** How requests authenticate. */
+  readonly auth: AuthMode;
   /** Why calls cannot be made (a missing key, naming the variable), or null. */
   credentialProblem(): string | null;
   /**
-   * One cheap request (GET {base_url}/models with the key, redirects not
+   * One cheap request (GET {base_url}/models with the key or Entra token;
+   * for an Azure deployment URL the resource's `/openai/models`; redirects not
    * followed) saying whether the endpoint is reachable and takes the key.
    * Never throws; never spends tokens.
    */
@@ -122,6 +157,13 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
   const env = deps.env ?? ((name: string) => Deno.env.get(name));
   const endpoint = resolveEndpoint(settings, env);
   const fetchFn = deps.fetch ?? globalThis.fetch;
+  if (settings.entra && endpoint.auth !== "entra") {
+    throw new TypeError("entra: options apply only with auth: entra");
+  }
+  const entra = endpoint.auth === "entra"
+    ? createEntraTokenSource(settings.entra ?? {}, env, fetchFn)
+    : null;
+  const credentialProblem = () => endpoint.credentialProblem ?? entra?.problem ?? null;
   const log = deps.log;
   const timeoutMs = Math.round((settings.timeout_seconds ?? 120) * 1000);
   const maxRetries = settings.max_retries ?? 2;
@@ -135,7 +177,10 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
   };
 
   const complete = async (request: CompletionRequest): Promise<CompletionResponse> => {
-    if (endpoint.credentialProblem) throw new PluginError(PLUGIN, endpoint.credentialProblem);
+    const problem = credentialProblem();
+    if (problem) throw new PluginError(PLUGIN, problem);
+    // A token that cannot be had fails here, once, not inside the SDK's retries.
+    if (entra) await entra.token(request.signal);
     const sdk = await _loadSdk();
     let attempts = 0;
     let oversized: number | null = null;
@@ -145,7 +190,10 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
     let last: _Sniffed | null = null;
     const counting: typeof fetch = async (input, init) => {
       attempts++;
-      const res = await fetchFn(input, _withoutPlaceholderKey(init, endpoint));
+      // The Entra token is asked for (or taken from the cache) per attempt, so
+      // a retry after expiry carries a fresh one.
+      const token = entra ? await entra.token(request.signal) : null;
+      const res = await fetchFn(input, _authenticated(init, endpoint, token));
       // What came back is kept (status, content type, first bytes) so an error
       // can say it instead of the SDK's "Unexpected token '<'".
       last = { status: res.status, contentType: res.headers.get("content-type"), head: [] };
@@ -158,6 +206,7 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
       timeout: timeoutMs,
       maxRetries,
       fetch: counting,
+      ...(endpoint.apiVersion ? { defaultQuery: { "api-version": endpoint.apiVersion } } : {}),
       logLevel: "warn",
       logger: _sdkLogger(log),
     });
@@ -171,6 +220,7 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
       );
     } catch (error) {
       if (oversized !== null) throw _tooLarge(endpoint, oversized, maxReplyBytes, error);
+      if (_entraFailure(error)) throw _entraFailure(error);
       throw _explain(error, sdk, endpoint, attempts, timeoutMs, last);
     }
     if (oversized !== null) throw _tooLarge(endpoint, oversized, maxReplyBytes);
@@ -218,15 +268,17 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
   return {
     provider: endpoint.provider,
     baseUrl: endpoint.baseUrl,
-    keyEnv: endpoint.keyEnv,
-    hasKey: endpoint.apiKey !== null,
-    credentialProblem: () => endpoint.credentialProblem,
+    // With Entra ID the "key" doctor reports is the credential's variable.
+    keyEnv: entra ? entra.credentialEnv : endpoint.keyEnv,
+    hasKey: endpoint.apiKey !== null || entra !== null,
+    auth: endpoint.auth,
+    credentialProblem,
     complete,
-    probe: (options = {}) => _probe(endpoint, fetchFn, options.timeoutMs ?? PROBE_TIMEOUT_MS),
+    probe: (options = {}) =>
+      _probe(endpoint, entra, fetchFn, options.timeoutMs ?? PROBE_TIMEOUT_MS),
     verify() {
-      if (endpoint.credentialProblem) {
-        return Promise.reject(new PluginError(PLUGIN, endpoint.credentialProblem));
-      }
+      const problem = credentialProblem();
+      if (problem) return Promise.reject(new PluginError(PLUGIN, problem));
       return Promise.resolve();
     },
   };
@@ -380,7 +432,9 @@ function _explain(
     );
   }
   if (error instanceof sdk.APIError) {
-    const hint = error.status === 401 || error.status === 403
+    const hint = (error.status === 401 || error.status === 403) && endpoint.auth === "entra"
+      ? " (check that the Entra ID identity has the Cognitive Services OpenAI User role on the resource)"
+      : error.status === 401 || error.status === 403
       ? ` (check the key in "${endpoint.keyEnv ?? "api_key_env"}")`
       : error.status === 404
       ? " (check base_url and the model or deployment name)"
@@ -470,26 +524,64 @@ function _whatCameBack(last: _Sniffed | null): string {
   ].join(", ");
 }
 
-// The SDK insists on a key and sends "Bearer no-key" without one; a keyless
-// endpoint gets no Authorization header at all.
-function _withoutPlaceholderKey(
+// The SDK always sends "Authorization: Bearer <apiKey>" ("no-key" without
+// one). The headers are set here instead: Bearer with the key, Azure's
+// `api-key` header, an Entra ID token, or nothing for a keyless endpoint.
+function _authenticated(
   init: RequestInit | undefined,
   endpoint: ResolvedEndpoint,
-): RequestInit | undefined {
-  if (endpoint.apiKey !== null || !init?.headers) return init;
-  const headers = new Headers(init.headers);
+  token: string | null,
+): RequestInit {
+  const headers = new Headers(init?.headers);
   headers.delete("authorization");
+  headers.delete("api-key");
+  for (const [k, v] of Object.entries(_authHeaders(endpoint, token))) headers.set(k, v);
   return { ...init, headers };
+}
+
+function _authHeaders(endpoint: ResolvedEndpoint, token: string | null): Record<string, string> {
+  if (endpoint.auth === "entra") return token ? { authorization: `Bearer ${token}` } : {};
+  if (!endpoint.apiKey) return {};
+  return endpoint.auth === "api-key"
+    ? { "api-key": endpoint.apiKey }
+    : { authorization: `Bearer ${endpoint.apiKey}` };
+}
+
+// A failed token request, wherever the SDK wrapped it.
+function _entraFailure(error: unknown): EntraTokenError | null {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    if (e instanceof EntraTokenError) return e;
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return null;
 }
 
 async function _probe(
   endpoint: ResolvedEndpoint,
+  entra: EntraTokenSource | null,
   fetchFn: typeof fetch,
   timeoutMs: number,
 ): Promise<EndpointProbe> {
-  const url = `${endpoint.baseUrl}/models`;
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
+  const url = endpoint.modelsUrl;
+  let token: string | null = null;
+  if (entra) {
+    try {
+      token = await entra.token(AbortSignal.timeout(timeoutMs));
+    } catch (error) {
+      const e = _entraFailure(error);
+      const message = e?.message.replace(/^Plugin "openai": /, "") ?? _causeText(error);
+      return {
+        outcome: e?.rejected ? "key_rejected" : "unreachable",
+        url: entra.endpoint,
+        message,
+      };
+    }
+  }
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    ..._authHeaders(endpoint, token),
+  };
   let res: Response;
   try {
     res = await fetchFn(url, {
@@ -531,7 +623,9 @@ async function _probe(
     };
   }
   if (res.status === 401 || res.status === 403) {
-    const key = endpoint.keyEnv
+    const key = entra
+      ? `the Entra ID token (${entra.method})`
+      : endpoint.keyEnv
       ? (endpoint.apiKey
         ? `the key in "${endpoint.keyEnv}"`
         : `no key ("${endpoint.keyEnv}" is unset)`)

@@ -48,7 +48,8 @@ export const PRESETS: Readonly<Record<ProviderName, ProviderPreset>> = Object.fr
     local: false,
   },
   azure: {
-    // The v1 API takes the plain OpenAI client with the deployment as model.
+    // The v1 API takes the plain OpenAI client with the deployment as model;
+    // a deployment URL (/openai/deployments/<name>) takes api-version.
     baseUrl: null,
     baseUrlEnv: "AZURE_OPENAI_ENDPOINT",
     keyEnv: "AZURE_OPENAI_API_KEY",
@@ -113,7 +114,20 @@ export interface EndpointSettings {
   base_url?: string | undefined;
   /** Explicit key variable (wins over the preset; then a key is required, whatever the host). */
   api_key_env?: string | undefined;
+  /**
+   * How requests authenticate: `bearer` (Authorization: Bearer <key>),
+   * `api-key` (Azure's `api-key: <key>` header) or `entra` (a Microsoft Entra
+   * ID token, no key). @default "api-key" for Azure deployment URLs, else "bearer"
+   */
+  auth?: AuthMode | undefined;
+  /** `api-version` query parameter (required by Azure deployment URLs). */
+  api_version?: string | undefined;
 }
+
+/** The ways a request can authenticate. */
+export const AUTH_MODES = ["bearer", "api-key", "entra"] as const;
+/** One of {@link AUTH_MODES}. */
+export type AuthMode = typeof AUTH_MODES[number];
 
 /** A resolved endpoint. */
 export interface ResolvedEndpoint {
@@ -129,6 +143,14 @@ export interface ResolvedEndpoint {
   credentialProblem: string | null;
   /** Whether calls are free. */
   local: boolean;
+  /** How requests authenticate. */
+  auth: AuthMode;
+  /** The `api-version` query parameter sent with every request, or null. */
+  apiVersion: string | null;
+  /** The Azure deployment the base URL names (`/openai/deployments/<name>`), or null. */
+  deployment: string | null;
+  /** The model list a probe asks for (an Azure deployment URL has none of its own). */
+  modelsUrl: string;
 }
 
 /**
@@ -168,11 +190,55 @@ export function resolveEndpoint(
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new TypeError(`Base URL "${raw}" is not an http(s) URL`);
   }
-  if (provider === "azure" && !/\/openai(\/|$)/.test(url.pathname)) {
-    // An Azure resource endpoint alone: the v1 API lives under /openai/v1/.
-    raw = url.origin + url.pathname.replace(/\/+$/, "") + "/openai/v1";
+  // An Azure deployment URL, as the portal shows it (possibly with
+  // /chat/completions and ?api-version= on the end): the base is the
+  // deployment, api-version becomes a query parameter of every request.
+  const dep = /^(.*?)\/openai\/deployments\/([^/]+)(?:\/chat\/completions)?\/*$/.exec(url.pathname);
+  const queryVersion = url.searchParams.get("api-version");
+  const apiVersion = settings.api_version?.trim() || queryVersion ||
+    (provider === "azure" ? env("AZURE_OPENAI_API_VERSION")?.trim() || null : null);
+  let deployment: string | null = null;
+  let modelsUrl: string;
+  if (dep) {
+    deployment = decodeURIComponent(dep[2]!);
+    if (!apiVersion) {
+      throw new TypeError(
+        `The Azure deployment URL "${raw}" needs an API version: set api_version ` +
+          `(e.g. "2024-10-21") or AZURE_OPENAI_API_VERSION`,
+      );
+    }
+    raw = `${url.origin}${dep[1]}/openai/deployments/${dep[2]}`;
+    modelsUrl = `${url.origin}${dep[1]}/openai/models`;
+  } else {
+    if (provider === "azure" && !/\/openai(\/|$)/.test(url.pathname)) {
+      // An Azure resource endpoint alone: the v1 API lives under /openai/v1/.
+      raw = url.origin + url.pathname.replace(/\/+$/, "") + "/openai/v1";
+    }
+    modelsUrl = `${raw.replace(/\/+$/, "")}/models`;
+  }
+  if (apiVersion) {
+    const m = new URL(modelsUrl);
+    m.searchParams.set("api-version", apiVersion);
+    modelsUrl = m.href;
   }
   const baseUrl = raw.replace(/\/+$/, "");
+  const auth: AuthMode = settings.auth ?? (deployment ? "api-key" : "bearer");
+  if (auth === "entra") {
+    // No key: the token comes from Entra ID (plugins/llm/entra.ts), whose
+    // own problems (a missing AZURE_TENANT_ID) the client reports.
+    return {
+      provider,
+      baseUrl,
+      keyEnv: null,
+      apiKey: null,
+      credentialProblem: null,
+      local: preset.local,
+      auth,
+      apiVersion,
+      deployment,
+      modelsUrl,
+    };
+  }
   const keyEnv = settings.api_key_env ?? preset.keyEnv;
   const apiKey = keyEnv ? (env(keyEnv)?.trim() || null) : null;
   // A cloud API refuses every call without a key, so a missing one is reported
@@ -185,5 +251,16 @@ export function resolveEndpoint(
   const credentialProblem = keyRequired && !apiKey
     ? `The API key for provider "${provider}" is missing: set the environment variable "${keyEnv}"`
     : null;
-  return { provider, baseUrl, keyEnv, apiKey, credentialProblem, local: preset.local };
+  return {
+    provider,
+    baseUrl,
+    keyEnv,
+    apiKey,
+    credentialProblem,
+    local: preset.local,
+    auth,
+    apiVersion,
+    deployment,
+    modelsUrl,
+  };
 }
