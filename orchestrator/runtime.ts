@@ -6,9 +6,16 @@
  * @module
  */
 
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { existsSync } from "node:fs";
-import { findConfigFile, loadConfig, type LoadedConfig, parseConfig } from "../core/config.ts";
+import {
+  DEFAULT_CONFIG_FILE,
+  findConfigFile,
+  loadConfig,
+  type LoadedConfig,
+  parseConfig,
+  SEED_CONFIG_FILE,
+} from "../core/config.ts";
 import { ShellExecutor } from "../core/exec.ts";
 import { Git } from "../core/git.ts";
 import { createLogger, type Logger, type LogLevel } from "../core/log.ts";
@@ -19,6 +26,7 @@ import type { GatePlugin, PluginContext, PluginKind } from "../core/plugin.ts";
 import { configDirOf, PluginRegistry, type RefLocation } from "../core/registry.ts";
 import { loadPolicy, type PolicyEngine } from "../policies/engine.ts";
 import { createRedactor } from "../policies/redact.ts";
+import { loadCiPoolParser } from "../policies/ci_pool_exception.ts";
 import {
   builtinProtectionLifted,
   HOW_TO_ALLOW_LOOSENING,
@@ -378,6 +386,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   } else {
     loaded = await loadConfig(configFile, { env: envLookup });
   }
+  await loadCiPoolParser(); // yaml is loaded already (config): the pool exception can judge
   const safety = loaded.config.safety;
   const allowLoosening = options.allowPolicyLoosening === true || looseningAllowedByEnv(envLookup);
   _checkAllowPaths(loaded, allowLoosening);
@@ -429,6 +438,9 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     sandbox: { mode: safety.sandbox },
     ...(loaded.config.report.full_logs ? { logLimitBytes: null } : {}),
   });
+  if (!options.config && basename(configFile) === SEED_CONFIG_FILE) {
+    log.info(`Config: ${configFile} (the seed's ${SEED_CONFIG_FILE}; no ${DEFAULT_CONFIG_FILE})`);
+  }
   const git = new Git(exec, repoRoot, envLookup);
   const stateDir = join(await git.commonDir(), "fleet-orch");
   const registry = new PluginRegistry({ builtins: builtinPlugins, execLoader: loadExecPlugin });

@@ -326,7 +326,7 @@ function _sample(glob: string): string {
 export function builtinProtectionLifted(allowGlob: string): string[] {
   const glob = allowGlob.replace(/^\.\//, "");
   const protectedGlobs = (_builtin().rules ?? [])
-    .filter((r) => r.category === "protected-path" && r.match?.path)
+    .filter((r) => r.category === "protected-path" && r.action !== "allow" && r.match?.path)
     .flatMap((r) => r.match!.path!);
   // Overlap either way: the allow glob matches a path the protected glob
   // stands for, or the protected glob matches a path the allow glob names.

@@ -22,6 +22,7 @@ import {
   parsePatch,
   resultingText,
 } from "../patch/patch.ts";
+import { onlySwitchesAgentPool } from "./ci_pool_exception.ts";
 import { CONTENT_RULES, contentFlags, homoglyphPath, lineIndexAt } from "./content_flags.ts";
 import { type FileCommand, fileCommands, fileKind, packageJsonScripts } from "./patch_commands.ts";
 import { findSecrets } from "./secrets.ts";
@@ -266,6 +267,7 @@ function _scanFile(
     const globs = r.match.path.map(foldPath);
     const hit = fp.names.find((p) => globs.some((g) => globMatch(g, foldPath(p))));
     if (hit && r.id === "path.package-manager-config" && _onlyRaisesNodeHeap(fp)) continue;
+    if (hit && r.id === "path.protected" && onlySwitchesAgentPool(host.policy, fp, base)) continue;
     if (hit) out.add(r, path, firstLine, `${r.message}: "${hit}"`);
   }
   const homoRule = _ruleById(host, "content.homoglyph");
