@@ -11,10 +11,22 @@ import { PolicyViolation } from "../core/errors.ts";
 import type { ShellExecutor } from "../core/exec.ts";
 import type { Logger } from "../core/log.ts";
 
-/** One deploy command's outcome. */
-export interface DeployStep {
+/** One deploy command to run, with a short name for messages and logs. */
+export interface NamedCommand {
+  /** Short name (`build`, `apply`, or the command's position). */
+  name: string;
   /** The command line. */
   command: string;
+}
+
+/** One deploy command's outcome. */
+export interface DeployStep {
+  /** Short name. */
+  name: string;
+  /** The command line. */
+  command: string;
+  /** The full output's log file, when one was written. */
+  logFile?: string;
   /** Exit code (null when not run: dry run). */
   exitCode: number | null;
   /** Duration in milliseconds. */
@@ -88,7 +100,7 @@ export function checkDeployPlan(input: {
  */
 export async function deploy(input: {
   environment: string;
-  commands: readonly string[];
+  commands: readonly (string | NamedCommand)[];
   exec: ShellExecutor;
   cwd: string;
   approved: boolean;
@@ -103,31 +115,101 @@ export async function deploy(input: {
    * environment (VCS tokens, database URLs, model keys) is withheld.
    */
   envPassthrough?: readonly string[];
+  /** Folder for each step's full output (`deploy-<n>-<name>.log`); none when absent. */
+  logDir?: string;
+  /** Prefix of the log file names (an attempt number). */
+  logPrefix?: string;
 }): Promise<{ ok: boolean; steps: DeployStep[] }> {
-  checkDeployPlan({ ...input, judge: (c) => input.exec.judge(c) });
+  const named = input.commands.map((c, i) =>
+    typeof c === "string" ? { name: `step ${i + 1}`, command: c } : c
+  );
+  checkDeployPlan({
+    ...input,
+    commands: named.map((c) => c.command),
+    judge: (c) => input.exec.judge(c),
+  });
   const steps: DeployStep[] = [];
-  for (const command of input.commands) {
+  for (const [i, { name, command }] of named.entries()) {
     if (input.dryRun) {
-      input.log.info(`[dry run] would deploy to ${input.environment}: ${command}`);
-      steps.push({ command, exitCode: null, durationMs: 0, output: "" });
+      input.log.info(`[dry run] would deploy to ${input.environment} (${name}): ${command}`);
+      steps.push({ name, command, exitCode: null, durationMs: 0, output: "" });
       continue;
     }
-    input.log.info(`Deploying to ${input.environment}: ${command}`);
+    input.log.info(`Deploying to ${input.environment} (${name}): ${command}`);
+    const slug = name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "step";
+    const logFile = input.logDir
+      ? `${input.logDir.replace(/\/+$/, "")}/deploy-${input.logPrefix ?? ""}${i + 1}-${slug}.log`
+      : undefined;
+    // Output is redacted by the executor at the source: console, report and log alike.
     const r = await input.exec.run(command, {
       cwd: input.cwd,
       timeoutMs: input.timeoutMs,
       ...(input.env ? { env: input.env } : {}),
+      ...(logFile ? { logFile } : {}),
       // The deploy runs from the worktree the fix loop changed: not sandboxed
       // (it must reach the cloud), but it only gets what it declares.
       untrusted: { passthrough: input.envPassthrough ?? [] },
     });
-    steps.push({
+    const step: DeployStep = {
+      name,
       command,
       exitCode: r.code,
       durationMs: r.durationMs,
       output: r.output.slice(-4000),
-    });
-    if (r.code !== 0) return { ok: false, steps };
+      ...(logFile ? { logFile } : {}),
+    };
+    steps.push(step);
+    const tail = tailLines(r.output, r.code === 0 ? 5 : 30);
+    if (r.code !== 0) {
+      input.log.error(
+        `Deploy step "${name}" failed (exit ${r.code}, ${Math.round(r.durationMs)} ms)` +
+          (tail ? `:\n${tail}` : ""),
+      );
+      return { ok: false, steps };
+    }
+    input.log.info(`Deploy step "${name}" ok (${Math.round(r.durationMs)} ms)`);
+    if (tail) input.log.debug(tail);
   }
   return { ok: true, steps };
+}
+
+/** The last `n` non-empty lines of an output, indented for the console. */
+function tailLines(output: string, n: number): string {
+  return output.split("\n").map((l) => l.trimEnd()).filter(Boolean).slice(-n)
+    .map((l) => `    ${l}`).join("\n");
+}
+
+/**
+ * The repository files a deploy command names: every word (or the value of
+ * `--flag=value`, `@file`) that is a file of the repository or a folder
+ * holding some (`kubectl apply -f k8s/` names every file under `k8s/`).
+ * These go to the fixer with a failing step's output.
+ *
+ * @param command The command line (config-authored).
+ * @param known The repository's files, relative paths.
+ * @returns The files, in the order the command names them.
+ */
+export function namedFiles(command: string, known: readonly string[]): string[] {
+  const out: string[] = [];
+  const add = (f: string) => {
+    if (!out.includes(f)) out.push(f);
+  };
+  for (const word of shellWords(command)) {
+    for (const raw of [word, word.replace(/^[^=]*=/, ""), word.replace(/^@/, "")]) {
+      const p = raw.replace(/^\.\//, "").replace(/\/+$/, "");
+      if (!p || p.startsWith("-") || p.startsWith("/") || p.split("/").includes("..")) continue;
+      if (p === ".") continue; // the whole repository is not a manifest
+      if (known.includes(p)) add(p);
+      else known.filter((f) => f.startsWith(p + "/")).forEach(add);
+    }
+  }
+  return out;
+}
+
+/** Words of a command line, with simple quoting (deploy commands come from the config). */
+function shellWords(command: string): string[] {
+  const words: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  for (const m of command.matchAll(re)) words.push(m[1] ?? m[2] ?? m[3] ?? "");
+  return words;
 }

@@ -182,8 +182,45 @@ const FlowStepSchema = z.strictObject({
   timeout: z.number().positive().optional(),
 });
 
+/**
+ * Built-in deploy steps (`deployment.provider: aks`, the seed's path): build
+ * and push the image to ACR, `az aks get-credentials`, `kubectl apply`,
+ * `kubectl rollout status`. Set under `deployment:` for every environment,
+ * and under an environment to override it there. An empty value (as
+ * `${AZURE_SUBSCRIPTION_ID:-}` gives when the variable is unset) counts as unset.
+ */
+export const DeployTargetShape = {
+  /** Built-in deploy steps: `aks` (Azure Kubernetes Service with Azure Container Registry). */
+  provider: z.enum(["aks"]).optional(),
+  /** Azure subscription (default: AZURE_SUBSCRIPTION_ID, else the az CLI's default). */
+  subscription: z.string().optional(),
+  /** Resource group of the cluster. */
+  resource_group: z.string().optional(),
+  /** AKS cluster name. */
+  cluster: z.string().optional(),
+  /** Kubernetes namespace (default: the manifests' own, or the cluster default). */
+  namespace: z.string().optional(),
+  /** Azure Container Registry name (`myregistry`); without it no image is built. */
+  acr: z.string().optional(),
+  /** Image repository in the registry (default: the repository folder's name). */
+  image: z.string().optional(),
+  /** How the image is built: `acr` (`az acr build`) or `docker` (build, `az acr login`, push). */
+  build: z.enum(["acr", "docker"]).optional(),
+  /** Dockerfile, relative to the repository root. @default "Dockerfile" */
+  dockerfile: z.string().optional(),
+  /** Build context, relative to the repository root. @default "." */
+  context: z.string().optional(),
+  /** Manifest files or folders for `kubectl apply -f`. @default "k8s" */
+  manifests: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+  /** Workloads to wait for (`deployment/api`); default: every Deployment, StatefulSet and DaemonSet in the manifests. */
+  rollout: z.array(z.string()).optional(),
+  /** Seconds `kubectl rollout status` waits. @default 300 */
+  rollout_timeout: z.number().int().positive().optional(),
+};
+
 /** One deployment environment. */
 export const EnvironmentSchema = z.strictObject({
+  ...DeployTargetShape,
   base_url: z.string().optional(),
   health_endpoint: z.string().optional(),
   health_expected_status: StatusSchema.optional(),
@@ -245,6 +282,7 @@ export const ConfigSchema = z.strictObject({
   quality_gates: z.record(z.string(), QualityGateSchema).default({}),
   steps: z.array(StepSchema).default([]),
   deployment: z.strictObject({
+    ...DeployTargetShape,
     environments: z.record(z.string(), EnvironmentSchema).default({}),
   }).prefault({}),
   safety: z.strictObject({

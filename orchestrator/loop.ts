@@ -21,13 +21,13 @@ import { pruneRunDirs } from "./housekeeping.ts";
 import { openWorkspace } from "./workspace.ts";
 import { pullRequestEvent } from "./ci_event.ts";
 import { CostCapReached, makeModels } from "./models.ts";
-import { checkDeployPlan } from "../agents/operator.ts";
 import { ReviewerUnavailable } from "../agents/reviewer.ts";
 import { redactReport, writeReports, type WrittenReport } from "../report/report.ts";
 import type { RunReport, StopReason } from "../report/types.ts";
 import { fixLoop, loadRecipes } from "./iterate.ts";
 import { triageStep } from "./triage.ts";
-import { deployStep, notify, publishStep, verifyStep } from "./deliver.ts";
+import { notify, publishStep } from "./deliver.ts";
+import { checkDeploy, deployStep, unknownEnvironment, verifyOrSay } from "./deploy.ts";
 import { green, type OrchestrationOptions, runCounted, type RunState } from "./state.ts";
 import { sandboxReport } from "../core/sandbox.ts";
 
@@ -97,7 +97,7 @@ const LIFECYCLE: LifecycleStep[] = [
     always: false,
     dryRunSafe: false,
     when: (s) => !!s.opts.environment && green(s),
-    run: verifyStep,
+    run: verifyOrSay,
   },
   { name: "publish", always: false, dryRunSafe: false, when: (s) => green(s), run: publishStep },
 ];
@@ -135,12 +135,8 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   // overlaps preflight and the baseline gates instead of the first fix.
   // Warm-up only: the fixer loads the counter again and reports a failure itself.
   if (config.agents.codex.enabled) loadTokenCounter().catch(() => {});
-  if (opts.environment && !config.deployment.environments[opts.environment]) {
-    const valid = Object.keys(config.deployment.environments);
-    throw new UsageError(
-      `Unknown environment "${opts.environment}"; configured: ${valid.join(", ") || "(none)"}`,
-    );
-  }
+  const unknown = opts.environment ? unknownEnvironment(config, opts.environment) : null;
+  if (unknown) throw new UsageError(unknown);
   const runId = newRunId();
   const reportDir = opts.reportDir ?? config.report.dir;
   const runDir = dryRun && !reportDir
@@ -225,7 +221,10 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
     }
     if (!s.stop) {
       s.stop = green(s)
-        ? { reason: "success", message: "All required gates pass" }
+        ? {
+          reason: "success",
+          message: `All required gates pass${s.deployment?.note ? `; ${s.deployment.note}` : ""}`,
+        }
         : { reason: "error", message: "The run ended without a verdict" };
     }
   } catch (e) {
@@ -288,6 +287,7 @@ function buildReport(s: RunState): RunReport {
     exitCode: EXIT_BY_REASON[reason],
     iterations: s.iterations,
     gates: s.gates,
+    ...(s.deployment ? { deployment: s.deployment } : {}),
     ...(s.verification ? { verification: s.verification } : {}),
     ...(s.sandbox ? { sandbox: s.sandbox } : {}),
     ...(s.pullRequestUrl ? { pullRequestUrl: s.pullRequestUrl } : {}),
@@ -315,17 +315,7 @@ function buildReport(s: RunState): RunReport {
  * and whether the reviewer the config names can run.
  */
 async function preflight(s: RunState): Promise<void> {
-  const config = s.rt.loaded.config;
-  const env = s.opts.environment;
-  if (env) {
-    checkDeployPlan({
-      environment: env,
-      commands: config.agents.devops.deploy[env] ?? [],
-      judge: (c) => s.rt.exec.judge(c),
-      approved: s.opts.approve ?? false,
-      requiresApproval: config.deployment.environments[env]?.requires_approval,
-    });
-  }
+  if (s.opts.environment) await checkDeploy(s);
   s.models = await makeModels({ ...s.rt, log: s.log }, s.ledger);
   s.recipes = await loadRecipes(s);
   const problem = s.models.reviewerProblem;

@@ -80,6 +80,8 @@ export interface RunState {
   recipes: FixerPlugin[];
   /** Set when the run must stop, with why. */
   stop?: { reason: StopReason; message: string };
+  /** The deploy (steps of every attempt), when an environment was given. */
+  deployment?: RunReport["deployment"];
   /** Post-deploy verification. */
   verification?: RunReport["verification"];
   /** Whether the work and backup branches were kept (the work branch holds commits). */

@@ -21,7 +21,7 @@ import {
   STOP_TITLES,
   takeFixSteps,
 } from "./text.ts";
-import type { ReportIteration, ReportVerification, RunReport } from "./types.ts";
+import type { ReportDeployment, ReportIteration, ReportVerification, RunReport } from "./types.ts";
 
 /**
  * Render a run report as GitHub-flavoured Markdown. Every value from the run
@@ -129,6 +129,7 @@ export function renderMarkdown(report: RunReport, options: { dir?: string } = {}
     out.push("### Iterations", "");
     for (const it of report.iterations) out.push(..._iteration(it), "");
   }
+  if (report.deployment) out.push(..._deployment(report.deployment), "");
   if (report.verification) out.push(..._verification(report.verification), "");
   out.push(
     `<sub>fleet-orch run ${mdCode(report.runId)}, ${mdText(report.startedAt)} → ${
@@ -277,6 +278,24 @@ function _failures(failures: Failure[]): string[] {
   );
   if (failures.length > MAX_FAILURES) shown.push(`- … and ${failures.length - MAX_FAILURES} more`);
   return shown;
+}
+
+function _deployment(d: ReportDeployment): string[] {
+  const head = `### Deploy: ${mdText(d.environment)} ${
+    d.steps.length === 0 ? "— nothing deployed" : d.ok ? "✅ deployed" : "❌ failed"
+  }${d.attempts > 1 ? ` (${d.attempts} attempts)` : ""}`;
+  const out = [head, ""];
+  if (d.note) out.push(mdText(d.note), "");
+  if (d.steps.length === 0) return out;
+  out.push("| Attempt | Step | Command | Exit | Duration |", "|---|---|---|---|---|");
+  for (const s of d.steps) {
+    out.push(
+      `| ${s.attempt} | ${mdText(s.name)} | ${mdCode(s.command)} | ${
+        s.exitCode === null ? "—" : s.exitCode === 0 ? "✅ 0" : `❌ ${s.exitCode}`
+      } | ${formatDuration(s.durationMs)} |`,
+    );
+  }
+  return out;
 }
 
 function _verification(v: ReportVerification): string[] {

@@ -135,6 +135,38 @@ export interface ReportVerification {
   results: VerificationResult[];
 }
 
+/** One deploy command as it ran. */
+export interface ReportDeployStep {
+  /** Short name (`build`, `apply`, `rollout deployment/api`, `step 1`). */
+  name: string;
+  /** The command line. */
+  command: string;
+  /** Exit code; null when not run (dry run) or killed. */
+  exitCode: number | null;
+  /** Duration in milliseconds. */
+  durationMs: number;
+  /** The tail of its output (redacted). */
+  output: string;
+  /** The full output's log file. */
+  logFile?: string;
+  /** Which deploy attempt ran it (1, then 2 after a fix, …). */
+  attempt: number;
+}
+
+/** The deploy of one environment (the operator). */
+export interface ReportDeployment {
+  /** Environment. */
+  environment: string;
+  /** Whether the last attempt ran every step successfully (true when there was nothing to run). */
+  ok: boolean;
+  /** Every step of every attempt, in order. */
+  steps: ReportDeployStep[];
+  /** Attempts made (a fix between two attempts). */
+  attempts: number;
+  /** Why nothing was deployed or verified, when that is the case. */
+  note?: string;
+}
+
 /** Totals over the whole run. */
 export interface ReportTotals {
   /** Prompt tokens. */
@@ -220,6 +252,8 @@ export interface RunReport {
   iterations: ReportIteration[];
   /** The final gate results. */
   gates: GateResult[];
+  /** The deploy, when `--environment` was given. */
+  deployment?: ReportDeployment;
   /** Post-deploy verification, when it ran. */
   verification?: ReportVerification;
   /**
