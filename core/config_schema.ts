@@ -315,6 +315,12 @@ export const ConfigSchema = z.strictObject({
     }).prefault({}),
     /** Keep every gate log whole (default: past 2 MB, the first and last 1 MB). */
     full_logs: z.boolean().default(false),
+    /**
+     * `seed`: also keep the seed's layout, `logs/orchestrator.log` (appended
+     * run after run) and `logs/verification_<env>_<time>.json`, in `logs/`
+     * next to the config file (under `report.dir` when set). @default "run"
+     */
+    layout: z.enum(["run", "seed"]).default("run"),
   }).prefault({}),
   pricing: z.record(z.string(), z.strictObject({ input: z.number(), output: z.number() }))
     .default({}),

@@ -31,8 +31,8 @@ export interface LoggerOptions {
   level?: LogLevel;
   /** Write the console lines here. @default stderr */
   write?: (line: string) => void;
-  /** Also append every line (all levels) to this file. */
-  file?: string;
+  /** Also append every line (all levels) to this file (or each of these files). */
+  file?: string | readonly string[];
   /** Applied to every line before it is written anywhere. */
   redact?: (text: string) => string;
   /** Colour the console lines. @default useColor() */
@@ -73,11 +73,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => Deno.stderr.writeSync(enc.encode(line + "\n")));
   const redact = options.redact ?? ((t: string) => t);
   const color = options.color ?? useColor();
-  const file = options.file;
+  const files = typeof options.file === "string" ? [options.file] : options.file ?? [];
   const make = (scope: string): Logger => {
     const emit = (level: LogLevel, message: string) => {
       const text = redact(scope ? `[${scope}] ${message}` : message);
-      if (file) {
+      for (const file of files) {
         try {
           Deno.writeTextFileSync(
             file,

@@ -16,6 +16,7 @@
 
 import { basename, join } from "node:path";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import type { Failure, FixProposal, GateResult } from "../core/types.ts";
 import type { Config } from "../core/config.ts";
 import { UsageError } from "../core/errors.ts";
@@ -218,7 +219,11 @@ export async function verifyOrSay(s: RunState): Promise<void> {
     const v = settings[k];
     return v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
   });
-  if (!empty) return await verifyStep(s);
+  if (!empty) {
+    await verifyStep(s);
+    if (s.seedLogDir) await copyVerificationReports(s.runDir, s.seedLogDir);
+    return;
+  }
   const note = settings
     ? `Nothing to verify for "${env}": set health_endpoint, verification_endpoints, smoke_tests, ` +
       `critical_flows or verifiers under deployment.environments.${env}`
@@ -227,6 +232,15 @@ export async function verifyOrSay(s: RunState): Promise<void> {
     s.deployment.note = s.deployment.note ? `${s.deployment.note}. ${note}` : note;
   }
   if (!s.deployment?.note?.includes("nothing was verified")) s.log.info(note);
+}
+
+/** Copy the run's verification reports into the seed's `logs/` (report.layout: seed). */
+async function copyVerificationReports(runDir: string, seedLogDir: string): Promise<void> {
+  for await (const e of Deno.readDir(runDir)) {
+    if (!e.isFile || !/^verification_.*\.json$/.test(e.name)) continue;
+    const to = join(seedLogDir, e.name);
+    if (!existsSync(to)) await Deno.copyFile(join(runDir, e.name), to);
+  }
 }
 
 /** Repairs failing deploy steps, one fix per call, within the run's budgets. */

@@ -16,7 +16,7 @@ import { loadTokenCounter } from "../agents/budget.ts";
 import { CostLedger } from "../plugins/llm/pricing.ts";
 import { planFromConfig } from "./check.ts";
 import { openRuntime } from "./runtime.ts";
-import { createRunDir, newRunId } from "./run_dir.ts";
+import { createRunDir, createSeedLogDir, newRunId } from "./run_dir.ts";
 import { pruneRunDirs } from "./housekeeping.ts";
 import { openWorkspace } from "./workspace.ts";
 import { pullRequestEvent } from "./ci_event.ts";
@@ -143,11 +143,18 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
     ? await Deno.makeTempDir({ prefix: `fleet-orch-run-${runId}-` })
     : await createRunDir(rt.stateDir, runId, reportDir, rt.repoRoot);
   await Deno.mkdir(join(runDir, "logs"), { recursive: true });
+  // report.layout: seed also keeps the seed's logs/ (never in a dry run's working tree).
+  const seedLogs = config.report.layout === "seed" && !(dryRun && !reportDir)
+    ? await createSeedLogDir(rt.loaded.file, reportDir, rt.repoRoot)
+    : undefined;
   // The seed's orchestrator.log: every line, all levels, redacted.
   const log = createLogger({
     level: "info",
     redact: rt.redact,
-    file: join(runDir, "orchestrator.log"),
+    file: [
+      join(runDir, "orchestrator.log"),
+      ...(seedLogs ? [join(seedLogs, "orchestrator.log")] : []),
+    ],
     ...(opts.write ? { write: opts.write } : {}),
   });
   const cap = opts.maxCostUsd ?? config.agents.orchestrator.max_cost_usd;
@@ -165,6 +172,7 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
     recipes: [],
     wouldApply: [],
     startedAt: new Date(),
+    ...(seedLogs ? { seedLogDir: seedLogs } : {}),
   };
   log.info(`fleet-orch run ${runId}${dryRun ? " (dry run: nothing will be written)" : ""}`);
   await checkSandbox(s);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { timestamp } from "../core/git.ts";
 
 /**
@@ -38,5 +38,27 @@ export async function createRunDir(
     ? join(isAbsolute(reportDir) ? reportDir : resolve(repoRoot, reportDir), runId)
     : join(stateDir, "runs", runId);
   await Deno.mkdir(join(dir, "logs"), { recursive: true });
+  return dir;
+}
+
+/**
+ * The seed's log folder (`report.layout: seed`): `logs/` next to the config
+ * file, as the seed kept `logs/orchestrator.log` and `logs/verification_*.json`
+ * beside its `config.yaml`; under `report.dir` when one is set.
+ *
+ * @param configFile The config file in use.
+ * @param reportDir `--report-dir` or `report.dir`, relative to the repository root.
+ * @param repoRoot The repository root.
+ * @returns The folder (created).
+ */
+export async function createSeedLogDir(
+  configFile: string,
+  reportDir: string | undefined,
+  repoRoot: string,
+): Promise<string> {
+  const dir = reportDir
+    ? join(isAbsolute(reportDir) ? reportDir : resolve(repoRoot, reportDir), "logs")
+    : join(dirname(configFile), "logs");
+  await Deno.mkdir(dir, { recursive: true });
   return dir;
 }

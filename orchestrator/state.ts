@@ -84,6 +84,8 @@ export interface RunState {
   deployment?: RunReport["deployment"];
   /** Post-deploy verification. */
   verification?: RunReport["verification"];
+  /** The seed's `logs/` folder (`report.layout: seed`): orchestrator.log and verification reports. */
+  seedLogDir?: string;
   /** Whether the work and backup branches were kept (the work branch holds commits). */
   branchesKept?: boolean;
   /** Every gate execution of the run (reused results are not executions). */
