@@ -119,6 +119,8 @@ export type { RuntimeOptions } from "./orchestrator/runtime.ts";
 export type { RunnerGateResult } from "./gates/runner.ts";
 export type {
   ReportDelivery,
+  ReportDeployment,
+  ReportDeployStep,
   ReportExecutions,
   ReportIntegrity,
   ReportIteration,
