@@ -4,8 +4,9 @@
  * (`pool: { vmImage: ubuntu-latest }`, 7 GB) in azure-pipelines.yml, keeping
  * every comment and all formatting outside the edited pool.
  *
- * The policy engine protects CI definitions by default: the diff this recipe
- * proposes is refused at review unless the policy allows azure-pipelines.yml.
+ * The policy engine protects CI definitions, but its `path.ci-agent-pool`
+ * rule lets through a change whose only differences are pool entries, which
+ * is what this recipe proposes (policies/ci_pool_exception.ts).
  *
  * @module
  */
@@ -31,7 +32,7 @@ export const azurePoolFixer: PluginDefinition<"fixer", AzurePoolOptions> = defin
   kind: "fixer",
   name: "azure-pipelines-pool",
   description: "Moves the out-of-memory job in azure-pipelines.yml from the self-hosted 4 GB " +
-    "pool to the Microsoft-hosted 7 GB pool (the policy must allow azure-pipelines.yml)",
+    "pool to the Microsoft-hosted 7 GB pool (a pool-only change the default policy allows)",
   options: z.strictObject({
     files: z.array(z.string().min(1)).min(1).default([
       "azure-pipelines.yml",
