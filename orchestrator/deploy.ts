@@ -326,9 +326,14 @@ class Healer {
     const proposal = proposed.proposal;
     if (!proposal) {
       this.history.push(this.attemptRecord(it, null, "not_applicable", [proposed.why ?? ""]));
+      // Without a fixer model this is the deploy's failure, as it was before healing.
       s.stop = {
-        reason: s.models?.fixer ? "no_progress" : "needs_model",
-        message: `${gate.name} failed and no fix was proposed: ${proposed.why ?? ""}`,
+        reason: s.models?.fixer ? "no_progress" : "verification_failed",
+        message: `Deploy step "${
+          gate.name.replace(/^deploy /, "")
+        }" failed (exit ${gate.exitCode}): ${gate.command ?? ""}; no fix was proposed: ${
+          proposed.why ?? ""
+        }`,
       };
       return false;
     }

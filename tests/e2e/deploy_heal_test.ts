@@ -272,3 +272,69 @@ Deno.test("a deploy that stays broken stops at the iteration cap with exit 1, it
     await Deno.remove(dirname(log), { recursive: true });
   }
 });
+
+Deno.test("the built-in deploy steps pass the policy: a repository rule refusing one stops the run before anything ran", async () => {
+  const log = join(await Deno.makeTempDir({ prefix: "fleet-orch-argv-" }), "argv.log");
+  const bin = await fakeTools(log);
+  const repo = await makeRepo({
+    "fleet-orch.yaml": aksConfig(),
+    "fleet-orch.policy.yaml": `rules:
+  - id: team.no-cluster-apply
+    category: deploy
+    action: deny
+    message: Applying to the cluster happens in the release pipeline only
+    match: { command: { program: kubectl, words: [apply] } }
+`,
+    "Dockerfile": "FROM scratch\n",
+    "k8s/deployment.yaml": MANIFEST.replace("imagee:", "image:"),
+  });
+  try {
+    const r = await runCli(repo, ["--environment", "staging"], {
+      env: { PATH: `${bin}:${Deno.env.get("PATH")}` },
+    });
+    assert.equal(r.code, 3, r.stderr);
+    const report = await readReport(r);
+    assert.equal(report.stopReason, "forbidden");
+    assert.match(report.message, /refused by policy \(nothing was run\).*kubectl.*apply/);
+    assert.equal(existsSync(log), false, "no cloud tool ran");
+  } finally {
+    await removeRepo(repo);
+    await Deno.remove(bin, { recursive: true });
+    await Deno.remove(dirname(log), { recursive: true });
+  }
+});
+
+Deno.test("without a model a failing deploy stops with exit 1, its error in the report and the console", async () => {
+  const log = join(await Deno.makeTempDir({ prefix: "fleet-orch-argv-" }), "argv.log");
+  const bin = await fakeTools(log);
+  const repo = await makeRepo({
+    "fleet-orch.yaml": aksConfig().replace(
+      / {2}codex:[\s\S]*?(?=quality_gates:)/,
+      [
+        "  codex: { enabled: false }",
+        "  jules: { enabled: false }",
+        "",
+      ].join("\n"),
+    ),
+    "Dockerfile": "FROM scratch\n",
+    "k8s/deployment.yaml": MANIFEST,
+  });
+  try {
+    const r = await runCli(repo, ["--environment", "staging"], {
+      env: { PATH: `${bin}:${Deno.env.get("PATH")}` },
+    });
+    assert.equal(r.code, 1, r.stderr);
+    const report = await readReport(r) as Awaited<ReturnType<typeof readReport>> & {
+      deployment: { ok: boolean; steps: { name: string; output: string }[] };
+    };
+    assert.equal(report.stopReason, "verification_failed");
+    assert.match(report.message, /Deploy step "apply" failed \(exit 1\).*no fix was proposed/);
+    assert.equal(report.deployment.ok, false);
+    assert.match(report.deployment.steps.at(-1)!.output, /unknown field "imagee"/);
+    assert.match(r.stderr, /unknown field "imagee"/);
+  } finally {
+    await removeRepo(repo);
+    await Deno.remove(bin, { recursive: true });
+    await Deno.remove(dirname(log), { recursive: true });
+  }
+});
