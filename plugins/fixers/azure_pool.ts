@@ -32,7 +32,7 @@ export const azurePoolFixer: PluginDefinition<"fixer", AzurePoolOptions> = defin
   kind: "fixer",
   name: "azure-pipelines-pool",
   description: "Moves the out-of-memory job in azure-pipelines.yml from the self-hosted 4 GB " +
-    "pool to the Microsoft-hosted 7 GB pool (a pool-only change the default policy allows)",
+    "pool to the Microsoft-hosted 7 GB pool",
   options: z.strictObject({
     files: z.array(z.string().min(1)).min(1).default([
       "azure-pipelines.yml",
