@@ -20,7 +20,7 @@ import {
   STOP_TITLES,
   takeFixSteps,
 } from "./text.ts";
-import type { ReportIteration, ReportVerification, RunReport } from "./types.ts";
+import type { ReportDeployment, ReportIteration, ReportVerification, RunReport } from "./types.ts";
 import type { GateStatus } from "../core/types.ts";
 import { escapeHtml } from "../core/text.ts";
 
@@ -108,6 +108,7 @@ export function renderHtml(report: RunReport, options: { dir?: string } = {}): s
     report.iterations.length
       ? `<h2>Iterations</h2>${report.iterations.map(_iteration).join("")}`
       : "",
+    report.deployment ? _deployment(report.deployment) : "",
     report.verification ? _verification(report.verification) : "",
   ].filter(Boolean).join("\n");
   return `<!DOCTYPE html>
@@ -270,6 +271,24 @@ function _diffLines(text: string): string {
       : "";
     return cls ? `<span class="${cls}">${escapeHtml(line)}</span>` : escapeHtml(line);
   }).join("\n");
+}
+
+function _deployment(d: ReportDeployment): string {
+  const head = `<h2>Deploy: ${escapeHtml(d.environment)}: ${
+    d.steps.length === 0 ? "nothing deployed" : d.ok ? status("passed") : status("failed")
+  }${d.attempts > 1 ? ` (${d.attempts} attempts)` : ""}</h2>`;
+  const note = d.note ? `<p>${escapeHtml(d.note)}</p>` : "";
+  if (d.steps.length === 0) return head + note;
+  const rows = d.steps.map((s) =>
+    `<tr><td>${s.attempt}</td><td>${escapeHtml(s.name)}</td><td>${code(s.command)}</td>` +
+    `<td class="${s.exitCode === 0 ? "pass" : s.exitCode === null ? "" : "failed"}">${
+      s.exitCode === null ? "not run" : String(s.exitCode)
+    }</td><td>${formatDuration(s.durationMs)}</td></tr>`
+  );
+  return head + note +
+    `<table><tr><th>Attempt</th><th>Step</th><th>Command</th><th>Exit</th><th>Duration</th></tr>${
+      rows.join("")
+    }</table>`;
 }
 
 function _verification(v: ReportVerification): string {

@@ -221,6 +221,12 @@ Deno.test("a failing kubectl apply goes to the fixer with the manifests, is fixe
       await Deno.readTextFile(join(runDir, "summary.md")),
       /Deploy: staging ✅ deployed/,
     );
+    const html = await Deno.readTextFile(join(runDir, "report.html"));
+    assert.match(html, /<h2>Deploy: staging: [\s\S]*?\(2 attempts\)<\/h2>/);
+    assert.match(
+      html,
+      /<code>kubectl --kubeconfig \S+ apply -f k8s --namespace fleet-staging<\/code>/,
+    );
   } finally {
     await fake.close();
     await removeRepo(repo);
