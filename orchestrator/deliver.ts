@@ -1,5 +1,5 @@
 /**
- * What happens after a green build: deploy (the operator), verify the
+ * What happens after a green build (the deploy itself is in deploy.ts): verify the
  * environment, push the work branch and open a pull request, and tell the
  * notifiers.
  *
@@ -8,7 +8,6 @@
 
 import type { Logger } from "../core/log.ts";
 import type { VerifierPlugin } from "../core/plugin.ts";
-import { deploy } from "../agents/operator.ts";
 import { verifyEnvironment, writeVerificationReport } from "../plugins/verifiers/mod.ts";
 import { publish } from "./publish.ts";
 import type { WrittenReport } from "../report/report.ts";
@@ -16,44 +15,6 @@ import type { RunReport } from "../report/types.ts";
 import type { Runtime } from "./runtime.ts";
 import type { RunState } from "./state.ts";
 import { messageOf } from "../core/errors.ts";
-
-/**
- * Run the environment's deploy commands (agents.devops.deploy.<env>).
- *
- * @param state The run.
- * @throws {PolicyViolation} For production without approval, or a refused command.
- */
-export async function deployStep(state: RunState): Promise<void> {
-  const name = state.opts.environment!;
-  const envCfg = state.rt.loaded.config.deployment.environments[name]!;
-  const devops = state.rt.loaded.config.agents.devops;
-  const commands = devops.deploy[name] ?? [];
-  if (!commands.length) {
-    state.log.info(
-      `No deploy commands for "${name}" (agents.devops.deploy.${name}); verifying only`,
-    );
-    return;
-  }
-  const r = await deploy({
-    environment: name,
-    commands,
-    exec: state.rt.exec,
-    cwd: state.ws!.dir,
-    approved: state.opts.approve ?? false,
-    requiresApproval: envCfg.requires_approval,
-    dryRun: state.dryRun,
-    timeoutMs: devops.timeout * 1000,
-    log: state.log,
-    envPassthrough: devops.env_passthrough,
-  });
-  if (!r.ok) {
-    const last = r.steps[r.steps.length - 1];
-    state.stop = {
-      reason: "verification_failed",
-      message: `Deploy command failed: ${last?.command} (exit ${last?.exitCode})`,
-    };
-  }
-}
 
 /**
  * Verify the environment (health, endpoints, smoke tests, flows, verifier
