@@ -9,6 +9,9 @@
 
 import type { Failure } from "../core/types.ts";
 import { clipLine, type TokenCounter } from "./budget.ts";
+import { importsOf, isBarrel, loadProjectHints } from "./imports.ts";
+
+export { importsOf } from "./imports.ts";
 
 /** A file and the lines in it that failures point at. */
 export interface FocusPoint {
@@ -62,6 +65,13 @@ export function resolveMention(repoRoot: string, raw: string, known: Set<string>
   const rel = relativePath(repoRoot, p);
   if (rel && known.has(rel)) return rel;
   const norm = p.replaceAll("\\", "/");
+  const base = norm.slice(norm.lastIndexOf("/") + 1);
+  // A bare file name (`go test` prints `calc_test.go:12`) names the file
+  // when exactly one file of the repository has that name.
+  if (!norm.includes("/")) {
+    const same = _byBasename(known).get(base) ?? [];
+    return same.length === 1 ? same[0]! : null;
+  }
   let best: string | null = null;
   for (const f of _byBasename(known).get(norm.slice(norm.lastIndexOf("/") + 1)) ?? []) {
     if ((norm.endsWith("/" + f) || norm === f) && (!best || f.length > best.length)) best = f;
@@ -195,133 +205,34 @@ export async function rankContext(
 ): Promise<FocusPoint[]> {
   const byFile = _collect(repoRoot, failures, logChunk, known);
   const top = _rank(byFile).slice(0, options.follow ?? 4).map((p) => p.file);
-  let goModule: string | null | undefined;
-  for (const file of top) {
-    const text = await options.readFile(file);
-    if (text === null) continue;
-    if (file.endsWith(".go") && goModule === undefined) {
-      goModule = (await options.readFile("go.mod"))?.match(/^module\s+(\S+)/m)?.[1] ?? null;
+  const hints = await loadProjectHints(known, options.readFile);
+  // Two hops: what the failing files import (weight 4: an imported module
+  // holds the bug as often as the test does, so it ranks after the files the
+  // failure names and before loose mentions in the log), then what those
+  // import (weight 3 through an index/`__init__`/`mod.rs` that only passes
+  // names on, else 1), bounded so a wide import graph cannot crowd the prompt.
+  const seen = new Set(top);
+  let frontier = top.map((f) => ({ file: f, barrel: false }));
+  for (let hop = 0; hop < 2 && frontier.length; hop++) {
+    const next: { file: string; barrel: boolean }[] = [];
+    for (const { file, barrel } of frontier) {
+      const text = await options.readFile(file);
+      if (text === null) continue;
+      for (const dep of importsOf(file, text, known, hints)) {
+        if (dep === file) continue;
+        _add(byFile, dep, undefined, hop === 0 ? 4 : barrel ? 3 : 1);
+        if (!seen.has(dep) && next.length < 12) {
+          seen.add(dep);
+          next.push({ file: dep, barrel: isBarrel(dep) });
+        }
+      }
     }
-    for (const dep of importsOf(file, text, known, goModule ?? null)) {
-      // An imported module holds the bug as often as the test does: ranked
-      // after the files the failure names, before loose mentions in the log.
-      if (dep !== file) _add(byFile, dep, undefined, 4);
-    }
+    frontier = next;
   }
   for (const f of (options.changed ?? []).slice(0, 30)) {
     if (known.has(f)) _add(byFile, f, undefined, 2);
   }
   return _rank(byFile);
-}
-
-const _JS_EXT = /\.(?:[cm]?[jt]sx?)$/;
-const _JS_IMPORT =
-  /(?:\bimport|\bexport)\s+(?:type\s+)?(?:[^'"`;]*?\s+from\s+)?["']([^"'\n]+)["']|\brequire\(\s*["']([^"'\n]+)["']\s*\)|\bimport\(\s*["']([^"'\n]+)["']\s*\)/g;
-
-/**
- * The repository files a source file imports, for the languages where that
- * is cheap to tell from the text: JS/TS (relative specifiers, `.js` written
- * for `.ts`, index files), Python (absolute and relative imports, `src/`
- * layouts), Go (packages of the module in go.mod), Rust (`mod x;`,
- * `use crate::a::b`).
- *
- * @param file The importing file, repository-relative.
- * @param text Its content.
- * @param known The repository's files.
- * @param goModule The Go module path from go.mod, when known.
- * @returns Imported repository files.
- */
-export function importsOf(
-  file: string,
-  text: string,
-  known: Set<string>,
-  goModule: string | null = null,
-): string[] {
-  const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "";
-  const out = new Set<string>();
-  const first = (cands: string[]) => {
-    const hit = cands.map(_normalize).find((c) => c !== null && known.has(c));
-    if (hit) out.add(hit);
-  };
-  if (_JS_EXT.test(file) || /\.(?:vue|svelte)$/.test(file)) {
-    for (const m of text.matchAll(_JS_IMPORT)) {
-      const spec = m[1] ?? m[2] ?? m[3]!;
-      if (!spec.startsWith(".")) continue;
-      const base = _join(dir, spec);
-      const stem = base.replace(/\.(?:[cm]?js|jsx)$/, "");
-      const exts = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
-      first([
-        base,
-        ...exts.map((e) => stem + e),
-        ...exts.map((e) => `${base}/index${e}`),
-      ]);
-    }
-  } else if (file.endsWith(".py")) {
-    for (const m of text.matchAll(/^\s*from\s+(\.*)([\w.]*)\s+import\s+\(?([\w, ]+)/gm)) {
-      const dots = m[1]!.length;
-      const mod = m[2]!.replaceAll(".", "/");
-      const names = m[3]!.split(",").map((n) => n.trim().split(/\s+/)[0]!).filter(Boolean);
-      const roots = dots > 0
-        ? [_join(dir, "../".repeat(dots - 1) || ".")]
-        : ["", "src", dir.split("/")[0] ?? ""];
-      for (const r of roots) {
-        const base = mod ? _join(r, mod) : r;
-        first([`${base}.py`, `${base}/__init__.py`]);
-        for (const n of names) first([_join(base, `${n}.py`)]);
-      }
-    }
-    for (const m of text.matchAll(/^\s*import\s+([\w.]+(?:\s*,\s*[\w.]+)*)/gm)) {
-      for (const mod of m[1]!.split(",").map((x) => x.trim().replaceAll(".", "/"))) {
-        for (const r of ["", "src"]) first([_join(r, `${mod}.py`), _join(r, `${mod}/__init__.py`)]);
-      }
-    }
-  } else if (file.endsWith(".go") && goModule) {
-    for (const m of text.matchAll(/"([^"\n]+)"/g)) {
-      const spec = m[1]!;
-      if (!spec.startsWith(goModule + "/")) continue;
-      const pkg = spec.slice(goModule.length + 1);
-      const files = [...known].filter((f) =>
-        f.startsWith(pkg + "/") && f.endsWith(".go") && !f.endsWith("_test.go") &&
-        !f.slice(pkg.length + 1).includes("/")
-      ).sort().slice(0, 4);
-      for (const f of files) out.add(f);
-    }
-  } else if (file.endsWith(".rs")) {
-    const own = /(?:^|\/)(?:lib|main|mod)\.rs$/.test(file) ? dir : file.replace(/\.rs$/, "");
-    for (const m of text.matchAll(/^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;/gm)) {
-      first([_join(own, `${m[1]}.rs`), _join(own, `${m[1]}/mod.rs`)]);
-    }
-    const crateRoot = file.startsWith("src/") || !file.includes("/src/")
-      ? "src"
-      : file.slice(0, file.indexOf("/src/") + 4);
-    for (const m of text.matchAll(/\buse\s+crate::([\w:]+)/g)) {
-      const parts = m[1]!.split("::");
-      for (let n = parts.length; n >= 1; n--) {
-        const p = parts.slice(0, n).join("/");
-        const before = out.size;
-        first([_join(crateRoot, `${p}.rs`), _join(crateRoot, `${p}/mod.rs`)]);
-        if (out.size > before) break;
-      }
-    }
-  }
-  return [...out];
-}
-
-function _join(dir: string, rel: string): string {
-  return dir ? `${dir}/${rel}` : rel;
-}
-
-// Resolve `.` and `..` segments; null when the path leaves the repository.
-function _normalize(p: string): string | null {
-  const out: string[] = [];
-  for (const seg of p.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") {
-      if (out.length === 0) return null;
-      out.pop();
-    } else out.push(seg);
-  }
-  return out.join("/") || null;
 }
 
 /** Options of {@link renderWindows}. */
