@@ -107,8 +107,9 @@ Deno.test("triageGate recognises disk-full, rate-limit and runner-lost signature
     ["The runner has received a shutdown signal.\n", "runner-lost"],
     [
       "curl: (22) The requested URL returned error: 503 Service Unavailable\n",
-      "service-unavailable",
+      "download-network",
     ],
+    ["urllib.error.HTTPError: HTTP Error 503: Service Unavailable\n", "service-unavailable"],
     [
       "npm ERR! code ETIMEDOUT\nnpm ERR! network request to https://registry.npmjs.org/x failed\n",
       "npm-network",
