@@ -109,11 +109,16 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     advice: ENV_ADVICE,
   },
   {
-    id: "node-env",
+    id: "env-read-undefined",
     class: "configuration",
-    // Node prints the throwing source line: `process.env.X.trim()` … TypeError.
+    // Node, Deno and Python print the source line that failed:
+    // `process.env.X.trim()`, `Deno.env.get("X")!.trim()`, `os.getenv("X").strip()`,
+    // then a TypeError / AttributeError on undefined or None (before or after it).
     pattern: new RegExp(
-      String.raw`\bprocess\.env(?:\.|\[["'])${VAR}\b[^\n]*\n(?:[^\n]*\n){0,6}?(?:Uncaught )?TypeError\b`,
+      [
+        String.raw`(?:\bprocess\.env(?:\.|\[["'])|\bDeno\.env\.get\(["']|\bos\.(?:getenv|environ\.get)\(["'])${VAR}\b[^\n]*\n(?:[^\n]*\n){0,6}?(?:(?:error: )?(?:Uncaught (?:\(in promise\) )?)?TypeError\b|AttributeError: 'NoneType')`,
+        String.raw`(?:Uncaught (?:\(in promise\) )?)?TypeError: Cannot read propert(?:y|ies) of undefined[^\n]*\n(?:[^\n]*\n){0,2}?[^\n]*(?:\bprocess\.env(?:\.|\[["'])|\bDeno\.env\.get\(["'])${VAR}\b`,
+      ].join("|"),
     ),
     what: "a required environment variable is not set",
     advice: ENV_ADVICE,
@@ -132,6 +137,10 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
         String.raw`\$?${VAR}\s+(?:is|was)\s+(?:not set|unset|not defined|undefined|missing|required|empty)\b[^\n]{0,40}\b(?:environment|env)\b`,
         String.raw`\bset (?:the )?${VAR} environment variable\b`,
         String.raw`\bInvalid environment variables?\b[\s\S]{0,200}?\b${VAR}\b`,
+        // dotenv-safe, envconfig, Spring, Terraform.
+        String.raw`\bare not present in the environment\b[\s\S]{0,80}?\b${VAR}\b`,
+        String.raw`\brequired key ${VAR} missing value\b`,
+        String.raw`\bCould not resolve placeholder '${VAR}'`,
       ].join("|"),
       "i",
     ),
@@ -148,6 +157,13 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     advice: ENV_ADVICE,
   },
   {
+    id: "terraform-variable",
+    class: "configuration",
+    pattern: /\bThe root module input variable "(\w+)" is not set|No value for required variable "?(\w+)?/,
+    what: "a required Terraform variable (usually a TF_VAR_ secret) is not set",
+    advice: "set TF_VAR_<name> in the environment of the run (a CI secret or variable), then re-run",
+  },
+  {
     id: "ci-input",
     class: "configuration",
     // GitHub Actions: "Input required and not supplied: token".
@@ -159,7 +175,7 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     id: "cloud-credentials",
     class: "configuration",
     pattern:
-      /Unable to locate credentials|NoCredentialsError|Could not load credentials from any providers|Unable to load (?:AWS )?credentials from any (?:of the )?providers?|NoCredentialProviders: no valid providers|No valid credential sources found|The security token included in the request is (?:invalid|expired)|ExpiredToken(?:Exception)?:|InvalidClientTokenId|Please run 'az login'|az login\b[^\n]*to (?:setup|set up) account|DefaultAzureCredential failed to retrieve a token|(?:ClientSecret|Environment|ManagedIdentity)Credential authentication (?:failed|unavailable)|\bAADSTS\d{5,}|Could not automatically determine credentials|DefaultCredentialsError|Your default credentials were not found|You do not currently have an active account selected/,
+      /Unable to locate credentials|NoCredentialsError|Could not load credentials from any providers|Unable to load (?:AWS )?credentials from any (?:of the )?providers?|NoCredentialProviders: no valid providers|No valid credential sources found|The security token included in the request is (?:invalid|expired)|ExpiredToken(?:Exception)?:|InvalidClientTokenId|Please run 'az login'|az login\b[^\n]*to (?:setup|set up) account|DefaultAzureCredential failed to retrieve a token|(?:ClientSecret|Environment|ManagedIdentity)Credential authentication (?:failed|unavailable)|\bAADSTS\d{5,}|Could not automatically determine credentials|DefaultCredentialsError|Your default credentials were not found|You do not currently have an active account selected|The connection to the server localhost:8080 was refused - did you specify the right host or port\?/,
     what: "no (valid) cloud credentials are available to the run",
     advice:
       "give the run credentials (AWS keys or OIDC role, `az login`/service principal, GCP service account) as CI secrets",
@@ -168,7 +184,7 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     id: "registry-auth",
     class: "configuration",
     pattern:
-      /npm (?:ERR!|error) code (?:E401|ENEEDAUTH|E403)\b|ERR_PNPM_FETCH_40[13]\b|YN0041\b|\b401 (?:Client Error: )?Unauthorized\b[^\n]*(?:simple|pypi|registry|npm)|unauthorized: authentication required|no basic auth credentials|denied: requested access to the resource is denied/,
+      /npm (?:ERR!|error) code (?:E401|ENEEDAUTH|E403)\b|ERR_PNPM_FETCH_40[13]\b|YN0041\b|\b401 (?:Client Error: )?Unauthorized\b[^\n]*(?:simple|pypi|registry|npm)|unauthorized: authentication required|no basic auth credentials|denied: requested access to the resource is denied|Cannot perform an interactive login from a non TTY device|Invalid or non-existent authentication information|no token found, please run `cargo login`|No existing credentials found\. Please run/,
     what: "the package or image registry refused the credentials (missing or invalid token)",
     advice: "provide the registry token (e.g. NODE_AUTH_TOKEN / .npmrc authToken, docker login) to the run",
   },
@@ -215,7 +231,7 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     id: "pip-network",
     class: "infrastructure",
     pattern:
-      /Retrying \(Retry\(total=\d+[^\n]*(?:NewConnectionError|ConnectTimeoutError|ReadTimeoutError|ProtocolError|NameResolutionError|SSLError|ProxyError|Connection refused|Connection reset|too many (?:429|5\d\d) error responses)|\bHTTPS?ConnectionPool\([^\n]*Max retries exceeded[^\n]*(?:NewConnectionError|ConnectTimeoutError|ReadTimeoutError|NameResolutionError|ProtocolError|ResponseError|SSLError|ProxyError|Failed to establish|Failed to resolve)|ERROR: HTTP error (?:429|50[0234]) while getting|\b(?:429|50[0234]) (?:Client|Server) Error: [^\n]*for url: \S*(?:simple|pypi|files\.pythonhosted)/,
+      /Retrying \(Retry\(total=\d+[^\n]*(?:NewConnectionError|ConnectTimeoutError|ReadTimeoutError|ProtocolError|NameResolutionError|SSLError|ProxyError|Connection refused|Connection reset|too many (?:429|5\d\d) error responses)|\bHTTPS?ConnectionPool\(host='(?!127\.0\.0\.1'|localhost'|::1')[^\n]*Max retries exceeded[^\n]*(?:NewConnectionError|ConnectTimeoutError|ReadTimeoutError|NameResolutionError|ProtocolError|ResponseError|SSLError|ProxyError|Failed to establish|Failed to resolve)|pip\._vendor\.urllib3\.exceptions\.(?:ReadTimeoutError|ConnectTimeoutError|ProtocolError|NewConnectionError)|ERROR: HTTP error (?:429|50[0234]) while getting|\b(?:429|50[0234]) (?:Client|Server) Error: [^\n]*for url: \S*(?:simple|pypi|files\.pythonhosted)/,
     what: "pip could not reach the package index",
     advice: NET_ADVICE,
   },
@@ -235,7 +251,7 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     id: "cargo-network",
     class: "infrastructure",
     pattern: new RegExp(
-      String.raw`spurious network error|failed to download from \`[^\`]*\`|download of \S+ failed|failed to get successful HTTP response from [^\n]*(?:\b(?:429|50[0234])\b)|\[(?:5|6|7|28|35|52|55|56)\] (?:Could(?:n't| not) resolve|Could(?:n't| not) connect|Timeout was reached|SSL connect error|Empty reply|Failure when receiving|Failed sending)|error sending request for url|Request failed after \d+ retries|\b(?:dns error|tcp connect error)\b`,
+      String.raw`spurious network error|failed to download (?:from )?\`[^\`]*\`|download of \S+ failed|failed to get successful HTTP response from [^\n]*(?:\b(?:429|50[0234])\b)|\[(?:5|6|7|28|35|52|55|56)\] (?:Could(?:n't| not) resolve|Could(?:n't| not) connect|Timeout was reached|SSL connect error|Empty reply|Failure when receiving|Failed sending)|error sending request for url|Request failed after \d+ retries|\b(?:dns error|tcp connect error)\b`,
     ),
     what: "cargo (or another Rust-based tool) could not reach the registry",
     advice: NET_ADVICE,
@@ -247,6 +263,7 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     // or `/@latest`, or a vanity import path is looked up (`?go-get=1`).
     pattern: new RegExp(
       String.raw`(?:@v\d[^\s:]*|/@v/|/@latest|unrecognized import path "[^"]+"|sum\.golang\.org/lookup/)[^\n]*?(?:${NET_WORDS}|: (?:429|50[0234]) |unexpected status \([^)]*\): (?:429|50[0234]))`,
+      "i",
     ),
     what: "go could not download modules (proxy, checksum database or VCS unreachable)",
     advice: `${NET_ADVICE} (GOPROXY, GONOSUMDB, GOPRIVATE)`,
@@ -264,6 +281,32 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
       ].join("|"),
     ),
     what: "Maven or Gradle could not download artifacts from the repository",
+    advice: NET_ADVICE,
+  },
+  {
+    id: "other-package-network",
+    class: "infrastructure",
+    pattern: new RegExp(
+      [
+        // RubyGems and Bundler.
+        String.raw`Unable to download data from \S+ - `,
+        String.raw`Could not fetch specs from \S+`,
+        String.raw`Retrying (?:fetcher|dependency api|download gem from \S+) due to error`,
+        String.raw`Gem::RemoteFetcher::(?:FetchError|UnknownHostError)|Bundler::HTTPError|Net::OpenTimeout`,
+        // Composer, NuGet, dnf/yum, apk, Helm, Terraform, deno and other reqwest-based tools.
+        String.raw`curl error \d+ while downloading`,
+        String.raw`\bNU1301\b|Unable to load the service index for source`,
+        String.raw`Curl error \((?:5|6|7|28|35|52|56)\)|Failed to download metadata for repo|Cannot find a valid baseurl for repo`,
+        String.raw`temporary error \(try again later\)|network error \(check Internet connection and firewall\)`,
+        String.raw`is not a valid chart repository or cannot be reached`,
+        String.raw`Failed to query available provider packages[\s\S]{0,400}?(?:could not connect|${NET_WORDS})`,
+        String.raw`error: (?:Import '[^']+' failed|Failed loading \S+ for package)`,
+        // AWS CLI / botocore.
+        String.raw`Could not connect to the endpoint URL: |Connect timeout on endpoint URL: `,
+      ].join("|"),
+      "i",
+    ),
+    what: "a package manager or cloud CLI could not reach its server",
     advice: NET_ADVICE,
   },
   {
@@ -289,7 +332,7 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     class: "infrastructure",
     // curl's and wget's own error lines (a CI script downloading a tool).
     pattern:
-      /^curl: \((?:5|6|7|28|35|52|55|56)\) |^curl: \(22\) The requested URL returned error: (?:429|50[0234])\b|^wget: unable to resolve host address|^Resolving [^\n]*\.\.\. failed: |^Connecting to [^\n]*\.\.\. failed: |^[\d-]+ [\d:]+ ERROR (?:429|50[0234]):|^(?:Unable to establish SSL connection|Read error \([^)]*\) in headers)/m,
+      /^curl: \((?:5|6|7|28|35|52|55|56)\) |^curl: \(22\) The requested URL returned error: (?:429|50[0234])\b|^wget: unable to resolve host address|^Resolving [^\n]*\.\.\. failed: |^Connecting to [^\n]*\.\.\. failed: |^[\d-]+ [\d:]+ ERROR (?:429|50[0234]):|^(?:Unable to establish SSL connection|Giving up\.$)|awaiting response\.\.\. (?:Read error|No data received)/m,
     what: "a download (curl/wget) could not reach its server",
     advice: NET_ADVICE,
   },
@@ -297,15 +340,15 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     id: "docker-daemon",
     class: "infrastructure",
     pattern:
-      /Cannot connect to the Docker daemon|Is the docker daemon running\?|error during connect: |failed to connect to the docker API|Cannot connect to Podman/,
-    what: "no container engine is reachable on the runner",
+      /Cannot connect to the Docker daemon|Is the docker daemon running\?|error during connect: |failed to connect to the docker API|Cannot connect to Podman|Unable to connect to the server: (?:dial tcp|net\/http|EOF|x509)/,
+    what: "no container engine (or cluster) is reachable from the runner",
     advice: "run the job on a runner with Docker (or start the daemon / service), then re-run",
   },
   {
     id: "container-registry",
     class: "infrastructure",
     pattern:
-      /toomanyrequests:|You have reached your (?:unauthenticated )?pull rate limit|Error response from daemon: (?:Get|Head) "[^"]+": (?:dial tcp|net\/http|context deadline exceeded|EOF|read: connection reset)|error pulling image configuration: [^\n]*(?:timeout|reset|50[0234])/,
+      /toomanyrequests:|You have reached your (?:unauthenticated )?pull rate limit|Error response from daemon: (?:Get|Head) "[^"]+": (?:dial tcp|net\/http|context deadline exceeded|EOF|read: connection reset)|error pulling image configuration: [^\n]*(?:timeout|reset|50[0234])|failed to (?:solve|resolve source metadata|do request|fetch oauth token)[^\n]*(?:dial tcp|no such host|i\/o timeout|TLS handshake timeout|connection reset|connection refused|\b(?:429|50[0234])\b)/,
     what: "the container registry could not be reached or rate-limited the run",
     advice: "wait and re-run, authenticate to the registry for a higher pull limit, or use a mirror",
   },
@@ -370,7 +413,7 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     // Socket errors of a client (not a test's own local server: those
     // name 127.0.0.1 or localhost and are the code's business).
     pattern:
-      /\b(?:ECONNRESET|ETIMEDOUT|ESOCKETTIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b(?![^\n]*(?:127\.0\.0\.1|localhost|::1))|Connection reset by peer|TLS handshake timeout|\bi\/o timeout\b(?![^\n]*(?:127\.0\.0\.1|localhost))|\bNetwork is unreachable\b|\bNo route to host\b|requests\.exceptions\.(?:ConnectionError|ConnectTimeout|ReadTimeout)|urllib\.error\.URLError: <urlopen error (?!\[Errno 111\])|java\.net\.(?:SocketTimeoutException|NoRouteToHostException)/,
+      /\b(?:ECONNRESET|ETIMEDOUT|ESOCKETTIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b(?![^\n]*(?:127\.0\.0\.1|localhost|::1))|Connection reset by peer|TLS handshake timeout|\bi\/o timeout\b(?![^\n]*(?:127\.0\.0\.1|localhost))|\bNetwork is unreachable\b|\bNo route to host\b|requests\.exceptions\.(?:ConnectionError|ConnectTimeout|ReadTimeout)|urllib\.error\.URLError: <urlopen error (?!\[Errno 111\])|java\.net\.(?:SocketTimeoutException|NoRouteToHostException)|java\.net\.ConnectException: Connection (?:refused|timed out)(?![^\n]*(?:127\.0\.0\.1|localhost))|\bsocket hang up\b|\bECONNABORTED\b|\[Errno 110\] Connection timed out|\bResponse status code does not indicate success: (?:429|50[0234])\b/,
     what: "a network connection failed",
     advice: NET_ADVICE,
     weak: true,
@@ -396,11 +439,14 @@ const _TEST_LINE = new RegExp(
     String.raw`^\s*def test_`,
     String.raw`^\s*func Test`,
     String.raw`^\s*fn \w+\(`,
-    String.raw`^\s*[-+]\s`,
     String.raw`\b(?:AssertionError|AssertError|assert(?:ion|_eq|_ne|Equal|_equal|That)?|expect(?:ed)?|Expected|Received|actual|toBe|toEqual|toStrictEqual|toThrow|toMatch|should|want)\b`,
     String.raw`^E\s+(?:assert|AssertionError|[-+?] )`,
   ].join("|"),
 );
+
+// Diff lines of an assertion (`- expected`, `+ actual`): skipped only when
+// the output shows a code failure (tools print `  - item` lists too).
+const _DIFF_LINE = /^\s*[-+]\s/;
 
 // A code failure in the output: a failed assertion or test, a compiler
 // error. Weak signatures do not count then.
@@ -415,6 +461,10 @@ const _CODE_EVIDENCE = new RegExp(
     String.raw`^\s*(?:✖|✕|✗)\s`,
     String.raw`\berror\[E\d{4}\]`,
     String.raw`\berror TS\d{4}\b`,
+    String.raw`\bTS\d{4} \[ERROR\]`,
+    String.raw`\bType checking failed\b`,
+    String.raw`^\S+\.go:\d+:\d+: `,
+    String.raw`\bcould not compile \x60`,
     String.raw`^[^\s:]+\.\w+:\d+:\d+: (?:fatal )?error:`,
     String.raw`test result: FAILED`,
     String.raw`^\s*Failures?:\s*$`,
@@ -497,7 +547,7 @@ export function triageGate(g: GateResult): GateTriage {
       if (g.exitCode !== sig.exitCode || g.status !== "failed") continue;
     }
     if (sig.weak && codeFailure) continue;
-    const m = _firstOutsideTests(sig.pattern, text);
+    const m = _firstOutsideTests(sig.pattern, text, codeFailure);
     if (!m) continue;
     const lineStart = text.lastIndexOf("\n", m.index) + 1;
     const lineEnd = text.indexOf("\n", m.index + Math.max(1, m[0].length) - 1);
@@ -519,7 +569,11 @@ export function triageGate(g: GateResult): GateTriage {
 
 // The first match whose line (where the match starts) is not a test's name
 // or an assertion; at most 20 matches are looked at.
-function _firstOutsideTests(pattern: RegExp, text: string): RegExpExecArray | null {
+function _firstOutsideTests(
+  pattern: RegExp,
+  text: string,
+  codeFailure: boolean,
+): RegExpExecArray | null {
   if (pattern.source === "^") return pattern.exec(text);
   const re = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : pattern.flags + "g");
   for (let i = 0; i < 20; i++) {
@@ -528,7 +582,7 @@ function _firstOutsideTests(pattern: RegExp, text: string): RegExpExecArray | nu
     const start = text.lastIndexOf("\n", m.index) + 1;
     const end = text.indexOf("\n", m.index);
     const line = text.slice(start, end < 0 ? undefined : end);
-    if (!_TEST_LINE.test(line)) return m;
+    if (!_TEST_LINE.test(line) && !(codeFailure && _DIFF_LINE.test(line))) return m;
     if (m[0].length === 0) re.lastIndex++;
   }
   return null;

@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { ShellExecutor } from "../../core/exec.ts";
 import type { GateResult } from "../../core/types.ts";
-import { describeTriage, TRIAGE_SIGNATURES, triageGate } from "../../gates/triage.ts";
+import {
+  cleanForTriage,
+  describeTriage,
+  TRIAGE_SIGNATURES,
+  triageGate,
+} from "../../gates/triage.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/triage/", import.meta.url));
 
@@ -126,4 +131,108 @@ Deno.test("TRIAGE_SIGNATURES ids are unique and each has advice", () => {
   const ids = TRIAGE_SIGNATURES.map((s) => s.id);
   assert.equal(new Set(ids).size, ids.length);
   for (const s of TRIAGE_SIGNATURES) assert.ok(s.advice.length > 10, s.id);
+});
+
+// Error shapes of tools this machine cannot run (their documented or
+// commonly printed forms), one per signature family.
+const DOCUMENTED: [string, string, string?][] = [
+  ["ERROR: Please run 'az login' to setup account.\n", "configuration"],
+  [
+    "DefaultAzureCredential failed to retrieve a token from the included credentials.\n",
+    "configuration",
+  ],
+  ["Error: Input required and not supplied: token\n", "configuration", "token"],
+  [
+    "gh: To use GitHub CLI in a GitHub Actions workflow, set the GH_TOKEN environment variable. Example:\n",
+    "configuration",
+    "GH_TOKEN",
+  ],
+  [
+    "MissingEnvVarsError: The following variables were defined in .env.example but are not present in the environment:\n  STRIPE_SECRET\n",
+    "configuration",
+    "STRIPE_SECRET",
+  ],
+  [
+    '│ Error: No value for required variable\n│ The root module input variable "db_password" is not set, and has no default value.\n',
+    "configuration",
+    "db_password",
+  ],
+  ["google.auth.exceptions.DefaultCredentialsError: Your default credentials were not found.\n", "configuration"],
+  [
+    "Could not resolve all files for configuration ':app:debugCompileClasspath'.\n> Could not resolve com.squareup:okhttp:4.12.0.\n  > Could not GET 'https://repo.maven.apache.org/maven2/com/squareup/okhttp/4.12.0/okhttp-4.12.0.pom'.\n    > Connect to repo.maven.apache.org:443 [repo.maven.apache.org/151.101.0.215] failed: Connection refused\n",
+    "infrastructure",
+  ],
+  [
+    "➤ YN0001: │ RequestError: getaddrinfo ENOTFOUND registry.yarnpkg.com\n",
+    "infrastructure",
+  ],
+  ["error: ConnectionRefused downloading package manifest left-pad\n", "infrastructure"],
+  [
+    "Could not fetch specs from https://rubygems.org/ due to underlying error <Net::OpenTimeout>\n",
+    "infrastructure",
+  ],
+  [
+    "  curl error 6 while downloading https://repo.packagist.org/packages.json: Could not resolve host: repo.packagist.org\n",
+    "infrastructure",
+  ],
+  [
+    "error NU1301: Unable to load the service index for source https://api.nuget.org/v3/index.json.\n",
+    "infrastructure",
+  ],
+  [
+    "Errors during downloading metadata for repository 'baseos':\n  - Curl error (6): Couldn't resolve host name for https://mirrors.fedoraproject.org/metalink\n",
+    "infrastructure",
+  ],
+  [
+    'ERROR: failed to solve: node:20: failed to resolve source metadata for docker.io/library/node:20: failed to do request: Head "https://registry-1.docker.io/v2/library/node/manifests/20": dial tcp: lookup registry-1.docker.io: no such host\n',
+    "infrastructure",
+  ],
+  [
+    "Unable to connect to the server: dial tcp 10.0.0.1:443: i/o timeout\n",
+    "infrastructure",
+  ],
+  [
+    "error: failed to download `serde v1.0.200`\n\nCaused by:\n  [28] Timeout was reached (Operation timed out after 30000 milliseconds)\n",
+    "infrastructure",
+  ],
+  [
+    'go: github.com/pkg/errors@v0.9.1: Get "https://proxy.golang.org/github.com/pkg/errors/@v/v0.9.1.mod": read tcp 10.1.0.4:51234->142.250.1.1:443: read: connection reset by peer\n',
+    "infrastructure",
+  ],
+];
+
+for (const [output, cls, subject] of DOCUMENTED) {
+  Deno.test(`triageGate: ${output.split("\n")[0]!.slice(0, 70)} is ${cls}`, () => {
+    const t = triageGate(gate(output));
+    assert.equal(t.class, cls, `${t.signature}`);
+    if (subject) assert.equal(t.subject, subject);
+  });
+}
+
+Deno.test("triageGate ignores network words in test names, assertions and diffs of code failures", () => {
+  const outputs = [
+    // jest: a failing test about a network error.
+    "FAIL src/client.test.ts\n  ● client › retries on ETIMEDOUT\n\n    expect(received).toBe(expected)\n\n    Expected: 3\n    Received: 1\n",
+    // mocha: test titles with rate limits and 503s.
+    "  1) api\n       returns 503 Service Unavailable when the database is down:\n     AssertionError: expected 500 to equal 503\n",
+    // pytest hitting its own server on loopback.
+    "E   requests.exceptions.ConnectionError: HTTPConnectionPool(host='127.0.0.1', port=8000): Max retries exceeded with url: / (Caused by NewConnectionError('Failed to establish a new connection: [Errno 111] Connection refused'))\nFAILED tests/test_api.py::test_health\n",
+    // npm pack's notice with a size of 503 bytes.
+    "npm notice package size: 503 B\nnpm error code E1\n",
+    // A Go test named after a disk condition.
+    "--- FAIL: TestNoSpaceLeftOnDeviceIsReported (0.00s)\n    disk_test.go:9: got nil, want No space left on device\nFAIL\n",
+    // A test title naming a missing variable.
+    "not ok 1 - fails with Missing required environment variable DATABASE_URL\n",
+  ];
+  for (const o of outputs) assert.equal(triageGate(gate(o)).class, "code", o);
+});
+
+Deno.test("triage reads through CI wrappers: timestamps, ANSI, GitLab sections, \\r progress", () => {
+  const wrapped = "2026-12-04T09:00:00.1370000Z \x1b[31mnpm error code ECONNRESET\x1b[0m\n" +
+    "section_start:1:step_script\r\x1b[0K$ curl -fsSL https://x.invalid/i.sh\n" +
+    "progress 10%\rprogress 100%\rcurl: (6) Could not resolve host: x.invalid\n";
+  assert.equal(cleanForTriage(wrapped).split("\n")[0], "npm error code ECONNRESET");
+  assert.match(cleanForTriage(wrapped), /^curl: \(6\) Could not resolve host: x\.invalid$/m);
+  const t = triageGate(gate(wrapped.split("\n").slice(1).join("\n")));
+  assert.equal(t.signature, "download-network");
 });
