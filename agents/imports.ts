@@ -172,7 +172,9 @@ export function importsOf(
       return f;
     };
     for (
-      const m of text.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]+)/gm)
+      const m of text.matchAll(
+        /^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]+)/gm,
+      )
     ) {
       const dots = m[1]!.length;
       const mod = m[2]!.replaceAll(".", "/");
@@ -196,7 +198,11 @@ export function importsOf(
         }
       }
     }
-    for (const m of text.matchAll(/^[ \t]*import[ \t]+([\w.]+(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*[\w.]+(?:[ \t]+as[ \t]+\w+)?)*)/gm)) {
+    for (
+      const m of text.matchAll(
+        /^[ \t]*import[ \t]+([\w.]+(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*[\w.]+(?:[ \t]+as[ \t]+\w+)?)*)/gm,
+      )
+    ) {
       for (const part of m[1]!.split(",")) {
         const mod = part.trim().split(/\s+/)[0]!.replaceAll(".", "/");
         addModule(mod);
@@ -214,7 +220,10 @@ export function importsOf(
     // Imports of packages of the module (nearest go.mod above the file).
     let modDir: string | null = null;
     for (const d of h.goModules.keys()) {
-      if ((d === "" || dir === d || dir.startsWith(d + "/")) && (modDir === null || d.length > modDir.length)) {
+      if (
+        (d === "" || dir === d || dir.startsWith(d + "/")) &&
+        (modDir === null || d.length > modDir.length)
+      ) {
         modDir = d;
       }
     }
@@ -254,7 +263,9 @@ export function importsOf(
       }
     }
     // `use <crate>::x` from an integration test: at least the library root.
-    if (crateName && new RegExp(`\\b${crateName}::`).test(text) && !file.startsWith(srcRoot + "/")) {
+    if (
+      crateName && new RegExp(`\\b${crateName}::`).test(text) && !file.startsWith(srcRoot + "/")
+    ) {
       first([_join(srcRoot, "lib.rs")]);
     }
   } else if (/\.(?:java|kt|scala|groovy)$/.test(file)) {

@@ -22,7 +22,11 @@ for (const part of ["tuned", "held back"] as const) {
     const t = triageGate(gateOf(e));
     const ok = t.class === e.expect && (!e.subject || t.subject === e.subject);
     if (ok) right++;
-    else misses.push(`  ${e.name}: expected ${e.expect}${e.subject ? ` (${e.subject})` : ""}, got ${t.class}${t.subject ? ` (${t.subject})` : ""} [${t.signature ?? "-"}]`);
+    else {misses.push(
+        `  ${e.name}: expected ${e.expect}${e.subject ? ` (${e.subject})` : ""}, got ${t.class}${
+          t.subject ? ` (${t.subject})` : ""
+        } [${t.signature ?? "-"}]`,
+      );}
   }
   const code = cases.filter((e) => e.expect === "code");
   const fp = code.filter((e) => triageGate(gateOf(e)).class !== "code").length;
@@ -31,7 +35,9 @@ for (const part of ["tuned", "held back"] as const) {
   console.log(
     `${part}: ${right}/${cases.length} correct (${(100 * right / cases.length).toFixed(1)}%); ` +
       `infra/config found ${recall}/${notCode.length}; ` +
-      `code failures misclassified ${fp}/${code.length} (${(100 * fp / Math.max(1, code.length)).toFixed(1)}%)`,
+      `code failures misclassified ${fp}/${code.length} (${
+        (100 * fp / Math.max(1, code.length)).toFixed(1)
+      }%)`,
   );
   for (const m of misses) console.log(m);
 }

@@ -41,14 +41,17 @@ export interface TriageSignature {
   weak?: boolean;
 }
 
-const NET_ADVICE = "check the network of the runner, the proxy settings and the service's status, then re-run";
+const NET_ADVICE =
+  "check the network of the runner, the proxy settings and the service's status, then re-run";
 const ENV_ADVICE = "set it in the environment of the run (a CI secret or variable), then re-run";
 // An environment variable's name as code writes it: upper case, digits, `_`.
 const VAR = String.raw`([A-Z][A-Z0-9_]{2,})`;
 // Lost connections as the C library, curl, Go, Java and Python word them.
-const NET_WORDS = String.raw`Connection refused|Could(?:n't| not) connect|Failed to connect|Connect to \S+ (?:\[[^\]]*\] )?failed|connect(?:ion)? timed out|Connection timed out|Operation timed out|Read timed out|Timeout was reached|timed out after|Connection reset|No route to host|Network is unreachable|Unknown host|UnknownHostException|Could(?:n't| not) resolve|Temporary failure (?:in name resolution|resolving)|Name or service not known|nodename nor servname|no such host|dial tcp|i/o timeout|TLS handshake timeout|Empty reply from server|Recv failure|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ESOCKETTIMEDOUT`;
+const NET_WORDS = String
+  .raw`Connection refused|Could(?:n't| not) connect|Failed to connect|Connect to \S+ (?:\[[^\]]*\] )?failed|connect(?:ion)? timed out|Connection timed out|Operation timed out|Read timed out|Timeout was reached|timed out after|Connection reset|No route to host|Network is unreachable|Unknown host|UnknownHostException|Could(?:n't| not) resolve|Temporary failure (?:in name resolution|resolving)|Name or service not known|nodename nor servname|no such host|dial tcp|i/o timeout|TLS handshake timeout|Empty reply from server|Recv failure|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ESOCKETTIMEDOUT`;
 // An HTTP status a server gives when it is down or limiting, in the forms tools print it.
-const HTTP_DOWN = String.raw`\b(?:429|50[0234])\b(?: (?:Too Many Requests|Service (?:Temporarily )?Unavailable|Bad Gateway|Gateway Time-?out|Internal Server Error))?|Too Many Requests|Service (?:Temporarily )?Unavailable|Bad Gateway|Gateway Time-?out`;
+const HTTP_DOWN = String
+  .raw`\b(?:429|50[0234])\b(?: (?:Too Many Requests|Service (?:Temporarily )?Unavailable|Bad Gateway|Gateway Time-?out|Internal Server Error))?|Too Many Requests|Service (?:Temporarily )?Unavailable|Bad Gateway|Gateway Time-?out`;
 
 /**
  * Every signature, checked in order: configuration first (retrying cannot
@@ -75,7 +78,8 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     class: "configuration",
     // `${NPM_TOKEN:?}` / `${X:?message}`: "bash: line 1: NPM_TOKEN: parameter null or not set".
     pattern: new RegExp(
-      String.raw`^(?:[\w./-]*sh|[\w./-]+): (?:line \d+: |\d+: )?${VAR}: (?:parameter (?:null or )?not set|[^\n]*\b(?:must be (?:set|provided|defined)|not set|is required|missing)\b)`,
+      String
+        .raw`^(?:[\w./-]*sh|[\w./-]+): (?:line \d+: |\d+: )?${VAR}: (?:parameter (?:null or )?not set|[^\n]*\b(?:must be (?:set|provided|defined)|not set|is required|missing)\b)`,
       "m",
     ),
     what: "a required environment variable is not set",
@@ -87,7 +91,8 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     // `os.environ["X"]` raises KeyError with a traceback through os.py
     // (pytest prints the exception line after `E   `).
     pattern: new RegExp(
-      String.raw`(?:environ\[|<frozen os>|/os\.py"|getenv)[\s\S]{0,800}?\n(?:E\s+)?KeyError: ['"]${VAR}['"]`,
+      String
+        .raw`(?:environ\[|<frozen os>|/os\.py"|getenv)[\s\S]{0,800}?\n(?:E\s+)?KeyError: ['"]${VAR}['"]`,
     ),
     what: "a required environment variable is not set",
     advice: ENV_ADVICE,
@@ -116,8 +121,10 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     // then a TypeError / AttributeError on undefined or None (before or after it).
     pattern: new RegExp(
       [
-        String.raw`(?:\bprocess\.env(?:\.|\[["'])|\bDeno\.env\.get\(["']|\bos\.(?:getenv|environ\.get)\(["'])${VAR}\b[^\n]*\n(?:[^\n]*\n){0,6}?(?:(?:error: )?(?:Uncaught (?:\(in promise\) )?)?TypeError\b|AttributeError: 'NoneType')`,
-        String.raw`(?:Uncaught (?:\(in promise\) )?)?TypeError: Cannot read propert(?:y|ies) of undefined[^\n]*\n(?:[^\n]*\n){0,2}?[^\n]*(?:\bprocess\.env(?:\.|\[["'])|\bDeno\.env\.get\(["'])${VAR}\b`,
+        String
+          .raw`(?:\bprocess\.env(?:\.|\[["'])|\bDeno\.env\.get\(["']|\bos\.(?:getenv|environ\.get)\(["'])${VAR}\b[^\n]*\n(?:[^\n]*\n){0,6}?(?:(?:error: )?(?:Uncaught (?:\(in promise\) )?)?TypeError\b|AttributeError: 'NoneType')`,
+        String
+          .raw`(?:Uncaught (?:\(in promise\) )?)?TypeError: Cannot read propert(?:y|ies) of undefined[^\n]*\n(?:[^\n]*\n){0,2}?[^\n]*(?:\bprocess\.env(?:\.|\[["'])|\bDeno\.env\.get\(["'])${VAR}\b`,
       ].join("|"),
     ),
     what: "a required environment variable is not set",
@@ -131,10 +138,14 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     // is required", "SENTRY_DSN is not defined in the environment", "Missing required secret X".
     pattern: new RegExp(
       [
-        String.raw`\b(?:missing|required|undefined|not set|unset|must be set|not defined|no)\b[^\n]{0,30}?\b(?:environment variables?|env(?:ironment)? var(?:iable)?s?|secrets?|credentials?)\b[\s:"'\`=]*${VAR}\b`,
-        String.raw`\b(?:environment variable|env var(?:iable)?|secret)\s+["'\`$]?${VAR}["'\`]?\s+(?:is\s+|was\s+)?(?:not set|unset|missing|required|undefined|empty|not defined|not found|must be (?:set|provided|defined))\b`,
-        String.raw`["'\`$]?${VAR}["'\`]?\s+(?:environment variable|env var(?:iable)?|secret)\s+(?:is\s+|was\s+)?(?:not set|unset|missing|required|undefined|empty|not defined|not found|must be (?:set|provided|defined))\b`,
-        String.raw`\$?${VAR}\s+(?:is|was)\s+(?:not set|unset|not defined|undefined|missing|required|empty)\b[^\n]{0,40}\b(?:environment|env)\b`,
+        String
+          .raw`\b(?:missing|required|undefined|not set|unset|must be set|not defined|no)\b[^\n]{0,30}?\b(?:environment variables?|env(?:ironment)? var(?:iable)?s?|secrets?|credentials?)\b[\s:"'\`=]*${VAR}\b`,
+        String
+          .raw`\b(?:environment variable|env var(?:iable)?|secret)\s+["'\`$]?${VAR}["'\`]?\s+(?:is\s+|was\s+)?(?:not set|unset|missing|required|undefined|empty|not defined|not found|must be (?:set|provided|defined))\b`,
+        String
+          .raw`["'\`$]?${VAR}["'\`]?\s+(?:environment variable|env var(?:iable)?|secret)\s+(?:is\s+|was\s+)?(?:not set|unset|missing|required|undefined|empty|not defined|not found|must be (?:set|provided|defined))\b`,
+        String
+          .raw`\$?${VAR}\s+(?:is|was)\s+(?:not set|unset|not defined|undefined|missing|required|empty)\b[^\n]{0,40}\b(?:environment|env)\b`,
         String.raw`\bset (?:the )?${VAR} environment variable\b`,
         String.raw`\bInvalid environment variables?\b[\s\S]{0,200}?\b${VAR}\b`,
         // dotenv-safe, envconfig, Spring, Terraform.
@@ -152,16 +163,19 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     class: "configuration",
     // A bare "NPM_TOKEN is not set": only names with an underscore (a
     // variable's shape), in upper case.
-    pattern: /(?:^|[\s:"'`$])([A-Z][A-Z0-9]*_[A-Z0-9_]+)["'`]? (?:is not set|is unset|is not defined|is undefined|is missing|is required|must be set)\b/m,
+    pattern:
+      /(?:^|[\s:"'`$])([A-Z][A-Z0-9]*_[A-Z0-9_]+)["'`]? (?:is not set|is unset|is not defined|is undefined|is missing|is required|must be set)\b/m,
     what: "a required environment variable or secret is not set",
     advice: ENV_ADVICE,
   },
   {
     id: "terraform-variable",
     class: "configuration",
-    pattern: /\bThe root module input variable "(\w+)" is not set|No value for required variable "?(\w+)?/,
+    pattern:
+      /\bThe root module input variable "(\w+)" is not set|No value for required variable "?(\w+)?/,
     what: "a required Terraform variable (usually a TF_VAR_ secret) is not set",
-    advice: "set TF_VAR_<name> in the environment of the run (a CI secret or variable), then re-run",
+    advice:
+      "set TF_VAR_<name> in the environment of the run (a CI secret or variable), then re-run",
   },
   {
     id: "ci-input",
@@ -186,7 +200,8 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     pattern:
       /npm (?:ERR!|error) code (?:E401|ENEEDAUTH|E403)\b|ERR_PNPM_FETCH_40[13]\b|YN0041\b|\b401 (?:Client Error: )?Unauthorized\b[^\n]*(?:simple|pypi|registry|npm)|unauthorized: authentication required|no basic auth credentials|denied: requested access to the resource is denied|Cannot perform an interactive login from a non TTY device|Invalid or non-existent authentication information|no token found, please run `cargo login`|No existing credentials found\. Please run/,
     what: "the package or image registry refused the credentials (missing or invalid token)",
-    advice: "provide the registry token (e.g. NODE_AUTH_TOKEN / .npmrc authToken, docker login) to the run",
+    advice:
+      "provide the registry token (e.g. NODE_AUTH_TOKEN / .npmrc authToken, docker login) to the run",
   },
   {
     id: "git-credentials",
@@ -194,7 +209,8 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     pattern:
       /could not read (?:Username|Password) for '[^']*'|Authentication failed for '|Permission denied \(publickey[^)]*\)|Host key verification failed|remote: Invalid username or (?:password|token)/,
     what: "git has no (valid) credentials for a remote",
-    advice: "give the run a token or deploy key for the remote (e.g. GITHUB_TOKEN) or use a public URL",
+    advice:
+      "give the run a token or deploy key for the remote (e.g. GITHUB_TOKEN) or use a public URL",
   },
   // ------------------------------------------------------- package managers
   {
@@ -211,16 +227,19 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     pattern: new RegExp(
       [
         // pnpm: ` ERR_PNPM_META_FETCH_FAIL  GET …`, `ERR_PNPM_FETCH_503`, retry warnings.
-        String.raw`ERR_PNPM_(?:META_FETCH_FAIL|FETCH_(?:429|50[0234])|TARBALL_FETCH|FETCH_ERROR|NETWORK|REQUEST_TIMEOUT)\b`,
+        String
+          .raw`ERR_PNPM_(?:META_FETCH_FAIL|FETCH_(?:429|50[0234])|TARBALL_FETCH|FETCH_ERROR|NETWORK|REQUEST_TIMEOUT)\b`,
         String.raw`WARN\s+GET \S+ error \((?:E[A-Z_]+)\)\. Will retry`,
         // yarn 1: its retry notices and its `error` reporter lines.
         String.raw`There appears to be trouble with (?:your network connection|the npm registry)`,
-        String.raw`^error (?:An unexpected error occurred: "[^"]*)?[^\n]*\b(?:ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ESOCKETTIMEDOUT|EHOSTUNREACH)\b`,
+        String
+          .raw`^error (?:An unexpected error occurred: "[^"]*)?[^\n]*\b(?:ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ESOCKETTIMEDOUT|EHOSTUNREACH)\b`,
         String.raw`Request failed \\?"(?:429|50[0234])\b`,
         // yarn berry: `YN0001: │ RequestError: connect ECONNREFUSED …`, YN0035 with a status.
         String.raw`YN00(?:01|35)\b[^\n]*(?:RequestError|${NET_WORDS}|\b(?:429|50[0234])\b)`,
         // bun: "error: ConnectionRefused downloading package manifest x".
-        String.raw`\b(?:ConnectionRefused|ConnectionClosed|FailedToOpenSocket|Timeout|DNSError) downloading (?:package manifest|tarball)`,
+        String
+          .raw`\b(?:ConnectionRefused|ConnectionClosed|FailedToOpenSocket|Timeout|DNSError) downloading (?:package manifest|tarball)`,
       ].join("|"),
       "m",
     ),
@@ -243,7 +262,8 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     // index gives (a misspelt name too; a wrong version lists the others).
     pattern:
       /Could not find a version that satisfies the requirement [^\n]*\(from versions: none\)/,
-    what: "pip found no version at all of a requirement: the index was unreachable, failing or refused access",
+    what:
+      "pip found no version at all of a requirement: the index was unreachable, failing or refused access",
     advice:
       "check that the index URL is reachable from the runner and its credentials; if it is, check the package name",
   },
@@ -251,7 +271,8 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     id: "cargo-network",
     class: "infrastructure",
     pattern: new RegExp(
-      String.raw`spurious network error|failed to download (?:from )?\`[^\`]*\`|download of \S+ failed|failed to get successful HTTP response from [^\n]*(?:\b(?:429|50[0234])\b)|\[(?:5|6|7|28|35|52|55|56)\] (?:Could(?:n't| not) resolve|Could(?:n't| not) connect|Timeout was reached|SSL connect error|Empty reply|Failure when receiving|Failed sending)|error sending request for url|Request failed after \d+ retries|\b(?:dns error|tcp connect error)\b`,
+      String
+        .raw`spurious network error|failed to download (?:from )?\`[^\`]*\`|download of \S+ failed|failed to get successful HTTP response from [^\n]*(?:\b(?:429|50[0234])\b)|\[(?:5|6|7|28|35|52|55|56)\] (?:Could(?:n't| not) resolve|Could(?:n't| not) connect|Timeout was reached|SSL connect error|Empty reply|Failure when receiving|Failed sending)|error sending request for url|Request failed after \d+ retries|\b(?:dns error|tcp connect error)\b`,
     ),
     what: "cargo (or another Rust-based tool) could not reach the registry",
     advice: NET_ADVICE,
@@ -262,7 +283,8 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     // A module download: the module path carries `@v…`, the proxy URL `/@v/`
     // or `/@latest`, or a vanity import path is looked up (`?go-get=1`).
     pattern: new RegExp(
-      String.raw`(?:@v\d[^\s:]*|/@v/|/@latest|unrecognized import path "[^"]+"|sum\.golang\.org/lookup/)[^\n]*?(?:${NET_WORDS}|: (?:429|50[0234]) |unexpected status \([^)]*\): (?:429|50[0234]))`,
+      String
+        .raw`(?:@v\d[^\s:]*|/@v/|/@latest|unrecognized import path "[^"]+"|sum\.golang\.org/lookup/)[^\n]*?(?:${NET_WORDS}|: (?:429|50[0234]) |unexpected status \([^)]*\): (?:429|50[0234]))`,
       "i",
     ),
     what: "go could not download modules (proxy, checksum database or VCS unreachable)",
@@ -274,9 +296,11 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     pattern: new RegExp(
       [
         // Maven: "Could not transfer artifact x from/to central (…): Connection refused".
-        String.raw`Could not transfer (?:artifact|metadata)[^\n]*(?:${NET_WORDS}|status code: (?:429|50[0234])|\((?:429|50[0234])\)|${HTTP_DOWN})`,
+        String
+          .raw`Could not transfer (?:artifact|metadata)[^\n]*(?:${NET_WORDS}|status code: (?:429|50[0234])|\((?:429|50[0234])\)|${HTTP_DOWN})`,
         // Gradle: "Could not GET 'https://…'. Received status code 503 from server".
-        String.raw`Could not (?:GET|HEAD|download)\s[^\n]*(?:\n[^\n]*){0,4}?(?:${NET_WORDS}|Received status code (?:429|50[0234]))`,
+        String
+          .raw`Could not (?:GET|HEAD|download)\s[^\n]*(?:\n[^\n]*){0,4}?(?:${NET_WORDS}|Received status code (?:429|50[0234]))`,
         String.raw`Received status code (?:429|50[0234]) from server`,
       ].join("|"),
     ),
@@ -292,14 +316,18 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
         String.raw`Unable to download data from \S+ - `,
         String.raw`Could not fetch specs from \S+`,
         String.raw`Retrying (?:fetcher|dependency api|download gem from \S+) due to error`,
-        String.raw`Gem::RemoteFetcher::(?:FetchError|UnknownHostError)|Bundler::HTTPError|Net::OpenTimeout`,
+        String
+          .raw`Gem::RemoteFetcher::(?:FetchError|UnknownHostError)|Bundler::HTTPError|Net::OpenTimeout`,
         // Composer, NuGet, dnf/yum, apk, Helm, Terraform, deno and other reqwest-based tools.
         String.raw`curl error \d+ while downloading`,
         String.raw`\bNU1301\b|Unable to load the service index for source`,
-        String.raw`Curl error \((?:5|6|7|28|35|52|56)\)|Failed to download metadata for repo|Cannot find a valid baseurl for repo`,
-        String.raw`temporary error \(try again later\)|network error \(check Internet connection and firewall\)`,
+        String
+          .raw`Curl error \((?:5|6|7|28|35|52|56)\)|Failed to download metadata for repo|Cannot find a valid baseurl for repo`,
+        String
+          .raw`temporary error \(try again later\)|network error \(check Internet connection and firewall\)`,
         String.raw`is not a valid chart repository or cannot be reached`,
-        String.raw`Failed to query available provider packages[\s\S]{0,400}?(?:could not connect|${NET_WORDS})`,
+        String
+          .raw`Failed to query available provider packages[\s\S]{0,400}?(?:could not connect|${NET_WORDS})`,
         String.raw`error: (?:Import '[^']+' failed|Failed loading \S+ for package)`,
         // AWS CLI / botocore.
         String.raw`Could not connect to the endpoint URL: |Connect timeout on endpoint URL: `,
@@ -313,7 +341,8 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     id: "apt-network",
     class: "infrastructure",
     pattern: new RegExp(
-      String.raw`^(?:E|W|Err): ?(?:Failed to fetch|Unable to fetch)[^\n]*(?:${NET_WORDS}|${HTTP_DOWN}|Hash Sum mismatch)|^Err:\d+ [^\n]*\n\s+(?:${NET_WORDS}|${HTTP_DOWN})|Temporary failure resolving '|^(?:E|W): (?:Failed to fetch|Some index files failed to download)[^\n]*\n?[^\n]*(?:Could not resolve|Could not connect)`,
+      String
+        .raw`^(?:E|W|Err): ?(?:Failed to fetch|Unable to fetch)[^\n]*(?:${NET_WORDS}|${HTTP_DOWN}|Hash Sum mismatch)|^Err:\d+ [^\n]*\n\s+(?:${NET_WORDS}|${HTTP_DOWN})|Temporary failure resolving '|^(?:E|W): (?:Failed to fetch|Some index files failed to download)[^\n]*\n?[^\n]*(?:Could not resolve|Could not connect)`,
       "m",
     ),
     what: "apt could not reach the package mirror",
@@ -350,7 +379,8 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     pattern:
       /toomanyrequests:|You have reached your (?:unauthenticated )?pull rate limit|Error response from daemon: (?:Get|Head) "[^"]+": (?:dial tcp|net\/http|context deadline exceeded|EOF|read: connection reset)|error pulling image configuration: [^\n]*(?:timeout|reset|50[0234])|failed to (?:solve|resolve source metadata|do request|fetch oauth token)[^\n]*(?:dial tcp|no such host|i\/o timeout|TLS handshake timeout|connection reset|connection refused|\b(?:429|50[0234])\b)/,
     what: "the container registry could not be reached or rate-limited the run",
-    advice: "wait and re-run, authenticate to the registry for a higher pull limit, or use a mirror",
+    advice:
+      "wait and re-run, authenticate to the registry for a higher pull limit, or use a mirror",
   },
   // --------------------------------------------------------------- the host
   {
@@ -439,7 +469,8 @@ const _TEST_LINE = new RegExp(
     String.raw`^\s*def test_`,
     String.raw`^\s*func Test`,
     String.raw`^\s*fn \w+\(`,
-    String.raw`\b(?:AssertionError|AssertError|assert(?:ion|_eq|_ne|Equal|_equal|That)?|expect(?:ed)?|Expected|Received|actual|toBe|toEqual|toStrictEqual|toThrow|toMatch|should|want)\b`,
+    String
+      .raw`\b(?:AssertionError|AssertError|assert(?:ion|_eq|_ne|Equal|_equal|That)?|expect(?:ed)?|Expected|Received|actual|toBe|toEqual|toStrictEqual|toThrow|toMatch|should|want)\b`,
     String.raw`^E\s+(?:assert|AssertionError|[-+?] )`,
   ].join("|"),
 );
@@ -493,6 +524,7 @@ export function cleanForTriage(output: string): string {
   const text = output.length > 4_000_000
     ? output.slice(0, 1_000_000) + "\n" + output.slice(-3_000_000)
     : output;
+  // deno-lint-ignore no-control-regex -- ANSI escapes start with ESC
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").split("\n").map((l) => {
     let line = l.endsWith("\r") ? l.slice(0, -1) : l;
     const cut = line.lastIndexOf("\r");
@@ -575,7 +607,10 @@ function _firstOutsideTests(
   codeFailure: boolean,
 ): RegExpExecArray | null {
   if (pattern.source === "^") return pattern.exec(text);
-  const re = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : pattern.flags + "g");
+  const re = new RegExp(
+    pattern.source,
+    pattern.flags.includes("g") ? pattern.flags : pattern.flags + "g",
+  );
   for (let i = 0; i < 20; i++) {
     const m = re.exec(text);
     if (!m) return null;

@@ -64,8 +64,7 @@ const CASES: LangCase[] = [
     tool: "python3",
     files: {
       "shop/__init__.py": "from .pricing import total\n",
-      "shop/pricing.py":
-        "# BUG_MARKER_PY\ndef total(prices):\n    return sum(prices) + 1\n",
+      "shop/pricing.py": "# BUG_MARKER_PY\ndef total(prices):\n    return sum(prices) + 1\n",
       "tests/test_total.py":
         'import unittest\n\nfrom shop import total\n\n\nclass TotalTest(unittest.TestCase):\n    def test_total(self):\n        self.assertEqual(total([2, 3]), 5)\n\n\nif __name__ == "__main__":\n    unittest.main()\n',
     },
@@ -176,7 +175,8 @@ const CASES: LangCase[] = [
     tool: "node",
     files: {
       "package.json": '{"name":"app","version":"1.0.0","type":"module"}\n',
-      "src/a.js": 'import { parse } from "./util/parse.js";\nexport const run = (s) => parse(s).length;\n',
+      "src/a.js":
+        'import { parse } from "./util/parse.js";\nexport const run = (s) => parse(s).length;\n',
       "src/util/parse.js":
         "// BUG_MARKER_TRACE\nexport function parse(s) {\n  return s.config.items;\n}\n",
       "scripts/main.js": 'import { run } from "../src/a.js";\nconsole.log(run("x"));\n',
@@ -250,7 +250,9 @@ for (const c of CASES) {
           "";
         assert.ok(
           section.includes(`### ${c.bug} `) && section.includes(c.marker),
-          `the prompt's file windows lack ${c.bug}:\n${section.slice(0, 3000)}\n--- output:\n${run.output}`,
+          `the prompt's file windows lack ${c.bug}:\n${
+            section.slice(0, 3000)
+          }\n--- output:\n${run.output}`,
         );
         assert.ok(!prompt.includes(root), "an absolute path of the repository reached the prompt");
         for (const f of failures) {

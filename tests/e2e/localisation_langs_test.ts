@@ -69,9 +69,15 @@ Deno.test("run shows the fixer the Python submodule behind a package re-export, 
     assert.ok(windows.includes("PRICING_IMPL"), "the submodule's code is shown");
     assert.ok(windows.includes("return sum(prices) + 1"), "the buggy line is shown");
     const everything = JSON.stringify(fake.requests);
-    assert.ok(!everything.includes(".git/fleet-orch/worktrees"), "a worktree path reached the model");
+    assert.ok(
+      !everything.includes(".git/fleet-orch/worktrees"),
+      "a worktree path reached the model",
+    );
     assert.ok(!everything.includes(repo), "an absolute repository path reached the model");
-    assert.match(await git(repo, `show ${report.workBranch}:shop/pricing.py`), /return sum\(prices\)\n/);
+    assert.match(
+      await git(repo, `show ${report.workBranch}:shop/pricing.py`),
+      /return sum\(prices\)\n/,
+    );
   } finally {
     await fake.close();
     await removeRepo(repo);

@@ -157,7 +157,10 @@ const DOCUMENTED: [string, string, string?][] = [
     "configuration",
     "db_password",
   ],
-  ["google.auth.exceptions.DefaultCredentialsError: Your default credentials were not found.\n", "configuration"],
+  [
+    "google.auth.exceptions.DefaultCredentialsError: Your default credentials were not found.\n",
+    "configuration",
+  ],
   [
     "Could not resolve all files for configuration ':app:debugCompileClasspath'.\n> Could not resolve com.squareup:okhttp:4.12.0.\n  > Could not GET 'https://repo.maven.apache.org/maven2/com/squareup/okhttp/4.12.0/okhttp-4.12.0.pom'.\n    > Connect to repo.maven.apache.org:443 [repo.maven.apache.org/151.101.0.215] failed: Connection refused\n",
     "infrastructure",
