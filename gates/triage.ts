@@ -583,8 +583,13 @@ export function triageGate(g: GateResult): GateTriage {
     if (!m) continue;
     const lineStart = text.lastIndexOf("\n", m.index) + 1;
     const lineEnd = text.indexOf("\n", m.index + Math.max(1, m[0].length) - 1);
-    const evidence = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim()
-      .slice(0, 300);
+    const line = sig.exitCode !== undefined
+      // A signal has no line of its own: say how it ended and what it printed last.
+      ? `exit code ${g.exitCode} (SIGKILL) after: ${
+        text.trimEnd().split("\n").at(-1)?.trim() || "(no output)"
+      }`
+      : text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+    const evidence = line.trim().slice(0, 300);
     const subject = m.slice(1).find((x) => x);
     return {
       gate: g.id,

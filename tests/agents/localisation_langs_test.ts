@@ -185,6 +185,68 @@ const CASES: LangCase[] = [
     bug: "src/util/parse.js",
     marker: "BUG_MARKER_TRACE",
   },
+  // Project frames of stack traces: the bug sits three imports deep, past
+  // what import following reaches; only the trace names it.
+  {
+    name: "Python: a traceback frame three imports deep",
+    tool: "python3",
+    files: {
+      "app/__init__.py": "",
+      "app/main.py": "from app.a import run\n\nrun()\n",
+      "app/a.py": "from app.b import step\n\n\ndef run():\n    step()\n",
+      "app/b.py": "from app.c import parse\n\n\ndef step():\n    parse('')\n",
+      "app/c.py": "# BUG_MARKER_PYTRACE\ndef parse(s):\n    return s.split(',')[1]\n",
+    },
+    cmd: "python3 -m app.main",
+    bug: "app/c.py",
+    marker: "BUG_MARKER_PYTRACE",
+  },
+  {
+    name: "Go: a panic's frame in a package three imports deep",
+    tool: "go",
+    files: {
+      "go.mod": "module example.com/app\n\ngo 1.19\n",
+      "main.go": 'package main\n\nimport "example.com/app/a"\n\nfunc main() { a.Run() }\n',
+      "a/a.go": 'package a\n\nimport "example.com/app/b"\n\nfunc Run() { b.Step() }\n',
+      "b/b.go": 'package b\n\nimport "example.com/app/c"\n\nfunc Step() { c.Parse(nil) }\n',
+      "c/c.go":
+        "package c\n\n// BUG_MARKER_GOTRACE\nfunc Parse(xs []int) int {\n\treturn xs[1]\n}\n",
+    },
+    cmd: "GOFLAGS=-mod=mod GOPROXY=off go run .",
+    bug: "c/c.go",
+    marker: "BUG_MARKER_GOTRACE",
+  },
+  {
+    name: "Java: an exception's frame in a class of another package",
+    tool: "javac",
+    files: {
+      "src/main/java/com/acme/App.java":
+        "package com.acme;\n\nimport com.acme.a.Runner;\n\npublic class App {\n  public static void main(String[] args) { Runner.run(); }\n}\n",
+      "src/main/java/com/acme/a/Runner.java":
+        "package com.acme.a;\n\nimport com.acme.b.Step;\n\npublic class Runner {\n  public static void run() { Step.step(); }\n}\n",
+      "src/main/java/com/acme/b/Step.java":
+        'package com.acme.b;\n\nimport com.acme.deep.Parser;\n\npublic class Step {\n  public static void step() { Parser.parse(""); }\n}\n',
+      "src/main/java/com/acme/deep/Parser.java":
+        'package com.acme.deep;\n\n// BUG_MARKER_JAVATRACE\npublic class Parser {\n  public static String parse(String s) { return s.split(",")[1]; }\n}\n',
+    },
+    cmd: "javac -d out $(find src -name '*.java') && java -cp out com.acme.App",
+    bug: "src/main/java/com/acme/deep/Parser.java",
+    marker: "BUG_MARKER_JAVATRACE",
+  },
+  {
+    name: "Ruby: an exception's frame three requires deep",
+    tool: "ruby",
+    files: {
+      "bin/run.rb": 'require_relative "../lib/a"\nA.run\n',
+      "lib/a.rb": 'require_relative "b"\nmodule A\n  def self.run = B.step\nend\n',
+      "lib/b.rb": 'require_relative "deep/c"\nmodule B\n  def self.step = C.parse(nil)\nend\n',
+      "lib/deep/c.rb":
+        "# BUG_MARKER_RBTRACE\nmodule C\n  def self.parse(s)\n    s.split(',')\n  end\nend\n",
+    },
+    cmd: "ruby bin/run.rb",
+    bug: "lib/deep/c.rb",
+    marker: "BUG_MARKER_RBTRACE",
+  },
 ];
 
 async function have(tool: string): Promise<boolean> {
