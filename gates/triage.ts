@@ -136,24 +136,24 @@ export const TRIAGE_SIGNATURES: readonly TriageSignature[] = [
     // "Missing required environment variable DATABASE_URL", "secret X is not set",
     // "STRIPE_KEY environment variable not set", "the API_TOKEN environment variable
     // is required", "SENTRY_DSN is not defined in the environment", "Missing required secret X".
+    // The words are matched in any case, the variable only in upper case.
     pattern: new RegExp(
       [
         String
-          .raw`\b(?:missing|required|undefined|not set|unset|must be set|not defined|no)\b[^\n]{0,30}?\b(?:environment variables?|env(?:ironment)? var(?:iable)?s?|secrets?|credentials?)\b[\s:"'\`=]*${VAR}\b`,
+          .raw`\b(?i:missing|required|undefined|not set|unset|must be set|not defined)\b[^\n]{0,30}?\b(?i:environment variables?|env(?:ironment)? var(?:iable)?s?|secrets?|credentials?)\b[\s:"'\`=]*${VAR}\b`,
         String
-          .raw`\b(?:environment variable|env var(?:iable)?|secret)\s+["'\`$]?${VAR}["'\`]?\s+(?:is\s+|was\s+)?(?:not set|unset|missing|required|undefined|empty|not defined|not found|must be (?:set|provided|defined))\b`,
+          .raw`\b(?i:environment variable|env var(?:iable)?|secret)\s+["'\`$]?${VAR}["'\`]?\s+(?i:is\s+|was\s+)?(?i:not set|unset|missing|required|undefined|empty|not defined|not found|must be (?:set|provided|defined))\b`,
         String
-          .raw`["'\`$]?${VAR}["'\`]?\s+(?:environment variable|env var(?:iable)?|secret)\s+(?:is\s+|was\s+)?(?:not set|unset|missing|required|undefined|empty|not defined|not found|must be (?:set|provided|defined))\b`,
+          .raw`["'\`$]?\b${VAR}["'\`]?\s+(?i:environment variable|env var(?:iable)?|secret)\s+(?i:is\s+|was\s+)?(?i:not set|unset|missing|required|undefined|empty|not defined|not found|must be (?:set|provided|defined))\b`,
         String
-          .raw`\$?${VAR}\s+(?:is|was)\s+(?:not set|unset|not defined|undefined|missing|required|empty)\b[^\n]{0,40}\b(?:environment|env)\b`,
-        String.raw`\bset (?:the )?${VAR} environment variable\b`,
-        String.raw`\bInvalid environment variables?\b[\s\S]{0,200}?\b${VAR}\b`,
-        // dotenv-safe, envconfig, Spring, Terraform.
+          .raw`\$?\b${VAR}\s+(?:is|was)\s+(?:not set|unset|not defined|undefined|missing|required|empty)\b[^\n]{0,40}\b(?i:environment|env)\b`,
+        String.raw`\b(?i:set) (?:the )?${VAR} environment variable\b`,
+        String.raw`\b(?i:Invalid environment variables?)\b[\s\S]{0,200}?\b${VAR}\b`,
+        // dotenv-safe, envconfig, Spring.
         String.raw`\bare not present in the environment\b[\s\S]{0,80}?\b${VAR}\b`,
         String.raw`\brequired key ${VAR} missing value\b`,
         String.raw`\bCould not resolve placeholder '${VAR}'`,
       ].join("|"),
-      "i",
     ),
     what: "a required environment variable or secret is not set",
     advice: ENV_ADVICE,
