@@ -18,8 +18,8 @@ export interface ProjectHints {
   goModules: Map<string, string>;
   /** Rust: directory of each Cargo.toml → the crate's name as code writes it. */
   crates: Map<string, string>;
-  /** TS/JS: tsconfig/jsconfig `paths` and `baseUrl`, repository-relative. */
-  tsPaths: { baseUrl: string; paths: [string, string[]][] } | null;
+  /** TS/JS: tsconfig/jsconfig `paths` and `baseUrl` (null when not set), repository-relative. */
+  tsPaths: { baseUrl: string | null; paths: [string, string[]][] } | null;
 }
 
 /** Hints with nothing known. */
@@ -59,14 +59,14 @@ export async function loadProjectHints(
     if (!known.has(f)) continue;
     const cfg = _jsonc(await readFile(f));
     const opts = (cfg?.compilerOptions ?? {}) as { baseUrl?: unknown; paths?: unknown };
-    const baseUrl = typeof opts.baseUrl === "string" ? _normalize(opts.baseUrl) ?? "" : "";
+    const baseUrl = typeof opts.baseUrl === "string" ? _normalize(opts.baseUrl) ?? "" : null;
     const paths: [string, string[]][] = [];
     if (opts.paths && typeof opts.paths === "object") {
       for (const [k, v] of Object.entries(opts.paths as Record<string, unknown>)) {
         if (Array.isArray(v)) paths.push([k, v.filter((x): x is string => typeof x === "string")]);
       }
     }
-    if (baseUrl || paths.length) hints.tsPaths = { baseUrl, paths };
+    if (baseUrl !== null || paths.length) hints.tsPaths = { baseUrl, paths };
     break;
   }
   return hints;
@@ -141,14 +141,15 @@ export function importsOf(
           : null;
         if (hit === null) continue;
         for (const t of targets) {
-          if (first(candidates(_join(ts.baseUrl, t.replace("*", hit))))) {
+          // Without baseUrl, `paths` are relative to the tsconfig (the root).
+          if (first(candidates(_join(ts.baseUrl ?? "", t.replace("*", hit))))) {
             done = true;
             break;
           }
         }
         if (done) break;
       }
-      if (!done && ts.baseUrl !== undefined) first(candidates(_join(ts.baseUrl, spec)));
+      if (!done && ts.baseUrl !== null) first(candidates(_join(ts.baseUrl, spec)));
     }
   } else if (file.endsWith(".py")) {
     const pyRoots = ["", "src", "lib", dir.split("/")[0] ?? ""];
@@ -262,9 +263,11 @@ export function importsOf(
         if (first([_join(srcRoot, `${p}.rs`), _join(srcRoot, `${p}/mod.rs`)])) break;
       }
     }
-    // `use <crate>::x` from an integration test: at least the library root.
+    // `use <crate>::x` from an integration test that resolved to no module:
+    // at least the library root.
     if (
-      crateName && new RegExp(`\\b${crateName}::`).test(text) && !file.startsWith(srcRoot + "/")
+      out.size === 0 && crateName && new RegExp(`\\b${crateName}::`).test(text) &&
+      !file.startsWith(srcRoot + "/")
     ) {
       first([_join(srcRoot, "lib.rs")]);
     }
