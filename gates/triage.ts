@@ -8,6 +8,7 @@
  */
 
 import type { GateResult } from "../core/types.ts";
+import { classifyExit } from "./classify.ts";
 
 /** What kind of failure a gate shows. */
 export type FailureClass = "code" | "flaky" | "infrastructure" | "configuration";
@@ -577,6 +578,10 @@ export function triageGate(g: GateResult): GateTriage {
   for (const sig of TRIAGE_SIGNATURES) {
     if (sig.exitCode !== undefined) {
       if (g.exitCode !== sig.exitCode || g.status !== "failed") continue;
+      // The build's own out-of-memory words ("Killed", a heap limit) make it
+      // the build's: recipes raise the heap, as when the runner says `oom`.
+      const exit = { code: g.exitCode, timedOut: false, aborted: false, output: g.output };
+      if (classifyExit(exit) !== "failed") continue;
     }
     if (sig.weak && codeFailure) continue;
     const m = _firstOutsideTests(sig.pattern, text, codeFailure);

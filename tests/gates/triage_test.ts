@@ -239,3 +239,15 @@ Deno.test("triage reads through CI wrappers: timestamps, ANSI, GitLab sections, 
   const t = triageGate(gate(wrapped.split("\n").slice(1).join("\n")));
   assert.equal(t.signature, "download-network");
 });
+
+Deno.test("triageGate keeps a build's own OOM (Killed, heap limit) for recipes even when the status says failed", () => {
+  for (
+    const o of [
+      "bash: line 1: 4242 Killed  node build.js\n",
+      "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n",
+    ]
+  ) {
+    assert.equal(triageGate(gate(o, { exitCode: 137 })).class, "code", o);
+  }
+  assert.equal(triageGate(gate("Compiling...\n", { exitCode: 137 })).signature, "runner-killed");
+});
