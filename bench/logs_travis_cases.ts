@@ -106,7 +106,7 @@ export const CASES: Case[] = [
     tool: "perl",
     files: {
       "bin/report.pl":
-        "#!/usr/bin/perl\nuse strict;\nuse warnings;\n\nmy @rows = (3, 4);\nprint \"rows: @rows\\n\";\nmy $total = summarise(@rows);\nprint \"total: $total\\n\";\n",
+        '#!/usr/bin/perl\nuse strict;\nuse warnings;\n\nmy @rows = (3, 4);\nprint "rows: @rows\\n";\nmy $total = summarise(@rows);\nprint "total: $total\\n";\n',
     },
     cmd: "perl -c bin/report.pl && perl bin/report.pl",
   },
@@ -125,7 +125,7 @@ export const CASES: Case[] = [
     tool: "haskell",
     files: {
       "app/Main.hs":
-        "module Main where\n\nimport Data.List (sortOn)\n\nmain :: IO ()\nmain = do\n  let xs = sortOn negate [3, 1, 2]\n  if null xs\n    then putStrLn \"empty\"\n  print xs\n",
+        'module Main where\n\nimport Data.List (sortOn)\n\nmain :: IO ()\nmain = do\n  let xs = sortOn negate [3, 1, 2]\n  if null xs\n    then putStrLn "empty"\n  print xs\n',
     },
     cmd: "ghc -outputdir build -o app app/Main.hs",
   },
@@ -281,7 +281,7 @@ export const CASES: Case[] = [
     files: {
       "Cargo.toml": '[package]\nname = "cfg"\nversion = "0.1.0"\nedition = "2021"\n',
       "src/lib.rs":
-        "pub fn port(s: &str) -> u16 {\n    s.split(':').nth(1).unwrap().parse().unwrap()\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn error_free_host_port() { assert_eq!(port(\"a:80\"), 80); }\n    #[test]\n    fn bare_host() { assert_eq!(port(\"localhost\"), 0); }\n}\n",
+        'pub fn port(s: &str) -> u16 {\n    s.split(\':\').nth(1).unwrap().parse().unwrap()\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn error_free_host_port() { assert_eq!(port("a:80"), 80); }\n    #[test]\n    fn bare_host() { assert_eq!(port("localhost"), 0); }\n}\n',
     },
     cmd: "cargo test --offline",
   },
@@ -302,7 +302,7 @@ export const CASES: Case[] = [
       "pom.xml":
         '<project xmlns="http://maven.apache.org/POM/4.0.0">\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>com.acme</groupId>\n  <artifactId>strs</artifactId>\n  <version>1.0</version>\n  <properties>\n    <maven.compiler.source>17</maven.compiler.source>\n    <maven.compiler.target>17</maven.compiler.target>\n    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>\n  </properties>\n  <build><plugins>\n    <plugin><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>\n    <plugin><artifactId>maven-compiler-plugin</artifactId><version>3.13.0</version></plugin>\n    <plugin><artifactId>maven-surefire-plugin</artifactId><version>3.5.2</version></plugin>\n  </plugins></build>\n  <dependencies>\n    <dependency><groupId>junit</groupId><artifactId>junit</artifactId><version>4.13.2</version><scope>test</scope></dependency>\n  </dependencies>\n</project>\n',
       "src/main/java/com/acme/Strs.java":
-        'package com.acme;\n\npublic class Strs {\n    public static String title(String s) {\n        return s.substring(0, 1).toUpperCase() + s.substring(1);\n    }\n}\n',
+        "package com.acme;\n\npublic class Strs {\n    public static String title(String s) {\n        return s.substring(0, 1).toUpperCase() + s.substring(1);\n    }\n}\n",
       "src/test/java/com/acme/StrsTest.java":
         'package com.acme;\n\nimport static org.junit.Assert.assertEquals;\nimport org.junit.Test;\n\npublic class StrsTest {\n    @Test public void titleWord() { assertEquals("Hello", Strs.title("hello")); }\n    @Test public void titleErrorPage() { assertEquals("Error", Strs.title("error")); }\n    @Test public void titleLower() { assertEquals("Abc", Strs.title("aBC")); }\n}\n',
     },
@@ -322,7 +322,7 @@ export const CASES: Case[] = [
     name: "bats_setup_fail",
     tool: "shell",
     files: {
-      "bin/sum": '#!/bin/bash\necho $(( $1 + $2 ))\n',
+      "bin/sum": "#!/bin/bash\necho $(( $1 + $2 ))\n",
       "test/sum.bats":
         '#!/usr/bin/env bats\n\n@test "sum reports error on missing args" {\n  run bin/sum\n  [ "$status" -ne 0 ]\n}\n\n@test "sum adds" {\n  run bin/sum 2 3\n  [ "$output" -eq 5 ]\n}\n\n@test "sum adds negatives" {\n  run bin/sum -2 -3\n  [ "$output" -eq -6 ]\n}\n\n@test "sum of error codes" {\n  run bin/sum 1 1\n  [ "$output" -eq 2 ]\n}\n',
     },
@@ -374,7 +374,7 @@ export const CASES: Case[] = [
     tool: "php",
     files: {
       "tests/money_test.php":
-        "<?php\nfunction cents(float $x): int { return (int) ($x * 100); }\necho \"test cents ok\\n\";\nassert(cents(1.5) === 150);\nassert(cents(0.29) === 29, 'cents rounds 0.29');\necho \"all good\\n\";\n",
+        '<?php\nfunction cents(float $x): int { return (int) ($x * 100); }\necho "test cents ok\\n";\nassert(cents(1.5) === 150);\nassert(cents(0.29) === 29, \'cents rounds 0.29\');\necho "all good\\n";\n',
     },
     cmd: "php -d zend.assertions=1 -d assert.exception=1 tests/money_test.php",
   },
@@ -445,7 +445,7 @@ export const CASES: Case[] = [
     name: "multi_shellcheck_then_pytest",
     tool: "python",
     files: {
-      "ci/lint.sh": '#!/bin/sh\nfor f in $(ls *.py); do\n  echo $f\ndone\n',
+      "ci/lint.sh": "#!/bin/sh\nfor f in $(ls *.py); do\n  echo $f\ndone\n",
       "calc.py": "def div(a, b):\n    return a // b\n",
       "test_calc.py":
         "from calc import div\n\n\ndef test_div_error_free():\n    assert div(4, 2) == 2\n\n\ndef test_div_fraction():\n    assert div(1, 2) == 0.5\n",
@@ -460,6 +460,7 @@ export const CASES: Case[] = [
       "a.c": '#include <stdio.h>\nint main(void) { long n = 3; printf("%d\\n", n); return 1; }\n',
     },
     cmd: "gcc -Wall -Werror=format -o a a.c",
-    cmd2: "gcc -o a2 -x c - <<'EOF' && ./a2\n#include <stdio.h>\nint main(void){ fprintf(stderr, \"selftest: checksum mismatch: got 0x1f expected 0x2e\\n\"); return 2; }\nEOF",
+    cmd2:
+      "gcc -o a2 -x c - <<'EOF' && ./a2\n#include <stdio.h>\nint main(void){ fprintf(stderr, \"selftest: checksum mismatch: got 0x1f expected 0x2e\\n\"); return 2; }\nEOF",
   },
 ];

@@ -134,9 +134,7 @@ function noise(r: () => number, count: number, layout: Layout): string[] {
       const p = pick(PKGS);
       const v = `${1 + Math.floor(r() * 3)}.${Math.floor(r() * 20)}-${1 + Math.floor(r() * 4)}`;
       out.push(
-        `Get:${n()} http://archive.ubuntu.com/ubuntu xenial/main amd64 ${p} amd64 ${v} [${n()}.${
-          n()
-        } kB]`,
+        `Get:${n()} http://archive.ubuntu.com/ubuntu xenial/main amd64 ${p} amd64 ${v} [${n()}.${n()} kB]`,
         `Selecting previously unselected package ${p}:amd64.`,
         `Preparing to unpack .../${p}_${v}_amd64.deb ...`,
         `Unpacking ${p}:amd64 (${v}) ...`,
@@ -152,10 +150,16 @@ function noise(r: () => number, count: number, layout: Layout): string[] {
         `  Downloading https://files.pythonhosted.org/packages/${n()}/${p}-2.${n()}.0-py3-none-any.whl (61kB)`,
       );
       out.push(`\r${bars.join("\r")}`);
-      if (r() < 0.3) out.push(`Requirement already satisfied: ${pick(PY)} in ./venv/lib/python3.6/site-packages`);
+      if (r() < 0.3) {
+        out.push(
+          `Requirement already satisfied: ${pick(PY)} in ./venv/lib/python3.6/site-packages`,
+        );
+      }
     } else if (k < tests + 0.4) {
       const g = pick(GEMS);
-      out.push(r() < 0.5 ? `Using ${g} 1.${n()}.0` : `Installing ${g} 1.${n()}.0 with native extensions`);
+      out.push(
+        r() < 0.5 ? `Using ${g} 1.${n()}.0` : `Installing ${g} 1.${n()}.0 with native extensions`,
+      );
     } else if (k < tests + 0.47) {
       out.push(
         `npm WARN deprecated ${pick(NPM)}: this library is no longer supported`,
@@ -421,7 +425,12 @@ async function build(c: Case): Promise<{ text: string; spans: Array<[number, num
   const mark = (body: string[]) => spans.push([out.length + 1, out.length + body.length]);
   const short = (s: string) => s.split("\n")[0]!.slice(0, 70);
   if (layout === "jenkins") {
-    const steps = [{ stage: "Build and test", cmd: short(c.cmd), body: lines(first.out), code: first.code }];
+    const steps = [{
+      stage: "Build and test",
+      cmd: short(c.cmd),
+      body: lines(first.out),
+      code: first.code,
+    }];
     const all = jenkins(r, pre, steps);
     const at = all.indexOf(`[Pipeline] { (Build and test)`) + 3;
     spans.push([at + 1, at + steps[0]!.body.length]);
@@ -475,9 +484,9 @@ if (import.meta.main) {
     );
     await Deno.writeFile(new URL(`${c.name}.log.gz`, OUT), gz);
     console.log(
-      `${c.name.padEnd(30)} ${layoutOf(c).padEnd(8)} ${text.split("\n").length - 1} lines, output at ${
-        spans.map(([a, b]) => `${a}-${b}`).join(",")
-      }`,
+      `${c.name.padEnd(30)} ${layoutOf(c).padEnd(8)} ${
+        text.split("\n").length - 1
+      } lines, output at ${spans.map(([a, b]) => `${a}-${b}`).join(",")}`,
     );
   }
 }
