@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { corpus, evaluate } from "../../bench/logs_travis.ts";
+import { extractChunks } from "../../gates/extract.ts";
+import { scoreLine, stepEndOf, stepMark } from "../../gates/extract_rules.ts";
+
+Deno.test("the second corpus (probe half) stays above the extraction targets", async () => {
+  const { logs, figures, baseline } = await evaluate("probe");
+  assert.ok(logs.length >= 20, `only ${logs.length} probe logs`);
+  assert.ok(Object.keys(figures.perTool).length >= 12, "fewer than 12 toolchains");
+  const misses = logs.filter((l) => !l.hit).map((l) => l.name);
+  assert.ok(figures.hit >= 0.9, `hit ${figures.hit}; missed ${misses.join(", ")}`);
+  assert.ok(figures.f1 >= 0.6, `line F1 ${figures.f1}`);
+  assert.ok(figures.lines <= 40, `lines per log ${figures.lines}`);
+  assert.ok(baseline.hit < figures.hit, `baseline ${baseline.hit} >= ${figures.hit}`);
+});
+
+Deno.test("the second corpus is split in halves by a fixed hash of the name", async () => {
+  const all = await corpus();
+  const probe = [...all.values()].filter((l) => l.part === "probe").length;
+  assert.ok(Math.abs(2 * probe - all.size) <= 1, `${probe} of ${all.size}`);
+  assert.deepEqual([...(await corpus()).entries()], [...all.entries()]);
+});
+
+Deno.test("stepMark and stepEndOf read Jenkins Pipeline steps and verdicts", () => {
+  assert.equal(stepMark("[Pipeline] sh"), 1);
+  assert.equal(stepMark("[2026-12-04T08:00:00.123Z] [Pipeline] sh"), 1);
+  assert.equal(stepMark("[Pipeline] bat"), 1);
+  assert.equal(stepMark("[Pipeline] stage"), 0);
+  assert.equal(stepMark("[Pipeline] shell-like"), 0);
+  assert.equal(stepMark("[Pipeline] { (Declarative: Post Actions)"), 3);
+  assert.equal(stepEndOf("ERROR: script returned exit code 2", false), 3);
+  assert.equal(stepEndOf("ERROR: script returned exit code 0", false), 0);
+  assert.equal(stepEndOf('Stage "Deploy" skipped due to earlier failure(s)', false), 1);
+  assert.equal(stepEndOf("Stage one finished", false), 0);
+});
+
+const jenkins = (body: string[], post: string[]) =>
+  [
+    "[Pipeline] Start of Pipeline",
+    "[Pipeline] node",
+    "[Pipeline] {",
+    "[Pipeline] stage",
+    "[Pipeline] { (Build)",
+    "[Pipeline] sh",
+    "[2026-12-04T08:00:00.100Z] + ./build.sh",
+    ...body.map((l) => `[2026-12-04T08:00:01.200Z] ${l}`),
+    "[Pipeline] }",
+    "[Pipeline] // stage",
+    "[Pipeline] stage",
+    "[Pipeline] { (Declarative: Post Actions)",
+    ...post,
+    "[Pipeline] }",
+    "[Pipeline] // stage",
+    "[Pipeline] End of Pipeline",
+    "ERROR: script returned exit code 1",
+    "Finished: FAILURE",
+  ].join("\n") + "\n";
+
+Deno.test("a Jenkins log: the failed sh step's error, not the post steps' errors", () => {
+  const log = jenkins(
+    ["compiling", "build.sh: line 4: jqq: command not found"],
+    [
+      "[Pipeline] archiveArtifacts",
+      "Archiving artifacts",
+      'ERROR: No artifacts found that match the file pattern "dist/**". Configuration error?',
+      "[Pipeline] sh",
+      "[2026-12-04T08:00:09.000Z] + ./cleanup.sh",
+      "[2026-12-04T08:00:09.100Z] error: cleanup could not remove tmp/",
+    ],
+  );
+  const [best] = extractChunks(log);
+  assert.ok(best, "no chunk");
+  assert.equal(best.text, "build.sh: line 4: jqq: command not found");
+});
+
+Deno.test("a Jenkins step's command echo is not its failure", () => {
+  const log = jenkins(
+    ["test cents ok", "PHP Fatal error:  Uncaught AssertionError: cents in /w/t.php:5"],
+    [],
+  ).replace("+ ./build.sh", "+ php -d assert.exception=1 t.php");
+  const [best] = extractChunks(log);
+  assert.ok(best!.text.startsWith("PHP Fatal error:"), best!.text);
+});
+
+Deno.test("ShellCheck: the findings with their source lines, not the wiki links", () => {
+  const log = [
+    ...Array.from({ length: 40 }, (_, i) => `ok ${i + 1} - handles error ${i}`),
+    "",
+    "In bin/backup.sh line 3:",
+    "cd $SRC",
+    "^-----^ SC2164 (warning): Use 'cd ... || exit' or 'cd ... || return' in case cd fails.",
+    "   ^--^ SC2086 (info): Double quote to prevent globbing and word splitting.",
+    "",
+    "Did you mean: ",
+    'cd "$SRC" || exit',
+    "",
+    "",
+    "In bin/backup.sh line 8:",
+    "read name",
+    "^--^ SC2162 (info): read without -r will mangle backslashes.",
+    "",
+    "For more information:",
+    "  https://www.shellcheck.net/wiki/SC2164 -- Use 'cd ... || exit' or 'cd ... |...",
+    "  https://www.shellcheck.net/wiki/SC2162 -- read without -r will mangle backs...",
+    "cleanup done",
+  ].join("\n");
+  const [best] = extractChunks(log);
+  assert.ok(best, "no chunk");
+  assert.equal(best.start, 42);
+  assert.equal(best.end, 53);
+  assert.ok(!best.text.includes("shellcheck.net"), best.text);
+});
+
+Deno.test("scoreLine knows the shapes the second corpus added", () => {
+  const cause = (line: string) => scoreLine(line).score >= 5;
+  for (
+    const line of [
+      "   ^--^ SC2086 (info): Double quote to prevent globbing and word splitting.",
+      "^-----^ SC2164 (warning): Use 'cd ... || exit' or 'cd ... || return' in case cd fails.",
+      "Failed example:",
+      "terminate called after throwing an instance of 'std::out_of_range'",
+      '    units_test.go:18: Parse("1 kb") = 1000, want 1024',
+      "error[no-explicit-any]: `any` type is not allowed",
+    ]
+  ) assert.ok(cause(line), line);
+  for (
+    const line of [
+      "For more information:",
+      "  https://www.shellcheck.net/wiki/SC2086 -- Double quote to prevent globbing ...",
+    ]
+  ) assert.ok(!cause(line), line);
+});
