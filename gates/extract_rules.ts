@@ -80,11 +80,11 @@ export function cleanLine(raw: string): { text: string; marked: boolean } {
 // times faster than one with character classes, symbols or anchors
 // (measured on a 200 MB log: ~2 ms/MB against ~13 ms/MB).
 const KEYWORDS_SOURCE =
-  "err|fail|exception|fatal|panic|traceback|killed|denied|not found|cannot|could not|unable|undefined|invalid|expected|received|assert|abort|segmentation|memory|caused by|exit|no such|what went wrong|section_|travis_time|group]run|section]|unhandled|not ok|dubious|halted|traceback|backtrace|stack trace|not in scope|unexpected|no member|cannot|undeclared|couldn't|missing|violat|mismatch|emergency stop|not an editor command|but got| line |\\*\\* \\(|pipeline] |terminate called";
+  "err|fail|exception|fatal|panic|traceback|killed|denied|not found|cannot|could not|unable|undefined|invalid|expected|received|assert|abort|segmentation|memory|caused by|exit|no such|what went wrong|section_|travis_time|group]run|section]|unhandled|not ok|dubious|halted|traceback|backtrace|stack trace|not in scope|unexpected|no member|cannot|undeclared|couldn't|missing|violat|mismatch|emergency stop|not an editor command|but got| line |\\*\\* \\(|pipeline] |bin/sh -x|terminate called";
 const KEYWORDS = new RegExp(KEYWORDS_SOURCE, "i");
 /** Test-runner marks that carry meaning without a keyword. */
-export const SYMBOLS: readonly string[] = ["✕", "✘", "×", "●", "✖", "=> ."];
-const SYMBOL_RE = /[✕✘×●✖]|=> \./;
+export const SYMBOLS: readonly string[] = ["✕", "✘", "×", "●", "✖", "✗", "❌", "=> ."];
+const SYMBOL_RE = /[✕✘×●✖✗❌]|=> \./;
 // Shapes that need no keyword: stack and code frames, file:line locations,
 // test headers, rustc's "-->", gcc's ": In function". Anchored at the start.
 const SHAPES_SOURCE =
@@ -96,6 +96,8 @@ const SHAPES = new RegExp(`^${SHAPES_SOURCE}`);
 // verdict ("ERROR: script returned exit code 1").
 const JENKINS_SHELL = /^(?:sh|bat|powershell|pwsh)\s*$/;
 const JENKINS_POST = "{ (Declarative: Post Actions)";
+// A freestyle job's "Execute shell" build step: "[app] $ /bin/sh -xe /tmp/jenkins1.sh".
+const JENKINS_FREESTYLE = /^\[[^\]]{1,80}\] \$ \/bin\/(?:ba)?sh -xe? \S/;
 
 /**
  * Whether a raw line is a CI step boundary: 1 a step starts (GitHub's
@@ -134,7 +136,9 @@ export function stepMark(raw: string): 0 | 1 | 2 | 3 {
       if (close < 0 || close > i + 40) return 0;
       i = close + 2;
     }
-    if (!raw.startsWith("[Pipeline] ", i)) return 0;
+    if (!raw.startsWith("[Pipeline] ", i)) {
+      return JENKINS_FREESTYLE.test(raw.slice(i, i + 120)) ? 1 : 0;
+    }
     return JENKINS_SHELL.test(raw.slice(i + 11, i + 24))
       ? 1
       : raw.startsWith(JENKINS_POST, i + 11)
@@ -178,7 +182,8 @@ const JOB_FAILED = /^ERROR: Job failed: /;
 // Jenkins: the verdict at the end of the log, after post steps, and the
 // stages a failure made Declarative Pipeline skip.
 const JENKINS_FAILED = /^ERROR: script returned exit code [1-9]\d*$/;
-const JENKINS_SKIPPED = /^Stage ".+" skipped due to earlier failure\(s\)$/;
+const JENKINS_SKIPPED =
+  /^Stage ".+" skipped due to earlier failure\(s\)$|^Build step '.+' marked build as failure$/;
 
 /**
  * Whether a clean line is a CI runner's verdict that a step failed: 1 the
@@ -193,10 +198,11 @@ const JENKINS_SKIPPED = /^Stage ".+" skipped due to earlier failure\(s\)$/;
 export function stepEndOf(text: string, marked: boolean): 0 | 1 | 2 | 3 {
   if (marked) return STEP_FAILED.test(text) ? 1 : 0;
   // Unmarked verdicts start with "The command", "Exited", "Error:",
-  // "ERROR: Job failed", "Stage" or "🚨": one character test for other lines.
+  // "ERROR: Job failed", "Stage", "Build step" or "🚨": one character test
+  // for other lines.
   const c = text.charCodeAt(0);
-  if (c !== 84 && c !== 69 && c !== 83 && c !== 0xd83d) return 0;
-  if (c === 83) return JENKINS_SKIPPED.test(text) ? 1 : 0;
+  if (c !== 84 && c !== 69 && c !== 83 && c !== 66 && c !== 0xd83d) return 0;
+  if (c === 83 || c === 66) return JENKINS_SKIPPED.test(text) ? 1 : 0;
   if (TRAVIS_FAILED.test(text)) return 1;
   if (JENKINS_FAILED.test(text)) return 3;
   return JOB_FAILED.test(text) ? 2 : 0;
@@ -331,6 +337,8 @@ const RULES: Array<[RegExp, number, string]> = [
     "exception",
   ],
   [/^! (?!\s*==>)\S/, 9, "compile"],
+  // xcpretty marks compiler errors with "❌" (warnings with "⚠️").
+  [/^❌ +\S/, 9, "compile"],
   // libstdc++'s verbose terminate handler (an uncaught C++ exception).
   [/^terminate called after throwing an instance of /, 9, "exception"],
   [
@@ -339,7 +347,7 @@ const RULES: Array<[RegExp, number, string]> = [
     "test",
   ],
   [
-    /:\d+: Failure$|:\d+:\w+:FAIL\b|^Failed example:$|^\s+\S+_test\.go:\d+: |^── (?:Failure|Error) \(|^(?:Failure|Error) → \S+ @ \d+/,
+    /:\d+: Failure$|:\d+:\w+:FAIL\b|^Failed example:$|^Testing failed:$|^ ?Failure Details:$|^\s*── \d+\. (?:Failure|Error): |^\* checking .+ \.\.\. ERROR$|^\s+\S+_test\.go:\d+: |^── (?:Failure|Error) \(|^(?:Failure|Error) → \S+ @ \d+/,
     9,
     "test",
   ],

@@ -121,6 +121,11 @@ Deno.test("scoreLine knows the shapes the second corpus added", () => {
       "terminate called after throwing an instance of 'std::out_of_range'",
       '    units_test.go:18: Parse("1 kb") = 1000, want 1024',
       "error[no-explicit-any]: `any` type is not allowed",
+      "❌  /Users/travis/build/acme/App/Cart.swift:12:9: use of unresolved identifier 'totl'",
+      "Testing failed:",
+      " Failure Details:",
+      "  ── 1. Failure: parses dates (@test-dates.R#5) ──────────",
+      "* checking tests ... ERROR",
     ]
   ) assert.ok(cause(line), line);
   for (
@@ -129,4 +134,36 @@ Deno.test("scoreLine knows the shapes the second corpus added", () => {
       "  https://www.shellcheck.net/wiki/SC2086 -- Double quote to prevent globbing ...",
     ]
   ) assert.ok(!cause(line), line);
+});
+
+Deno.test("a Jenkins freestyle job: the shell step's error, not the publishers'", () => {
+  const log = [
+    "Started by an SCM change",
+    "Building in workspace /var/lib/jenkins/workspace/app",
+    "[app] $ /bin/sh -xe /tmp/jenkins5120.sh",
+    "+ ./ci/test.sh",
+    "collecting",
+    "./ci/test.sh: line 3: pytest: command not found",
+    "Build step 'Execute shell' marked build as failure",
+    "Recording test results",
+    "ERROR: Step ‘Publish JUnit test result report’ failed: No test report files were found. Configuration error?",
+    "Finished: FAILURE",
+  ].join("\n") + "\n";
+  assert.equal(stepMark("[app] $ /bin/sh -xe /tmp/jenkins5120.sh"), 1);
+  const [best] = extractChunks(log);
+  assert.equal(best!.text, "./ci/test.sh: line 3: pytest: command not found");
+});
+
+Deno.test("lines with no error word still reach the rules: TeX's ! errors, xcpretty's ❌", () => {
+  const noise = Array.from({ length: 300 }, (_, i) => `compiling unit ${i}`);
+  for (
+    const [cause, after] of [
+      ["! Too many }'s.", "l.5 Second paragraph}"],
+      ["❌  /w/App/Cart.swift:12:9: use of unresolved identifier 'totl'", "    let t = totl"],
+    ]
+  ) {
+    const [best] = extractChunks([...noise, cause!, after!, "done"].join("\n"));
+    assert.ok(best, cause);
+    assert.equal(best.start, 301, cause);
+  }
 });
