@@ -105,7 +105,7 @@ export class ChunkExtractor {
   #failed: { chunks: Chunk[]; tail: _Line[] } | null = null;
   // The last-resort chunk's lines and score; made into a chunk only at the
   // end (a log can hold a million weak lines, and only the last one counts).
-  #fallback: { lines: _Line[]; score: number } | null = null;
+  #fallback: { lines: _Line[]; score: number; rank: number } | null = null;
   #seen = new Set<string>();
   #announced = false;
   readonly #find = candidates();
@@ -419,7 +419,10 @@ export class ChunkExtractor {
   #noteWeak(line: _Line): void {
     // A summary line ("exit code 1", "BUILD FAILED") is the last resort:
     // the lines just above it are what the tool printed before giving up.
-    if (this.#fallback && this.#fallback.score > line.score) {
+    // A context line (a path, "In function") says where, not that anything
+    // failed: it is a last resort only when no summary line exists.
+    const rank = line.kind === "context" ? 0.5 : line.score;
+    if (this.#fallback && this.#fallback.rank > rank) {
       // Lines above were skipped and the ring was not brought up to date:
       // rebuild it when next needed (only happens under pushLines).
       const last = this.#ring[this.#ring.length - 1];
@@ -427,7 +430,7 @@ export class ChunkExtractor {
       return;
     }
     const before = this.#context().slice(-8).filter((l) => l.text.trim() !== "");
-    this.#fallback = { lines: [...before, line], score: line.score };
+    this.#fallback = { lines: [...before, line], score: line.score, rank };
   }
 }
 

@@ -80,7 +80,7 @@ export function cleanLine(raw: string): { text: string; marked: boolean } {
 // times faster than one with character classes, symbols or anchors
 // (measured on a 200 MB log: ~2 ms/MB against ~13 ms/MB).
 const KEYWORDS_SOURCE =
-  "err|fail|exception|fatal|panic|traceback|killed|denied|not found|cannot|could not|unable|undefined|invalid|expected|received|assert|abort|segmentation|memory|caused by|exit|no such|what went wrong|section_|travis_time|group]run|section]|unhandled|not ok|dubious|halted|traceback|backtrace|stack trace|not in scope|unexpected|no member|cannot|undeclared|couldn't|missing|violat|mismatch|emergency stop|not an editor command|but got| line |\\*\\* \\(|pipeline] |bin/sh -x|terminate called";
+  "err|fail|exception|fatal|panic|traceback|killed|denied|not found|cannot|could not|unable|undefined|invalid|expected|received|assert|abort|segmentation|memory|caused by|exit|no such|what went wrong|section_|travis_time|group]run|section]|unhandled|not ok|dubious|halted|traceback|backtrace|stack trace|not in scope|unexpected|no member|cannot|undeclared|couldn't|missing|violat|mismatch|emergency stop|not an editor command|but got| line |\\*\\* \\(|pipeline] |bin/sh -x|terminate called|no rule to make|missing separator";
 const KEYWORDS = new RegExp(KEYWORDS_SOURCE, "i");
 /** Test-runner marks that carry meaning without a keyword. */
 export const SYMBOLS: readonly string[] = ["✕", "✘", "×", "●", "✖", "✗", "❌", "=> ."];
@@ -347,7 +347,7 @@ const RULES: Array<[RegExp, number, string]> = [
     "test",
   ],
   [
-    /:\d+: Failure$|:\d+:\w+:FAIL\b|^Failed example:$|^Testing failed:$|^ ?Failure Details:$|^\s*── \d+\. (?:Failure|Error): |^\* checking .+ \.\.\. ERROR$|^\s+\S+_test\.go:\d+: |^── (?:Failure|Error) \(|^(?:Failure|Error) → \S+ @ \d+/,
+    /:\d+: Failure$|:\d+:\w+:FAIL\b|^Failed example:$| line \d+: Expected .+ but got |^Testing failed:$|^ ?Failure Details:$|^\s*── \d+\. (?:Failure|Error): |^\* checking .+ \.\.\. ERROR$|^\s+\S+_test\.go:\d+: |^── (?:Failure|Error) \(|^(?:Failure|Error) → \S+ @ \d+/,
     9,
     "test",
   ],
@@ -452,6 +452,10 @@ const RULES: Array<[RegExp, number, string]> = [
 // Windows-1252 ("â”‚").
 const BOX_ERROR = /^(?:│|â”‚|\|) (?:Error|ERROR): \S/;
 const LOCATED_FINDING = /^line \d+ column \d+ - (?:Error|Warning): /;
+const MAKE_CAUSE =
+  /^(?:g?make(?:\[\d+\])?|\S+:\d+): \*\*\* (?:No rule to make target|missing separator|No targets specified|target pattern contains no)/;
+const MAVEN_RESOLVE =
+  /Failed to execute goal .+(?:could not be resolved|Could not resolve dependencies|Non-resolvable|Cannot access \S+ in offline mode)/;
 const SHELLCHECK = /^\s*\^-*\^? SC\d{4,5} \((?:error|warning|info|style)\): /;
 
 /**
@@ -474,6 +478,12 @@ export function scoreLine(line: string, marked = false): LineScore {
   // ShellCheck's tty format: a caret under the source line, then the code
   // and level; every finding at the default severity fails the check.
   if (SHELLCHECK.test(line)) return { score: 8, kind: "lint" };
+  // GNU make's own errors name the cause; "*** [target] Error 1" only
+  // relays a recipe's failure (a summary, in the noise table).
+  if (MAKE_CAUSE.test(line)) return { score: 8, kind: "build" };
+  // Maven's goal failure is a summary, unless it is all there is: a plugin
+  // or dependency that could not be resolved, named in the line itself.
+  if (MAVEN_RESOLVE.test(line)) return { score: 6, kind: "build" };
   for (const [re, score] of NOISE) {
     if (re.test(line)) return score === 0 ? _NONE : { score, kind: "exit" };
   }

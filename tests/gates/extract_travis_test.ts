@@ -126,6 +126,10 @@ Deno.test("scoreLine knows the shapes the second corpus added", () => {
       " Failure Details:",
       "  ── 1. Failure: parses dates (@test-dates.R#5) ──────────",
       "* checking tests ... ERROR",
+      "make: *** No rule to make target 'lexer.o', needed by 'tool'.  Stop.",
+      "Makefile:4: *** missing separator.  Stop.",
+      "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.5.2:test (default-test) on project strs: Plugin org.apache.maven.plugins:maven-surefire-plugin:3.5.2 or one of its dependencies could not be resolved: Cannot access central in offline mode",
+      "command line..script /w/test/trim.vim line 6: Expected 'b' but got 'b  '",
     ]
   ) assert.ok(cause(line), line);
   for (
@@ -166,4 +170,18 @@ Deno.test("lines with no error word still reach the rules: TeX's ! errors, xcpre
     assert.ok(best, cause);
     assert.equal(best.start, 301, cause);
   }
+});
+
+Deno.test("with no cause in the log, a summary line is the last resort, not a path", () => {
+  const log = [
+    "gcc -O2 -c src/pool.c -o src/pool.o",
+    "src/pool.c: In function 'flush':",
+    ...Array.from({ length: 20 }, (_, i) => `step ${i} done`),
+    "running checks",
+    "check suite: FAILED",
+    "cleanup done",
+  ].join("\n");
+  const [best] = extractChunks(log);
+  assert.ok(best, "no chunk");
+  assert.equal(best.end, 24, `${best.start}-${best.end}`);
 });
