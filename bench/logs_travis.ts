@@ -15,7 +15,11 @@
  * line F1 of the best chunk against the labelled lines, lines per log of the
  * best chunk; the baseline is the last 31 lines.
  *
- * Run: `deno run -A bench/logs_travis.ts [--part probe|heldback|all] [--verbose]`
+ * Round 2 (labels with `"round": 2`) was added after tuning on round 1's
+ * probe half and is split the same way on its own: its held-back half was
+ * measured once, with the extractor as tuned on round 1.
+ *
+ * Run: `deno run -A bench/logs_travis.ts [--part probe|heldback|all] [--round 1|2] [--verbose]`
  *
  * @module
  */
@@ -32,6 +36,8 @@ export type Part = "probe" | "heldback" | "all";
 interface Label {
   tool: string;
   blocks: Array<[number, number]>;
+  /** 2 for the logs added after tuning on round 1's probe half. */
+  round?: 2;
 }
 
 /**
@@ -44,13 +50,16 @@ export async function corpus(): Promise<Map<string, Label & { part: "probe" | "h
     string,
     Label
   >;
-  const names = Object.keys(labels).sort((a, b) =>
-    fnv1a("travis-split:" + a) - fnv1a("travis-split:" + b) || (a < b ? -1 : 1)
-  );
   const out = new Map<string, Label & { part: "probe" | "heldback" }>();
-  names.forEach((name, i) =>
-    out.set(name, { ...labels[name]!, part: i % 2 === 0 ? "probe" : "heldback" })
-  );
+  // Each round is split on its own, so adding a round moves no earlier log.
+  for (const round of [undefined, 2]) {
+    const names = Object.keys(labels).filter((n) => labels[n]!.round === round).sort((a, b) =>
+      fnv1a("travis-split:" + a) - fnv1a("travis-split:" + b) || (a < b ? -1 : 1)
+    );
+    names.forEach((name, i) =>
+      out.set(name, { ...labels[name]!, part: i % 2 === 0 ? "probe" : "heldback" })
+    );
+  }
   return out;
 }
 
@@ -71,7 +80,7 @@ export async function readLog(name: string): Promise<string> {
  * @param part Which logs.
  * @returns Per-log results and figures, for the extractor and the baseline.
  */
-export async function evaluate(part: Part): Promise<{
+export async function evaluate(part: Part, round?: 1 | 2): Promise<{
   logs: LogResult[];
   figures: Figures;
   baseline: Figures;
@@ -82,6 +91,7 @@ export async function evaluate(part: Part): Promise<{
   for (const name of [...all.keys()].sort()) {
     const l = all.get(name)!;
     if (part !== "all" && l.part !== part) continue;
+    if (round !== undefined && (l.round ?? 1) !== round) continue;
     const text = await readLog(name);
     const [best] = extractChunks(text);
     logs.push(score(name, l, best ? [best.start, best.end] : null));
@@ -98,7 +108,13 @@ if (import.meta.main) {
     console.error("--part must be probe, heldback or all");
     Deno.exit(2);
   }
-  const { logs, figures: f, baseline } = await evaluate(part);
+  const r = Deno.args.indexOf("--round");
+  const round = r >= 0 ? Number(Deno.args[r + 1]) as 1 | 2 : undefined;
+  if (round !== undefined && round !== 1 && round !== 2) {
+    console.error("--round must be 1 or 2");
+    Deno.exit(2);
+  }
+  const { logs, figures: f, baseline } = await evaluate(part, round);
   if (Deno.args.includes("--verbose")) {
     for (const l of logs) {
       console.log(
@@ -108,7 +124,7 @@ if (import.meta.main) {
       );
     }
   }
-  console.log(`part: ${part}`);
+  console.log(`part: ${part}${round ? `, round ${round}` : ""}`);
   console.log(show("extractor", f));
   console.log(show("last 31 lines", baseline));
   console.log(

@@ -21,6 +21,11 @@ export interface Case {
   cmd: string;
   /** A second command of the same job that fails too (its output is labelled as well). */
   cmd2?: string;
+  /**
+   * Round the case was added in: round 2 came after the extractor was tuned
+   * on round 1's probe half, and is split on its own.
+   */
+  round?: 2;
 }
 
 const MK_OK = "int twice(int x) { return 2 * x; }\n";
@@ -462,5 +467,256 @@ export const CASES: Case[] = [
     cmd: "gcc -Wall -Werror=format -o a a.c",
     cmd2:
       "gcc -o a2 -x c - <<'EOF' && ./a2\n#include <stdio.h>\nint main(void){ fprintf(stderr, \"selftest: checksum mismatch: got 0x1f expected 0x2e\\n\"); return 2; }\nEOF",
+  },
+  // ---- round 2: added after tuning on round 1's probe half ----
+  {
+    name: "tex_runaway_argument",
+    tool: "tex",
+    round: 2,
+    files: {
+      "report.tex":
+        "\\documentclass{article}\n\\begin{document}\nIntro text.\n\n\\textbf{bold start\n\nSecond paragraph.\n\\end{document}\n",
+    },
+    cmd: "pdflatex -interaction=nonstopmode -halt-on-error report.tex",
+  },
+  {
+    name: "tex_undefined_environment",
+    tool: "tex",
+    round: 2,
+    files: {
+      "list.tex":
+        "\\documentclass{article}\n\\begin{document}\n\\begin{itemze}\n\\item one\n\\end{itemze}\n\\end{document}\n",
+    },
+    cmd: "pdflatex -file-line-error -interaction=nonstopmode -halt-on-error list.tex",
+  },
+  {
+    name: "vim_uncaught_throw",
+    tool: "viml",
+    round: 2,
+    files: {
+      "autoload/cfg.vim":
+        "function! cfg#get(key) abort\n  if a:key !=# 'name'\n    throw 'cfg: unknown key ' . a:key\n  endif\n  return 'x'\nendfunction\n",
+      "test/run.vim": "set rtp+=.\necho cfg#get('name')\necho cfg#get('size')\nqall!\n",
+    },
+    cmd: "vim -Nu NONE -i NONE -Es -V1 -S test/run.vim </dev/null; exit 1",
+  },
+  {
+    name: "vim_invalid_expression",
+    tool: "viml",
+    round: 2,
+    files: {
+      "plugin/calc.vim": "let g:calc_total = 1 +\nlet g:calc_ready = 1\n",
+    },
+    cmd: "vim -Nu NONE -i NONE -Es -V1 -c 'source plugin/calc.vim' -c 'qall!' </dev/null; exit 1",
+  },
+  {
+    name: "sbcl_division_by_zero",
+    tool: "lisp",
+    round: 2,
+    files: {
+      "stats.lisp":
+        '(defun mean (xs) (/ (reduce #\'+ xs) (length xs)))\n(format t "mean ~a~%" (mean \'(1 2 3)))\n(format t "mean ~a~%" (mean \'()))\n',
+    },
+    cmd: "sbcl --script stats.lisp",
+  },
+  {
+    name: "sbcl_undefined_function",
+    tool: "lisp",
+    round: 2,
+    files: {
+      "main.lisp":
+        '(defun greet (n) (format nil "hi ~a" n))\n(format t "~a~%" (greet "ann"))\n(format t "~a~%" (greet-all \'("a" "b")))\n',
+    },
+    cmd: "sbcl --non-interactive --no-userinit --load main.lisp",
+  },
+  {
+    name: "c_asan_overflow",
+    tool: "c",
+    round: 2,
+    files: {
+      "buf.c":
+        '#include <stdlib.h>\n#include <string.h>\n#include <stdio.h>\n\nstatic char *dup(const char *s) {\n  char *d = malloc(strlen(s));\n  strcpy(d, s);\n  return d;\n}\n\nint main(void) {\n  char *d = dup("hello");\n  puts(d);\n  free(d);\n  return 0;\n}\n',
+    },
+    cmd: "gcc -g -fsanitize=address -o buf buf.c && ./buf",
+  },
+  {
+    name: "c_make_check_fail",
+    tool: "c",
+    round: 2,
+    files: {
+      "Makefile": "check: t_parse\n\t./t_parse\nt_parse: t_parse.c\n\tcc -o $@ $<\n",
+      "t_parse.c":
+        '#include <stdio.h>\n#include <stdlib.h>\nstatic int fails;\n#define CHECK(c, msg) do { if (c) printf("PASS: %s\\n", msg); else { printf("FAIL: %s (%s:%d)\\n", msg, __FILE__, __LINE__); fails++; } } while (0)\nint main(void) {\n  CHECK(atoi("12") == 12, "parse_int");\n  CHECK(atoi(" 7") == 7, "parse_leading_space");\n  CHECK(atoi("0x10") == 16, "parse_hex");\n  CHECK(atoi("-3") == -3, "parse_negative");\n  printf("%d failed\\n", fails);\n  return fails ? 1 : 0;\n}\n',
+    },
+    cmd: "make check",
+  },
+  {
+    name: "perl_global_symbol",
+    tool: "perl",
+    round: 2,
+    files: {
+      "lib/Cart.pm":
+        "package Cart;\nuse strict;\nuse warnings;\nsub total {\n  my @items = @_;\n  $sum = 0;\n  $sum += $_ for @items;\n  return $sum;\n}\n1;\n",
+      "t/cart.t":
+        "use strict; use warnings;\nuse Test::More;\nuse lib 'lib';\nuse Cart;\nis(Cart::total(1, 2), 3);\ndone_testing;\n",
+    },
+    cmd: "prove -l t/",
+  },
+  {
+    name: "perl_test_died",
+    tool: "perl",
+    round: 2,
+    files: {
+      "t/io.t":
+        "use strict; use warnings;\nuse Test::More tests => 3;\nok(1, 'opens error log');\nok(1, 'reads header');\nopen(my $fh, '<', 'data/missing.csv') or die \"cannot open data/missing.csv: $!\";\nok(1, 'parses rows');\n",
+    },
+    cmd: "prove -v t/",
+  },
+  {
+    name: "objc_missing_semicolon",
+    tool: "objective-c",
+    round: 2,
+    files: {
+      "src/Point.m":
+        "#include <stdio.h>\n\nstruct point { int x; int y; };\n\nint norm1(struct point p) {\n  int ax = p.x < 0 ? -p.x : p.x\n  return ax + (p.y < 0 ? -p.y : p.y);\n}\n",
+    },
+    cmd: "gcc -x objective-c -c src/Point.m -o point.o",
+  },
+  {
+    name: "r_warning_as_error",
+    tool: "r",
+    round: 2,
+    files: {
+      "R/run.R":
+        'options(warn = 2)\nparse_ids <- function(v) as.integer(v)\nids <- parse_ids(c("1", "2"))\ncat("ids:", ids, "\\n")\nids <- parse_ids(c("3", "x4"))\n',
+    },
+    cmd: "Rscript R/run.R",
+  },
+  {
+    name: "shell_unbound_variable",
+    tool: "shell",
+    round: 2,
+    files: {
+      "ci/deploy.sh":
+        '#!/bin/bash\nset -euo pipefail\necho "deploying build $(date +%F)"\necho "target: $DEPLOY_ENV"\n',
+    },
+    cmd: "bash ci/deploy.sh",
+  },
+  {
+    name: "lua_error_table",
+    tool: "lua",
+    round: 2,
+    files: {
+      "validate.lua":
+        'local function check(t)\n  if type(t.port) ~= "number" then\n    error({ code = "EPORT", msg = "port must be a number" })\n  end\nend\nprint("checking config")\ncheck({ port = "80" })\n',
+    },
+    cmd: "lua validate.lua",
+  },
+  {
+    name: "ruby_load_error",
+    tool: "ruby",
+    round: 2,
+    files: {
+      "bin/export.rb": "require 'json'\nrequire 'csvx'\nputs JSON.generate({ ok: true })\n",
+    },
+    cmd: "ruby bin/export.rb",
+  },
+  {
+    name: "py_unittest_error",
+    tool: "python",
+    round: 2,
+    files: {
+      "cfg.py":
+        "import json\n\n\ndef load(path):\n    with open(path) as f:\n        return json.load(f)\n",
+      "test_cfg.py":
+        "import unittest\n\nimport cfg\n\n\nclass CfgTest(unittest.TestCase):\n    def test_error_keys_known(self):\n        self.assertIn('error', ['error', 'warn'])\n\n    def test_load(self):\n        self.assertEqual(cfg.load('conf/app.json')['name'], 'app')\n\n\nif __name__ == '__main__':\n    unittest.main()\n",
+    },
+    cmd: "python3 -m unittest -v test_cfg",
+  },
+  {
+    name: "go_test_timeout",
+    tool: "go",
+    round: 2,
+    files: {
+      "go.mod": "module example.com/poll\n\ngo 1.19\n",
+      "poll.go":
+        'package poll\n\nimport "time"\n\nfunc Wait(done <-chan struct{}) {\n\tfor {\n\t\tselect {\n\t\tcase <-done:\n\t\t\treturn\n\t\tdefault:\n\t\t\ttime.Sleep(10 * time.Millisecond)\n\t\t}\n\t}\n}\n',
+      "poll_test.go":
+        'package poll\n\nimport "testing"\n\nfunc TestWaitReturns(t *testing.T) {\n\tdone := make(chan struct{})\n\tWait(done)\n}\n',
+    },
+    cmd: "go test -timeout 2s ./...",
+  },
+  {
+    name: "rust_unresolved_import",
+    tool: "rust",
+    round: 2,
+    files: {
+      "Cargo.toml": '[package]\nname = "fmtx"\nversion = "0.1.0"\nedition = "2021"\n',
+      "src/main.rs":
+        'use std::collections::HashMapp;\n\nfn main() {\n    let mut m: HashMapp<&str, i32> = HashMapp::new();\n    m.insert("a", 1);\n    println!("{:?}", m);\n}\n',
+    },
+    cmd: "cargo build --offline",
+  },
+  {
+    name: "java_junit_console",
+    tool: "java",
+    round: 2,
+    files: {
+      "src/Temp.java":
+        "public class Temp {\n    public static double toF(double c) { return c * 9 / 5 + 23; }\n}\n",
+      "test/TempTest.java":
+        "import static org.junit.Assert.assertEquals;\nimport org.junit.Test;\n\npublic class TempTest {\n    @Test public void freezing() { assertEquals(32.0, Temp.toF(0), 0.001); }\n    @Test public void errorMarginIsSmall() { assertEquals(0.0, 0.0, 0.001); }\n}\n",
+    },
+    cmd:
+      "mkdir -p out && javac -d out -cp /root/.m2/repository/junit/junit/4.13.2/junit-4.13.2.jar:/root/.m2/repository/org/hamcrest/hamcrest-core/1.3/hamcrest-core-1.3.jar src/Temp.java test/TempTest.java && java -cp out:/root/.m2/repository/junit/junit/4.13.2/junit-4.13.2.jar:/root/.m2/repository/org/hamcrest/hamcrest-core/1.3/hamcrest-core-1.3.jar org.junit.runner.JUnitCore TempTest",
+  },
+  {
+    name: "npm_missing_script",
+    tool: "javascript",
+    round: 2,
+    files: {
+      "package.json": '{"name":"site","version":"1.0.0","scripts":{"build":"echo build"}}\n',
+    },
+    cmd: "npm run build && npm run lint",
+  },
+  {
+    name: "node_syntax_error",
+    tool: "javascript",
+    round: 2,
+    files: {
+      "src/server.js":
+        "const http = require('http');\nconst routes = {\n  '/': () => 'home',\n  '/about': () => 'about'\n  '/error': () => 'error page',\n};\nhttp.createServer((q, s) => s.end(routes[q.url]())).listen(0);\n",
+    },
+    cmd: "node --check src/server.js",
+  },
+  {
+    name: "php_undefined_function",
+    tool: "php",
+    round: 2,
+    files: {
+      "bin/report.php":
+        "<?php\nfunction fmt_row(array $r): string { return implode(',', $r); }\necho fmt_row(['a', 'b']), \"\\n\";\necho fmt_rows([['c']]), \"\\n\";\n",
+    },
+    cmd: "php bin/report.php",
+  },
+  {
+    name: "ghc_missing_module",
+    tool: "haskell",
+    round: 2,
+    files: {
+      "Main.hs":
+        'module Main where\n\nimport qualified Data.Text.Extra as T\n\nmain :: IO ()\nmain = putStrLn (T.unpack (T.pack "hi"))\n',
+    },
+    cmd: "ghc -outputdir build -o main Main.hs",
+  },
+  {
+    name: "deno_fmt_check",
+    tool: "typescript",
+    round: 2,
+    files: {
+      "src/a.ts": "export const a = 1;\n",
+      "src/b.ts": "export function b( x:number ){return x*2}\n",
+    },
+    cmd: "NO_COLOR=1 deno fmt --check src/",
   },
 ];
