@@ -88,7 +88,7 @@ const SYMBOL_RE = /[✕✘×●✖✗❌]|=> \./;
 // Shapes that need no keyword: stack and code frames, file:line locations,
 // test headers, rustc's "-->", gcc's ": In function". Anchored at the start.
 const SHAPES_SOURCE =
-  '(?:\\s*(?:E\\s|at |File "|\\d+\\) |\\d+:\\d+\\s+error|--> |\\^-*\\^? SC\\d|\\S+_test\\.go:\\d+: )|e: |! |_{3}|---- |goroutine \\d|\\[signal|[^\\s:(]+: In |[^\\s:(]+\\.\\w{1,6}[:(]\\d|[\\w.-]+: [^\\s:(]+\\.\\w{1,6}:\\d|(?:\\/|\\.{1,2}\\/)?[\\w@.-]+(?:\\/[\\w@.-]+)+\\.\\w{1,5}$)';
+  '(?:\\s*(?:E\\s|at |File "|\\d+\\) |\\d+:\\d+\\s+error|--> |\\^-*\\^? SC\\d|\\S+_test\\.go:\\d+: )|e: |! |- \\S+\\.html?$|_{3}|---- |goroutine \\d|\\[signal|[^\\s:(]+: In |[^\\s:(]+\\.\\w{1,6}[:(]\\d|[\\w.-]+: [^\\s:(]+\\.\\w{1,6}:\\d|(?:\\/|\\.{1,2}\\/)?[\\w@.-]+(?:\\/[\\w@.-]+)+\\.\\w{1,5}$)';
 const SHAPES = new RegExp(`^${SHAPES_SOURCE}`);
 
 // Jenkins Pipeline: the steps that run a script (`[Pipeline] sh`), and the
@@ -313,7 +313,7 @@ const NOISE: Array<[RegExp, number]> = [
     0,
   ],
   [
-    /^error: (?:could not compile|aborting due to|Recipe `|process didn't exit successfully)|^error Command failed|^npm (?:ERR!|error) (?:code ELIFECYCLE|errno|Lifecycle script|Failed at|command failed|path |signal )|^make(?:\[\d+\])?: \*\*\*|exit(?:ed)? (?:with )?(?:code|status)|Process completed with exit code|exited with code|Command failed|ELIFECYCLE|BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|^Build failed|Job failed|^FAIL\s*$|^FAIL\t\S+\t|Tests? failed\.?$|^Error: Process completed|^ERROR: Job failed|^error: Recipe|^Test Suites: \d+ failed|^Tests: +\d+ failed|^\s*\d+ (?:failing|failed)|^FAILED \(|^=+ \d+ failed|^g?make(?:\[\d+\])?: \*\*\*|Failed to execute goal|^error: (?:Type checking failed|Test failed)|^\d+ (?:errors?|problems?)(?: and \d+ warnings?)?\.?$|^Found \d+ errors?\b|^! {2}==> Fatal error occurred|^unhandled condition in --disable-debugger mode|^Dubious, test returned|^Result: FAIL$|^Errors while running CTest|^Test Summary Report|^\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*/i,
+    /^error: (?:could not compile|aborting due to|Recipe `|process didn't exit successfully)|^error Command failed|^npm (?:ERR!|error) (?:code ELIFECYCLE|errno|Lifecycle script|Failed at|command failed|path |signal )|^make(?:\[\d+\])?: \*\*\*|exit(?:ed)? (?:with )?(?:code|status)|Process completed with exit code|exited with code|Command failed|ELIFECYCLE|BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|^Build failed|Job failed|^FAIL\s*$|^FAIL\t\S+\t|Tests? failed\.?$|^Error: Process completed|^ERROR: Job failed|^error: Recipe|^Test Suites: \d+ failed|^Tests: +\d+ failed|^\s*\d+ (?:failing|failed)|^FAILED \(|^=+ \d+ failed|^g?make(?:\[\d+\])?: \*\*\*|Failed to execute goal|^error: (?:Type checking failed|Test failed)|^\d+ (?:errors?|problems?)(?: and \d+ warnings?)?\.?$|^Found \d+ errors?\b|^! {2}==> Fatal error occurred|^unhandled condition in --disable-debugger mode|^Dubious, test returned|^Result: FAIL$|^Errors while running CTest|HTML-Proofer found \d+ failures?!|^Test Summary Report|^\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*/i,
     1,
   ],
 ];
@@ -337,6 +337,9 @@ const RULES: Array<[RegExp, number, string]> = [
     "exception",
   ],
   [/^! (?!\s*==>)\S/, 9, "compile"],
+  // HTML-Proofer lists its findings under each file: "- ./_site/x.html",
+  // then "  *  External link … failed: 404" lines.
+  [/^- \S+\.html?$/, 7, "lint"],
   // xcpretty marks compiler errors with "❌" (warnings with "⚠️").
   [/^❌ +\S/, 9, "compile"],
   // libstdc++'s verbose terminate handler (an uncaught C++ exception).

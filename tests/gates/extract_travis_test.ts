@@ -185,3 +185,22 @@ Deno.test("with no cause in the log, a summary line is the last resort, not a pa
   assert.ok(best, "no chunk");
   assert.equal(best.end, 24, `${best.start}-${best.end}`);
 });
+
+Deno.test("HTML-Proofer: the files and their findings, not the count", () => {
+  const log = [
+    ...Array.from({ length: 50 }, (_, i) => `      Generating page ${i}...`),
+    'Running ["ImageCheck", "ScriptCheck", "LinkCheck"] on ["./_site"] on *.html... ',
+    "Ran on 12 files!",
+    "- ./_site/about/index.html",
+    "  *  image /img/team.png does not have an alt attribute (line 31)",
+    "  *  internally linking to /contact.html, which does not exist (line 40)",
+    '     <a href="/contact.html">Contact</a>',
+    "- ./_site/index.html",
+    "  *  External link https://example.org/gone failed: 404 No error",
+    "htmlproofer 3.19.4 | Error:  HTML-Proofer found 3 failures!",
+    'The command "bundle exec htmlproofer ./_site" exited with 1.',
+  ].join("\n");
+  const [best] = extractChunks(log);
+  assert.ok(best, "no chunk");
+  assert.equal(`${best.start}-${best.end}`, "53-58");
+});
