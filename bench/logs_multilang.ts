@@ -90,7 +90,7 @@ export async function corpus(): Promise<Map<string, Label & { part: "tuned" | "h
   return out;
 }
 
-function score(name: string, l: Label, got: [number, number] | null): LogResult {
+export function score(name: string, l: Label, got: [number, number] | null): LogResult {
   const want = new Set<number>();
   for (const [a, b] of l.blocks) for (let i = a; i <= b; i++) want.add(i);
   let inter = 0;
@@ -135,7 +135,7 @@ export async function evaluate(part: Part): Promise<{
   return { logs, figures: figures(logs), baseline: figures(base) };
 }
 
-function figures(logs: LogResult[]): Figures {
+export function figures(logs: LogResult[]): Figures {
   const perTool: Figures["perTool"] = {};
   for (const l of logs) {
     const t = perTool[l.tool] ??= { hits: 0, n: 0 };
@@ -152,7 +152,7 @@ function figures(logs: LogResult[]): Figures {
   };
 }
 
-function show(label: string, f: Figures): string {
+export function show(label: string, f: Figures): string {
   return `${label.padEnd(16)} logs ${f.n}  hit ${(100 * f.hit).toFixed(0)}%  line F1 ${
     f.f1.toFixed(2)
   }  lines/log ${f.lines.toFixed(1)}`;

@@ -100,11 +100,12 @@ export class ChunkExtractor {
   // failed first with its chunks and its last block.
   #step = 0;
   #stepStart = 0;
+  #markAt = -1;
   #script: { step: number; tail: _Line[] } | null = null;
   #failed: { chunks: Chunk[]; tail: _Line[] } | null = null;
   // The last-resort chunk's lines and score; made into a chunk only at the
   // end (a log can hold a million weak lines, and only the last one counts).
-  #fallback: { lines: _Line[]; score: number } | null = null;
+  #fallback: { lines: _Line[]; score: number; rank: number } | null = null;
   #seen = new Set<string>();
   #announced = false;
   readonly #find = candidates();
@@ -143,12 +144,16 @@ export class ChunkExtractor {
         this.#step++;
         this.#stepStart = n;
       }
+      this.#markAt = n;
       const line: _Line = { n, text, score: 0, kind: "" };
       this.#ring.push(line);
       if (this.#ring.length > RING) this.#ring.shift();
       return;
     }
-    const { score, kind } = this.#score(text, marked);
+    // The shell's echo of the step's command (`+ make` under Jenkins's
+    // `[Pipeline] sh`) is the command, not its output.
+    const echo = n === this.#markAt + 1 && text.startsWith("+ ");
+    const { score, kind } = echo ? { score: 0, kind: "" } : this.#score(text, marked);
     const line: _Line = { n, text, score, kind };
     if (this.#open) this.#extend(line);
     else if (score >= CAUSE) this.#start(line);
@@ -253,12 +258,18 @@ export class ChunkExtractor {
     return f ? [{ ..._toChunk(f.lines), score: f.score, kind: "exit" }] : [];
   }
 
-  // A step boundary (mark 1 start, 2 end, 3 GitLab script end) or a
-  // failure verdict (end 1 for this step, 2 for GitLab's last script).
-  #stepBoundary(mark: 0 | 1 | 2 | 3, end: 0 | 1 | 2): void {
+  // A step boundary (mark 1 start, 2 end, 3 GitLab script end or Jenkins
+  // post section start) or a failure verdict (end 1 for this step, 2 for
+  // GitLab's last script, 3 for Jenkins's: the step before the post
+  // section, else the current one).
+  #stepBoundary(mark: 0 | 1 | 2 | 3, end: 0 | 1 | 2 | 3): void {
     if (mark === 3) this.#script = { step: this.#step, tail: this.#stepTail() };
     if (end === 0 || this.#failed) return;
-    const failed = end === 2 ? this.#script : { step: this.#step, tail: this.#stepTail() };
+    const failed = end === 2
+      ? this.#script
+      : end === 3 && this.#script
+      ? this.#script
+      : { step: this.#step, tail: this.#stepTail() };
     if (!failed) return;
     this.#failed = {
       chunks: this.#best.filter((k) => k.step === failed.step).map((k) => k.chunk),
@@ -310,7 +321,8 @@ export class ChunkExtractor {
   #start(line: _Line): void {
     const ring = this.#context();
     const diag = this.#diag.start(line, ring);
-    const pre = _frameAbove(this.#above(), line.n) ?? diag ?? _linesAbove(ring, line.text);
+    const pre = _frameAbove(this.#above(), line.n, line.text) ?? diag ??
+      _linesAbove(ring, line.text);
     line.attached = true;
     this.#open = [...pre, line];
     this.#announced = _announces(line.text);
@@ -407,7 +419,10 @@ export class ChunkExtractor {
   #noteWeak(line: _Line): void {
     // A summary line ("exit code 1", "BUILD FAILED") is the last resort:
     // the lines just above it are what the tool printed before giving up.
-    if (this.#fallback && this.#fallback.score > line.score) {
+    // A context line (a path, "In function") says where, not that anything
+    // failed: it is a last resort only when no summary line exists.
+    const rank = line.kind === "context" ? 0.5 : line.score;
+    if (this.#fallback && this.#fallback.rank > rank) {
       // Lines above were skipped and the ring was not brought up to date:
       // rebuild it when next needed (only happens under pushLines).
       const last = this.#ring[this.#ring.length - 1];
@@ -415,7 +430,7 @@ export class ChunkExtractor {
       return;
     }
     const before = this.#context().slice(-8).filter((l) => l.text.trim() !== "");
-    this.#fallback = { lines: [...before, line], score: line.score };
+    this.#fallback = { lines: [...before, line], score: line.score, rank };
   }
 }
 
@@ -438,12 +453,16 @@ function _rank(chunks: Chunk[], max: number): Chunk[] {
  * SyntaxError; gfortran's `x.f90:8:26:` over its frame and "Error:"): the
  * location and the frame belong to the cause. Null when there is none.
  */
-function _frameAbove(ring: _Line[], n: number): _Line[] | null {
+function _frameAbove(ring: _Line[], n: number, opener: string): _Line[] | null {
   let want = n - 1;
+  // A cause that is a caret line (ShellCheck's "^-- SC2086 …") points into
+  // the source line right above it, however plain that line looks.
+  const caret = /^\s*\^/.test(opener);
   for (let i = ring.length - 1; i >= 0 && n - want <= FRAME; i--, want--) {
     const p = ring[i]!;
     if (p.n !== want) return null;
     if (p.kind === "context" && p.score >= 3) return ring.slice(i);
+    if (caret && want === n - 1) continue;
     if (p.text.trim() !== "" && continuation(p.text) === 0) return null;
   }
   return null;
@@ -471,7 +490,8 @@ function _jsonOpener(text: string): boolean {
 
 /** A head line that announces an indented body ("CMake Error at x:14 (find_package):"). */
 function _announces(text: string): boolean {
-  return /:\s*$/.test(text);
+  // "For more information:" (ShellCheck, Maven) announces a list of links.
+  return /:\s*$/.test(text) && !/^(?:\[\w+\] )?For more information\b/.test(text);
 }
 
 function _key(text: string): string {
@@ -509,7 +529,7 @@ function _toChunk(lines: _Line[]): Chunk {
       kind = l.kind;
     }
     if (l.score >= CAUSE) sum += Math.min(l.score, 10);
-    if (!located && /\S+\.[A-Za-z]{1,6}(?:[:(]\d+| line \d+)/.test(l.text)) located = true;
+    if (!located && /\S+\.[A-Za-z]{1,6}(?:[:(]\d+|:? line \d+)/.test(l.text)) located = true;
   }
   const score = max * 4 + Math.min(sum, 40) + (located ? 6 : 0) + Math.min(lines.length, 10) / 2;
   return {

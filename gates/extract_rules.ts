@@ -80,23 +80,32 @@ export function cleanLine(raw: string): { text: string; marked: boolean } {
 // times faster than one with character classes, symbols or anchors
 // (measured on a 200 MB log: ~2 ms/MB against ~13 ms/MB).
 const KEYWORDS_SOURCE =
-  "err|fail|exception|fatal|panic|traceback|killed|denied|not found|cannot|could not|unable|undefined|invalid|expected|received|assert|abort|segmentation|memory|caused by|exit|no such|what went wrong|section_|travis_time|group]run|section]|unhandled|not ok|dubious|halted|traceback|backtrace|stack trace|not in scope|unexpected|no member|cannot|undeclared|couldn't|missing|violat|mismatch|emergency stop|not an editor command|but got| line |\\*\\* \\(";
+  "err|fail|exception|fatal|panic|traceback|killed|denied|not found|cannot|could not|unable|undefined|invalid|expected|received|assert|abort|segmentation|memory|caused by|exit|no such|what went wrong|section_|travis_time|group]run|section]|unhandled|not ok|dubious|halted|traceback|backtrace|stack trace|not in scope|unexpected|no member|cannot|undeclared|couldn't|missing|violat|mismatch|emergency stop|not an editor command|but got| line |\\*\\* \\(|pipeline] |bin/sh -x|terminate called|no rule to make|missing separator";
 const KEYWORDS = new RegExp(KEYWORDS_SOURCE, "i");
 /** Test-runner marks that carry meaning without a keyword. */
-export const SYMBOLS: readonly string[] = ["✕", "✘", "×", "●", "✖", "=> ."];
-const SYMBOL_RE = /[✕✘×●✖]|=> \./;
+export const SYMBOLS: readonly string[] = ["✕", "✘", "×", "●", "✖", "✗", "❌", "=> ."];
+const SYMBOL_RE = /[✕✘×●✖✗❌]|=> \./;
 // Shapes that need no keyword: stack and code frames, file:line locations,
 // test headers, rustc's "-->", gcc's ": In function". Anchored at the start.
 const SHAPES_SOURCE =
-  '(?:\\s*(?:E\\s|at |File "|\\d+\\) |\\d+:\\d+\\s+error|--> )|e: |_{3}|---- |goroutine \\d|\\[signal|[^\\s:(]+: In |[^\\s:(]+\\.\\w{1,6}[:(]\\d|[\\w.-]+: [^\\s:(]+\\.\\w{1,6}:\\d|(?:\\/|\\.{1,2}\\/)?[\\w@.-]+(?:\\/[\\w@.-]+)+\\.\\w{1,5}$)';
+  '(?:\\s*(?:E\\s|at |File "|\\d+\\) |\\d+:\\d+\\s+error|--> |\\^-*\\^? SC\\d|\\S+_test\\.go:\\d+: )|e: |! |- \\S+\\.html?$|_{3}|---- |goroutine \\d|\\[signal|[^\\s:(]+: In |[^\\s:(]+\\.\\w{1,6}[:(]\\d|[\\w.-]+: [^\\s:(]+\\.\\w{1,6}:\\d|(?:\\/|\\.{1,2}\\/)?[\\w@.-]+(?:\\/[\\w@.-]+)+\\.\\w{1,5}$)';
 const SHAPES = new RegExp(`^${SHAPES_SOURCE}`);
+
+// Jenkins Pipeline: the steps that run a script (`[Pipeline] sh`), and the
+// declarative post section, which runs after the failed step and before the
+// verdict ("ERROR: script returned exit code 1").
+const JENKINS_SHELL = /^(?:sh|bat|powershell|pwsh)\s*$/;
+const JENKINS_POST = "{ (Declarative: Post Actions)";
+// A freestyle job's "Execute shell" build step: "[app] $ /bin/sh -xe /tmp/jenkins1.sh".
+const JENKINS_FREESTYLE = /^\[[^\]]{1,80}\] \$ \/bin\/(?:ba)?sh -xe? \S/;
 
 /**
  * Whether a raw line is a CI step boundary: 1 a step starts (GitHub's
  * `##[group]Run`, Azure's `##[section]Starting:`, GitLab's `section_start:`,
- * Travis's `travis_time:start:`), 2 one ends (`##[section]Finishing:`,
+ * Travis's `travis_time:start:`, Jenkins's `[Pipeline] sh`), 2 one ends (`##[section]Finishing:`,
  * `section_end:`, `travis_time:end:`), 3 GitLab's script section ends (the
- * job's commands; the verdict "Job failed" comes after cleanup sections).
+ * job's commands; the verdict "Job failed" comes after cleanup sections) or
+ * Jenkins's declarative post section starts (same: the verdict follows it).
  * A few substring tests, no regex unless a marker is there.
  *
  * @param raw The line as it is in the log.
@@ -119,6 +128,22 @@ export function stepMark(raw: string): 0 | 1 | 2 | 3 {
     const m = raw.indexOf("K", i);
     if (m < 0 || m > i + 6) return 0;
     i = m + 1;
+  }
+  if (raw.charCodeAt(i) === 91) {
+    // Jenkins's Timestamper prefix "[2026-12-04T08:00:00.123Z] ".
+    if (raw.charCodeAt(i + 5) === 45 && raw.charCodeAt(i + 11) === 84) {
+      const close = raw.indexOf("] ", i + 20);
+      if (close < 0 || close > i + 40) return 0;
+      i = close + 2;
+    }
+    if (!raw.startsWith("[Pipeline] ", i)) {
+      return JENKINS_FREESTYLE.test(raw.slice(i, i + 120)) ? 1 : 0;
+    }
+    return JENKINS_SHELL.test(raw.slice(i + 11, i + 24))
+      ? 1
+      : raw.startsWith(JENKINS_POST, i + 11)
+      ? 3
+      : 0;
   }
   const ch = raw.charCodeAt(i);
   if (ch === 35) {
@@ -154,22 +179,32 @@ const STEP_FAILED =
 const TRAVIS_FAILED =
   /^The command ".*" (?:failed and )?exited with [1-9]\d*(?: during .*)?\.$|^Exited with code (?:exit status )?[1-9]\d*$|^(?:🚨 )?Error: The command exited with status [1-9]\d*$/;
 const JOB_FAILED = /^ERROR: Job failed: /;
+// Jenkins: the verdict at the end of the log, after post steps, and the
+// stages a failure made Declarative Pipeline skip.
+const JENKINS_FAILED = /^ERROR: script returned exit code [1-9]\d*$/;
+const JENKINS_SKIPPED =
+  /^Stage ".+" skipped due to earlier failure\(s\)$|^Build step '.+' marked build as failure$/;
 
 /**
  * Whether a clean line is a CI runner's verdict that a step failed: 1 the
- * step being read failed, 2 the job failed (GitLab: its script section).
+ * step being read failed, 2 the job failed (GitLab: its script section), 3
+ * the job failed (Jenkins: the step before the post section, else the last
+ * script step).
  *
  * @param text A clean line.
  * @param marked It carried a CI error marker.
  * @returns 0 for any other line.
  */
-export function stepEndOf(text: string, marked: boolean): 0 | 1 | 2 {
+export function stepEndOf(text: string, marked: boolean): 0 | 1 | 2 | 3 {
   if (marked) return STEP_FAILED.test(text) ? 1 : 0;
   // Unmarked verdicts start with "The command", "Exited", "Error:",
-  // "ERROR: Job failed" or "🚨": one character test for other lines.
+  // "ERROR: Job failed", "Stage", "Build step" or "🚨": one character test
+  // for other lines.
   const c = text.charCodeAt(0);
-  if (c !== 84 && c !== 69 && c !== 0xd83d) return 0;
+  if (c !== 84 && c !== 69 && c !== 83 && c !== 66 && c !== 0xd83d) return 0;
+  if (c === 83 || c === 66) return JENKINS_SKIPPED.test(text) ? 1 : 0;
   if (TRAVIS_FAILED.test(text)) return 1;
+  if (JENKINS_FAILED.test(text)) return 3;
   return JOB_FAILED.test(text) ? 2 : 0;
 }
 
@@ -270,13 +305,15 @@ const NOISE: Array<[RegExp, number]> = [
     0,
   ],
   [/(?:error|fail)[\w-]*\.(?:tgz|jar|whl|js|ts)\b|node_modules\/[\w@/-]*err/i, 0],
+  // ShellCheck's closing list of wiki links repeats the findings' messages.
+  [/^For more information:$|^\s+https:\/\/www\.shellcheck\.net\/wiki\/SC\d+ /, 0],
   // npm's usage text after EUSAGE: many "npm error" lines, none a cause
   [
     /^npm (?:ERR!|error) (?:Usage:|Options:|aliases:|Run "npm help|\[-|npm \w+$|Clean install|-w\b)/,
     0,
   ],
   [
-    /^error: (?:could not compile|aborting due to|Recipe `|process didn't exit successfully)|^error Command failed|^npm (?:ERR!|error) (?:code ELIFECYCLE|errno|Lifecycle script|Failed at|command failed|path |signal )|^make(?:\[\d+\])?: \*\*\*|exit(?:ed)? (?:with )?(?:code|status)|Process completed with exit code|exited with code|Command failed|ELIFECYCLE|BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|^Build failed|Job failed|^FAIL\s*$|^FAIL\t\S+\t|Tests? failed\.?$|^Error: Process completed|^ERROR: Job failed|^error: Recipe|^Test Suites: \d+ failed|^Tests: +\d+ failed|^\s*\d+ (?:failing|failed)|^FAILED \(|^=+ \d+ failed|^g?make(?:\[\d+\])?: \*\*\*|Failed to execute goal|^error: (?:Type checking failed|Test failed)|^\d+ (?:errors?|problems?)(?: and \d+ warnings?)?\.?$|^Found \d+ errors?\b|^! {2}==> Fatal error occurred|^unhandled condition in --disable-debugger mode|^Dubious, test returned|^Result: FAIL$|^Errors while running CTest|^Test Summary Report|^\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*/i,
+    /^error: (?:could not compile|aborting due to|Recipe `|process didn't exit successfully)|^error Command failed|^npm (?:ERR!|error) (?:code ELIFECYCLE|errno|Lifecycle script|Failed at|command failed|path |signal )|^make(?:\[\d+\])?: \*\*\*|exit(?:ed)? (?:with )?(?:code|status)|Process completed with exit code|exited with code|Command failed|ELIFECYCLE|BUILD FAILURE|BUILD FAILED|FAILURE: Build failed|^Build failed|Job failed|^FAIL\s*$|^FAIL\t\S+\t|Tests? failed\.?$|^Error: Process completed|^ERROR: Job failed|^error: Recipe|^Test Suites: \d+ failed|^Tests: +\d+ failed|^\s*\d+ (?:failing|failed)|^FAILED \(|^=+ \d+ failed|^g?make(?:\[\d+\])?: \*\*\*|Failed to execute goal|^error: (?:Type checking failed|Test failed)|^\d+ (?:errors?|problems?)(?: and \d+ warnings?)?\.?$|^Found \d+ errors?\b|^! {2}==> Fatal error occurred|^unhandled condition in --disable-debugger mode|^Dubious, test returned|^Result: FAIL$|^Errors while running CTest|HTML-Proofer found \d+ failures?!|^Test Summary Report|^\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*/i,
     1,
   ],
 ];
@@ -300,13 +337,20 @@ const RULES: Array<[RegExp, number, string]> = [
     "exception",
   ],
   [/^! (?!\s*==>)\S/, 9, "compile"],
+  // HTML-Proofer lists its findings under each file: "- ./_site/x.html",
+  // then "  *  External link … failed: 404" lines.
+  [/^- \S+\.html?$/, 7, "lint"],
+  // xcpretty marks compiler errors with "❌" (warnings with "⚠️").
+  [/^❌ +\S/, 9, "compile"],
+  // libstdc++'s verbose terminate handler (an uncaught C++ exception).
+  [/^terminate called after throwing an instance of /, 9, "exception"],
   [
     /^(?:not ok \d+|#\s+Failed test\b)|\*\*\*Failed\b|^FAIL: \w|^\[ +FAILED +\] \S|^Test Case '.+' failed \(|^\s*\(\d+\/\d+\) \[[A-Z ]+\] \(X\) /,
     8,
     "test",
   ],
   [
-    /:\d+: Failure$|:\d+:\w+:FAIL\b|^── (?:Failure|Error) \(|^(?:Failure|Error) → \S+ @ \d+/,
+    /:\d+: Failure$|:\d+:\w+:FAIL\b|^Failed example:$| line \d+: Expected .+ but got |^Testing failed:$|^ ?Failure Details:$|^\s*── \d+\. (?:Failure|Error): |^\* checking .+ \.\.\. ERROR$|^\s+\S+_test\.go:\d+: |^── (?:Failure|Error) \(|^(?:Failure|Error) → \S+ @ \d+/,
     9,
     "test",
   ],
@@ -335,7 +379,7 @@ const RULES: Array<[RegExp, number, string]> = [
   ],
   [/^✘ \[ERROR\]|^ERROR in /, 10, "compile"],
   [
-    /^error(?:\[[A-Z]?\d+\])?: |\[vite(?::\w+)?\].*(?:failed|error)|^Module not found|Could not resolve|Failed to resolve import/i,
+    /^error(?:\[[\w-]+\])?: |\[vite(?::\w+)?\].*(?:failed|error)|^Module not found|Could not resolve|Failed to resolve import/i,
     9,
     "compile",
   ],
@@ -394,12 +438,12 @@ const RULES: Array<[RegExp, number, string]> = [
   ],
   [/\berror\b:|\bexception\b/i, 5, "generic"],
   [
-    /^\s*(?:Expected|Received|expected|actual|got|Difference|[-+] Expected|[-+] Received)\b/,
+    /^\s*(?:Expected|Received|expected|actual|got|Got|Exception raised|Difference|[-+] Expected|[-+] Received)\b/,
     4,
     "test",
   ],
   [
-    /: In (?:member )?function|: In instantiation of|In file included from|^While evaluating the form|^\S+\.\w{1,5}:\d+:\d+:$|^\s*--> \S+:\d+|^\s*File ".+", line \d+|^\s*at .+:\d+:\d+\)?$|^\s+at [\w$.<>]+\(.*\)$|^goroutine \d+ \[|^\[signal SIG|^\S+\.\w{1,5}:\d+(?::\d+)?$|^(?:\/|\.{1,2}\/)?[\w@.-]+(?:\/[\w@.-]+)+\.\w{1,5}$/,
+    /: In (?:member )?function|^In \S+ line \d+:$|: In instantiation of|In file included from|^While evaluating the form|^\S+\.\w{1,5}:\d+:\d+:$|^\s*--> \S+:\d+|^\s*File ".+", line \d+|^\s*at .+:\d+:\d+\)?$|^\s+at [\w$.<>]+\(.*\)$|^goroutine \d+ \[|^\[signal SIG|^\S+\.\w{1,5}:\d+(?::\d+)?$|^(?:\/|\.{1,2}\/)?[\w@.-]+(?:\/[\w@.-]+)+\.\w{1,5}$/,
     3,
     "context",
   ],
@@ -411,6 +455,11 @@ const RULES: Array<[RegExp, number, string]> = [
 // Windows-1252 ("â”‚").
 const BOX_ERROR = /^(?:│|â”‚|\|) (?:Error|ERROR): \S/;
 const LOCATED_FINDING = /^line \d+ column \d+ - (?:Error|Warning): /;
+const MAKE_CAUSE =
+  /^(?:g?make(?:\[\d+\])?|\S+:\d+): \*\*\* (?:No rule to make target|missing separator|No targets specified|target pattern contains no)/;
+const MAVEN_RESOLVE =
+  /Failed to execute goal .+(?:could not be resolved|Could not resolve dependencies|Non-resolvable|Cannot access \S+ in offline mode)/;
+const SHELLCHECK = /^\s*\^-*\^? SC\d{4,5} \((?:error|warning|info|style)\): /;
 
 /**
  * How strongly a clean line points at a failure.
@@ -429,6 +478,15 @@ export function scoreLine(line: string, marked = false): LineScore {
   // HTML Tidy and similar validators: "line 7 column 3 - Warning: …" is a
   // finding that fails the check, whatever its level.
   if (LOCATED_FINDING.test(line)) return { score: 7, kind: "lint" };
+  // ShellCheck's tty format: a caret under the source line, then the code
+  // and level; every finding at the default severity fails the check.
+  if (SHELLCHECK.test(line)) return { score: 8, kind: "lint" };
+  // GNU make's own errors name the cause; "*** [target] Error 1" only
+  // relays a recipe's failure (a summary, in the noise table).
+  if (MAKE_CAUSE.test(line)) return { score: 8, kind: "build" };
+  // Maven's goal failure is a summary, unless it is all there is: a plugin
+  // or dependency that could not be resolved, named in the line itself.
+  if (MAVEN_RESOLVE.test(line)) return { score: 6, kind: "build" };
   for (const [re, score] of NOISE) {
     if (re.test(line)) return score === 0 ? _NONE : { score, kind: "exit" };
   }
@@ -453,7 +511,7 @@ const _NONE: LineScore = { score: 0, kind: "" };
 export function continuation(line: string): 0 | 1 | 2 {
   const c = line.charCodeAt(0);
   if (c !== 32 && c !== 9) {
-    return /^(?:[|│^~]|\d+\s*[|│]|>\s*\d+\s*[|│]|>\s{2,}|E\s|Caused by|\.\.\.|[-+]|#\s|#\d+ |\d+: \(|l\.\d+ |<(?:inserted text|read \*|recently read|to be read again|argument|\*)>|See the LaTeX manual|Type {1,2}H <return>|Calls: |Execution halted$|Stack trace:$|stack traceback:$|Backtrace for: )/
+    return /^(?:[|│^~]|\d+\s*[|│]|>\s*\d+\s*[|│]|>\s{2,}|E\s|Caused by|\.\.\.|[-+]|#\s|#\d+ |\d+: \(|l\.\d+ |<(?:inserted text|read \*|recently read|to be read again|argument|\*)>|See the LaTeX manual|Type {1,2}H <return>|Calls: |Execution halted$|Did you mean: ?$|Type X to quit or <RETURN>|or enter new name\. \(Default|Enter file name: |Stack trace:$|stack traceback:$|Backtrace for: )/
         .test(line)
       ? 2
       : 0;
