@@ -179,7 +179,9 @@ export function capSummary(markdown: string, maxBytes: number, where?: string): 
   if (bytes.length <= maxBytes) return markdown;
   const note = (cut: number) =>
     `\n\n> **fleet-orch:** the summary was cut here: ${cut} of ${bytes.length} bytes left out ` +
-    `(GitHub shows at most 1 MiB per step)${where ? `; the whole report is in \`${where}\`` : ""}.\n`;
+    `(GitHub shows at most 1 MiB per step)${
+      where ? `; the whole report is in \`${where}\`` : ""
+    }.\n`;
   // The note's length depends on the count; a generous estimate keeps it exact enough.
   const room = Math.max(0, maxBytes - enc.encode(note(bytes.length)).length);
   let end = room;
@@ -381,9 +383,13 @@ export async function writeCheckOutput(
   ];
   for (const g of failing) {
     lines.push("", `### ${cell(g.name)} (${g.status})`, "");
-    if (!g.failures.length) lines.push(`No failure could be extracted; see \`${g.logFile ?? ""}\`.`);
+    if (!g.failures.length) {
+      lines.push(`No failure could be extracted; see \`${g.logFile ?? ""}\`.`);
+    }
     for (const f of g.failures.slice(0, 50)) {
-      const at = f.file ? `\`${repoRelativePath(f.file, options.root)}${f.line ? `:${f.line}` : ""}\` ` : "";
+      const at = f.file
+        ? `\`${repoRelativePath(f.file, options.root)}${f.line ? `:${f.line}` : ""}\` `
+        : "";
       lines.push(`- ${at}${cell(f.message).slice(0, 500)}`);
     }
     if (g.failures.length > 50) lines.push(`- … and ${g.failures.length - 50} more`);
