@@ -79,9 +79,10 @@ export async function checkFromCi(
 }
 
 /**
- * Gate results from a CI log: each command gate whose command line appears
- * in the log failed, with the failures of its part of the log (from its
- * command to the next one's); when no command appears, the first required
+ * Gate results from a CI log: a command gate whose command line appears in
+ * the log failed when its part of the log (from its command to the next
+ * one's) is the last or carries CI's `##[error]` mark, with the failures of
+ * that part; when no command appears, the first required
  * gate takes the whole log. Every other gate is "not run" (skipped, not
  * applicable) until the first fix runs them for real.
  *
@@ -102,7 +103,12 @@ export function gatesFromCiLog(
     .sort((a, b) => a.at - b.at);
   const parts = new Map<string, string>();
   if (found.length) {
-    found.forEach((m, i) => parts.set(m.step.id, log.slice(m.at, found[i + 1]?.at ?? log.length)));
+    // A job stops at its failing step, and CI marks it (`##[error]`): the steps
+    // before it passed in CI.
+    found.forEach((m, i) => {
+      const part = log.slice(m.at, found[i + 1]?.at ?? log.length);
+      if (i === found.length - 1 || part.includes("##[error]")) parts.set(m.step.id, part);
+    });
   } else if (required[0]) {
     parts.set(required[0].id, log);
   }
