@@ -274,3 +274,22 @@ Deno.test("azure-devops: throttling that outlasts the retries fails with a throt
     );
   });
 });
+
+Deno.test("doctor's GitHub probe reads a secondary-limit 403 as a rate limit, not a missing permission", async () => {
+  const { probeGithubAccess } = await import("../../plugins/vcs/access.ts");
+  await withGithub(
+    [{ status: 403, headers: { "retry-after": "30" } }, { status: 403 }],
+    async (fake) => {
+      const probe = () =>
+        probeGithubAccess({ api_url: fake.url, owner: "acme", repo: "app" }, {
+          env: (n) => (n === "GITHUB_TOKEN" ? "ghs_test" : undefined),
+        });
+      const limited = await probe();
+      assert.equal(limited[1]!.outcome, "unreachable");
+      assert.match(limited[1]!.message, /rate limit/);
+      assert.match(limited[1]!.fix!, /wait 30 s/);
+      // The fake's default message names the secondary rate limit.
+      assert.equal((await probe())[1]!.outcome, "unreachable");
+    },
+  );
+});
