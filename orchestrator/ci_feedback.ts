@@ -114,7 +114,7 @@ export function runAnnotations(report: RunReport): Annotation[] {
       seen.add(f.fingerprint);
       out.push({
         level: "notice",
-        message: `Fixed by fleet-orch (${where}): ${f.gate}: ${f.message}`,
+        message: stripWorktreePaths(`Fixed by fleet-orch (${where}): ${f.gate}: ${f.message}`),
         ...(f.file ? { file: repoRelativePath(f.file, report.repo) } : {}),
         ...(f.file && f.line ? { line: f.line } : {}),
       });

@@ -417,7 +417,7 @@ export function gateAnnotations(
     g.failures.length
       ? g.failures.map((f) => ({
         level: "error" as const,
-        message: redact(`${g.name}: ${f.message}`),
+        message: stripWorktreePaths(redact(`${g.name}: ${f.message}`)),
         ...(f.file ? { file: repoRelativePath(f.file, root) } : {}),
         ...(f.file && f.line ? { line: f.line } : {}),
       }))

@@ -46,6 +46,7 @@ Deno.test("runAnnotations: remaining failures are errors with relative paths", (
     }],
   }));
   assert.deepEqual(a.map((x) => [x.level, x.file, x.line]), [["error", "src/a.ts", 3]]);
+  assert.equal(a[0]!.message, "tsc: TS2322 at src/a.ts");
 });
 
 Deno.test("runAnnotations: a fixed run gives notices naming where the fix is", () => {
@@ -68,6 +69,7 @@ Deno.test("runAnnotations: a fixed run gives notices naming where the fix is", (
   assert.equal(a[0]!.level, "notice");
   assert.equal(a[0]!.file, "src/a.ts");
   assert.match(a[0]!.message, /Fixed by fleet-orch \(https:\/\/gh\/acme\/app\/pull\/3\)/);
+  assert.ok(!a[0]!.message.includes("worktrees"));
 });
 
 Deno.test("summaryComment: marker first, result, failures, the fix, cost, the CI run", () => {
