@@ -171,7 +171,7 @@ export function stripWorktreePaths(text: string): string {
  * @param markdown The summary.
  * @param maxBytes The room left.
  * @param where Where the whole report is, for the note.
- * @returns The text, unchanged when it fits.
+ * @returns The text, unchanged when it fits; empty when not even the note fits.
  */
 export function capSummary(markdown: string, maxBytes: number, where?: string): string {
   const enc = new TextEncoder();
@@ -183,7 +183,9 @@ export function capSummary(markdown: string, maxBytes: number, where?: string): 
       where ? `; the whole report is in \`${where}\`` : ""
     }.\n`;
   // The note's length depends on the count; a generous estimate keeps it exact enough.
-  const room = Math.max(0, maxBytes - enc.encode(note(bytes.length)).length);
+  const room = maxBytes - enc.encode(note(bytes.length)).length;
+  // Not even the note fits: writing anything would put the whole step's summary over the limit.
+  if (room <= 0) return "";
   let end = room;
   // Back off to a character boundary, then to the last line break.
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;

@@ -26,6 +26,7 @@ Deno.test("stripWorktreePaths rewrites worktree paths inside text", () => {
 
 Deno.test("capSummary keeps a summary that fits and cuts a long one at a line, with a note", () => {
   assert.equal(capSummary("short\n", 100), "short\n");
+  assert.equal(capSummary("x".repeat(500), 40), "", "no room even for the note: nothing");
   const line = "é".repeat(40) + "\n"; // 81 bytes
   const long = line.repeat(20_000); // 1.62 MB, over GitHub's 1 MiB
   const cut = capSummary(long, MAX_STEP_SUMMARY_BYTES, "/runs/1/report.json");
