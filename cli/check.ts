@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { checkRepoFlag, EXIT, guard, numberFlag, parseFlags } from "./_common.ts";
 import { checkJson, runCheck } from "../orchestrator/check.ts";
 import { describeTriage } from "../gates/triage.ts";
+import { createCiOutput, writeCheckOutput } from "../report/ci_output.ts";
 
 /** Help text. */
 export const help = `Usage: fleet-orch check [options]
@@ -74,6 +75,15 @@ export function run(args: string[]): Promise<number> {
       if (t.class === "code") continue;
       console.error(`${describeTriage(t)} (${t.class}: not a code failure)`);
     }
+    // In CI: annotations, the step summary and the outputs `result`, `failed-gates`
+    // (on stderr with --json, whose document owns stdout).
+    await writeCheckOutput(
+      createCiOutput(values.json ? { write: (l) => console.error(l) } : {}),
+      result,
+      result.runDir.includes("/.git/fleet-orch/")
+        ? { root: result.runDir.slice(0, result.runDir.indexOf("/.git/fleet-orch/")) }
+        : {},
+    );
     const verdict = result.interrupted
       ? "Interrupted: running gates were stopped, the rest skipped"
       : result.ok

@@ -22,6 +22,10 @@ Options:
   --config F            Config file (default: fleet-orch.yaml at the repository root)
   --repo DIR            Repository (default: the git repository around the current directory)
   --environment E       Deploy and verify environment E after a green build
+  --from-ci             Take the failures from the failed CI run's log instead of running
+                        the gates first (GitHub workflow_run event, Azure BUILD_BUILDID);
+                        fixes are still verified by the real gates. Needs vcs:
+  --ci-run-id ID        The workflow run (GitHub) or build (Azure DevOps) to read; implies --from-ci
   --dry-run             Run the gates and ask the model, but write nothing; print the patches
   --max-iterations N    Override agents.orchestrator.max_iterations
   --max-cost-usd X      Hard cap on model spending for the whole run
@@ -49,6 +53,8 @@ export function run(args: string[]): Promise<number> {
       config: { type: "string" },
       repo: { type: "string" },
       environment: { type: "string" },
+      "from-ci": { type: "boolean" },
+      "ci-run-id": { type: "string" },
       "dry-run": { type: "boolean" },
       "max-iterations": { type: "string" },
       "max-cost-usd": { type: "string" },
@@ -71,6 +77,8 @@ export function run(args: string[]): Promise<number> {
       config: values.config,
       repo: values.repo,
       environment: values.environment,
+      ...(values["from-ci"] || values["ci-run-id"] ? { fromCi: true } : {}),
+      ...(values["ci-run-id"] ? { ciRunId: values["ci-run-id"] } : {}),
       ...(values["dry-run"] ? { dryRun: true } : {}),
       maxIterations,
       maxCostUsd,

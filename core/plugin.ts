@@ -81,6 +81,8 @@ export interface PluginContext {
   fetch: typeof fetch;
   /** True during a dry run: write nothing. */
   dryRun: boolean;
+  /** Wait before a retry (rate limits); tests inject their own. @default setTimeout */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** A language-model provider. */

@@ -20,6 +20,8 @@ import { createRunDir, createSeedLogDir, newRunId } from "./run_dir.ts";
 import { pruneRunDirs } from "./housekeeping.ts";
 import { openWorkspace } from "./workspace.ts";
 import { pullRequestEvent } from "./ci_event.ts";
+import { ciFeedback } from "./ci_feedback.ts";
+import { checkFromCi, ciBaseline } from "./from_ci.ts";
 import { CostCapReached, makeModels } from "./models.ts";
 import { ReviewerUnavailable } from "../agents/reviewer.ts";
 import { redactReport, writeReports, type WrittenReport } from "../report/report.ts";
@@ -82,7 +84,8 @@ const LIFECYCLE: LifecycleStep[] = [
     always: false,
     dryRunSafe: true,
     when: (s) => !green(s),
-    run: (s) => triageStep(s, { flakyCheck: true, label: "baseline" }),
+    // From a CI log, the failure is the CI's verdict: nothing re-runs before the first fix.
+    run: (s) => triageStep(s, { flakyCheck: !s.opts.fromCi, label: "baseline" }),
   },
   { name: "fix", always: false, dryRunSafe: true, when: (s) => !green(s), run: fixLoop },
   {
@@ -137,6 +140,7 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   if (config.agents.codex.enabled) loadTokenCounter().catch(() => {});
   const unknown = opts.environment ? unknownEnvironment(config, opts.environment) : null;
   if (unknown) throw new UsageError(unknown);
+  if (opts.fromCi) await checkFromCi(!!config.vcs, rt.env, opts.ciRunId);
   const runId = newRunId();
   const reportDir = opts.reportDir ?? config.report.dir;
   const runDir = dryRun && !reportDir
@@ -259,6 +263,7 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   });
   log.info(`Stopped: ${report.stopReason} — ${report.message}`);
   if (!dryRun) await notify(rt, log, report, files);
+  if (!dryRun) await ciFeedback(rt, log, { report, files, event: s.event ?? null });
   if (!dryRun) await pruneRunDirs(dirname(runDir), config.report.retention, log);
   log.info(`Report: ${files.json}`);
   await rt.close();
@@ -372,6 +377,8 @@ async function checkSandbox(s: RunState): Promise<void> {
 }
 
 async function baselineGates(s: RunState): Promise<void> {
+  const fromCi = s.opts.fromCi ? await ciBaseline(s) : null;
+  if (fromCi) return void (s.gates = fromCi);
   s.log.info("Running the quality gates");
   s.gates = await runCounted(s, "baseline");
   const refused = s.gates.find((g) => g.policyViolation);

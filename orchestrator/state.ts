@@ -48,6 +48,10 @@ export interface OrchestrationOptions extends RuntimeOptions {
   signal?: AbortSignal;
   /** stdout carries a JSON document. */
   json?: boolean;
+  /** `--from-ci`: the baseline is the failing CI job's log (orchestrator/from_ci.ts). */
+  fromCi?: boolean;
+  /** `--ci-run-id`: the workflow run (GitHub) or build (Azure DevOps) to read. */
+  ciRunId?: string | undefined;
 }
 
 /** Everything the lifecycle steps read and write. */

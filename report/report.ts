@@ -8,7 +8,7 @@
 
 import { isAbsolute, join } from "node:path";
 import type { Annotation } from "../core/plugin.ts";
-import { azureTaskResult, createCiOutput } from "./ci_output.ts";
+import { azureTaskResult, createCiOutput, gateAnnotations } from "./ci_output.ts";
 import { renderHtml } from "./html.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { isCommitId } from "./text.ts";
@@ -70,20 +70,11 @@ export async function writeReports(
     const failing = report.gates.filter((g) =>
       g.required && g.status !== "passed" && g.status !== "skipped"
     );
-    const annotations: Annotation[] = failing.flatMap((g) =>
-      g.failures.length
-        ? g.failures.map((f) => ({
-          level: "error" as const,
-          message: options.redact(`${g.name}: ${f.message}`),
-          ...(f.file ? { file: f.file } : {}),
-          ...(f.line ? { line: f.line } : {}),
-        }))
-        : [{ level: "error" as const, message: `Gate "${g.name}" ${g.status}` }]
-    );
+    const annotations: Annotation[] = gateAnnotations(failing, report.repo, options.redact);
     ci.annotate(annotations);
     // The step summary is shown away from the run folder: a link relative
     // to it would lead nowhere there, so logs are named by their path.
-    await ci.summary(options.redact(renderMarkdown(report)));
+    await ci.summary(options.redact(renderMarkdown(report)), json);
     await ci.setOutput("stop-reason", report.stopReason);
     await ci.setOutput("report", json);
     // The branch pushed (README "Delivery"), else the local work branch.

@@ -11,6 +11,7 @@
 
 import { messageOf } from "../../core/errors.ts";
 import { GithubOptionsSchema } from "./github.ts";
+import { githubVerdict } from "./_retry.ts";
 import { AzureDevopsOptionsSchema } from "./azure_devops.ts";
 
 /** How a probe ended. */
@@ -206,19 +207,30 @@ export async function probeGithubAccess(
     return out;
   }
   if (a.status === 403) {
-    const limited = a.headers.get("x-ratelimit-remaining") === "0";
+    // A primary or secondary rate limit answers 403 too; it is not a missing permission.
+    const limited = githubVerdict(
+      403,
+      Object.fromEntries(a.headers),
+      String(body?.message ?? ""),
+      0,
+      Date.now(),
+    ).kind !== null;
     out.push({
       check: "access",
       outcome: limited ? "unreachable" : "insufficient",
       message: limited
-        ? `GitHub's rate limit is used up for this token (GET ${url})`
+        ? `GitHub's rate limit is used up for this token (GET ${url}: ${_describe(a)})`
         : `the token in ${o.token_env} may not read ${owner}/${repo} (GET ${url}: ${_describe(a)})${
           a.headers.get("x-accepted-github-permissions")
             ? `; the endpoint needs: ${a.headers.get("x-accepted-github-permissions")}`
             : ""
         }`,
       fix: limited
-        ? `wait until ${a.headers.get("x-ratelimit-reset") ?? "the reset"} or use another token`
+        ? `wait ${
+          a.headers.get("retry-after")
+            ? `${a.headers.get("retry-after")} s`
+            : `until ${a.headers.get("x-ratelimit-reset") ?? "the reset"}`
+        } or use another token`
         : `grant it ${GITHUB_NEEDS}`,
     });
     return out;

@@ -2,7 +2,8 @@
  * The Azure DevOps host plugin (`uses: azure-devops`), on
  * `azure-devops-node-api` (imported only when first needed): credentials
  * check, pull requests, comment threads, a commit status with the result, and
- * the log lines of a build's failed tasks.
+ * the log lines of a build's failed tasks. Every call waits out throttling
+ * (429 and 503 with `Retry-After`, `_retry.ts`).
  *
  * @module
  */
@@ -10,6 +11,8 @@
 import { z } from "zod";
 import type { WebApi } from "azure-devops-node-api";
 import { messageOf, PluginError } from "../../core/errors.ts";
+import { azureVerdict, RateLimitError, type RetryPolicy, withRateLimit } from "./_retry.ts";
+import { commentMarkerOf } from "./_marker.ts";
 import { definePlugin, type PluginContext, type VcsPlugin } from "../../core/plugin.ts";
 
 /** Options of the `azure-devops` plugin (`with:`). */
@@ -26,6 +29,10 @@ export const AzureDevopsOptionsSchema = z.object({
   token_kind: z.enum(["bearer", "pat"]).optional(),
   /** Genre of the commit status posted by `annotate`. @default "fleet-orch" */
   status_genre: z.string().min(1).default("fleet-orch"),
+  /** Retries of a throttled call (429, 503). @default 4 */
+  max_retries: z.number().int().min(0).max(10).default(4),
+  /** The longest single wait for throttling, in seconds; a longer one fails the call. @default 600 */
+  max_wait_seconds: z.number().min(0).default(600),
 });
 
 /** Parsed options of the `azure-devops` plugin. */
@@ -96,24 +103,64 @@ export function createAzureDevops(options: AzureDevopsOptions, context: PluginCo
   const fail = (what: string, e: unknown): never => {
     if (e instanceof PluginError) throw e;
     const status = (e as { statusCode?: number }).statusCode;
-    const hint = status === 401
+    const hint = e instanceof RateLimitError
+      ? " (Azure DevOps throttled the calls; nothing is wrong with the token)"
+      : status === 401
       ? " (the token was rejected)"
       : status === 403
       ? " (the token lacks a permission: the build service needs Contribute and Contribute to pull requests)"
       : "";
     throw new PluginError(name, `${what} failed: ${messageOf(e)}${hint}`, { cause: e });
   };
+  const policy: RetryPolicy = {
+    maxRetries: options.max_retries,
+    maxWaitSeconds: options.max_wait_seconds,
+    ...(context.sleep ? { sleep: context.sleep } : {}),
+    onWait: ({ attempt, seconds, why }) =>
+      context.log.warn(
+        `Azure DevOps: ${why}; waiting ${seconds} s (retry ${attempt}/${options.max_retries})`,
+      ),
+  };
+  const verdict = (e: unknown, attempt: number, now: number) => {
+    const err = e as { statusCode?: number; responseHeaders?: Record<string, string> };
+    return azureVerdict(err.statusCode ?? 0, err.responseHeaders, attempt, now);
+  };
+  // Every method of an SDK client, called whole again after a throttled answer
+  // (the SDK itself retries only 502-504 on reads, without Retry-After).
+  const retrying = <T extends object>(api: T): T =>
+    new Proxy(api, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (typeof v !== "function") return v;
+        return (...args: unknown[]) =>
+          withRateLimit(
+            async () => await v.apply(target, args),
+            verdict,
+            policy,
+            `Azure DevOps ${String(prop)}`,
+          );
+      },
+    });
   // Route discovery happens when an API client is made, so a bad token or URL fails here first.
   const gitApi = async (what: string) => {
     try {
-      return await (await connect()).getGitApi();
+      return retrying(
+        await withRateLimit(async () => await (await connect()).getGitApi(), verdict, policy, what),
+      );
     } catch (e) {
       return fail(what, e);
     }
   };
   const buildApi = async (what: string) => {
     try {
-      return await (await connect()).getBuildApi();
+      return retrying(
+        await withRateLimit(
+          async () => await (await connect()).getBuildApi(),
+          verdict,
+          policy,
+          what,
+        ),
+      );
     } catch (e) {
       return fail(what, e);
     }
@@ -216,10 +263,24 @@ export function createAzureDevops(options: AzureDevopsOptions, context: PluginCo
         return;
       }
       const git = await gitApi("Connecting to Azure DevOps");
+      const content = _clip(body, 150_000);
+      const marker = commentMarkerOf(body);
       try {
+        // fleet-orch's own earlier thread (the same hidden marker) is updated, not piled on.
+        if (marker) {
+          const threads = await git.getThreads(repository, pr, project);
+          const own = (threads ?? []).findLast((t) =>
+            (t.comments?.[0]?.content ?? "").includes(marker)
+          );
+          const first = own?.comments?.[0];
+          if (own?.id !== undefined && first?.id !== undefined) {
+            await git.updateComment({ content }, repository, pr, own.id, first.id, project);
+            return;
+          }
+        }
         await git.createThread(
           {
-            comments: [{ content: _clip(body, 150_000), commentType: COMMENT_TYPE_TEXT }],
+            comments: [{ content, commentType: COMMENT_TYPE_TEXT }],
             status: THREAD_STATUS_ACTIVE,
           },
           repository,

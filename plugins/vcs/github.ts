@@ -2,7 +2,8 @@
  * The GitHub host plugin (`uses: github`), on `@octokit/rest` (imported only
  * when first needed): credentials check, pull requests, comments, check-run
  * annotations (commit status when checks are not allowed) and failed job logs.
- * Branches are pushed with git by the orchestrator, not here.
+ * Branches are pushed with git by the orchestrator, not here. Every request
+ * waits out GitHub's primary and secondary rate limits (`_retry.ts`).
  *
  * @module
  */
@@ -10,6 +11,9 @@
 import { z } from "zod";
 import type { Octokit } from "@octokit/rest";
 import { messageOf, PluginError } from "../../core/errors.ts";
+import { githubVerdict, RateLimitError, withRateLimit } from "./_retry.ts";
+import { commentMarkerOf } from "./_marker.ts";
+import { repoRelativePath } from "../../report/ci_output.ts";
 import {
   type Annotation,
   definePlugin,
@@ -29,6 +33,10 @@ export const GithubOptionsSchema = z.object({
   repo: z.string().min(1).optional(),
   /** Name of the check run. @default "fleet-orch" */
   check_name: z.string().min(1).default("fleet-orch"),
+  /** Retries of a rate-limited request. @default 4 */
+  max_retries: z.number().int().min(0).max(10).default(4),
+  /** The longest single wait for a rate limit, in seconds; a longer one fails the call. @default 600 */
+  max_wait_seconds: z.number().min(0).default(600),
 });
 
 /** Parsed options of the `github` plugin. */
@@ -63,7 +71,7 @@ export function createGithub(options: GithubOptions, context: PluginContext): Vc
         );
       }
       const { Octokit } = await import("@octokit/rest");
-      return new Octokit({
+      const api = new Octokit({
         auth: token,
         baseUrl: (options.api_url ?? context.env("GITHUB_API_URL") ?? "https://api.github.com")
           .replace(/\/+$/, ""),
@@ -77,6 +85,36 @@ export function createGithub(options: GithubOptions, context: PluginContext): Vc
           error: (m: string) => context.log.debug(m),
         },
       });
+      // Every request, pagination included, waits out the rate limits.
+      api.hook.wrap("request", (request, opts) =>
+        withRateLimit(
+          async () => await request(opts),
+          (e, attempt, now) => {
+            const err = e as {
+              status?: number;
+              message?: string;
+              response?: { headers?: Record<string, string>; data?: { message?: string } };
+            };
+            return githubVerdict(
+              err.status ?? 0,
+              err.response?.headers,
+              `${err.message ?? ""} ${err.response?.data?.message ?? ""}`,
+              attempt,
+              now,
+            );
+          },
+          {
+            maxRetries: options.max_retries,
+            maxWaitSeconds: options.max_wait_seconds,
+            ...(context.sleep ? { sleep: context.sleep } : {}),
+            onWait: ({ attempt, seconds, why }) =>
+              context.log.warn(
+                `GitHub: ${why} on ${opts.method} ${opts.url}; waiting ${seconds} s (retry ${attempt}/${options.max_retries})`,
+              ),
+          },
+          `${opts.method} ${opts.url}`,
+        ));
+      return api;
     })();
   const where = () => {
     const [envOwner, envRepo] = (context.env("GITHUB_REPOSITORY") ?? "").split("/");
@@ -93,7 +131,10 @@ export function createGithub(options: GithubOptions, context: PluginContext): Vc
   const fail = (what: string, e: unknown): never => {
     if (e instanceof PluginError) throw e;
     const status = (e as { status?: number }).status;
-    const hint = status === 401
+    // A rate limit that could not be waited out is not a missing permission.
+    const hint = e instanceof RateLimitError
+      ? " (GitHub's rate limit; nothing is wrong with the token)"
+      : status === 401
       ? ` (the token in ${options.token_env} was rejected)`
       : status === 403
       ? ` (the token in ${options.token_env} lacks a permission)`
@@ -200,8 +241,24 @@ export function createGithub(options: GithubOptions, context: PluginContext): Vc
         return;
       }
       const api = await octokit();
+      const text = _clip(body);
+      const marker = commentMarkerOf(body);
       try {
-        await api.rest.issues.createComment({ owner, repo, issue_number: pr, body });
+        // fleet-orch's own earlier comment (the same hidden marker) is updated, not piled on.
+        if (marker) {
+          const comments = await api.paginate(api.rest.issues.listComments, {
+            owner,
+            repo,
+            issue_number: pr,
+            per_page: 100,
+          });
+          const own = comments.findLast((c) => (c.body ?? "").includes(marker));
+          if (own) {
+            await api.rest.issues.updateComment({ owner, repo, comment_id: own.id, body: text });
+            return;
+          }
+        }
+        await api.rest.issues.createComment({ owner, repo, issue_number: pr, body: text });
       } catch (e) {
         fail(`Commenting on #${pr}`, e);
       }
@@ -249,7 +306,10 @@ export function createGithub(options: GithubOptions, context: PluginContext): Vc
           });
         }
       } catch (e) {
-        if ((e as { status?: number }).status !== 403) fail(`Creating a check run on ${sha}`, e);
+        // Only a permission refusal falls back; a rate limit that outlasted the retries is an error.
+        if ((e as { status?: number }).status !== 403 || e instanceof RateLimitError) {
+          fail(`Creating a check run on ${sha}`, e);
+        }
         // Personal access tokens may not create check runs: a commit status still shows the result.
         context.log.warn(
           `Check runs are not allowed for the token in ${options.token_env}; publishing a commit status instead`,
@@ -322,7 +382,8 @@ export const githubVcs = definePlugin({
 
 function _checkAnnotation(a: Annotation) {
   return {
-    path: a.file ?? "",
+    // Check-run annotations attach only to repository-relative paths.
+    path: repoRelativePath(a.file ?? ""),
     start_line: a.line ?? 1,
     end_line: a.line ?? 1,
     annotation_level: a.level === "error" ? "failure" as const : a.level,

@@ -37,6 +37,18 @@ export interface FakeTimelineRecord {
   issues?: string[];
 }
 
+/** One throttled answer the fake gives instead of the real one. */
+export interface AdoFakeThrottle {
+  /** 429 or 503. */
+  status: number;
+  /** The Retry-After header, if any. */
+  retryAfter?: string;
+  /** Only a request whose path contains this. @default any */
+  path?: string;
+  /** Only a request with this method. @default any */
+  method?: string;
+}
+
 /** Options of {@link startAzureDevopsFake}. */
 export interface AzureDevopsFakeOptions {
   /** Organization path segment. @default "acme" */
@@ -51,6 +63,8 @@ export interface AzureDevopsFakeOptions {
   builds?: Record<string, FakeTimelineRecord[]>;
   /** Tokens taken but refused the repositories (403, as for a PAT without Code read). */
   forbiddenTokens?: string[];
+  /** Throttled answers, given in order to the first requests they match. */
+  throttle?: AdoFakeThrottle[];
 }
 
 /** A running fake. */
@@ -71,7 +85,11 @@ export interface AzureDevopsFake {
     /** Labels added. */
     labels: string[];
   }[];
-  /** Threads posted: pull request id and comment texts. */
+  /** Throttled answers still to give. */
+  throttle: AdoFakeThrottle[];
+  /** Requests answered as throttled, "METHOD /path", in order. */
+  throttled: string[];
+  /** Threads posted (id = index + 1): pull request id and comment texts, as last updated. */
   threads: { pr: number; comments: string[] }[];
   /** Commit statuses posted. */
   statuses: { commit: string; state: unknown; description: string; genre: string }[];
@@ -96,6 +114,12 @@ const GIT_LOCATIONS = [
     resourceName: "threads",
     routeTemplate:
       "{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/{resource}/{threadId}",
+  },
+  {
+    id: "965a3ec7-5ed8-455a-bdcb-835a5ea7fe7b",
+    resourceName: "comments",
+    routeTemplate:
+      "{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/threads/{threadId}/{resource}/{commentId}",
   },
   {
     id: "f22387e3-984e-4c52-9c6d-fbb8f14c812d",
@@ -135,10 +159,10 @@ export function startAzureDevopsFake(options: AzureDevopsFakeOptions = {}): Azur
   const repos = options.repos ?? ["app"];
   const token = options.token ?? "ado_test";
   const builds = options.builds ?? {};
-  const json = (status: number, value: unknown) =>
+  const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
     new Response(JSON.stringify(value), {
       status,
-      headers: { "content-type": "application/json; charset=utf-8" },
+      headers: { "content-type": "application/json; charset=utf-8", ...headers },
     });
   const locations = (
     area: string,
@@ -157,6 +181,8 @@ export function startAzureDevopsFake(options: AzureDevopsFakeOptions = {}): Azur
   const fake: AzureDevopsFake = {
     orgUrl: "",
     requests: [],
+    throttle: [...(options.throttle ?? [])],
+    throttled: [],
     pulls: [],
     threads: [],
     statuses: [],
@@ -195,6 +221,18 @@ export function startAzureDevopsFake(options: AzureDevopsFakeOptions = {}): Azur
       return json(401, {
         message: "TF400813: The user is not authorized to access this resource.",
       });
+    }
+    const limit = fake.throttle[0];
+    if (
+      limit && (!limit.path || url.pathname.includes(limit.path)) &&
+      (!limit.method || limit.method === req.method)
+    ) {
+      fake.throttle.shift();
+      fake.throttled.push(`${req.method} ${url.pathname}`);
+      return json(limit.status, {
+        message: "TF400733: The request has been throttled.",
+        typeKey: "RequestBlockedException",
+      }, limit.retryAfter !== undefined ? { "retry-after": limit.retryAfter } : {});
     }
     const path = decodeURIComponent(url.pathname);
     const prefix = `/${org}/`;
@@ -293,6 +331,15 @@ export function startAzureDevopsFake(options: AzureDevopsFakeOptions = {}): Azur
         if (!pr.labels.includes(name)) pr.labels.push(name);
         return json(200, { id: `label-${name}`, name, active: true });
       }
+      const cm = tail.match(/^pullRequests\/(\d+)\/threads\/(\d+)\/comments\/(\d+)$/);
+      if (req.method === "PATCH" && cm) {
+        const t = fake.threads[Number(cm[2]) - 1];
+        if (!t || t.pr !== Number(cm[1]) || t.comments[Number(cm[3]) - 1] === undefined) {
+          return json(404, { message: "TF401181: The comment was not found." });
+        }
+        t.comments[Number(cm[3]) - 1] = String(b.content ?? "");
+        return json(200, { id: Number(cm[3]), content: b.content });
+      }
       const prMatch = tail.match(/^pullRequests\/(\d+)(\/threads)?$/);
       if (prMatch) {
         const pr = fake.pulls.find((p) => p.id === Number(prMatch[1]));
@@ -303,6 +350,19 @@ export function startAzureDevopsFake(options: AzureDevopsFakeOptions = {}): Azur
           if (typeof b.title === "string") pr.title = b.title;
           if (typeof b.description === "string") pr.description = b.description;
           return json(200, prJson(pr));
+        }
+        if (req.method === "GET" && prMatch[2]) {
+          const list = fake.threads.map((t, i) => ({ ...t, id: i + 1 })).filter((t) =>
+            t.pr === pr.id
+          );
+          return json(200, {
+            count: list.length,
+            value: list.map((t) => ({
+              id: t.id,
+              status: "active",
+              comments: t.comments.map((content, i) => ({ id: i + 1, content })),
+            })),
+          });
         }
         if (req.method === "POST" && prMatch[2]) {
           const comments = ((b.comments ?? []) as { content?: string }[]).map((c) =>

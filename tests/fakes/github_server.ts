@@ -1,7 +1,8 @@
 /**
  * A fake GitHub REST API on 127.0.0.1: the routes fleet-orch's `github`
- * plugin uses, with token checking, recorded requests, and a switch that makes
- * check runs answer 403 (as they do for a personal access token).
+ * plugin uses, with token checking, recorded requests, a switch that makes
+ * check runs answer 403 (as they do for a personal access token), and a queue
+ * of rate-limit answers given before the real ones.
  *
  * @module
  */
@@ -32,6 +33,20 @@ export interface FakeJob {
   log: string;
 }
 
+/** One rate-limit answer the fake gives instead of the real one. */
+export interface FakeThrottle {
+  /** 403 or 429. */
+  status: number;
+  /** Headers, e.g. `retry-after`, `x-ratelimit-remaining`, `x-ratelimit-reset`. */
+  headers?: Record<string, string>;
+  /** The body's message. @default "You have exceeded a secondary rate limit." */
+  message?: string;
+  /** Only a request whose path contains this is answered so. @default any */
+  path?: string;
+  /** Only a request with this method. @default any */
+  method?: string;
+}
+
 /** Options of {@link startGithubFake}. */
 export interface GithubFakeOptions {
   /** The token accepted. @default "ghs_test" */
@@ -56,6 +71,8 @@ export interface GithubFakeOptions {
   forbiddenTokens?: string[];
   /** Whether the repositories are private. @default false */
   private?: boolean;
+  /** Rate-limit answers, given in order to the first requests they match. */
+  throttle?: FakeThrottle[];
 }
 
 /** A running fake. */
@@ -66,6 +83,10 @@ export interface GithubFake {
   requests: RecordedRequest[];
   /** When true, check-run routes answer 403. */
   checksForbidden: boolean;
+  /** Rate-limit answers still to give. */
+  throttle: FakeThrottle[];
+  /** Requests answered with a rate limit, "METHOD /path", in order. */
+  throttled: string[];
   /** When true, adding labels answers 403 (a token without issues write access). */
   labelsForbidden: boolean;
   /** Pull requests opened. */
@@ -81,7 +102,7 @@ export interface GithubFake {
     /** Labels added. */
     labels: string[];
   }[];
-  /** Comments posted: issue number and body. */
+  /** Comments posted (id = index + 1): issue number and body, as last updated. */
   comments: { issue: number; body: string }[];
   /** Check runs with every annotation received. */
   checkRuns: {
@@ -127,6 +148,8 @@ export function startGithubFake(options: GithubFakeOptions = {}): GithubFake {
     url: "",
     requests: [],
     checksForbidden: options.checksForbidden ?? false,
+    throttle: [...(options.throttle ?? [])],
+    throttled: [],
     labelsForbidden: false,
     pulls: [],
     comments: [],
@@ -175,6 +198,18 @@ export function startGithubFake(options: GithubFakeOptions = {}): GithubFake {
         message: "Bad credentials",
         documentation_url: "https://docs.github.com/rest",
       });
+    }
+    const limit = fake.throttle[0];
+    if (
+      limit && (!limit.path || url.pathname.includes(limit.path)) &&
+      (!limit.method || limit.method === req.method)
+    ) {
+      fake.throttle.shift();
+      fake.throttled.push(`${req.method} ${url.pathname}`);
+      return json(limit.status, {
+        message: limit.message ?? "You have exceeded a secondary rate limit.",
+        documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+      }, limit.headers ?? {});
     }
     if (req.method === "GET" && url.pathname === "/user") {
       return json(200, { login: "fleet-bot", id: 1, type: "User" });
@@ -254,6 +289,22 @@ export function startGithubFake(options: GithubFakeOptions = {}): GithubFake {
           body: b.body,
           html_url: `${fake.url}/${owner}/${repo}/pull/${num}#c`,
         });
+      }
+      case "GET /issues/:n/comments": {
+        const page = Number(url.searchParams.get("page") ?? "1");
+        const per = Number(url.searchParams.get("per_page") ?? "30");
+        const all = fake.comments.map((c, i) => ({ ...c, id: i + 1 }))
+          .filter((c) => c.issue === num);
+        return json(
+          200,
+          all.slice((page - 1) * per, page * per).map((c) => ({ id: c.id, body: c.body })),
+        );
+      }
+      case "PATCH /issues/comments/:n": {
+        const c = fake.comments[num - 1];
+        if (!c) return notFound();
+        c.body = String(b.body);
+        return json(200, { id: num, body: c.body });
       }
       case "POST /check-runs":
       case "PATCH /check-runs/:n": {
