@@ -6,7 +6,9 @@
  */
 
 import { EXIT, guard, parseFlags, readInput } from "./_common.ts";
-import { shellJoin } from "../core/exec.ts";
+// Deferred: the executor (and the Node modules it loads) is evaluated only to
+// quote a command line given as several words.
+import defer * as exec from "../core/exec.ts";
 import { UsageError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { loadPolicy } from "../policies/engine.ts";
@@ -71,7 +73,7 @@ export function run(args: string[]): Promise<number> {
       if (values.format !== undefined) throw new UsageError(`--format belongs to "policy scan"`);
       const words = [...rest, ...tail];
       if (words.length === 0) throw new UsageError(`Missing the command line after "--"`);
-      const command = words.length === 1 ? words[0]! : shellJoin(words);
+      const command = words.length === 1 ? words[0]! : exec.shellJoin(words);
       const j = (await engine()).judgeCommand(command);
       const human = j.allowed
         ? (j.action === "warn" ? `allowed with a warning (${j.rule}): ${j.message}` : "allowed")

@@ -16,12 +16,23 @@
 
 import { CommandPolicy } from "./command_judge.ts";
 import { buildPolicy } from "./loader.ts";
-import { createRedactor } from "./redact.ts";
-import { type ScanOptions, scanText } from "./scan.ts";
+// Deferred: judging a command needs neither the scanner (and the patch parser,
+// SQL and script checks it loads) nor the secret detectors, so they are
+// evaluated on the first scan or redaction.
+import defer * as redactModule from "./redact.ts";
+import type { ScanOptions } from "./scan.ts";
+import defer * as scanModule from "./scan.ts";
 import { globMatch } from "../core/glob.ts";
 import type { Finding, FullJudgement, Policy, Rule } from "./types.ts";
 
-export { createRedactor };
+/**
+ * Build a redactor (see policies/redact.ts).
+ *
+ * @param args An environment or redactor options, and an optional policy.
+ * @returns A function that redacts text.
+ */
+export const createRedactor: typeof redactModule.createRedactor = (...args) =>
+  redactModule.createRedactor(...args);
 export type { Finding, FullJudgement, Policy, Rule };
 
 /** Options of {@link loadPolicy}. */
@@ -65,7 +76,8 @@ export class PolicyEngine {
   readonly policy: Policy;
   readonly #judge: CommandPolicy;
   readonly #approved: boolean;
-  readonly #redact: (text: string) => string;
+  #redact: ((text: string) => string) | undefined;
+  readonly #env: Record<string, string>;
   readonly #allowPaths: readonly string[];
 
   /**
@@ -81,7 +93,8 @@ export class PolicyEngine {
     this.policy = policy;
     this.#judge = new CommandPolicy(policy);
     this.#approved = options.approved ?? false;
-    this.#redact = createRedactor(options.env ?? {}, policy);
+    // The redactor is built on first use: a process that only judges commands never needs it.
+    this.#env = { ...options.env };
     this.#allowPaths = (options.allowPaths ?? []).map((p) => p.replace(/^\.\//, ""));
   }
 
@@ -148,7 +161,7 @@ export class PolicyEngine {
    * ```
    */
   scan(text: string, options: ScanOptions = {}): Finding[] {
-    const findings = scanText(this, text, options);
+    const findings = scanModule.scanText(this, text, options);
     if (this.#allowPaths.length === 0) return findings;
     return findings.filter((f) =>
       f.category !== "protected-path" || f.rule === "path.trusted-input" ||
@@ -164,6 +177,7 @@ export class PolicyEngine {
    * @returns The redacted text.
    */
   redact(text: string): string {
+    this.#redact ??= redactModule.createRedactor(this.#env, this.policy);
     return this.#redact(text);
   }
 }
