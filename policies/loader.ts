@@ -37,6 +37,12 @@ export { DEFAULT_POLICY_TEXT };
 
 registerCompiledGlobs(DEFAULT_POLICY_GLOBS);
 
+/**
+ * The policy-file parser (yaml and zod), loaded only to read a project's
+ * file; `deno compile` embeds it through the compile task's `--include`.
+ */
+export const POLICY_FILE_MODULE = "./policy_file.ts";
+
 /** The project policy file looked up at the repository root. */
 export const DEFAULT_POLICY_FILE = "fleet-orch.policy.yaml";
 
@@ -222,8 +228,12 @@ export async function buildPolicy(options: BuildOptions = {}): Promise<Policy> {
         }]);
       }
     }
-    // yaml and zod load only here, when there is a file to read.
-    const { parsePolicyFile } = await import("./policy_file.ts");
+    // yaml and zod load only here, when there is a file to read. A computed
+    // specifier: Deno reads a literal import() target at start-up (see
+    // POLICY_FILE_MODULE).
+    const { parsePolicyFile } = await import(
+      new URL(POLICY_FILE_MODULE, import.meta.url).href
+    ) as typeof import("./policy_file.ts");
     project = parsePolicyFile(text, file);
   }
   const p = project?.data;

@@ -37,6 +37,26 @@ Deno.test("the compile task embeds every module main.ts loads by a computed spec
       `${file} is not under an --include of the compile task: ${compileTask}`,
     );
   }
+  // Modules loaded the same way elsewhere: the scanner, the executor, SARIF
+  // and the patch parser (cli/policy.ts), the redactor (cli/_common.ts), the
+  // policy-file parser (policies/loader.ts).
+  const { LAZY_MODULES } = await import("../../cli/policy.ts");
+  const { REDACT_MODULE } = await import("../../cli/_common.ts");
+  const { POLICY_FILE_MODULE } = await import("../../policies/loader.ts");
+  const lazy: [string, string][] = [
+    ...Object.values(LAZY_MODULES).map((rel) => ["cli/policy.ts", rel] as [string, string]),
+    ["cli/_common.ts", REDACT_MODULE],
+    ["policies/loader.ts", POLICY_FILE_MODULE],
+  ];
+  for (const [from, rel] of lazy) {
+    const file = new URL(rel, new URL(`../../${from}`, import.meta.url)).pathname
+      .slice(root.length);
+    await Deno.stat(join(root, file));
+    assert.ok(
+      inc.some((p) => p === file || (p.endsWith("/") && file.startsWith(p))),
+      `${file} is not under an --include of the compile task: ${compileTask}`,
+    );
+  }
 });
 
 const denort = Deno.env.get("DENORT_BIN");
