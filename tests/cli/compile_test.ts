@@ -59,6 +59,13 @@ Deno.test("the compile task embeds every module main.ts loads by a computed spec
   }
 });
 
+Deno.test("the release workflow compiles with the compile task's --include list", async () => {
+  const release = await Deno.readTextFile(join(root, ".github/workflows/release.yml"));
+  const line = release.slice(release.indexOf("deno compile -A")).replace(/\\\n\s*/g, " ")
+    .split("\n")[0]!;
+  assert.deepEqual(includes(line).sort(), includes(compileTask).sort(), line);
+});
+
 const denort = Deno.env.get("DENORT_BIN");
 if (!denort) {
   console.error(
