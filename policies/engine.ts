@@ -16,7 +16,11 @@
 
 import { buildJudgedPolicy, type LoadPolicyOptions, PolicyJudge } from "./judge.ts";
 import { createRedactor } from "./redact.ts";
-import { type ScanOptions, scanText } from "./scan.ts";
+import type { ScanOptions } from "./scan.ts";
+// Deferred: the scanner and what it loads (patch parser, SQL, script and
+// content checks) are evaluated on the first scan; `check` and `doctor`
+// never scan (about 7 ms less start-up).
+import defer * as scanModule from "./scan.ts";
 import { globMatch } from "../core/glob.ts";
 import type { Finding, FullJudgement, Policy, Rule } from "./types.ts";
 
@@ -98,7 +102,7 @@ export class PolicyEngine {
    * ```
    */
   scan(text: string, options: ScanOptions = {}): Finding[] {
-    const findings = scanText(this, text, options);
+    const findings = scanModule.scanText(this, text, options);
     if (this.#allowPaths.length === 0) return findings;
     return findings.filter((f) =>
       f.category !== "protected-path" || f.rule === "path.trusted-input" ||
