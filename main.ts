@@ -16,45 +16,56 @@ export interface CommandModule {
   help: string;
 }
 
-// Static import() calls with literal specifiers, so `deno compile` embeds them.
+/**
+ * Load the module of a command. The specifier is computed, not a literal:
+ * Deno reads every literal `import("...")` target (and all it imports) when
+ * the program starts, which made `--version` read every command's modules.
+ * `deno compile` cannot see computed specifiers, so the `compile` task in
+ * deno.json embeds cli/ with `--include` (tests/cli/compile_test.ts checks
+ * that every command's module is covered).
+ */
+function load(name: string): Promise<CommandModule> {
+  return import(new URL(`./cli/${name}.ts`, import.meta.url).href);
+}
+
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   run: {
     summary: "Run the gates, fix failures in a worktree, re-run; deploy and verify",
-    load: () => import("./cli/run.ts"),
+    load: () => load("run"),
   },
   check: {
     summary: "Run the quality gates once, fix nothing",
-    load: () => import("./cli/check.ts"),
+    load: () => load("check"),
   },
   verify: {
     summary: "Run the verifiers of an environment (health, endpoints, smoke tests)",
-    load: () => import("./cli/verify.ts"),
+    load: () => load("verify"),
   },
   policy: {
     summary: "Judge a command line, or scan a diff or text for secrets, SQL, protected paths",
-    load: () => import("./cli/policy.ts"),
+    load: () => load("policy"),
   },
   logs: {
     summary: "Extract the failure chunk(s) of a build log",
-    load: () => import("./cli/logs.ts"),
+    load: () => load("logs"),
   },
-  patch: { summary: "Apply a unified diff tolerantly", load: () => import("./cli/patch.ts") },
+  patch: { summary: "Apply a unified diff tolerantly", load: () => load("patch") },
   stats: {
     summary: "Metrics, an HTML dashboard and cost recommendations from past runs",
-    load: () => import("./cli/stats.ts"),
+    load: () => load("stats"),
   },
   plugins: {
     summary: "List built-in and configured plugins",
-    load: () => import("./cli/plugins.ts"),
+    load: () => load("plugins"),
   },
-  init: { summary: "Write a starter fleet-orch.yaml", load: () => import("./cli/init.ts") },
+  init: { summary: "Write a starter fleet-orch.yaml", load: () => load("init") },
   clean: {
     summary: "Remove branches, worktrees and run folders of past runs that nothing needs",
-    load: () => import("./cli/clean.ts"),
+    load: () => load("clean"),
   },
   doctor: {
     summary: "Check the environment: git, deno, config, keys, endpoints",
-    load: () => import("./cli/doctor.ts"),
+    load: () => load("doctor"),
   },
 };
 

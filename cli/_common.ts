@@ -1,11 +1,13 @@
 /**
- * What every command shares: flag parsing on `node:util` parseArgs, the
+ * What every command shares: flag parsing with `node:util` parseArgs's rules, the
  * mapping from errors to the exit codes of the contract, and printing.
  *
  * @module
  */
 
-import { parseArgs, type ParseArgsConfig } from "node:util";
+// Types only: loading node:util starts Deno's Node compatibility layer, which
+// costs a command that only judges a command line more than its own work.
+import type { parseArgs, ParseArgsConfig } from "node:util";
 import {
   ConfigError,
   PluginError,
@@ -14,7 +16,11 @@ import {
   UsageError,
 } from "../core/errors.ts";
 import { useColor } from "../core/log.ts";
-import { LockBusyError, releaseHeldLocksSync } from "../core/lock.ts";
+// Deferred: evaluated on an error or a signal, never on a command's happy path.
+import defer * as lock from "../core/lock.ts";
+
+/** The redactor's module, loaded when an error is reported. */
+export const REDACT_MODULE = "../policies/redact.ts";
 
 /** Exit codes of the command-line contract. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3, interrupted: 130 } as const;
@@ -107,6 +113,93 @@ function precheck(
   return out;
 }
 
+type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * `parseArgs({ args, options, allowPositionals: true, strict: true })` of
+ * node:util, for the option kinds the commands use (string and boolean,
+ * short names and groups, `multiple`, `default`, `--name=value`, `--`),
+ * with its errors. tests/cli/flags_test.ts checks it against node:util.
+ *
+ * @param args The arguments.
+ * @param options The option specs.
+ * @returns Values and positionals.
+ * @throws {TypeError} As node:util does, on an unknown option or a missing or ambiguous value.
+ */
+export function parseArgsStrict(
+  args: readonly string[],
+  options: OptionSpecs,
+): { values: Record<string, unknown>; positionals: string[] } {
+  const values: Record<string, unknown> = { __proto__: null } as never;
+  const positionals: string[] = [];
+  const byShort = new Map<string, string>();
+  for (const [name, o] of Object.entries(options)) if (o.short) byShort.set(o.short, name);
+  const store = (name: string, value: string | boolean) => {
+    if (options[name]!.multiple) ((values[name] ??= []) as Array<string | boolean>).push(value);
+    else values[name] = value;
+  };
+  // node:util refuses a value that looks like an option: "-" alone is a value.
+  const optionLike = (v: string) => v.length > 1 && v[0] === "-";
+  const shortAndLong = (name: string) =>
+    `${options[name]!.short ? `-${options[name]!.short}, ` : ""}--${name}`;
+  const needValue = (raw: string, name: string, at: number): string => {
+    const v = args[at];
+    if (v === undefined) {
+      throw new TypeError(`Option '${shortAndLong(name)} <value>' argument missing`);
+    }
+    if (optionLike(v)) {
+      const example = raw.startsWith("--") ? `'${raw}=-XYZ'` : `'--${name}=-XYZ' or '${raw}-XYZ'`;
+      throw new TypeError(
+        `Option '${raw}' argument is ambiguous.\nDid you forget to specify the option argument for '${raw}'?\nTo specify an option argument starting with a dash use ${example}.`,
+      );
+    }
+    return v;
+  };
+  const unknown = (raw: string) =>
+    new TypeError(
+      `Unknown option '${raw}'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- ${
+        JSON.stringify(raw)
+      }`,
+    );
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      const name = a.slice(2, eq < 0 ? undefined : eq);
+      const o = options[name];
+      if (!o) throw unknown(`--${name}`);
+      if (o.type === "boolean") {
+        if (eq >= 0) {
+          throw new TypeError(`Option '${shortAndLong(name)}' does not take an argument`);
+        }
+        store(name, true);
+      } else if (eq >= 0) store(name, a.slice(eq + 1));
+      else store(name, needValue(`--${name}`, name, ++i));
+    } else if (a.length > 1 && a[0] === "-") {
+      for (let k = 1; k < a.length; k++) {
+        const c = a[k]!;
+        const name = byShort.get(c);
+        if (name === undefined) throw unknown(`-${c}`);
+        if (options[name]!.type === "boolean") {
+          store(name, true);
+          continue;
+        }
+        const rest = a.slice(k + 1);
+        store(name, rest !== "" ? rest : needValue(`-${c}`, name, ++i));
+        break;
+      }
+    } else positionals.push(a);
+  }
+  for (const [name, o] of Object.entries(options)) {
+    if (o.default !== undefined && values[name] === undefined) values[name] = o.default;
+  }
+  return { values, positionals };
+}
+
 /**
  * Parse flags; unknown flags (with a did-you-mean), missing values and other
  * bad flags become a {@link UsageError}.
@@ -117,7 +210,7 @@ function precheck(
  * @returns Values and positionals.
  * @throws {UsageError} On bad flags.
  */
-export function parseFlags<O extends NonNullable<ParseArgsConfig["options"]>>(
+export function parseFlags<O extends OptionSpecs>(
   args: string[],
   options: O,
   command: string,
@@ -127,8 +220,8 @@ export function parseFlags<O extends NonNullable<ParseArgsConfig["options"]>>(
 } {
   const checked = precheck(args, options, command);
   try {
-    const r = parseArgs({ args: checked, options, allowPositionals: true, strict: true });
-    return { values: r.values, positionals: r.positionals };
+    const r = parseArgsStrict(checked, options);
+    return { values: r.values as never, positionals: r.positionals };
   } catch (e) {
     throw new UsageError(
       `${
@@ -197,7 +290,7 @@ export function reportError(
   if (error instanceof PolicyViolation) return EXIT.policy;
   if (
     error instanceof UsageError || error instanceof UnavailableError ||
-    error instanceof LockBusyError || error instanceof PluginError
+    error instanceof lock.LockBusyError || error instanceof PluginError
   ) {
     return EXIT.usage;
   }
@@ -216,8 +309,12 @@ export function reportError(
 export async function environmentRedactor(
   env: Record<string, string> = Deno.env.toObject(),
 ): Promise<(text: string) => string> {
-  // Loaded lazily, so a command that never needs it does not pay for it.
-  const { createRedactor } = await import("../policies/redact.ts");
+  // Loaded lazily, through a computed specifier (Deno reads a literal
+  // import() target at start-up), so a command that never needs it does not
+  // pay for it. `deno compile` embeds it through the compile task's --include.
+  const { createRedactor } = await import(
+    new URL(REDACT_MODULE, import.meta.url).href
+  ) as typeof import("../policies/redact.ts");
   return createRedactor(env);
 }
 
@@ -248,7 +345,7 @@ export async function guard(
     // A second signal, or a body that does not clean up after itself: stop now.
     if (abort.signal.aborted || !options.cooperative) {
       // The next command must not find this one's lock and call it a crash.
-      releaseHeldLocksSync();
+      lock.releaseHeldLocksSync();
       Deno.exit(EXIT.interrupted);
     }
     abort.abort();

@@ -6,11 +6,29 @@
  */
 
 import { EXIT, guard, parseFlags, readInput } from "./_common.ts";
-import { shellJoin } from "../core/exec.ts";
 import { UsageError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
-import { loadPolicy } from "../policies/engine.ts";
+import { loadJudge, type LoadPolicyOptions } from "../policies/judge.ts";
 import { looseningAllowedByEnv } from "../policies/loader.ts";
+
+/**
+ * Modules only one branch needs, loaded through computed specifiers: Deno
+ * reads every literal import() target (and all it imports) at start-up,
+ * which would make judging a command read the scanner, the patch parser and
+ * the executor. `deno compile` cannot see these, so the compile task in
+ * deno.json lists them with --include (tests/cli/compile_test.ts checks it).
+ */
+export const LAZY_MODULES = {
+  engine: "../policies/engine.ts",
+  exec: "../core/exec.ts",
+  sarif: "../policies/sarif.ts",
+  patch: "../patch/patch.ts",
+  lines: "../patch/lines.ts",
+} as const;
+
+function lazy<T>(name: keyof typeof LAZY_MODULES): Promise<T> {
+  return import(new URL(LAZY_MODULES[name], import.meta.url).href);
+}
 
 /** Help text. */
 export const help = `Usage:
@@ -65,14 +83,17 @@ export function run(args: string[]): Promise<number> {
     const [sub, ...rest] = positionals;
     const allowLoosening = values["allow-policy-loosening"] === true ||
       looseningAllowedByEnv((n) => Deno.env.get(n));
-    const engine = () =>
-      loadPolicy(values.policy !== undefined ? { file: values.policy, allowLoosening } : {});
+    const policyOptions: LoadPolicyOptions = values.policy !== undefined
+      ? { file: values.policy, allowLoosening }
+      : {};
     if (sub === "check-command") {
       if (values.format !== undefined) throw new UsageError(`--format belongs to "policy scan"`);
       const words = [...rest, ...tail];
       if (words.length === 0) throw new UsageError(`Missing the command line after "--"`);
-      const command = words.length === 1 ? words[0]! : shellJoin(words);
-      const j = (await engine()).judgeCommand(command);
+      const command = words.length === 1
+        ? words[0]!
+        : (await lazy<typeof import("../core/exec.ts")>("exec")).shellJoin(words);
+      const j = (await loadJudge(policyOptions)).judgeCommand(command);
       const human = j.allowed
         ? (j.action === "warn" ? `allowed with a warning (${j.rule}): ${j.message}` : "allowed")
         : `denied${j.rule ? ` (${j.rule})` : ""}: ${j.message}`;
@@ -100,13 +121,14 @@ export function run(args: string[]): Promise<number> {
       }
       const input = inputs[0]!;
       const text = await readInput(input);
-      const e = await engine();
+      const { loadPolicy } = await lazy<typeof import("../policies/engine.ts")>("engine");
+      const e = await loadPolicy(policyOptions);
       const findings = e.scan(text, input === "-" ? {} : { filename: input });
       if (format === "json") console.log(JSON.stringify({ findings }, null, 2));
       else if (format === "sarif") {
         // SARIF and the patch parser load only for the format that needs them,
         // so judging a command loads neither.
-        const { toSarif } = await import("../policies/sarif.ts");
+        const { toSarif } = await lazy<typeof import("../policies/sarif.ts")>("sarif");
         const options = { lineText: await lineTextOf(text) };
         console.log(JSON.stringify(toSarif(findings, e.policy.rules, VERSION, options), null, 2));
       } else {
@@ -139,8 +161,8 @@ async function lineTextOf(
   text: string,
 ): Promise<(file: string, line: number) => string | undefined> {
   const [{ extractDiff, parsePatch }, { looksLikeDiff, newSideLines }] = await Promise.all([
-    import("../patch/patch.ts"),
-    import("../patch/lines.ts"),
+    lazy<typeof import("../patch/patch.ts")>("patch"),
+    lazy<typeof import("../patch/lines.ts")>("lines"),
   ]);
   if (!looksLikeDiff(text)) {
     const lines = text.split("\n");

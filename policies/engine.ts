@@ -14,58 +14,26 @@
  * @module
  */
 
-import { CommandPolicy } from "./command_judge.ts";
-import { buildPolicy } from "./loader.ts";
+import { buildJudgedPolicy, type LoadPolicyOptions, PolicyJudge } from "./judge.ts";
 import { createRedactor } from "./redact.ts";
-import { type ScanOptions, scanText } from "./scan.ts";
+import type { ScanOptions } from "./scan.ts";
+// Deferred: the scanner and what it loads (patch parser, SQL, script and
+// content checks) are evaluated on the first scan; `check` and `doctor`
+// never scan (about 7 ms less start-up).
+import defer * as scanModule from "./scan.ts";
 import { globMatch } from "../core/glob.ts";
 import type { Finding, FullJudgement, Policy, Rule } from "./types.ts";
 
-export { createRedactor };
-export type { Finding, FullJudgement, Policy, Rule };
-
-/** Options of {@link loadPolicy}. */
-export interface LoadPolicyOptions {
-  /** A project policy file that extends or overrides the default. */
-  file?: string;
-  /** Seed-style forbidden command strings (`safety.forbidden_commands`). */
-  forbiddenCommands?: string[];
-  /** Extra path globs a patch may not touch. */
-  protectedPaths?: string[];
-  /** Environment whose secret-looking values `redact` removes. */
-  env?: Record<string, string>;
-  /** Whether `require-approval` actions count as approved (`--approve`). */
-  approved?: boolean;
-  /** Absolute workspace roots where recursive deletes are fine. */
-  workspaces?: string[];
-  /**
-   * Protected paths a patch may touch after all (`safety.allow_paths`), e.g.
-   * `azure-pipelines.yml` for the agent-pool recipe.
-   */
-  allowPaths?: string[];
-  /**
-   * Repository-relative paths of the inputs fleet-orch trusts in this run:
-   * the config file in use, every policy file loaded, every plugin module
-   * or exec script the config names. A patch may not touch them
-   * (`path.trusted-input`, never lifted by `allowPaths`).
-   */
-  trustedPaths?: string[];
-  /**
-   * Let the project policy file lower the built-in floor (`extends: none`,
-   * disabling or weakening a built-in rule). Only whoever runs fleet-orch
-   * grants this (`--allow-policy-loosening`), never the repository.
-   * @default false
-   */
-  allowLoosening?: boolean;
-}
+export { createRedactor, PolicyJudge };
+export type { Finding, FullJudgement, LoadPolicyOptions, Policy, Rule };
 
 /** Judges commands, scans patches and redacts text against one policy. */
 export class PolicyEngine {
   /** The loaded policy. */
   readonly policy: Policy;
-  readonly #judge: CommandPolicy;
-  readonly #approved: boolean;
-  readonly #redact: (text: string) => string;
+  readonly #judge: PolicyJudge;
+  #redact: ((text: string) => string) | undefined;
+  readonly #env: Record<string, string>;
   readonly #allowPaths: readonly string[];
 
   /**
@@ -79,9 +47,12 @@ export class PolicyEngine {
     options: { env?: Record<string, string>; approved?: boolean; allowPaths?: string[] } = {},
   ) {
     this.policy = policy;
-    this.#judge = new CommandPolicy(policy);
-    this.#approved = options.approved ?? false;
-    this.#redact = createRedactor(options.env ?? {}, policy);
+    this.#judge = new PolicyJudge(
+      policy,
+      options.approved !== undefined ? { approved: options.approved } : {},
+    );
+    // The redactor is built on first use: a process that only judges commands never needs it.
+    this.#env = { ...options.env };
     this.#allowPaths = (options.allowPaths ?? []).map((p) => p.replace(/^\.\//, ""));
   }
 
@@ -100,7 +71,7 @@ export class PolicyEngine {
    * ```
    */
   judgeCommand(commandLine: string): FullJudgement {
-    return this.judgeWithPosition(commandLine).judgement;
+    return this.#judge.judgeCommand(commandLine);
   }
 
   /**
@@ -110,24 +81,7 @@ export class PolicyEngine {
    * @returns The judgement and the offset of the deciding statement.
    */
   judgeWithPosition(commandLine: string): { judgement: FullJudgement; pos: number } {
-    const v = this.#judge.judge(commandLine);
-    const allowed = v.action === "allow" || v.action === "warn" ||
-      (v.action === "require-approval" && this.#approved);
-    const message = v.action === "require-approval" && !this.#approved
-      // Only `run` has --approve; `check` and `policy check-command` must not
-      // point the user at a flag they cannot pass.
-      ? `${v.message} (needs approval: only "fleet-orch run --approve" allows it)`
-      : v.message;
-    return {
-      judgement: {
-        allowed,
-        rule: v.rule?.id ?? null,
-        message,
-        action: v.action,
-        category: v.rule?.category ?? null,
-      },
-      pos: v.pos,
-    };
+    return this.#judge.judgeWithPosition(commandLine);
   }
 
   /**
@@ -148,7 +102,7 @@ export class PolicyEngine {
    * ```
    */
   scan(text: string, options: ScanOptions = {}): Finding[] {
-    const findings = scanText(this, text, options);
+    const findings = scanModule.scanText(this, text, options);
     if (this.#allowPaths.length === 0) return findings;
     return findings.filter((f) =>
       f.category !== "protected-path" || f.rule === "path.trusted-input" ||
@@ -164,6 +118,7 @@ export class PolicyEngine {
    * @returns The redacted text.
    */
   redact(text: string): string {
+    this.#redact ??= createRedactor(this.#env, this.policy);
     return this.#redact(text);
   }
 }
@@ -189,25 +144,7 @@ export class PolicyEngine {
  * ```
  */
 export async function loadPolicy(options: LoadPolicyOptions = {}): Promise<PolicyEngine> {
-  const policy = await buildPolicy({
-    ...(options.file !== undefined ? { file: options.file } : {}),
-    ...(options.forbiddenCommands ? { forbiddenCommands: options.forbiddenCommands } : {}),
-    ...(options.protectedPaths ? { protectedPaths: options.protectedPaths } : {}),
-    ...(options.workspaces ? { workspaces: options.workspaces } : {}),
-    ...(options.allowLoosening ? { allowLoosening: true } : {}),
-  });
-  const trusted = (options.trustedPaths ?? []).filter((p) => p !== "");
-  if (trusted.length) {
-    policy.rules.push({
-      id: "path.trusted-input",
-      category: "protected-path",
-      action: "deny",
-      message:
-        "A patch may not touch an input fleet-orch trusts in this run (config, policy, plugin)",
-      match: { path: trusted },
-    });
-  }
-  return new PolicyEngine(policy, {
+  return new PolicyEngine(await buildJudgedPolicy(options), {
     ...(options.env ? { env: options.env } : {}),
     ...(options.approved !== undefined ? { approved: options.approved } : {}),
     ...(options.allowPaths ? { allowPaths: options.allowPaths } : {}),

@@ -24,12 +24,24 @@ import DEFAULT_POLICY_TEXT from "./default.yaml" with { type: "text" };
 // needs no YAML parse and no zod (policy_file.ts is imported only to read a
 // project's file). A static import, so `deno compile` embeds it.
 import DEFAULT_POLICY_DATA from "./default_policy.json" with { type: "json" };
+// Its globs, compiled by picomatch when the file above was generated: matching
+// them needs no picomatch at run time.
+import DEFAULT_POLICY_GLOBS from "./default_globs.json" with { type: "json" };
+import { registerCompiledGlobs } from "../core/glob.ts";
 import type { Located, PolicyFile } from "./policy_file.ts";
 import { evalWord, globMatch } from "./shell_words.ts";
 import { classifyPath } from "./paths.ts";
 import { type Action, ACTION_RANK, type Policy, type Rule, type TargetClass } from "./types.ts";
 
 export { DEFAULT_POLICY_TEXT };
+
+registerCompiledGlobs(DEFAULT_POLICY_GLOBS);
+
+/**
+ * The policy-file parser (yaml and zod), loaded only to read a project's
+ * file; `deno compile` embeds it through the compile task's `--include`.
+ */
+export const POLICY_FILE_MODULE = "./policy_file.ts";
 
 /** The project policy file looked up at the repository root. */
 export const DEFAULT_POLICY_FILE = "fleet-orch.policy.yaml";
@@ -216,8 +228,12 @@ export async function buildPolicy(options: BuildOptions = {}): Promise<Policy> {
         }]);
       }
     }
-    // yaml and zod load only here, when there is a file to read.
-    const { parsePolicyFile } = await import("./policy_file.ts");
+    // yaml and zod load only here, when there is a file to read. A computed
+    // specifier: Deno reads a literal import() target at start-up (see
+    // POLICY_FILE_MODULE).
+    const { parsePolicyFile } = await import(
+      new URL(POLICY_FILE_MODULE, import.meta.url).href
+    ) as typeof import("./policy_file.ts");
     project = parsePolicyFile(text, file);
   }
   const p = project?.data;

@@ -133,27 +133,34 @@ Deno.test("importSpecifiers skips comments, strings, templates and regex literal
 Deno.test("check_imports reads the same local imports as deno info", async () => {
   const log = await Deno.makeTempFile({ prefix: "fleet-orch-deno-info-" });
   try {
-    // deno info prints the graph reachable from main.ts; stderr goes away so
-    // the log holds the JSON document only.
-    const r = await exec.run(
-      `${shellJoin([Deno.execPath(), "info", "--json", "main.ts"])} 2>/dev/null`,
-      { cwd: ROOT, logFile: log, env: { NO_COLOR: "1" } },
-    );
-    assert.equal(r.code, 0, r.output);
-    const info = JSON.parse(await Deno.readTextFile(log)) as {
-      modules: { specifier: string; dependencies?: Record<string, { specifier?: string }>[] }[];
-    };
+    // deno info prints the graph reachable from one module; main.ts loads the
+    // command modules through computed specifiers, so every cli/ module is a
+    // root of its own. stderr goes away so the log holds the JSON only.
+    const roots = ["main.ts", "mod.ts"];
+    for await (const e of Deno.readDir(`${ROOT}/cli`)) {
+      if (e.isFile && e.name.endsWith(".ts")) roots.push(`cli/${e.name}`);
+    }
     const prefix = `file://${ROOT}/`;
     const expected = new Set<string>();
-    for (const module of info.modules) {
-      if (!module.specifier.startsWith(prefix)) continue;
-      const from = module.specifier.slice(prefix.length);
-      for (const dependency of module.dependencies ?? []) {
-        for (const kind of ["code", "type"]) {
-          const to = dependency[kind]?.specifier;
-          // Text imports (the embedded default policy) are data, not modules.
-          if (to?.startsWith(prefix) && /\.[cm]?[jt]sx?$/.test(to)) {
-            expected.add(`${from} -> ${to.slice(prefix.length)}`);
+    for (const root of roots) {
+      const r = await exec.run(
+        `${shellJoin([Deno.execPath(), "info", "--json", root])} 2>/dev/null`,
+        { cwd: ROOT, logFile: log, env: { NO_COLOR: "1" } },
+      );
+      assert.equal(r.code, 0, r.output);
+      const info = JSON.parse(await Deno.readTextFile(log)) as {
+        modules: { specifier: string; dependencies?: Record<string, { specifier?: string }>[] }[];
+      };
+      for (const module of info.modules) {
+        if (!module.specifier.startsWith(prefix)) continue;
+        const from = module.specifier.slice(prefix.length);
+        for (const dependency of module.dependencies ?? []) {
+          for (const kind of ["code", "type"]) {
+            const to = dependency[kind]?.specifier;
+            // Text imports (the embedded default policy) are data, not modules.
+            if (to?.startsWith(prefix) && /\.[cm]?[jt]sx?$/.test(to)) {
+              expected.add(`${from} -> ${to.slice(prefix.length)}`);
+            }
           }
         }
       }
