@@ -668,7 +668,7 @@ export const CASES: Case[] = [
         "import static org.junit.Assert.assertEquals;\nimport org.junit.Test;\n\npublic class TempTest {\n    @Test public void freezing() { assertEquals(32.0, Temp.toF(0), 0.001); }\n    @Test public void errorMarginIsSmall() { assertEquals(0.0, 0.0, 0.001); }\n}\n",
     },
     cmd:
-      "mkdir -p out && javac -d out -cp /root/.m2/repository/junit/junit/4.13.2/junit-4.13.2.jar:/root/.m2/repository/org/hamcrest/hamcrest-core/1.3/hamcrest-core-1.3.jar src/Temp.java test/TempTest.java && java -cp out:/root/.m2/repository/junit/junit/4.13.2/junit-4.13.2.jar:/root/.m2/repository/org/hamcrest/hamcrest-core/1.3/hamcrest-core-1.3.jar org.junit.runner.JUnitCore TempTest",
+      "mkdir -p out && javac -d out -cp $HOME/.m2/repository/junit/junit/4.13.2/junit-4.13.2.jar:$HOME/.m2/repository/org/hamcrest/hamcrest-core/1.3/hamcrest-core-1.3.jar src/Temp.java test/TempTest.java && java -cp out:$HOME/.m2/repository/junit/junit/4.13.2/junit-4.13.2.jar:$HOME/.m2/repository/org/hamcrest/hamcrest-core/1.3/hamcrest-core-1.3.jar org.junit.runner.JUnitCore TempTest",
   },
   {
     name: "npm_missing_script",

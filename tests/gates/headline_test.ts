@@ -9,7 +9,7 @@ const NODE_TEST = `TAP version 13
 not ok 1 - efficiency divides
   ---
   duration_ms: 1.798777
-  location: '/tmp/h9/nt/test/e.test.mjs:4:1'
+  location: '/srv/app/test/e.test.mjs:4:1'
   failureType: 'testCodeFailure'
   error: |-
     Expected values to be strictly equal:
@@ -22,7 +22,7 @@ not ok 1 - efficiency divides
   actual: 40
   operator: 'strictEqual'
   stack: |-
-    TestContext.<anonymous> (file:///tmp/h9/nt/test/e.test.mjs:4:43)
+    TestContext.<anonymous> (file:///srv/app/test/e.test.mjs:4:43)
     Test.runInAsyncScope (node:async_hooks:206:9)
   ...
 1..1
@@ -53,7 +53,7 @@ Deno.test("failureHeadlines gives the test name, the assertion and file:line of 
   const [line] = failureHeadlines(result(NODE_TEST));
   assert.equal(
     line,
-    "efficiency divides: Expected values to be strictly equal: 40 !== 2.5 [ERR_ASSERTION] (/tmp/h9/nt/test/e.test.mjs:4:1)",
+    "efficiency divides: Expected values to be strictly equal: 40 !== 2.5 [ERR_ASSERTION] (/srv/app/test/e.test.mjs:4:1)",
   );
 });
 
