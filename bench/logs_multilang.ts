@@ -110,6 +110,28 @@ export function score(name: string, l: Label, got: [number, number] | null): Log
 }
 
 /**
+ * Score one log: the extractor's best chunk, and the last 31 lines as the
+ * baseline (lines numbered by `\n`, as `grep -n`).
+ *
+ * @param name The log's file name.
+ * @param label Its hand label.
+ * @param text Its text.
+ * @returns Both results.
+ */
+export function scoreLog(
+  name: string,
+  label: Parameters<typeof score>[1],
+  text: string,
+): { extractor: LogResult; baseline: LogResult } {
+  const [best] = extractChunks(text);
+  const n = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+  return {
+    extractor: score(name, label, best ? [best.start, best.end] : null),
+    baseline: score(name, label, [Math.max(1, n - 30), n]),
+  };
+}
+
+/**
  * Run the extractor (and the last-31-lines baseline) over a part.
  *
  * @param part Which logs.
@@ -126,11 +148,9 @@ export async function evaluate(part: Part): Promise<{
   for (const name of [...all.keys()].sort()) {
     const l = all.get(name)!;
     if (part !== "all" && l.part !== part) continue;
-    const text = await Deno.readTextFile(new URL(name, DIR));
-    const [best] = extractChunks(text);
-    logs.push(score(name, l, best ? [best.start, best.end] : null));
-    const n = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
-    base.push(score(name, l, [Math.max(1, n - 30), n]));
+    const r = scoreLog(name, l, await Deno.readTextFile(new URL(name, DIR)));
+    logs.push(r.extractor);
+    base.push(r.baseline);
   }
   return { logs, figures: figures(logs), baseline: figures(base) };
 }

@@ -24,9 +24,8 @@
  * @module
  */
 
-import { extractChunks } from "../gates/extract.ts";
 import { fnv1a } from "./logs_multilang_gen.ts";
-import { type Figures, figures, type LogResult, score, show } from "./logs_multilang.ts";
+import { type Figures, figures, type LogResult, scoreLog, show } from "./logs_multilang.ts";
 
 const DIR = new URL("./corpus/travis/", import.meta.url);
 
@@ -92,11 +91,9 @@ export async function evaluate(part: Part, round?: 1 | 2): Promise<{
     const l = all.get(name)!;
     if (part !== "all" && l.part !== part) continue;
     if (round !== undefined && (l.round ?? 1) !== round) continue;
-    const text = await readLog(name);
-    const [best] = extractChunks(text);
-    logs.push(score(name, l, best ? [best.start, best.end] : null));
-    const n = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
-    base.push(score(name, l, [Math.max(1, n - 30), n]));
+    const r = scoreLog(name, l, await readLog(name));
+    logs.push(r.extractor);
+    base.push(r.baseline);
   }
   return { logs, figures: figures(logs), baseline: figures(base) };
 }
