@@ -9,6 +9,7 @@
 import { guard, parseFlags } from "./_common.ts";
 import { useColor } from "../core/log.ts";
 import { ConfigError, messageOf, UsageError } from "../core/errors.ts";
+import type { Config } from "../core/config.ts";
 import { ShellExecutor } from "../core/exec.ts";
 import { loadPolicy } from "../policies/engine.ts";
 import { configDirOf } from "../core/registry.ts";
@@ -19,6 +20,7 @@ import { DEFAULT_IDENTITY, type Git } from "../core/git.ts";
 import { probeVcsAccess, type VcsProbeOptions } from "../plugins/vcs/access.ts";
 import type { EndpointProbe, OpenAiClient } from "../plugins/llm/openai.ts";
 import { PROBE_TIMEOUT_MS } from "../plugins/llm/openai.ts";
+import { deployPrograms, findProgram } from "../orchestrator/deploy_tools.ts";
 
 /** One check's outcome. */
 export interface DoctorCheck {
@@ -82,6 +84,10 @@ export async function runDoctor(
   // Which check a thrown error belongs to: opening the repository, or making
   // the configured models (a bad base_url is a model problem, not a git one).
   let stage = "repository";
+  const stageFix: Record<string, string> = {
+    repository: "run doctor inside a git repository with at least one commit, or pass --repo DIR",
+    models: "correct the provider, base_url or plugin entry of the agent named above",
+  };
   try {
     const rt = await openRuntime({
       config: options.config,
@@ -117,6 +123,7 @@ export async function runDoctor(
     });
     checks.push(await sandboxCheck(rt.exec));
     checks.push(await gitIdentityCheck(rt.git, rt.env));
+    checks.push(...deployToolChecks(rt.loaded.config, rt.env, rt.repoRoot));
     if (rt.loaded.config.vcs) {
       checks.push(
         ...await vcsChecks(rt.loaded.config.vcs, {
@@ -145,6 +152,10 @@ export async function runDoctor(
           name: `${role} key`,
           status: "warn",
           message: `${problem}: recipes still fix what they can, the rest needs a model`,
+          fix: llm.keyEnv
+            ? `export ${llm.keyEnv}=<your key> (or set agents.${role}.base_url to a local ` +
+              "OpenAI-compatible server that needs none)"
+            : "set the variables named above",
         });
         continue; // nothing to contact the endpoint with
       } else if (llm.keyEnv && llm.hasKey !== false) {
@@ -168,9 +179,9 @@ export async function runDoctor(
       name: e instanceof ConfigError ? "config" : stage,
       status: "error",
       message: messageOf(e),
-      ...(e instanceof ConfigError
-        ? { fix: "correct the config at the FILE:LINE:COL named above, then run doctor again" }
-        : {}),
+      fix: e instanceof ConfigError
+        ? "correct the config at the FILE:LINE:COL named above, then run doctor again"
+        : stageFix[stage] ?? "correct what the message names, then run doctor again",
     });
   }
   return checks;
@@ -218,21 +229,26 @@ async function endpointCheck(
       return {
         name,
         status: "error",
-        message: `${p.message}. Fix: set a valid key in "${llm.keyEnv ?? "api_key_env"}"`,
+        message: p.message,
+        fix: llm.keyEnv
+          ? `set a valid key in "${llm.keyEnv}"`
+          : `set a valid key in the variable agents.${role}.api_key_env names`,
       };
     case "unreachable":
       return {
         name,
         status: "error",
-        message: `${p.message}. Fix: start the server or correct base_url` +
-          (llm.provider === "openai" ? " / OPENAI_BASE_URL" : ""),
+        message: p.message,
+        fix: `start the server, or correct agents.${role}.base_url` +
+          (llm.provider === "openai" ? " (or OPENAI_BASE_URL)" : ""),
       };
     default:
       return {
         name,
         status: "error",
-        message: `${p.message}. Fix: base_url must be the API root of an OpenAI-compatible ` +
-          `server (usually ending in /v1)`,
+        message: p.message,
+        fix: `agents.${role}.base_url must be the API root of an OpenAI-compatible ` +
+          "server (usually ending in /v1)",
       };
   }
 }
@@ -322,6 +338,41 @@ export async function vcsChecks(
 }
 
 /**
+ * The "deploy tool" checks: every program the configured deployment runs
+ * (the built-in AKS steps' `az`, `kubectl`, `docker`; the first word of each
+ * `agents.devops.deploy` command) is found, else a problem with how to get it.
+ * Nothing is run: the programs are looked up on `PATH` (or, for a path, in
+ * the repository).
+ *
+ * @param config The config.
+ * @param env The environment (its `PATH` is the one deploy steps get).
+ * @param repoRoot The repository root, for programs named by a path.
+ * @returns One check per program; none when nothing is deployed.
+ */
+export function deployToolChecks(
+  config: Config,
+  env: Record<string, string>,
+  repoRoot: string,
+): DoctorCheck[] {
+  return deployPrograms(config, (n) => env[n]).map((p) => {
+    const name = `deploy tool ${p.program}`;
+    const by = `needed by ${p.neededBy.join(", ")}`;
+    const found = findProgram(p.program, { repoRoot, path: env.PATH });
+    if (found) return { name, status: "ok" as const, message: `${found} (${by})` };
+    const where = p.program.includes("/") ? "in the repository" : "on PATH";
+    return {
+      name,
+      status: "error" as const,
+      message: `"${p.program}" is not ${where} (${by})`,
+      fix: p.install ??
+        (p.program.includes("/")
+          ? `add "${p.program}" to the repository (executable), or correct ${p.neededBy[0]}`
+          : `install "${p.program}" or put it on PATH, or correct ${p.neededBy[0]}`),
+    };
+  });
+}
+
+/**
  * The "sandbox" check: whether gates can run in bubblewrap after a fix, and
  * what to do when they cannot.
  *
@@ -335,6 +386,7 @@ export async function sandboxCheck(exec: ShellExecutor): Promise<DoctorCheck> {
       name: "sandbox",
       status: "warn",
       message: "safety.sandbox is off: gates run code a model wrote unsandboxed",
+      fix: "set safety.sandbox: auto (or required) in the config",
     };
   }
   const probe = await exec.probeSandbox();
@@ -344,10 +396,11 @@ export async function sandboxCheck(exec: ShellExecutor): Promise<DoctorCheck> {
   return {
     name: "sandbox",
     status: mode === "required" ? "error" : "warn",
-    message: `not available: ${probe.reason}. Fix: ${sandboxFix(probe)}` +
+    message: `not available: ${probe.reason}` +
       (mode === "required"
         ? " (safety.sandbox is required: runs stop with exit 3)"
         : " (safety.sandbox is auto: gates will run unsandboxed after a fix)"),
+    fix: sandboxFix(probe),
   };
 }
 

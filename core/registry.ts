@@ -24,7 +24,7 @@ import {
   PolicyViolation,
 } from "./errors.ts";
 import type { z } from "zod";
-import type { LocatedYaml } from "./config.ts";
+import { editDistance, type LocatedYaml } from "./config.ts";
 import type { PluginRef } from "./config_schema.ts";
 import {
   type OptionsSchema,
@@ -73,6 +73,12 @@ export interface RefLocation {
    * settings sit beside `provider:`). Maps an option key to a config path.
    */
   optionPath?: (key: string) => PropertyKey[];
+  /**
+   * Names that are valid at this site without being plugins (an agent's
+   * `provider:` takes the OpenAI-compatible presets too): listed and
+   * suggested when the name is unknown.
+   */
+  alsoValid?: readonly string[];
 }
 
 /**
@@ -271,12 +277,19 @@ export class PluginRegistry {
         def.name === ref.uses && (!options.kind || def.kind === options.kind)
       );
       if (matches.length === 0) {
-        const valid = this.list().filter((p) => !options.kind || p.kind === options.kind)
-          .map((p) => p.name);
+        const valid = [
+          ...new Set([
+            ...(options.where?.alsoValid ?? []),
+            ...this.list().filter((p) => !options.kind || p.kind === options.kind)
+              .map((p) => p.name),
+          ]),
+        ];
+        const near = closestName(ref.uses, valid);
+        const kind = options.kind ? `${options.kind} ` : "";
         return fail(
-          `Unknown ${options.kind ?? ""} plugin "${ref.uses}"; valid names: ${
-            [...new Set(valid)].join(", ") || "(none)"
-          }; or use "./path/to/plugin.ts" or "exec:COMMAND"`.replace("Unknown  ", "Unknown "),
+          `Unknown ${kind}plugin "${ref.uses}"${near ? ` (did you mean "${near}"?)` : ""}; ` +
+            `valid names: ${valid.join(", ") || "(none)"}; ` +
+            `or use "./path/to/plugin.ts" or "exec:COMMAND"`,
         );
       }
       return matches[0]!.def;
@@ -514,4 +527,15 @@ function isDefinition(v: unknown): v is PluginDefinition {
  */
 export function configDirOf(configFile: string): string {
   return dirname(resolve(configFile));
+}
+
+// The valid name a typo most likely meant (at most two edits away), or null.
+function closestName(name: string, valid: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = 3;
+  for (const v of valid) {
+    const d = editDistance(name.toLowerCase(), v.toLowerCase());
+    if (d < bestD) [best, bestD] = [v, d];
+  }
+  return best;
 }

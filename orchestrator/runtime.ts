@@ -129,6 +129,7 @@ export function llmReference(
       path: ["agents", role],
       usesKey: "provider",
       optionPath: (key) => key === "prices" ? ["pricing"] : ["agents", role, key],
+      alsoValid: PROVIDERS,
     },
   };
 }

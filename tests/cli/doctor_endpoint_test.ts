@@ -39,6 +39,14 @@ function closedPort(): number {
   return port;
 }
 
+/** Every check that found a problem says what to do about it, in `fix`. */
+function assertFixes(checks: DoctorCheck[]): void {
+  for (const c of checks.filter((c) => c.status !== "ok")) {
+    assert.ok(c.fix && c.fix.length > 10, `no fix on ${JSON.stringify(c)}`);
+    assert.ok(!/Fix:/.test(c.message), `the fix is in the message of ${JSON.stringify(c)}`);
+  }
+}
+
 const byName = (checks: DoctorCheck[], name: string) => {
   const c = checks.find((x) => x.name === name);
   assert.ok(c, `no "${name}" check in ${JSON.stringify(checks)}`);
@@ -79,11 +87,15 @@ Deno.test("doctor flags a rejected key, an HTML page and skips endpoints with --
     const ep = byName(rejected, "codex endpoint");
     assert.equal(ep.status, "error");
     assert.match(ep.message, /rejected the key in "FO_DOCTOR_TEST_KEY": HTTP 401/);
-    assert.match(ep.message, /Fix: set a valid key/);
+    assert.match(ep.fix!, /set a valid key in "FO_DOCTOR_TEST_KEY"/);
+    assertFixes(rejected);
     assert.equal(doctorExitCode(rejected), 1);
 
-    const page = byName(await runDoctor({ repo: html, env }), "codex endpoint");
+    const htmlChecks = await runDoctor({ repo: html, env });
+    assertFixes(htmlChecks);
+    const page = byName(htmlChecks, "codex endpoint");
     assert.equal(page.status, "error");
+    assert.match(page.fix!, /API root of an OpenAI-compatible server/);
     assert.match(page.message, /not an OpenAI-compatible reply: HTTP 200, content type text\/html/);
     assert.match(page.message, /body starts "<!doctype html><html><body><h1>Welcome to nginx!/);
 
@@ -111,6 +123,11 @@ Deno.test("cli doctor exits 1 naming an unreachable endpoint, 2 on a provider ty
     assert.equal(r.code, 1, r.output);
     assert.ok(r.output.includes(`FAIL codex endpoint: Cannot reach "${url}/models"`), r.output);
     assert.match(r.output, /refused|connect/i);
+    // The fix is on its own line under the problem, as for every other check.
+    assert.match(
+      r.output,
+      /FAIL codex endpoint: .*\n {7}fix: start the server, or correct agents\.codex\.base_url/,
+    );
 
     await Deno.writeTextFile(
       join(dir, "fleet-orch.yaml"),
@@ -123,6 +140,9 @@ Deno.test("cli doctor exits 1 naming an unreachable endpoint, 2 on a provider ty
     });
     assert.equal(typo.code, 2, typo.output);
     assert.match(typo.output, /FAIL config: .*fleet-orch\.yaml:2:\d+: .*opneai/);
+    assert.match(typo.output, /"opneai" \(did you mean "openai"\?\)/);
+    // The presets are valid providers too, and listed.
+    assert.match(typo.output, /valid names: .*ollama/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -16,7 +16,7 @@ Deno.test("doctor sandbox check is an error with the fix when required and bwrap
     new ShellExecutor({ judge: allow, sandbox: { mode: "required", bwrap: "/nonexistent/bwrap" } }),
   );
   assert.equal(c.status, "error");
-  assert.match(c.message, /apt-get install -y bubblewrap/);
+  assert.match(c.fix!, /apt-get install -y bubblewrap/);
   assert.match(c.message, /exit 3/);
 });
 
@@ -26,6 +26,13 @@ Deno.test("doctor sandbox check warns when auto has no sandbox", async () => {
   );
   assert.equal(c.status, "warn");
   assert.match(c.message, /unsandboxed/);
+  assert.match(c.fix!, /install bubblewrap/);
+});
+
+Deno.test("doctor sandbox check off is a warning whose fix turns it on", async () => {
+  const c = await sandboxCheck(new ShellExecutor({ judge: allow, sandbox: { mode: "off" } }));
+  assert.equal(c.status, "warn");
+  assert.match(c.fix!, /safety\.sandbox: auto/);
 });
 
 Deno.test("doctor sandbox fix names the AppArmor sysctl when it blocks user namespaces", () => {

@@ -90,6 +90,21 @@ Deno.test("PluginRegistry names the valid plugins of the kind for an unknown nam
       return true;
     },
   );
+  // A near miss gets a did-you-mean, from the site's own valid names too.
+  await assert.rejects(
+    () => reg.load({ uses: "aplha" }, { configDir, context, kind: "gate" }),
+    /Unknown gate plugin "aplha" \(did you mean "alpha"\?\); valid names: alpha, beta;/,
+  );
+  await assert.rejects(
+    () =>
+      reg.load({ uses: "olama" }, {
+        configDir,
+        context,
+        kind: "gate",
+        where: { yaml: loaded.yaml, path: ["plugins", 0], alsoValid: ["ollama"] },
+      }),
+    /"olama" \(did you mean "ollama"\?\); valid names: ollama, alpha, beta;/,
+  );
   // Without a kind, every name is valid.
   await assert.rejects(
     () => reg.load({ uses: "gamma" }, { configDir, context }),
