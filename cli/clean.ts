@@ -8,14 +8,15 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { checkRepoFlag, guard, parseFlags } from "./_common.ts";
 import { openRuntime } from "../orchestrator/runtime.ts";
-import { applyClean, planClean } from "../orchestrator/housekeeping.ts";
+import { adoptStale, applyClean, planClean, staleWorktrees } from "../orchestrator/housekeeping.ts";
 import { acquireLock } from "../core/lock.ts";
 import { UsageError } from "../core/errors.ts";
 
 /** Help text. */
 export const help = `Usage: fleet-orch clean [options]
 
-Remove what past runs left and nothing needs:
+Remove what past runs left and nothing needs (only what a run made: a branch
+no run recorded, or one with commits added after its run, is never deleted):
   - fix branches (fleet-orch/fix-*) with no commit of their own (merged, or the
     run fixed nothing), and unpushed ones older than report.retention.days whose
     commits are all fleet-orch's; pushed ones stay (they may back an open PR)
@@ -68,26 +69,33 @@ export function run(args: string[]): Promise<number> {
         if (report.dir) {
           dirs.push(isAbsolute(report.dir) ? report.dir : resolve(rt.repoRoot, report.dir));
         }
-        const plan = await planClean(rt.git, dirs, report.retention);
         const dryRun = values["dry-run"] ?? false;
-        const worktrees = join(rt.stateDir, "worktrees");
-        const stale: string[] = [];
-        try {
-          for await (const e of Deno.readDir(worktrees)) {
-            if (e.isDirectory) stale.push(join(worktrees, e.name));
-          }
-        } catch (e) {
-          if (!(e instanceof Deno.errors.NotFound)) throw e;
-        }
+        // Every worktree there is a killed run's (the lock is held): its
+        // branch is judged as that run left it, as if the worktree were gone.
+        const stale = await staleWorktrees(rt.git, join(rt.stateDir, "worktrees"));
+        const ledger = await adoptStale(rt.stateDir, stale, dryRun);
+        const plan = await planClean(rt.git, dirs, report.retention, {
+          ledger,
+          leaving: stale.map((w) => w.path),
+        });
         if (!dryRun) {
-          await rt.git.removeStaleWorktrees(worktrees);
-          await applyClean(rt.git, plan);
+          await rt.git.removeStaleWorktrees(join(rt.stateDir, "worktrees"));
+          const deleted = new Set(await applyClean(rt.git, rt.stateDir, plan));
+          // A branch that moved between planning and deleting stays.
+          for (const b of plan.branches.filter((b) => !deleted.has(b.name))) {
+            plan.kept.push({ name: b.name, reason: "moved while clean ran: left alone" });
+          }
+          plan.branches = plan.branches.filter((b) => deleted.has(b.name));
         }
         const verb = dryRun ? "Would remove" : "Removed";
         if (values.json) {
-          console.log(JSON.stringify({ dryRun, worktrees: stale, ...plan }, null, 2));
+          console.log(
+            JSON.stringify({ dryRun, worktrees: stale.map((w) => w.path), ...plan }, null, 2),
+          );
         } else {
-          for (const w of stale) console.log(`${verb} worktree ${w} (left by a killed run)`);
+          for (const w of stale) {
+            console.log(`${verb} worktree ${w.path} (left by a killed run)`);
+          }
           for (const b of plan.branches) console.log(`${verb} branch ${b.name} (${b.reason})`);
           for (const d of plan.runDirs) {
             console.log(

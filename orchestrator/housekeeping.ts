@@ -1,6 +1,11 @@
 /**
  * Housekeeping: what runs leave behind, and when it may go.
  *
+ * - **Only what runs made.** A branch is fleet-orch's when a run recorded it
+ *   in the ledger (orchestrator/branch_ledger.ts) and its tip is still a
+ *   commit fleet-orch left there. A branch the user made (even one named
+ *   `fleet-orch/fix-…`) or moved (a commit on top of a fix) is never deleted,
+ *   and a deletion is conditional on the tip judged (`update-ref -d NAME SHA`).
  * - **Branches.** A fix branch (`fleet-orch/fix-<run-id>`) goes when nothing
  *   on it is unique (a killed run that committed nothing, or fixes already
  *   merged into one of your branches, tags or remote branches), or when it is
@@ -25,6 +30,7 @@
 import { join } from "node:path";
 import type { Git } from "../core/git.ts";
 import type { Logger } from "../core/log.ts";
+import { forgetBranches, type Ledger, readLedger, recordBranches } from "./branch_ledger.ts";
 
 /** Retention of run folders and old fix branches (`report.retention`). */
 export interface Retention {
@@ -42,6 +48,8 @@ export interface CleanItem {
   reason: string;
   /** Size of a run folder, bytes. */
   bytes?: number;
+  /** A branch's commit when it was judged: it is deleted only while still there. */
+  sha?: string;
 }
 
 /** What {@link planClean} found. */
@@ -93,13 +101,87 @@ async function branches(git: Git): Promise<BranchInfo[]> {
   }).filter((b) => b.name.startsWith(FIX) || b.name.startsWith(BACKUP));
 }
 
-async function checkedOut(git: Git): Promise<Set<string>> {
+// Branches checked out in a worktree, except the worktrees about to go
+// (those a killed run left: the caller holds the lock, so no run owns them).
+async function checkedOut(git: Git, leaving: ReadonlySet<string>): Promise<Set<string>> {
   const out = await git.run(["worktree", "list", "--porcelain"]);
-  return new Set(
-    out.split("\n").filter((l) => l.startsWith("branch refs/heads/")).map((l) =>
-      l.slice("branch refs/heads/".length)
-    ),
-  );
+  const names = new Set<string>();
+  for (const block of out.split("\n\n")) {
+    const lines = block.split("\n");
+    const path = lines.find((l) => l.startsWith("worktree "))?.slice("worktree ".length);
+    const branch = lines.find((l) => l.startsWith("branch refs/heads/"))
+      ?.slice("branch refs/heads/".length);
+    if (branch && !(path && leaving.has(path))) names.add(branch);
+  }
+  return names;
+}
+
+/** A worktree a killed run left, and the branch and commit it had. */
+export interface StaleWorktree {
+  /** Its folder. */
+  path: string;
+  /** The branch checked out there, or null (detached). */
+  branch: string | null;
+  /** Its HEAD commit, or null when git cannot read it. */
+  sha: string | null;
+}
+
+/**
+ * The worktrees under fleet-orch's worktree folder. With the run lock held
+ * every one is stale: its run was killed before it could close it.
+ *
+ * @param git Git at the repository root.
+ * @param dir `.git/fleet-orch/worktrees`.
+ * @returns The worktrees, with their branch and commit.
+ */
+export async function staleWorktrees(git: Git, dir: string): Promise<StaleWorktree[]> {
+  const out: StaleWorktree[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (!e.isDirectory) continue;
+      const path = join(dir, e.name);
+      const w = git.at(path);
+      const sha = await w.tryRun(["rev-parse", "--verify", "-q", "HEAD"]);
+      const branch = await w.tryRun(["symbolic-ref", "-q", "--short", "HEAD"]);
+      out.push({
+        path,
+        branch: branch.code === 0 && branch.output.trim() ? branch.output.trim() : null,
+        sha: sha.code === 0 && sha.output.trim() ? sha.output.trim() : null,
+      });
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return out;
+}
+
+/**
+ * The ledger with what killed runs left adopted: the commit a killed run's
+ * worktree had is fleet-orch's (the run made it), for a branch the ledger
+ * already holds. Written back unless `dryRun`.
+ *
+ * @param stateDir `.git/fleet-orch`.
+ * @param stale The worktrees killed runs left.
+ * @param dryRun Only compute.
+ * @returns The ledger to judge with.
+ */
+export async function adoptStale(
+  stateDir: string,
+  stale: readonly StaleWorktree[],
+  dryRun: boolean,
+): Promise<Ledger> {
+  const ledger = await readLedger(stateDir);
+  const adopt: { name: string; sha: string }[] = [];
+  for (const w of stale) {
+    const e = w.branch && w.sha ? ledger[w.branch] : undefined;
+    if (!e || e.tips.includes(w.sha!)) continue;
+    e.tips.push(w.sha!);
+    adopt.push({ name: w.branch!, sha: w.sha! });
+  }
+  if (adopt.length && !dryRun) {
+    for (const a of adopt) await recordBranches(stateDir, ledger[a.name]!.run, [a]);
+  }
+  return ledger;
 }
 
 async function pushed(git: Git, name: string): Promise<boolean> {
@@ -126,17 +208,32 @@ async function isAncestor(git: Git, a: string, b: string): Promise<boolean> {
  */
 export async function planBranches(
   git: Git,
-  options: { retention: Retention | null; now?: Date },
+  options: {
+    retention: Retention | null;
+    /** Branches runs made, and the commits they left (orchestrator/branch_ledger.ts). */
+    ledger: Ledger;
+    /** Worktrees about to be removed (a killed run's): their branches are not in use. */
+    leaving?: readonly string[];
+    now?: Date;
+  },
 ): Promise<{ remove: CleanItem[]; kept: CleanItem[] }> {
   const now = (options.now ?? new Date()).getTime();
   const all = await branches(git);
-  const inUse = await checkedOut(git);
+  const inUse = await checkedOut(git, new Set(options.leaving ?? []));
   const remove: CleanItem[] = [];
   const kept: CleanItem[] = [];
   const keptFix: BranchInfo[] = [];
+  // Not made by a run, or moved since: the user's, whatever its name.
+  const notOurs = (b: BranchInfo): string | null => {
+    const e = options.ledger[b.name];
+    if (!e) return "not made by a fleet-orch run: left alone";
+    if (!e.tips.includes(b.sha)) return "moved since its run left it: holds your commits";
+    return null;
+  };
   for (const b of all.filter((b) => b.name.startsWith(FIX))) {
-    if (inUse.has(b.name)) {
-      kept.push({ name: b.name, reason: "checked out in a worktree (a live run)" });
+    const foreign = inUse.has(b.name) ? "checked out in a worktree" : notOurs(b);
+    if (foreign) {
+      kept.push({ name: b.name, reason: foreign });
       keptFix.push(b);
       continue;
     }
@@ -144,7 +241,8 @@ export async function planBranches(
     if (unique.length === 0) {
       remove.push({
         name: b.name,
-        reason: "no commit of its own (merged, or the run fixed nothing)",
+        sha: b.sha,
+        reason: "no commit of its own (merged, pushed, or the run fixed nothing)",
       });
       continue;
     }
@@ -158,6 +256,7 @@ export async function planBranches(
     if (old && onlyOurs) {
       remove.push({
         name: b.name,
+        sha: b.sha,
         reason: `unmerged fleet-orch fixes older than ${options.retention!.days} days`,
       });
       continue;
@@ -171,8 +270,9 @@ export async function planBranches(
     keptFix.push(b);
   }
   for (const b of all.filter((b) => b.name.startsWith(BACKUP))) {
-    if (inUse.has(b.name)) {
-      kept.push({ name: b.name, reason: "checked out in a worktree" });
+    const foreign = inUse.has(b.name) ? "checked out in a worktree" : notOurs(b);
+    if (foreign) {
+      kept.push({ name: b.name, reason: foreign });
       continue;
     }
     if ((await uniqueSubjects(git, b.sha)).length) {
@@ -197,6 +297,7 @@ export async function planBranches(
     } else {
       remove.push({
         name: b.name,
+        sha: b.sha,
         reason: "its commit is on your branches; no fix branch needs it",
       });
     }
@@ -289,6 +390,7 @@ export async function planRunDirs(
  * @param git Git at the repository root.
  * @param runsDirs Folders holding run folders (`.git/fleet-orch/runs`, `report.dir`).
  * @param retention Days and MB.
+ * @param branchOptions The ledger of branches runs made; worktrees about to go.
  * @param now The clock.
  * @returns The plan.
  */
@@ -296,40 +398,81 @@ export async function planClean(
   git: Git,
   runsDirs: readonly string[],
   retention: Retention,
+  branchOptions: { ledger: Ledger; leaving?: readonly string[] },
   now: Date = new Date(),
 ): Promise<CleanPlan> {
-  const { remove, kept } = await planBranches(git, { retention, now });
+  const { remove, kept } = await planBranches(git, { retention, now, ...branchOptions });
   const runDirs: CleanItem[] = [];
   for (const d of new Set(runsDirs)) runDirs.push(...await planRunDirs(d, retention, now));
   return { branches: remove, runDirs, kept };
 }
 
 /**
- * Carry out a plan.
+ * Carry out a plan. A branch is deleted only while it still points at the
+ * commit it was judged at, so one moved since is kept.
  *
  * @param git Git at the repository root.
+ * @param stateDir `.git/fleet-orch` (the ledger forgets deleted branches).
  * @param plan What {@link planClean} returned.
+ * @returns The branches deleted.
  */
-export async function applyClean(git: Git, plan: CleanPlan): Promise<void> {
-  for (const b of plan.branches) await git.deleteBranch(b.name);
+export async function applyClean(git: Git, stateDir: string, plan: CleanPlan): Promise<string[]> {
+  const deleted = await deleteBranches(git, plan.branches);
+  await forgetGone(git, stateDir);
   for (const d of plan.runDirs) await Deno.remove(d.name, { recursive: true });
+  return deleted;
+}
+
+async function deleteBranches(git: Git, items: readonly CleanItem[]): Promise<string[]> {
+  const deleted: string[] = [];
+  for (const b of items) {
+    const r = await git.tryRun([
+      "update-ref",
+      "-d",
+      `refs/heads/${b.name}`,
+      ...(b.sha ? [b.sha] : []),
+    ]);
+    if (r.code === 0) deleted.push(b.name);
+  }
+  return deleted;
+}
+
+// The ledger forgets branches that no longer exist (deleted here or by the user).
+async function forgetGone(git: Git, stateDir: string): Promise<void> {
+  const left = new Set(
+    (await git.run(["for-each-ref", "--format=%(refname:strip=2)", "refs/heads/"]))
+      .split("\n").filter(Boolean),
+  );
+  await forgetBranches(stateDir, (n) => left.has(n));
 }
 
 /**
- * At the start of a run (the lock held, so no other run is alive): delete the
- * branches killed runs left that hold nothing of their own.
+ * At the start of a run (the lock held, so no other run is alive): remove the
+ * worktrees killed runs left, then delete the branches of past runs that hold
+ * nothing of their own. A killed run's last commit counts as fleet-orch's.
  *
  * @param git Git at the repository root.
+ * @param stateDir `.git/fleet-orch`.
  * @param log Logger.
- * @returns The branches deleted.
+ * @returns The worktrees removed and the branches deleted.
  */
-export async function reclaimDeadRuns(git: Git, log: Logger): Promise<string[]> {
-  const { remove } = await planBranches(git, { retention: null });
+export async function reclaimDeadRuns(
+  git: Git,
+  stateDir: string,
+  log: Logger,
+): Promise<{ worktrees: string[]; branches: string[] }> {
+  const worktreesDir = join(stateDir, "worktrees");
+  const stale = await staleWorktrees(git, worktreesDir);
+  const ledger = await adoptStale(stateDir, stale, false);
+  const worktrees = await git.removeStaleWorktrees(worktreesDir);
+  for (const p of worktrees) log.info(`Removed the worktree of a killed run: ${p}`);
+  const { remove } = await planBranches(git, { retention: null, ledger });
+  const deleted = new Set(await deleteBranches(git, remove));
   for (const b of remove) {
-    await git.deleteBranch(b.name);
-    log.info(`Removed branch ${b.name}: ${b.reason}`);
+    if (deleted.has(b.name)) log.info(`Removed branch ${b.name}: ${b.reason}`);
   }
-  return remove.map((b) => b.name);
+  await forgetGone(git, stateDir);
+  return { worktrees, branches: [...deleted] };
 }
 
 /**

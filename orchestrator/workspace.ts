@@ -14,6 +14,7 @@ import type { Logger } from "../core/log.ts";
 import type { ShellExecutor } from "../core/exec.ts";
 import { shellQuote } from "../core/exec.ts";
 import { reclaimDeadRuns } from "./housekeeping.ts";
+import { forgetBranches, recordBranches } from "./branch_ledger.ts";
 
 /** Where a run works. */
 export interface Workspace {
@@ -98,16 +99,19 @@ export async function openWorkspace(
       );
     }
     const worktrees = join(options.stateDir, "worktrees");
-    const stale = await git.removeStaleWorktrees(worktrees);
-    for (const p of stale) log.info(`Removed the worktree of a killed run: ${p}`);
-    // Branches killed runs left with nothing of their own; the lock is held,
-    // so no live run owns any of them.
-    await reclaimDeadRuns(git, log);
+    // Worktrees and branches killed runs left with nothing of their own; the
+    // lock is held, so no live run owns any of them.
+    await reclaimDeadRuns(git, options.stateDir, log);
     const backupBranch = await git.createBackupBranch(options.now);
     const workBranch = `fleet-orch/fix-${options.runId}`;
     const dir = join(worktrees, options.runId);
     await Deno.mkdir(worktrees, { recursive: true });
     await git.addWorktree(dir, workBranch, head);
+    // Recorded at once: clean-up deletes only branches a run recorded.
+    await recordBranches(options.stateDir, options.runId, [
+      { name: backupBranch, sha: head },
+      { name: workBranch, sha: head },
+    ]);
     const wgit = git.at(dir);
     return {
       lock,
@@ -121,11 +125,15 @@ export async function openWorkspace(
           const tip = await wgit.head();
           await git.removeWorktree(dir);
           const keep = tip !== null && tip !== head;
-          if (!keep) {
+          if (keep) {
+            // The run's last commit is fleet-orch's: clean-up may judge it.
+            await recordBranches(options.stateDir, options.runId, [{ name: workBranch, sha: tip }]);
+          } else {
             // Nothing was changed: neither branch marks anything worth keeping,
             // and a branch pair per run would pile up in busy repositories.
             await git.deleteBranch(workBranch);
             await git.deleteBranch(backupBranch);
+            await forgetBranches(options.stateDir, (n) => n !== workBranch && n !== backupBranch);
           }
           return { keptBranch: keep };
         },
