@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { config, git, makeRepo, readReport, removeRepo, runCli } from "./_helpers.ts";
+import { readLedger } from "../../orchestrator/branch_ledger.ts";
 
 Deno.test("run on a green repository leaves no branch, worktree or lock behind", async () => {
   const repo = await makeRepo({ "fleet-orch.yaml": config({ ok: "true" }) });
@@ -15,6 +16,7 @@ Deno.test("run on a green repository leaves no branch, worktree or lock behind",
     assert.equal((await git(repo, "worktree list --porcelain")).match(/^worktree /gm)?.length, 1);
     const state = [...Deno.readDirSync(`${repo}/.git/fleet-orch`)].map((e) => e.name).sort();
     assert.ok(!state.includes("run.lock"), state.join(","));
+    assert.deepEqual(await readLedger(`${repo}/.git/fleet-orch`), {}, "the ledger forgets both");
   } finally {
     await removeRepo(repo);
   }
@@ -36,6 +38,12 @@ Deno.test("run commits only what the fix changed, not the build output a gate le
     const report = await readReport(r);
     const files = await git(repo, `show --name-only --format= ${report.workBranch}`);
     assert.deepEqual(files.trim().split("\n"), ["value.txt"]);
+    // Both branches are recorded as the run's, the fix branch at the commit it left.
+    const ledger = await readLedger(`${repo}/.git/fleet-orch`);
+    const tip = (await git(repo, `rev-parse ${report.workBranch}`)).trim();
+    const base = (await git(repo, "rev-parse main")).trim();
+    assert.deepEqual(ledger[report.workBranch!]?.tips, [base, tip]);
+    assert.deepEqual(ledger[report.backupBranch!]?.tips, [base]);
   } finally {
     await fake.close();
     await removeRepo(repo);
