@@ -118,6 +118,7 @@ export async function runGates(
   const view = createView(viewKind, steps, {
     ...(options.write ? { write: options.write } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    redact: (t) => options.exec.redactText(t),
   });
   const results = new Map<string, RunnerGateResult>();
   const jobs = Math.max(1, options.jobs ?? navigator.hardwareConcurrency ?? 1);

@@ -41,6 +41,12 @@ export interface ViewOptions {
   heartbeatMs?: number;
   /** Time source and timer for heartbeats; tests inject one. @default real time */
   clock?: ViewClock;
+  /**
+   * Applied to everything the view prints. Output arrives redacted already;
+   * this catches what the view takes from the config, such as a command line
+   * with a secret interpolated from the environment. @default none
+   */
+  redact?: (text: string) => string;
 }
 
 /** A time source and repeating timer, injectable so tests need no sleeps. */
@@ -98,9 +104,11 @@ export function createView(
     return { started() {}, output() {}, finished() {}, close() {} };
   }
   const enc = new TextEncoder();
-  const write = options.write ?? ((t: string) => {
+  const sink = options.write ?? ((t: string) => {
     Deno.stderr.writeSync(enc.encode(t));
   });
+  const redact = options.redact;
+  const write = redact ? (t: string) => sink(redact(t)) : sink;
   return kind === "tty" ? new _TtyView(steps, write, options) : new _PlainView(write, options);
 }
 

@@ -175,3 +175,28 @@ Deno.test("runGates plain view heartbeat shows the running gate's last line, red
   assert.equal(clock.active, 0);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("runGates plain and tty views redact a secret the config put in the command line", async () => {
+  // Config interpolation puts the value of ${VAR} into the command line the
+  // views print; the executor's redactor must reach that line too.
+  const secret = "cmd-secret-value-987654";
+  const exec = new ShellExecutor({
+    judge: () => ({ allowed: true, rule: null, message: "" }),
+    redact: (t) => t.replaceAll(secret, "[REDACTED]"),
+  });
+  for (const view of ["plain", "tty"] as const) {
+    let text = "";
+    const clock = fakeClock();
+    const [r] = await runGates([step("deploy", `true --token ${secret}`)], {
+      exec,
+      repoRoot: ".",
+      view,
+      write: (t) => text += t,
+      clock,
+    });
+    assert.equal(r!.status, "passed");
+    // The tty view shows the command only while it runs (between redraws).
+    if (view === "plain") assert.match(text, /started \(true --token \[REDACTED\]\)/);
+    assert.ok(!text.includes(secret), `${view} view printed the secret: ${text}`);
+  }
+});
