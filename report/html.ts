@@ -108,7 +108,7 @@ export function renderHtml(report: RunReport, options: { dir?: string } = {}): s
     report.iterations.length
       ? `<h2>Iterations</h2>${report.iterations.map(_iteration).join("")}`
       : "",
-    report.deployment ? _deployment(report.deployment) : "",
+    report.deployment ? _deployment(report.deployment, options.dir) : "",
     report.verification ? _verification(report.verification) : "",
   ].filter(Boolean).join("\n");
   return `<!DOCTYPE html>
@@ -273,7 +273,7 @@ function _diffLines(text: string): string {
   }).join("\n");
 }
 
-function _deployment(d: ReportDeployment): string {
+function _deployment(d: ReportDeployment, dir?: string): string {
   const head = `<h2>Deploy: ${escapeHtml(d.environment)}: ${
     d.steps.length === 0 ? "nothing deployed" : d.ok ? status("passed") : status("failed")
   }${d.attempts > 1 ? ` (${d.attempts} attempts)` : ""}</h2>`;
@@ -281,14 +281,19 @@ function _deployment(d: ReportDeployment): string {
   if (d.steps.length === 0) return head + note;
   const rows = d.steps.map((s) =>
     `<tr><td>${s.attempt}</td><td>${escapeHtml(s.name)}</td><td>${code(s.command)}</td>` +
-    `<td class="${s.exitCode === 0 ? "pass" : s.exitCode === null ? "" : "failed"}">${
-      s.exitCode === null ? "not run" : String(s.exitCode)
-    }</td><td>${formatDuration(s.durationMs)}</td></tr>`
+    `<td>${
+      s.exitCode === null
+        ? "not run"
+        : s.exitCode === 0
+        ? status("passed")
+        : `${status("failed")} (exit ${s.exitCode})`
+    }</td><td>${formatDuration(s.durationMs)}</td><td>${
+      s.logFile ? _logAnchor("log", s.logFile, dir) : ""
+    }</td></tr>`
   );
   return head + note +
-    `<table><tr><th>Attempt</th><th>Step</th><th>Command</th><th>Exit</th><th>Duration</th></tr>${
-      rows.join("")
-    }</table>`;
+    "<table><tr><th>Attempt</th><th>Step</th><th>Command</th><th>Result</th><th>Duration</th>" +
+    `<th>Log</th></tr>${rows.join("")}</table>`;
 }
 
 function _verification(v: ReportVerification): string {

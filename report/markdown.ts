@@ -129,7 +129,7 @@ export function renderMarkdown(report: RunReport, options: { dir?: string } = {}
     out.push("### Iterations", "");
     for (const it of report.iterations) out.push(..._iteration(it), "");
   }
-  if (report.deployment) out.push(..._deployment(report.deployment), "");
+  if (report.deployment) out.push(..._deployment(report.deployment, options.dir), "");
   if (report.verification) out.push(..._verification(report.verification), "");
   out.push(
     `<sub>fleet-orch run ${mdCode(report.runId)}, ${mdText(report.startedAt)} → ${
@@ -280,19 +280,28 @@ function _failures(failures: Failure[]): string[] {
   return shown;
 }
 
-function _deployment(d: ReportDeployment): string[] {
+function _deployment(d: ReportDeployment, dir?: string): string[] {
   const head = `### Deploy: ${mdText(d.environment)} ${
     d.steps.length === 0 ? "— nothing deployed" : d.ok ? "✅ deployed" : "❌ failed"
   }${d.attempts > 1 ? ` (${d.attempts} attempts)` : ""}`;
   const out = [head, ""];
   if (d.note) out.push(mdText(d.note), "");
   if (d.steps.length === 0) return out;
-  out.push("| Attempt | Step | Command | Exit | Duration |", "|---|---|---|---|---|");
+  out.push(
+    "| Attempt | Step | Command | Result | Duration | Log |",
+    "|---|---|---|---|---|---|",
+  );
   for (const s of d.steps) {
+    // A word for every result: an exit code alone is a number, not a status.
+    const result = s.exitCode === null
+      ? "not run"
+      : s.exitCode === 0
+      ? "✅ passed"
+      : `❌ failed (exit ${s.exitCode})`;
     out.push(
-      `| ${s.attempt} | ${mdText(s.name)} | ${mdCode(s.command)} | ${
-        s.exitCode === null ? "—" : s.exitCode === 0 ? "✅ 0" : `❌ ${s.exitCode}`
-      } | ${formatDuration(s.durationMs)} |`,
+      `| ${s.attempt} | ${mdText(s.name)} | ${mdCode(s.command)} | ${result} | ${
+        formatDuration(s.durationMs)
+      } | ${s.logFile ? mdLink("log", logLink(s.logFile, dir)) : ""} |`,
     );
   }
   return out;

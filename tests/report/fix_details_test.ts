@@ -204,3 +204,54 @@ Deno.test("writeReports names the branch and links logs relative to the run fold
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("renderMarkdown and renderHtml deploy steps: result as a word, and a link to each step's log", () => {
+  const run = failedRun("/runs/r1", {
+    deployment: {
+      environment: "staging",
+      ok: false,
+      attempts: 1,
+      steps: [
+        {
+          name: "apply",
+          command: "kubectl apply -f k8s",
+          exitCode: 0,
+          durationMs: 10,
+          output: "",
+          logFile: "/runs/r1/logs/deploy-apply.log",
+          attempt: 1,
+        },
+        {
+          name: "rollout",
+          command: "kubectl rollout status deployment/api",
+          exitCode: 3,
+          durationMs: 10,
+          output: "",
+          attempt: 1,
+        },
+        { name: "smoke", command: "true", exitCode: null, durationMs: 0, output: "", attempt: 1 },
+      ],
+    },
+  });
+  const md = renderMarkdown(run, { dir: "/runs/r1" });
+  assert.match(
+    md,
+    /\| apply \| `kubectl apply -f k8s` \| ✅ passed \| .* \| \[log\]\(<logs\/deploy-apply\.log>\) \|/,
+  );
+  assert.match(md, /\| rollout \| .* \| ❌ failed \(exit 3\) \|/);
+  assert.match(md, /\| smoke \| `true` \| not run \|/);
+  // No status mark anywhere without a word (a letter, not a number) after it.
+  for (const m of md.matchAll(/(✅|❌|⏱️|💥|❓|⏭️|⚠️|☑️)(.?)(\p{L}?)/gu)) {
+    if (m.index === 3) continue; // the headline mark is followed by the title
+    assert.ok(
+      m[2] === " " && m[3],
+      `a mark alone at ${m.index}: ${md.slice(m.index, m.index + 20)}`,
+    );
+  }
+  const html = renderHtml(run, { dir: "/runs/r1" });
+  assert.match(
+    html,
+    /<td><span class="mark m-failed" aria-hidden="true"><\/span>failed \(exit 3\)<\/td>/,
+  );
+  assert.match(html, /<a href="logs\/deploy-apply\.log">log<\/a>/);
+});
