@@ -53,8 +53,15 @@ export function textWidth(text: string): number {
   let w = 0;
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
-    // East Asian wide characters and emoji take about a full em.
-    w += cp >= 0x1100 && (cp <= 0x115f || cp >= 0x2e80) ? 13 : /[MW@%mw]/.test(ch) ? 11 : 7.5;
+    // East Asian wide characters and emoji take about a full em; capitals
+    // are wider than the lower-case average (O and G are 9.3 px in Arial 12px).
+    w += cp >= 0x1100 && (cp <= 0x115f || cp >= 0x2e80)
+      ? 13
+      : /[MW@%mw]/.test(ch)
+      ? 11
+      : /[A-Z]/.test(ch)
+      ? 9.5
+      : 7.5;
   }
   return Math.ceil(w);
 }

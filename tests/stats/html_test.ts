@@ -88,4 +88,6 @@ Deno.test("barChart never clips a label or a figure: the SVG is as wide as its t
   }
   // At least 7 pixels a character at 12px: a generous estimate.
   assert.ok(textWidth("2026-11-01") >= 70);
+  // Capitals are wider than 7.5 px: an upper-case gate name must fit too.
+  assert.ok(textWidth("GOODDOG") >= 7 * 9.3, String(textWidth("GOODDOG")));
 });
