@@ -408,8 +408,10 @@ export async function sandboxCheck(exec: ShellExecutor): Promise<DoctorCheck> {
 export const help = `Usage: fleet-orch doctor [options]
 
 Check the environment: git and bash, the repository, the config file, the
-policy, the configured plugins, the gate sandbox (bubblewrap), the identity
-fixes are committed with, the VCS token when vcs: is set, the model API keys,
+policy, the configured plugins, the programs the deployment runs (az,
+kubectl, docker for deployment.provider: aks; the program each
+agents.devops.deploy command starts), the gate sandbox (bubblewrap), the
+identity fixes are committed with, the VCS token when vcs: is set, the model API keys,
 and every model endpoint: one cheap request each (GET {base_url}/models with
 the key, 5 s timeout) says whether it is reachable, takes the key, and answers
 like an OpenAI-compatible API. The VCS check reads the repository with the
