@@ -411,8 +411,8 @@ Check the environment: git and bash, the repository, the config file, the
 policy, the configured plugins, the programs the deployment runs (az,
 kubectl, docker for deployment.provider: aks; the program each
 agents.devops.deploy command starts), the gate sandbox (bubblewrap), the
-identity fixes are committed with, the VCS token when vcs: is set, the model API keys,
-and every model endpoint: one cheap request each (GET {base_url}/models with
+identity fixes are committed with, the VCS token when vcs: is set, the
+model API keys, and every model endpoint: one cheap request each (GET {base_url}/models with
 the key, 5 s timeout) says whether it is reachable, takes the key, and answers
 like an OpenAI-compatible API. The VCS check reads the repository with the
 token (GitHub: GET /repos/{owner}/{repo}, which must allow push, and a classic
