@@ -20,7 +20,7 @@
  * @module
  */
 
-import { proposeGates } from "../cli/init.ts";
+import { proposeGates, screenGates } from "../cli/init.ts";
 import { loadJudge } from "../policies/judge.ts";
 
 const DIR = new URL("../tests/fixtures/init_corpus/", import.meta.url);
@@ -52,6 +52,8 @@ export interface CaseScore {
   missed: string[];
   /** Proposed commands the default policy denies or that run as root / pipe a download to a shell. */
   unsafe: string[];
+  /** Commands `init` found in the project's files and refused (policy or sudo). */
+  refused: string[];
 }
 
 /** Which part of the corpus a repository belongs to. */
@@ -97,7 +99,9 @@ export async function scoreCases(cases: InitCase[]): Promise<CaseScore[]> {
   const judge = await loadJudge();
   const out: CaseScore[] = [];
   for (const c of cases) {
-    const gates = await proposeGates(new URL(`${c.id}/tree/`, DIR).pathname);
+    const { kept: gates, refused } = await screenGates(
+      await proposeGates(new URL(`${c.id}/tree/`, DIR).pathname),
+    );
     const proposed = gates.map((g) => normalize(g.command, g.workingDirectory));
     const groups = c.expected.map((e) => (Array.isArray(e) ? e : [e]).map((x) => normalize(x)));
     const ok = new Set(c.acceptable.map((x) => normalize(x)));
@@ -120,6 +124,7 @@ export async function scoreCases(cases: InitCase[]): Promise<CaseScore[]> {
       wrong,
       missed: groups.filter((_, k) => !hit.has(k)).map((alts) => alts[0]!),
       unsafe,
+      refused: refused.map((r) => r.command),
     });
   }
   return out;
@@ -136,6 +141,7 @@ export function totals(scores: CaseScore[]) {
     recall: expected ? matched / expected : 1,
     complete: scores.filter((s) => s.matched === s.expected && s.wrong.length === 0).length,
     unsafe: scores.reduce((s, x) => s + x.unsafe.length, 0),
+    refused: scores.reduce((s, x) => s + x.refused.length, 0),
   };
 }
 
@@ -158,11 +164,12 @@ if (import.meta.main) {
       for (const m of s.missed) console.log(`    missed: ${m}`);
       for (const w of s.wrong) console.log(`    wrong:  ${w}`);
       for (const u of s.unsafe) console.log(`    UNSAFE: ${u}`);
+      for (const r of s.refused) console.log(`    refused: ${r}`);
     }
     console.log(
       `\n${part}: ${t.projects} projects, precision ${t.precision.toFixed(3)}, recall ${
         t.recall.toFixed(3)
-      }, ${t.complete} exact, ${t.unsafe} unsafe proposals`,
+      }, ${t.complete} exact, ${t.unsafe} unsafe proposals, ${t.refused} refused`,
     );
   }
 }

@@ -61,10 +61,16 @@ export interface ProposedGate {
 
 /** First words of commands that set the machine up or publish, never gates. */
 const NOT_GATE =
-  /^(echo|printf|cd|ls|cat|pwd|export|set|mkdir|cp|mv|rm|touch|chmod|sudo|apt|apt-get|brew|choco|curl|wget|git|gh|docker|sleep|tee|env|which|corepack|nvm|source|\.|codecov|true|exit|if|then|fi|for|do|done|while|else|\[|\[\[|test\s+-[a-z])(\s|$)/;
+  /^(echo|printf|cd|ls|cat|pwd|export|set|mkdir|cp|mv|rm|touch|chmod|sudo|apt|apt-get|brew|choco|curl|wget|git|gh|docker|sleep|tee|env|which|corepack|nvm|source|\.|codecov|true|exit|if|then|fi|for|do|done|while|else|\[|\[\[|test\s+-[a-z]|md|strip|tar|unzip|sed|rustup|adb|emulator\S*|xvfb-run|until|pushd|popd)(\s|$)/;
 /** Publishing, deploying, uploading and release steps. */
 const PUBLISH =
-  /\b(publish|deploy|release|upload|semantic-release|changeset\s+publish|twine|coveralls|codecov|gh-pages|surge|netlify|vercel|wrangler\s+deploy)\b/i;
+  /\b(publish|deploy|release|upload|semantic-release|changeset\s+publish|twine|coveralls|codecov|gh-pages|surge|netlify|vercel|wrangler\s+deploy|push)\b/i;
+/** Lines that set the runner up or report on it rather than check the code. */
+const RUNNER_ONLY =
+  /(\$GITHUB_(ENV|OUTPUT|PATH|STEP_SUMMARY)|\s&$|--version$|^(npm|pnpm|yarn)\s+(config|rm|remove|uninstall|ls|-s\s+ls)\b|^\(|>\s*\S+\.(lcov|info)$|\bplaywright\s+install\b|install-packages\b)/;
+
+/** Set while reading a project: whether its Makefile's first target installs. */
+let makeDefaultInstalls: (() => boolean) | undefined;
 
 /**
  * Classify one shell command line from a CI definition, or `undefined` when it
@@ -74,7 +80,17 @@ function classify(command: string): Kind | undefined {
   const c = command.trim();
   if (!c || c.startsWith("#")) return undefined;
   if (/^[A-Za-z_][A-Za-z0-9_]*=\S*$/.test(c)) return undefined; // a bare assignment
-  if (NOT_GATE.test(c) || PUBLISH.test(c)) return undefined;
+  if (/^[A-Za-z_][A-Za-z0-9_]*=("|'|\$\()/.test(c) && !/\s(&&|\|\|)\s/.test(c)) {
+    return undefined; // a variable set from a string or a command's output
+  }
+  if (NOT_GATE.test(c) || PUBLISH.test(c) || RUNNER_ONLY.test(c)) return undefined;
+  // Adding a package changes the manifest: a matrix variant, not a gate.
+  if (/^(yarn|pnpm|bun)\s+add\s/.test(c) || /^npm\s+(i|install)\s+(?!-)\S/.test(c)) {
+    return undefined;
+  }
+  if (/^npm\s+(i|install)\s+--save/.test(c)) return undefined;
+  // Tools installed for CI's own use (go install x@latest) are not the project's gates.
+  if (/^go\s+install\s+\S+@/.test(c) || /^go\s+install\s+\S+"/.test(c)) return undefined;
   // Global tool installs and pip self-upgrades prepare the runner, not the project.
   if (/\b(npm|pnpm|yarn|bun)\s+(i|install|add)\s+(-g|--global)\b/.test(c)) return undefined;
   if (/\byarn\s+global\s+add\b/.test(c)) return undefined;
@@ -86,6 +102,14 @@ function classify(command: string): Kind | undefined {
     /^(npm\s+(ci|install|i)|pnpm\s+(install|i)|yarn\s*$|yarn\s+install|bun\s+(install|i)|deno\s+install|pip3?\s+install|python3?\s+-m\s+pip\s+install|poetry\s+install|uv\s+sync|pipenv\s+install|go\s+mod\s+download|cargo\s+fetch|bundle\s+install|composer\s+install)(\s|$)/
       .test(c)
   ) return "install";
+  if (c === "make" && makeDefaultInstalls?.()) return "install";
+  // A project's own install script (scripts/install, ./bootstrap) prepares it.
+  if (/^(\.\/)?([\w.-]+\/)*(install|bootstrap|setup-deps)(\.sh)?(\s|$)/.test(c)) return "install";
+  if (
+    /^(composer\s+(update|install)|dotnet\s+restore|mvn\b.*dependency:go-offline)(\s|$)/.test(c)
+  ) {
+    return "install";
+  }
   // `bun run lint:ci -x`: the script's name says what it does, not its flags.
   const script = /^(?:npm|pnpm|yarn|bun|deno)\s+(?:run|task)\s+(\S+)/.exec(c)?.[1] ??
     /^(?:npm|pnpm|yarn|bun)\s+(test|lint|build)\b/.exec(c)?.[1];
@@ -94,10 +118,16 @@ function classify(command: string): Kind | undefined {
     return "typecheck";
   }
   if (/\b(format|fmt|prettier|black|gofmt|isort)\b/.test(words)) return "format";
-  if (/\b(lint|eslint|ruff|flake8|pylint|clippy|vet|golangci-lint|biome|stylelint)\b/.test(words)) {
+  if (
+    /\b(lint|eslint|ruff|flake8|pylint|clippy|vet|golangci-lint|biome|stylelint|pmd|checkstyle|spotbugs|detekt|ktlint|rubocop|phpstan|psalm|shellcheck|php\s+-l)\b/
+      .test(words)
+  ) {
     return "lint";
   }
-  if (/\b(test|tests|pytest|jest|vitest|mocha|tox|nox|verify|ctest)\b/.test(words)) return "test";
+  if (
+    /\b(test|tests|pytest|jest|vitest|mocha|tox|nox|verify|ctest|unit|spec|rspec|rake|runtest\S*|check)\b/
+      .test(words)
+  ) return "test";
   if (/\b(build|compile|assemble|package|tsup|vite\s+build|webpack|rollup)\b/.test(words)) {
     return "build";
   }
@@ -122,6 +152,8 @@ function commandLines(block: string): string[] {
   return out;
 }
 
+/** Lines of shell control flow. */
+const SHELL_LOGIC = /^(if|case|for|while|until|declare|set\s+-o|shopt)\s/;
 /** Lines that change the shell's state for the lines after them. */
 const CONTEXT = /^(cd|pushd|export|source|\.)\s/;
 /** Lines that set the machine up (root, downloads): a block with one is not a gate. */
@@ -133,7 +165,12 @@ const MACHINE_SETUP = /^(sudo|apt|apt-get|brew|choco|wget|curl|git\s+clone)(\s|$
  * joined with && (CI runs blocks with bash -e), named by its last gate line.
  */
 function blockGates(block: string): { line: string; kind: Kind }[] {
-  const lines = commandLines(block);
+  // `cmd || { upload the logs; exit 1; }`: the handler reports a failure CI already sees.
+  const lines = commandLines(block.replace(/\s*\|\|\s*\{[\s\S]*\}\s*$/, ""));
+  // A block that downloads or installs onto the machine prepares the runner, and a block of
+  // shell logic (if/case/loops) is a script of CI's own: neither is a gate.
+  if (lines.some((l) => /\b(curl|wget)\b|^git\s+clone\b/.test(l))) return [];
+  if (lines.some((l) => SHELL_LOGIC.test(l))) return [];
   if (lines.length > 1 && lines.some((l) => CONTEXT.test(l))) {
     if (lines.some((l) => MACHINE_SETUP.test(l))) return [];
     const kinds = lines.map(classify).filter((k): k is Kind => k !== undefined);
@@ -155,6 +192,8 @@ interface CiCommand {
 
 /** The commands of one CI job, with where they came from. */
 interface CiJob {
+  /** The job's name in its file. */
+  id: string;
   source: string;
   commands: CiCommand[];
 }
@@ -197,40 +236,160 @@ function listDir(dir: string): string[] {
   }
 }
 
+/** The first value of each matrix key: the variant a local run stands for. */
+function firstMatrix(job: Record<string, unknown>): Record<string, string> {
+  const matrix = asRecord(asRecord(job.strategy)?.matrix) ?? {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(matrix)) {
+    if (Array.isArray(v) && v.length && typeof v[0] !== "object") out[k] = String(v[0]);
+  }
+  const first = Array.isArray(matrix.include) ? asRecord(matrix.include[0]) : undefined;
+  for (const [k, v] of Object.entries(first ?? {})) {
+    if (!(k in out) && typeof v !== "object") out[k] = String(v ?? "");
+  }
+  return out;
+}
+
+/**
+ * Whether a step's `if:` holds for the first matrix variant. Only conjunctions of
+ * `matrix.k == 'v'` / `matrix.k != 'v'` are understood; anything else is false
+ * (the step runs for some variants only).
+ */
+function matrixCondition(cond: string, matrix: Record<string, string>): boolean {
+  const clauses = cond.replace(/^\s*\$\{\{|\}\}\s*$/g, "").split("&&");
+  return clauses.every((c) => {
+    const m = /^\s*matrix\.([A-Za-z0-9_-]+)\s*(==|!=)\s*'([^']*)'\s*$/.exec(c);
+    if (!m) return false;
+    const equal = (matrix[m[1]!] ?? "") === m[3];
+    return m[2] === "==" ? equal : !equal;
+  });
+}
+
+/** Literal `env:` values (no expressions) of a workflow or job. */
+function literalEnv(env: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(asRecord(env) ?? {})) {
+    const text = v === null ? "" : String(v);
+    if (!text.includes("${{")) out[k] = text;
+  }
+  return out;
+}
+
+/** Replace `${{ matrix.x }}` and `${{ env.X }}` whose values are known; others stay. */
+function expand(text: string, matrix: Record<string, string>, env: Record<string, string>): string {
+  return text.replace(/\$\{\{\s*(matrix|env)\.([A-Za-z0-9_-]+)\s*\}\}/g, (all, scope, key) => {
+    const v = scope === "matrix" ? matrix[key] : env[key];
+    return v === undefined ? all : v;
+  });
+}
+
+/** `uses:` actions that are a command in another spelling. */
+function actionCommand(step: Record<string, unknown>): string | undefined {
+  const uses = String(step.uses ?? "");
+  const w = asRecord(step.with) ?? {};
+  if (/^actions-rs\/cargo@/.test(uses) && typeof w.command === "string") {
+    return ["cargo", w.command, typeof w.args === "string" ? w.args : ""].join(" ").trim();
+  }
+  return undefined;
+}
+
 async function githubJobs(dir: string): Promise<CiJob[]> {
   const wfDir = join(dir, ".github", "workflows");
   const jobs: CiJob[] = [];
   for (const f of listDir(wfDir).filter((n) => /\.ya?ml$/.test(n))) {
     const doc = asRecord(await parseYamlFile(join(wfDir, f)));
-    for (const [id, job] of Object.entries(asRecord(doc?.jobs) ?? {})) {
-      const steps = asRecord(job)?.steps;
-      if (!Array.isArray(steps)) continue;
-      const jobCwd = asRecord(asRecord(asRecord(job)?.defaults)?.run)?.["working-directory"];
+    const wfEnv = literalEnv(doc?.env);
+    for (const [id, j] of Object.entries(asRecord(doc?.jobs) ?? {})) {
+      const job = asRecord(j);
+      const steps = job?.steps;
+      if (!job || !Array.isArray(steps)) continue;
+      const matrix = firstMatrix(job);
+      const env = { ...wfEnv, ...literalEnv(job.env) };
+      const jobCwd = asRecord(asRecord(job.defaults)?.run)?.["working-directory"];
       const commands = steps.flatMap((s) => {
         const step = asRecord(s);
-        // `uses:` steps are setup actions, checkouts and uploads: never gates.
-        return step && typeof step.run === "string"
-          ? [ciCommand(step.run, step["working-directory"] ?? jobCwd, step["continue-on-error"])]
-          : [];
+        if (!step) return [];
+        // A step run only for some matrix variants is not what a local run stands for.
+        if (typeof step.if === "string" && /\bmatrix\./.test(step.if)) {
+          if (!matrixCondition(step.if, matrix)) return [];
+        }
+        const run = typeof step.run === "string" ? step.run : actionCommand(step);
+        // Other `uses:` steps are setup actions, checkouts and uploads: never gates.
+        if (run === undefined) return [];
+        const cwd = step["working-directory"] ?? jobCwd;
+        return [ciCommand(
+          expand(run, matrix, env),
+          typeof cwd === "string" ? expand(cwd, matrix, env) : cwd,
+          step["continue-on-error"],
+        )];
       });
-      jobs.push({ source: `.github/workflows/${f}, job "${id}"`, commands });
+      jobs.push({ id, source: `.github/workflows/${f}, job "${id}"`, commands });
     }
   }
   return jobs;
 }
 
-function azureSteps(steps: unknown): CiCommand[] {
+/** Azure Pipelines tasks that are a command in another spelling. */
+function azureTask(step: Record<string, unknown>, dir: string): string | undefined {
+  const task = String(step.task ?? "").replace(/@\d+$/, "");
+  const inputs = asRecord(step.inputs) ?? {};
+  const str = (k: string) => (typeof inputs[k] === "string" ? (inputs[k] as string).trim() : "");
+  switch (task) {
+    case "Npm": {
+      const cmd = str("command") || "install";
+      return cmd === "custom" ? `npm ${str("customCommand")}` : `npm ${cmd}`;
+    }
+    case "DotNetCoreCLI": {
+      const cmd = str("command") || "build";
+      return ["restore", "build", "test"].includes(cmd) ? `dotnet ${cmd}` : undefined;
+    }
+    case "Maven":
+      return `${existsSync(join(dir, "mvnw")) ? "./mvnw" : "mvn"} -B ${str("goals") || "package"}`;
+    case "Gradle":
+      return `./gradlew ${str("tasks") || "build"}`;
+    case "gulp":
+      return "npx gulp";
+  }
+  return undefined;
+}
+
+function azureSteps(steps: unknown, dir: string, vars: Record<string, string>): CiCommand[] {
   if (!Array.isArray(steps)) return [];
+  const sub = (t: string) => t.replace(/\$\(([A-Za-z0-9_.]+)\)/g, (all, k) => vars[k] ?? all);
   return steps.flatMap((s) => {
     const step = asRecord(s);
     if (!step) return [];
-    for (const key of ["script", "bash"]) {
+    for (const key of ["script", "bash", "pwsh"]) {
       if (typeof step[key] === "string") {
-        return [ciCommand(step[key] as string, step.workingDirectory, step.continueOnError)];
+        const text = sub(step[key] as string);
+        const cwd = typeof step.workingDirectory === "string"
+          ? sub(step.workingDirectory)
+          : undefined;
+        return [ciCommand(
+          key === "pwsh" ? `pwsh -Command ${JSON.stringify(text.trim())}` : text,
+          cwd,
+          step.continueOnError,
+        )];
       }
     }
-    return []; // task:, checkout:, publish:, download: are not gates
+    const task = azureTask(step, dir);
+    return task ? [ciCommand(task, undefined, step.continueOnError)] : [];
   });
+}
+
+/** Pipeline `variables:` given as a map or a list of name/value pairs (literal values only). */
+function azureVariables(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (k: string, val: unknown) => {
+    if (typeof val === "string" && !val.includes("$(")) out[k] = val;
+  };
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const r = asRecord(x);
+      if (r && typeof r.name === "string") put(r.name, r.value);
+    }
+  } else for (const [k, val] of Object.entries(asRecord(v) ?? {})) put(k, val);
+  return out;
 }
 
 async function azureJobs(dir: string): Promise<CiJob[]> {
@@ -244,6 +403,7 @@ async function azureJobs(dir: string): Promise<CiJob[]> {
   for (const f of files) {
     const doc = asRecord(await parseYamlFile(join(dir, f)));
     if (!doc) continue;
+    const vars = azureVariables(doc.variables);
     const visitJobs = (jobs: unknown, prefix: string) => {
       if (!Array.isArray(jobs)) return;
       for (const j of jobs) {
@@ -252,10 +412,14 @@ async function azureJobs(dir: string): Promise<CiJob[]> {
         const id = String(job.job ?? job.deployment ?? "job");
         // Deployment jobs ship the build; they are not gates.
         if (job.deployment !== undefined) continue;
-        out.push({ source: `${f}, ${prefix}job "${id}"`, commands: azureSteps(job.steps) });
+        out.push({
+          id,
+          source: `${f}, ${prefix}job "${id}"`,
+          commands: azureSteps(job.steps, dir, vars),
+        });
       }
     };
-    if (doc.steps) out.push({ source: f, commands: azureSteps(doc.steps) });
+    if (doc.steps) out.push({ id: "", source: f, commands: azureSteps(doc.steps, dir, vars) });
     visitJobs(doc.jobs, "");
     if (Array.isArray(doc.stages)) {
       for (const st of doc.stages) {
@@ -265,6 +429,16 @@ async function azureJobs(dir: string): Promise<CiJob[]> {
     }
   }
   return out;
+}
+
+/** A relative directory after `cd step` from `from` (undefined: the root); undefined when it leaves the root. */
+function joinDir(from: string | undefined, step: string): string | undefined {
+  const parts = from ? from.split("/") : [];
+  for (const p of step.split("/")) {
+    if (p === "..") parts.pop();
+    else if (p && p !== ".") parts.push(p);
+  }
+  return parts.length ? parts.join("/") : undefined;
 }
 
 const GITLAB_RESERVED = new Set([
@@ -297,24 +471,41 @@ async function gitlabJobs(dir: string): Promise<CiJob[]> {
       continue; // deployment jobs are not gates
     }
     const before = job.before_script !== undefined ? scriptList(job.before_script) : defaultBefore;
-    out.push({
-      source: `.gitlab-ci.yml, job "${id}"`,
-      commands: [...before, ...scriptList(job.script)].map((t) =>
-        ciCommand(t, undefined, job.allow_failure)
-      ),
-    });
+    let cwd: string | undefined;
+    const commands: CiCommand[] = [];
+    for (const t of [...before, ...scriptList(job.script)]) {
+      // GitLab runs the items in one shell: a `cd` (alone or in a && chain) moves the later ones.
+      if (!/^cd\s+[\w./-]+\s*$/.test(t.trim())) commands.push(ciCommand(t, cwd, job.allow_failure));
+      for (const part of t.split("&&")) {
+        const cd = /^\s*cd\s+([\w./-]+)\s*$/.exec(part);
+        if (cd) cwd = joinDir(cwd, cd[1]!);
+      }
+    }
+    out.push({ id, source: `.gitlab-ci.yml, job "${id}"`, commands });
   }
   return out;
 }
 
+/** Jobs that ship, document, measure or try another platform: never the project's gates. */
+const SIDE_JOB =
+  /release|deploy|publish|docs?\b|bench|coverage|windows|macos|e2e|browser|nightly|canary|size|perf|license|sanitizer|valgrind|32bit|-old|legacy|lowest|msrv|beta/i;
+
 /**
- * The gates of the CI job that tests: the job with a test command covering the
- * most kinds of gate (ties: more commands, then the first found). Steps using CI expressions (`${{ }}`,
- * `$(var)`) cannot run outside CI and are left out.
+ * The gates of the CI job that tests (the job with a test command covering
+ * the most kinds of gate; ties: more commands, then the first found), plus
+ * the gates of other jobs that check a kind it lacks (a separate lint job).
+ * Steps still using CI expressions (`${{ }}`, `$(var)`) cannot run outside CI
+ * and are left out.
  */
 async function ciGates(dir: string): Promise<ProposedGate[]> {
+  makeDefaultInstalls = () => {
+    const text = readText(join(dir, "Makefile"));
+    const first =
+      [...text.matchAll(/^([A-Za-z0-9_-][A-Za-z0-9_.-]*)\s*:(?!=)[^\n]*\n((?:\t[^\n]*\n?)*)/gm)][0];
+    return !!first && /install|deps|init|setup/.test(first[1]! + first[2]!);
+  };
   const jobs = [...await githubJobs(dir), ...await azureJobs(dir), ...await gitlabJobs(dir)];
-  let best: { job: CiJob; gates: ProposedGate[]; score: number } | undefined;
+  const scored: { job: CiJob; gates: ProposedGate[]; score: number; kinds: Set<Kind> }[] = [];
   for (const job of jobs) {
     const gates: ProposedGate[] = [];
     let last = 0;
@@ -336,13 +527,31 @@ async function ciGates(dir: string): Promise<ProposedGate[]> {
       }
     }
     if (!gates.some((g) => g.kind !== "install")) continue;
-    // The job that tests and covers the most kinds of gate is the project's main check;
-    // jobs that run many unclassified commands (coverage merges, benchmarks) rank lower.
     const kinds = new Set(gates.filter((g) => g.kind !== "other").map((g) => g.kind));
     const score = (kinds.has("test") ? 1000 : 0) + 10 * kinds.size + gates.length;
-    if (!best || score > best.score) best = { job, gates, score };
+    scored.push({ job, gates, score, kinds });
   }
-  return best?.gates ?? [];
+  const main = scored.reduce<(typeof scored)[number] | undefined>(
+    (best, x) => (!best || x.score > best.score ? x : best),
+    undefined,
+  );
+  if (!main) return [];
+  const covered = new Set(main.kinds);
+  const out = [...main.gates];
+  for (const x of scored) {
+    if (x === main || SIDE_JOB.test(x.job.source)) continue;
+    const adds = [...x.kinds].filter((k) => k !== "install" && !covered.has(k));
+    // A job named for tests is the project's tests; a job of static checks only
+    // (lint, format, types) checks the code whatever else the main job does.
+    const testJob = /^(test|tests|unit)([-_ ]|$)|[-_ ](test|tests)$/i.test(x.job.id);
+    const checksOnly = [...x.kinds].every((k) =>
+      ["install", "format", "lint", "typecheck"].includes(k)
+    );
+    if (adds.length === 0 && !testJob && !checksOnly) continue;
+    for (const k of adds) covered.add(k);
+    out.push(...x.gates);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- manifests
@@ -663,6 +872,24 @@ function jvmGates(dir: string): ProposedGate[] {
   ];
 }
 
+function cmakeGates(dir: string): ProposedGate[] {
+  const g = (name: string, command: string, kind: Kind): ProposedGate => ({
+    name,
+    command,
+    kind,
+    source: "CMakeLists.txt (CMake convention)",
+    rank: RANK[kind],
+  });
+  const gates = [
+    g("configure", "cmake -S . -B build", "build"),
+    g("build", "cmake --build build", "build"),
+  ];
+  if (/enable_testing|add_test/i.test(readText(join(dir, "CMakeLists.txt")))) {
+    gates.push(g("test", "ctest --test-dir build", "test"));
+  }
+  return gates;
+}
+
 /** Make targets that map to a gate kind, most specific first. */
 const MAKE_TARGETS: [Kind, string[]][] = [
   ["install", ["install-deps", "deps", "setup"]],
@@ -707,6 +934,7 @@ async function conventionGates(dir: string): Promise<ProposedGate[]> {
   if (has("go.mod")) out.push(...goGates(dir));
   if (has("Cargo.toml")) out.push(...rustGates(dir));
   out.push(...jvmGates(dir));
+  if (has("CMakeLists.txt")) out.push(...cmakeGates(dir));
   // Makefile targets fill the kinds no ecosystem above supplied.
   const kinds = new Set(out.map((g) => g.kind));
   out.push(...makeGates(dir).filter((g) => !kinds.has(g.kind)));
@@ -725,8 +953,48 @@ function gateName(g: ProposedGate): string {
   return basename(g.command.split(/\s+/)[0] ?? "step");
 }
 
+/** A proposed command refused because it would run as root or the policy denies it. */
+export interface RefusedGate {
+  /** The command as the project's files spell it. */
+  command: string;
+  /** Where it came from. */
+  source: string;
+  /** Why it is not proposed. */
+  reason: string;
+}
+
 /**
- * The gates proposed for the project in `dir`, in run order.
+ * Split proposed gates into those the policy engine allows and those refused:
+ * the commands come from an untrusted repository, so a gate that pipes a
+ * download into a shell, runs a fetched program or runs as root is never
+ * proposed (and would be refused when run, since every gate goes through the
+ * policy engine).
+ *
+ * @param gates Gates from {@link proposeGates}.
+ * @returns The allowed gates and the refused ones with the reason.
+ */
+export async function screenGates(
+  gates: ProposedGate[],
+): Promise<{ kept: ProposedGate[]; refused: RefusedGate[] }> {
+  const { loadJudge } = await import("../policies/judge.ts");
+  const judge = await loadJudge();
+  const kept: ProposedGate[] = [];
+  const refused: RefusedGate[] = [];
+  for (const g of gates) {
+    if (/(^|[;&|(]\s*)sudo\s/.test(g.command)) {
+      refused.push({ command: g.command, source: g.source, reason: "runs as root (sudo)" });
+      continue;
+    }
+    const v = judge.judgeCommand(g.command);
+    if (v.allowed) kept.push(g);
+    else refused.push({ command: g.command, source: g.source, reason: `policy: ${v.message}` });
+  }
+  return { kept, refused };
+}
+
+/**
+ * The gates proposed for the project in `dir`, in run order (before the
+ * policy screen of {@link screenGates}).
  *
  * @param dir The project root.
  * @returns Gates, empty when no tool of a known ecosystem is found.
@@ -797,15 +1065,22 @@ function gateEntry(g: ProposedGate): string {
  * @returns YAML text.
  */
 export async function starterConfig(dir: string): Promise<string> {
-  const gates = isDir(dir) ? await proposeGates(dir) : [];
+  const { kept: gates, refused } = isDir(dir)
+    ? await screenGates(await proposeGates(dir))
+    : { kept: [], refused: [] };
+  const refusedYaml = refused.length === 0 ? "" : [
+    "# Not proposed (commands from the project's files that fleet-orch will not run):",
+    ...refused.map((r) => `#   ${r.command}  -- from ${r.source}; ${r.reason}`),
+    "",
+  ].join("\n");
   const gateYaml = gates.length === 0
-    ? `quality_gates: {}\n# No CI definition, lockfile, manifest or Makefile target was found, so no gate
+    ? `quality_gates: {}\n${refusedYaml}# No CI definition, lockfile, manifest or Makefile target was found, so no gate
 # is proposed. Add the commands that prove a change good, for example:
 #   test:
 #     command: "<your test command>"
 #     timeout: 900
 `
-    : "quality_gates:\n" + gates.map(gateEntry).join("");
+    : "quality_gates:\n" + gates.map(gateEntry).join("") + refusedYaml;
   return `# fleet-orch configuration. Every key is documented in config.yaml of the
 # fleet-orch repository; "fleet-orch check" runs the gates once.
 agents:
