@@ -1,0 +1,383 @@
+/**
+ * The gates a project's own CI runs: GitHub workflows, Azure Pipelines and
+ * GitLab CI read into jobs, each job's steps classified (install, format,
+ * lint, typecheck, build, test) or left out (setup, uploads, releases).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { asRecord, type Kind, type ProposedGate, RANK, readText } from "./_init_gate.ts";
+import { blockGates, type Project } from "./_init_classify.ts";
+
+/** One `run:`/`script:` block of a CI job. */
+interface CiCommand {
+  text: string;
+  cwd?: string;
+  optional?: boolean;
+}
+
+/** The commands of one CI job, with where they came from. */
+interface CiJob {
+  /** The job's name in its file. */
+  id: string;
+  source: string;
+  commands: CiCommand[];
+}
+
+function ciCommand(text: string, cwd: unknown, optional: unknown): CiCommand {
+  return {
+    text,
+    ...(typeof cwd === "string" && cwd.trim() ? { cwd: cwd.trim() } : {}),
+    ...(optional === true ? { optional: true } : {}),
+  };
+}
+
+function scriptList(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) {
+    return v.flatMap((x) => (Array.isArray(x) ? x : [x])).filter((x) => typeof x === "string");
+  }
+  return [];
+}
+
+async function parseYamlFile(file: string): Promise<unknown> {
+  // The yaml package is loaded only when a CI file exists (start-up cost).
+  const { parse } = await import("yaml");
+  try {
+    return parse(await Deno.readTextFile(file));
+  } catch {
+    return undefined; // an unreadable CI file proposes nothing rather than failing init
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The first value of each matrix key: the variant a local run stands for. */
+function firstMatrix(job: Record<string, unknown>): Record<string, string> {
+  const matrix = asRecord(asRecord(job.strategy)?.matrix) ?? {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(matrix)) {
+    if (Array.isArray(v) && v.length && typeof v[0] !== "object") out[k] = String(v[0]);
+  }
+  const first = Array.isArray(matrix.include) ? asRecord(matrix.include[0]) : undefined;
+  for (const [k, v] of Object.entries(first ?? {})) {
+    if (!(k in out) && typeof v !== "object") out[k] = String(v ?? "");
+  }
+  return out;
+}
+
+/**
+ * Whether a step's `if:` holds for the first matrix variant. Only conjunctions of
+ * `matrix.k == 'v'` / `matrix.k != 'v'` are understood; anything else is false
+ * (the step runs for some variants only).
+ */
+function matrixCondition(cond: string, matrix: Record<string, string>): boolean {
+  const clauses = cond.replace(/^\s*\$\{\{|\}\}\s*$/g, "").split("&&");
+  return clauses.every((c) => {
+    const m = /^\s*matrix\.([A-Za-z0-9_-]+)\s*(==|!=)\s*'([^']*)'\s*$/.exec(c);
+    if (!m) return false;
+    const equal = (matrix[m[1]!] ?? "") === m[3];
+    return m[2] === "==" ? equal : !equal;
+  });
+}
+
+/** Literal `env:` values (no expressions) of a workflow or job. */
+function literalEnv(env: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(asRecord(env) ?? {})) {
+    const text = v === null ? "" : String(v);
+    if (!text.includes("${{")) out[k] = text;
+  }
+  return out;
+}
+
+/** Replace `${{ matrix.x }}` and `${{ env.X }}` whose values are known; others stay. */
+function expand(text: string, matrix: Record<string, string>, env: Record<string, string>): string {
+  return text.replace(/\$\{\{\s*(matrix|env)\.([A-Za-z0-9_-]+)\s*\}\}/g, (all, scope, key) => {
+    const v = scope === "matrix" ? matrix[key] : env[key];
+    return v === undefined ? all : v;
+  });
+}
+
+/** `uses:` actions that are a command in another spelling. */
+function actionCommand(step: Record<string, unknown>): string | undefined {
+  const uses = String(step.uses ?? "");
+  const w = asRecord(step.with) ?? {};
+  if (/^actions-rs\/cargo@/.test(uses) && typeof w.command === "string") {
+    return ["cargo", w.command, typeof w.args === "string" ? w.args : ""].join(" ").trim();
+  }
+  return undefined;
+}
+
+async function githubJobs(dir: string): Promise<CiJob[]> {
+  const wfDir = join(dir, ".github", "workflows");
+  const jobs: CiJob[] = [];
+  for (const f of listDir(wfDir).filter((n) => /\.ya?ml$/.test(n))) {
+    const doc = asRecord(await parseYamlFile(join(wfDir, f)));
+    const wfEnv = literalEnv(doc?.env);
+    for (const [id, j] of Object.entries(asRecord(doc?.jobs) ?? {})) {
+      const job = asRecord(j);
+      const steps = job?.steps;
+      if (!job || !Array.isArray(steps)) continue;
+      const matrix = firstMatrix(job);
+      const env = { ...wfEnv, ...literalEnv(job.env) };
+      const jobCwd = asRecord(asRecord(job.defaults)?.run)?.["working-directory"];
+      const commands = steps.flatMap((s) => {
+        const step = asRecord(s);
+        if (!step) return [];
+        // A step run only for some matrix variants is not what a local run stands for.
+        if (typeof step.if === "string" && /\bmatrix\./.test(step.if)) {
+          if (!matrixCondition(step.if, matrix)) return [];
+        }
+        const run = typeof step.run === "string" ? step.run : actionCommand(step);
+        // Other `uses:` steps are setup actions, checkouts and uploads: never gates.
+        if (run === undefined) return [];
+        const cwd = step["working-directory"] ?? jobCwd;
+        return [ciCommand(
+          expand(run, matrix, env),
+          typeof cwd === "string" ? expand(cwd, matrix, env) : cwd,
+          step["continue-on-error"],
+        )];
+      });
+      jobs.push({ id, source: `.github/workflows/${f}, job "${id}"`, commands });
+    }
+  }
+  return jobs;
+}
+
+/** Azure Pipelines tasks that are a command in another spelling. */
+function azureTask(step: Record<string, unknown>, dir: string): string | undefined {
+  const task = String(step.task ?? "").replace(/@\d+$/, "");
+  const inputs = asRecord(step.inputs) ?? {};
+  const str = (k: string) => (typeof inputs[k] === "string" ? (inputs[k] as string).trim() : "");
+  switch (task) {
+    case "Npm": {
+      const cmd = str("command") || "install";
+      return cmd === "custom" ? `npm ${str("customCommand")}` : `npm ${cmd}`;
+    }
+    case "DotNetCoreCLI": {
+      const cmd = str("command") || "build";
+      return ["restore", "build", "test"].includes(cmd) ? `dotnet ${cmd}` : undefined;
+    }
+    case "Maven":
+      return `${existsSync(join(dir, "mvnw")) ? "./mvnw" : "mvn"} -B ${str("goals") || "package"}`;
+    case "Gradle":
+      return `./gradlew ${str("tasks") || "build"}`;
+    case "gulp":
+      return "npx gulp";
+  }
+  return undefined;
+}
+
+function azureSteps(steps: unknown, dir: string, vars: Record<string, string>): CiCommand[] {
+  if (!Array.isArray(steps)) return [];
+  const sub = (t: string) => t.replace(/\$\(([A-Za-z0-9_.]+)\)/g, (all, k) => vars[k] ?? all);
+  return steps.flatMap((s) => {
+    const step = asRecord(s);
+    if (!step) return [];
+    for (const key of ["script", "bash", "pwsh"]) {
+      if (typeof step[key] === "string") {
+        const text = sub(step[key] as string);
+        const cwd = typeof step.workingDirectory === "string"
+          ? sub(step.workingDirectory)
+          : undefined;
+        return [ciCommand(
+          key === "pwsh" ? `pwsh -Command ${JSON.stringify(text.trim())}` : text,
+          cwd,
+          step.continueOnError,
+        )];
+      }
+    }
+    const task = azureTask(step, dir);
+    return task ? [ciCommand(task, undefined, step.continueOnError)] : [];
+  });
+}
+
+/** Pipeline `variables:` given as a map or a list of name/value pairs (literal values only). */
+function azureVariables(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (k: string, val: unknown) => {
+    if (typeof val === "string" && !val.includes("$(")) out[k] = val;
+  };
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const r = asRecord(x);
+      if (r && typeof r.name === "string") put(r.name, r.value);
+    }
+  } else for (const [k, val] of Object.entries(asRecord(v) ?? {})) put(k, val);
+  return out;
+}
+
+async function azureJobs(dir: string): Promise<CiJob[]> {
+  const files = ["azure-pipelines.yml", "azure-pipelines.yaml"].filter((f) =>
+    existsSync(join(dir, f))
+  );
+  for (const f of listDir(join(dir, ".azure-pipelines"))) {
+    if (/\.ya?ml$/.test(f)) files.push(`.azure-pipelines/${f}`);
+  }
+  const out: CiJob[] = [];
+  for (const f of files) {
+    const doc = asRecord(await parseYamlFile(join(dir, f)));
+    if (!doc) continue;
+    const vars = azureVariables(doc.variables);
+    const visitJobs = (jobs: unknown, prefix: string) => {
+      if (!Array.isArray(jobs)) return;
+      for (const j of jobs) {
+        const job = asRecord(j);
+        if (!job) continue;
+        const id = String(job.job ?? job.deployment ?? "job");
+        // Deployment jobs ship the build; they are not gates.
+        if (job.deployment !== undefined) continue;
+        out.push({
+          id,
+          source: `${f}, ${prefix}job "${id}"`,
+          commands: azureSteps(job.steps, dir, vars),
+        });
+      }
+    };
+    if (doc.steps) out.push({ id: "", source: f, commands: azureSteps(doc.steps, dir, vars) });
+    visitJobs(doc.jobs, "");
+    if (Array.isArray(doc.stages)) {
+      for (const st of doc.stages) {
+        const stage = asRecord(st);
+        if (stage) visitJobs(stage.jobs, `stage "${String(stage.stage ?? "")}", `);
+      }
+    }
+  }
+  return out;
+}
+
+/** A relative directory after `cd step` from `from` (undefined: the root); undefined when it leaves the root. */
+function joinDir(from: string | undefined, step: string): string | undefined {
+  const parts = from ? from.split("/") : [];
+  for (const p of step.split("/")) {
+    if (p === "..") parts.pop();
+    else if (p && p !== ".") parts.push(p);
+  }
+  return parts.length ? parts.join("/") : undefined;
+}
+
+const GITLAB_RESERVED = new Set([
+  "stages",
+  "variables",
+  "default",
+  "include",
+  "workflow",
+  "image",
+  "services",
+  "before_script",
+  "after_script",
+  "cache",
+  "pages",
+]);
+
+async function gitlabJobs(dir: string): Promise<CiJob[]> {
+  const file = join(dir, ".gitlab-ci.yml");
+  if (!existsSync(file)) return [];
+  const doc = asRecord(await parseYamlFile(file));
+  if (!doc) return [];
+  const defaultBefore = scriptList(asRecord(doc.default)?.before_script ?? doc.before_script);
+  const out: CiJob[] = [];
+  for (const [id, j] of Object.entries(doc)) {
+    const job = asRecord(j);
+    if (GITLAB_RESERVED.has(id) || id.startsWith(".") || !job || job.script === undefined) {
+      continue;
+    }
+    if (job.environment !== undefined || /deploy|release|publish/i.test(String(job.stage ?? ""))) {
+      continue; // deployment jobs are not gates
+    }
+    const before = job.before_script !== undefined ? scriptList(job.before_script) : defaultBefore;
+    let cwd: string | undefined;
+    const commands: CiCommand[] = [];
+    for (const t of [...before, ...scriptList(job.script)]) {
+      // GitLab runs the items in one shell: a `cd` (alone or in a && chain) moves the later ones.
+      if (!/^cd\s+[\w./-]+\s*$/.test(t.trim())) commands.push(ciCommand(t, cwd, job.allow_failure));
+      for (const part of t.split("&&")) {
+        const cd = /^\s*cd\s+([\w./-]+)\s*$/.exec(part);
+        if (cd) cwd = joinDir(cwd, cd[1]!);
+      }
+    }
+    out.push({ id, source: `.gitlab-ci.yml, job "${id}"`, commands });
+  }
+  return out;
+}
+
+/** Jobs that ship, document, measure or try another platform: never the project's gates. */
+const SIDE_JOB =
+  /release|deploy|publish|docs?\b|bench|coverage|windows|macos|e2e|browser|nightly|canary|size|perf|license|sanitizer|valgrind|32bit|-old|legacy|lowest|msrv|beta/i;
+
+/**
+ * The gates of the CI job that tests (the job with a test command covering
+ * the most kinds of gate; ties: more commands, then the first found), plus
+ * the gates of other jobs that check a kind it lacks (a separate lint job).
+ * Steps still using CI expressions (`${{ }}`, `$(var)`) cannot run outside CI
+ * and are left out.
+ */
+export async function ciGates(dir: string): Promise<ProposedGate[]> {
+  const project: Project = {
+    makeInstalls: () => {
+      const text = readText(join(dir, "Makefile"));
+      const first =
+        [...text.matchAll(/^([A-Za-z0-9_-][A-Za-z0-9_.-]*)\s*:(?!=)[^\n]*\n((?:\t[^\n]*\n?)*)/gm)][
+          0
+        ];
+      return !!first && /install|deps|init|setup/.test(first[1]! + first[2]!);
+    },
+  };
+  const jobs = [...await githubJobs(dir), ...await azureJobs(dir), ...await gitlabJobs(dir)];
+  const scored: { job: CiJob; gates: ProposedGate[]; score: number; kinds: Set<Kind> }[] = [];
+  for (const job of jobs) {
+    const gates: ProposedGate[] = [];
+    let last = 0;
+    for (const { text: block, cwd, optional } of job.commands) {
+      if (/\$\{\{|\$\([A-Za-z_.]+\)/.test(block + (cwd ?? ""))) continue;
+      for (const { line, kind } of blockGates(block, project)) {
+        // A command whose purpose is unknown keeps its place among its neighbours.
+        const rank = kind === "other" ? last + 0.5 : RANK[kind];
+        if (kind !== "other") last = RANK[kind];
+        gates.push({
+          name: "",
+          command: line,
+          kind,
+          source: job.source,
+          rank,
+          ...(cwd && cwd !== "." && cwd !== "./" ? { workingDirectory: cwd } : {}),
+          ...(optional ? { optional } : {}),
+        });
+      }
+    }
+    if (!gates.some((g) => g.kind !== "install")) continue;
+    const kinds = new Set(gates.filter((g) => g.kind !== "other").map((g) => g.kind));
+    const score = (kinds.has("test") ? 1000 : 0) + 10 * kinds.size + gates.length;
+    scored.push({ job, gates, score, kinds });
+  }
+  const main = scored.reduce<(typeof scored)[number] | undefined>(
+    (best, x) => (!best || x.score > best.score ? x : best),
+    undefined,
+  );
+  if (!main) return [];
+  const covered = new Set(main.kinds);
+  const out = [...main.gates];
+  for (const x of scored) {
+    if (x === main || SIDE_JOB.test(x.job.source)) continue;
+    const adds = [...x.kinds].filter((k) => k !== "install" && !covered.has(k));
+    // A job named for tests is the project's tests; a job of static checks only
+    // (lint, format, types) checks the code whatever else the main job does.
+    const testJob = /^(test|tests|unit)([-_ ]|$)|[-_ ](test|tests)$/i.test(x.job.id);
+    const checksOnly = [...x.kinds].every((k) =>
+      ["install", "format", "lint", "typecheck"].includes(k)
+    );
+    if (adds.length === 0 && !testJob && !checksOnly) continue;
+    for (const k of adds) covered.add(k);
+    out.push(...x.gates);
+  }
+  return out;
+}

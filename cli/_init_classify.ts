@@ -1,0 +1,135 @@
+/**
+ * Whether one line of a CI step is a gate, and what kind: install, format,
+ * lint, typecheck, build or test; setup, reporting and release lines are not.
+ *
+ * @module
+ */
+
+import type { Kind } from "./_init_gate.ts";
+
+/** What classifying a command needs to know about the project. */
+export interface Project {
+  /** Whether a bare `make` runs an install target (the Makefile's first target). */
+  makeInstalls: () => boolean;
+}
+
+/** First words of commands that set the machine up or publish, never gates. */
+const NOT_GATE =
+  /^(echo|printf|cd|ls|cat|pwd|export|set|mkdir|cp|mv|rm|touch|chmod|sudo|apt|apt-get|brew|choco|curl|wget|git|gh|docker|sleep|tee|env|which|corepack|nvm|source|\.|codecov|true|exit|if|then|fi|for|do|done|while|else|\[|\[\[|test\s+-[a-z]|md|strip|tar|unzip|sed|rustup|adb|emulator\S*|xvfb-run|until|pushd|popd)(\s|$)/;
+/** Publishing, deploying, uploading and release steps. */
+const PUBLISH =
+  /\b(publish|deploy|release|upload|semantic-release|changeset\s+publish|twine|coveralls|codecov|gh-pages|surge|netlify|vercel|wrangler\s+deploy|push)\b/i;
+/** Lines that set the runner up or report on it rather than check the code. */
+const RUNNER_ONLY =
+  /(\$GITHUB_(ENV|OUTPUT|PATH|STEP_SUMMARY)|\s&$|--version$|^(npm|pnpm|yarn)\s+(config|rm|remove|uninstall|ls|-s\s+ls)\b|^\(|>\s*\S+\.(lcov|info)$|\bplaywright\s+install\b|install-packages\b)/;
+
+/**
+ * Classify one shell command line from a CI definition, or `undefined` when it
+ * is not a gate (setup, echo, upload, deploy...).
+ */
+function classify(command: string, project: Project): Kind | undefined {
+  const c = command.trim();
+  if (!c || c.startsWith("#")) return undefined;
+  if (/^[A-Za-z_][A-Za-z0-9_]*=\S*$/.test(c)) return undefined; // a bare assignment
+  if (/^[A-Za-z_][A-Za-z0-9_]*=("|'|\$\()/.test(c) && !/\s(&&|\|\|)\s/.test(c)) {
+    return undefined; // a variable set from a string or a command's output
+  }
+  if (NOT_GATE.test(c) || PUBLISH.test(c) || RUNNER_ONLY.test(c)) return undefined;
+  // Adding a package changes the manifest: a matrix variant, not a gate.
+  if (/^(yarn|pnpm|bun)\s+add\s/.test(c) || /^npm\s+(i|install)\s+(?!-)\S/.test(c)) {
+    return undefined;
+  }
+  if (/^npm\s+(i|install)\s+--save/.test(c)) return undefined;
+  // Tools installed for CI's own use (go install x@latest) are not the project's gates.
+  if (/^go\s+install\s+\S+@/.test(c) || /^go\s+install\s+\S+"/.test(c)) return undefined;
+  // Global tool installs and pip self-upgrades prepare the runner, not the project.
+  if (/\b(npm|pnpm|yarn|bun)\s+(i|install|add)\s+(-g|--global)\b/.test(c)) return undefined;
+  if (/\byarn\s+global\s+add\b/.test(c)) return undefined;
+  if (/\bpip3?\s+install\s+(-U\s+|--upgrade\s+)+(pip|setuptools|wheel)(\s|$)/.test(c)) {
+    return undefined;
+  }
+  if (/\b(playwright|puppeteer)\s+install\b/.test(c)) return undefined;
+  if (
+    /^(npm\s+(ci|install|i)|pnpm\s+(install|i)|yarn\s*$|yarn\s+install|bun\s+(install|i)|deno\s+install|pip3?\s+install|python3?\s+-m\s+pip\s+install|poetry\s+install|uv\s+sync|pipenv\s+install|go\s+mod\s+download|cargo\s+fetch|bundle\s+install|composer\s+install)(\s|$)/
+      .test(c)
+  ) return "install";
+  if (c === "make" && project.makeInstalls()) return "install";
+  // A project's own install script (scripts/install, ./bootstrap) prepares it.
+  if (/^(\.\/)?([\w.-]+\/)*(install|bootstrap|setup-deps)(\.sh)?(\s|$)/.test(c)) return "install";
+  if (
+    /^(composer\s+(update|install)|dotnet\s+restore|mvn\b.*dependency:go-offline)(\s|$)/.test(c)
+  ) {
+    return "install";
+  }
+  // `bun run lint:ci -x`: the script's name says what it does, not its flags.
+  const script = /^(?:npm|pnpm|yarn|bun|deno)\s+(?:run|task)\s+(\S+)/.exec(c)?.[1] ??
+    /^(?:npm|pnpm|yarn|bun)\s+(test|lint|build)\b/.exec(c)?.[1];
+  const words = (script ?? c).toLowerCase();
+  if (/\b(typecheck|type-check|check-types|tsc|mypy|pyright|deno\s+check)\b/.test(words)) {
+    return "typecheck";
+  }
+  if (/\b(format|fmt|prettier|black|gofmt|isort)\b/.test(words)) return "format";
+  if (
+    /\b(lint|eslint|ruff|flake8|pylint|clippy|vet|golangci-lint|biome|stylelint|pmd|checkstyle|spotbugs|detekt|ktlint|rubocop|phpstan|psalm|shellcheck|php\s+-l|editorconfig|cspell|spellcheck|knip|typos|publint)\b/
+      .test(words)
+  ) {
+    return "lint";
+  }
+  if (
+    /\b(test|tests|pytest|jest|vitest|mocha|tox|nox|verify|ctest|unit|spec|rspec|rake|runtest\S*|check)\b/
+      .test(words)
+  ) return "test";
+  if (/\b(build|compile|assemble|package|tsup|vite\s+build|webpack|rollup)\b/.test(words)) {
+    return "build";
+  }
+  return "other";
+}
+
+/** Split a `run:`/`script:` block into command lines, joining `\` continuations. */
+function commandLines(block: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  for (const raw of block.split("\n")) {
+    const line = raw.trimEnd();
+    if (line.endsWith("\\")) {
+      cur += line.slice(0, -1).trim() + " ";
+      continue;
+    }
+    const full = (cur + line.trim()).trim();
+    cur = "";
+    if (full) out.push(full);
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/** Lines of shell control flow. */
+const SHELL_LOGIC = /^(if|case|for|while|until|declare|set\s+-o|shopt)\s/;
+/** Lines that change the shell's state for the lines after them. */
+const CONTEXT = /^(cd|pushd|export|source|\.)\s/;
+/** Lines that set the machine up (root, downloads): a block with one is not a gate. */
+const MACHINE_SETUP = /^(sudo|apt|apt-get|brew|choco|wget|curl|git\s+clone)(\s|$)/;
+
+/**
+ * The gates of one `run:`/`script:` block. Lines are separate gates, except in
+ * a block whose lines depend on each other (`cd`, `export`): it stays one gate,
+ * joined with && (CI runs blocks with bash -e), named by its last gate line.
+ */
+export function blockGates(block: string, project: Project): { line: string; kind: Kind }[] {
+  // `cmd || { upload the logs; exit 1; }`: the handler reports a failure CI already sees.
+  const lines = commandLines(block.replace(/\s*\|\|\s*\{[\s\S]*\}\s*$/, ""));
+  // A block that downloads or installs onto the machine prepares the runner, and a block of
+  // shell logic (if/case/loops) is a script of CI's own: neither is a gate.
+  if (lines.some((l) => /\b(curl|wget)\b|^git\s+clone\b/.test(l))) return [];
+  if (lines.some((l) => SHELL_LOGIC.test(l))) return [];
+  if (lines.length > 1 && lines.some((l) => CONTEXT.test(l))) {
+    if (lines.some((l) => MACHINE_SETUP.test(l))) return [];
+    const kinds = lines.map((l) => classify(l, project)).filter((k): k is Kind => k !== undefined);
+    const kind = kinds.filter((k) => k !== "other").at(-1) ?? kinds.at(-1);
+    return kind ? [{ line: lines.join(" && "), kind }] : [];
+  }
+  return lines.flatMap((line) => {
+    const kind = classify(line, project);
+    return kind ? [{ line, kind }] : [];
+  });
+}

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadCases, normalize, partOf, scoreCases, totals } from "../../bench/init_corpus.ts";
+import { proposeGates, screenGates, starterConfig } from "../../cli/init.ts";
+import { parseConfig } from "../../core/config.ts";
+import { ShellExecutor, shellJoin, shellQuote } from "../../core/exec.ts";
+
+const exec = new ShellExecutor({ judge: () => ({ allowed: true, rule: null, message: "" }) });
+const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
+
+async function project(files: Record<string, string>): Promise<string> {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "init-corpus-" }));
+  for (const [rel, text] of Object.entries(files)) {
+    await Deno.mkdir(dirname(join(dir, rel)), { recursive: true });
+    await Deno.writeTextFile(join(dir, rel), text);
+  }
+  return dir;
+}
+
+// Floors a little under the figures of bench/init_corpus.ts when this test was written
+// (tuned P 0.948 R 0.978, held-back P 0.885 R 0.865): a change that loses gates real
+// projects run, or proposes commands they do not, fails here.
+Deno.test("init corpus the tuned part keeps its precision and recall", async () => {
+  const t = totals(await scoreCases(await loadCases("tuned")));
+  assert.equal(t.projects, 25);
+  assert.ok(t.precision >= 0.93, `precision ${t.precision}`);
+  assert.ok(t.recall >= 0.95, `recall ${t.recall}`);
+  assert.equal(t.unsafe, 0);
+});
+
+Deno.test("init corpus the held-back part keeps its precision and recall", async () => {
+  const t = totals(await scoreCases(await loadCases("heldback")));
+  assert.ok(t.projects >= 25, `${t.projects} held-back projects`);
+  assert.ok(t.precision >= 0.86, `precision ${t.precision}`);
+  assert.ok(t.recall >= 0.84, `recall ${t.recall}`);
+  assert.equal(t.unsafe, 0);
+});
+
+Deno.test("init corpus proposes exactly the main CI job's gates for honojs/hono", async () => {
+  const [hono] = await scoreCases((await loadCases("all")).filter((c) => c.repo === "honojs/hono"));
+  assert.deepEqual(hono!.proposed, [
+    "bun install",
+    "bun run format",
+    "bun run lint",
+    "bun run build",
+    "bun run test",
+  ]);
+});
+
+Deno.test("init corpus splits by a hash of the repository name", async () => {
+  const cases = await loadCases("all");
+  const held = (await loadCases("heldback")).map((c) => c.repo);
+  assert.equal(cases.length, 53);
+  for (const c of cases) {
+    assert.equal(held.includes(c.repo), await partOf(c.repo) === "heldback", c.repo);
+  }
+});
+
+Deno.test("init corpus normalize folds cd and leading assignments into a directory", () => {
+  assert.equal(
+    normalize("cd serde && cargo build --features rc"),
+    "serde: cargo build --features rc",
+  );
+  assert.equal(normalize("RICHGO_FORCE_COLOR=1 make  test"), "make test");
+  assert.equal(normalize("go build -v ./...", "./examples/"), "examples: go build -v ./...");
+});
+
+const UNSAFE_WORKFLOW = `name: ci
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: curl -fsSL https://example.invalid/install.sh | sh
+      - run: sudo make install
+      - run: deno run -A https://example.invalid/setup.ts
+      - run: npm ci
+      - run: npm test
+`;
+
+Deno.test("init never proposes a download piped to a shell, sudo or a fetched program", async () => {
+  const dir = await project({
+    ".github/workflows/ci.yml": UNSAFE_WORKFLOW,
+    "package.json": JSON.stringify({ scripts: { test: "node --test" } }),
+    "package-lock.json": "{}",
+  });
+  const text = await starterConfig(dir);
+  const { config } = parseConfig(text, "fleet-orch.yaml", { env: () => undefined });
+  const commands = Object.values(config.quality_gates as Record<string, { command: string }>)
+    .map((g) => g.command);
+  assert.deepEqual(commands, ["npm ci", "npm test"]);
+  // The fetched program reached the proposal and the policy screen refused it, with a comment.
+  const { refused } = await screenGates(await proposeGates(dir));
+  assert.deepEqual(refused.map((r) => r.command), ["deno run -A https://example.invalid/setup.ts"]);
+  assert.match(
+    text,
+    /# Not proposed[^\n]*\n#\s+deno run -A https:\/\/example\.invalid\/setup\.ts .*policy/,
+  );
+});
+
+Deno.test("init screen refuses a gate that runs as root even where the policy allows sudo", async () => {
+  const { kept, refused } = await screenGates([
+    { name: "a", command: "make && sudo make install", kind: "build", source: "s", rank: 4 },
+    { name: "b", command: "make test", kind: "test", source: "s", rank: 5 },
+  ]);
+  assert.deepEqual(kept.map((g) => g.command), ["make test"]);
+  assert.match(refused[0]!.reason, /sudo/);
+});
+
+Deno.test("check refuses a gate copied from a workflow that pipes a download into a shell", async () => {
+  const repo = await project({
+    "fleet-orch.yaml": `quality_gates:
+  setup:
+    command: "curl -fsSL https://example.invalid/install.sh | sh"
+`,
+  });
+  const git = await exec.run(
+    "git init -q -b main && git add -A && git -c user.name=t -c user.email=t@example.invalid commit -q -m init",
+    { cwd: repo },
+  );
+  assert.equal(git.code, 0, git.output);
+  const r = await exec.run(
+    `${shellJoin([Deno.execPath(), "run", "-A", MAIN, "check", "--repo", repo])} 2>&1 >${
+      shellQuote(join(repo, ".git", "stdout"))
+    }`,
+    { cwd: repo, timeoutMs: 600_000, env: { NO_COLOR: "1" } },
+  );
+  const out = r.output + await Deno.readTextFile(join(repo, ".git", "stdout"));
+  assert.notEqual(r.code, 0, out);
+  assert.match(out, /remote-script|Never pipe a downloaded script/);
+});
