@@ -11,18 +11,11 @@ import type { Document, Node } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem, messageOf } from "./errors.ts";
 import { type Config, ConfigSchema } from "./config_schema.ts";
+import { DEFAULT_CONFIG_FILE, SEED_CONFIG_FILE } from "./config_names.ts";
 
 export type { AgentModelConfig, Config, EnvironmentConfig, PluginRef } from "./config_schema.ts";
 
-/** The default config file name, looked up at the repository root. */
-export const DEFAULT_CONFIG_FILE = "fleet-orch.yaml";
-
-/**
- * The seed's reference config file name: used at the repository root when
- * {@link DEFAULT_CONFIG_FILE} is absent and it validates (see
- * {@link findConfigFile}).
- */
-export const SEED_CONFIG_FILE = "config.yaml";
+export { DEFAULT_CONFIG_FILE, SEED_CONFIG_FILE } from "./config_names.ts";
 
 /** A parsed YAML file that can point at any path inside it. */
 export interface LocatedYaml {
@@ -30,6 +23,11 @@ export interface LocatedYaml {
   file: string;
   /** The plain value (after interpolation). */
   value: unknown;
+  /**
+   * Whether a value held `${VAR}` or `$$`, so the value depends on the
+   * environment and not on the text alone (absent: not known).
+   */
+  usesEnv?: boolean;
   /** Line and column (1-based) of the node at a path, or of its closest parent. */
   locate(path: readonly PropertyKey[]): { line: number; col: number };
   /**
@@ -94,12 +92,14 @@ export function parseYaml(text: string, file: string, options: ParseOptions = {}
   }
   if (problems.length) throw new ConfigError(problems);
 
+  let usesEnv = false;
   if (options.interpolate !== false) {
     const env = options.env ?? ((n: string) => Deno.env.get(n));
     visit(doc, {
       Scalar(_key, node) {
         if (typeof node.value !== "string" || !node.value.includes("$")) return;
         node.value = node.value.replace(VAR, (whole, name?: string, fallback?: string) => {
+          usesEnv = true;
           if (whole === "$$") return "$";
           const v = env(name!);
           if (v !== undefined && v !== "") return v;
@@ -125,6 +125,7 @@ export function parseYaml(text: string, file: string, options: ParseOptions = {}
   return {
     file,
     value,
+    usesEnv,
     locate,
     locateKey: (path, key) => {
       const off = keyOffset(doc, path, key);

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import type { ShellExecutor } from "./exec.ts";
 import { GitError, UsageError } from "./errors.ts";
 
@@ -142,12 +142,42 @@ export class Git {
    */
   async root(): Promise<string> {
     const r = await this.tryRun(["rev-parse", "--show-toplevel"]);
-    if (r.code !== 0) {
-      throw new UsageError(
-        `"${this.cwd}" is not inside a git repository; run fleet-orch from your project, or pass --repo DIR`,
-      );
-    }
+    if (r.code !== 0) throw this.#notARepository();
     return r.output.trim();
+  }
+
+  /**
+   * The repository root around `cwd` and the common git directory, from one
+   * git call ({@link Git.root} and {@link Git.commonDir} take one each).
+   *
+   * @returns Absolute paths of the top-level directory and the common git directory.
+   * @throws {UsageError} When `cwd` is not inside a git repository.
+   */
+  async locate(): Promise<{ root: string; commonDir: string }> {
+    const r = await this.tryRun(["rev-parse", "--show-toplevel", "--git-common-dir"]);
+    if (r.code !== 0) throw this.#notARepository();
+    const lines = r.output.split("\n");
+    if (lines.length !== 2) {
+      // A path with a line break in it (or a warning on stderr): the lines
+      // cannot be told apart, so ask one question at a time.
+      const root = await this.root();
+      return { root, commonDir: await this.at(root).commonDir() };
+    }
+    const root = lines[0]!.trim();
+    const common = lines[1]!.trim();
+    // A relative common directory is relative to where git ran; git reports
+    // the root with symlinks resolved, so resolve from the real cwd as
+    // commonDir() at the root would.
+    return {
+      root,
+      commonDir: isAbsolute(common) ? common : resolve(await Deno.realPath(this.cwd), common),
+    };
+  }
+
+  #notARepository(): UsageError {
+    return new UsageError(
+      `"${this.cwd}" is not inside a git repository; run fleet-orch from your project, or pass --repo DIR`,
+    );
   }
 
   /** Absolute path of the common git directory (shared by worktrees). */

@@ -10,7 +10,6 @@
  * @module
  */
 
-import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 
 /** `safety.sandbox`: when gates must, may or must not run sandboxed. */
@@ -163,10 +162,21 @@ export interface SandboxArgvOptions {
   overlays?: readonly (readonly [string, string])[];
 }
 
+// Deno's own calls, not node:fs: loading node:fs costs every command ~10 ms
+// of start-up (bench/startup_check.ts), and the executor imports this module.
+function _exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A path with symlinks resolved (bwrap mounts on the real path), or null when absent. */
 function _real(path: string): string | null {
   try {
-    return existsSync(path) ? realpathSync(path) : null;
+    return Deno.realPathSync(path);
   } catch {
     return null;
   }
@@ -261,7 +271,7 @@ export function gitConfigFiles(worktree: string): string[] {
   const dirs = gitDirsOf(worktree);
   if (dirs === null) return [];
   return [join(dirs.common, "config"), join(dirs.gitDir, "config.worktree")]
-    .filter((f) => existsSync(f));
+    .filter((f) => _exists(f));
 }
 
 /**

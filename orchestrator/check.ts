@@ -12,7 +12,8 @@ import { acquireLock } from "../core/lock.ts";
 import { type GateStep, planGates } from "../gates/plan.ts";
 import { failsBuild, runGates, type RunnerGateResult } from "../gates/runner.ts";
 import { type FailureClass, type GateTriage, triageGate } from "../gates/triage.ts";
-import { openRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
+import type { Runtime, RuntimeOptions } from "./runtime.ts";
+import { openGateRuntime } from "./gate_runtime.ts";
 import { createRunDir, newRunId } from "./run_dir.ts";
 import { pruneRunDirs } from "./housekeeping.ts";
 
@@ -159,7 +160,9 @@ export function gatesGreen(steps: readonly GateStep[], results: readonly GateRes
  * @returns The steps.
  * @throws {UsageError} When the config has no gates, or the plan is invalid.
  */
-export function planFromConfig(rt: Runtime): GateStep[] {
+export function planFromConfig(
+  rt: { loaded: Pick<Runtime["loaded"], "config" | "file"> },
+): GateStep[] {
   const { quality_gates, steps } = rt.loaded.config;
   let planned: GateStep[];
   try {
@@ -197,7 +200,7 @@ export function planFromConfig(rt: Runtime): GateStep[] {
  * ```
  */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
-  const rt = await openRuntime(options);
+  const rt = await openGateRuntime(options);
   const steps = planFromConfig(rt);
   const lock = await acquireLock(rt.stateDir, "check");
   if (lock.tookOver) {

@@ -7,21 +7,13 @@
  */
 
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
-import { existsSync } from "node:fs";
-import {
-  DEFAULT_CONFIG_FILE,
-  findConfigFile,
-  loadConfig,
-  type LoadedConfig,
-  parseConfig,
-  SEED_CONFIG_FILE,
-} from "../core/config.ts";
+import type { Config, LoadedConfig, PluginRef } from "../core/config.ts";
+import { DEFAULT_CONFIG_FILE, SEED_CONFIG_FILE } from "../core/config_names.ts";
 import { ShellExecutor } from "../core/exec.ts";
 import { Git } from "../core/git.ts";
 import { createLogger, type Logger, type LogLevel } from "../core/log.ts";
 import { canonicalPath } from "../patch/patch.ts";
 import { ConfigError, type ConfigProblem, UsageError } from "../core/errors.ts";
-import type { PluginRef } from "../core/config.ts";
 import type { GatePlugin, PluginContext, PluginKind } from "../core/plugin.ts";
 import { configDirOf, PluginRegistry, type RefLocation } from "../core/registry.ts";
 import { loadPolicy, type PolicyEngine } from "../policies/engine.ts";
@@ -32,8 +24,6 @@ import {
   HOW_TO_ALLOW_LOOSENING,
   looseningAllowedByEnv,
 } from "../policies/loader.ts";
-import { builtinPlugins } from "../plugins/builtins.ts";
-import { loadExecPlugin } from "../plugins/exec.ts";
 import { PRESETS, PROVIDERS } from "../plugins/llm/presets.ts";
 
 /**
@@ -350,15 +340,27 @@ export function trustedInputs(
   return [...out];
 }
 
+/** Where a command runs: found before the config is read. */
+export interface RepositoryPlace {
+  /** The environment. */
+  env: Record<string, string>;
+  /** Lookup in it. */
+  envLookup: (name: string) => string | undefined;
+  /** Repository root. */
+  repoRoot: string;
+  /** `.git/fleet-orch` of the common git directory. */
+  stateDir: string;
+}
+
 /**
- * Open the repository, load config and policy, and wire the executor.
+ * Find the repository of a command: the root and fleet-orch's folder in its
+ * common git directory, with one git call judged by the built-in policy.
  *
  * @param options Flags of the command.
- * @returns The runtime.
- * @throws {ConfigError} For an invalid config or policy file.
- * @throws {Error} When the directory is not in a git repository.
+ * @returns Where it runs.
+ * @throws {UsageError} For a `--repo` that is not a directory, or no repository.
  */
-export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+export async function openRepository(options: RuntimeOptions): Promise<RepositoryPlace> {
   const env = options.env ?? Deno.env.toObject();
   const envLookup = (n: string) => env[n];
   const bootstrapPolicy = await loadPolicy({ env, approved: options.approve ?? false });
@@ -374,35 +376,73 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       );
     }
   }
-  const repoRoot = await new Git(bootstrapExec, start, envLookup).root();
+  const { root, commonDir } = await new Git(bootstrapExec, start, envLookup).locate();
+  return { env, envLookup, repoRoot: root, stateDir: join(commonDir, "fleet-orch") };
+}
 
-  const configFile = options.config
-    ? resolve(Deno.cwd(), options.config)
-    : await findConfigFile(repoRoot, { env: envLookup });
-  let loaded: LoadedConfig;
-  let configFound = true;
-  if (!options.config && options.configOptional && !existsSync(configFile)) {
-    loaded = parseConfig("{}", configFile, { env: envLookup });
-    configFound = false;
-  } else {
-    loaded = await loadConfig(configFile, { env: envLookup });
-  }
-  await loadCiPoolParser(); // yaml is loaded already (config): the pool exception can judge
-  const safety = loaded.config.safety;
-  const allowLoosening = options.allowPolicyLoosening === true || looseningAllowedByEnv(envLookup);
-  _checkAllowPaths(loaded, allowLoosening);
+async function _isFile(path: string): Promise<boolean> {
+  return await Deno.stat(path).then((s) => s.isFile, () => false);
+}
+
+/**
+ * The config file of a command: `--config`, else `fleet-orch.yaml` at the
+ * root, else the seed's `config.yaml` when it validates (`findConfigFile`,
+ * which loads the YAML parser only when `fleet-orch.yaml` is absent).
+ *
+ * @param options Flags of the command.
+ * @param place Where it runs.
+ * @returns The path.
+ */
+export async function configFileOf(
+  options: RuntimeOptions,
+  place: RepositoryPlace,
+): Promise<string> {
+  if (options.config) return resolve(Deno.cwd(), options.config);
+  const main = `${place.repoRoot.replace(/\/+$/, "")}/${DEFAULT_CONFIG_FILE}`;
+  if (await _isFile(main)) return main;
+  const { findConfigFile } = await import("../core/config.ts");
+  return await findConfigFile(place.repoRoot, { env: place.envLookup });
+}
+
+/** Whether the repository's config and policy may lower the built-in floor. */
+export function looseningAllowed(options: RuntimeOptions, place: RepositoryPlace): boolean {
+  return options.allowPolicyLoosening === true || looseningAllowedByEnv(place.envLookup);
+}
+
+/** The part of a runtime that follows from the config, before any plugin. */
+export type WiredRuntime = Pick<Runtime, "policy" | "exec" | "git" | "log" | "redact">;
+
+/**
+ * Load the policy for a validated config and wire the redactor, the logger,
+ * the executor and git.
+ *
+ * @param options Flags of the command.
+ * @param place Where it runs.
+ * @param config The validated config.
+ * @param configFile Its file.
+ * @returns The wired parts.
+ * @throws {ConfigError} For an invalid policy file.
+ */
+export async function wireRuntime(
+  options: RuntimeOptions,
+  place: RepositoryPlace,
+  config: Config,
+  configFile: string,
+): Promise<WiredRuntime> {
+  const { env, repoRoot } = place;
+  const safety = config.safety;
   const policyFile = options.policy
     ? resolve(Deno.cwd(), options.policy)
     : safety.policy_file
     ? (isAbsolute(safety.policy_file)
       ? safety.policy_file
       : resolve(configDirOf(configFile), safety.policy_file))
-    : existsSync(join(repoRoot, DEFAULT_POLICY_FILE))
+    : await _exists(join(repoRoot, DEFAULT_POLICY_FILE))
     ? join(repoRoot, DEFAULT_POLICY_FILE)
     : undefined;
   const policy = await loadPolicy({
     ...(policyFile ? { file: policyFile } : {}),
-    trustedPaths: trustedInputs(loaded.config, repoRoot, configDirOf(configFile), [
+    trustedPaths: trustedInputs(config, repoRoot, configDirOf(configFile), [
       configFile,
       ...(policyFile ? [policyFile] : []),
     ]),
@@ -411,7 +451,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     ...(safety.allow_paths ? { allowPaths: safety.allow_paths } : {}),
     env,
     approved: options.approve ?? false,
-    allowLoosening,
+    allowLoosening: looseningAllowed(options, place),
     // rm -r of absolute paths is allowed inside the repository (worktrees live
     // in its git directory) and in the system's temporary folder (dry-run copies).
     workspaces: [repoRoot, tempRoot()],
@@ -421,7 +461,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   // secret detectors. The executor applies it to child output at the source.
   const redact = createRedactor({
     env,
-    secretNames: declaredSecretVariables(loaded.config),
+    secretNames: declaredSecretVariables(config),
     policy: policy.policy,
   });
   const log = createLogger({
@@ -432,28 +472,51 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const exec = new ShellExecutor({
     judge: (c) => policy.judgeCommand(c),
     redact,
-    hideEnv: modelKeyVariables(loaded.config),
+    hideEnv: modelKeyVariables(config),
     // Gates take their allowlisted environment from the runtime's, so an
     // injected environment (tests, library callers) is the one filtered.
     parentEnv: env,
     sandbox: { mode: safety.sandbox },
-    ...(loaded.config.report.full_logs ? { logLimitBytes: null } : {}),
+    ...(config.report.full_logs ? { logLimitBytes: null } : {}),
   });
   if (!options.config && basename(configFile) === SEED_CONFIG_FILE) {
     log.info(`Config: ${configFile} (the seed's ${SEED_CONFIG_FILE}; no ${DEFAULT_CONFIG_FILE})`);
   }
-  const git = new Git(exec, repoRoot, envLookup);
-  const stateDir = join(await git.commonDir(), "fleet-orch");
+  return { policy, exec, git: new Git(exec, repoRoot, place.envLookup), log, redact };
+}
+
+/** The plugin part of a runtime. */
+export type PluginParts = Pick<Runtime, "registry" | "pluginContext" | "resolveGate">;
+
+/**
+ * Make the plugin registry of a runtime and check every place the config
+ * uses a plugin ({@link checkPluginUses}).
+ *
+ * @param options Flags of the command.
+ * @param place Where it runs.
+ * @param loaded The loaded config.
+ * @param wired The wired parts.
+ * @returns The registry, the plugin context and the gate resolver.
+ * @throws {ConfigError} With every plugin problem of the config.
+ */
+export async function attachPlugins(
+  options: RuntimeOptions,
+  place: RepositoryPlace,
+  loaded: LoadedConfig,
+  wired: WiredRuntime,
+): Promise<PluginParts> {
+  const { builtinPlugins } = await import("../plugins/builtins.ts");
+  const { loadExecPlugin } = await import("../plugins/exec.ts");
   const registry = new PluginRegistry({ builtins: builtinPlugins, execLoader: loadExecPlugin });
   const pluginContext: PluginContext = {
-    repoRoot,
-    exec,
-    log,
-    env: envLookup,
+    repoRoot: place.repoRoot,
+    exec: wired.exec,
+    log: wired.log,
+    env: place.envLookup,
     fetch: options.fetch ?? globalThis.fetch,
     dryRun: options.dryRun ?? false,
   };
-  const configDir = configDirOf(configFile);
+  const configDir = configDirOf(loaded.file);
   try {
     await checkPluginUses(registry, loaded, { configDir, context: pluginContext });
   } catch (e) {
@@ -475,20 +538,69 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       ...(i >= 0 ? { where: { yaml: loaded.yaml, path: ["steps", i] } } : {}),
     });
   };
+  return { registry, pluginContext, resolveGate };
+}
+
+/**
+ * Load and validate a config file with everything that depends on it alone:
+ * the schema, and built-in protections that `safety.allow_paths` may not lift.
+ *
+ * @param options Flags of the command.
+ * @param place Where it runs.
+ * @param configFile The file.
+ * @param text Its text, when already read (parsed as is, not read again).
+ * @returns The loaded config and whether it came from a file.
+ * @throws {ConfigError} With every problem of the file.
+ */
+export async function loadRuntimeConfig(
+  options: RuntimeOptions,
+  place: RepositoryPlace,
+  configFile: string,
+  text?: string,
+): Promise<{ loaded: LoadedConfig; configFound: boolean }> {
+  const { loadConfig, parseConfig } = await import("../core/config.ts");
+  const env = place.envLookup;
+  let loaded: LoadedConfig;
+  let configFound = true;
+  if (text !== undefined) {
+    loaded = parseConfig(text, configFile, { env });
+  } else if (!options.config && options.configOptional && !(await _exists(configFile))) {
+    loaded = parseConfig("{}", configFile, { env });
+    configFound = false;
+  } else {
+    loaded = await loadConfig(configFile, { env });
+  }
+  _checkAllowPaths(loaded, looseningAllowed(options, place));
+  return { loaded, configFound };
+}
+
+async function _exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+/**
+ * Open the repository, load config and policy, and wire the executor.
+ *
+ * @param options Flags of the command.
+ * @returns The runtime.
+ * @throws {ConfigError} For an invalid config or policy file.
+ * @throws {Error} When the directory is not in a git repository.
+ */
+export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const place = await openRepository(options);
+  const configFile = await configFileOf(options, place);
+  const { loaded, configFound } = await loadRuntimeConfig(options, place, configFile);
+  await loadCiPoolParser(); // yaml is loaded already (config): the pool exception can judge
+  const wired = await wireRuntime(options, place, loaded.config, configFile);
+  const plugins = await attachPlugins(options, place, loaded, wired);
   return {
-    resolveGate,
-    close: () => registry.close(),
-    repoRoot,
-    stateDir,
+    ...wired,
+    ...plugins,
+    close: () => plugins.registry.close(),
+    repoRoot: place.repoRoot,
+    stateDir: place.stateDir,
     loaded,
     configFound,
-    policy,
-    exec,
-    git,
-    registry,
-    log,
-    redact,
-    env,
-    pluginContext,
+    env: place.env,
   };
 }
