@@ -630,6 +630,82 @@ export class ShellExecutor {
   }
 
   /**
+   * Run a program directly, without the shell and its supervisor, once the
+   * policy allows the command line {@link ShellExecutor.runArgv} would judge.
+   * Only for fleet-orch's own fixed git queries (`git rev-parse` finding the
+   * repository): one process that starts no other, reads no input and ends
+   * at once, where the supervisor's two shells cost more than the command.
+   * The timeout kills the process itself; the output is its stdout followed
+   * by its stderr, redacted as {@link ShellExecutor.run} does.
+   *
+   * @param argv Program and arguments.
+   * @param options cwd, env, timeout, rawOutput.
+   * @returns As for {@link ShellExecutor.run}.
+   * @throws {PolicyViolation} When the policy denies the command (nothing starts).
+   */
+  async runDirect(
+    argv: readonly [string, ...string[]],
+    options: Pick<RunOptions, "cwd" | "env" | "timeoutMs" | "rawOutput"> = {},
+  ): Promise<RunResult> {
+    const commandLine = shellJoin(argv);
+    this.#enforce(commandLine);
+    const childEnv = this.#childEnv(options.env);
+    const started = performance.now();
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(argv[0], {
+        args: argv.slice(1),
+        cwd: options.cwd ?? Deno.cwd(),
+        env: childEnv.env,
+        clearEnv: childEnv.clearEnv,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      // As the shell would say it, so callers see one answer either way.
+      const output = `${argv[0]}: command not found\n`;
+      return {
+        command: commandLine,
+        code: 127,
+        timedOut: false,
+        aborted: false,
+        durationMs: performance.now() - started,
+        output,
+        bytes: output.length,
+        truncated: false,
+      };
+    }
+    let timedOut = false;
+    const timer = options.timeoutMs !== undefined
+      ? setTimeout(() => {
+        timedOut = true;
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // It ended on its own meanwhile.
+        }
+      }, options.timeoutMs)
+      : undefined;
+    const out = await child.output().finally(() => clearTimeout(timer));
+    const bytes = new Uint8Array(out.stdout.length + out.stderr.length);
+    bytes.set(out.stdout);
+    bytes.set(out.stderr, out.stdout.length);
+    const text = new TextDecoder().decode(bytes);
+    return {
+      command: commandLine,
+      code: out.code,
+      timedOut,
+      aborted: false,
+      durationMs: performance.now() - started,
+      output: options.rawOutput ? text : this.redactText(text),
+      bytes: bytes.length,
+      truncated: false,
+    };
+  }
+
+  /**
    * Start a long-lived process with piped stdin and stdout (exec plugins).
    * Closing its stdin, or killing it, ends the whole process tree.
    *

@@ -154,9 +154,21 @@ export class Git {
    * @throws {UsageError} When `cwd` is not inside a git repository.
    */
   async locate(): Promise<{ root: string; commonDir: string }> {
-    const r = await this.tryRun(["rev-parse", "--show-toplevel", "--git-common-dir"]);
+    // A query that starts nothing and ends at once: run without the shells
+    // of the supervisor, judged by the policy all the same.
+    const r = await this.#exec.runDirect([
+      "git",
+      "rev-parse",
+      "--show-toplevel",
+      "--git-common-dir",
+    ], {
+      cwd: this.cwd,
+      env: this.#env,
+      timeoutMs: 120_000,
+      rawOutput: true,
+    });
     if (r.code !== 0) throw this.#notARepository();
-    const lines = r.output.split("\n");
+    const lines = r.output.replace(/\n+$/, "").split("\n");
     if (lines.length !== 2) {
       // A path with a line break in it (or a warning on stderr): the lines
       // cannot be told apart, so ask one question at a time.
