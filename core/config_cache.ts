@@ -84,21 +84,25 @@ export async function sourceFingerprint(sources: readonly URL[]): Promise<string
  * @param value The value.
  * @returns True when it is plain JSON.
  */
-export function isPlainJson(value: unknown, depth = 0): boolean {
+export function isPlainJson(value: unknown): boolean {
+  return _plain(value, 0);
+}
+
+function _plain(value: unknown, depth: number): boolean {
   if (depth > 64) return false;
   if (value === null || typeof value === "string" || typeof value === "boolean") return true;
   if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
   if (typeof value !== "object") return false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
+      if (!(i in value) || !_plain(value[i], depth + 1)) return false;
     }
     return true;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return false;
   if (Object.getOwnPropertySymbols(value).length) return false;
-  return Object.values(value).every((v) => isPlainJson(v, depth + 1));
+  return Object.values(value).every((v) => _plain(v, depth + 1));
 }
 
 /**

@@ -27,6 +27,23 @@ import {
 import { PRESETS, PROVIDERS } from "../plugins/llm/presets.ts";
 
 /**
+ * Modules a runtime loads only when it needs them: the YAML parser and the
+ * schema (a config not taken from `check`'s cache), the built-in plugins and
+ * the exec-plugin bridge. Computed specifiers, because Deno reads every
+ * literal `import()` target at start-up; the `compile` task embeds them with
+ * `--include` (tests/cli/compile_test.ts checks it).
+ */
+export const RUNTIME_LAZY_MODULES = {
+  config: "../core/config.ts",
+  builtins: "../plugins/builtins.ts",
+  exec: "../plugins/exec.ts",
+} as const;
+
+function _lazy<T>(name: keyof typeof RUNTIME_LAZY_MODULES): Promise<T> {
+  return import(new URL(RUNTIME_LAZY_MODULES[name], import.meta.url).href);
+}
+
+/**
  * The environment variables holding the agents' model keys.
  *
  * @param config The configuration.
@@ -400,7 +417,7 @@ export async function configFileOf(
   if (options.config) return resolve(Deno.cwd(), options.config);
   const main = `${place.repoRoot.replace(/\/+$/, "")}/${DEFAULT_CONFIG_FILE}`;
   if (await _isFile(main)) return main;
-  const { findConfigFile } = await import("../core/config.ts");
+  const { findConfigFile } = await _lazy<typeof import("../core/config.ts")>("config");
   return await findConfigFile(place.repoRoot, { env: place.envLookup });
 }
 
@@ -505,8 +522,8 @@ export async function attachPlugins(
   loaded: LoadedConfig,
   wired: WiredRuntime,
 ): Promise<PluginParts> {
-  const { builtinPlugins } = await import("../plugins/builtins.ts");
-  const { loadExecPlugin } = await import("../plugins/exec.ts");
+  const { builtinPlugins } = await _lazy<typeof import("../plugins/builtins.ts")>("builtins");
+  const { loadExecPlugin } = await _lazy<typeof import("../plugins/exec.ts")>("exec");
   const registry = new PluginRegistry({ builtins: builtinPlugins, execLoader: loadExecPlugin });
   const pluginContext: PluginContext = {
     repoRoot: place.repoRoot,
@@ -558,7 +575,7 @@ export async function loadRuntimeConfig(
   configFile: string,
   text?: string,
 ): Promise<{ loaded: LoadedConfig; configFound: boolean }> {
-  const { loadConfig, parseConfig } = await import("../core/config.ts");
+  const { loadConfig, parseConfig } = await _lazy<typeof import("../core/config.ts")>("config");
   const env = place.envLookup;
   let loaded: LoadedConfig;
   let configFound = true;

@@ -39,12 +39,17 @@ Deno.test("the compile task embeds every module main.ts loads by a computed spec
   }
   // Modules loaded the same way elsewhere: the scanner, the executor, SARIF
   // and the patch parser (cli/policy.ts), the redactor (cli/_common.ts), the
-  // policy-file parser (policies/loader.ts).
+  // policy-file parser (policies/loader.ts), the config loader and the
+  // plugins (orchestrator/runtime.ts).
   const { LAZY_MODULES } = await import("../../cli/policy.ts");
   const { REDACT_MODULE } = await import("../../cli/_common.ts");
   const { POLICY_FILE_MODULE } = await import("../../policies/loader.ts");
+  const { RUNTIME_LAZY_MODULES } = await import("../../orchestrator/runtime.ts");
   const lazy: [string, string][] = [
     ...Object.values(LAZY_MODULES).map((rel) => ["cli/policy.ts", rel] as [string, string]),
+    ...Object.values(RUNTIME_LAZY_MODULES).map((rel) =>
+      ["orchestrator/runtime.ts", rel] as [string, string]
+    ),
     ["cli/_common.ts", REDACT_MODULE],
     ["policies/loader.ts", POLICY_FILE_MODULE],
   ];
