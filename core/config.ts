@@ -12,10 +12,14 @@ import type { z } from "zod";
 import { ConfigError, type ConfigProblem, messageOf } from "./errors.ts";
 import { type Config, ConfigSchema } from "./config_schema.ts";
 import { DEFAULT_CONFIG_FILE, SEED_CONFIG_FILE } from "./config_names.ts";
+import { editDistance } from "./text.ts";
 
 export type { AgentModelConfig, Config, EnvironmentConfig, PluginRef } from "./config_schema.ts";
 
 export { DEFAULT_CONFIG_FILE, SEED_CONFIG_FILE } from "./config_names.ts";
+// Here since the first "did you mean"; it lives in text.ts so the registry
+// can use it without loading the YAML parser and the schema.
+export { editDistance } from "./text.ts";
 
 /** A parsed YAML file that can point at any path inside it. */
 export interface LocatedYaml {
@@ -273,21 +277,6 @@ function suggest(key: string, candidates: string[]): string | undefined {
     if (d < bestD) [best, bestD] = [c, d];
   }
   return best;
-}
-
-/** Levenshtein distance, for "did you mean" hints. */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
 }
 
 /**

@@ -24,7 +24,8 @@ import {
   PolicyViolation,
 } from "./errors.ts";
 import type { z } from "zod";
-import { editDistance, type LocatedYaml } from "./config.ts";
+import type { LocatedYaml } from "./config.ts";
+import { editDistance } from "./text.ts";
 import type { PluginRef } from "./config_schema.ts";
 import {
   type OptionsSchema,

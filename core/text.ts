@@ -1,6 +1,7 @@
 /**
  * Text helpers every layer needs: HTML escaping for the reports and the
- * dashboard, and removal of terminal escape sequences from tool output.
+ * dashboard, removal of terminal escape sequences from tool output, and the
+ * edit distance behind "did you mean" hints.
  *
  * @module
  */
@@ -60,4 +61,19 @@ export function stripAnsi(text: string): string {
   // Most lines carry no escape at all; skip the expression for them.
   if (!text.includes("\x1b") && !text.includes("\x9b")) return text;
   return text.replace(ESCAPES, "");
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
 }
