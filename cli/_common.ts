@@ -16,6 +16,7 @@ import {
   UsageError,
 } from "../core/errors.ts";
 import { useColor } from "../core/log.ts";
+import { closestName, editDistance } from "../core/suggest.ts";
 // Deferred: evaluated on an error or a signal, never on a command's happy path.
 import defer * as lock from "../core/lock.ts";
 
@@ -32,42 +33,18 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3, interrupted: 130 } 
  * @param b The other.
  * @returns The Levenshtein distance.
  */
-export function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(
-        prev[j]! + 1,
-        cur[j - 1]! + 1,
-        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
+export const levenshtein: (a: string, b: string) => number = editDistance;
 
 /**
  * The known flag closest to a mistyped one, when it is close enough to be
- * what the user meant.
+ * what the user meant (the rule of core/suggest.ts).
  *
  * @param given The flag as typed, without leading dashes.
  * @param known The command's flag names.
  * @returns The suggestion, or null.
  */
 export function didYouMean(given: string, known: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = Infinity;
-  for (const k of known) {
-    // Dashes dropped or doubled are the commonest slip (--dryrun, --max_cost_usd).
-    const d = k.replace(/[-_]/g, "") === given.replace(/[-_]/g, "") ? 0.5 : levenshtein(given, k);
-    if (d < bestD) [best, bestD] = [k, d];
-  }
-  // A third of the name, at least 1 and at most 3 edits: closer than that is
-  // a typo, further is a different word.
-  const limit = Math.min(3, Math.max(1, Math.floor(given.length / 3)));
-  return best !== null && bestD <= limit ? best : null;
+  return closestName(given, known);
 }
 
 // Checked before parseArgs, whose messages for these cases ("argument is

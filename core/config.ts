@@ -11,6 +11,7 @@ import type { Document, Node } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem, messageOf } from "./errors.ts";
 import { type Config, ConfigSchema } from "./config_schema.ts";
+import { closestName } from "./suggest.ts";
 
 export type { AgentModelConfig, Config, EnvironmentConfig, PluginRef } from "./config_schema.ts";
 
@@ -191,7 +192,7 @@ function issueProblems(
     return issue.keys.map((key) => {
       const off = keyOffset(doc, path, key);
       const { line, col } = off !== undefined ? at(off) : locateIn(doc, path, at);
-      const near = suggest(key, schemaKeysAt(schema, issue.path));
+      const near = closestName(key, schemaKeysAt(schema, issue.path));
       return {
         file,
         line,
@@ -218,6 +219,14 @@ function issueProblems(
         path.length > 1 ? path.slice(0, -1).map(String).join(".") : "(top level)"
       }`
       : `Expected ${issue.expected} at ${where}, got ${got}`;
+  } else if (issue.code === "invalid_value" && !missing && isScalar(node)) {
+    // An enum: name the allowed values and the nearest one.
+    const given = String(node.value);
+    const values = issue.values.map(String);
+    const near = closestName(given, values);
+    message = `Unknown value "${given}" at ${where}; expected ${
+      values.map((v) => `"${v}"`).join(" or ")
+    }${near ? `; did you mean "${near}"?` : ""}`;
   } else if (!message.includes(where)) {
     message = `${message} at ${where}`;
   }
@@ -264,30 +273,8 @@ export function schemaKeysAt(
   return def?.type === "object" ? Object.keys(def.shape ?? {}) : [];
 }
 
-function suggest(key: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  for (const c of candidates) {
-    const d = editDistance(key, c);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return best;
-}
-
 /** Levenshtein distance, for "did you mean" hints. */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
-}
+export { editDistance } from "./suggest.ts";
 
 /**
  * Validate configuration text.

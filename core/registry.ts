@@ -24,7 +24,7 @@ import {
   PolicyViolation,
 } from "./errors.ts";
 import type { z } from "zod";
-import { editDistance, type LocatedYaml } from "./config.ts";
+import type { LocatedYaml } from "./config.ts";
 import type { PluginRef } from "./config_schema.ts";
 import {
   type OptionsSchema,
@@ -36,6 +36,7 @@ import {
   type PluginKind,
   remotePluginReason,
 } from "./plugin.ts";
+import { closestName } from "./suggest.ts";
 
 /** Where a plugin came from. */
 export type PluginSource = "builtin" | "module" | "exec";
@@ -284,7 +285,7 @@ export class PluginRegistry {
               .map((p) => p.name),
           ]),
         ];
-        const near = closestName(ref.uses, valid);
+        const near = closestName(ref.uses, [...valid, ...this.#declared.keys()]);
         const kind = options.kind ? `${options.kind} ` : "";
         return fail(
           `Unknown ${kind}plugin "${ref.uses}"${near ? ` (did you mean "${near}"?)` : ""}; ` +
@@ -527,15 +528,4 @@ function isDefinition(v: unknown): v is PluginDefinition {
  */
 export function configDirOf(configFile: string): string {
   return dirname(resolve(configFile));
-}
-
-// The valid name a typo most likely meant (at most two edits away), or null.
-function closestName(name: string, valid: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = 3;
-  for (const v of valid) {
-    const d = editDistance(name.toLowerCase(), v.toLowerCase());
-    if (d < bestD) [best, bestD] = [v, d];
-  }
-  return best;
 }
