@@ -114,8 +114,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS[first];
   if (!cmd) {
+    // Only this path pays for the suggestion (a computed specifier, read when
+    // it runs; the compile task embeds core/ through the command modules).
+    const { closestName } = await import(
+      new URL("./core/suggest.ts", import.meta.url).href
+    ) as typeof import("./core/suggest.ts");
+    const near = first.startsWith("-")
+      ? closestName(first.replace(/^-+/, ""), ["help", "version"])
+      : closestName(first, Object.keys(COMMANDS));
+    const hint = near ? ` (did you mean "${first.startsWith("-") ? `--${near}` : near}"?)` : "";
     console.error(
-      `error: Unknown command "${first}"; commands: ${Object.keys(COMMANDS).join(", ")}`,
+      `error: Unknown ${first.startsWith("-") ? "option" : "command"} "${first}"${hint}; ` +
+        `commands: ${Object.keys(COMMANDS).join(", ")} (see "fleet-orch --help")`,
     );
     return 2;
   }

@@ -16,9 +16,9 @@ import {
   UsageError,
 } from "../core/errors.ts";
 import { useColor } from "../core/log.ts";
-import { closestName, editDistance } from "../core/suggest.ts";
 // Deferred: evaluated on an error or a signal, never on a command's happy path.
 import defer * as lock from "../core/lock.ts";
+import defer * as suggest from "../core/suggest.ts";
 
 /** The redactor's module, loaded when an error is reported. */
 export const REDACT_MODULE = "../policies/redact.ts";
@@ -33,7 +33,9 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3, interrupted: 130 } 
  * @param b The other.
  * @returns The Levenshtein distance.
  */
-export const levenshtein: (a: string, b: string) => number = editDistance;
+export function levenshtein(a: string, b: string): number {
+  return suggest.editDistance(a, b);
+}
 
 /**
  * The known flag closest to a mistyped one, when it is close enough to be
@@ -44,7 +46,7 @@ export const levenshtein: (a: string, b: string) => number = editDistance;
  * @returns The suggestion, or null.
  */
 export function didYouMean(given: string, known: readonly string[]): string | null {
-  return closestName(given, known);
+  return suggest.closestName(given, known);
 }
 
 // Checked before parseArgs, whose messages for these cases ("argument is
@@ -184,13 +186,15 @@ export function parseArgsStrict(
  * @param args The command's arguments.
  * @param options parseArgs option specs.
  * @param command Command name for messages.
+ * @param shape `positionals: false` for a command that takes no arguments. @default positionals allowed
  * @returns Values and positionals.
- * @throws {UsageError} On bad flags.
+ * @throws {UsageError} On bad flags, or an argument a command does not take.
  */
 export function parseFlags<O extends OptionSpecs>(
   args: string[],
   options: O,
   command: string,
+  shape: { positionals?: boolean } = {},
 ): {
   values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>["values"];
   positionals: string[];
@@ -198,14 +202,52 @@ export function parseFlags<O extends OptionSpecs>(
   const checked = precheck(args, options, command);
   try {
     const r = parseArgsStrict(checked, options);
+    if (shape.positionals === false && r.positionals.length) {
+      const word = r.positionals[0]!;
+      // "run dry-run": a flag written without its dashes.
+      const flag = suggest.closestName(word.replace(/^-+/, ""), Object.keys(options));
+      throw new UsageError(
+        `${command} takes no arguments; got "${word}"${
+          flag ? `; did you mean --${flag}?` : ""
+        } (see "fleet-orch ${command} --help")`,
+      );
+    }
     return { values: r.values as never, positionals: r.positionals };
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(
       `${
         (e as Error).message.split("\n")[0]!.replace(/\.$/, "")
       }; see "fleet-orch ${command} --help"`,
     );
   }
+}
+
+/**
+ * The error for a subcommand that is missing or not one of the command's.
+ *
+ * @param command The command (`policy`).
+ * @param given The word given, or undefined when none was.
+ * @param valid The command's subcommands.
+ * @returns A {@link UsageError} that lists them and suggests the nearest.
+ */
+export function unknownSubcommand(
+  command: string,
+  given: string | undefined,
+  valid: readonly string[],
+): UsageError {
+  const list = valid.map((v) => `"${v}"`).join(" or ");
+  if (given === undefined) {
+    return new UsageError(
+      `${command} needs a command: ${list} (see "fleet-orch ${command} --help")`,
+    );
+  }
+  const near = suggest.closestName(given, valid);
+  return new UsageError(
+    `Unknown ${command} command ${JSON.stringify(given)}; expected ${list}${
+      near ? `; did you mean "${near}"?` : ""
+    } (see "fleet-orch ${command} --help")`,
+  );
 }
 
 /**

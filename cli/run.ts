@@ -49,22 +49,27 @@ model, verification failed); 2 usage or config error; 3 stopped by policy
  */
 export function run(args: string[]): Promise<number> {
   return guard(async (signal) => {
-    const { values } = parseFlags(args, {
-      config: { type: "string" },
-      repo: { type: "string" },
-      environment: { type: "string" },
-      "from-ci": { type: "boolean" },
-      "ci-run-id": { type: "string" },
-      "dry-run": { type: "boolean" },
-      "max-iterations": { type: "string" },
-      "max-cost-usd": { type: "string" },
-      candidates: { type: "string" },
-      approve: { type: "boolean" },
-      "allow-policy-loosening": { type: "boolean" },
-      "report-dir": { type: "string" },
-      jobs: { type: "string" },
-      json: { type: "boolean" },
-    }, "run");
+    const { values } = parseFlags(
+      args,
+      {
+        config: { type: "string" },
+        repo: { type: "string" },
+        environment: { type: "string" },
+        "from-ci": { type: "boolean" },
+        "ci-run-id": { type: "string" },
+        "dry-run": { type: "boolean" },
+        "max-iterations": { type: "string" },
+        "max-cost-usd": { type: "string" },
+        candidates: { type: "string" },
+        approve: { type: "boolean" },
+        "allow-policy-loosening": { type: "boolean" },
+        "report-dir": { type: "string" },
+        jobs: { type: "string" },
+        json: { type: "boolean" },
+      },
+      "run",
+      { positionals: false },
+    );
     const maxIterations = numberFlag(values["max-iterations"], "--max-iterations", {
       integer: true,
       min: 1,

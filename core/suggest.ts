@@ -55,8 +55,9 @@ export function closestName(given: string, known: Iterable<string>): string | nu
   let best: string | null = null;
   let bestD = Infinity;
   for (const k of known) {
-    if (k === given) return null;
-    const d = fold(k) === fold(given)
+    const d = k === given
+      ? 0
+      : fold(k) === fold(given)
       ? 0.5
       : given.length >= 4 && k.startsWith(given) && /^[-_.]/.test(k.slice(given.length))
       ? 0.75
@@ -70,8 +71,10 @@ export function closestName(given: string, known: Iterable<string>): string | nu
 // Edit distance where swapping two neighbours counts as one edit (optimal
 // string alignment): "gihtub" is one slip away from "github", not two.
 function _alignmentDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
