@@ -278,6 +278,14 @@ export class PluginRegistry {
         def.name === ref.uses && (!options.kind || def.kind === options.kind)
       );
       if (matches.length === 0) {
+        const other = [...this.#plugins.values()].find(({ def }) => def.name === ref.uses);
+        if (other && options.kind) {
+          const valid = this.list().filter((p) => p.kind === options.kind).map((p) => p.name);
+          return fail(
+            `Plugin "${ref.uses}" is a ${other.def.kind} plugin, but a ${options.kind} plugin ` +
+              `is needed here; valid names: ${[...new Set(valid)].join(", ") || "(none)"}`,
+          );
+        }
         const valid = [
           ...new Set([
             ...(options.where?.alsoValid ?? []),

@@ -36,9 +36,9 @@ export function editDistance(a: string, b: string): number {
  * The known name closest to a mistyped one, when it is close enough to be
  * what the user meant: at most a third of the typed name's length in edits
  * (at least 1, at most 3). Dashes and underscores dropped or swapped
- * (`dryrun`, `max_cost_usd`), a different case, and a known name that merely
- * extends the typed one by a suffix (`eslint` for `eslint-fix`) count as
- * closest of all.
+ * (`dryrun`, `max_cost_usd`), a different case, and a known name that begins
+ * with the typed one, four characters or more (`eslint` for `eslint-fix`,
+ * `prod` for `production`), count as closest of all.
  *
  * @param given The name as typed.
  * @param known The valid names.
@@ -59,7 +59,7 @@ export function closestName(given: string, known: Iterable<string>): string | nu
       ? 0
       : fold(k) === fold(given)
       ? 0.5
-      : given.length >= 4 && k.startsWith(given) && /^[-_.]/.test(k.slice(given.length))
+      : given.length >= 4 && k.toLowerCase().startsWith(given.toLowerCase())
       ? 0.75
       : _alignmentDistance(given.toLowerCase(), k.toLowerCase());
     if (d < bestD) [best, bestD] = [k, d];
