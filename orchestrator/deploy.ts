@@ -202,6 +202,7 @@ export async function deployStep(s: RunState): Promise<void> {
         envPassthrough: config.agents.devops.env_passthrough,
         logDir: join(s.runDir, "logs"),
         logPrefix: record.attempts > 1 ? `${record.attempts}-` : "",
+        ...(s.opts.signal ? { signal: s.opts.signal } : {}),
       });
       record.steps.push(...r.steps.map((x) => ({ ...x, attempt: record.attempts })));
       record.ok = r.ok;
@@ -211,6 +212,8 @@ export async function deployStep(s: RunState): Promise<void> {
         }
         return;
       }
+      // Interrupted: the lifecycle stops at its next step; nothing is healed.
+      if (s.opts.signal?.aborted) return;
       if (!await heal.attempt(r.steps[r.steps.length - 1]!)) return;
       steps = await plan();
     }
