@@ -41,7 +41,8 @@ Options:
                         the built-in floor (also FLEET_ORCH_ALLOW_POLICY_LOOSENING=1)
   -h, --help            Show this help
 
-Exit codes: 0 every check passed; 1 a check failed; 2 usage or config error.`;
+Exit codes: 0 every check passed; 1 a check failed; 2 usage or config error;
+130 interrupted (SIGINT or SIGTERM).`;
 
 /** What `run` needs from outside; tests inject their own. */
 export interface VerifyIo {
