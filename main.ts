@@ -85,8 +85,9 @@ Exit codes (every command):
   1    not fixed / checks failed / nothing found (stop reasons max_iterations,
        no_progress, cost_cap, needs_model, verification_failed, infrastructure,
        configuration, error)
-  2    usage or config error: bad flag or value, missing directory, no git
-       repository, the repository locked by another run
+  2    usage or config error, before anything runs: an unknown command, flag or
+       config name (with a did-you-mean), a bad flag value, a missing directory,
+       no git repository, the repository locked by another run
   3    stopped by policy (stop reasons forbidden, rejected, reviewer_unavailable;
        a denied command; scan findings)
   130  interrupted (SIGINT or SIGTERM); a run removes its worktree first
