@@ -28,6 +28,12 @@ function load(name: string): Promise<CommandModule> {
   return import(new URL(`./cli/${name}.ts`, import.meta.url).href);
 }
 
+/**
+ * "Did you mean", loaded only for a mistyped command (not even its type is
+ * imported by name: a type import puts the module in the start-up graph).
+ */
+export const SUGGEST_MODULE = "./core/suggest.ts";
+
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   run: {
     summary: "Run the gates, fix failures in a worktree, re-run; deploy and verify",
@@ -115,11 +121,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS[first];
   if (!cmd) {
-    // Only this path pays for the suggestion (a computed specifier, read when
-    // it runs; the compile task embeds core/ through the command modules).
+    // Only this path pays for the suggestion: a specifier held in a constant
+    // is read when it runs, not at start-up (the compile task embeds core/
+    // through the command modules).
     const { closestName } = await import(
-      new URL("./core/suggest.ts", import.meta.url).href
-    ) as typeof import("./core/suggest.ts");
+      new URL(SUGGEST_MODULE, import.meta.url).href
+    ) as { closestName(given: string, known: Iterable<string>): string | null };
     const near = first.startsWith("-")
       ? closestName(first.replace(/^-+/, ""), ["help", "version"])
       : closestName(first, Object.keys(COMMANDS));

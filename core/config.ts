@@ -224,8 +224,9 @@ function issueProblems(
     const given = String(node.value);
     const values = issue.values.map(String);
     const near = closestName(given, values);
+    const quoted = values.map((v) => `"${v}"`);
     message = `Unknown value "${given}" at ${where}; expected ${
-      values.map((v) => `"${v}"`).join(" or ")
+      quoted.length > 1 ? `one of ${quoted.join(", ")}` : quoted.join("")
     }${near ? `; did you mean "${near}"?` : ""}`;
   } else if (!message.includes(where)) {
     message = `${message} at ${where}`;

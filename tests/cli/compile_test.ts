@@ -39,7 +39,7 @@ Deno.test("the compile task embeds every module main.ts loads by a computed spec
   }
   // Modules loaded the same way elsewhere: the scanner, the executor, SARIF
   // and the patch parser (cli/policy.ts), the redactor (cli/_common.ts), the
-  // policy-file parser (policies/loader.ts).
+  // policy-file parser (policies/loader.ts), the did-you-mean of main.ts.
   const { LAZY_MODULES } = await import("../../cli/policy.ts");
   const { REDACT_MODULE } = await import("../../cli/_common.ts");
   const { POLICY_FILE_MODULE } = await import("../../policies/loader.ts");
@@ -47,6 +47,7 @@ Deno.test("the compile task embeds every module main.ts loads by a computed spec
     ...Object.values(LAZY_MODULES).map((rel) => ["cli/policy.ts", rel] as [string, string]),
     ["cli/_common.ts", REDACT_MODULE],
     ["policies/loader.ts", POLICY_FILE_MODULE],
+    ["main.ts", (await import("../../main.ts")).SUGGEST_MODULE],
   ];
   for (const [from, rel] of lazy) {
     const file = new URL(rel, new URL(`../../${from}`, import.meta.url)).pathname
