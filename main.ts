@@ -28,6 +28,12 @@ function load(name: string): Promise<CommandModule> {
   return import(new URL(`./cli/${name}.ts`, import.meta.url).href);
 }
 
+/**
+ * "Did you mean", loaded only for a mistyped command (not even its type is
+ * imported by name: a type import puts the module in the start-up graph).
+ */
+export const SUGGEST_MODULE = "./core/suggest.ts";
+
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   run: {
     summary: "Run the gates, fix failures in a worktree, re-run; deploy and verify",
@@ -85,8 +91,9 @@ Exit codes (every command):
   1    not fixed / checks failed / nothing found (stop reasons max_iterations,
        no_progress, cost_cap, needs_model, verification_failed, infrastructure,
        configuration, error)
-  2    usage or config error: bad flag or value, missing directory, no git
-       repository, the repository locked by another run
+  2    usage or config error, before anything runs: an unknown command, flag or
+       config name (with a did-you-mean), a bad flag value, a missing directory,
+       no git repository, the repository locked by another run
   3    stopped by policy (stop reasons forbidden, rejected, reviewer_unavailable;
        a denied command; scan findings)
   130  interrupted (SIGINT or SIGTERM); a run removes its worktree first
@@ -114,8 +121,19 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS[first];
   if (!cmd) {
+    // Only this path pays for the suggestion: a specifier held in a constant
+    // is read when it runs, not at start-up (the compile task embeds core/
+    // through the command modules).
+    const { closestName } = await import(
+      new URL(SUGGEST_MODULE, import.meta.url).href
+    ) as { closestName(given: string, known: Iterable<string>): string | null };
+    const near = first.startsWith("-")
+      ? closestName(first.replace(/^-+/, ""), ["help", "version"])
+      : closestName(first, Object.keys(COMMANDS));
+    const hint = near ? ` (did you mean "${first.startsWith("-") ? `--${near}` : near}"?)` : "";
     console.error(
-      `error: Unknown command "${first}"; commands: ${Object.keys(COMMANDS).join(", ")}`,
+      `error: Unknown ${first.startsWith("-") ? "option" : "command"} "${first}"${hint}; ` +
+        `commands: ${Object.keys(COMMANDS).join(", ")} (see "fleet-orch --help")`,
     );
     return 2;
   }

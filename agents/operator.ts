@@ -119,6 +119,8 @@ export async function deploy(input: {
   logDir?: string;
   /** Prefix of the log file names (an attempt number). */
   logPrefix?: string;
+  /** Stops the running step (its process tree is killed) and skips the rest. */
+  signal?: AbortSignal;
 }): Promise<{ ok: boolean; steps: DeployStep[] }> {
   const named = input.commands.map((c, i) =>
     typeof c === "string" ? { name: `step ${i + 1}`, command: c } : c
@@ -130,6 +132,7 @@ export async function deploy(input: {
   });
   const steps: DeployStep[] = [];
   for (const [i, { name, command }] of named.entries()) {
+    if (input.signal?.aborted) return { ok: false, steps };
     if (input.dryRun) {
       input.log.info(`[dry run] would deploy to ${input.environment} (${name}): ${command}`);
       steps.push({ name, command, exitCode: null, durationMs: 0, output: "" });
@@ -149,6 +152,7 @@ export async function deploy(input: {
       // The deploy runs from the worktree the fix loop changed: not sandboxed
       // (it must reach the cloud), but it only gets what it declares.
       untrusted: { passthrough: input.envPassthrough ?? [] },
+      ...(input.signal ? { signal: input.signal } : {}),
     });
     const step: DeployStep = {
       name,
@@ -159,6 +163,8 @@ export async function deploy(input: {
       ...(logFile ? { logFile } : {}),
     };
     steps.push(step);
+    // Interrupted: the step was killed, not failed; nothing more runs.
+    if (input.signal?.aborted) return { ok: false, steps };
     const tail = tailLines(r.output, r.code === 0 ? 5 : 30);
     if (r.code !== 0) {
       input.log.error(

@@ -18,6 +18,7 @@ import {
 import { useColor } from "../core/log.ts";
 // Deferred: evaluated on an error or a signal, never on a command's happy path.
 import defer * as lock from "../core/lock.ts";
+import defer * as suggest from "../core/suggest.ts";
 
 /** The redactor's module, loaded when an error is reported. */
 export const REDACT_MODULE = "../policies/redact.ts";
@@ -33,41 +34,19 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3, interrupted: 130 } 
  * @returns The Levenshtein distance.
  */
 export function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(
-        prev[j]! + 1,
-        cur[j - 1]! + 1,
-        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
+  return suggest.editDistance(a, b);
 }
 
 /**
  * The known flag closest to a mistyped one, when it is close enough to be
- * what the user meant.
+ * what the user meant (the rule of core/suggest.ts).
  *
  * @param given The flag as typed, without leading dashes.
  * @param known The command's flag names.
  * @returns The suggestion, or null.
  */
 export function didYouMean(given: string, known: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = Infinity;
-  for (const k of known) {
-    // Dashes dropped or doubled are the commonest slip (--dryrun, --max_cost_usd).
-    const d = k.replace(/[-_]/g, "") === given.replace(/[-_]/g, "") ? 0.5 : levenshtein(given, k);
-    if (d < bestD) [best, bestD] = [k, d];
-  }
-  // A third of the name, at least 1 and at most 3 edits: closer than that is
-  // a typo, further is a different word.
-  const limit = Math.min(3, Math.max(1, Math.floor(given.length / 3)));
-  return best !== null && bestD <= limit ? best : null;
+  return suggest.closestName(given, known);
 }
 
 // Checked before parseArgs, whose messages for these cases ("argument is
@@ -207,13 +186,15 @@ export function parseArgsStrict(
  * @param args The command's arguments.
  * @param options parseArgs option specs.
  * @param command Command name for messages.
+ * @param shape `positionals: false` for a command that takes no arguments. @default positionals allowed
  * @returns Values and positionals.
- * @throws {UsageError} On bad flags.
+ * @throws {UsageError} On bad flags, or an argument a command does not take.
  */
 export function parseFlags<O extends OptionSpecs>(
   args: string[],
   options: O,
   command: string,
+  shape: { positionals?: boolean } = {},
 ): {
   values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>["values"];
   positionals: string[];
@@ -221,14 +202,52 @@ export function parseFlags<O extends OptionSpecs>(
   const checked = precheck(args, options, command);
   try {
     const r = parseArgsStrict(checked, options);
+    if (shape.positionals === false && r.positionals.length) {
+      const word = r.positionals[0]!;
+      // "run dry-run": a flag written without its dashes.
+      const flag = suggest.closestName(word.replace(/^-+/, ""), Object.keys(options));
+      throw new UsageError(
+        `${command} takes no arguments; got "${word}"${
+          flag ? `; did you mean --${flag}?` : ""
+        } (see "fleet-orch ${command} --help")`,
+      );
+    }
     return { values: r.values as never, positionals: r.positionals };
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(
       `${
         (e as Error).message.split("\n")[0]!.replace(/\.$/, "")
       }; see "fleet-orch ${command} --help"`,
     );
   }
+}
+
+/**
+ * The error for a subcommand that is missing or not one of the command's.
+ *
+ * @param command The command (`policy`).
+ * @param given The word given, or undefined when none was.
+ * @param valid The command's subcommands.
+ * @returns A {@link UsageError} that lists them and suggests the nearest.
+ */
+export function unknownSubcommand(
+  command: string,
+  given: string | undefined,
+  valid: readonly string[],
+): UsageError {
+  const list = valid.map((v) => `"${v}"`).join(" or ");
+  if (given === undefined) {
+    return new UsageError(
+      `${command} needs a command: ${list} (see "fleet-orch ${command} --help")`,
+    );
+  }
+  const near = suggest.closestName(given, valid);
+  return new UsageError(
+    `Unknown ${command} command ${JSON.stringify(given)}; expected ${list}${
+      near ? `; did you mean "${near}"?` : ""
+    } (see "fleet-orch ${command} --help")`,
+  );
 }
 
 /**

@@ -49,15 +49,20 @@ Exit codes: 0 every required gate passed; 1 otherwise; 2 usage or config error;
  */
 export function run(args: string[]): Promise<number> {
   return guard(async (signal) => {
-    const { values } = parseFlags(args, {
-      config: { type: "string" },
-      repo: { type: "string" },
-      jobs: { type: "string" },
-      only: { type: "string", multiple: true },
-      "report-dir": { type: "string" },
-      json: { type: "boolean" },
-      "allow-policy-loosening": { type: "boolean" },
-    }, "check");
+    const { values } = parseFlags(
+      args,
+      {
+        config: { type: "string" },
+        repo: { type: "string" },
+        jobs: { type: "string" },
+        only: { type: "string", multiple: true },
+        "report-dir": { type: "string" },
+        json: { type: "boolean" },
+        "allow-policy-loosening": { type: "boolean" },
+      },
+      "check",
+      { positionals: false },
+    );
     const jobs = numberFlag(values.jobs, "--jobs", { integer: true, min: 1 });
     await checkRepoFlag(values.repo);
     const result = await runCheck({

@@ -438,12 +438,17 @@ Exit codes: 0 no problem (warnings allowed); 1 a problem found; 2 config invalid
  */
 export function run(args: string[]): Promise<number> {
   return guard(async () => {
-    const { values } = parseFlags(args, {
-      config: { type: "string" },
-      repo: { type: "string" },
-      json: { type: "boolean" },
-      offline: { type: "boolean" },
-    }, "doctor");
+    const { values } = parseFlags(
+      args,
+      {
+        config: { type: "string" },
+        repo: { type: "string" },
+        json: { type: "boolean" },
+        offline: { type: "boolean" },
+      },
+      "doctor",
+      { positionals: false },
+    );
     const checks = await runDoctor({
       config: values.config,
       repo: values.repo,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { EXIT, guard, parseFlags } from "./_common.ts";
+import { EXIT, guard, parseFlags, unknownSubcommand } from "./_common.ts";
 import { messageOf, UsageError } from "../core/errors.ts";
 import { extractChunksFromStream } from "../gates/extract.ts";
 
@@ -48,9 +48,7 @@ export function run(args: string[]): Promise<number> {
     }
     const [sub, input, ...extra] = positionals;
     if (sub !== "extract") {
-      throw new UsageError(
-        `Unknown logs command ${JSON.stringify(sub ?? "")}; expected "extract" (see --help)`,
-      );
+      throw unknownSubcommand("logs", sub, ["extract"]);
     }
     if (input === undefined) throw new UsageError(`Missing the log file (or "-" for stdin)`);
     if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { EXIT, guard, parseFlags, readInput } from "./_common.ts";
+import { EXIT, guard, parseFlags, readInput, unknownSubcommand } from "./_common.ts";
 import { messageOf, UsageError } from "../core/errors.ts";
 import { applyPatch } from "../patch/patch.ts";
 
@@ -47,9 +47,7 @@ export function run(args: string[]): Promise<number> {
     }
     const [sub, input, ...extra] = positionals;
     if (sub !== "apply") {
-      throw new UsageError(
-        `Unknown patch command ${JSON.stringify(sub ?? "")}; expected "apply" (see --help)`,
-      );
+      throw unknownSubcommand("patch", sub, ["apply"]);
     }
     if (input === undefined) throw new UsageError(`Missing the diff file (or "-" for stdin)`);
     if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`);

@@ -57,11 +57,16 @@ Exit codes: 0 listed; 2 usage or config error.`;
  */
 export function run(args: string[]): Promise<number> {
   return guard(async () => {
-    const { values } = parseFlags(args, {
-      config: { type: "string" },
-      repo: { type: "string" },
-      json: { type: "boolean" },
-    }, "plugins");
+    const { values } = parseFlags(
+      args,
+      {
+        config: { type: "string" },
+        repo: { type: "string" },
+        json: { type: "boolean" },
+      },
+      "plugins",
+      { positionals: false },
+    );
     const rows = await listPlugins({ config: values.config, repo: values.repo });
     if (values.json) {
       console.log(JSON.stringify(rows, null, 2));

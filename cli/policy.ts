@@ -5,7 +5,7 @@
  * @module
  */
 
-import { EXIT, guard, parseFlags, readInput } from "./_common.ts";
+import { EXIT, guard, parseFlags, readInput, unknownSubcommand } from "./_common.ts";
 import { UsageError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { loadJudge, type LoadPolicyOptions } from "../policies/judge.ts";
@@ -143,11 +143,7 @@ export function run(args: string[]): Promise<number> {
       }
       return findings.length ? EXIT.policy : EXIT.ok;
     }
-    throw new UsageError(
-      `Unknown policy command ${
-        JSON.stringify(sub ?? "")
-      }; expected "check-command" or "scan" (see --help)`,
-    );
+    throw unknownSubcommand("policy", sub, ["check-command", "scan"]);
   });
 }
 

@@ -37,9 +37,18 @@ Options:
   --jobs N              Gate steps run at the same time (default: number of cores)
   --json                Print the run report as one JSON document on stdout
 
-Exit codes: 0 green; 1 not fixed (max iterations, no progress, cost cap, needs a
-model, verification failed); 2 usage or config error; 3 stopped by policy
-(forbidden operation, rejected patch, production without approval).`;
+Exit codes and stop reasons (report.json "stopReason"):
+  0    success (every required gate passed), flaky (passed when re-run unchanged)
+  1    max_iterations, no_progress, cost_cap, needs_model (recipes are done and no
+       fixer model is configured), verification_failed (deploy or verifier
+       failed), infrastructure (network, registry, disk, runner), configuration
+       (a gate needs a variable or credential), error (unexpected; the message says)
+  2    usage or config error, found before the first gate
+  3    forbidden (the policy refused a command, a patch, the deploy plan, or
+       production without --approve), rejected (a patch, with stop_on_rejection),
+       reviewer_unavailable (the configured reviewer cannot run)
+  130  interrupted (SIGINT or SIGTERM): the worktree is removed, and the branches
+       when nothing was committed`;
 
 /**
  * Run the command.
@@ -49,22 +58,27 @@ model, verification failed); 2 usage or config error; 3 stopped by policy
  */
 export function run(args: string[]): Promise<number> {
   return guard(async (signal) => {
-    const { values } = parseFlags(args, {
-      config: { type: "string" },
-      repo: { type: "string" },
-      environment: { type: "string" },
-      "from-ci": { type: "boolean" },
-      "ci-run-id": { type: "string" },
-      "dry-run": { type: "boolean" },
-      "max-iterations": { type: "string" },
-      "max-cost-usd": { type: "string" },
-      candidates: { type: "string" },
-      approve: { type: "boolean" },
-      "allow-policy-loosening": { type: "boolean" },
-      "report-dir": { type: "string" },
-      jobs: { type: "string" },
-      json: { type: "boolean" },
-    }, "run");
+    const { values } = parseFlags(
+      args,
+      {
+        config: { type: "string" },
+        repo: { type: "string" },
+        environment: { type: "string" },
+        "from-ci": { type: "boolean" },
+        "ci-run-id": { type: "string" },
+        "dry-run": { type: "boolean" },
+        "max-iterations": { type: "string" },
+        "max-cost-usd": { type: "string" },
+        candidates: { type: "string" },
+        approve: { type: "boolean" },
+        "allow-policy-loosening": { type: "boolean" },
+        "report-dir": { type: "string" },
+        jobs: { type: "string" },
+        json: { type: "boolean" },
+      },
+      "run",
+      { positionals: false },
+    );
     const maxIterations = numberFlag(values["max-iterations"], "--max-iterations", {
       integer: true,
       min: 1,

@@ -9,15 +9,15 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { isAbsolute, join, resolve } from "node:path";
 import { configDirOf } from "../core/registry.ts";
 import type { VerifierPlugin } from "../core/plugin.ts";
 import type { VerificationResult } from "../core/types.ts";
 import { openRuntime, type Runtime } from "../orchestrator/runtime.ts";
-import { environmentRedactor, reportError } from "./_common.ts";
+import { environmentRedactor, guard, parseFlags, reportError } from "./_common.ts";
 import { verifyEnvironment, writeVerificationReport } from "../plugins/verifiers/mod.ts";
 import { messageOf } from "../core/errors.ts";
+import { closestName } from "../core/suggest.ts";
 
 /** Help text for `fleet-orch verify --help`. */
 export const help =
@@ -41,7 +41,8 @@ Options:
                         the built-in floor (also FLEET_ORCH_ALLOW_POLICY_LOOSENING=1)
   -h, --help            Show this help
 
-Exit codes: 0 every check passed; 1 a check failed; 2 usage or config error.`;
+Exit codes: 0 every check passed; 1 a check failed; 2 usage or config error;
+130 interrupted (SIGINT or SIGTERM).`;
 
 /** What `run` needs from outside; tests inject their own. */
 export interface VerifyIo {
@@ -72,7 +73,13 @@ const _defaultIo = (): VerifyIo => ({
  * @param io Streams, fetch, working directory and environment. @default the process's
  * @returns The exit code: 0 all passed, 1 some failed, 2 usage or config error.
  */
-export async function run(args: string[], io: VerifyIo = _defaultIo()): Promise<number> {
+export function run(args: string[], io: VerifyIo = _defaultIo()): Promise<number> {
+  // Interrupted, verify exits 130 at once: it changes nothing in the
+  // repository, and the smoke-test processes it started die with it.
+  return guard(() => _guarded(args, io));
+}
+
+async function _guarded(args: string[], io: VerifyIo): Promise<number> {
   // Every line verify prints passes redaction, the messages of errors
   // included: before the runtime opens with the environment's secrets, after
   // it with the config's declared credentials too.
@@ -95,26 +102,30 @@ async function _run(
   io: VerifyIo,
   useRedactor: (redact: (t: string) => string) => void,
 ): Promise<number> {
-  let flags;
+  let parsed;
   try {
-    flags = parseArgs({
-      args,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        environment: { type: "string", short: "e" },
-        config: { type: "string", short: "c" },
-        repo: { type: "string" },
-        "report-dir": { type: "string" },
-        json: { type: "boolean", default: false },
-        "allow-policy-loosening": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }).values;
+    parsed = parseFlags(args, {
+      environment: { type: "string", short: "e" },
+      config: { type: "string", short: "c" },
+      repo: { type: "string" },
+      "report-dir": { type: "string" },
+      json: { type: "boolean", default: false },
+      "allow-policy-loosening": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    }, "verify");
   } catch (e) {
-    io.stderr(`error: ${messageOf(e)}; see "fleet-orch verify --help"\n`);
+    io.stderr(`error: ${messageOf(e)}\n`);
     return 2;
   }
+  if (parsed.positionals.length) {
+    io.stderr(
+      `error: verify takes no arguments; got "${
+        parsed.positionals[0]
+      }" (the environment goes after --environment)\n`,
+    );
+    return 2;
+  }
+  const flags = parsed.values;
   if (flags.help) {
     io.stdout(help + "\n");
     return 0;
@@ -146,10 +157,11 @@ async function _run(
   const settings = Object.hasOwn(environments, envName) ? environments[envName] : undefined;
   if (!settings) {
     const valid = Object.keys(environments);
+    const near = closestName(envName, valid);
     io.stderr(
       `error: Unknown environment "${envName}" in ${rt.loaded.file}; valid environments: ${
         valid.length ? valid.join(", ") : "(none: add deployment.environments.<name>)"
-      }\n`,
+      }${near ? `; did you mean "${near}"?` : ""}\n`,
     );
     return 2;
   }

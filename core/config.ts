@@ -12,14 +12,11 @@ import type { z } from "zod";
 import { ConfigError, type ConfigProblem, messageOf } from "./errors.ts";
 import { type Config, ConfigSchema } from "./config_schema.ts";
 import { DEFAULT_CONFIG_FILE, SEED_CONFIG_FILE } from "./config_names.ts";
-import { editDistance } from "./text.ts";
+import { closestName } from "./suggest.ts";
 
 export type { AgentModelConfig, Config, EnvironmentConfig, PluginRef } from "./config_schema.ts";
 
 export { DEFAULT_CONFIG_FILE, SEED_CONFIG_FILE } from "./config_names.ts";
-// Here since the first "did you mean"; it lives in text.ts so the registry
-// can use it without loading the YAML parser and the schema.
-export { editDistance } from "./text.ts";
 
 /** A parsed YAML file that can point at any path inside it. */
 export interface LocatedYaml {
@@ -196,7 +193,7 @@ function issueProblems(
     return issue.keys.map((key) => {
       const off = keyOffset(doc, path, key);
       const { line, col } = off !== undefined ? at(off) : locateIn(doc, path, at);
-      const near = suggest(key, schemaKeysAt(schema, issue.path));
+      const near = closestName(key, schemaKeysAt(schema, issue.path));
       return {
         file,
         line,
@@ -223,6 +220,15 @@ function issueProblems(
         path.length > 1 ? path.slice(0, -1).map(String).join(".") : "(top level)"
       }`
       : `Expected ${issue.expected} at ${where}, got ${got}`;
+  } else if (issue.code === "invalid_value" && !missing && isScalar(node)) {
+    // An enum: name the allowed values and the nearest one.
+    const given = String(node.value);
+    const values = issue.values.map(String);
+    const near = closestName(given, values);
+    const quoted = values.map((v) => `"${v}"`);
+    message = `Unknown value "${given}" at ${where}; expected ${
+      quoted.length > 1 ? `one of ${quoted.join(", ")}` : quoted.join("")
+    }${near ? `; did you mean "${near}"?` : ""}`;
   } else if (!message.includes(where)) {
     message = `${message} at ${where}`;
   }
@@ -269,15 +275,8 @@ export function schemaKeysAt(
   return def?.type === "object" ? Object.keys(def.shape ?? {}) : [];
 }
 
-function suggest(key: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  for (const c of candidates) {
-    const d = editDistance(key, c);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return best;
-}
+/** Levenshtein distance, for "did you mean" hints. */
+export { editDistance } from "./suggest.ts";
 
 /**
  * Validate configuration text.

@@ -25,7 +25,6 @@ import {
 } from "./errors.ts";
 import type { z } from "zod";
 import type { LocatedYaml } from "./config.ts";
-import { editDistance } from "./text.ts";
 import type { PluginRef } from "./config_schema.ts";
 import {
   type OptionsSchema,
@@ -37,6 +36,7 @@ import {
   type PluginKind,
   remotePluginReason,
 } from "./plugin.ts";
+import { closestName } from "./suggest.ts";
 
 /** Where a plugin came from. */
 export type PluginSource = "builtin" | "module" | "exec";
@@ -278,6 +278,14 @@ export class PluginRegistry {
         def.name === ref.uses && (!options.kind || def.kind === options.kind)
       );
       if (matches.length === 0) {
+        const other = [...this.#plugins.values()].find(({ def }) => def.name === ref.uses);
+        if (other && options.kind) {
+          const valid = this.list().filter((p) => p.kind === options.kind).map((p) => p.name);
+          return fail(
+            `Plugin "${ref.uses}" is a ${other.def.kind} plugin, but a ${options.kind} plugin ` +
+              `is needed here; valid names: ${[...new Set(valid)].join(", ") || "(none)"}`,
+          );
+        }
         const valid = [
           ...new Set([
             ...(options.where?.alsoValid ?? []),
@@ -285,7 +293,7 @@ export class PluginRegistry {
               .map((p) => p.name),
           ]),
         ];
-        const near = closestName(ref.uses, valid);
+        const near = closestName(ref.uses, [...valid, ...this.#declared.keys()]);
         const kind = options.kind ? `${options.kind} ` : "";
         return fail(
           `Unknown ${kind}plugin "${ref.uses}"${near ? ` (did you mean "${near}"?)` : ""}; ` +
@@ -528,15 +536,4 @@ function isDefinition(v: unknown): v is PluginDefinition {
  */
 export function configDirOf(configFile: string): string {
   return dirname(resolve(configFile));
-}
-
-// The valid name a typo most likely meant (at most two edits away), or null.
-function closestName(name: string, valid: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = 3;
-  for (const v of valid) {
-    const d = editDistance(name.toLowerCase(), v.toLowerCase());
-    if (d < bestD) [best, bestD] = [v, d];
-  }
-  return best;
 }

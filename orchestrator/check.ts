@@ -10,6 +10,7 @@ import { messageOf, UsageError } from "../core/errors.ts";
 import type { Failure, GateResult } from "../core/types.ts";
 import { acquireLock } from "../core/lock.ts";
 import { type GateStep, planGates } from "../gates/plan.ts";
+import { closestName } from "../core/suggest.ts";
 import { failsBuild, runGates, type RunnerGateResult } from "../gates/runner.ts";
 import { type FailureClass, type GateTriage, triageGate } from "../gates/triage.ts";
 import type { Runtime, RuntimeOptions } from "./runtime.ts";
@@ -180,6 +181,26 @@ export function planFromConfig(
 }
 
 /**
+ * Check `--only` ids against the plan before anything runs.
+ *
+ * @param steps The planned steps.
+ * @param only The ids asked for.
+ * @throws {UsageError} Naming an unknown id, the known ones and the nearest.
+ */
+export function checkOnly(steps: readonly GateStep[], only: readonly string[] | undefined): void {
+  const ids = steps.map((s) => s.id);
+  for (const id of only ?? []) {
+    if (ids.includes(id)) continue;
+    const near = closestName(id, ids);
+    throw new UsageError(
+      `--only ${id}: no such gate; known ids are ${ids.join(", ")}${
+        near ? `; did you mean "${near}"?` : ""
+      }`,
+    );
+  }
+}
+
+/**
  * Run the configured gates once in the repository.
  *
  * @param options Flags.
@@ -201,7 +222,14 @@ export function planFromConfig(
  */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const rt = await openGateRuntime(options);
-  const steps = planFromConfig(rt);
+  let steps: GateStep[];
+  try {
+    steps = planFromConfig(rt);
+    checkOnly(steps, options.only);
+  } catch (e) {
+    await rt.close();
+    throw e;
+  }
   const lock = await acquireLock(rt.stateDir, "check");
   if (lock.tookOver) {
     rt.log.warn(`Took over the lock of a dead run (pid ${lock.tookOver.pid}, ${lock.tookOver.at})`);

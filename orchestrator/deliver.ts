@@ -48,12 +48,25 @@ export async function verifyStep(state: RunState): Promise<void> {
     );
   }
   const startedAt = new Date().toISOString();
-  const r = await verifyEnvironment(name, settings as Record<string, unknown>, {
-    fetch: state.rt.pluginContext.fetch,
+  const signal = state.opts.signal;
+  // Interrupted, the checks' requests are cancelled and the run does not wait
+  // out their retries: it stops at once and cleans up.
+  const fetch = state.rt.pluginContext.fetch;
+  const abortable: typeof fetch = signal
+    ? (input, init) =>
+      fetch(input, {
+        ...init,
+        signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
+      })
+    : fetch;
+  const checks = verifyEnvironment(name, settings as Record<string, unknown>, {
+    fetch: abortable,
     log: state.log,
     env: (n: string) => state.rt.env[n],
     ...(verifiers.length ? { verifiers } : {}),
   });
+  const r = signal ? await Promise.race([checks, _aborted(signal)]) : await checks;
+  if (r === null) return;
   state.verification = { environment: name, ok: r.ok, results: r.results };
   await writeVerificationReport(state.runDir, {
     environment: name,
@@ -66,6 +79,14 @@ export async function verifyStep(state: RunState): Promise<void> {
   if (!r.ok) {
     state.stop = { reason: "verification_failed", message: `Verification of "${name}" failed` };
   }
+}
+
+/** Resolves with null when the signal aborts (at once when it already has). */
+function _aborted(signal: AbortSignal): Promise<null> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(null);
+    signal.addEventListener("abort", () => resolve(null), { once: true });
+  });
 }
 
 /**

@@ -18,7 +18,8 @@ import { basename, join } from "node:path";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Failure, FixProposal, GateResult } from "../core/types.ts";
-import type { Config } from "../core/config.ts";
+import type { Config, LoadedConfig } from "../core/config.ts";
+import { closestName } from "../core/suggest.ts";
 import { UsageError } from "../core/errors.ts";
 import { checkDeployPlan, deploy, type DeployStep, namedFiles } from "../agents/operator.ts";
 import type { NamedCommand } from "../agents/operator.ts";
@@ -48,13 +49,28 @@ const VERIFY_KEYS = [
  *
  * @param config The config.
  * @param env The environment asked for.
+ * @param loaded The loaded file, to say where the environments are listed.
  * @returns The usage message, or null.
  */
-export function unknownEnvironment(config: Config, env: string): string | null {
+export function unknownEnvironment(
+  config: Config,
+  env: string,
+  loaded?: Pick<LoadedConfig, "file" | "yaml">,
+): string | null {
   const envs = config.deployment.environments;
   if (Object.hasOwn(envs, env) || Object.keys(envs).length === 0) return null;
   if (Object.hasOwn(config.agents.devops.deploy, env)) return null;
-  return `Unknown environment "${env}"; configured: ${Object.keys(envs).join(", ")}`;
+  const names = [...Object.keys(envs), ...Object.keys(config.agents.devops.deploy)];
+  const near = closestName(env, names);
+  const at = loaded
+    ? (() => {
+      const { line, col } = loaded.yaml.locate(["deployment", "environments"]);
+      return ` (${loaded.file}:${line}:${col})`;
+    })()
+    : "";
+  return `Unknown environment "${env}"; configured: ${[...new Set(names)].join(", ")}${at}${
+    near ? `; did you mean "${near}"?` : ""
+  }`;
 }
 
 /** The deploy target of an environment (the `deployment:` keys under the environment's). */
@@ -186,6 +202,7 @@ export async function deployStep(s: RunState): Promise<void> {
         envPassthrough: config.agents.devops.env_passthrough,
         logDir: join(s.runDir, "logs"),
         logPrefix: record.attempts > 1 ? `${record.attempts}-` : "",
+        ...(s.opts.signal ? { signal: s.opts.signal } : {}),
       });
       record.steps.push(...r.steps.map((x) => ({ ...x, attempt: record.attempts })));
       record.ok = r.ok;
@@ -195,6 +212,8 @@ export async function deployStep(s: RunState): Promise<void> {
         }
         return;
       }
+      // Interrupted: the lifecycle stops at its next step; nothing is healed.
+      if (s.opts.signal?.aborted) return;
       if (!await heal.attempt(r.steps[r.steps.length - 1]!)) return;
       steps = await plan();
     }

@@ -138,8 +138,11 @@ export async function runOrchestration(opts: OrchestrationOptions): Promise<Orch
   // overlaps preflight and the baseline gates instead of the first fix.
   // Warm-up only: the fixer loads the counter again and reports a failure itself.
   if (config.agents.codex.enabled) loadTokenCounter().catch(() => {});
-  const unknown = opts.environment ? unknownEnvironment(config, opts.environment) : null;
-  if (unknown) throw new UsageError(unknown);
+  const unknown = opts.environment ? unknownEnvironment(config, opts.environment, rt.loaded) : null;
+  if (unknown) {
+    await rt.close();
+    throw new UsageError(unknown);
+  }
   if (opts.fromCi) await checkFromCi(!!config.vcs, rt.env, opts.ciRunId);
   const runId = newRunId();
   const reportDir = opts.reportDir ?? config.report.dir;

@@ -7,6 +7,7 @@
 
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { timestamp } from "../core/git.ts";
+import { messageOf, UsageError } from "../core/errors.ts";
 
 /**
  * A new run id: UTC time plus a short random suffix.
@@ -37,7 +38,15 @@ export async function createRunDir(
   const dir = reportDir
     ? join(isAbsolute(reportDir) ? reportDir : resolve(repoRoot, reportDir), runId)
     : join(stateDir, "runs", runId);
-  await Deno.mkdir(join(dir, "logs"), { recursive: true });
+  try {
+    await Deno.mkdir(join(dir, "logs"), { recursive: true });
+  } catch (e) {
+    if (!reportDir) throw e;
+    // A report folder the user named that cannot hold the run is a usage error.
+    throw new UsageError(
+      `Cannot write reports under "${reportDir}" (--report-dir or report.dir): ${messageOf(e)}`,
+    );
+  }
   return dir;
 }
 

@@ -230,7 +230,7 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
       throw new PluginError(
         PLUGIN,
         `The model endpoint "${endpoint.baseUrl}/chat/completions" did not send an ` +
-          `OpenAI-compatible reply: ${_whatCameBack(last)}`,
+          `OpenAI-compatible reply: ${_notACompletion(completion)}; ${_whatCameBack(last)}`,
       );
     }
     const latencyMs = Math.round(performance.now() - started);
@@ -406,6 +406,54 @@ function _causeText(error: unknown): string {
   return parts.at(-1) ?? "unknown cause";
 }
 
+/**
+ * Why a request got no HTTP reply, in words: connection refused, a failed DNS
+ * lookup, a TLS error, a connection closed before any reply; else the
+ * runtime's own message. The request's URL is said by the caller.
+ */
+function _networkCause(error: unknown, url: string): string {
+  const chain: string[] = [];
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    chain.push(e instanceof Error ? `${e.name} ${e.message}` : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  const all = chain.join(" | ");
+  // Deno's message repeats the URL the caller already names.
+  const detail = _causeText(error)
+    .replace(/^error sending request (?:for url \([^)]*\)|from \S+ for \S+ \([^)]*\)): /, "");
+  let host = url;
+  let https = false;
+  try {
+    const u = new URL(url);
+    host = u.host;
+    https = u.protocol === "https:";
+  } catch {
+    // Not a URL: the caller's text names it as given.
+  }
+  if (/connection refused|ECONNREFUSED|os error 111\b/i.test(all)) {
+    return `connection refused: nothing listens on ${host} (${detail})`;
+  }
+  if (
+    /dns error|failed to lookup address|name or service not known|ENOTFOUND|EAI_AGAIN|nodename nor servname|no such host/i
+      .test(all)
+  ) {
+    return `DNS lookup of "${host.replace(/:\d+$/, "")}" failed: no such host (${detail})`;
+  }
+  if (
+    /\btls\b|ssl|certificate|handshake|InvalidContentType|corrupt message|UnknownIssuer/i.test(all)
+  ) {
+    return `TLS error with ${host}: ${detail}${
+      https ? " (a plain-HTTP server on that port? Then base_url starts with http://)" : ""
+    }`;
+  }
+  if (
+    /connection closed before message completed|connection reset|ECONNRESET|broken pipe/i.test(all)
+  ) {
+    return `the connection to ${host} closed before any reply (${detail})`;
+  }
+  return detail;
+}
+
 function _explain(
   error: unknown,
   sdk: OpenAiModule,
@@ -427,7 +475,7 @@ function _explain(
   if (error instanceof sdk.APIConnectionError) {
     return new PluginError(
       PLUGIN,
-      `Cannot reach the model endpoint "${url}" (${tries}): ${_causeText(error)}`,
+      `Cannot reach the model endpoint "${url}" (${tries}): ${_networkCause(error, url)}`,
       { cause: error },
     );
   }
@@ -451,10 +499,15 @@ function _explain(
     );
   }
   if (last) {
-    // The reply arrived but could not be read as JSON (e.g. HTML sent as 200).
+    // The reply arrived but could not be read as JSON: cut off part-way, or
+    // not JSON at all (e.g. HTML sent as 200).
     return new PluginError(
       PLUGIN,
-      `The model endpoint "${url}" did not send an OpenAI-compatible reply: ${_whatCameBack(last)}`,
+      `The model endpoint "${url}" ${
+        last.cutOff !== undefined
+          ? "sent a truncated reply"
+          : "did not send an OpenAI-compatible reply"
+      }: ${_whatCameBack(last)}`,
       { cause: error },
     );
   }
@@ -467,26 +520,45 @@ interface _Sniffed {
   contentType: string | null;
   /** The first bytes of the body, as read. */
   head: Uint8Array[];
+  /** Bytes of the body read. */
+  bytes?: number;
+  /** The body failed part-way (the connection closed early): why. */
+  cutOff?: string;
 }
 
 const _SNIFF_BYTES = 160;
 
-// The body is passed on unchanged; its first bytes are kept as they stream by.
+// The body is passed on unchanged; its first bytes are kept as they stream
+// by, with how much came and whether it broke off part-way.
 function _sniff(res: Response, into: _Sniffed): Response {
   if (!res.body || [101, 204, 205, 304].includes(res.status)) return res;
+  const reader = res.body.getReader();
+  into.bytes = 0;
   let kept = 0;
-  const body = res.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, c) {
-        if (kept < _SNIFF_BYTES) {
-          const part = chunk.slice(0, _SNIFF_BYTES - kept);
-          into.head.push(part);
-          kept += part.length;
-        }
-        c.enqueue(chunk);
-      },
-    }),
-  );
+  const body = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        into.cutOff = _causeText(e);
+        c.error(e);
+        return;
+      }
+      if (chunk.done) return c.close();
+      const value = chunk.value;
+      into.bytes! += value.length;
+      if (kept < _SNIFF_BYTES) {
+        const part = value.slice(0, _SNIFF_BYTES - kept);
+        into.head.push(part);
+        kept += part.length;
+      }
+      c.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
   return new Response(body, {
     status: res.status,
     statusText: res.statusText,
@@ -520,8 +592,22 @@ function _whatCameBack(last: _Sniffed | null): string {
   return [
     `HTTP ${last.status}`,
     `content type ${last.contentType ?? "(none)"}`,
+    ...(last.cutOff !== undefined
+      ? [`the body broke off after ${last.bytes ?? 0} bytes (${last.cutOff})`]
+      : []),
     last.head.length ? `body starts ${_firstBytes(last.head)}` : "empty body",
   ].join(", ");
+}
+
+/** What a 200 that parsed but is no chat completion holds instead. */
+function _notACompletion(completion: unknown): string {
+  if (completion === null || typeof completion !== "object") {
+    return `a body that is not a JSON object`;
+  }
+  const keys = Object.keys(completion).slice(0, 8);
+  return `a JSON object without "choices" (its keys: ${
+    keys.length ? keys.map((k) => `"${k}"`).join(", ") : "none"
+  })`;
 }
 
 // The SDK always sends "Authorization: Bearer <apiKey>" ("no-key" without
@@ -592,7 +678,7 @@ async function _probe(
   } catch (error) {
     const why = error instanceof DOMException && error.name === "TimeoutError"
       ? `no answer within ${timeoutMs / 1000} s`
-      : _causeText(error);
+      : _networkCause(error, url);
     return { outcome: "unreachable", url, message: `Cannot reach "${url}": ${why}` };
   }
   const last: _Sniffed = {
@@ -619,7 +705,11 @@ async function _probe(
     return {
       outcome: "unreachable",
       url,
-      message: `"${url}" answered HTTP ${res.status} but the body failed: ${_causeText(error)}`,
+      message: `"${url}" answered HTTP ${res.status} (content type ${
+        last.contentType ?? "(none)"
+      }) but the body broke off after ${last.head.reduce((n, h) => n + h.length, 0)} bytes: ${
+        _causeText(error)
+      }`,
     };
   }
   if (res.status === 401 || res.status === 403) {

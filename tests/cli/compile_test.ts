@@ -40,7 +40,7 @@ Deno.test("the compile task embeds every module main.ts loads by a computed spec
   // Modules loaded the same way elsewhere: the scanner, the executor, SARIF
   // and the patch parser (cli/policy.ts), the redactor (cli/_common.ts), the
   // policy-file parser (policies/loader.ts), the config loader and the
-  // plugins (orchestrator/runtime.ts).
+  // plugins (orchestrator/runtime.ts), the did-you-mean of main.ts.
   const { LAZY_MODULES } = await import("../../cli/policy.ts");
   const { REDACT_MODULE } = await import("../../cli/_common.ts");
   const { POLICY_FILE_MODULE } = await import("../../policies/loader.ts");
@@ -52,6 +52,7 @@ Deno.test("the compile task embeds every module main.ts loads by a computed spec
     ),
     ["cli/_common.ts", REDACT_MODULE],
     ["policies/loader.ts", POLICY_FILE_MODULE],
+    ["main.ts", (await import("../../main.ts")).SUGGEST_MODULE],
   ];
   for (const [from, rel] of lazy) {
     const file = new URL(rel, new URL(`../../${from}`, import.meta.url)).pathname

@@ -102,7 +102,9 @@ Deno.test("cli unknown command exits 2 naming the valid ones", async () => {
   assert.equal(r.code, 2);
   assert.equal(
     r.output,
-    `error: Unknown command "frobnicate"; commands: ${COMMANDS.join(", ")}\n`,
+    `error: Unknown command "frobnicate"; commands: ${
+      COMMANDS.join(", ")
+    } (see "fleet-orch --help")\n`,
   );
   const flag = await cli(["check", "--no-such-flag"]);
   assert.equal(flag.code, 2);

@@ -95,7 +95,7 @@ Deno.test("exec plugin options are validated by its schema with FILE:LINE:COL", 
       (e) => {
         assert.ok(e instanceof ConfigError);
         assert.deepEqual(e.message.split("\n"), [
-          `${loaded.file}:4:16: Invalid option: expected one of "trailing-whitespace"|"conflict-markers"|"todo" at steps.0.with.checks.0`,
+          `${loaded.file}:4:16: Unknown value "tabs" at steps.0.with.checks.0; expected one of "trailing-whitespace", "conflict-markers", "todo"`,
           `${loaded.file}:5:7: Unknown key "exclud" in steps.0.with; did you mean "exclude"?`,
         ]);
         return true;
