@@ -55,60 +55,110 @@ function fencedDiffs(lines: readonly string[]): string[][] {
 }
 
 /**
- * Keep only diff lines: git headers, file headers, hunk headers and hunk
- * bodies. Prose between files is dropped; a hunk ends at the first line that
- * cannot be a body line, and blank lines trailing a hunk are dropped.
+ * Keeps only the lines of a diff (headers, hunk headers, hunk bodies) from
+ * a reply that mixes them with prose, one line at a time with two lines of
+ * look-ahead; blank lines inside a hunk are kept only when more body
+ * follows. {@link extractDiff} feeds it a whole reply; a streaming scan
+ * feeds it a diff of any size.
  */
-function diffLinesOnly(lines: readonly string[]): string[] {
-  const out: string[] = [];
-  let state: "out" | "git" | "files" | "hunk" = "out";
-  let pendingBlank = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
+export class DiffLineFilter {
+  readonly #out: (line: string) => void;
+  readonly #q: string[] = [];
+  #state: "out" | "git" | "files" | "hunk" = "out";
+  #pendingBlank = 0;
+  /** Whether a kept line starts a hunk or a git file section. */
+  sawMarker = false;
+
+  /**
+   * Make a filter.
+   *
+   * @param out Receives each kept line, in order.
+   */
+  constructor(out: (line: string) => void) {
+    this.#out = out;
+  }
+
+  /**
+   * Read one line (as {@link _splitDiffLines} makes them).
+   *
+   * @param line The line.
+   */
+  push(line: string): void {
+    this.#q.push(line);
+    while (this.#q.length >= 3) this.#step();
+  }
+
+  /** Read what is left. */
+  end(): void {
+    while (this.#q.length > 0) this.#step();
+  }
+
+  #keep(l: string): void {
+    if (l.startsWith("@@") || l.startsWith("diff --git ")) this.sawMarker = true;
+    this.#out(l);
+  }
+
+  #step(): void {
+    const q = this.#q;
+    const l = q.shift()!;
     if (l.startsWith("diff --git ")) {
-      pendingBlank = 0;
-      out.push(l);
-      state = "git";
-      continue;
+      this.#pendingBlank = 0;
+      this.#keep(l);
+      this.#state = "git";
+      return;
     }
-    if (state === "git" && GIT_EXTENDED_RE.test(l)) {
-      out.push(l);
-      continue;
+    if (this.#state === "git" && GIT_EXTENDED_RE.test(l)) {
+      this.#keep(l);
+      return;
     }
-    if (_isFileHeaderPair(lines, i) && (state !== "hunk" || lines[i + 2]?.startsWith("@@"))) {
-      pendingBlank = 0;
-      out.push(l, lines[i + 1]!);
-      i++;
-      state = "files";
-      continue;
+    const pair = l.startsWith("--- ") && (q[0]?.startsWith("+++ ") ?? false);
+    if (pair && (this.#state !== "hunk" || q[1]?.startsWith("@@"))) {
+      this.#pendingBlank = 0;
+      this.#keep(l);
+      this.#keep(q.shift()!);
+      this.#state = "files";
+      return;
     }
     if (l.startsWith("@@")) {
-      pendingBlank = 0;
-      out.push(l);
-      state = "hunk";
-      continue;
+      this.#pendingBlank = 0;
+      this.#keep(l);
+      this.#state = "hunk";
+      return;
     }
-    if ((state === "hunk" || state === "files") && _isBodyLine(l)) {
+    if ((this.#state === "hunk" || this.#state === "files") && _isBodyLine(l)) {
       if (l === "") {
-        pendingBlank++;
-        continue;
+        this.#pendingBlank++;
+        return;
       }
-      if (state === "files") out.push("@@ @@");
-      for (; pendingBlank > 0; pendingBlank--) out.push("");
-      out.push(l);
-      state = "hunk";
-      continue;
+      if (this.#state === "files") this.#keep("@@ @@");
+      for (; this.#pendingBlank > 0; this.#pendingBlank--) this.#keep("");
+      this.#keep(l);
+      this.#state = "hunk";
+      return;
     }
-    if (state === "hunk" && _isElision(l)) {
+    if (this.#state === "hunk" && _isElision(l)) {
       // "..." inside a hunk means lines were left out: a new hunk starts.
-      pendingBlank = 0;
-      out.push("@@ @@");
-      continue;
+      this.#pendingBlank = 0;
+      this.#keep("@@ @@");
+      return;
     }
-    pendingBlank = 0;
-    state = "out";
+    this.#pendingBlank = 0;
+    this.#state = "out";
   }
-  return out;
+}
+
+/**
+ * Whether a reply is a diff from its first non-blank line: then fences
+ * inside it belong to the files it changes (a README's code blocks), not
+ * to prose.
+ *
+ * @param first The first line that is not blank ("" when none).
+ * @param next The line after it.
+ * @returns True for a bare diff.
+ */
+export function isBareDiffStart(first: string, next: string | undefined): boolean {
+  return first.startsWith("diff --git ") ||
+    (first.startsWith("--- ") && (next?.startsWith("+++ ") ?? false));
 }
 
 /**
@@ -132,17 +182,18 @@ function diffLinesOnly(lines: readonly string[]): string[] {
  */
 export function extractDiff(reply: string): string | null {
   const lines = _splitDiffLines(reply);
-  // A reply that is a diff from its first line is read as one: fences inside
-  // it belong to the files it changes (a README's code blocks), not to prose.
-  const first = lines.find((l) => l.trim() !== "") ?? "";
-  const bare = first.startsWith("diff --git ") || _isFileHeaderPair(lines, lines.indexOf(first));
+  const firstAt = lines.findIndex((l) => l.trim() !== "");
+  const bare = isBareDiffStart(lines[firstAt] ?? "", lines[firstAt + 1]);
   const blocks = bare ? [] : fencedDiffs(lines);
   let source: string[] = lines;
   if (blocks.length > 0) {
     source = [];
     for (const b of blocks) for (const l of b) source.push(l);
   }
-  const kept = diffLinesOnly(source);
-  if (!kept.some((l) => l.startsWith("@@") || l.startsWith("diff --git "))) return null;
+  const kept: string[] = [];
+  const filter = new DiffLineFilter((l) => kept.push(l));
+  for (const l of source) filter.push(l);
+  filter.end();
+  if (!filter.sawMarker) return null;
   return kept.join("\n") + "\n";
 }

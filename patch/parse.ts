@@ -205,56 +205,260 @@ function finish(
   fp.names = [...names];
 }
 
+/** What a {@link PatchParser} reports as it reads, in input order. */
+export interface PatchSink {
+  /** A file section starts (its paths are final only at its first hunk or its end). */
+  file?(fp: FilePatch): void;
+  /** A hunk starts; the file's paths, kind and names are final from here on. */
+  hunk?(fp: FilePatch, hunk: Hunk): void;
+  /** One body line of the current hunk, final (trailing separators are never reported). */
+  line?(fp: FilePatch, hunk: Hunk, line: HunkLine): void;
+  /** The file section is complete. */
+  end?(fp: FilePatch): void;
+}
+
 /**
- * Read one hunk body starting at `start` (the line after the header).
- * Returns the hunk and the index of the first line after it.
+ * The diff parser, fed one line at a time (lines as {@link _splitDiffLines}
+ * makes them). It looks two lines ahead, so a diff of any size is parsed
+ * holding only the current file's hunks; a sink that empties `hunk.lines`
+ * (and `fp.hunks`) as it goes keeps nothing at all. {@link parsePatch} is
+ * this parser fed a whole text.
  */
-function readHunk(
-  lines: readonly string[],
-  start: number,
-  headerLine: string,
-): { hunk: Hunk; next: number } {
-  const header = _parseHunkHeader(headerLine);
-  const hunk: Hunk = { header, headerLine, lines: [], oldNoNewline: false, newNoNewline: false };
-  let oldLeft = header ? header.oldLines ?? 1 : 0;
-  let newLeft = header ? header.newLines ?? 1 : 0;
-  let i = start;
-  for (; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.startsWith("@@") || line.startsWith("diff --git ") || _isElision(line)) break;
-    if (!_isBodyLine(line)) break;
-    if (_isFileHeaderPair(lines, i)) {
+export class PatchParser {
+  readonly #sink: PatchSink;
+  readonly #q: string[] = [];
+  /** Raw lines consumed so far (for error positions). */
+  #at = 0;
+  #files = 0;
+  #cur: FilePatch | null = null;
+  #curHunks = 0;
+  #finished = false;
+  #sawPaths = false;
+  #gitPaths: [string | null, string | null] = [null, null];
+  #expectHunk = false;
+  /** Every path the section's headers name, as written. */
+  #raw: string[] = [];
+  // The hunk being read (null: between hunks).
+  #hunk: Hunk | null = null;
+  #oldLeft = 0;
+  #newLeft = 0;
+  #lastKind: HunkLine["kind"] | undefined;
+  /** Empty lines at the hunk's end so far: separators or context, decided when it ends. */
+  #blank = 0;
+
+  /**
+   * Make a parser.
+   *
+   * @param sink Receives files, hunks and lines as they are read.
+   */
+  constructor(sink: PatchSink = {}) {
+    this.#sink = sink;
+  }
+
+  /** How many file sections have started. */
+  get files(): number {
+    return this.#files;
+  }
+
+  /**
+   * Read one line.
+   *
+   * @param line The line, without its line break.
+   * @throws {SyntaxError} When a hunk appears before any file header.
+   */
+  push(line: string): void {
+    this.#q.push(line);
+    while (this.#q.length >= 3) this.#step();
+  }
+
+  /**
+   * Finish: read what is left and close the last file.
+   *
+   * @throws {SyntaxError} When a hunk appears before any file header.
+   */
+  end(): void {
+    while (this.#q.length > 0) this.#step();
+    if (this.#hunk) this.#endHunk();
+    this.#close();
+  }
+
+  #take(n: number): void {
+    this.#q.splice(0, n);
+    this.#at += n;
+  }
+
+  #finish(): void {
+    if (this.#cur && !this.#finished) {
+      finish(this.#cur, this.#sawPaths, this.#gitPaths, this.#raw);
+      this.#finished = true;
+    }
+  }
+
+  #close(): void {
+    if (this.#cur) {
+      this.#finish();
+      this.#sink.end?.(this.#cur);
+    }
+    this.#raw = [];
+  }
+
+  #open(): FilePatch {
+    this.#close();
+    const fp = newFile();
+    this.#cur = fp;
+    this.#curHunks = 0;
+    this.#finished = false;
+    this.#files++;
+    this.#sink.file?.(fp);
+    return fp;
+  }
+
+  #startHunk(headerLine: string, label?: string): void {
+    const cur = this.#cur!;
+    const header = _parseHunkHeader(headerLine);
+    const hunk: Hunk = {
+      header,
+      headerLine: label ?? headerLine,
+      lines: [],
+      oldNoNewline: false,
+      newNoNewline: false,
+    };
+    this.#finish();
+    cur.hunks.push(hunk);
+    this.#curHunks++;
+    this.#hunk = hunk;
+    this.#oldLeft = header ? header.oldLines ?? 1 : 0;
+    this.#newLeft = header ? header.newLines ?? 1 : 0;
+    this.#lastKind = undefined;
+    this.#blank = 0;
+    this.#sink.hunk?.(cur, hunk);
+  }
+
+  #emit(entry: HunkLine): void {
+    const hunk = this.#hunk!;
+    hunk.lines.push(entry);
+    this.#lastKind = entry.kind;
+    this.#sink.line?.(this.#cur!, hunk, entry);
+  }
+
+  #flushBlank(): void {
+    for (; this.#blank > 0; this.#blank--) this.#emit({ kind: " ", text: "" });
+  }
+
+  #endHunk(): void {
+    // Trailing empty lines are usually separators, not context: drop those the
+    // counts do not ask for (all of them when there are no counts).
+    while (this.#blank > 0) {
+      if (this.#hunk!.header && this.#oldLeft >= 0 && this.#newLeft >= 0) break;
+      this.#blank--;
+      this.#oldLeft++;
+      this.#newLeft++;
+    }
+    this.#flushBlank();
+    this.#hunk = null;
+  }
+
+  /** One line of a hunk body; false when the line ends the hunk. */
+  #hunkLine(line: string): boolean {
+    if (line.startsWith("@@") || line.startsWith("diff --git ") || _isElision(line)) return false;
+    if (!_isBodyLine(line)) return false;
+    if (_isFileHeaderPair(this.#q, 0)) {
       // Inside the counts a `--- `/`+++ ` pair is body, unless a hunk header
       // follows at once: then it is the next file, whatever the counts say.
-      const countsLeft = oldLeft > 0 || newLeft > 0;
-      if (!countsLeft || (lines[i + 2]?.startsWith("@@") ?? true)) break;
+      const countsLeft = this.#oldLeft > 0 || this.#newLeft > 0;
+      if (!countsLeft || (this.#q[2]?.startsWith("@@") ?? true)) return false;
     }
+    if (line === "") {
+      this.#blank++;
+      this.#oldLeft--;
+      this.#newLeft--;
+      return true;
+    }
+    this.#flushBlank();
     if (line[0] === "\\") {
-      const prev = hunk.lines[hunk.lines.length - 1];
-      if (prev?.kind !== "+") hunk.oldNoNewline = true;
-      if (prev?.kind !== "-") hunk.newNoNewline = true;
-      continue;
+      const hunk = this.#hunk!;
+      if (this.#lastKind !== "+") hunk.oldNoNewline = true;
+      if (this.#lastKind !== "-") hunk.newNoNewline = true;
+      return true;
     }
-    // An empty line is an empty context line whose space an editor stripped;
-    // a line starting with a tab is a context line that lost its space.
-    const kind = line === "" || line[0] === "\t" ? " " : line[0] as HunkLine["kind"];
-    const entry: HunkLine = { kind, text: line[0] === "\t" ? line : line.slice(1) };
-    hunk.lines.push(entry);
-    if (kind !== "+") oldLeft--;
-    if (kind !== "-") newLeft--;
+    // A line starting with a tab is a context line that lost its space.
+    const kind = line[0] === "\t" ? " " : line[0] as HunkLine["kind"];
+    this.#emit({ kind, text: line[0] === "\t" ? line : line.slice(1) });
+    if (kind !== "+") this.#oldLeft--;
+    if (kind !== "-") this.#newLeft--;
+    return true;
   }
-  // Trailing empty lines are usually separators, not context: drop those the
-  // counts do not ask for (all of them when there are no counts).
-  while (hunk.lines.length > 0) {
-    const last = hunk.lines[hunk.lines.length - 1]!;
-    if (last.kind !== " " || last.text !== "" || lines[i - 1] !== "") break;
-    if (header && oldLeft >= 0 && newLeft >= 0) break;
-    hunk.lines.pop();
-    oldLeft++;
-    newLeft++;
-    i--;
+
+  #step(): void {
+    const q = this.#q;
+    const line = q[0]!;
+    if (this.#hunk) {
+      if (this.#hunkLine(line)) {
+        this.#take(1);
+        return;
+      }
+      this.#endHunk();
+    }
+    const cur = this.#cur;
+    if (line.startsWith("diff --git ")) {
+      this.#open();
+      this.#sawPaths = false;
+      this.#gitPaths = gitLinePaths(line);
+      this.#expectHunk = false;
+      this.#take(1);
+      return;
+    }
+    if (_isFileHeaderPair(q, 0)) {
+      let fp = cur;
+      if (!fp || this.#sawPaths || this.#curHunks > 0) {
+        fp = this.#open();
+        this.#gitPaths = [null, null];
+      }
+      fp.oldPath = _parsePath(line.slice(4));
+      fp.newPath = _parsePath(q[1]!.slice(4));
+      for (const p of [fp.oldPath, fp.newPath]) if (p !== null) this.#raw.push(p);
+      this.#sawPaths = true;
+      this.#expectHunk = true;
+      this.#take(2);
+      return;
+    }
+    if (line.startsWith("@@")) {
+      if (!cur) {
+        throw new SyntaxError(
+          `Hunk "${line.slice(0, 80)}" at line ${this.#at + 1} comes before any file header`,
+        );
+      }
+      this.#take(1);
+      this.#startHunk(line);
+      this.#expectHunk = false;
+      return;
+    }
+    if (cur && this.#curHunks > 0 && _isElision(line)) {
+      // "..." between hunk lines: what follows is a hunk of its own.
+      this.#take(1);
+      this.#startHunk("@@ @@", `(hunk after "${line.trim()}")`);
+      return;
+    }
+    if (cur && this.#expectHunk && /^[ +-]/.test(line)) {
+      // Header straight into a body: a hunk with no @@ line at all.
+      this.#startHunk("@@ @@", "(no @@ line)");
+      this.#expectHunk = false;
+      return;
+    }
+    if (cur && !this.#sawPaths && this.#curHunks === 0) {
+      if (line.startsWith("new file mode")) cur.kind = "create";
+      else if (line.startsWith("deleted file mode")) cur.kind = "delete";
+      else if (/^(rename|copy) (from|to) /.test(line)) {
+        cur.rename = true;
+        const named = _parsePath(line.replace(/^(rename|copy) (from|to) /, ""));
+        if (named !== null) this.#raw.push(named);
+      }
+    }
+    if (cur && (line.startsWith("GIT binary patch") || /^Binary files .* differ$/.test(line))) {
+      cur.binary = true;
+    }
+    this.#take(1);
   }
-  return { hunk, next: i };
 }
 
 /**
@@ -268,88 +472,9 @@ function readHunk(
  * @throws {SyntaxError} When a hunk appears before any file header.
  */
 export function parsePatch(diff: string): FilePatch[] {
-  const lines = _splitDiffLines(diff);
   const files: FilePatch[] = [];
-  let cur: FilePatch | null = null;
-  let sawPaths = false;
-  let gitPaths: [string | null, string | null] = [null, null];
-  let expectHunk = false;
-  // Every path the section's headers name, as written.
-  let raw: string[] = [];
-  const close = () => {
-    if (cur) finish(cur, sawPaths, gitPaths, raw);
-    raw = [];
-  };
-  for (let i = 0; i < lines.length;) {
-    const line = lines[i]!;
-    if (line.startsWith("diff --git ")) {
-      close();
-      cur = newFile();
-      files.push(cur);
-      sawPaths = false;
-      gitPaths = gitLinePaths(line);
-      expectHunk = false;
-      i++;
-      continue;
-    }
-    if (_isFileHeaderPair(lines, i)) {
-      if (!cur || sawPaths || cur.hunks.length > 0) {
-        close();
-        cur = newFile();
-        files.push(cur);
-        gitPaths = [null, null];
-      }
-      cur.oldPath = _parsePath(line.slice(4));
-      cur.newPath = _parsePath(lines[i + 1]!.slice(4));
-      for (const p of [cur.oldPath, cur.newPath]) if (p !== null) raw.push(p);
-      sawPaths = true;
-      expectHunk = true;
-      i += 2;
-      continue;
-    }
-    if (line.startsWith("@@")) {
-      if (!cur) {
-        throw new SyntaxError(
-          `Hunk "${line.slice(0, 80)}" at line ${i + 1} comes before any file header`,
-        );
-      }
-      const { hunk, next } = readHunk(lines, i + 1, line);
-      cur.hunks.push(hunk);
-      expectHunk = false;
-      i = next;
-      continue;
-    }
-    if (cur && cur.hunks.length > 0 && _isElision(line)) {
-      // "..." between hunk lines: what follows is a hunk of its own.
-      const { hunk, next } = readHunk(lines, i + 1, "@@ @@");
-      hunk.headerLine = `(hunk after "${line.trim()}")`;
-      cur.hunks.push(hunk);
-      i = next;
-      continue;
-    }
-    if (cur && expectHunk && /^[ +-]/.test(line)) {
-      // Header straight into a body: a hunk with no @@ line at all.
-      const { hunk, next } = readHunk(lines, i, "@@ @@");
-      hunk.headerLine = "(no @@ line)";
-      cur.hunks.push(hunk);
-      expectHunk = false;
-      i = next;
-      continue;
-    }
-    if (cur && !sawPaths && cur.hunks.length === 0) {
-      if (line.startsWith("new file mode")) cur.kind = "create";
-      else if (line.startsWith("deleted file mode")) cur.kind = "delete";
-      else if (/^(rename|copy) (from|to) /.test(line)) {
-        cur.rename = true;
-        const named = _parsePath(line.replace(/^(rename|copy) (from|to) /, ""));
-        if (named !== null) raw.push(named);
-      }
-    }
-    if (cur && (line.startsWith("GIT binary patch") || /^Binary files .* differ$/.test(line))) {
-      cur.binary = true;
-    }
-    i++;
-  }
-  close();
+  const parser = new PatchParser({ file: (fp) => files.push(fp) });
+  for (const line of _splitDiffLines(diff)) parser.push(line);
+  parser.end();
   return files;
 }

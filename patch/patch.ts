@@ -21,8 +21,8 @@ import { canonicalPath } from "./paths.ts";
 import { type ApplyResult, type FilePatch, type FileResult, PatchError } from "./types.ts";
 import { messageOf } from "../core/errors.ts";
 
-export { extractDiff } from "./_extract.ts";
-export { parsePatch } from "./parse.ts";
+export { DiffLineFilter, extractDiff, isBareDiffStart } from "./_extract.ts";
+export { parsePatch, PatchParser, type PatchSink } from "./parse.ts";
 export {
   type DiffLine,
   hunkContexts,

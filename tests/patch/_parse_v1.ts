@@ -1,0 +1,358 @@
+// The diff parser as it was before it became a push parser (patch/parse.ts):
+// frozen here so tests can prove the push parser reads every diff the same.
+
+/**
+ * A tolerant unified-diff parser: git or plain headers, missing `a/` `b/`
+ * prefixes, bare `@@ @@` headers, wrong counts, hunks without a header line,
+ * CRLF, and junk lines between files.
+ *
+ * @module
+ */
+
+import { canonicalPath, cleanSeparators, decodeGitQuoted } from "../../patch/paths.ts";
+import type { FilePatch, Hunk, HunkHeader, HunkLine } from "../../patch/types.ts";
+
+const HEADER_RE = /^@@+\s*(?:-(\d+)(?:,(\d+))?\s+\+(\d+)(?:,(\d+))?)?\s*(?:@@+.*)?$/;
+
+/**
+ * Parse a hunk header line.
+ *
+ * @param line The `@@` line.
+ * @returns The numbers, or null when the header carries none (`@@ @@`).
+ */
+export function _parseHunkHeader(line: string): HunkHeader | null {
+  // The numbers sit at the start; the function context after the closing
+  // @@ may be any length, so only a bounded prefix is matched (no
+  // backtracking over a megabyte-long header line).
+  const head = line.length > 256 ? line.slice(0, 256).replace(/@@+[^@]*$/, "@@") : line;
+  const m = HEADER_RE.exec(head.trimEnd());
+  if (!m || m[1] === undefined || m[3] === undefined) return null;
+  return {
+    oldStart: Number(m[1]),
+    oldLines: m[2] === undefined ? null : Number(m[2]),
+    newStart: Number(m[3]),
+    newLines: m[4] === undefined ? null : Number(m[4]),
+  };
+}
+
+/**
+ * Split text into lines, dropping CR before LF and the empty tail after a final LF.
+ *
+ * @param text Diff or reply text.
+ * @returns The lines.
+ */
+export function _splitDiffLines(text: string): string[] {
+  const lines = text.replace(/\r\n/g, "\n").split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+
+/**
+ * True when `lines[i]` and `lines[i + 1]` form a `--- ` / `+++ ` file header pair.
+ *
+ * @param lines All lines.
+ * @param i Index of the candidate `--- ` line.
+ * @returns Whether the pair is there.
+ */
+export function _isFileHeaderPair(lines: readonly string[], i: number): boolean {
+  return (lines[i]?.startsWith("--- ") ?? false) && (lines[i + 1]?.startsWith("+++ ") ?? false);
+}
+
+/**
+ * True for a line that can sit inside a hunk body.
+ *
+ * @param line One raw line.
+ * @returns Whether it is a context, removed, added, marker or blank line.
+ */
+export function _isBodyLine(line: string): boolean {
+  return line === "" || line[0] === " " || line[0] === "+" || line[0] === "-" ||
+    line[0] === "\\" || line[0] === "\t";
+}
+
+/**
+ * True for an elision line ("...", "…", "// ...") that models put inside
+ * hunks. Only at column 0: " ..." is a context line (a Python stub body).
+ *
+ * @param line One raw line.
+ * @returns Whether it marks left-out lines.
+ */
+export function _isElision(line: string): boolean {
+  return /^(?:(?:\/\/|#)\s*)?(?:\.{3,}|…)\s*$/.test(line);
+}
+
+/**
+ * Read a path from a `---`/`+++` line: unquote, drop timestamps.
+ *
+ * @param raw The text after `--- ` or `+++ `.
+ * @returns The path, or null for /dev/null.
+ */
+export function _parsePath(raw: string): string | null {
+  let p = raw;
+  const tab = p.indexOf("\t");
+  if (tab >= 0) p = p.slice(0, tab);
+  p = p.trim();
+  if (p.startsWith('"') && p.endsWith('"') && p.length >= 2) p = decodeGitQuoted(p.slice(1, -1));
+  else if (p.length <= 4096) {
+    // Bounded: the optional timestamp of plain diff(1) output.
+    p = p.replace(/\s+\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:\s*[+-]\d{4})?$/, "");
+  }
+  if (p === "/dev/null" || p === "") return null;
+  return p;
+}
+
+/** Read a git-quoted token starting at `i` (a `"`); null when it is not closed. */
+function quotedToken(s: string, i: number): { value: string; next: number } | null {
+  let j = i + 1;
+  for (; j < s.length && s[j] !== '"'; j++) if (s[j] === "\\") j++;
+  if (j >= s.length) return null;
+  return { value: decodeGitQuoted(s.slice(i + 1, j)), next: j + 1 };
+}
+
+/** The two paths of a `diff --git` line, quoted or not, with their prefixes. */
+function gitLinePaths(line: string): [string | null, string | null] {
+  const rest = line.slice("diff --git ".length).trim();
+  if (rest.startsWith('"')) {
+    const first = quotedToken(rest, 0);
+    if (!first) return [null, null];
+    const tail = rest.slice(first.next).trim();
+    const second = tail.startsWith('"') ? quotedToken(tail, 0) : null;
+    return [first.value, second ? second.value : tail || null];
+  }
+  if (rest.endsWith('"')) {
+    const at = rest.lastIndexOf(' "');
+    const second = at > 0 ? quotedToken(rest, at + 1) : null;
+    if (second) return [rest.slice(0, at), second.value];
+  }
+  // "a/x y b/x y": prefer the " b/" split that leaves equal names.
+  if (rest.startsWith("a/")) {
+    let cut = -1;
+    for (let k = rest.indexOf(" b/"); k > 0; k = rest.indexOf(" b/", k + 1)) {
+      cut = k;
+      if (rest.slice(2, k) === rest.slice(k + 3)) break;
+    }
+    if (cut > 0) return [rest.slice(0, cut), rest.slice(cut + 1)];
+  }
+  const parts = rest.split(" ");
+  if (parts.length === 2) return [parts[0]!, parts[1]!];
+  return [null, null];
+}
+
+function stripPrefixes(fp: FilePatch): void {
+  const o = fp.oldPath;
+  const n = fp.newPath;
+  const okOld = o === null || o.startsWith("a/");
+  const okNew = n === null || n.startsWith("b/");
+  if (okOld && okNew && (o !== null || n !== null)) {
+    fp.oldPath = o === null ? null : o.slice(2);
+    fp.newPath = n === null ? null : n.slice(2);
+  }
+}
+
+function newFile(): FilePatch {
+  return {
+    oldPath: null,
+    newPath: null,
+    kind: "modify",
+    hunks: [],
+    binary: false,
+    rename: false,
+    names: [],
+    refused: null,
+  };
+}
+
+/**
+ * Close a file section: take paths from the git line when there were no
+ * `---`/`+++` headers, canonicalise every name once, strip `a/` `b/` when
+ * both sides carry them, and collect every spelling the section used.
+ */
+function finish(
+  fp: FilePatch,
+  sawHeaderPaths: boolean,
+  gitPaths: [string | null, string | null],
+  raw: readonly string[],
+) {
+  if (!sawHeaderPaths) {
+    // A git diff with no ---/+++ (mode change, empty new or deleted file).
+    if (fp.kind !== "create") fp.oldPath = gitPaths[0];
+    if (fp.kind !== "delete") fp.newPath = gitPaths[1];
+  }
+  // Prefixes are decided on the paths as written (separators cleaned, no
+  // `..` resolved), then each side is canonicalised once.
+  fp.oldPath = fp.oldPath === null ? null : cleanSeparators(fp.oldPath);
+  fp.newPath = fp.newPath === null ? null : cleanSeparators(fp.newPath);
+  stripPrefixes(fp);
+  const canon = (p: string | null): string | null => {
+    if (p === null) return null;
+    const c = canonicalPath(p);
+    if (!c.ok) fp.refused ??= c.reason;
+    return c.path;
+  };
+  fp.oldPath = canon(fp.oldPath);
+  fp.newPath = canon(fp.newPath);
+  if (fp.oldPath === null && fp.newPath !== null) fp.kind = "create";
+  else if (fp.newPath === null && fp.oldPath !== null) fp.kind = "delete";
+  const names = new Set<string>();
+  const add = (p: string | null) => {
+    if (p === null) return;
+    const cleaned = cleanSeparators(p);
+    // A leftover prefix may or may not be one: the applier tries both.
+    const forms = /^[ab]\//.test(cleaned) ? [cleaned, cleaned.slice(2)] : [cleaned];
+    for (const f of forms) {
+      const c = canonicalPath(f);
+      if (!c.ok) fp.refused ??= c.reason;
+      else names.add(c.path);
+    }
+  };
+  for (const p of [fp.newPath, fp.oldPath, ...gitPaths, ...raw]) add(p);
+  fp.names = [...names];
+}
+
+/**
+ * Read one hunk body starting at `start` (the line after the header).
+ * Returns the hunk and the index of the first line after it.
+ */
+function readHunk(
+  lines: readonly string[],
+  start: number,
+  headerLine: string,
+): { hunk: Hunk; next: number } {
+  const header = _parseHunkHeader(headerLine);
+  const hunk: Hunk = { header, headerLine, lines: [], oldNoNewline: false, newNoNewline: false };
+  let oldLeft = header ? header.oldLines ?? 1 : 0;
+  let newLeft = header ? header.newLines ?? 1 : 0;
+  let i = start;
+  for (; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith("@@") || line.startsWith("diff --git ") || _isElision(line)) break;
+    if (!_isBodyLine(line)) break;
+    if (_isFileHeaderPair(lines, i)) {
+      // Inside the counts a `--- `/`+++ ` pair is body, unless a hunk header
+      // follows at once: then it is the next file, whatever the counts say.
+      const countsLeft = oldLeft > 0 || newLeft > 0;
+      if (!countsLeft || (lines[i + 2]?.startsWith("@@") ?? true)) break;
+    }
+    if (line[0] === "\\") {
+      const prev = hunk.lines[hunk.lines.length - 1];
+      if (prev?.kind !== "+") hunk.oldNoNewline = true;
+      if (prev?.kind !== "-") hunk.newNoNewline = true;
+      continue;
+    }
+    // An empty line is an empty context line whose space an editor stripped;
+    // a line starting with a tab is a context line that lost its space.
+    const kind = line === "" || line[0] === "\t" ? " " : line[0] as HunkLine["kind"];
+    const entry: HunkLine = { kind, text: line[0] === "\t" ? line : line.slice(1) };
+    hunk.lines.push(entry);
+    if (kind !== "+") oldLeft--;
+    if (kind !== "-") newLeft--;
+  }
+  // Trailing empty lines are usually separators, not context: drop those the
+  // counts do not ask for (all of them when there are no counts).
+  while (hunk.lines.length > 0) {
+    const last = hunk.lines[hunk.lines.length - 1]!;
+    if (last.kind !== " " || last.text !== "" || lines[i - 1] !== "") break;
+    if (header && oldLeft >= 0 && newLeft >= 0) break;
+    hunk.lines.pop();
+    oldLeft++;
+    newLeft++;
+    i--;
+  }
+  return { hunk, next: i };
+}
+
+/**
+ * Parse a unified diff into per-file patches, tolerating what models get
+ * wrong: bare or number-less `@@` headers, wrong counts, missing `a/` `b/`
+ * prefixes, CRLF, a missing `@@` line after the file header, and junk
+ * between files. Lines outside any file or hunk are ignored.
+ *
+ * @param diff The diff text (see {@link extractDiff} for noisy replies).
+ * @returns One entry per file section, in order.
+ * @throws {SyntaxError} When a hunk appears before any file header.
+ */
+export function parsePatch(diff: string): FilePatch[] {
+  const lines = _splitDiffLines(diff);
+  const files: FilePatch[] = [];
+  let cur: FilePatch | null = null;
+  let sawPaths = false;
+  let gitPaths: [string | null, string | null] = [null, null];
+  let expectHunk = false;
+  // Every path the section's headers name, as written.
+  let raw: string[] = [];
+  const close = () => {
+    if (cur) finish(cur, sawPaths, gitPaths, raw);
+    raw = [];
+  };
+  for (let i = 0; i < lines.length;) {
+    const line = lines[i]!;
+    if (line.startsWith("diff --git ")) {
+      close();
+      cur = newFile();
+      files.push(cur);
+      sawPaths = false;
+      gitPaths = gitLinePaths(line);
+      expectHunk = false;
+      i++;
+      continue;
+    }
+    if (_isFileHeaderPair(lines, i)) {
+      if (!cur || sawPaths || cur.hunks.length > 0) {
+        close();
+        cur = newFile();
+        files.push(cur);
+        gitPaths = [null, null];
+      }
+      cur.oldPath = _parsePath(line.slice(4));
+      cur.newPath = _parsePath(lines[i + 1]!.slice(4));
+      for (const p of [cur.oldPath, cur.newPath]) if (p !== null) raw.push(p);
+      sawPaths = true;
+      expectHunk = true;
+      i += 2;
+      continue;
+    }
+    if (line.startsWith("@@")) {
+      if (!cur) {
+        throw new SyntaxError(
+          `Hunk "${line.slice(0, 80)}" at line ${i + 1} comes before any file header`,
+        );
+      }
+      const { hunk, next } = readHunk(lines, i + 1, line);
+      cur.hunks.push(hunk);
+      expectHunk = false;
+      i = next;
+      continue;
+    }
+    if (cur && cur.hunks.length > 0 && _isElision(line)) {
+      // "..." between hunk lines: what follows is a hunk of its own.
+      const { hunk, next } = readHunk(lines, i + 1, "@@ @@");
+      hunk.headerLine = `(hunk after "${line.trim()}")`;
+      cur.hunks.push(hunk);
+      i = next;
+      continue;
+    }
+    if (cur && expectHunk && /^[ +-]/.test(line)) {
+      // Header straight into a body: a hunk with no @@ line at all.
+      const { hunk, next } = readHunk(lines, i, "@@ @@");
+      hunk.headerLine = "(no @@ line)";
+      cur.hunks.push(hunk);
+      expectHunk = false;
+      i = next;
+      continue;
+    }
+    if (cur && !sawPaths && cur.hunks.length === 0) {
+      if (line.startsWith("new file mode")) cur.kind = "create";
+      else if (line.startsWith("deleted file mode")) cur.kind = "delete";
+      else if (/^(rename|copy) (from|to) /.test(line)) {
+        cur.rename = true;
+        const named = _parsePath(line.replace(/^(rename|copy) (from|to) /, ""));
+        if (named !== null) raw.push(named);
+      }
+    }
+    if (cur && (line.startsWith("GIT binary patch") || /^Binary files .* differ$/.test(line))) {
+      cur.binary = true;
+    }
+    i++;
+  }
+  close();
+  return files;
+}
