@@ -263,46 +263,89 @@ function _hex(s: string): string | null {
 
 const reverse = (s: string) => [...s].reverse().join("");
 
+/** A text to hand to the token detectors, with the line it is reported on. */
+interface _Cand {
+  line: number;
+  text: string;
+  how: string;
+  /**
+   * Joined literals only: where each literal starts in `text` (`reversed`:
+   * in the unreversed text) and its line; a hit must then span two literals
+   * (a token inside one literal is the plain detectors' or the
+   * single-literal forms' business), and is reported on its first literal.
+   */
+  parts?: { starts: number[]; lines: number[]; values: string[]; reversed: boolean };
+}
+
 /**
- * Secrets written so a plain detector misses them: escapes
- * (`"\x67\x68\x70_..."`), concatenation (`"ghp_" + "..."`), arrays joined
- * (`["gh", "p_..."].join("")`), reversed strings, base64 or hex blobs. Every
- * string literal of a run of added lines is decoded; single literals, all of
- * a line's literals joined and all of the run's joined are tried as they
- * are, reversed, and base64- or hex-decoded; then the token detectors of
- * secrets.ts look at what came out. A line whose plain text already shows
- * the secret is left to the plain detectors.
- *
- * @param lines Added lines of one file, in order.
- * @returns One flag per line where a decoded token starts.
+ * The candidates of the encoded-secret check, line by line: every string
+ * literal decoded, alone and joined with the literals of its run of
+ * consecutive lines, as it is, reversed, base64- or hex-decoded; bare
+ * base64 and hex blobs. A run ends at a line gap or past 200 literals, so
+ * what it holds is bounded.
  */
-export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[] {
-  const flagged = new Map<number, string>();
-  // `parts` (joined literals only): where each literal starts in `text`
-  // (`reversed`: in the unreversed text) and its line; a hit must then span
-  // two literals (a token inside one literal is the plain detectors' or the
-  // single-literal forms' business), and is reported on its first literal.
-  type Cand = {
-    line: number;
-    text: string;
-    how: string;
-    parts?: { starts: number[]; lines: number[]; values: string[]; reversed: boolean };
-  };
-  const candidates: Cand[] = [];
-  const addForms = (line: number, value: string, how: string, plainSeen = false) => {
+class _EncodedCandidates {
+  readonly #emit: (c: _Cand) => void;
+  #run: Literal[] = [];
+  #prevLine = -2;
+
+  constructor(emit: (c: _Cand) => void) {
+    this.#emit = emit;
+  }
+
+  /** Whether literals of earlier lines wait in the current run. */
+  get runOpen(): boolean {
+    return this.#run.length > 0;
+  }
+
+  /** The line of the current run's first literal (Infinity when the run is empty). */
+  get runFirstLine(): number {
+    return this.#run[0]?.line ?? Infinity;
+  }
+
+  /** Read one line; returns whether it holds string literals (it then joins the run). */
+  push(l: ContentLine): boolean {
+    if (l.line !== this.#prevLine + 1) this.flushRun();
+    this.#prevLine = l.line;
+    const text = l.text.slice(0, MAX_LINE);
+    const lits = _literals(text, l.line);
+    for (const lit of lits) {
+      // A literal without escapes reads the same to the plain detectors.
+      const plain = text.slice(lit.start + 1, lit.end - 1) === lit.value;
+      this.#addForms(l.line, lit.value, "string literal", plain);
+    }
+    // Bare base64 or hex blobs outside quotes (YAML values, .env files).
+    for (const tok of text.match(/[A-Za-z0-9+/_=-]{24,}/g) ?? []) {
+      const b = _base64(tok);
+      if (b) this.#emit({ line: l.line, text: b, how: "base64 text" });
+      const h = _hex(tok);
+      if (h) this.#emit({ line: l.line, text: h, how: "hex text" });
+    }
+    for (const lit of lits) this.#run.push(lit);
+    if (this.#run.length > 200) this.flushRun();
+    return lits.length > 0;
+  }
+
+  flushRun(): void {
+    if (this.#run.length > 1) this.#addJoined(this.#run, "joined string literals");
+    this.#run = [];
+  }
+
+  #addForms(line: number, value: string, how: string, plainSeen: boolean): void {
     // Every token format has a long run of token characters or a key
     // header: anything else cannot decode to one.
     if (value.length < 8 || !TOKENISH.test(value)) return;
-    if (!plainSeen) candidates.push({ line, text: value, how });
-    candidates.push({ line, text: reverse(value), how: `reversed ${how}` });
+    if (!plainSeen) this.#emit({ line, text: value, how });
+    this.#emit({ line, text: reverse(value), how: `reversed ${how}` });
     for (const tok of value.match(/[A-Za-z0-9+/_=-]{16,}/g) ?? []) {
       const b = _base64(tok);
-      if (b) candidates.push({ line, text: b, how: `base64 ${how}` });
+      if (b) this.#emit({ line, text: b, how: `base64 ${how}` });
       const h = _hex(tok);
-      if (h) candidates.push({ line, text: h, how: `hex ${how}` });
+      if (h) this.#emit({ line, text: h, how: `hex ${how}` });
     }
-  };
-  const addJoined = (lits: readonly Literal[], how: string) => {
+  }
+
+  #addJoined(lits: readonly Literal[], how: string): void {
     const value = lits.map((l) => l.value).join("");
     if (value.length < 8 || !TOKENISH.test(value)) return;
     const starts: number[] = [];
@@ -313,13 +356,13 @@ export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[]
     }
     const lines = lits.map((l) => l.line);
     const values = lits.map((l) => l.value);
-    candidates.push({
+    this.#emit({
       line: lines[0]!,
       text: value,
       how,
       parts: { starts, lines, values, reversed: false },
     });
-    candidates.push({
+    this.#emit({
       line: lines[0]!,
       text: reverse(value),
       how: `reversed ${how}`,
@@ -329,40 +372,20 @@ export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[]
       const first = lineIndexAt(starts, m.index!);
       if (first === lineIndexAt(starts, m.index! + m[0].length - 1)) continue;
       const b = _base64(m[0]);
-      if (b) candidates.push({ line: lines[first]!, text: b, how: `base64 ${how}` });
+      if (b) this.#emit({ line: lines[first]!, text: b, how: `base64 ${how}` });
       const h = _hex(m[0]);
-      if (h) candidates.push({ line: lines[first]!, text: h, how: `hex ${how}` });
+      if (h) this.#emit({ line: lines[first]!, text: h, how: `hex ${how}` });
     }
-  };
-  let run: Literal[] = [];
-  let prevLine = -2;
-  const flushRun = () => {
-    if (run.length > 1) addJoined(run, "joined string literals");
-    run = [];
-  };
-  for (const l of lines) {
-    if (l.line !== prevLine + 1) flushRun();
-    prevLine = l.line;
-    const text = l.text.slice(0, MAX_LINE);
-    const lits = _literals(text, l.line);
-    for (const lit of lits) {
-      // A literal without escapes reads the same to the plain detectors.
-      const plain = text.slice(lit.start + 1, lit.end - 1) === lit.value;
-      addForms(l.line, lit.value, "string literal", plain);
-    }
-    // Bare base64 or hex blobs outside quotes (YAML values, .env files).
-    for (const tok of text.match(/[A-Za-z0-9+/_=-]{24,}/g) ?? []) {
-      const b = _base64(tok);
-      if (b) candidates.push({ line: l.line, text: b, how: "base64 text" });
-      const h = _hex(tok);
-      if (h) candidates.push({ line: l.line, text: h, how: "hex text" });
-    }
-    for (const lit of lits) run.push(lit);
-    if (run.length > 200) flushRun();
   }
-  flushRun();
-  if (candidates.length === 0) return [];
-  // One detector pass over all candidates joined (not one per candidate).
+}
+
+/**
+ * Run the token detectors over candidates (one pass over all of them
+ * joined, not one per candidate) and note, per line, the first candidate
+ * that decodes to a token.
+ */
+function _hits(candidates: readonly _Cand[], hitLines: Map<number, string>): void {
+  if (candidates.length === 0) return;
   const starts: number[] = [];
   let len = 0;
   for (const c of candidates) {
@@ -370,7 +393,6 @@ export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[]
     len += c.text.length + 1;
   }
   const joined = candidates.map((c) => c.text.replaceAll("\n", " ")).join("\n");
-  const hitLines = new Map<number, string>();
   for (const h of findSecrets(joined, TOKEN_DETECTORS)) {
     const k = lineIndexAt(starts, h.start);
     const c = candidates[k]!;
@@ -390,16 +412,115 @@ export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[]
     }
     if (!hitLines.has(line)) hitLines.set(line, `${h.detector} in ${c.how}`);
   }
+}
+
+/** Whether the plain detectors already see a token in the line (the flag is theirs then). */
+const _plainShows = (text: string) =>
+  findSecrets(text.slice(0, MAX_LINE), TOKEN_DETECTORS).length > 0;
+
+/**
+ * Secrets written so a plain detector misses them: escapes
+ * (`"\x67\x68\x70_..."`), concatenation (`"ghp_" + "..."`), arrays joined
+ * (`["gh", "p_..."].join("")`), reversed strings, base64 or hex blobs. Every
+ * string literal of a run of added lines is decoded; single literals, all of
+ * a line's literals joined and all of the run's joined are tried as they
+ * are, reversed, and base64- or hex-decoded; then the token detectors of
+ * secrets.ts look at what came out. A line whose plain text already shows
+ * the secret is left to the plain detectors.
+ *
+ * @param lines Added lines of one file, in order.
+ * @returns One flag per line where a decoded token starts.
+ */
+export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[] {
+  const candidates: _Cand[] = [];
+  const gen = new _EncodedCandidates((c) => candidates.push(c));
+  for (const l of lines) gen.push(l);
+  gen.flushRun();
+  const hitLines = new Map<number, string>();
+  _hits(candidates, hitLines);
   if (hitLines.size === 0) return [];
-  // A line whose plain text already shows the token is left to the plain detectors.
+  const flagged = new Map<number, string>();
   for (const l of lines) {
     const detail = hitLines.get(l.line);
-    if (detail === undefined) continue;
-    if (findSecrets(l.text.slice(0, MAX_LINE), TOKEN_DETECTORS).length === 0) {
-      flagged.set(l.line, detail);
-    }
+    if (detail !== undefined && !_plainShows(l.text)) flagged.set(l.line, detail);
   }
   return [...flagged].map(([line, detail]) => ({ line, detail }));
+}
+
+/**
+ * {@link encodedSecretFlags} over lines that arrive one at a time, holding
+ * only the current run of literal lines and the candidates not yet
+ * checked. Line numbers must rise strictly (as they do in a text or in a
+ * diff whose hunks are in order); when they do not, `ordered` turns false
+ * and the caller must read the lines whole instead.
+ */
+export class EncodedSecretStream {
+  /** False once a line number did not rise: the flags are then not to be used. */
+  ordered = true;
+  #prev = -Infinity;
+  #batch: _Cand[] = [];
+  /** Lines that may still be flagged: literal lines of the open run, lines since the last check. */
+  #waiting: Array<ContentLine & { literal: boolean }> = [];
+  readonly #hitLines = new Map<number, string>();
+  readonly #flags: ContentFlag[] = [];
+  readonly #gen = new _EncodedCandidates((c) => this.#batch.push(c));
+
+  /**
+   * Read the next line.
+   *
+   * @param l The line (its text is read up to 20,000 characters).
+   */
+  push(l: ContentLine): void {
+    if (!this.ordered) return;
+    if (l.line <= this.#prev) {
+      this.ordered = false;
+      this.#batch = [];
+      this.#waiting = [];
+      return;
+    }
+    this.#prev = l.line;
+    const before = this.#batch.length;
+    const literal = this.#gen.push(l);
+    if (literal || this.#batch.length > before) {
+      this.#waiting.push({ line: l.line, text: l.text.slice(0, MAX_LINE), literal });
+    }
+    if (!this.#gen.runOpen || this.#batch.length >= 512) this.#settle(this.#gen.runOpen);
+  }
+
+  /**
+   * Finish and return the flags.
+   *
+   * @returns What {@link encodedSecretFlags} returns for the same lines.
+   */
+  end(): ContentFlag[] {
+    if (this.ordered) {
+      this.#gen.flushRun();
+      this.#settle(false);
+    }
+    // Lines settle out of order (a run's lines last); each line is flagged once.
+    return this.#flags.sort((a, b) => a.line - b.line);
+  }
+
+  /** Check the waiting candidates; flag the lines that nothing later can reach. */
+  #settle(runOpen: boolean): void {
+    _hits(this.#batch, this.#hitLines);
+    this.#batch = [];
+    // With the run still open, its literal lines may get hits from its joined forms later.
+    const keepFrom = runOpen ? this.#gen.runFirstLine : Infinity;
+    const still: Array<ContentLine & { literal: boolean }> = [];
+    for (const l of this.#waiting) {
+      if (l.literal && l.line >= keepFrom) {
+        still.push(l);
+        continue;
+      }
+      const detail = this.#hitLines.get(l.line);
+      if (detail !== undefined) {
+        this.#hitLines.delete(l.line);
+        if (!_plainShows(l.text)) this.#flags.push({ line: l.line, detail });
+      }
+    }
+    this.#waiting = still;
+  }
 }
 
 /**

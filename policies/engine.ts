@@ -21,11 +21,22 @@ import type { ScanOptions } from "./scan.ts";
 // content checks) are evaluated on the first scan; `check` and `doctor`
 // never scan (about 7 ms less start-up).
 import defer * as scanModule from "./scan.ts";
+import type { ScanSource, StreamScan, StreamScanOptions } from "./scan_stream.ts";
+import defer * as streamModule from "./scan_stream.ts";
 import { globMatch } from "../core/glob.ts";
 import type { Finding, FullJudgement, Policy, Rule } from "./types.ts";
 
 export { createRedactor, PolicyJudge };
-export type { Finding, FullJudgement, LoadPolicyOptions, Policy, Rule };
+export type {
+  Finding,
+  FullJudgement,
+  LoadPolicyOptions,
+  Policy,
+  Rule,
+  ScanSource,
+  StreamScan,
+  StreamScanOptions,
+};
 
 /** Judges commands, scans patches and redacts text against one policy. */
 export class PolicyEngine {
@@ -102,7 +113,24 @@ export class PolicyEngine {
    * ```
    */
   scan(text: string, options: ScanOptions = {}): Finding[] {
-    const findings = scanModule.scanText(this, text, options);
+    return this.#allowed(scanModule.scanText(this, text, options));
+  }
+
+  /**
+   * Scan a file (a diff or a text) as {@link PolicyEngine.scan} scans its
+   * text, reading it as a stream: memory stays near the window and the
+   * largest file section held, not the input's size.
+   *
+   * @param src The file, and whether to drop a byte order mark (standard input).
+   * @param options The plain text's name; window and cap sizes.
+   * @returns The findings (as `scan` gives them) and how the input was read.
+   */
+  async scanSource(src: ScanSource, options: StreamScanOptions = {}): Promise<StreamScan> {
+    const scan = await streamModule.scanSource(this, src, options);
+    return { ...scan, findings: this.#allowed(scan.findings) };
+  }
+
+  #allowed(findings: Finding[]): Finding[] {
     if (this.#allowPaths.length === 0) return findings;
     return findings.filter((f) =>
       f.category !== "protected-path" || f.rule === "path.trusted-input" ||

@@ -53,7 +53,8 @@ export interface ScanHost {
 /** Earlier statements of a file replayed before judging one (downloads, links, variables). */
 const MAX_PREFIX = 40;
 
-const CODE_FILE = /\.(?:[cm]?[jt]sx?|py)$/;
+/** Files whose query calls get a SQL reading. */
+export const CODE_FILE = /\.(?:[cm]?[jt]sx?|py)$/;
 
 function _severity(r: Rule): Severity | null {
   if (r.severity) return r.severity;
@@ -61,12 +62,13 @@ function _severity(r: Rule): Severity | null {
   return r.action === "warn" ? "warning" : "error";
 }
 
-function _inFiles(r: Rule, file: string): boolean {
+/** Whether a rule applies to a file (its `files` globs). */
+export function _inFiles(r: Rule, file: string): boolean {
   return !r.files || r.files.some((g) => globMatch(g, file) || globMatch(`**/${g}`, file));
 }
 
 /** Collects findings. */
-class _Out {
+export class _Out {
   readonly list: Finding[] = [];
   add(r: Rule, file: string, line: number, message: string): void {
     const severity = _severity(r);
@@ -197,7 +199,8 @@ function _commandFinding(
   });
 }
 
-function _sort(list: Finding[]): Finding[] {
+/** Findings in file and line order (stable: equal keys keep their order). */
+export function _sort(list: Finding[]): Finding[] {
   return list.sort((a, b) =>
     a.file < b.file
       ? -1
@@ -208,7 +211,7 @@ function _sort(list: Finding[]): Finding[] {
 }
 
 /** Largest added-line count of one file the content checks read in full. */
-const CONTENT_FULL_LINES = 5000;
+export const CONTENT_FULL_LINES = 5000;
 
 function _ruleById(host: ScanHost, id: string): Rule | undefined {
   return host.policy.rules.find((r) => r.id === id);
@@ -245,17 +248,31 @@ function _onlyRaisesNodeHeap(fp: FilePatch): boolean {
   return heap && removed.length === added.length && removed.every((t, i) => t === added[i]);
 }
 
-/** Paths, content flags and scripts of one file patch. */
-function _scanFile(
+/**
+ * Whether the path findings of a file need its hunks: a package-manager
+ * config is let through when its only change raises the node heap.
+ */
+export function _pathsNeedHunks(host: ScanHost, fp: FilePatch): boolean {
+  return host.policy.rules.some((r) =>
+    r.id === "path.package-manager-config" && r.match.path !== undefined &&
+    fp.names.some((p) => r.match.path!.some((g) => globMatch(foldPath(g), foldPath(p))))
+  );
+}
+
+/**
+ * The path findings of one file patch: invalid paths, protected paths,
+ * homoglyph file names.
+ *
+ * @param firstLine The first line of the new side (1 when none).
+ */
+export function _scanPaths(
   host: ScanHost,
   fp: FilePatch,
+  firstLine: number,
   base: ScanOptions["base"],
-  sqlFiles: ReadonlySet<FilePatch>,
   out: _Out,
 ): void {
   const path = fp.newPath ?? fp.oldPath ?? "<unknown>";
-  const lines = newSideLines(fp);
-  const firstLine = lines[0]?.line ?? 1;
   if (fp.refused !== null) {
     const r = _ruleById(host, "path.invalid");
     if (r) out.add(r, path, firstLine, `${r.message}: ${fp.refused}`);
@@ -282,6 +299,19 @@ function _scanFile(
       );
     }
   }
+}
+
+/** Paths, content flags and scripts of one file patch. */
+export function _scanFile(
+  host: ScanHost,
+  fp: FilePatch,
+  base: ScanOptions["base"],
+  sqlFiles: ReadonlySet<FilePatch>,
+  out: _Out,
+): void {
+  const path = fp.newPath ?? fp.oldPath ?? "<unknown>";
+  const lines = newSideLines(fp);
+  _scanPaths(host, fp, lines[0]?.line ?? 1, base, out);
   const added = lines.filter((l) => l.added);
   if (added.length === 0) return;
 

@@ -242,6 +242,40 @@ export function startsWithPlainString(src: string, pos: number): boolean {
 }
 
 const CALL_ONE = new RegExp(CALL.source, "g");
+const CALL_AT_END = new RegExp(CALL.source.replace(/\\s\*\\\($/, "\\s*$"));
+const OPENS_CALL = /^\s*\(/;
+const BLANK = /^\s*$/;
+
+/**
+ * Watches lines go by for a query call anywhere in their text joined with
+ * `\n` (the name and its `(` may sit on different lines): without one,
+ * {@link findUnsafeSql} has nothing to read.
+ */
+export class QueryCallWatch {
+  /** Whether a query call was seen. */
+  seen = false;
+  #armed = false;
+
+  /**
+   * Read the next line.
+   *
+   * @param line The line.
+   */
+  push(line: string): void {
+    if (this.seen) return;
+    if (this.#armed && OPENS_CALL.test(line)) {
+      this.seen = true;
+      return;
+    }
+    CALL_ONE.lastIndex = 0;
+    if (CALL_ONE.test(line)) {
+      this.seen = true;
+      return;
+    }
+    // A name at the end of a line waits for its `(` across blank lines.
+    if (!(this.#armed && BLANK.test(line))) this.#armed = CALL_AT_END.test(line);
+  }
+}
 
 function _callsIn(
   src: string,

@@ -1,0 +1,496 @@
+/**
+ * `policy scan` on a file of any size: the input is read as a byte stream
+ * and scanned line by line, with the findings of {@link scanText} on the
+ * whole text, in the same order.
+ *
+ * - Plain text: the joined-line checks (secrets, user patterns) run on a
+ *   sliding window (_scan_joined.ts), the content checks on the lines as
+ *   they pass (_scan_content.ts).
+ * - A diff (one that starts with its headers, as `git diff` writes it) is
+ *   filtered and parsed one line at a time (patch/), and each file
+ *   section is scanned by the whole-file code as soon as it ends and its
+ *   lines are through the window. A section larger than `fileCap` is not
+ *   held: its content checks stream, and when it needs a whole-file
+ *   reading after all (a script, a query call with a built argument, a
+ *   package-manager config, hunks out of order) it is read again on its
+ *   own in a second pass.
+ * - The rest is read whole, as before: inputs under `wholeBelow`, diffs
+ *   inside prose or fences (a model's reply), texts that do not parse as
+ *   the diff they look like, plain text that names a script or calls a
+ *   query function (those checks read the whole file).
+ *
+ * @module
+ */
+
+import {
+  DiffLineFilter,
+  type FilePatch,
+  isBareDiffStart,
+  looksLikeDiff,
+  newSideLines,
+  PatchParser,
+  type PatchSink,
+} from "../patch/patch.ts";
+import { ContentStream } from "./_scan_content.ts";
+import { JoinedScanner } from "./_scan_joined.ts";
+import { CONTENT_RULES } from "./content_flags.ts";
+import { fileKind } from "./patch_commands.ts";
+import {
+  _inFiles,
+  _Out,
+  _pathsNeedHunks,
+  _scanFile,
+  _scanPaths,
+  _sort,
+  CODE_FILE,
+  type ScanHost,
+  scanText,
+} from "./scan.ts";
+import { QueryCallWatch } from "./sql.ts";
+import type { Finding } from "./types.ts";
+
+/** A file to scan, readable more than once. */
+export interface ScanSource {
+  /** The file. */
+  path: string;
+  /**
+   * Drop a leading byte order mark, as reading standard input does;
+   * `Deno.readTextFile` keeps it. @default false
+   */
+  stripBom?: boolean;
+}
+
+/** Options of {@link scanSource}. */
+export interface StreamScanOptions {
+  /** The name of plain text (selects file-specific checks). */
+  filename?: string;
+  /** Inputs up to this many bytes are read whole. @default 4194304 */
+  wholeBelow?: number;
+  /** Characters per step of the joined-line window. @default 1048576 */
+  chunkChars?: number;
+  /** Characters of look-ahead and look-behind of that window. @default 262144 */
+  marginChars?: number;
+  /** Characters of one diff file section held for the whole-file checks. @default 1048576 */
+  fileCap?: number;
+}
+
+/** What {@link scanSource} found and how it read the input. */
+export interface StreamScan {
+  /** Findings in file and line order, as {@link scanText} gives them. */
+  findings: Finding[];
+  /** `whole`: read into one string; `diff`, `plain`: streamed as that. */
+  mode: "whole" | "diff" | "plain";
+}
+
+class _Stop extends Error {}
+
+/**
+ * Read a file's decoded text in pieces. Every piece ends where the file's
+ * bytes do; multi-byte characters are never split.
+ */
+async function _pieces(
+  src: ScanSource,
+  each: (piece: string) => boolean | void,
+): Promise<void> {
+  const file = await Deno.open(src.path);
+  const reader = file.readable
+    .pipeThrough(new TextDecoderStream("utf-8", { ignoreBOM: src.stripBom !== true }))
+    .getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      if (each(value) === false) return;
+    }
+  } finally {
+    await reader.cancel().catch(() => {/* already closed */});
+  }
+}
+
+/**
+ * Read a file as `text.split("\n")` would cut it: each segment, and
+ * whether a `\n` followed it (the last segment, possibly empty, has none).
+ */
+async function _segments(
+  src: ScanSource,
+  each: (segment: string, newline: boolean) => void,
+): Promise<void> {
+  let carry = "";
+  await _pieces(src, (piece) => {
+    let text = carry + piece;
+    let from = 0;
+    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", from)) {
+      each(text.slice(from, nl), true);
+      from = nl + 1;
+    }
+    text = text.slice(from);
+    carry = text;
+  });
+  each(carry, false);
+}
+
+/** The whole decoded text (the fallback, and inputs under `wholeBelow`). */
+async function _whole(src: ScanSource): Promise<string> {
+  return new TextDecoder("utf-8", { ignoreBOM: src.stripBom !== true })
+    .decode(await Deno.readFile(src.path));
+}
+
+/**
+ * Scan a file (a diff or a text) as {@link scanText} scans its text,
+ * reading it as a stream (see the module documentation for when it is
+ * read whole instead).
+ *
+ * @param host The engine.
+ * @param src The file.
+ * @param options The plain text's name, and the window and cap sizes.
+ * @returns The findings and how the input was read.
+ */
+export async function scanSource(
+  host: ScanHost,
+  src: ScanSource,
+  options: StreamScanOptions = {},
+): Promise<StreamScan> {
+  const name = options.filename ?? "<text>";
+  const whole = async (): Promise<StreamScan> => ({
+    findings: scanText(host, await _whole(src), options.filename ? { filename: name } : {}),
+    mode: "whole",
+  });
+  const size = (await Deno.stat(src.path)).size;
+  if (size <= (options.wholeBelow ?? 4 << 20)) return await whole();
+  let head = "";
+  await _pieces(src, (piece) => {
+    head += piece;
+    return head.length < 65536;
+  });
+  if (looksLikeDiff(head)) {
+    head = "";
+    const diff = await _diffStream(host, src, options);
+    if (diff === null) return await whole();
+    return { findings: diff, mode: "diff" };
+  }
+  head = "";
+  const plain = await _plainStream(host, src, name, options);
+  return plain === null ? await whole() : { findings: plain, mode: "plain" };
+}
+
+/** A plain text, streamed; null when a check needs the whole text. */
+async function _plainStream(
+  host: ScanHost,
+  src: ScanSource,
+  name: string,
+  options: StreamScanOptions,
+): Promise<Finding[] | null> {
+  const rules = host.policy.rules;
+  const joined = new JoinedScanner(host, {
+    patterns: true,
+    ...(options.chunkChars ? { chunkChars: options.chunkChars } : {}),
+    ...(options.marginChars ? { marginChars: options.marginChars } : {}),
+  });
+  const contentRules = rules.filter((r) => CONTENT_RULES.has(r.id) && _inFiles(r, name));
+  const content = new ContentStream(contentRules, "plain");
+  const sqlRead = (CODE_FILE.test(name) || name === "<text>") &&
+    rules.some((r) => r.match.sql && _inFiles(r, name));
+  const calls = sqlRead ? new QueryCallWatch() : null;
+  let n = 0;
+  try {
+    await _segments(src, (segment, newline) => {
+      // `split("\n")` ends with the text after the last line break: a
+      // line of its own unless it is empty.
+      if (!newline && segment === "" && n > 0) return;
+      const text = segment.replace(/\r$/, "");
+      n++;
+      // A script (by name or shebang) is judged statement by statement on the whole text.
+      if (n === 1 && fileKind(name, text) !== null) throw new _Stop();
+      joined.push({ text, file: name, line: n, owner: 0 });
+      content.push({ line: n, text });
+      if (calls) {
+        calls.push(text);
+        if (calls.seen) throw new _Stop(); // the SQL reading needs the whole file
+      }
+    });
+  } catch (e) {
+    if (e instanceof _Stop) return null;
+    throw e;
+  }
+  joined.end();
+  const flags = content.end();
+  if (flags === null) return null;
+  const out = new _Out();
+  for (const { rule, flags: list } of flags) {
+    for (const f of list) out.add(rule, name, f.line, `${rule.message}: ${f.detail}`);
+  }
+  return _sort([
+    ...joined.secrets.list,
+    ...joined.patterns.flatMap((o) => o.list),
+    ...out.list,
+  ]);
+}
+
+/** One file section of a streamed diff. */
+interface _File {
+  k: number;
+  fp: FilePatch;
+  path: string;
+  /** Whether its hunks are held (false past the cap: its content checks stream). */
+  held: boolean;
+  chars: number;
+  firstLine: number | undefined;
+  firstText: string | undefined;
+  added: number;
+  next: number;
+  content: ContentStream | null;
+  ended: boolean;
+}
+
+const _pathOf = (fp: FilePatch) => fp.newPath ?? fp.oldPath ?? "<unknown>";
+
+/**
+ * Feed a diff's lines through the same filter and parser `extractDiff` and
+ * `parsePatch` use, as they would see the extracted text. Returns false
+ * when the text is not a bare diff or keeps no hunk (the whole-text path
+ * then decides).
+ */
+async function _parseStream(src: ScanSource, sink: PatchSink): Promise<boolean> {
+  const parser = new PatchParser(sink);
+  // extractDiff's output is joined with "\n" and split again: one more "\r" goes.
+  const filter = new DiffLineFilter((l) => parser.push(l.endsWith("\r") ? l.slice(0, -1) : l));
+  let lead: string[] | null = [];
+  let firstAt = -1;
+  const decide = (): boolean => {
+    const lines = lead!;
+    lead = null;
+    if (!isBareDiffStart(lines[firstAt] ?? "", lines[firstAt + 1])) return false;
+    for (const l of lines) filter.push(l);
+    return true;
+  };
+  let bare = true;
+  try {
+    await _segments(src, (segment, newline) => {
+      if (!newline && segment === "") return;
+      const line = newline && segment.endsWith("\r") ? segment.slice(0, -1) : segment;
+      if (lead !== null) {
+        lead.push(line);
+        if (firstAt < 0 && line.trim() !== "") firstAt = lead.length - 1;
+        if (firstAt >= 0 && lead.length > firstAt + 1 && !(bare = decide())) throw new _Stop();
+        return;
+      }
+      filter.push(line);
+    });
+    if (lead !== null) bare = decide();
+    if (!bare) return false;
+    filter.end();
+    if (!filter.sawMarker) return false;
+    parser.end();
+    return parser.files > 0;
+  } catch (e) {
+    // Not a bare diff, or one the parser refuses: the whole-text path decides.
+    if (e instanceof _Stop || e instanceof SyntaxError) return false;
+    throw e;
+  }
+}
+
+/** A bare diff, streamed; null when the whole-text path must decide. */
+async function _diffStream(
+  host: ScanHost,
+  src: ScanSource,
+  options: StreamScanOptions,
+): Promise<Finding[] | null> {
+  const cap = options.fileCap ?? 1 << 20;
+  const sqlOwners = new Set<number>();
+  const joined = new JoinedScanner(host, {
+    patterns: true,
+    onQueryCall: (l) => {
+      if (CODE_FILE.test(l.file)) sqlOwners.add(l.owner);
+    },
+    ...(options.chunkChars ? { chunkChars: options.chunkChars } : {}),
+    ...(options.marginChars ? { marginChars: options.marginChars } : {}),
+  });
+  const slots: Finding[][] = [];
+  const again = new Set<number>();
+  const files: _File[] = [];
+  const queue: _File[] = [];
+  let count = 0;
+
+  const contentOf = (path: string) =>
+    new ContentStream(
+      host.policy.rules.filter((r) => CONTENT_RULES.has(r.id) && _inFiles(r, path)),
+      "diff",
+    );
+  const finalize = (f: _File) => {
+    const out = new _Out();
+    if (f.held) {
+      _scanFile(host, f.fp, undefined, sqlOwners.has(f.k) ? new Set([f.fp]) : new Set(), out);
+      slots[f.k] = out.list;
+      f.fp.hunks = [];
+      return;
+    }
+    const kind = fileKind(f.path, f.firstLine === 1 ? f.firstText : undefined);
+    const flags = f.content!.end();
+    f.content = null;
+    const whole = _pathsNeedHunks(host, f.fp) ||
+      (f.added > 0 && (kind !== null || sqlOwners.has(f.k) || flags === null));
+    if (whole) {
+      again.add(f.k);
+      return;
+    }
+    _scanPaths(host, f.fp, f.firstLine ?? 1, undefined, out);
+    if (f.added > 0) {
+      for (const { rule, flags: list } of flags!) {
+        for (const x of list) out.add(rule, f.path, x.line, `${rule.message}: ${x.detail}`);
+      }
+    }
+    slots[f.k] = out.list;
+  };
+  const drain = () => {
+    while (queue[0]?.ended && queue[0].k < joined.horizon) finalize(queue.shift()!);
+  };
+  const sink: PatchSink = {
+    file(fp) {
+      const f: _File = {
+        k: count++,
+        fp,
+        path: "<unknown>",
+        held: true,
+        chars: 0,
+        firstLine: undefined,
+        firstText: undefined,
+        added: 0,
+        next: 1,
+        content: null,
+        ended: false,
+      };
+      files.push(f);
+      queue.push(f);
+    },
+    hunk(fp, hunk) {
+      const f = files[files.length - 1]!;
+      f.path = _pathOf(fp);
+      f.next = Math.max(hunk.header?.newStart ?? 1, 1);
+      if (!f.held) fp.hunks.length = 0;
+    },
+    line(_fp, hunk, l) {
+      const f = files[files.length - 1]!;
+      if (l.kind !== "-") {
+        const line = f.next++;
+        if (f.firstLine === undefined) {
+          f.firstLine = line;
+          f.firstText = l.text;
+        }
+        if (l.kind === "+") {
+          f.added++;
+          joined.push({ text: l.text, file: f.path, line, owner: f.k });
+          if (!f.held) f.content!.push({ line, text: l.text });
+        }
+      }
+      if (!f.held) {
+        hunk.lines.length = 0;
+        return;
+      }
+      f.chars += l.text.length + 16;
+      if (f.chars > cap) {
+        // Too large to hold: stream its content checks from here on.
+        f.held = false;
+        f.content = contentOf(f.path);
+        for (const a of newSideLines(f.fp)) {
+          if (a.added) f.content.push({ line: a.line, text: a.text });
+        }
+        for (const h of f.fp.hunks) h.lines.length = 0;
+        f.fp.hunks.length = 0;
+      }
+    },
+    end(fp) {
+      const f = files[files.length - 1]!;
+      f.path = _pathOf(fp);
+      f.ended = true;
+      files.length = 0; // only the current section is looked up
+      drain();
+    },
+  };
+  if (!await _parseStream(src, sink)) return null;
+  joined.end();
+  drain();
+
+  if (again.size > 0) {
+    // Sections too large to hold that need a whole-file reading: a second
+    // pass holds each of them in turn.
+    let k = -1;
+    const ok = await _parseStream(src, {
+      file: () => void k++,
+      hunk(fp) {
+        if (!again.has(k)) fp.hunks.length = 0;
+      },
+      line(_fp, hunk) {
+        if (!again.has(k)) hunk.lines.length = 0;
+      },
+      end(fp) {
+        if (!again.has(k)) return;
+        const out = new _Out();
+        _scanFile(host, fp, undefined, sqlOwners.has(k) ? new Set([fp]) : new Set(), out);
+        slots[k] = out.list;
+        fp.hunks = [];
+      },
+    });
+    if (!ok) throw new Error("The diff read differently the second time");
+  }
+  return _sort([
+    ...joined.secrets.list,
+    ...joined.patterns.flatMap((o) => o.list),
+    ...slots.flat(),
+  ]);
+}
+
+/**
+ * The text of each finding's line, for SARIF fingerprints, read from a
+ * streamed input without holding it: the new file's line for a diff, the
+ * scanned text's line otherwise (as `text.split("\n")` gives it).
+ *
+ * @param src The file scanned.
+ * @param scan What {@link scanSource} returned (not for `whole`).
+ * @returns A lookup by file and line.
+ */
+export async function streamedLineTexts(
+  src: ScanSource,
+  scan: StreamScan,
+): Promise<(file: string, line: number) => string | undefined> {
+  const wanted = new Map<string, Set<number>>();
+  for (const f of scan.findings) {
+    let s = wanted.get(f.file);
+    if (!s) wanted.set(f.file, s = new Set());
+    s.add(f.line);
+  }
+  if (scan.mode === "plain") {
+    const texts = new Map<number, string>();
+    const want = new Set(scan.findings.map((f) => f.line));
+    let n = 0;
+    await _segments(src, (segment) => {
+      n++;
+      if (want.has(n)) texts.set(n, segment);
+    });
+    return (_file, line) => texts.get(line);
+  }
+  const byFile = new Map<string, Map<number, string>>();
+  let cur: Map<number, string> | null = null;
+  let next = 1;
+  let names: string[] = [];
+  await _parseStream(src, {
+    hunk(fp, hunk) {
+      names = [fp.newPath, fp.oldPath].filter((n): n is string => n !== null);
+      cur ??= new Map();
+      next = Math.max(hunk.header?.newStart ?? 1, 1);
+      fp.hunks.length = 0;
+    },
+    line(_fp, hunk, l) {
+      hunk.lines.length = 0;
+      if (l.kind === "-") return;
+      const line = next++;
+      if (names.some((n) => wanted.get(n)?.has(line))) cur!.set(line, l.text);
+    },
+    end(fp) {
+      // A later section of the same name replaces an earlier one, as a Map fill does.
+      const lines = cur ?? new Map<number, string>();
+      for (const n of [fp.newPath, fp.oldPath]) if (n) byFile.set(n, lines);
+      cur = null;
+    },
+  });
+  return (file, line) => byFile.get(file)?.get(line);
+}
