@@ -24,6 +24,7 @@ export const LAZY_MODULES = {
   sarif: "../policies/sarif.ts",
   patch: "../patch/patch.ts",
   lines: "../patch/lines.ts",
+  stream: "../policies/scan_stream.ts",
 } as const;
 
 function lazy<T>(name: keyof typeof LAZY_MODULES): Promise<T> {
@@ -120,34 +121,73 @@ export function run(args: string[]): Promise<number> {
         );
       }
       const input = inputs[0]!;
-      const text = await readInput(input);
       const { loadPolicy } = await lazy<typeof import("../policies/engine.ts")>("engine");
       const e = await loadPolicy(policyOptions);
-      const findings = e.scan(text, input === "-" ? {} : { filename: input });
-      if (format === "json") console.log(JSON.stringify({ findings }, null, 2));
-      else if (format === "sarif") {
-        // SARIF and the patch parser load only for the format that needs them,
-        // so judging a command loads neither.
-        const { toSarif } = await lazy<typeof import("../policies/sarif.ts")>("sarif");
-        const options = { lineText: await lineTextOf(text) };
-        console.log(JSON.stringify(toSarif(findings, e.policy.rules, VERSION, options), null, 2));
-      } else {
-        for (const f of findings) {
-          console.log(`${f.file}:${f.line}: ${f.severity} [${f.rule}] ${f.message}`);
+      // Standard input is spooled to a temporary file, so the scan can
+      // stream it and read a section again; the file is read in place.
+      const spool = input === "-" ? await _spoolStdin() : null;
+      try {
+        if (!spool) await _readable(input);
+        const src = spool ? { path: spool, stripBom: true } : { path: input };
+        const scan = await e.scanSource(src, input === "-" ? {} : { filename: input });
+        const findings = scan.findings;
+        if (format === "json") console.log(JSON.stringify({ findings }, null, 2));
+        else if (format === "sarif") {
+          // SARIF and the patch parser load only for the format that needs them,
+          // so judging a command loads neither.
+          const { toSarif } = await lazy<typeof import("../policies/sarif.ts")>("sarif");
+          const lineText = scan.mode === "whole"
+            ? await lineTextOf(
+              spool ? new TextDecoder().decode(await Deno.readFile(spool)) : await readInput(input),
+            )
+            : await (await lazy<typeof import("../policies/scan_stream.ts")>("stream"))
+              .streamedLineTexts(src, scan);
+          console.log(
+            JSON.stringify(toSarif(findings, e.policy.rules, VERSION, { lineText }), null, 2),
+          );
+        } else {
+          for (const f of findings) {
+            console.log(`${f.file}:${f.line}: ${f.severity} [${f.rule}] ${f.message}`);
+          }
+          console.log(
+            findings.length
+              ? `${findings.length} finding${findings.length === 1 ? "" : "s"}`
+              : "clean",
+          );
         }
-        console.log(
-          findings.length
-            ? `${findings.length} finding${findings.length === 1 ? "" : "s"}`
-            : "clean",
-        );
+        return findings.length ? EXIT.policy : EXIT.ok;
+      } finally {
+        if (spool) await Deno.remove(spool).catch(() => {/* already gone */});
       }
-      return findings.length ? EXIT.policy : EXIT.ok;
     }
     throw unknownSubcommand("policy", sub, ["check-command", "scan"]);
   });
 }
 
 if (import.meta.main) Deno.exit(await run(Deno.args));
+
+/** Copy standard input to a temporary file; returns its path. */
+async function _spoolStdin(): Promise<string> {
+  const path = await Deno.makeTempFile({ prefix: "fleet-orch-scan-" });
+  try {
+    const file = await Deno.open(path, { write: true, truncate: true });
+    await Deno.stdin.readable.pipeTo(file.writable);
+    return path;
+  } catch (e) {
+    await Deno.remove(path).catch(() => {/* nothing to clean */});
+    throw e;
+  }
+}
+
+/** Fail as reading the whole file would, with the same message. */
+async function _readable(path: string): Promise<void> {
+  try {
+    using file = await Deno.open(path);
+    if ((await file.stat()).isDirectory) throw new Error("Is a directory");
+  } catch (e) {
+    throw new UsageError(`Cannot read "${path}": ${(e as Error).message}`);
+  }
+}
 
 /**
  * The text of a finding's line, for SARIF fingerprints that survive moved code:
