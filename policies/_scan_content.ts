@@ -22,10 +22,21 @@ import {
 import { CONTENT_FULL_LINES } from "./scan.ts";
 import type { Rule } from "./types.ts";
 
+/**
+ * Characters without which a per-line check flags nothing: lines without
+ * any skip the check (and the arrays and matches it would allocate).
+ */
+const _QUICK: Record<string, RegExp> = {
+  "content.bidi": /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/,
+  "content.zero-width": /[\u200B-\u200D\u2060\uFEFF]/,
+  "content.homoglyph": /[\p{Script=Cyrillic}\p{Script=Greek}]/u,
+};
+
 interface _RuleState {
   rule: Rule;
   pre: RegExp | null;
   any: boolean;
+  quick: RegExp | null;
   perLine: Array<{ flag: ContentFlag; picked: boolean }>;
   all: EncodedSecretStream | null;
   picked: EncodedSecretStream | null;
@@ -35,6 +46,7 @@ interface _RuleState {
 export class ContentStream {
   readonly #states: _RuleState[];
   readonly #diff: boolean;
+  #replay: (() => readonly ContentLine[]) | null;
   #count = 0;
 
   /**
@@ -43,9 +55,19 @@ export class ContentStream {
    * @param rules The content rules that apply to the file, in policy order.
    * @param mode `diff`: only added lines come, a rule's pattern gates it and
    *   picks lines past 5000; `plain`: every line of a text, all read.
+   * @param replay The added lines so far, while the caller still holds
+   *   them: the picked-lines reading of the encoded check then starts only
+   *   when a file passes 5000 lines or {@link ContentStream.detach} is
+   *   called (most files never do). Without it, both readings run from the
+   *   start.
    */
-  constructor(rules: readonly Rule[], mode: "diff" | "plain") {
+  constructor(
+    rules: readonly Rule[],
+    mode: "diff" | "plain",
+    replay?: () => readonly ContentLine[],
+  ) {
     this.#diff = mode === "diff";
+    this.#replay = this.#diff ? replay ?? null : null;
     this.#states = rules.map((rule) => {
       const pre = this.#diff && rule.match.pattern ? new RegExp(rule.match.pattern) : null;
       const encoded = rule.id === "secret.encoded";
@@ -53,11 +75,28 @@ export class ContentStream {
         rule,
         pre,
         any: false,
+        quick: _QUICK[rule.id] ?? null,
         perLine: [],
         all: encoded ? new EncodedSecretStream() : null,
-        picked: encoded && pre !== null ? new EncodedSecretStream() : null,
+        picked: encoded && pre !== null && this.#replay === null ? new EncodedSecretStream() : null,
       };
     });
+  }
+
+  /**
+   * Start the picked-lines readings now, from the lines held so far: the
+   * caller is about to drop them.
+   */
+  detach(): void {
+    const replay = this.#replay;
+    if (replay === null) return;
+    this.#replay = null;
+    const lines = replay().slice(0, this.#count);
+    for (const s of this.#states) {
+      if (!s.all || s.pre === null) continue;
+      s.picked = new EncodedSecretStream();
+      for (const l of lines) if (s.pre.test(l.text)) s.picked.push(l);
+    }
   }
 
   /**
@@ -66,16 +105,19 @@ export class ContentStream {
    * @param l The line.
    */
   push(l: ContentLine): void {
+    if (this.#count === CONTENT_FULL_LINES) this.detach();
     this.#count++;
     for (const s of this.#states) {
-      const picked = s.pre === null || s.pre.test(l.text);
-      if (picked) s.any = true;
+      if (!s.any && (s.pre === null || s.pre.test(l.text))) s.any = true;
       if (s.all) {
         s.all.push(l);
-        if (picked) s.picked?.push(l);
+        if (s.picked && s.pre!.test(l.text)) s.picked.push(l);
         continue;
       }
-      for (const flag of contentFlags(s.rule.id, [l])) s.perLine.push({ flag, picked });
+      if (s.quick !== null && !s.quick.test(l.text)) continue;
+      for (const flag of contentFlags(s.rule.id, [l])) {
+        s.perLine.push({ flag, picked: s.pre === null || s.pre.test(l.text) });
+      }
     }
   }
 

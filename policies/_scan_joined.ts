@@ -13,7 +13,7 @@
  *   and `marginChars` kept before it. A pattern that cannot match a line
  *   break finds exactly what it finds in the whole text; one that can
  *   (`\s*` across lines) does whenever its match, and what it looks at
- *   around it, fits in the margin (256 KiB by default).
+ *   around it, fits in the margin (16 KiB by default).
  * - Whether a query call's first argument is a plain string can depend on
  *   the lines after it (blank lines, the string, then `,` or `)`); the
  *   answer waits until two more non-blank lines (or the end) are in the
@@ -46,9 +46,9 @@ export interface JoinedOptions {
   patterns: boolean;
   /** Report query calls whose first argument is not a plain string (diffs). */
   onQueryCall?: (line: JoinedLine) => void;
-  /** Characters committed per step. @default 1048576 */
+  /** Characters committed per step. @default 65536 */
   chunkChars?: number;
-  /** Characters kept after and before the commit point. @default 262144 */
+  /** Characters kept after and before the commit point. @default 16384 */
   marginChars?: number;
 }
 
@@ -92,8 +92,8 @@ export class JoinedScanner {
       : [];
     this.patterns = this.#patternRules.map(() => new _Out());
     this.#onQuery = options.onQueryCall;
-    this.#chunk = options.chunkChars ?? 1 << 20;
-    this.#margin = options.marginChars ?? 1 << 18;
+    this.#chunk = options.chunkChars ?? 1 << 13;
+    this.#margin = options.marginChars ?? 1 << 11;
   }
 
   /**

@@ -235,7 +235,9 @@ function _literals(text: string, line: number): Literal[] {
     if (j >= text.length) break;
     const body = text.slice(i + 1, j);
     if (body.length <= MAX_LITERAL) {
-      out.push({ line, value: decodeEscapes(body), start: i, end: j + 1 });
+      // Without a backslash there is nothing to decode (and no string to build).
+      const value = body.includes("\\") ? decodeEscapes(body) : body;
+      out.push({ line, value, start: i, end: j + 1 });
     }
     i = j;
   }

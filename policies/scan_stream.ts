@@ -66,9 +66,9 @@ export interface StreamScanOptions {
   filename?: string;
   /** Inputs up to this many bytes are read whole. @default 4194304 */
   wholeBelow?: number;
-  /** Characters per step of the joined-line window. @default 1048576 */
+  /** Characters per step of the joined-line window. @default 65536 */
   chunkChars?: number;
-  /** Characters of look-ahead and look-behind of that window. @default 262144 */
+  /** Characters of look-ahead and look-behind of that window. @default 16384 */
   marginChars?: number;
   /** Characters of one diff file section held for the whole-file checks. @default 1048576 */
   fileCap?: number;
@@ -84,34 +84,36 @@ export interface StreamScan {
 
 class _Stop extends Error {}
 
+/** Bytes read at a time: small pieces keep what a scavenge must copy small. */
+const _PIECE = 16384;
+
 /**
- * Read a file's decoded text in pieces. Every piece ends where the file's
- * bytes do; multi-byte characters are never split.
+ * Read a file's decoded text in pieces (a multi-byte character is never
+ * split; an incomplete one at the end decodes to U+FFFD, as a whole read
+ * does).
  */
 async function _pieces(
   src: ScanSource,
   each: (piece: string) => boolean | void,
 ): Promise<void> {
-  const file = await Deno.open(src.path);
-  const reader = file.readable
-    .pipeThrough(new TextDecoderStream("utf-8", { ignoreBOM: src.stripBom !== true }))
-    .getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      if (each(value) === false) return;
-    }
-  } finally {
-    await reader.cancel().catch(() => {/* already closed */});
+  using file = await Deno.open(src.path);
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: src.stripBom !== true });
+  const buf = new Uint8Array(_PIECE);
+  for (;;) {
+    const n = await file.read(buf);
+    if (n === null) break;
+    const piece = decoder.decode(buf.subarray(0, n), { stream: true });
+    if (piece !== "" && each(piece) === false) return;
   }
+  const rest = decoder.decode();
+  if (rest !== "") each(rest);
 }
 
 /**
  * Read a file as `text.split("\n")` would cut it: each segment, and
  * whether a `\n` followed it (the last segment, possibly empty, has none).
  */
-async function _segments(
+export async function _segments(
   src: ScanSource,
   each: (segment: string, newline: boolean) => void,
 ): Promise<void> {
@@ -311,35 +313,37 @@ async function _diffStream(
   const queue: _File[] = [];
   let count = 0;
 
-  const contentOf = (path: string) =>
+  const contentRules = host.policy.rules.filter((r) => CONTENT_RULES.has(r.id));
+  const contentOf = (f: _File) =>
     new ContentStream(
-      host.policy.rules.filter((r) => CONTENT_RULES.has(r.id) && _inFiles(r, path)),
+      contentRules.filter((r) => _inFiles(r, f.path)),
       "diff",
+      () => newSideLines(f.fp).filter((l) => l.added),
     );
   const finalize = (f: _File) => {
     const out = new _Out();
-    if (f.held) {
-      _scanFile(host, f.fp, undefined, sqlOwners.has(f.k) ? new Set([f.fp]) : new Set(), out);
-      slots[f.k] = out.list;
-      f.fp.hunks = [];
-      return;
-    }
     const kind = fileKind(f.path, f.firstLine === 1 ? f.firstText : undefined);
-    const flags = f.content!.end();
+    const flags = f.content ? f.content.end() : [];
     f.content = null;
     const whole = _pathsNeedHunks(host, f.fp) ||
       (f.added > 0 && (kind !== null || sqlOwners.has(f.k) || flags === null));
-    if (whole) {
+    if (whole && f.held) {
+      _scanFile(host, f.fp, undefined, sqlOwners.has(f.k) ? new Set([f.fp]) : new Set(), out);
+    } else if (whole) {
       again.add(f.k);
       return;
-    }
-    _scanPaths(host, f.fp, f.firstLine ?? 1, undefined, out);
-    if (f.added > 0) {
-      for (const { rule, flags: list } of flags!) {
-        for (const x of list) out.add(rule, f.path, x.line, `${rule.message}: ${x.detail}`);
+    } else {
+      // Paths, then the streamed content checks: what _scanFile gives a
+      // file that is no script and needs no SQL reading.
+      _scanPaths(host, f.fp, f.firstLine ?? 1, undefined, out);
+      if (f.added > 0) {
+        for (const { rule, flags: list } of flags!) {
+          for (const x of list) out.add(rule, f.path, x.line, `${rule.message}: ${x.detail}`);
+        }
       }
     }
     slots[f.k] = out.list;
+    f.fp.hunks = [];
   };
   const drain = () => {
     while (queue[0]?.ended && queue[0].k < joined.horizon) finalize(queue.shift()!);
@@ -366,6 +370,7 @@ async function _diffStream(
       const f = files[files.length - 1]!;
       f.path = _pathOf(fp);
       f.next = Math.max(hunk.header?.newStart ?? 1, 1);
+      f.content ??= contentOf(f);
       if (!f.held) fp.hunks.length = 0;
     },
     line(_fp, hunk, l) {
@@ -379,7 +384,7 @@ async function _diffStream(
         if (l.kind === "+") {
           f.added++;
           joined.push({ text: l.text, file: f.path, line, owner: f.k });
-          if (!f.held) f.content!.push({ line, text: l.text });
+          f.content!.push({ line, text: l.text });
         }
       }
       if (!f.held) {
@@ -388,12 +393,9 @@ async function _diffStream(
       }
       f.chars += l.text.length + 16;
       if (f.chars > cap) {
-        // Too large to hold: stream its content checks from here on.
+        // Too large to hold: a whole-file reading, if one is needed, reads it again.
         f.held = false;
-        f.content = contentOf(f.path);
-        for (const a of newSideLines(f.fp)) {
-          if (a.added) f.content.push({ line: a.line, text: a.text });
-        }
+        f.content?.detach();
         for (const h of f.fp.hunks) h.lines.length = 0;
         f.fp.hunks.length = 0;
       }

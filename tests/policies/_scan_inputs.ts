@@ -220,7 +220,9 @@ export function allInputs(): Input[] {
     const many = Array.from(
       { length: 5200 },
       (_, i) =>
-        i === 10
+        i === 0
+          ? `const first = "${hexEsc("ghp_" + r.tok(36))}";`
+          : i === 10
           ? "const pаypal = 1; // Cyrillic а"
           : i % 700 === 3
           ? "const \uA641dmin = 1; // Cyrillic Extended-B"
