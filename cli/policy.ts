@@ -192,8 +192,11 @@ async function _readable(path: string): Promise<void> {
 /**
  * The text of a finding's line, for SARIF fingerprints that survive moved code:
  * the new file's line for a diff, the scanned text's line otherwise.
+ *
+ * @param text The whole scanned text.
+ * @returns A lookup by file and line.
  */
-async function lineTextOf(
+export async function lineTextOf(
   text: string,
 ): Promise<(file: string, line: number) => string | undefined> {
   const [{ extractDiff, parsePatch }, { looksLikeDiff, newSideLines }] = await Promise.all([

@@ -84,7 +84,9 @@ export interface StreamScan {
 
 class _Stop extends Error {}
 
-/** Bytes read at a time: small pieces keep what a scavenge must copy small. */
+/** Bytes read at a time. */
+const _READ = 65536;
+/** Bytes decoded at a time: small pieces keep what a scavenge must copy small. */
 const _PIECE = 16384;
 
 /**
@@ -98,12 +100,14 @@ async function _pieces(
 ): Promise<void> {
   using file = await Deno.open(src.path);
   const decoder = new TextDecoder("utf-8", { ignoreBOM: src.stripBom !== true });
-  const buf = new Uint8Array(_PIECE);
+  const buf = new Uint8Array(_READ);
   for (;;) {
     const n = await file.read(buf);
     if (n === null) break;
-    const piece = decoder.decode(buf.subarray(0, n), { stream: true });
-    if (piece !== "" && each(piece) === false) return;
+    for (let at = 0; at < n; at += _PIECE) {
+      const piece = decoder.decode(buf.subarray(at, Math.min(n, at + _PIECE)), { stream: true });
+      if (piece !== "" && each(piece) === false) return;
+    }
   }
   const rest = decoder.decode();
   if (rest !== "") each(rest);
