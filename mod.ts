@@ -140,7 +140,16 @@ export { ConfigSchema } from "./core/config_schema.ts";
 
 // The policy engine.
 export { loadPolicy, PolicyEngine } from "./policies/engine.ts";
-export type { Finding, FullJudgement, LoadPolicyOptions, Policy, Rule } from "./policies/engine.ts";
+export type {
+  Finding,
+  FullJudgement,
+  LoadPolicyOptions,
+  Policy,
+  Rule,
+  ScanSource,
+  StreamScan,
+  StreamScanOptions,
+} from "./policies/engine.ts";
 export type { ScanOptions } from "./policies/scan.ts";
 export type {
   Action,
