@@ -337,6 +337,12 @@ export async function environmentRedactor(
   return createRedactor(env);
 }
 
+/**
+ * Synchronous clean-ups to run when a signal ends the process at once
+ * (temporary files a command made): `finally` blocks do not run then.
+ */
+export const cleanupsOnExit: Set<() => void> = new Set();
+
 /** How a command takes SIGINT/SIGTERM. */
 export interface GuardOptions {
   /**
@@ -365,6 +371,11 @@ export async function guard(
     if (abort.signal.aborted || !options.cooperative) {
       // The next command must not find this one's lock and call it a crash.
       lock.releaseHeldLocksSync();
+      for (const cleanup of cleanupsOnExit) {
+        try {
+          cleanup();
+        } catch { /* best effort: the process is ending */ }
+      }
       Deno.exit(EXIT.interrupted);
     }
     abort.abort();

@@ -5,7 +5,14 @@
  * @module
  */
 
-import { EXIT, guard, parseFlags, readInput, unknownSubcommand } from "./_common.ts";
+import {
+  cleanupsOnExit,
+  EXIT,
+  guard,
+  parseFlags,
+  readInput,
+  unknownSubcommand,
+} from "./_common.ts";
 import { UsageError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { loadJudge, type LoadPolicyOptions } from "../policies/judge.ts";
@@ -157,7 +164,10 @@ export function run(args: string[]): Promise<number> {
         }
         return findings.length ? EXIT.policy : EXIT.ok;
       } finally {
-        if (spool) await Deno.remove(spool).catch(() => {/* already gone */});
+        if (spool) {
+          await Deno.remove(spool).catch(() => {/* already gone */});
+          cleanupsOnExit.clear();
+        }
       }
     }
     throw unknownSubcommand("policy", sub, ["check-command", "scan"]);
@@ -169,11 +179,16 @@ if (import.meta.main) Deno.exit(await run(Deno.args));
 /** Copy standard input to a temporary file; returns its path. */
 async function _spoolStdin(): Promise<string> {
   const path = await Deno.makeTempFile({ prefix: "fleet-orch-scan-" });
+  // A signal exits at once (the scan does not poll it): the spooled copy of
+  // standard input goes with the process, not into /tmp for good.
+  const cleanup = () => Deno.removeSync(path);
+  cleanupsOnExit.add(cleanup);
   try {
     const file = await Deno.open(path, { write: true, truncate: true });
     await Deno.stdin.readable.pipeTo(file.writable);
     return path;
   } catch (e) {
+    cleanupsOnExit.delete(cleanup);
     await Deno.remove(path).catch(() => {/* nothing to clean */});
     throw e;
   }
