@@ -147,7 +147,10 @@ export async function writeConfigCache(
   const tmp = `${file}.${Deno.pid}.tmp`;
   try {
     await Deno.mkdir(dir, { recursive: true });
-    await Deno.writeTextFile(tmp, JSON.stringify({ format: FORMAT, key, config }) + "\n");
+    // Owner-only, like the run folders: a config may hold literal values.
+    await Deno.writeTextFile(tmp, JSON.stringify({ format: FORMAT, key, config }) + "\n", {
+      mode: 0o600,
+    });
     await Deno.rename(tmp, file);
     return true;
   } catch {

@@ -102,6 +102,8 @@ Deno.test("config cache file: written whole, read back by its key only, refused 
     assert.equal(await readConfigCache(file, "k1"), null, "no entry yet");
     assert.equal(await writeConfigCache(file, "k1", { a: { b: [1, 2] } }), true);
     assert.deepEqual(await readConfigCache(file, "k1"), { a: { b: [1, 2] } });
+    // A config may hold literal values: the copy is readable by its owner only.
+    assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600);
     assert.equal(await readConfigCache(file, "k2"), null, "another key");
     assert.equal(await writeConfigCache(file, "k2", { a: new Date(0) }), false);
     assert.deepEqual(await readConfigCache(file, "k1"), { a: { b: [1, 2] } }, "left as it was");
