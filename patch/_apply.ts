@@ -18,11 +18,11 @@ import { type FilePatch, type HunkPlacement, PatchError } from "./types.ts";
  */
 export function _toLines(text: string): SourceLine[] {
   const out: SourceLine[] = [];
-  const re = /\r?\n/g;
   let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    out.push({ text: text.slice(last, m.index), eol: m[0] });
-    last = m.index + m[0].length;
+  for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", last)) {
+    const crlf = nl > last && text.charCodeAt(nl - 1) === 13;
+    out.push({ text: text.slice(last, crlf ? nl - 1 : nl), eol: crlf ? "\r\n" : "\n" });
+    last = nl + 1;
   }
   if (last < text.length) out.push({ text: text.slice(last), eol: "" });
   return out;
@@ -147,15 +147,6 @@ export function _applyFileText(original: string | null, fp: FilePatch): TextAppl
       );
     }
   }
-  const out: { text: string; eol: string | null }[] = [];
-  let f = 0;
-  for (const { loc } of sorted) {
-    for (; f < loc.start; f++) out.push(file[f]!);
-    for (const l of loc.lines) out.push(l);
-    f = loc.end;
-  }
-  for (; f < file.length; f++) out.push(file[f]!);
-
   // Final newline: kept as it was, unless the hunk reaching the end says so.
   let finalNoEol = file.length > 0 && file[file.length - 1]!.eol === "";
   const tail = sorted.find((s) => s.loc.end === file.length && s.loc.start <= file.length);
@@ -164,14 +155,37 @@ export function _applyFileText(original: string | null, fp: FilePatch): TextAppl
     if (h.newNoNewline) finalNoEol = true;
     else if (h.oldNoNewline) finalNoEol = false;
   }
-  const parts: string[] = [];
-  for (const [i, l] of out.entries()) {
-    const last = i === out.length - 1;
-    let end = l.eol === null || l.eol === "" ? eol : l.eol;
-    if (last && finalNoEol) end = "";
-    parts.push(l.text, end);
+  // Where each line starts in the original: an untouched stretch is copied as
+  // one slice with its own line endings, so a small patch to a large file
+  // costs its hunks, not a copy per line.
+  const offsets = new Array<number>(file.length + 1);
+  offsets[0] = 0;
+  for (let i = 0; i < file.length; i++) {
+    const l = file[i]!;
+    offsets[i + 1] = offsets[i]! + l.text.length + l.eol.length;
   }
-  const text = parts.join("");
+  const parts: string[] = [];
+  // The length of the last line ending written: a final newline the result
+  // must not have is taken off it (the last line's own text is kept whole).
+  let lastEnd = 0;
+  let f = 0;
+  const copy = (from: number, to: number) => {
+    if (from >= to) return;
+    parts.push(original.slice(offsets[from], offsets[to]));
+    lastEnd = file[to - 1]!.eol.length;
+  };
+  for (const { loc } of sorted) {
+    copy(f, loc.start);
+    for (const l of loc.lines) {
+      const end = l.eol === null || l.eol === "" ? eol : l.eol;
+      parts.push(l.text, end);
+      lastEnd = end.length;
+    }
+    f = loc.end;
+  }
+  copy(f, file.length);
+  let text = parts.join("");
+  if (finalNoEol && lastEnd > 0) text = text.slice(0, text.length - lastEnd);
   const hunks = located.map(({ loc, index }) => ({
     index,
     strategy: loc.strategy,

@@ -116,14 +116,28 @@ export type LineIndex = ReadonlyMap<string, readonly number[]>;
  */
 export function indexLines(file: readonly SourceLine[], only?: ReadonlySet<string>): LineIndex {
   const index = new Map<string, number[]>();
+  // With a set of wanted texts, a numeric key (length and three characters)
+  // turns most lines away before their text is hashed: a small patch to a
+  // large file then costs a comparison per line, not a string lookup.
+  const keys = only === undefined ? undefined : new Set([...only].map(_lineKey));
   for (let i = 0; i < file.length; i++) {
     const text = file[i]!.text;
-    if (only !== undefined && !only.has(text)) continue;
+    if (keys !== undefined && (!keys.has(_lineKey(text)) || !only!.has(text))) continue;
     const at = index.get(text);
     if (at) at.push(i);
     else index.set(text, [i]);
   }
   return index;
+}
+
+/** A cheap numeric digest of a line: equal texts always have equal keys. */
+function _lineKey(text: string): number {
+  const n = text.length;
+  if (n === 0) return 0;
+  let h = Math.imul(n, 65599) + text.charCodeAt(0);
+  h = Math.imul(h, 65599) + text.charCodeAt(n >> 1);
+  h = Math.imul(h, 65599) + text.charCodeAt(n - 1);
+  return h & 0x3fffffff; // a small integer: no number is allocated per line
 }
 
 /**
