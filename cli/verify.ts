@@ -14,6 +14,7 @@ import { configDirOf } from "../core/registry.ts";
 import type { VerifierPlugin } from "../core/plugin.ts";
 import type { VerificationResult } from "../core/types.ts";
 import { openRuntime, type Runtime } from "../orchestrator/runtime.ts";
+import { createSeedLogDir } from "../orchestrator/run_dir.ts";
 import { environmentRedactor, guard, parseFlags, reportError } from "./_common.ts";
 import { verifyEnvironment, writeVerificationReport } from "../plugins/verifiers/mod.ts";
 import { messageOf } from "../core/errors.ts";
@@ -33,7 +34,8 @@ Options:
   -c, --config F        Config file (default: fleet-orch.yaml at the repository root)
       --repo DIR        Repository (default: the git repository around the current directory)
       --report-dir DIR  Write verification_<E>_<time>.json here
-                        (default: report.dir of the config, else .git/fleet-orch/verification)
+                        (default: report.dir of the config, else .git/fleet-orch/verification;
+                        with report.layout: seed, logs/ as run writes it)
       --json            Print one JSON document on stdout: {environment, ok, results, report};
                         human text goes to stderr
       --allow-policy-loosening
@@ -181,8 +183,11 @@ async function _run(
   }
   const finishedAt = new Date().toISOString();
   const configured = rt.loaded.config.report.dir;
+  // report.layout: seed keeps the seed's logs/verification_*.json, as run does.
   const reportDir = flags["report-dir"]
     ? resolve(io.cwd, flags["report-dir"])
+    : rt.loaded.config.report.layout === "seed"
+    ? await createSeedLogDir(rt.loaded.file, configured, rt.repoRoot)
     : configured
     ? (isAbsolute(configured) ? configured : join(rt.repoRoot, configured))
     : join(rt.stateDir, "verification");

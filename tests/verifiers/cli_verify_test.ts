@@ -65,6 +65,22 @@ Deno.test("verify command exits 0 when every check passes and writes the report 
   }
 });
 
+Deno.test("verify command with report.layout: seed writes logs/verification_*.json beside the config, as the seed did", async () => {
+  const app = startApp();
+  try {
+    await withConfig(`${config(app.url)}report:\n  layout: seed\n`, async (dir, { io, out }) => {
+      const code = await run(["--environment", "staging"], io);
+      assert.equal(code, 0, out.stderr);
+      const files = [...Deno.readDirSync(`${dir}/logs`)].map((e) => e.name);
+      assert.equal(files.length, 1, files.join(", "));
+      assert.match(files[0] ?? "", /^verification_staging_\d{8}_\d{6}\.json$/);
+      assert.match(out.stderr, /Report: .*\/logs\/verification_staging_/);
+    });
+  } finally {
+    await app.close();
+  }
+});
+
 Deno.test("verify command exits 1 when a check fails and prints JSON with --json", async () => {
   const app = startApp();
   try {
