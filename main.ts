@@ -87,7 +87,7 @@ Global options:
   --version, -V  Show the version
 
 Exit codes (every command):
-  0    success: green (stop reasons success, flaky), clean, allowed, applied
+  0    success: green (stop reasons success, flaky), clean, allowed, applied, found
   1    not fixed / checks failed / nothing found (stop reasons max_iterations,
        no_progress, cost_cap, needs_model, verification_failed, infrastructure,
        configuration, error)

@@ -376,3 +376,13 @@ Deno.test("docs examples: every example config passes doctor --offline", async (
     assert.doesNotMatch(out, /^FAIL /m, `${c}: ${out}`);
   }
 });
+
+Deno.test("docs commands: exit 0 means in fleet-orch --help what it means in the README", async () => {
+  const row = read("README.md").match(/^\| 0 +\| success: green \([^)]*\), ([^|]+?) *\|$/m);
+  assert.ok(row, "the README's exit-code table has its 0 row");
+  const words = row[1]!.split(/, */);
+  assert.ok(words.length >= 4, words.join(","));
+  const help = await cli("--help");
+  const zero = help.match(/^ {2}0 +(.*)$/m)?.[1] ?? "";
+  assert.deepEqual(words.filter((w) => !new RegExp(`\\b${w}\\b`).test(zero)), [], zero);
+});
