@@ -249,9 +249,17 @@ const CASES: LangCase[] = [
   },
 ];
 
+/**
+ * Whether the tool runs, not only whether its name is on PATH: a rustup shim
+ * with no default toolchain (or HOME moved away from it) is on PATH and fails.
+ */
 async function have(tool: string): Promise<boolean> {
-  return (await new Deno.Command("bash", { args: ["-c", `command -v ${tool}`], stdout: "null" })
-    .output()).success;
+  const probe = `command -v ${tool} && { ${tool} --version || ${tool} version; }`;
+  return (await new Deno.Command("bash", {
+    args: ["-c", probe],
+    stdout: "null",
+    stderr: "null",
+  }).output()).success;
 }
 
 async function sh(cwd: string, cmd: string): Promise<{ code: number; output: string }> {

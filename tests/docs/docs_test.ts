@@ -386,3 +386,27 @@ Deno.test("docs commands: exit 0 means in fleet-orch --help what it means in the
   const zero = help.match(/^ {2}0 +(.*)$/m)?.[1] ?? "";
   assert.deepEqual(words.filter((w) => !new RegExp(`\\b${w}\\b`).test(zero)), [], zero);
 });
+
+Deno.test("docs commands: every deno task they name is in deno.json and every script deno runs exists", () => {
+  const tasks = Object.keys(JSON.parse(read("deno.json")).tasks as Record<string, string>);
+  const problems: string[] = [];
+  let count = 0;
+  for (const doc of documents()) {
+    const text = read(doc);
+    for (const m of text.matchAll(/deno task ([a-z][a-z:-]*)/g)) {
+      count++;
+      if (!tasks.includes(m[1]!)) problems.push(`${doc}: deno task ${m[1]}: not in deno.json`);
+    }
+    for (const m of text.matchAll(/deno (?:run|bench|test)(?: -[A-Za-z-]+)* ([\w/.-]+\.ts)\b/g)) {
+      if (m[1]!.startsWith("./x")) continue; // docs/plugins.md: a plugin path as a user writes it
+      count++;
+      try {
+        Deno.statSync(join(ROOT, m[1]!));
+      } catch {
+        problems.push(`${doc}: ${m[0]}: no such file`);
+      }
+    }
+  }
+  assert.ok(count >= 20, `found only ${count} deno commands`);
+  assert.deepEqual(problems, []);
+});
