@@ -7,7 +7,14 @@
  * @module
  */
 
-import { _norm, indexLines, type Located, locateHunk, type SourceLine } from "./_locate.ts";
+import {
+  _norm,
+  indexLines,
+  type Located,
+  locateHunk,
+  SourceFile,
+  type SourceLine,
+} from "./_locate.ts";
 import { type FilePatch, type HunkPlacement, PatchError } from "./types.ts";
 
 /**
@@ -26,22 +33,6 @@ export function _toLines(text: string): SourceLine[] {
   }
   if (last < text.length) out.push({ text: text.slice(last), eol: "" });
   return out;
-}
-
-/**
- * The line ending most lines use.
- *
- * @param lines The file's lines.
- * @returns "\r\n" or "\n" ("\n" when there are none).
- */
-export function _dominantEol(lines: readonly SourceLine[]): string {
-  let crlf = 0;
-  let lf = 0;
-  for (const l of lines) {
-    if (l.eol === "\r\n") crlf++;
-    else if (l.eol === "\n") lf++;
-  }
-  return crlf > lf ? "\r\n" : "\n";
 }
 
 /** The result of applying one file patch in memory. */
@@ -121,8 +112,9 @@ export function _applyFileText(original: string | null, fp: FilePatch): TextAppl
   if (original === null) throw new PatchError("the file does not exist");
   if (fp.kind === "delete") return deleteText(original, fp);
 
-  const file = _toLines(original);
-  const eol = _dominantEol(file);
+  // The file as offsets into its text: no object or string per line, and the
+  // line endings counted in the same pass.
+  const file = new SourceFile(original);
   // One index for all hunks: each is then found in the time its lines take.
   const wanted = new Set<string>();
   for (const h of fp.hunks) for (const l of h.lines) if (l.kind !== "+") wanted.add(l.text);
@@ -148,22 +140,17 @@ export function _applyFileText(original: string | null, fp: FilePatch): TextAppl
     }
   }
   // Final newline: kept as it was, unless the hunk reaching the end says so.
-  let finalNoEol = file.length > 0 && file[file.length - 1]!.eol === "";
+  let finalNoEol = file.length > 0 && file.eolLength(file.length - 1) === 0;
   const tail = sorted.find((s) => s.loc.end === file.length && s.loc.start <= file.length);
   if (tail) {
     const h = fp.hunks[tail.index - 1]!;
     if (h.newNoNewline) finalNoEol = true;
     else if (h.oldNoNewline) finalNoEol = false;
   }
-  // Where each line starts in the original: an untouched stretch is copied as
-  // one slice with its own line endings, so a small patch to a large file
-  // costs its hunks, not a copy per line.
-  const offsets = new Array<number>(file.length + 1);
-  offsets[0] = 0;
-  for (let i = 0; i < file.length; i++) {
-    const l = file[i]!;
-    offsets[i + 1] = offsets[i]! + l.text.length + l.eol.length;
-  }
+  // Added lines take the ending most of the file's lines have.
+  const eol = file.crlf > file.lf ? "\r\n" : "\n";
+  // An untouched stretch is copied as one slice with its own line endings,
+  // so a small patch to a large file costs its hunks, not a copy per line.
   const parts: string[] = [];
   // The length of the last line ending written: a final newline the result
   // must not have is taken off it (the last line's own text is kept whole).
@@ -171,8 +158,8 @@ export function _applyFileText(original: string | null, fp: FilePatch): TextAppl
   let f = 0;
   const copy = (from: number, to: number) => {
     if (from >= to) return;
-    parts.push(original.slice(offsets[from], offsets[to]));
-    lastEnd = file[to - 1]!.eol.length;
+    parts.push(file.slice(from, to));
+    lastEnd = file.eolLength(to - 1);
   };
   for (const { loc } of sorted) {
     copy(f, loc.start);
