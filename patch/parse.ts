@@ -74,6 +74,9 @@ export function _isBodyLine(line: string): boolean {
  * @returns Whether it marks left-out lines.
  */
 export function _isElision(line: string): boolean {
+  // Most lines are ruled out by their first character, without a regex run.
+  const c = line.charCodeAt(0);
+  if (c !== 0x2e && c !== 0x2f && c !== 0x23 && c !== 0x2026) return false;
   return /^(?:(?:\/\/|#)\s*)?(?:\.{3,}|…)\s*$/.test(line);
 }
 
@@ -283,7 +286,8 @@ export class PatchParser {
   }
 
   #take(n: number): void {
-    this.#q.splice(0, n);
+    // shift, not splice: no array of removed lines is made per line.
+    for (let i = 0; i < n; i++) this.#q.shift();
     this.#at += n;
   }
 

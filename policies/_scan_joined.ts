@@ -40,6 +40,9 @@ export interface JoinedLine {
   owner: number;
 }
 
+/** What a slot of a line that left the window holds. */
+const _GONE: JoinedLine = { text: "", file: "", line: 0, owner: 0 };
+
 /** Options of {@link JoinedScanner}. */
 export interface JoinedOptions {
   /** Run the user patterns (a plain text and a diff both do). */
@@ -64,7 +67,16 @@ export class JoinedScanner {
   readonly #onQuery: ((line: JoinedLine) => void) | undefined;
   readonly #chunk: number;
   readonly #margin: number;
+  /**
+   * The window is `#win[#head..]`: lines leave by moving `#head` (their
+   * slots are cleared), and the array is compacted only now and then, so
+   * a step makes no new array of lines.
+   */
   #win: JoinedLine[] = [];
+  #head = 0;
+  /** Reused per step: line starts and texts of the window (lengths set, never emptied). */
+  #starts: number[] = [];
+  #parts: string[] = [];
   #committed = 0;
   #pendingChars = 0;
   /** Query calls whose argument check needs more lines: offsets in the window text. */
@@ -102,9 +114,9 @@ export class JoinedScanner {
    */
   get horizon(): number {
     let h = Infinity;
-    const first = this.#win[this.#committed];
+    const first = this.#win[this.#head + this.#committed];
     if (first) h = first.owner;
-    for (const p of this.#pending) h = Math.min(h, this.#win[p.line]!.owner);
+    for (const p of this.#pending) h = Math.min(h, this.#win[this.#head + p.line]!.owner);
     return h;
   }
 
@@ -127,20 +139,34 @@ export class JoinedScanner {
 
   /** Read what is left: every finding is in after this. */
   end(): void {
-    if (this.#win.length > 0) this.#step(true);
+    if (this.#win.length > this.#head) this.#step(true);
     this.#win = [];
+    this.#head = 0;
     this.#committed = 0;
   }
 
   #step(final: boolean): void {
-    const win = this.#win;
-    const starts: number[] = [];
+    const all = this.#win;
+    const head = this.#head;
+    const n = all.length - head;
+    // Index i of the window is all[head + i].
+    const win = { length: n, at: (i: number) => all[head + i]! };
+    const starts = this.#starts;
+    const parts = this.#parts;
+    starts.length = n;
+    // The trailing "\n" comes from an empty last part: appending it to the
+    // joined string would make a second string the first regex run copies.
+    parts.length = final ? n : n + 1;
     let len = 0;
-    for (const l of win) {
-      starts.push(len);
-      len += l.text.length + 1;
+    for (let i = 0; i < n; i++) {
+      const t = all[head + i]!.text;
+      starts[i] = len;
+      parts[i] = t;
+      len += t.length + 1;
     }
-    const text = win.map((l) => l.text).join("\n") + (final ? "" : "\n");
+    if (!final) parts[n] = "";
+    const text = parts.join("\n");
+    parts.fill("");
     // Commit up to the last line start with a margin of text after it.
     let ce = win.length;
     if (!final) {
@@ -152,7 +178,7 @@ export class JoinedScanner {
     const regionStart = starts[this.#committed]!;
     const regionEnd = ce < win.length ? starts[ce]! - 1 : text.length;
     const region = text.slice(regionStart, regionEnd);
-    const at = (offset: number) => win[lineIndexAt(starts, offset)]!;
+    const at = (offset: number) => win.at(lineIndexAt(starts, offset));
 
     for (const h of findSecrets(region, [...this.#byDetector.keys()])) {
       const r = this.#byDetector.get(h.detector)!;
@@ -185,7 +211,7 @@ export class JoinedScanner {
       for (const w of waiting) {
         if (!final && !this.#argumentInWindow(text, starts, w.at, w.line)) {
           this.#pending.push(w);
-        } else if (!startsWithPlainString(text, w.at + 1)) this.#onQuery(win[w.line]!);
+        } else if (!startsWithPlainString(text, w.at + 1)) this.#onQuery(win.at(w.line));
       }
     }
 
@@ -201,11 +227,19 @@ export class JoinedScanner {
       w.at -= shift;
       w.line -= keep;
     }
-    this.#win = win.slice(keep);
+    // Drop the first `keep` lines: clear their slots (nothing they hold
+    // stays reachable), compact the array once the dropped part dominates.
+    for (let i = head; i < head + keep; i++) all[i] = _GONE;
+    this.#head = head + keep;
+    if (this.#head >= 4096 && this.#head * 2 >= all.length) {
+      all.copyWithin(0, this.#head);
+      all.length -= this.#head;
+      this.#head = 0;
+    }
     this.#committed = Math.max(0, ce - keep);
     this.#pendingChars = 0;
-    for (let i = this.#committed; i < this.#win.length; i++) {
-      this.#pendingChars += this.#win[i]!.text.length + 1;
+    for (let i = this.#head + this.#committed; i < all.length; i++) {
+      this.#pendingChars += all[i]!.text.length + 1;
     }
   }
 
@@ -215,10 +249,13 @@ export class JoinedScanner {
    * second one that is not blank.
    */
   #argumentInWindow(text: string, starts: readonly number[], at: number, line: number): boolean {
-    const win = this.#win;
-    const lineEnd = line + 1 < win.length ? starts[line + 1]! - 1 : text.length;
+    const all = this.#win;
+    const n = all.length - this.#head;
+    const lineEnd = line + 1 < n ? starts[line + 1]! - 1 : text.length;
     let seen = /\S/.test(text.slice(at + 1, lineEnd)) ? 1 : 0;
-    for (let j = line + 1; j < win.length && seen < 2; j++) if (/\S/.test(win[j]!.text)) seen++;
+    for (let j = line + 1; j < n && seen < 2; j++) {
+      if (/\S/.test(all[this.#head + j]!.text)) seen++;
+    }
     return seen >= 2;
   }
 }

@@ -181,6 +181,11 @@ const TOKEN_DETECTORS = DETECTOR_NAMES.filter((n) => !CONTEXTUAL.has(n));
 
 const MAX_LITERAL = 4096;
 const TOKENISH = /[A-Za-z0-9_+/=-]{16}|-----BEGIN/;
+// Hoisted: a regex literal in a function makes a new object per call, and
+// these run once per line. `match` with /g starts from 0 and leaves
+// lastIndex at 0, so sharing them is safe.
+const BLOB_RUN = /[A-Za-z0-9+/_=-]{24,}/g;
+const TOKEN_RUN = /[A-Za-z0-9+/_=-]{16,}/g;
 
 /** One string literal found in a line, with its decoded value. */
 interface Literal {
@@ -189,6 +194,8 @@ interface Literal {
   /** Offset in the line just past the literal. */
   end: number;
   start: number;
+  /** Whether the value is the literal's text as written (it had no escape). */
+  plain: boolean;
 }
 
 /** Decode the escapes of a literal body: \xHH, \uHHHH, \u{H..}, octal, named. */
@@ -224,9 +231,14 @@ export function decodeEscapes(body: string): string {
   return out;
 }
 
-/** String literals of a line ('...', "...", `...`), scanned left to right. */
-function _literals(text: string, line: number): Literal[] {
-  const out: Literal[] = [];
+/**
+ * String literals of a line ('...', "...", `...`), scanned left to right,
+ * appended to `out` (no array is made for a line without any).
+ *
+ * @returns How many were appended.
+ */
+function _literals(text: string, line: number, out: Literal[]): number {
+  const before = out.length;
   for (let i = 0; i < text.length && i < MAX_LINE; i++) {
     const q = text[i]!;
     if (q !== '"' && q !== "'" && q !== "`") continue;
@@ -236,12 +248,13 @@ function _literals(text: string, line: number): Literal[] {
     const body = text.slice(i + 1, j);
     if (body.length <= MAX_LITERAL) {
       // Without a backslash there is nothing to decode (and no string to build).
-      const value = body.includes("\\") ? decodeEscapes(body) : body;
-      out.push({ line, value, start: i, end: j + 1 });
+      const escaped = body.includes("\\");
+      const value = escaped ? decodeEscapes(body) : body;
+      out.push({ line, value, start: i, end: j + 1, plain: !escaped || value === body });
     }
     i = j;
   }
-  return out;
+  return out.length - before;
 }
 
 function _base64(s: string): string | null {
@@ -263,7 +276,24 @@ function _hex(s: string): string | null {
   return /^[\x20-\x7e]+$/.test(out) ? out : null;
 }
 
-const reverse = (s: string) => [...s].reverse().join("");
+const _SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * A string reversed by code points. Without surrogates that is by UTF-16
+ * units, done through one typed array per 8192 units instead of an array
+ * of one-character strings.
+ */
+export function reverse(s: string): string {
+  if (_SURROGATE.test(s)) return [...s].reverse().join("");
+  let out = "";
+  for (let end = s.length; end > 0; end -= 8192) {
+    const start = Math.max(0, end - 8192);
+    const codes = new Uint16Array(end - start);
+    for (let i = end - 1, j = 0; i >= start; i--, j++) codes[j] = s.charCodeAt(i);
+    out += String.fromCharCode.apply(null, codes as unknown as number[]);
+  }
+  return out;
+}
 
 /** A text to hand to the token detectors, with the line it is reported on. */
 interface _Cand {
@@ -309,23 +339,22 @@ class _EncodedCandidates {
   push(l: ContentLine): boolean {
     if (l.line !== this.#prevLine + 1) this.flushRun();
     this.#prevLine = l.line;
-    const text = l.text.slice(0, MAX_LINE);
-    const lits = _literals(text, l.line);
-    for (const lit of lits) {
+    const text = l.text.length > MAX_LINE ? l.text.slice(0, MAX_LINE) : l.text;
+    const run = this.#run;
+    const found = _literals(text, l.line, run);
+    for (let k = run.length - found; k < run.length; k++) {
       // A literal without escapes reads the same to the plain detectors.
-      const plain = text.slice(lit.start + 1, lit.end - 1) === lit.value;
-      this.#addForms(l.line, lit.value, "string literal", plain);
+      this.#addForms(l.line, run[k]!.value, "string literal", run[k]!.plain);
     }
     // Bare base64 or hex blobs outside quotes (YAML values, .env files).
-    for (const tok of text.match(/[A-Za-z0-9+/_=-]{24,}/g) ?? []) {
+    for (const tok of text.match(BLOB_RUN) ?? []) {
       const b = _base64(tok);
       if (b) this.#emit({ line: l.line, text: b, how: "base64 text" });
       const h = _hex(tok);
       if (h) this.#emit({ line: l.line, text: h, how: "hex text" });
     }
-    for (const lit of lits) this.#run.push(lit);
-    if (this.#run.length > 200) this.flushRun();
-    return lits.length > 0;
+    if (run.length > 200) this.flushRun();
+    return found > 0;
   }
 
   flushRun(): void {
@@ -339,7 +368,7 @@ class _EncodedCandidates {
     if (value.length < 8 || !TOKENISH.test(value)) return;
     if (!plainSeen) this.#emit({ line, text: value, how });
     this.#emit({ line, text: reverse(value), how: `reversed ${how}` });
-    for (const tok of value.match(/[A-Za-z0-9+/_=-]{16,}/g) ?? []) {
+    for (const tok of value.match(TOKEN_RUN) ?? []) {
       const b = _base64(tok);
       if (b) this.#emit({ line, text: b, how: `base64 ${how}` });
       const h = _hex(tok);
@@ -484,7 +513,8 @@ export class EncodedSecretStream {
     const before = this.#batch.length;
     const literal = this.#gen.push(l);
     if (literal || this.#batch.length > before) {
-      this.#waiting.push({ line: l.line, text: l.text.slice(0, MAX_LINE), literal });
+      const text = l.text.length > MAX_LINE ? l.text.slice(0, MAX_LINE) : l.text;
+      this.#waiting.push({ line: l.line, text, literal });
     }
     if (!this.#gen.runOpen || this.#batch.length >= 512) this.#settle(this.#gen.runOpen);
   }
@@ -505,8 +535,9 @@ export class EncodedSecretStream {
 
   /** Check the waiting candidates; flag the lines that nothing later can reach. */
   #settle(runOpen: boolean): void {
+    if (this.#batch.length === 0 && this.#waiting.length === 0) return;
     _hits(this.#batch, this.#hitLines);
-    this.#batch = [];
+    this.#batch.length = 0;
     // With the run still open, its literal lines may get hits from its joined forms later.
     const keepFrom = runOpen ? this.#gen.runFirstLine : Infinity;
     const still: Array<ContentLine & { literal: boolean }> = [];

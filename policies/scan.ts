@@ -26,7 +26,7 @@ import { onlySwitchesAgentPool } from "./ci_pool_exception.ts";
 import { CONTENT_RULES, contentFlags, homoglyphPath, lineIndexAt } from "./content_flags.ts";
 import { type FileCommand, fileCommands, fileKind, packageJsonScripts } from "./patch_commands.ts";
 import { findSecrets } from "./secrets.ts";
-import { globMatch } from "./shell_words.ts";
+import { anyGlobMatcher } from "../core/glob.ts";
 import { findUnsafeSql, queryCalls, startsWithPlainString } from "./sql.ts";
 import type { Finding, FullJudgement, Policy, Rule, Severity } from "./types.ts";
 
@@ -64,7 +64,21 @@ function _severity(r: Rule): Severity | null {
 
 /** Whether a rule applies to a file (its `files` globs). */
 export function _inFiles(r: Rule, file: string): boolean {
-  return !r.files || r.files.some((g) => globMatch(g, file) || globMatch(`**/${g}`, file));
+  if (!r.files) return true;
+  let m = _filesMatchers.get(r);
+  if (!m) _filesMatchers.set(r, m = anyGlobMatcher([...r.files, ...r.files.map((g) => `**/${g}`)]));
+  return m(file);
+}
+
+// Compiled once per rule: a scan tests thousands of files against them.
+const _filesMatchers = new WeakMap<Rule, (file: string) => boolean>();
+const _pathMatchers = new WeakMap<Rule, (folded: string) => boolean>();
+
+/** Whether a file patch touches a rule's `match.path` (case-insensitively): the name that does. */
+function _pathHit(r: Rule, fp: FilePatch): string | undefined {
+  let m = _pathMatchers.get(r);
+  if (!m) _pathMatchers.set(r, m = anyGlobMatcher(r.match.path!.map(foldPath)));
+  return fp.names.find((p) => m(foldPath(p)));
 }
 
 /** Collects findings. */
@@ -255,7 +269,7 @@ function _onlyRaisesNodeHeap(fp: FilePatch): boolean {
 export function _pathsNeedHunks(host: ScanHost, fp: FilePatch): boolean {
   return host.policy.rules.some((r) =>
     r.id === "path.package-manager-config" && r.match.path !== undefined &&
-    fp.names.some((p) => r.match.path!.some((g) => globMatch(foldPath(g), foldPath(p))))
+    _pathHit(r, fp) !== undefined
   );
 }
 
@@ -281,8 +295,7 @@ export function _scanPaths(
   // section's headers used (the applier may write any of them).
   for (const r of host.policy.rules) {
     if (!r.match.path) continue;
-    const globs = r.match.path.map(foldPath);
-    const hit = fp.names.find((p) => globs.some((g) => globMatch(g, foldPath(p))));
+    const hit = _pathHit(r, fp);
     if (hit && r.id === "path.package-manager-config" && _onlyRaisesNodeHeap(fp)) continue;
     if (hit && r.id === "path.protected" && onlySwitchesAgentPool(host.policy, fp, base)) continue;
     if (hit) out.add(r, path, firstLine, `${r.message}: "${hit}"`);

@@ -121,16 +121,22 @@ export async function _segments(
   src: ScanSource,
   each: (segment: string, newline: boolean) => void,
 ): Promise<void> {
+  // Lines are cut from each piece as it is; only the line that spans two
+  // pieces is joined (joining carry and piece first would copy every piece).
   let carry = "";
   await _pieces(src, (piece) => {
-    let text = carry + piece;
-    let from = 0;
-    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", from)) {
-      each(text.slice(from, nl), true);
+    let nl = piece.indexOf("\n");
+    if (nl < 0) {
+      carry += piece;
+      return;
+    }
+    each(carry + piece.slice(0, nl), true);
+    let from = nl + 1;
+    for (nl = piece.indexOf("\n", from); nl >= 0; nl = piece.indexOf("\n", from)) {
+      each(piece.slice(from, nl), true);
       from = nl + 1;
     }
-    text = text.slice(from);
-    carry = text;
+    carry = piece.slice(from);
   });
   each(carry, false);
 }
@@ -203,7 +209,7 @@ async function _plainStream(
       // `split("\n")` ends with the text after the last line break: a
       // line of its own unless it is empty.
       if (!newline && segment === "" && n > 0) return;
-      const text = segment.replace(/\r$/, "");
+      const text = segment.endsWith("\r") ? segment.slice(0, -1) : segment;
       n++;
       // A script (by name or shebang) is judged statement by statement on the whole text.
       if (n === 1 && fileKind(name, text) !== null) throw new _Stop();
