@@ -16,6 +16,8 @@ interface CiCommand {
   text: string;
   cwd?: string;
   optional?: boolean;
+  /** Runs in a matrix variant other than the first (kept for static checks and tests only). */
+  onlyVariant?: boolean;
 }
 
 /** The commands of one CI job, with where they came from. */
@@ -60,29 +62,57 @@ function listDir(dir: string): string[] {
   }
 }
 
+/** Matrix values as `key` and `key.sub` entries (objects in a matrix list spell several). */
+function flatten(prefix: string, v: unknown, out: Record<string, string>): void {
+  const rec = asRecord(v);
+  if (rec) { for (const [k, x] of Object.entries(rec)) flatten(`${prefix}.${k}`, x, out); }
+  else if (!Array.isArray(v)) out[prefix] = String(v ?? "");
+}
+
 /** The first value of each matrix key: the variant a local run stands for. */
 function firstMatrix(job: Record<string, unknown>): Record<string, string> {
   const matrix = asRecord(asRecord(job.strategy)?.matrix) ?? {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(matrix)) {
-    if (Array.isArray(v) && v.length && typeof v[0] !== "object") out[k] = String(v[0]);
+    if (k === "include" || k === "exclude") continue;
+    if (Array.isArray(v) && v.length) flatten(k, v[0], out);
   }
   const first = Array.isArray(matrix.include) ? asRecord(matrix.include[0]) : undefined;
   for (const [k, v] of Object.entries(first ?? {})) {
-    if (!(k in out) && typeof v !== "object") out[k] = String(v ?? "");
+    if (!(k in out)) flatten(k, v, out);
   }
   return out;
 }
 
 /**
- * Whether a step's `if:` holds for the first matrix variant. Only conjunctions of
- * `matrix.k == 'v'` / `matrix.k != 'v'` are understood; anything else is false
- * (the step runs for some variants only).
+ * The variants `include:` adds beyond the first (each over the first's values):
+ * a static check CI runs in one variant only (`if: matrix.lint`) is still a gate.
+ */
+function includeVariants(job: Record<string, unknown>): Record<string, string>[] {
+  const matrix = asRecord(asRecord(job.strategy)?.matrix) ?? {};
+  if (!Array.isArray(matrix.include)) return [];
+  const base = firstMatrix(job);
+  return matrix.include.slice(1).map((x) => {
+    const out = { ...base };
+    for (const [k, v] of Object.entries(asRecord(x) ?? {})) flatten(k, v, out);
+    return out;
+  });
+}
+
+/**
+ * Whether a step's `if:` holds for a matrix variant. Only conjunctions of
+ * `matrix.k == 'v'`, `matrix.k != 'v'` and a bare `matrix.k` (truthy) are
+ * understood; anything else is false (the step runs for some variants only).
  */
 function matrixCondition(cond: string, matrix: Record<string, string>): boolean {
   const clauses = cond.replace(/^\s*\$\{\{|\}\}\s*$/g, "").split("&&");
   return clauses.every((c) => {
-    const m = /^\s*matrix\.([A-Za-z0-9_-]+)\s*(==|!=)\s*'([^']*)'\s*$/.exec(c);
+    const bare = /^\s*matrix\.([A-Za-z0-9_.-]+)\s*$/.exec(c);
+    if (bare) {
+      const v = matrix[bare[1]!] ?? "";
+      return v !== "" && v !== "false" && v !== "0";
+    }
+    const m = /^\s*matrix\.([A-Za-z0-9_.-]+)\s*(==|!=)\s*'([^']*)'\s*$/.exec(c);
     if (!m) return false;
     const equal = (matrix[m[1]!] ?? "") === m[3];
     return m[2] === "==" ? equal : !equal;
@@ -101,10 +131,15 @@ function literalEnv(env: unknown): Record<string, string> {
 
 /** Replace `${{ matrix.x }}` and `${{ env.X }}` whose values are known; others stay. */
 function expand(text: string, matrix: Record<string, string>, env: Record<string, string>): string {
-  return text.replace(/\$\{\{\s*(matrix|env)\.([A-Za-z0-9_-]+)\s*\}\}/g, (all, scope, key) => {
-    const v = scope === "matrix" ? matrix[key] : env[key];
-    return v === undefined ? all : v;
-  });
+  // `${{ matrix.x || 'default' }}`: the value, or the literal when the variant has none.
+  return text.replace(
+    /\$\{\{\s*(matrix|env)\.([A-Za-z0-9_.-]+)\s*(?:\|\|\s*'([^']*)'\s*)?\}\}/g,
+    (all, scope, key, fallback) => {
+      const v = scope === "matrix" ? matrix[key] : env[key];
+      if (v !== undefined && v !== "") return v;
+      return fallback ?? (v === undefined ? all : v);
+    },
+  );
 }
 
 /** `uses:` actions that are a command in another spelling. */
@@ -114,6 +149,17 @@ function actionCommand(step: Record<string, unknown>): string | undefined {
   if (/^actions-rs\/cargo@/.test(uses) && typeof w.command === "string") {
     return ["cargo", w.command, typeof w.args === "string" ? w.args : ""].join(" ").trim();
   }
+  const args = typeof w.args === "string" ? w.args.trim() : "";
+  // The linter action runs `golangci-lint run` (unless it is only used to install the tool).
+  if (/^golangci\/golangci-lint-action@/.test(uses) && !/^--(help|version)$/.test(args)) {
+    return "golangci-lint run"; // its args are mostly output flags (--verbose, --timeout)
+  }
+  if (/^pre-commit\/action@/.test(uses)) {
+    return `pre-commit run --show-diff-on-failure --color=always ${
+      typeof w.extra_args === "string" ? w.extra_args : "--all-files"
+    }`;
+  }
+  if (/^ramsey\/composer-install@/.test(uses)) return "composer install";
   return undefined;
 }
 
@@ -127,25 +173,38 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
       const job = asRecord(j);
       const steps = job?.steps;
       if (!job || !Array.isArray(steps)) continue;
+      // A job run only for a label, on the main branch or in the upstream repository does not
+      // check an ordinary change.
+      if (typeof job.if === "string" && /labels|github\.(ref|repository)\s*==/.test(job.if)) {
+        continue;
+      }
       const matrix = firstMatrix(job);
+      const variants = includeVariants(job);
       const env = { ...wfEnv, ...literalEnv(job.env) };
       const jobCwd = asRecord(asRecord(job.defaults)?.run)?.["working-directory"];
       const commands = steps.flatMap((s) => {
         const step = asRecord(s);
         if (!step) return [];
         // A step run only for some matrix variants is not what a local run stands for.
+        let onlyVariant = false;
         if (typeof step.if === "string" && /\bmatrix\./.test(step.if)) {
-          if (!matrixCondition(step.if, matrix)) return [];
+          if (!matrixCondition(step.if, matrix)) {
+            if (!variants.some((v) => matrixCondition(step.if as string, v))) return [];
+            onlyVariant = true;
+          }
         }
         const run = typeof step.run === "string" ? step.run : actionCommand(step);
         // Other `uses:` steps are setup actions, checkouts and uploads: never gates.
         if (run === undefined) return [];
         const cwd = step["working-directory"] ?? jobCwd;
-        return [ciCommand(
-          expand(run, matrix, env),
-          typeof cwd === "string" ? expand(cwd, matrix, env) : cwd,
-          step["continue-on-error"],
-        )];
+        return [{
+          ...ciCommand(
+            expand(run, matrix, env),
+            typeof cwd === "string" ? expand(cwd, matrix, env) : cwd,
+            step["continue-on-error"],
+          ),
+          ...(onlyVariant ? { onlyVariant } : {}),
+        }];
       });
       jobs.push({ id, source: `.github/workflows/${f}, job "${id}"`, commands });
     }
@@ -236,10 +295,12 @@ async function azureJobs(dir: string): Promise<CiJob[]> {
         const id = String(job.job ?? job.deployment ?? "job");
         // Deployment jobs ship the build; they are not gates.
         if (job.deployment !== undefined) continue;
+        // `strategy.matrix` names its variants: the first one's variables stand for a local run.
+        const first = Object.values(asRecord(asRecord(job.strategy)?.matrix) ?? {})[0];
         out.push({
           id,
           source: `${f}, ${prefix}job "${id}"`,
-          commands: azureSteps(job.steps, dir, vars),
+          commands: azureSteps(job.steps, dir, { ...vars, ...azureVariables(first) }),
         });
       }
     };
@@ -337,9 +398,10 @@ export async function ciGates(dir: string): Promise<ProposedGate[]> {
   for (const job of jobs) {
     const gates: ProposedGate[] = [];
     let last = 0;
-    for (const { text: block, cwd, optional } of job.commands) {
+    for (const { text: block, cwd, optional, onlyVariant } of job.commands) {
       if (/\$\{\{|\$\([A-Za-z_.]+\)/.test(block + (cwd ?? ""))) continue;
       for (const { line, kind } of blockGates(block, project)) {
+        if (onlyVariant && (kind === "install" || kind === "other")) continue;
         // A command whose purpose is unknown keeps its place among its neighbours.
         const rank = kind === "other" ? last + 0.5 : RANK[kind];
         if (kind !== "other") last = RANK[kind];
@@ -359,7 +421,10 @@ export async function ciGates(dir: string): Promise<ProposedGate[]> {
     const score = (kinds.has("test") ? 1000 : 0) + 10 * kinds.size + gates.length;
     scored.push({ job, gates, score, kinds });
   }
-  const main = scored.reduce<(typeof scored)[number] | undefined>(
+  // The main job checks the project on its usual platform: a Windows, docs or benchmark job
+  // is the main one only when there is no other.
+  const usual = scored.filter((x) => !SIDE_JOB.test(x.job.source));
+  const main = (usual.length ? usual : scored).reduce<(typeof scored)[number] | undefined>(
     (best, x) => (!best || x.score > best.score ? x : best),
     undefined,
   );
@@ -374,7 +439,7 @@ export async function ciGates(dir: string): Promise<ProposedGate[]> {
     const testJob = /^(test|tests|unit)([-_ ]|$)|[-_ ](test|tests)$/i.test(x.job.id);
     const checksOnly = [...x.kinds].every((k) =>
       ["install", "format", "lint", "typecheck"].includes(k)
-    );
+    ) && [...x.kinds].some((k) => k !== "install");
     if (adds.length === 0 && !testJob && !checksOnly) continue;
     for (const k of adds) covered.add(k);
     out.push(...x.gates);

@@ -15,7 +15,7 @@ export interface Project {
 
 /** First words of commands that set the machine up or publish, never gates. */
 const NOT_GATE =
-  /^(echo|printf|cd|ls|cat|pwd|export|set|mkdir|cp|mv|rm|touch|chmod|sudo|apt|apt-get|brew|choco|curl|wget|git|gh|docker|sleep|tee|env|which|corepack|nvm|source|\.|codecov|true|exit|if|then|fi|for|do|done|while|else|\[|\[\[|test\s+-[a-z]|md|strip|tar|unzip|sed|rustup|adb|emulator\S*|xvfb-run|until|pushd|popd)(\s|$)/;
+  /^(echo|printf|cd|ls|cat|pwd|export|set|mkdir|cp|mv|rm|touch|chmod|sudo|apt|apt-get|brew|choco|curl|wget|git|gh|docker|sleep|tee|env|which|corepack|nvm|source|\.|codecov|true|exit|if|then|fi|for|do|done|while|else|\[|\[\[|test\s+-[a-z]|md|strip|tar|unzip|sed|rustup|adb|emulator\S*|xvfb-run|until|pushd|popd|dnf|yum|apk|pacman|zypper)(\s|$)/;
 /** Publishing, deploying, uploading and release steps. */
 const PUBLISH =
   /\b(publish|deploy|release|upload|semantic-release|changeset\s+publish|twine|coveralls|codecov|gh-pages|surge|netlify|vercel|wrangler\s+deploy|push)\b/i;
@@ -34,7 +34,10 @@ function classify(command: string, project: Project): Kind | undefined {
   if (/^[A-Za-z_][A-Za-z0-9_]*=("|'|\$\()/.test(c) && !/\s(&&|\|\|)\s/.test(c)) {
     return undefined; // a variable set from a string or a command's output
   }
-  if (NOT_GATE.test(c) || PUBLISH.test(c) || RUNNER_ONLY.test(c)) return undefined;
+  // A build configuration named Release (`-c Release`, `--release`, `-DCMAKE_BUILD_TYPE=Release`)
+  // is not a release step.
+  const unconfigured = c.replace(/(?:--?[\w:.-]+[= ]|=)release\b|--release\b/gi, " ");
+  if (NOT_GATE.test(c) || PUBLISH.test(unconfigured) || RUNNER_ONLY.test(c)) return undefined;
   // Adding a package changes the manifest: a matrix variant, not a gate.
   if (/^(yarn|pnpm|bun)\s+add\s/.test(c) || /^npm\s+(i|install)\s+(?!-)\S/.test(c)) {
     return undefined;
@@ -42,6 +45,7 @@ function classify(command: string, project: Project): Kind | undefined {
   if (/^npm\s+(i|install)\s+--save/.test(c)) return undefined;
   // Tools installed for CI's own use (go install x@latest) are not the project's gates.
   if (/^go\s+install\s+\S+@/.test(c) || /^go\s+install\s+\S+"/.test(c)) return undefined;
+  if (/^cargo\s+install\s/.test(c)) return undefined;
   // Global tool installs and pip self-upgrades prepare the runner, not the project.
   if (/\b(npm|pnpm|yarn|bun)\s+(i|install|add)\s+(-g|--global)\b/.test(c)) return undefined;
   if (/\byarn\s+global\s+add\b/.test(c)) return undefined;
@@ -70,13 +74,13 @@ function classify(command: string, project: Project): Kind | undefined {
   }
   if (/\b(format|fmt|prettier|black|gofmt|isort)\b/.test(words)) return "format";
   if (
-    /\b(lint|eslint|ruff|flake8|pylint|clippy|vet|golangci-lint|biome|stylelint|pmd|checkstyle|spotbugs|detekt|ktlint|rubocop|phpstan|psalm|shellcheck|php\s+-l|editorconfig|cspell|spellcheck|knip|typos|publint)\b/
+    /\b(lint|linters?|pre-commit|pre_commit|eslint|ruff|flake8|pylint|clippy|vet|golangci-lint|biome|stylelint|pmd|checkstyle|spotbugs|detekt|ktlint|rubocop|phpstan|phpcs|psalm|shellcheck|php\s+-l|editorconfig|cspell|spellcheck|knip|typos|publint)\b/
       .test(words)
   ) {
     return "lint";
   }
   if (
-    /\b(test|tests|pytest|jest|vitest|mocha|tox|nox|verify|ctest|unit|spec|rspec|rake|runtest\S*|check)\b/
+    /\b(test|tests|pytest|phpunit|jest|vitest|mocha|tox|nox|verify|ctest|unit|spec|rspec|rake|runtest\S*|check)\b/
       .test(words)
   ) return "test";
   if (/\b(build|compile|assemble|package|tsup|vite\s+build|webpack|rollup)\b/.test(words)) {
@@ -122,14 +126,26 @@ export function blockGates(block: string, project: Project): { line: string; kin
   // shell logic (if/case/loops) is a script of CI's own: neither is a gate.
   if (lines.some((l) => /\b(curl|wget)\b|^git\s+clone\b/.test(l))) return [];
   if (lines.some((l) => SHELL_LOGIC.test(l))) return [];
-  if (lines.length > 1 && lines.some((l) => CONTEXT.test(l))) {
+  if (lines.length > 1 && lines.some((l) => CONTEXT.test(l) || /&&\s*cd\s/.test(l))) {
     if (lines.some((l) => MACHINE_SETUP.test(l))) return [];
     const kinds = lines.map((l) => classify(l, project)).filter((k): k is Kind => k !== undefined);
     const kind = kinds.filter((k) => k !== "other").at(-1) ?? kinds.at(-1);
     return kind ? [{ line: lines.join(" && "), kind }] : [];
   }
   return lines.flatMap((line) => {
-    const kind = classify(line, project);
-    return kind ? [{ line, kind }] : [];
+    // `python -m pip install -U pip && pip install tox`: a leading runner setup is dropped and
+    // the rest of the chain stays one gate.
+    let parts = line.split(/\s+&&\s+/);
+    while (
+      parts.length > 1 && /\binstall\b/.test(parts[0]!) && !/[|;(]/.test(parts[0]!) &&
+      !classify(parts[0]!, project)
+    ) {
+      parts = parts.slice(1);
+    }
+    parts = [parts.join(" && ")];
+    return parts.flatMap((part) => {
+      const kind = classify(part, project);
+      return kind ? [{ line: part, kind }] : [];
+    });
   });
 }
