@@ -82,6 +82,7 @@ export class JoinedScanner {
   /** Query calls whose argument check needs more lines: offsets in the window text. */
   #pending: Array<{ at: number; line: number }> = [];
   #owners = 0;
+  readonly #messages = new Map<string, string>();
 
   /**
    * Make a scanner.
@@ -183,7 +184,9 @@ export class JoinedScanner {
     for (const h of findSecrets(region, [...this.#byDetector.keys()])) {
       const r = this.#byDetector.get(h.detector)!;
       const c = at(regionStart + h.start);
-      if (_inFiles(r, c.file)) this.secrets.add(r, c.file, c.line, `${r.message} (${h.detector})`);
+      if (_inFiles(r, c.file)) {
+        this.secrets.add(r, c.file, c.line, this.#secretMessage(r, h.detector));
+      }
     }
     this.#patternRules.forEach((p, k) => {
       let pos = p.resume;
@@ -241,6 +244,14 @@ export class JoinedScanner {
     for (let i = this.#head + this.#committed; i < all.length; i++) {
       this.#pendingChars += all[i]!.text.length + 1;
     }
+  }
+
+  /** One message string per rule and detector, shared by all its findings. */
+  #secretMessage(r: Rule, detector: string): string {
+    const key = `${r.id}\u0000${detector}`;
+    let m = this.#messages.get(key);
+    if (m === undefined) this.#messages.set(key, m = `${r.message} (${detector})`);
+    return m;
   }
 
   /**

@@ -187,17 +187,6 @@ const TOKENISH = /[A-Za-z0-9_+/=-]{16}|-----BEGIN/;
 const BLOB_RUN = /[A-Za-z0-9+/_=-]{24,}/g;
 const TOKEN_RUN = /[A-Za-z0-9+/_=-]{16,}/g;
 
-/** One string literal found in a line, with its decoded value. */
-interface Literal {
-  line: number;
-  value: string;
-  /** Offset in the line just past the literal. */
-  end: number;
-  start: number;
-  /** Whether the value is the literal's text as written (it had no escape). */
-  plain: boolean;
-}
-
 /** Decode the escapes of a literal body: \xHH, \uHHHH, \u{H..}, octal, named. */
 export function decodeEscapes(body: string): string {
   let out = "";
@@ -229,32 +218,6 @@ export function decodeEscapes(body: string): string {
     }
   }
   return out;
-}
-
-/**
- * String literals of a line ('...', "...", `...`), scanned left to right,
- * appended to `out` (no array is made for a line without any).
- *
- * @returns How many were appended.
- */
-function _literals(text: string, line: number, out: Literal[]): number {
-  const before = out.length;
-  for (let i = 0; i < text.length && i < MAX_LINE; i++) {
-    const q = text[i]!;
-    if (q !== '"' && q !== "'" && q !== "`") continue;
-    let j = i + 1;
-    for (; j < text.length && text[j] !== q; j++) if (text[j] === "\\") j++;
-    if (j >= text.length) break;
-    const body = text.slice(i + 1, j);
-    if (body.length <= MAX_LITERAL) {
-      // Without a backslash there is nothing to decode (and no string to build).
-      const escaped = body.includes("\\");
-      const value = escaped ? decodeEscapes(body) : body;
-      out.push({ line, value, start: i, end: j + 1, plain: !escaped || value === body });
-    }
-    i = j;
-  }
-  return out.length - before;
 }
 
 function _base64(s: string): string | null {
@@ -318,7 +281,9 @@ interface _Cand {
  */
 class _EncodedCandidates {
   readonly #emit: (c: _Cand) => void;
-  #run: Literal[] = [];
+  /** The current run: each literal's decoded value and line (two arrays, no object per literal). */
+  #values: string[] = [];
+  #lines: number[] = [];
   #prevLine = -2;
 
   constructor(emit: (c: _Cand) => void) {
@@ -327,12 +292,12 @@ class _EncodedCandidates {
 
   /** Whether literals of earlier lines wait in the current run. */
   get runOpen(): boolean {
-    return this.#run.length > 0;
+    return this.#values.length > 0;
   }
 
   /** The line of the current run's first literal (Infinity when the run is empty). */
   get runFirstLine(): number {
-    return this.#run[0]?.line ?? Infinity;
+    return this.#lines[0] ?? Infinity;
   }
 
   /** Read one line; returns whether it holds string literals (it then joins the run). */
@@ -340,11 +305,26 @@ class _EncodedCandidates {
     if (l.line !== this.#prevLine + 1) this.flushRun();
     this.#prevLine = l.line;
     const text = l.text.length > MAX_LINE ? l.text.slice(0, MAX_LINE) : l.text;
-    const run = this.#run;
-    const found = _literals(text, l.line, run);
-    for (let k = run.length - found; k < run.length; k++) {
-      // A literal without escapes reads the same to the plain detectors.
-      this.#addForms(l.line, run[k]!.value, "string literal", run[k]!.plain);
+    // String literals ('...', "...", `...`), left to right; each joins the run.
+    let found = 0;
+    for (let i = 0; i < text.length; i++) {
+      const q = text[i]!;
+      if (q !== '"' && q !== "'" && q !== "`") continue;
+      let j = i + 1;
+      for (; j < text.length && text[j] !== q; j++) if (text[j] === "\\") j++;
+      if (j >= text.length) break;
+      const body = text.slice(i + 1, j);
+      if (body.length <= MAX_LITERAL) {
+        // Without a backslash there is nothing to decode (and no string to build).
+        const escaped = body.includes("\\");
+        const value = escaped ? decodeEscapes(body) : body;
+        // A literal without escapes reads the same to the plain detectors.
+        this.#addForms(l.line, value, "string literal", !escaped || value === body);
+        this.#values.push(value);
+        this.#lines.push(l.line);
+        found++;
+      }
+      i = j;
     }
     // Bare base64 or hex blobs outside quotes (YAML values, .env files).
     for (const tok of text.match(BLOB_RUN) ?? []) {
@@ -353,13 +333,17 @@ class _EncodedCandidates {
       const h = _hex(tok);
       if (h) this.#emit({ line: l.line, text: h, how: "hex text" });
     }
-    if (run.length > 200) this.flushRun();
+    if (this.#values.length > 200) this.flushRun();
     return found > 0;
   }
 
   flushRun(): void {
-    if (this.#run.length > 1) this.#addJoined(this.#run, "joined string literals");
-    this.#run = [];
+    if (this.#values.length > 1) {
+      this.#addJoined(this.#values, this.#lines, "joined string literals");
+    }
+    // New arrays: a joined candidate keeps the old ones.
+    this.#values = [];
+    this.#lines = [];
   }
 
   #addForms(line: number, value: string, how: string, plainSeen: boolean): void {
@@ -376,17 +360,15 @@ class _EncodedCandidates {
     }
   }
 
-  #addJoined(lits: readonly Literal[], how: string): void {
-    const value = lits.map((l) => l.value).join("");
+  #addJoined(values: string[], lines: number[], how: string): void {
+    const value = values.join("");
     if (value.length < 8 || !TOKENISH.test(value)) return;
     const starts: number[] = [];
     let at = 0;
-    for (const l of lits) {
+    for (const v of values) {
       starts.push(at);
-      at += l.value.length;
+      at += v.length;
     }
-    const lines = lits.map((l) => l.line);
-    const values = lits.map((l) => l.value);
     this.#emit({
       line: lines[0]!,
       text: value,

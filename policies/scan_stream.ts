@@ -46,7 +46,7 @@ import {
   type ScanHost,
   scanText,
 } from "./scan.ts";
-import { QueryCallWatch } from "./sql.ts";
+import { hasQueryCall, QueryCallWatch } from "./sql.ts";
 import type { Finding } from "./types.ts";
 
 /** A file to scan, readable more than once. */
@@ -252,6 +252,14 @@ interface _File {
   next: number;
   content: ContentStream | null;
   ended: boolean;
+  /** A code file, whose query calls the window may report. */
+  code: boolean;
+  /**
+   * Whether an added line has a query call: only then can the window
+   * report one in this section, so only then does finishing it wait for
+   * the window to pass it.
+   */
+  mayQuery: boolean;
 }
 
 const _pathOf = (fp: FilePatch) => fp.newPath ?? fp.oldPath ?? "<unknown>";
@@ -356,7 +364,13 @@ async function _diffStream(
     f.fp.hunks = [];
   };
   const drain = () => {
-    while (queue[0]?.ended && queue[0].k < joined.horizon) finalize(queue.shift()!);
+    const h = joined.horizon;
+    let w = 0;
+    for (const f of queue) {
+      if (f.ended && (f.k < h || !f.mayQuery)) finalize(f);
+      else queue[w++] = f;
+    }
+    queue.length = w;
   };
   const sink: PatchSink = {
     file(fp) {
@@ -372,6 +386,8 @@ async function _diffStream(
         next: 1,
         content: null,
         ended: false,
+        code: false,
+        mayQuery: false,
       };
       files.push(f);
       queue.push(f);
@@ -379,6 +395,7 @@ async function _diffStream(
     hunk(fp, hunk) {
       const f = files[files.length - 1]!;
       f.path = _pathOf(fp);
+      f.code = CODE_FILE.test(f.path);
       f.next = Math.max(hunk.header?.newStart ?? 1, 1);
       f.content ??= contentOf(f);
       if (!f.held) fp.hunks.length = 0;
@@ -393,6 +410,7 @@ async function _diffStream(
         }
         if (l.kind === "+") {
           f.added++;
+          if (f.code && !f.mayQuery) f.mayQuery = hasQueryCall(l.text);
           joined.push({ text: l.text, file: f.path, line, owner: f.k });
           f.content!.push({ line, text: l.text });
         }

@@ -221,12 +221,32 @@ const LAST = new Set([..."yectwfe"].map((c) => c.charCodeAt(0)));
 export function queryCalls(text: string): number[] {
   const out: number[] = [];
   for (let i = text.indexOf("("); i >= 0; i = text.indexOf("(", i + 1)) {
-    let k = i - 1;
-    while (k >= 0 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k--;
-    if (k < 0 || !LAST.has(text.charCodeAt(k))) continue;
-    if (CALL_TAIL.test(text.slice(Math.max(0, k - 15), i))) out.push(i);
+    if (_callParen(text, i)) out.push(i);
   }
   return out;
+}
+
+/**
+ * Whether {@link queryCalls} finds any call in a text (without an array).
+ * A call's name and `(` sit on one line (only spaces and tabs between), so
+ * for a line of a text joined with `\n` it answers what `queryCalls` of
+ * the joined text finds on that line.
+ *
+ * @param text The text.
+ * @returns Whether some `(` is a query call's.
+ */
+export function hasQueryCall(text: string): boolean {
+  for (let i = text.indexOf("("); i >= 0; i = text.indexOf("(", i + 1)) {
+    if (_callParen(text, i)) return true;
+  }
+  return false;
+}
+
+function _callParen(text: string, i: number): boolean {
+  let k = i - 1;
+  while (k >= 0 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k--;
+  if (k < 0 || !LAST.has(text.charCodeAt(k))) return false;
+  return CALL_TAIL.test(text.slice(Math.max(0, k - 15), i));
 }
 
 /**
