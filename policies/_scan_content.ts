@@ -32,6 +32,15 @@ const _QUICK: Record<string, RegExp> = {
   "content.homoglyph": /[\p{Script=Cyrillic}\p{Script=Greek}]/u,
 };
 
+// One compiled pattern per rule (no flags: `test` keeps no state), not one
+// per file section.
+const _pres = new WeakMap<Rule, RegExp>();
+function _preOf(rule: Rule): RegExp {
+  let re = _pres.get(rule);
+  if (!re) _pres.set(rule, re = new RegExp(rule.match.pattern!));
+  return re;
+}
+
 interface _RuleState {
   rule: Rule;
   pre: RegExp | null;
@@ -69,7 +78,7 @@ export class ContentStream {
     this.#diff = mode === "diff";
     this.#replay = this.#diff ? replay ?? null : null;
     this.#states = rules.map((rule) => {
-      const pre = this.#diff && rule.match.pattern ? new RegExp(rule.match.pattern) : null;
+      const pre = this.#diff && rule.match.pattern ? _preOf(rule) : null;
       const encoded = rule.id === "secret.encoded";
       return {
         rule,
