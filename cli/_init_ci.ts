@@ -129,15 +129,49 @@ function literalEnv(env: unknown): Record<string, string> {
   return out;
 }
 
-/** Replace `${{ matrix.x }}` and `${{ env.X }}` whose values are known; others stay. */
+/**
+ * One operand of a `${{ }}` expression: `matrix.x`, `env.X`, a 'literal' or
+ * `format('py{0}', matrix.x)`. `null`: a reference whose key is not set;
+ * undefined: an operand not understood.
+ */
+function operand(
+  text: string,
+  matrix: Record<string, string>,
+  env: Record<string, string>,
+): string | null | undefined {
+  const t = text.trim();
+  const ref = /^(matrix|env)\.([A-Za-z0-9_.-]+)$/.exec(t);
+  if (ref) return (ref[1] === "matrix" ? matrix[ref[2]!] : env[ref[2]!]) ?? null;
+  const lit = /^'([^']*)'$/.exec(t);
+  if (lit) return lit[1]!;
+  const fmt = /^format\(\s*'([^']*)'((?:\s*,\s*[^,()]+)*)\)$/.exec(t);
+  if (!fmt) return undefined;
+  const args = fmt[2]!.split(",").slice(1).map((x) => operand(x, matrix, env));
+  if (args.some((x) => typeof x !== "string")) return null;
+  return fmt[1]!.replace(/\{(\d+)\}/g, (all, i) => args[Number(i)] ?? all);
+}
+
+/**
+ * Replace `${{ matrix.x }}`, `${{ env.X }}` and `${{ a || b }}` chains of those,
+ * literals and `format()` whose values are known; others stay. Shell references
+ * to a literal workflow/job `env:` value (`"${FEATURES}"`) take that value.
+ */
 function expand(text: string, matrix: Record<string, string>, env: Record<string, string>): string {
-  // `${{ matrix.x || 'default' }}`: the value, or the literal when the variant has none.
-  return text.replace(
-    /\$\{\{\s*(matrix|env)\.([A-Za-z0-9_.-]+)\s*(?:\|\|\s*'([^']*)'\s*)?\}\}/g,
-    (all, scope, key, fallback) => {
-      const v = scope === "matrix" ? matrix[key] : env[key];
-      if (v !== undefined && v !== "") return v;
-      return fallback ?? (v === undefined ? all : v);
+  const out = text.replace(/\$\{\{([\s\S]*?)\}\}(?!\})/g, (all, expr: string) => {
+    // `a || b`: the first operand with a value (split outside format()'s parentheses only).
+    const alts = expr.split(/\|\|(?![^(]*\))/).map((x) => operand(x, matrix, env));
+    if (alts.some((v) => v === undefined)) return all;
+    const found = alts.find((v) => v);
+    if (found) return found;
+    // A lone reference set to "" is empty; one whose key is unset stays for CI.
+    return alts.length === 1 && alts[0] === "" ? "" : alts.length > 1 ? "" : all;
+  });
+  return out.replace(
+    /"?\$\{([A-Za-z_][A-Za-z0-9_]*)\}"?|"?\$([A-Za-z_][A-Za-z0-9_]*)\b"?/g,
+    (all, x, y) => {
+      const v = env[x ?? y];
+      // Only a single word stands in for the reference (and its quotes) without changing the line.
+      return v !== undefined && /^[\w.,:=+\/@-]+$/.test(v) ? v : all;
     },
   );
 }
@@ -375,6 +409,9 @@ async function gitlabJobs(dir: string): Promise<CiJob[]> {
 const SIDE_JOB =
   /release|deploy|publish|docs?\b|bench|coverage|windows|macos|e2e|browser|nightly|canary|size|perf|license|sanitizer|valgrind|32bit|-old|legacy|lowest|msrv|beta/i;
 
+/** Side jobs whose commands are never the project's tests. */
+const SHIPPING_JOB = /release|deploy|publish|docs?\b|bench|size|perf|license/i;
+
 /**
  * The gates of the CI job that tests (the job with a test command covering
  * the most kinds of gate; ties: more commands, then the first found), plus
@@ -431,6 +468,20 @@ export async function ciGates(dir: string): Promise<ProposedGate[]> {
   if (!main) return [];
   const covered = new Set(main.kinds);
   const out = [...main.gates];
+  // No ordinary job tests: the tests a toolchain-variant job runs (msrv, beta, another platform)
+  // are still the project's tests; a release, docs or benchmark job's are not.
+  if (!scored.some((x) => !SIDE_JOB.test(x.job.source) && x.kinds.has("test"))) {
+    const testing = scored.filter((x) =>
+      x !== main && x.kinds.has("test") && !SHIPPING_JOB.test(x.job.source)
+    ).reduce<(typeof scored)[number] | undefined>(
+      (best, x) => (!best || x.score > best.score ? x : best),
+      undefined,
+    );
+    if (testing) {
+      for (const k of testing.kinds) covered.add(k);
+      out.push(...testing.gates);
+    }
+  }
   for (const x of scored) {
     if (x === main || SIDE_JOB.test(x.job.source)) continue;
     const adds = [...x.kinds].filter((k) => k !== "install" && !covered.has(k));

@@ -21,7 +21,7 @@ const PUBLISH =
   /\b(publish|deploy|release|upload|semantic-release|changeset\s+publish|twine|coveralls|codecov|gh-pages|surge|netlify|vercel|wrangler\s+deploy|push)\b/i;
 /** Lines that set the runner up or report on it rather than check the code. */
 const RUNNER_ONLY =
-  /(\$GITHUB_(ENV|OUTPUT|PATH|STEP_SUMMARY)|\s&$|--version$|^(npm|pnpm|yarn)\s+(config|rm|remove|uninstall|ls|-s\s+ls)\b|^\(|>\s*\S+\.(lcov|info)$|\bplaywright\s+install\b|install-packages\b)/;
+  /(\$GITHUB_(ENV|OUTPUT|PATH|STEP_SUMMARY)|\s&$|--version$|^[\w./-]+\s+(-V{1,2}|-v|version)(\s*\|\|\s*true)?$|--version\s*\|\|\s*true$|^python[\d.]*\s+-m\s+site$|^(npm|pnpm|yarn)\s+(config|rm|remove|uninstall|ls|-s\s+ls)\b|^\(|>\s*\S+\.(lcov|info)$|\bplaywright\s+install\b|install-packages\b)/;
 
 /**
  * Classify one shell command line from a CI definition, or `undefined` when it
@@ -38,6 +38,8 @@ function classify(command: string, project: Project): Kind | undefined {
   // is not a release step.
   const unconfigured = c.replace(/(?:--?[\w:.-]+[= ]|=)release\b|--release\b/gi, " ");
   if (NOT_GATE.test(c) || PUBLISH.test(unconfigured) || RUNNER_ONLY.test(c)) return undefined;
+  // A command named by a variable CI sets (`$BUILD_CMD build`) cannot be run outside CI.
+  if (/^"?\$\{?[A-Za-z_]/.test(c)) return undefined;
   // Adding a package changes the manifest: a matrix variant, not a gate.
   if (/^(yarn|pnpm|bun)\s+add\s/.test(c) || /^npm\s+(i|install)\s+(?!-)\S/.test(c)) {
     return undefined;
@@ -65,6 +67,13 @@ function classify(command: string, project: Project): Kind | undefined {
   ) {
     return "install";
   }
+  // `tox run -e typing`, `nox -s lint`: the environment's name says what it checks.
+  const session =
+    /^(?:python3?\s+-m\s+)?(?:tox|nox)\b(?:\s+run)?(?:\s+\S+)*?\s+(?:-e|-s|--sessions?)\s+(\S+)/
+      .exec(c)?.[1]?.toLowerCase();
+  if (session && /^(typing|types?|mypy|pyright|typecheck)\b/.test(session)) return "typecheck";
+  if (session && /^(lint|style|flake8|ruff|pylint|pre-commit)\b/.test(session)) return "lint";
+  if (session && /^(format|fmt|black)\b/.test(session)) return "format";
   // `bun run lint:ci -x`: the script's name says what it does, not its flags.
   const script = /^(?:npm|pnpm|yarn|bun|deno)\s+(?:run|task)\s+(\S+)/.exec(c)?.[1] ??
     /^(?:npm|pnpm|yarn|bun)\s+(test|lint|build)\b/.exec(c)?.[1];
@@ -74,7 +83,7 @@ function classify(command: string, project: Project): Kind | undefined {
   }
   if (/\b(format|fmt|prettier|black|gofmt|isort)\b/.test(words)) return "format";
   if (
-    /\b(lint|linters?|pre-commit|pre_commit|eslint|ruff|flake8|pylint|clippy|vet|golangci-lint|biome|stylelint|pmd|checkstyle|spotbugs|detekt|ktlint|rubocop|phpstan|phpcs|psalm|shellcheck|php\s+-l|editorconfig|cspell|spellcheck|knip|typos|publint)\b/
+    /\b(\w*lint|linters?|staticcheck|govulncheck|pre-commit|pre_commit|eslint|ruff|flake8|pylint|clippy|vet|golangci-lint|biome|stylelint|pmd|checkstyle|spotbugs|detekt|ktlint|rubocop|phpstan|phpcs|psalm|shellcheck|php\s+-l|editorconfig|cspell|spellcheck|knip|typos|publint)\b/
       .test(words)
   ) {
     return "lint";
@@ -111,6 +120,9 @@ function commandLines(block: string): string[] {
 const SHELL_LOGIC = /^(if|case|for|while|until|declare|set\s+-o|shopt)\s/;
 /** Lines that change the shell's state for the lines after them. */
 const CONTEXT = /^(cd|pushd|export|source|\.)\s/;
+/** A line that activates a Python virtualenv. */
+const VENV_ACTIVATE =
+  /^(source|\.)\s+("?\$\{?\w*VENV\w*\}?"?|\S*\/bin\/activate|\S*venv\S*\/activate\S*)$/i;
 /** Lines that set the machine up (root, downloads): a block with one is not a gate. */
 const MACHINE_SETUP = /^(sudo|apt|apt-get|brew|choco|wget|curl|git\s+clone)(\s|$)/;
 
@@ -121,7 +133,11 @@ const MACHINE_SETUP = /^(sudo|apt|apt-get|brew|choco|wget|curl|git\s+clone)(\s|$
  */
 export function blockGates(block: string, project: Project): { line: string; kind: Kind }[] {
   // `cmd || { upload the logs; exit 1; }`: the handler reports a failure CI already sees.
-  const lines = commandLines(block.replace(/\s*\|\|\s*\{[\s\S]*\}\s*$/, ""));
+  // Activating CI's virtualenv (`source $VENV`, `. .venv/bin/activate`) is the environment a
+  // local run already has: the lines after it are the gates.
+  const lines = commandLines(block.replace(/\s*\|\|\s*\{[\s\S]*\}\s*$/, "")).filter((l) =>
+    !VENV_ACTIVATE.test(l)
+  );
   // A block that downloads or installs onto the machine prepares the runner, and a block of
   // shell logic (if/case/loops) is a script of CI's own: neither is a gate.
   if (lines.some((l) => /\b(curl|wget)\b|^git\s+clone\b/.test(l))) return [];
