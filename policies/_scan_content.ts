@@ -104,28 +104,29 @@ export class ContentStream {
     for (const s of this.#states) {
       if (!s.all || s.pre === null) continue;
       s.picked = new EncodedSecretStream();
-      for (const l of lines) if (s.pre.test(l.text)) s.picked.push(l);
+      for (const l of lines) if (s.pre.test(l.text)) s.picked.push(l.line, l.text);
     }
   }
 
   /**
    * Read the next line.
    *
-   * @param l The line.
+   * @param line Its number.
+   * @param text Its text.
    */
-  push(l: ContentLine): void {
+  push(line: number, text: string): void {
     if (this.#count === CONTENT_FULL_LINES) this.detach();
     this.#count++;
     for (const s of this.#states) {
-      if (!s.any && (s.pre === null || s.pre.test(l.text))) s.any = true;
+      if (!s.any && (s.pre === null || s.pre.test(text))) s.any = true;
       if (s.all) {
-        s.all.push(l);
-        if (s.picked && s.pre!.test(l.text)) s.picked.push(l);
+        s.all.push(line, text);
+        if (s.picked && s.pre!.test(text)) s.picked.push(line, text);
         continue;
       }
-      if (s.quick !== null && !s.quick.test(l.text)) continue;
-      for (const flag of contentFlags(s.rule.id, [l])) {
-        s.perLine.push({ flag, picked: s.pre === null || s.pre.test(l.text) });
+      if (s.quick !== null && !s.quick.test(text)) continue;
+      for (const flag of contentFlags(s.rule.id, [{ line, text }])) {
+        s.perLine.push({ flag, picked: s.pre === null || s.pre.test(text) });
       }
     }
   }

@@ -63,6 +63,8 @@ export class JoinedScanner {
   readonly patterns: _Out[];
   readonly #host: ScanHost;
   readonly #byDetector: Map<string, Rule>;
+  /** The detectors to run, frozen (findSecrets then reuses its plan). */
+  readonly #detectors: readonly string[];
   readonly #patternRules: Array<{ rule: Rule; re: RegExp; resume: number }>;
   readonly #onQuery: ((line: JoinedLine) => void) | undefined;
   readonly #chunk: number;
@@ -96,6 +98,7 @@ export class JoinedScanner {
     this.#byDetector = new Map(
       rules.filter((r) => r.match.secret).map((r) => [r.match.secret!, r]),
     );
+    this.#detectors = Object.freeze([...this.#byDetector.keys()]);
     this.#patternRules = options.patterns
       ? rules.filter((x) => x.match.pattern && !CONTENT_RULES.has(x.id)).map((rule) => ({
         rule,
@@ -181,7 +184,7 @@ export class JoinedScanner {
     const region = text.slice(regionStart, regionEnd);
     const at = (offset: number) => win.at(lineIndexAt(starts, offset));
 
-    for (const h of findSecrets(region, [...this.#byDetector.keys()])) {
+    for (const h of findSecrets(region, this.#detectors)) {
       const r = this.#byDetector.get(h.detector)!;
       const c = at(regionStart + h.start);
       if (_inFiles(r, c.file)) {

@@ -177,7 +177,8 @@ const CONTEXTUAL = new Set([
   "url-password",
   "connection-string-password",
 ]);
-const TOKEN_DETECTORS = DETECTOR_NAMES.filter((n) => !CONTEXTUAL.has(n));
+// Frozen: findSecrets keeps the plan of a frozen list by identity.
+const TOKEN_DETECTORS = Object.freeze(DETECTOR_NAMES.filter((n) => !CONTEXTUAL.has(n)));
 
 const MAX_LITERAL = 4096;
 const TOKENISH = /[A-Za-z0-9_+/=-]{16}|-----BEGIN/;
@@ -243,20 +244,21 @@ const _SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
  * A string reversed by code points. Without surrogates that is by UTF-16
- * units, done through one typed array per 8192 units instead of an array
- * of one-character strings.
+ * units, done 8192 units at a time through one typed array kept for it,
+ * instead of an array of one-character strings.
  */
 export function reverse(s: string): string {
   if (_SURROGATE.test(s)) return [...s].reverse().join("");
   let out = "";
   for (let end = s.length; end > 0; end -= 8192) {
     const start = Math.max(0, end - 8192);
-    const codes = new Uint16Array(end - start);
+    const codes = _REVERSED.subarray(0, end - start);
     for (let i = end - 1, j = 0; i >= start; i--, j++) codes[j] = s.charCodeAt(i);
     out += String.fromCharCode.apply(null, codes as unknown as number[]);
   }
   return out;
 }
+const _REVERSED = new Uint16Array(8192);
 
 /** A text to hand to the token detectors, with the line it is reported on. */
 interface _Cand {
@@ -301,10 +303,10 @@ class _EncodedCandidates {
   }
 
   /** Read one line; returns whether it holds string literals (it then joins the run). */
-  push(l: ContentLine): boolean {
-    if (l.line !== this.#prevLine + 1) this.flushRun();
-    this.#prevLine = l.line;
-    const text = l.text.length > MAX_LINE ? l.text.slice(0, MAX_LINE) : l.text;
+  push(line: number, full: string): boolean {
+    if (line !== this.#prevLine + 1) this.flushRun();
+    this.#prevLine = line;
+    const text = full.length > MAX_LINE ? full.slice(0, MAX_LINE) : full;
     // String literals ('...', "...", `...`), left to right; each joins the run.
     let found = 0;
     for (let i = 0; i < text.length; i++) {
@@ -319,9 +321,9 @@ class _EncodedCandidates {
         const escaped = body.includes("\\");
         const value = escaped ? decodeEscapes(body) : body;
         // A literal without escapes reads the same to the plain detectors.
-        this.#addForms(l.line, value, "string literal", !escaped || value === body);
+        this.#addForms(line, value, "string literal", !escaped || value === body);
         this.#values.push(value);
-        this.#lines.push(l.line);
+        this.#lines.push(line);
         found++;
       }
       i = j;
@@ -329,9 +331,9 @@ class _EncodedCandidates {
     // Bare base64 or hex blobs outside quotes (YAML values, .env files).
     for (const tok of text.match(BLOB_RUN) ?? []) {
       const b = _base64(tok);
-      if (b) this.#emit({ line: l.line, text: b, how: "base64 text" });
+      if (b) this.#emit({ line: line, text: b, how: "base64 text" });
       const h = _hex(tok);
-      if (h) this.#emit({ line: l.line, text: h, how: "hex text" });
+      if (h) this.#emit({ line: line, text: h, how: "hex text" });
     }
     if (this.#values.length > 200) this.flushRun();
     return found > 0;
@@ -447,7 +449,7 @@ const _plainShows = (text: string) =>
 export function encodedSecretFlags(lines: readonly ContentLine[]): ContentFlag[] {
   const candidates: _Cand[] = [];
   const gen = new _EncodedCandidates((c) => candidates.push(c));
-  for (const l of lines) gen.push(l);
+  for (const l of lines) gen.push(l.line, l.text);
   gen.flushRun();
   const hitLines = new Map<number, string>();
   _hits(candidates, hitLines);
@@ -481,22 +483,23 @@ export class EncodedSecretStream {
   /**
    * Read the next line.
    *
-   * @param l The line (its text is read up to 20,000 characters).
+   * @param line Its number.
+   * @param full Its text (read up to 20,000 characters).
    */
-  push(l: ContentLine): void {
+  push(line: number, full: string): void {
     if (!this.ordered) return;
-    if (l.line <= this.#prev) {
+    if (line <= this.#prev) {
       this.ordered = false;
       this.#batch = [];
       this.#waiting = [];
       return;
     }
-    this.#prev = l.line;
+    this.#prev = line;
     const before = this.#batch.length;
-    const literal = this.#gen.push(l);
+    const literal = this.#gen.push(line, full);
     if (literal || this.#batch.length > before) {
-      const text = l.text.length > MAX_LINE ? l.text.slice(0, MAX_LINE) : l.text;
-      this.#waiting.push({ line: l.line, text, literal });
+      const text = full.length > MAX_LINE ? full.slice(0, MAX_LINE) : full;
+      this.#waiting.push({ line, text, literal });
     }
     if (!this.#gen.runOpen || this.#batch.length >= 512) this.#settle(this.#gen.runOpen);
   }

@@ -214,7 +214,7 @@ async function _plainStream(
       // A script (by name or shebang) is judged statement by statement on the whole text.
       if (n === 1 && fileKind(name, text) !== null) throw new _Stop();
       joined.push({ text, file: name, line: n, owner: 0 });
-      content.push({ line: n, text });
+      content.push(n, text);
       if (calls) {
         calls.push(text);
         if (calls.seen) throw new _Stop(); // the SQL reading needs the whole file
@@ -412,7 +412,7 @@ async function _diffStream(
           f.added++;
           if (f.code && !f.mayQuery) f.mayQuery = hasQueryCall(l.text);
           joined.push({ text: l.text, file: f.path, line, owner: f.k });
-          f.content!.push({ line, text: l.text });
+          f.content!.push(line, l.text);
         }
       }
       if (!f.held) {

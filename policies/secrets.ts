@@ -743,13 +743,32 @@ function _plan(detectors: readonly Compiled[]): Plan {
 
 const _plans = new Map<string, Plan>();
 
-function _scan(text: string, names: ReadonlySet<string>, sink: (h: SecretHit) => void): void {
-  const key = [...names].sort().join(",");
+/** Plans of frozen name lists, by identity: a caller scanning often passes the same one. */
+const _plansOfList = new WeakMap<readonly string[], Plan>();
+
+function _planOf(names: ReadonlySet<string> | readonly string[]): Plan {
+  const frozen = Array.isArray(names) && Object.isFrozen(names);
+  if (frozen) {
+    const known = _plansOfList.get(names as readonly string[]);
+    if (known) return known;
+  }
+  const set = names instanceof Set ? names : new Set(names);
+  const key = [...set].sort().join(",");
   let plan = _plans.get(key);
   if (!plan) {
-    plan = _plan(ALL.filter((d) => names.has(d.detector)));
+    plan = _plan(ALL.filter((d) => set.has(d.detector)));
     if (_plans.size < 32) _plans.set(key, plan);
   }
+  if (frozen) _plansOfList.set(names as readonly string[], plan);
+  return plan;
+}
+
+function _scan(
+  text: string,
+  names: ReadonlySet<string> | readonly string[],
+  sink: (h: SecretHit) => void,
+): void {
+  const plan = _planOf(names);
   const { detectors, anchorRe, keywordRe, byAnchor, byKeyword } = plan;
   const n = detectors.length;
   if (!n) return;
@@ -805,7 +824,7 @@ function _scan(text: string, names: ReadonlySet<string>, sink: (h: SecretHit) =>
  */
 export function findSecrets(text: string, names: readonly string[]): SecretHit[] {
   const hits: SecretHit[] = [];
-  _scan(text, new Set(names), (h) => hits.push(h));
+  _scan(text, names, (h) => hits.push(h));
   return hits;
 }
 
