@@ -243,11 +243,22 @@ function _hex(s: string): string | null {
 const _SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
- * A string reversed by code points. Without surrogates that is by UTF-16
- * units, done 8192 units at a time through one typed array kept for it,
- * instead of an array of one-character strings.
+ * A string reversed by code points. ASCII is reversed in a byte buffer kept
+ * for it and decoded once; other text without surrogates by UTF-16 units,
+ * 8192 at a time; only text with surrogates goes through an array of
+ * characters.
  */
 export function reverse(s: string): string {
+  if (_ASCII.test(s)) {
+    // Past 1 MiB a buffer of its own, so the kept one stays small.
+    const buf = s.length <= _REVERSED_ASCII.length
+      ? _REVERSED_ASCII
+      : s.length <= 1 << 20
+      ? (_REVERSED_ASCII = new Uint8Array(Math.max(s.length, _REVERSED_ASCII.length * 2)))
+      : new Uint8Array(s.length);
+    for (let i = s.length - 1, j = 0; i >= 0; i--, j++) buf[j] = s.charCodeAt(i);
+    return _ASCII_DECODER.decode(buf.subarray(0, s.length));
+  }
   if (_SURROGATE.test(s)) return [...s].reverse().join("");
   let out = "";
   for (let end = s.length; end > 0; end -= 8192) {
@@ -259,6 +270,9 @@ export function reverse(s: string): string {
   return out;
 }
 const _REVERSED = new Uint16Array(8192);
+const _ASCII = /^[\x00-\x7f]*$/;
+const _ASCII_DECODER = new TextDecoder();
+let _REVERSED_ASCII = new Uint8Array(8192);
 
 /** A text to hand to the token detectors, with the line it is reported on. */
 interface _Cand {

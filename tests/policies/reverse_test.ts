@@ -27,4 +27,11 @@ Deno.test("reverse equals reversing by code points", () => {
     }
   }
   assert.equal(reverse("ghp_abc"), "cba_phg");
+  // ASCII past the kept buffer (grown, then a buffer of its own past 1 MiB), then short again.
+  for (const len of [9000, 70_000, (1 << 20) + 5, 3]) {
+    const s = Array.from({ length: len }, (_, i) => String.fromCharCode(33 + (i * 7) % 90)).join(
+      "",
+    );
+    assert.equal(reverse(s), byCodePoints(s), `ASCII length ${len}`);
+  }
 });
