@@ -76,9 +76,8 @@ export class JoinedScanner {
    */
   #win: JoinedLine[] = [];
   #head = 0;
-  /** Reused per step: line starts and texts of the window (lengths set, never emptied). */
+  /** Reused per step: line starts of the window (length set, never emptied). */
   #starts: number[] = [];
-  #parts: string[] = [];
   #committed = 0;
   #pendingChars = 0;
   /** Query calls whose argument check needs more lines: offsets in the window text. */
@@ -156,11 +155,13 @@ export class JoinedScanner {
     // Index i of the window is all[head + i].
     const win = { length: n, at: (i: number) => all[head + i]! };
     const starts = this.#starts;
-    const parts = this.#parts;
+    // A fresh array of texts each step: texts stored into a long-lived
+    // array while the old generation is being marked stay alive until the
+    // next full collection (and count as surviving young objects).
+    const parts: string[] = new Array(final ? n : n + 1);
     starts.length = n;
     // The trailing "\n" comes from an empty last part: appending it to the
     // joined string would make a second string the first regex run copies.
-    parts.length = final ? n : n + 1;
     let len = 0;
     for (let i = 0; i < n; i++) {
       const t = all[head + i]!.text;
@@ -170,7 +171,6 @@ export class JoinedScanner {
     }
     if (!final) parts[n] = "";
     const text = parts.join("\n");
-    parts.fill("");
     // Commit up to the last line start with a margin of text after it.
     let ce = win.length;
     if (!final) {
