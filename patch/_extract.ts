@@ -63,7 +63,8 @@ function fencedDiffs(lines: readonly string[]): string[][] {
  */
 export class DiffLineFilter {
   readonly #out: (line: string) => void;
-  readonly #q: string[] = [];
+  #q: string[] = [];
+  #pushed = 0;
   #state: "out" | "git" | "files" | "hunk" = "out";
   #pendingBlank = 0;
   /** Whether a kept line starts a hunk or a git file section. */
@@ -84,6 +85,11 @@ export class DiffLineFilter {
    * @param line The line.
    */
   push(line: string): void {
+    // A new queue array now and then: a long-lived one is marked with the
+    // old generation, and every line stored into it meanwhile would
+    // survive until the next full collection (a streamed scan pushes
+    // millions of lines).
+    if ((++this.#pushed & 1023) === 0) this.#q = this.#q.slice();
     this.#q.push(line);
     while (this.#q.length >= 3) this.#step();
   }

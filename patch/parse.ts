@@ -229,7 +229,8 @@ export interface PatchSink {
  */
 export class PatchParser {
   readonly #sink: PatchSink;
-  readonly #q: string[] = [];
+  #q: string[] = [];
+  #pushed = 0;
   /** Raw lines consumed so far (for error positions). */
   #at = 0;
   #files = 0;
@@ -270,6 +271,8 @@ export class PatchParser {
    * @throws {SyntaxError} When a hunk appears before any file header.
    */
   push(line: string): void {
+    // A new queue array now and then (see DiffLineFilter.push).
+    if ((++this.#pushed & 1023) === 0) this.#q = this.#q.slice();
     this.#q.push(line);
     while (this.#q.length >= 3) this.#step();
   }

@@ -237,15 +237,18 @@ export class JoinedScanner {
     // stays reachable), compact the array once the dropped part dominates.
     for (let i = head; i < head + keep; i++) all[i] = _GONE;
     this.#head = head + keep;
-    if (this.#head >= 4096 && this.#head * 2 >= all.length) {
-      all.copyWithin(0, this.#head);
-      all.length -= this.#head;
+    if (this.#head >= 1024) {
+      // A new array now and then: one that lives long is marked with the
+      // old generation, and what is stored into it meanwhile survives
+      // until the next full collection.
+      this.#win = all.slice(this.#head);
       this.#head = 0;
     }
     this.#committed = Math.max(0, ce - keep);
     this.#pendingChars = 0;
-    for (let i = this.#head + this.#committed; i < all.length; i++) {
-      this.#pendingChars += all[i]!.text.length + 1;
+    const now = this.#win;
+    for (let i = this.#head + this.#committed; i < now.length; i++) {
+      this.#pendingChars += now[i]!.text.length + 1;
     }
   }
 
