@@ -9,7 +9,14 @@
  * peak RSS of a Deno hello-world measured in the same run is shown as the
  * runtime's own floor.
  *
- * Run: deno run -A bench/scan_memory.ts [--mb 50]
+ * Run: deno run -A bench/scan_memory.ts [--mb 50] [--kinds diff,text|all] [--runs N]
+ *
+ * Kinds: `diff` (new files of 200 added lines), `text`, `diff-edits`
+ * (changed files: hunks of context, removed and added lines),
+ * `diff-one-file` (one file section as large as the input), `diff-sql`
+ * (code with query calls whose argument is built, which the SQL check
+ * reads whole). With --runs N each input is scanned N times and the
+ * median and worst peak are shown.
  *
  * @module
  */
@@ -51,8 +58,54 @@ function line(): string {
   return CODE[rnd(CODE.length)]! + ` // ${tok(8)}`;
 }
 
+/** Kinds of input: a text, and diffs of several shapes. */
+type Kind = "text" | "diff" | "diff-edits" | "diff-one-file" | "diff-sql";
+const KINDS: readonly Kind[] = ["diff", "text", "diff-edits", "diff-one-file", "diff-sql"];
+
+/** A query call with a built argument (the SQL check then reads the whole file). */
+const sqlCall = () =>
+  `  await db.query("SELECT * FROM users WHERE id = " + req.params.id${rnd(9)});`;
+
+/** One file section of a diff in the given shape. */
+function section(n: number, kind: Kind, eol: string): string {
+  const p = `src/module_${n}/${["index.ts", "db.py", "util.js", "notes.txt"][rnd(4)]}`;
+  const head = [`diff --git a/${p} b/${p}`];
+  if (kind === "diff-edits") {
+    // A changed file: hunks of context, removed and added lines.
+    const hunks: string[] = [];
+    let at = 1;
+    for (let h = 0; h < 20; h++) {
+      at += 7 + rnd(40);
+      const body = [
+        ...Array.from({ length: 3 }, () => " " + line()),
+        ...Array.from({ length: 2 }, () => "-" + line()),
+        ...Array.from({ length: 3 }, () => "+" + line()),
+        ...Array.from({ length: 3 }, () => " " + line()),
+      ];
+      hunks.push(`@@ -${at},8 +${at + h},9 @@`, ...body);
+    }
+    return [...head, "index 1111111..2222222 100644", `--- a/${p}`, `+++ b/${p}`, ...hunks].join(
+      eol,
+    ) +
+      eol;
+  }
+  const body = Array.from(
+    { length: 200 },
+    (_, i) => "+" + (kind === "diff-sql" && i % 40 === 7 ? sqlCall() : line()),
+  );
+  return [
+    ...head,
+    "new file mode 100644",
+    "index 0000000..2222222",
+    "--- /dev/null",
+    `+++ b/${p}`,
+    `@@ -0,0 +1,${body.length} @@`,
+    ...body,
+  ].join(eol) + eol;
+}
+
 /** Write a generated input of about `bytes` bytes, in pieces, and return its size. */
-async function generate(path: string, bytes: number, kind: "diff" | "text"): Promise<number> {
+async function generate(path: string, bytes: number, kind: Kind): Promise<number> {
   const file = await Deno.open(path, { write: true, create: true, truncate: true });
   const writer = file.writable.getWriter();
   const enc = new TextEncoder();
@@ -62,19 +115,14 @@ async function generate(path: string, bytes: number, kind: "diff" | "text"): Pro
     while (size < bytes) {
       const eol = n % 7 === 0 ? "\r\n" : "\n"; // some files (or stretches) use CRLF
       let piece: string;
-      if (kind === "diff") {
-        const p = `src/module_${n}/${["index.ts", "db.py", "util.js", "notes.txt"][rnd(4)]}`;
-        const body = Array.from({ length: 200 }, () => "+" + line());
-        piece = [
-          `diff --git a/${p} b/${p}`,
-          "new file mode 100644",
-          "index 0000000..2222222",
-          "--- /dev/null",
-          `+++ b/${p}`,
-          `@@ -0,0 +1,${body.length} @@`,
-          ...body,
-        ].join(eol) + eol;
-      } else piece = Array.from({ length: 200 }, line).join(eol) + eol;
+      if (kind === "text") piece = Array.from({ length: 200 }, line).join(eol) + eol;
+      else if (kind === "diff-one-file") {
+        // One file section as large as the input: a header first, then lines.
+        const body = Array.from({ length: 200 }, () => "+" + line()).join("\n") + "\n";
+        piece = n === 0
+          ? `diff --git a/big.ts b/big.ts\nnew file mode 100644\n--- /dev/null\n+++ b/big.ts\n@@ -0,0 +1,99999999 @@\n${body}`
+          : body;
+      } else piece = section(n, kind, eol);
       const data = enc.encode(piece);
       await writer.write(data);
       size += data.length;
@@ -103,7 +151,19 @@ async function measure(argv: string[]): Promise<{ peakMb: number; seconds: numbe
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ args: Deno.args, options: { mb: { type: "string" } } });
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { mb: { type: "string" }, kinds: { type: "string" }, runs: { type: "string" } },
+  });
+  const kinds = (values.kinds === "all" ? KINDS.join(",") : values.kinds ?? "diff,text")
+    .split(",") as Kind[];
+  for (const k of kinds) {
+    if (!KINDS.includes(k)) {
+      console.error(`--kinds: unknown kind "${k}" (${KINDS.join(", ")}, or all)`);
+      Deno.exit(2);
+    }
+  }
+  const runs = Math.max(1, Number(values.runs ?? 1));
   const targetMb = Number(values.mb ?? 50);
   try {
     await Deno.stat(TIME);
@@ -117,29 +177,41 @@ if (import.meta.main) {
     await Deno.writeTextFile(hello, `console.log("hello world");\n`);
     const floor = await measure([Deno.execPath(), "run", hello]);
     console.log(`deno hello-world peak RSS ${floor.peakMb.toFixed(1)} MB (the runtime's floor)`);
-    for (const kind of ["diff", "text"] as const) {
-      const path = `${dir}/input.${kind === "diff" ? "diff" : "txt"}`;
+    for (const kind of kinds) {
+      const path = `${dir}/input.${kind === "text" ? "txt" : "diff"}`;
       const bytes = await generate(path, targetMb * 1024 * 1024, kind);
       const inputMb = bytes / 1024 / 1024;
-      const r = await measure([
-        Deno.execPath(),
-        "run",
-        "-A",
-        MAIN,
-        "policy",
-        "scan",
-        "--format",
-        "json",
-        path,
-      ]);
-      const json = r.out.slice(r.out.indexOf("{"), r.out.lastIndexOf("}") + 1);
-      const findings = (JSON.parse(json) as { findings: unknown[] }).findings.length;
+      // Several runs: the peak depends on when V8 collects, so report the spread.
+      const peaks: number[] = [];
+      let last: { seconds: number; findings: number } | null = null;
+      for (let i = 0; i < runs; i++) {
+        const r = await measure([
+          Deno.execPath(),
+          "run",
+          "-A",
+          MAIN,
+          "policy",
+          "scan",
+          "--format",
+          "json",
+          path,
+        ]);
+        const json = r.out.slice(r.out.indexOf("{"), r.out.lastIndexOf("}") + 1);
+        const findings = (JSON.parse(json) as { findings: unknown[] }).findings.length;
+        peaks.push(r.peakMb);
+        last = { seconds: r.seconds, findings };
+      }
+      peaks.sort((a, b) => a - b);
+      const worst = peaks[peaks.length - 1]!;
+      const median = peaks[Math.floor((peaks.length - 1) / 2)]!;
       console.log(
-        `${kind.padEnd(4)} ${inputMb.toFixed(1)} MB: peak RSS ${r.peakMb.toFixed(1)} MB = ${
-          (r.peakMb / inputMb).toFixed(2)
-        }x input (target <= 2x), ${r.seconds.toFixed(1)} s = ${
-          (inputMb / r.seconds).toFixed(1)
-        } MB/s, ${findings} findings`,
+        `${kind.padEnd(13)} ${inputMb.toFixed(1)} MB: peak RSS ${
+          runs > 1 ? `median ${median.toFixed(1)}, worst ` : ""
+        }${worst.toFixed(1)} MB = ${
+          (worst / inputMb).toFixed(2)
+        }x input (target <= 2x; ${runs} run${runs > 1 ? "s" : ""}), ${
+          last!.seconds.toFixed(1)
+        } s = ${(inputMb / last!.seconds).toFixed(1)} MB/s, ${last!.findings} findings`,
       );
       await Deno.remove(path);
     }

@@ -32,6 +32,7 @@ export const LAZY_MODULES = {
   patch: "../patch/patch.ts",
   lines: "../patch/lines.ts",
   stream: "../policies/scan_stream.ts",
+  jsonOut: "./_json_out.ts",
 } as const;
 
 function lazy<T>(name: keyof typeof LAZY_MODULES): Promise<T> {
@@ -138,8 +139,11 @@ export function run(args: string[]): Promise<number> {
         const src = spool ? { path: spool, stripBom: true } : { path: input };
         const scan = await e.scanSource(src, input === "-" ? {} : { filename: input });
         const findings = scan.findings;
-        if (format === "json") console.log(JSON.stringify({ findings }, null, 2));
-        else if (format === "sarif") {
+        if (format === "json") {
+          await (await lazy<typeof import("./_json_out.ts")>("jsonOut")).writeFindingsJson(
+            findings,
+          );
+        } else if (format === "sarif") {
           // SARIF and the patch parser load only for the format that needs them,
           // so judging a command loads neither.
           const { toSarif } = await lazy<typeof import("../policies/sarif.ts")>("sarif");

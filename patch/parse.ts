@@ -218,6 +218,13 @@ export interface PatchSink {
   line?(fp: FilePatch, hunk: Hunk, line: HunkLine): void;
   /** The file section is complete. */
   end?(fp: FilePatch): void;
+  /**
+   * Whether the current file's body lines are kept in `hunk.lines`
+   * (default: yes). A streaming reader that does not need them says no:
+   * a line stored into a hunk that lives long stays alive while the old
+   * generation is being marked, even when the reader empties the hunk.
+   */
+  keepLines?(fp: FilePatch): boolean;
 }
 
 /**
@@ -343,7 +350,7 @@ export class PatchParser {
 
   #emit(entry: HunkLine): void {
     const hunk = this.#hunk!;
-    hunk.lines.push(entry);
+    if (this.#sink.keepLines?.(this.#cur!) !== false) hunk.lines.push(entry);
     this.#lastKind = entry.kind;
     this.#sink.line?.(this.#cur!, hunk, entry);
   }

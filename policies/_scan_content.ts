@@ -120,7 +120,10 @@ export class ContentStream {
     for (const s of this.#states) {
       if (!s.any && (s.pre === null || s.pre.test(text))) s.any = true;
       if (s.all) {
-        s.all.push(line, text);
+        // Past 5000 lines only the picked reading is used (see end()).
+        if (!this.#diff || s.pre === null || this.#count <= CONTENT_FULL_LINES) {
+          s.all.push(line, text);
+        }
         if (s.picked && s.pre!.test(text)) s.picked.push(line, text);
         continue;
       }

@@ -435,6 +435,7 @@ async function _diffStream(
       files.length = 0; // only the current section is looked up
       drain();
     },
+    keepLines: () => files[files.length - 1]?.held ?? true,
   };
   if (!await _parseStream(src, sink)) return null;
   joined.end();
@@ -452,6 +453,7 @@ async function _diffStream(
       line(_fp, hunk) {
         if (!again.has(k)) hunk.lines.length = 0;
       },
+      keepLines: () => again.has(k),
       end(fp) {
         if (!again.has(k)) return;
         const out = new _Out();
@@ -509,6 +511,7 @@ export async function streamedLineTexts(
       next = Math.max(hunk.header?.newStart ?? 1, 1);
       fp.hunks.length = 0;
     },
+    keepLines: () => false,
     line(_fp, hunk, l) {
       hunk.lines.length = 0;
       if (l.kind === "-") return;
