@@ -70,7 +70,7 @@ export interface StreamScanOptions {
   chunkChars?: number;
   /** Characters of look-ahead and look-behind of that window. @default 16384 */
   marginChars?: number;
-  /** Characters of one diff file section held for the whole-file checks. @default 1048576 */
+  /** Characters of one diff file section held for the whole-file checks. @default 262144 */
   fileCap?: number;
 }
 
@@ -315,7 +315,7 @@ async function _diffStream(
   src: ScanSource,
   options: StreamScanOptions,
 ): Promise<Finding[] | null> {
-  const cap = options.fileCap ?? 1 << 20;
+  const cap = options.fileCap ?? 1 << 18;
   const sqlOwners = new Set<number>();
   const joined = new JoinedScanner(host, {
     patterns: true,
