@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { existsSync, readdirSync } from "node:fs";
 import { asRecord, type Kind, type ProposedGate, RANK, readText } from "./_init_gate.ts";
 import { blockGates, type Project } from "./_init_classify.ts";
+import { conventionGates } from "./_init_conventions.ts";
 
 /** One `run:`/`script:` block of a CI job. */
 interface CiCommand {
@@ -26,6 +27,8 @@ interface CiJob {
   id: string;
   source: string;
   commands: CiCommand[];
+  /** The reusable workflow of another repository the job calls instead of steps. */
+  delegates?: string;
 }
 
 function ciCommand(text: string, cwd: unknown, optional: unknown): CiCommand {
@@ -44,9 +47,13 @@ function scriptList(v: unknown): string[] {
   return [];
 }
 
+/** The yaml parser, loaded by the first CI file read (start-up cost). */
+let parseYaml: (text: string) => unknown = () => undefined;
+
 async function parseYamlFile(file: string): Promise<unknown> {
   // The yaml package is loaded only when a CI file exists (start-up cost).
   const { parse } = await import("yaml");
+  parseYaml = parse;
   try {
     return parse(await Deno.readTextFile(file));
   } catch {
@@ -100,23 +107,27 @@ function includeVariants(job: Record<string, unknown>): Record<string, string>[]
 }
 
 /**
- * Whether a step's `if:` holds for a matrix variant. Only conjunctions of
- * `matrix.k == 'v'`, `matrix.k != 'v'` and a bare `matrix.k` (truthy) are
- * understood; anything else is false (the step runs for some variants only).
+ * Whether a step's `if:` holds for a matrix variant. Only disjunctions (`||`)
+ * of conjunctions of `matrix.k == 'v'`, `matrix.k != 'v'` and a bare
+ * `matrix.k` (truthy) are understood; anything else is false (the step runs
+ * for some variants only).
  */
 function matrixCondition(cond: string, matrix: Record<string, string>): boolean {
-  const clauses = cond.replace(/^\s*\$\{\{|\}\}\s*$/g, "").split("&&");
-  return clauses.every((c) => {
-    const bare = /^\s*matrix\.([A-Za-z0-9_.-]+)\s*$/.exec(c);
-    if (bare) {
-      const v = matrix[bare[1]!] ?? "";
-      return v !== "" && v !== "false" && v !== "0";
-    }
-    const m = /^\s*matrix\.([A-Za-z0-9_.-]+)\s*(==|!=)\s*'([^']*)'\s*$/.exec(c);
-    if (!m) return false;
-    const equal = (matrix[m[1]!] ?? "") === m[3];
-    return m[2] === "==" ? equal : !equal;
-  });
+  // `a || b`: any alternative (each a conjunction) holds.
+  const alternatives = cond.replace(/^\s*\$\{\{|\}\}\s*$/g, "").split("||");
+  return alternatives.some((alt) =>
+    alt.split("&&").every((c) => {
+      const bare = /^\s*matrix\.([A-Za-z0-9_.-]+)\s*$/.exec(c);
+      if (bare) {
+        const v = matrix[bare[1]!] ?? "";
+        return v !== "" && v !== "false" && v !== "0";
+      }
+      const m = /^\s*matrix\.([A-Za-z0-9_.-]+)\s*(==|!=)\s*'([^']*)'\s*$/.exec(c);
+      if (!m) return false;
+      const equal = (matrix[m[1]!] ?? "") === m[3];
+      return m[2] === "==" ? equal : !equal;
+    })
+  );
 }
 
 /** Literal `env:` values (no expressions) of a workflow or job. */
@@ -194,7 +205,76 @@ function actionCommand(step: Record<string, unknown>): string | undefined {
     }`;
   }
   if (/^ramsey\/composer-install@/.test(uses)) return "composer install";
+  // Setup actions asked to install the project's dependencies do what the install command does.
+  if (/^ruby\/setup-ruby@/.test(uses) && String(w["bundler-cache"]) === "true") {
+    return "bundle install";
+  }
+  if (/^pnpm\/action-setup@/.test(uses) && String(w.run_install) === "true") return "pnpm install";
   return undefined;
+}
+
+/** The `if:` of a composite action's step, given its inputs: false only when it clearly fails. */
+function inputCondition(cond: unknown, inputs: Record<string, string>): boolean {
+  if (typeof cond !== "string") return true;
+  const c = cond.replace(/^\s*\$\{\{|\}\}\s*$/g, "").trim();
+  const bare = /^(!)?\s*inputs\.([\w-]+)$/.exec(c);
+  if (bare) {
+    const v = inputs[bare[2]!] ?? "";
+    const truthy = v !== "" && v !== "false" && v !== "0";
+    return bare[1] ? !truthy : truthy;
+  }
+  const m = /^inputs\.([\w-]+)\s*(==|!=)\s*'([^']*)'$/.exec(c);
+  if (!m) return true;
+  const equal = (inputs[m[1]!] ?? "") === m[3];
+  return m[2] === "==" ? equal : !equal;
+}
+
+/**
+ * The steps of a local composite action (`uses: ./.github/actions/setup`) with
+ * `${{ inputs.x }}` replaced by the step's `with:` value or the input's default:
+ * a setup action of the repository often runs the install (and a build).
+ */
+function compositeSteps(
+  dir: string,
+  step: Record<string, unknown>,
+  expandText: (t: string) => string,
+  depth = 0,
+): Record<string, unknown>[] | undefined {
+  const uses = String(step.uses ?? "");
+  if (!uses.startsWith("./") || depth > 3) return undefined;
+  const file = ["action.yml", "action.yaml"].map((f) => join(dir, uses, f)).find(existsSync);
+  if (!file) return undefined;
+  let doc: Record<string, unknown> | undefined;
+  try {
+    doc = asRecord(parseYaml(Deno.readTextFileSync(file)));
+  } catch {
+    return undefined;
+  }
+  const runs = asRecord(doc?.runs);
+  if (!runs || runs.using !== "composite" || !Array.isArray(runs.steps)) return undefined;
+  const inputs: Record<string, string> = {};
+  for (const [k, v] of Object.entries(asRecord(doc?.inputs) ?? {})) {
+    const d = asRecord(v)?.default;
+    if (d !== undefined && d !== null) inputs[k] = String(d);
+  }
+  for (const [k, v] of Object.entries(asRecord(step.with) ?? {})) {
+    inputs[k] = expandText(String(v ?? ""));
+  }
+  const sub = (t: string) =>
+    t.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, k) => inputs[k] ?? "");
+  return runs.steps.flatMap((x) => {
+    const st = asRecord(x);
+    if (!st || !inputCondition(st.if, inputs)) return [];
+    const nested = compositeSteps(dir, st, expandText, depth + 1);
+    if (nested) return nested;
+    const out: Record<string, unknown> = { ...st };
+    delete out.if;
+    if (typeof st.run === "string") out.run = sub(st.run);
+    if (typeof st["working-directory"] === "string") {
+      out["working-directory"] = sub(st["working-directory"]);
+    }
+    return [out];
+  });
 }
 
 async function githubJobs(dir: string): Promise<CiJob[]> {
@@ -205,6 +285,17 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
     const wfEnv = literalEnv(doc?.env);
     for (const [id, j] of Object.entries(asRecord(doc?.jobs) ?? {})) {
       const job = asRecord(j);
+      // A job that calls a reusable workflow of another repository runs what that file says:
+      // remembered by the workflow's name, which says what it is for.
+      if (job && typeof job.uses === "string" && !job.uses.startsWith("./")) {
+        jobs.push({
+          id,
+          source: `.github/workflows/${f}, job "${id}"`,
+          commands: [],
+          delegates: job.uses,
+        });
+        continue;
+      }
       const steps = job?.steps;
       if (!job || !Array.isArray(steps)) continue;
       // A job run only for a label, on the main branch or in the upstream repository does not
@@ -216,9 +307,33 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
       const variants = includeVariants(job);
       const env = { ...wfEnv, ...literalEnv(job.env) };
       const jobCwd = asRecord(asRecord(job.defaults)?.run)?.["working-directory"];
-      const commands = steps.flatMap((s) => {
+      // Directories holding a checkout of another repository: steps run there test that one.
+      const foreign: string[] = [];
+      const inForeign = (cwd: unknown, text: string) =>
+        foreign.some((p) =>
+          p === "" ||
+          (typeof cwd === "string" &&
+            (cwd.replace(/^\.\//, "") + "/").startsWith(p + "/")) ||
+          new RegExp(`(^|\\s)cd\\s+(\\./)?${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(/|\\s|$)`)
+            .test(text)
+        );
+      const expandText = (t: string) => expand(t, matrix, env);
+      const expanded = steps.flatMap((s) => {
         const step = asRecord(s);
         if (!step) return [];
+        const inner = compositeSteps(dir, step, expandText);
+        // The composite's steps run under the calling step's condition.
+        return inner ? inner.map((x) => (step.if ? { ...x, if: step.if } : x)) : [step];
+      });
+      const commands = expanded.flatMap((step) => {
+        if (/^actions\/checkout@/.test(String(step.uses ?? ""))) {
+          const w = asRecord(step.with) ?? {};
+          const repo = typeof w.repository === "string" ? w.repository.trim() : "";
+          if (repo && !/github\.repository\b/.test(repo)) {
+            foreign.push(String(w.path ?? "").replace(/^\.\//, "").replace(/\/+$/, ""));
+          }
+          return [];
+        }
         // A step run only for some matrix variants is not what a local run stands for.
         let onlyVariant = false;
         if (typeof step.if === "string" && /\bmatrix\./.test(step.if)) {
@@ -231,6 +346,7 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
         // Other `uses:` steps are setup actions, checkouts and uploads: never gates.
         if (run === undefined) return [];
         const cwd = step["working-directory"] ?? jobCwd;
+        if (inForeign(cwd, run)) return [];
         return [{
           ...ciCommand(
             expand(run, matrix, env),
@@ -485,15 +601,31 @@ export async function ciGates(dir: string): Promise<ProposedGate[]> {
   for (const x of scored) {
     if (x === main || SIDE_JOB.test(x.job.source)) continue;
     const adds = [...x.kinds].filter((k) => k !== "install" && !covered.has(k));
-    // A job named for tests is the project's tests; a job of static checks only
-    // (lint, format, types) checks the code whatever else the main job does.
-    const testJob = /^(test|tests|unit)([-_ ]|$)|[-_ ](test|tests)$/i.test(x.job.id);
+    // A job named for tests (`test`, `unit-tests`, `testopenjdk11`, `ascii_spec`) is the
+    // project's tests; a job of static checks only (lint, format, types) checks the code
+    // whatever else the main job does.
+    const testJob =
+      /^(test|tests|unit|specs?)([-_ ]|$)|[-_ ](test|tests|specs?)$|^tests?[a-z]*\d*$/i
+        .test(x.job.id);
     const checksOnly = [...x.kinds].every((k) =>
       ["install", "format", "lint", "typecheck"].includes(k)
     ) && [...x.kinds].some((k) => k !== "install");
     if (adds.length === 0 && !testJob && !checksOnly) continue;
     for (const k of adds) covered.add(k);
-    out.push(...x.gates);
+    // A job taken only for a kind of gate the others lack gives that kind (a smoke job's
+    // build), not its other lines.
+    out.push(
+      ...(testJob || checksOnly ? x.gates : x.gates.filter((g) => adds.includes(g.kind))),
+    );
+  }
+  // A job calling another repository's reusable test workflow runs the ecosystem's tests:
+  // the convention's test command stands for it.
+  if (jobs.some((j) => j.delegates && /test|check|ci\b/i.test(`${j.id} ${j.delegates}`))) {
+    const have = new Set(out.map((g) => g.command));
+    out.push(
+      ...(await conventionGates(dir)).filter((g) => g.kind === "test" && !have.has(g.command))
+        .map((g) => ({ ...g, source: `${g.source}, for a reusable test workflow CI calls` })),
+    );
   }
   return out;
 }

@@ -21,7 +21,7 @@ const PUBLISH =
   /\b(publish|deploy|release|upload|semantic-release|changeset\s+publish|twine|coveralls|codecov|gh-pages|surge|netlify|vercel|wrangler\s+deploy|push)\b/i;
 /** Lines that set the runner up or report on it rather than check the code. */
 const RUNNER_ONLY =
-  /(\$GITHUB_(ENV|OUTPUT|PATH|STEP_SUMMARY)|\s&$|--version$|^[\w./-]+\s+(-V{1,2}|-v|version)(\s*\|\|\s*true)?$|--version\s*\|\|\s*true$|^python[\d.]*\s+-m\s+site$|^(npm|pnpm|yarn)\s+(config|rm|remove|uninstall|ls|-s\s+ls)\b|^\(|>\s*\S+\.(lcov|info)$|\bplaywright\s+install\b|install-packages\b)/;
+  /(\$GITHUB_(ENV|OUTPUT|PATH|STEP_SUMMARY)|\s&$|--version$|^[\w./-]+\s+(-V{1,2}|-v|version)(\s*\|\|\s*true)?$|--version\s*(\|\|\s*true|\|\s*grep\b.*)$|^python[\d.]*\s+-m\s+site$|^poetry\s+(env\s+info|show|config)\b|^(pip3?|python3?\s+-m\s+pip)\s+(list|freeze)\b|^go\s+env\b|^conda\s+(info|list)\b|^(npm|pnpm|yarn)\s+(config|rm|remove|uninstall|ls|-s\s+ls)\b|^\(|>\s*\S+\.(lcov|info)$|\bplaywright\s+install\b|install-packages\b)/;
 
 /**
  * Classify one shell command line from a CI definition, or `undefined` when it
@@ -51,12 +51,17 @@ function classify(command: string, project: Project): Kind | undefined {
   // Global tool installs and pip self-upgrades prepare the runner, not the project.
   if (/\b(npm|pnpm|yarn|bun)\s+(i|install|add)\s+(-g|--global)\b/.test(c)) return undefined;
   if (/\byarn\s+global\s+add\b/.test(c)) return undefined;
-  if (/\bpip3?\s+install\s+(-U\s+|--upgrade\s+)+(pip|setuptools|wheel)(\s|$)/.test(c)) {
+  // (only when nothing else is installed with them: `pip install -U pip nox` installs nox).
+  if (
+    /\bpip3?\s+install\s+(-U\s+|--upgrade\s+)+((pip|setuptools|wheel)(\s+|$))+$/.test(c)
+  ) {
     return undefined;
   }
+  // Installing the package just built (a wheel under dist/) is a smoke check's setup.
+  if (/^(pipx|pip3?|python3?\s+-m\s+pip)\s+install\b.*\sdist\//.test(c)) return undefined;
   if (/\b(playwright|puppeteer)\s+install\b/.test(c)) return undefined;
   if (
-    /^(npm\s+(ci|install|i)|pnpm\s+(install|i)|yarn\s*$|yarn\s+install|bun\s+(install|i)|deno\s+install|pip3?\s+install|python3?\s+-m\s+pip\s+install|poetry\s+install|uv\s+sync|pipenv\s+install|go\s+mod\s+download|cargo\s+fetch|bundle\s+install|composer\s+install)(\s|$)/
+    /^(npm\s+(ci|install|i)|pnpm\s+(install|i)|yarn\s*$|yarn\s+install|bun\s+(install|i)|deno\s+install|pip3?\s+install|python3?\s+-m\s+pip\s+install|poetry\s+install|uv\s+sync|pipenv\s+install|go\s+mod\s+download|cargo\s+fetch|bundle\s+install|composer\s+install|mix\s+deps\.get|swift\s+package\s+resolve|(?:dart|flutter)\s+pub\s+get)(\s|$)/
       .test(c)
   ) return "install";
   if (c === "make" && project.makeInstalls()) return "install";
@@ -108,7 +113,8 @@ function commandLines(block: string): string[] {
       cur += line.slice(0, -1).trim() + " ";
       continue;
     }
-    const full = (cur + line.trim()).trim();
+    // A line ended by `;` (a habit in multi-line blocks) is the same command.
+    const full = (cur + line.trim()).trim().replace(/\s*;$/, "");
     cur = "";
     if (full) out.push(full);
   }
