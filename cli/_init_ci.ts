@@ -81,8 +81,13 @@ function firstMatrix(job: Record<string, unknown>): Record<string, string> {
   const matrix = asRecord(asRecord(job.strategy)?.matrix) ?? {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(matrix)) {
-    if (k === "include" || k === "exclude") continue;
-    if (Array.isArray(v) && v.length) flatten(k, v[0], out);
+    if (k === "include" || k === "exclude" || !Array.isArray(v) || !v.length) continue;
+    // The platform a local run stands for is Linux: an `os:` list takes its Linux entry.
+    const linux = /^(os|platform|runner|runs-on)$/i.test(k)
+      ? v.find((x) => typeof x === "string" && /ubuntu|linux/i.test(x))
+      : undefined;
+    if (linux !== undefined) out[k] = linux;
+    else flatten(k, v[0], out);
   }
   const first = Array.isArray(matrix.include) ? asRecord(matrix.include[0]) : undefined;
   for (const [k, v] of Object.entries(first ?? {})) {
@@ -97,13 +102,25 @@ function firstMatrix(job: Record<string, unknown>): Record<string, string> {
  */
 function includeVariants(job: Record<string, unknown>): Record<string, string>[] {
   const matrix = asRecord(asRecord(job.strategy)?.matrix) ?? {};
-  if (!Array.isArray(matrix.include)) return [];
   const base = firstMatrix(job);
-  return matrix.include.slice(1).map((x) => {
-    const out = { ...base };
-    for (const [k, v] of Object.entries(asRecord(x) ?? {})) flatten(k, v, out);
-    return out;
-  });
+  // The other values of one key at a time (`deno: [v1.x, canary]`: the canary variant).
+  const out: Record<string, string>[] = [];
+  for (const [k, v] of Object.entries(matrix)) {
+    if (k === "include" || k === "exclude" || !Array.isArray(v)) continue;
+    for (const x of v) {
+      if (asRecord(x) || Array.isArray(x) || String(x) === base[k]) continue;
+      out.push({ ...base, [k]: String(x ?? "") });
+    }
+  }
+  if (!Array.isArray(matrix.include)) return out;
+  return [
+    ...out,
+    ...matrix.include.slice(1).map((x) => {
+      const v = { ...base };
+      for (const [k, y] of Object.entries(asRecord(x) ?? {})) flatten(k, y, v);
+      return v;
+    }),
+  ];
 }
 
 /**
@@ -115,19 +132,39 @@ function includeVariants(job: Record<string, unknown>): Record<string, string>[]
 function matrixCondition(cond: string, matrix: Record<string, string>): boolean {
   // `a || b`: any alternative (each a conjunction) holds.
   const alternatives = cond.replace(/^\s*\$\{\{|\}\}\s*$/g, "").split("||");
-  return alternatives.some((alt) =>
-    alt.split("&&").every((c) => {
-      const bare = /^\s*matrix\.([A-Za-z0-9_.-]+)\s*$/.exec(c);
-      if (bare) {
-        const v = matrix[bare[1]!] ?? "";
-        return v !== "" && v !== "false" && v !== "0";
-      }
-      const m = /^\s*matrix\.([A-Za-z0-9_.-]+)\s*(==|!=)\s*'([^']*)'\s*$/.exec(c);
-      if (!m) return false;
-      const equal = (matrix[m[1]!] ?? "") === m[3];
-      return m[2] === "==" ? equal : !equal;
-    })
-  );
+  return alternatives.some((alt) => alt.split("&&").every((c) => clause(c, matrix)));
+}
+
+/** One clause of a step's `if:` for a matrix variant; false when not understood. */
+function clause(c: string, matrix: Record<string, string>): boolean {
+  const bare = /^\s*(!\s*)?matrix\.([A-Za-z0-9_.-]+)\s*$/.exec(c);
+  if (bare) {
+    const v = matrix[bare[2]!] ?? "";
+    const truthy = v !== "" && v !== "false" && v !== "0";
+    return bare[1] ? !truthy : truthy;
+  }
+  // `startsWith(matrix.os, 'ubuntu')`, `contains(...)`, `endsWith(...)`: case-insensitive.
+  const fn =
+    /^\s*(!\s*)?(startsWith|endsWith|contains)\(\s*matrix\.([A-Za-z0-9_.-]+)\s*,\s*'([^']*)'\s*\)\s*$/i
+      .exec(c);
+  if (fn) {
+    const v = (matrix[fn[3]!] ?? "").toLowerCase();
+    const w = fn[4]!.toLowerCase();
+    const f = fn[2]!.toLowerCase();
+    const hit = f === "startswith"
+      ? v.startsWith(w)
+      : f === "endswith"
+      ? v.endsWith(w)
+      : v.includes(w);
+    return fn[1] ? !hit : hit;
+  }
+  // The runner of a local run is Linux.
+  const os = /^\s*runner\.os\s*(==|!=)\s*'([^']*)'\s*$/.exec(c);
+  if (os) return (os[2]!.toLowerCase() === "linux") === (os[1] === "==");
+  const m = /^\s*matrix\.([A-Za-z0-9_.-]+)\s*(==|!=)\s*'([^']*)'\s*$/.exec(c);
+  if (!m) return false;
+  const equal = (matrix[m[1]!] ?? "") === m[3];
+  return m[2] === "==" ? equal : !equal;
 }
 
 /** Literal `env:` values (no expressions) of a workflow or job. */
@@ -336,7 +373,7 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
         }
         // A step run only for some matrix variants is not what a local run stands for.
         let onlyVariant = false;
-        if (typeof step.if === "string" && /\bmatrix\./.test(step.if)) {
+        if (typeof step.if === "string" && /\b(matrix|runner)\./.test(step.if)) {
           if (!matrixCondition(step.if, matrix)) {
             if (!variants.some((v) => matrixCondition(step.if as string, v))) return [];
             onlyVariant = true;
@@ -525,6 +562,9 @@ async function gitlabJobs(dir: string): Promise<CiJob[]> {
 const SIDE_JOB =
   /release|deploy|publish|docs?\b|bench|coverage|windows|macos|e2e|browser|nightly|canary|size|perf|license|sanitizer|valgrind|32bit|-old|legacy|lowest|msrv|beta/i;
 
+/** Job names that say the job runs the tests (`test`, `unit-tests`, `testopenjdk11`, `ascii_spec`). */
+const TEST_JOB = /^(test|tests|unit|specs?)([-_ ]|$)|[-_ ](test|tests|specs?)$|^tests?[a-z]*\d*$/i;
+
 /** Side jobs whose commands are never the project's tests. */
 const SHIPPING_JOB = /release|deploy|publish|docs?\b|bench|size|perf|license/i;
 
@@ -604,9 +644,7 @@ export async function ciGates(dir: string): Promise<ProposedGate[]> {
     // A job named for tests (`test`, `unit-tests`, `testopenjdk11`, `ascii_spec`) is the
     // project's tests; a job of static checks only (lint, format, types) checks the code
     // whatever else the main job does.
-    const testJob =
-      /^(test|tests|unit|specs?)([-_ ]|$)|[-_ ](test|tests|specs?)$|^tests?[a-z]*\d*$/i
-        .test(x.job.id);
+    const testJob = TEST_JOB.test(x.job.id);
     const checksOnly = [...x.kinds].every((k) =>
       ["install", "format", "lint", "typecheck"].includes(k)
     ) && [...x.kinds].some((k) => k !== "install");

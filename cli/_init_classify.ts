@@ -21,7 +21,7 @@ const PUBLISH =
   /\b(publish|deploy|release|upload|semantic-release|changeset\s+publish|twine|coveralls|codecov|gh-pages|surge|netlify|vercel|wrangler\s+deploy|push)\b/i;
 /** Lines that set the runner up or report on it rather than check the code. */
 const RUNNER_ONLY =
-  /(\$GITHUB_(ENV|OUTPUT|PATH|STEP_SUMMARY)|\s&$|--version$|^[\w./-]+\s+(-V{1,2}|-v|version)(\s*\|\|\s*true)?$|--version\s*(\|\|\s*true|\|\s*grep\b.*)$|^python[\d.]*\s+-m\s+site$|^poetry\s+(env\s+info|show|config)\b|^(pip3?|python3?\s+-m\s+pip)\s+(list|freeze)\b|^go\s+env\b|^conda\s+(info|list)\b|^(npm|pnpm|yarn)\s+(config|rm|remove|uninstall|ls|-s\s+ls)\b|^\(|>\s*\S+\.(lcov|info)$|\bplaywright\s+install\b|install-packages\b)/;
+  /(\$GITHUB_(ENV|OUTPUT|PATH|STEP_SUMMARY)|\s&$|--version$|^[\w./-]+\s+(-V{1,2}|-v|version)(\s*\|\|\s*true)?$|--version\s*(\|\|\s*true|\|\s*grep\b.*)$|^python[\d.]*\s+-m\s+site$|^poetry\s+(env\s+info|show|config)\b|^(pip3?|python3?\s+-m\s+pip)\s+(list|freeze)\b|^go\s+env\b|^nix\s+develop(\s+--?[\w-]+)*$|^conda\s+(info|list)\b|^(npm|pnpm|yarn)\s+(config|rm|remove|uninstall|ls|-s\s+ls)\b|^\(|>\s*\S+\.(lcov|info)$|\bplaywright\s+install\b|install-packages\b)/;
 
 /**
  * Classify one shell command line from a CI definition, or `undefined` when it
