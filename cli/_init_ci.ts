@@ -89,11 +89,22 @@ function firstMatrix(job: Record<string, unknown>): Record<string, string> {
     if (linux !== undefined) out[k] = linux;
     else flatten(k, v[0], out);
   }
-  const first = Array.isArray(matrix.include) ? asRecord(matrix.include[0]) : undefined;
-  for (const [k, v] of Object.entries(first ?? {})) {
-    if (!(k in out)) flatten(k, v, out);
+  // An `include:` entry extends the combination when the values it gives for the matrix's own
+  // keys are that combination's (else it is a combination of its own); with no own keys, the
+  // first entry is the first combination.
+  const includes = Array.isArray(matrix.include) ? matrix.include : [];
+  const own = Object.keys(out).length > 0;
+  for (const [i, x] of includes.entries()) {
+    const entry = asRecord(x);
+    if (!entry || (!own && i > 0) || (own && !extends_(entry, out))) continue;
+    for (const [k, v] of Object.entries(entry)) if (!(k in out) || own) flatten(k, v, out);
   }
   return out;
+}
+
+/** Whether an `include:` entry names the same values as the combination for the keys they share. */
+function extends_(entry: Record<string, unknown>, combo: Record<string, string>): boolean {
+  return Object.entries(entry).every(([k, v]) => !(k in combo) || String(v) === combo[k]);
 }
 
 /**
@@ -105,22 +116,32 @@ function includeVariants(job: Record<string, unknown>): Record<string, string>[]
   const base = firstMatrix(job);
   // The other values of one key at a time (`deno: [v1.x, canary]`: the canary variant).
   const out: Record<string, string>[] = [];
-  for (const [k, v] of Object.entries(matrix)) {
-    if (k === "include" || k === "exclude" || !Array.isArray(v)) continue;
-    for (const x of v) {
+  const own = Object.entries(matrix).filter(([k, v]) =>
+    k !== "include" && k !== "exclude" && Array.isArray(v) && v.length
+  );
+  for (const [k, v] of own) {
+    for (const x of v as unknown[]) {
       if (asRecord(x) || Array.isArray(x) || String(x) === base[k]) continue;
       out.push({ ...base, [k]: String(x ?? "") });
     }
   }
   if (!Array.isArray(matrix.include)) return out;
+  // Entries that did not extend the first combination are combinations of their own.
+  const firstKeys = new Set(own.map(([k]) => k));
   return [
     ...out,
-    ...matrix.include.slice(1).map((x) => {
+    ...matrix.include.flatMap((x, i) => {
+      const entry = asRecord(x) ?? {};
+      if (own.length ? extends_(entry, pick(base, firstKeys)) : i === 0) return [];
       const v = { ...base };
-      for (const [k, y] of Object.entries(asRecord(x) ?? {})) flatten(k, y, v);
-      return v;
+      for (const [k, y] of Object.entries(entry)) flatten(k, y, v);
+      return [v];
     }),
   ];
+}
+
+function pick(rec: Record<string, string>, keys: Set<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(rec).filter(([k]) => keys.has(k)));
 }
 
 /**

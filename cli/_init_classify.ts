@@ -30,6 +30,11 @@ const RUNNER_ONLY =
 function classify(command: string, project: Project): Kind | undefined {
   const c = command.trim();
   if (!c || c.startsWith("#")) return undefined;
+  // `if [ -f requirements.txt ]; then pip install -r requirements.txt; fi`: the command it guards.
+  const guarded = FILE_GUARD.exec(c);
+  if (guarded) return classify(guarded[1]!, project);
+  // Adding a dependency (`composer require x --no-update`) changes the manifest: a matrix variant.
+  if (/^composer\s+require\s/.test(c)) return undefined;
   if (/^[A-Za-z_][A-Za-z0-9_]*=\S*$/.test(c)) return undefined; // a bare assignment
   if (/^[A-Za-z_][A-Za-z0-9_]*=("|'|\$\()/.test(c) && !/\s(&&|\|\|)\s/.test(c)) {
     return undefined; // a variable set from a string or a command's output
@@ -122,6 +127,9 @@ function commandLines(block: string): string[] {
   return out;
 }
 
+/** A one-line `if [ -f FILE ]; then COMMAND; fi`: COMMAND runs when the project has FILE. */
+const FILE_GUARD = /^if\s+\[\s+-[fed]\s+\S+\s+\];\s*then\s+([^;]+?);?\s*fi$/;
+
 /** Lines of shell control flow. */
 const SHELL_LOGIC = /^(if|case|for|while|until|declare|set\s+-o|shopt)\s/;
 /** Lines that change the shell's state for the lines after them. */
@@ -147,7 +155,7 @@ export function blockGates(block: string, project: Project): { line: string; kin
   // A block that downloads or installs onto the machine prepares the runner, and a block of
   // shell logic (if/case/loops) is a script of CI's own: neither is a gate.
   if (lines.some((l) => /\b(curl|wget)\b|^git\s+clone\b/.test(l))) return [];
-  if (lines.some((l) => SHELL_LOGIC.test(l))) return [];
+  if (lines.some((l) => SHELL_LOGIC.test(l) && !FILE_GUARD.test(l))) return [];
   if (lines.length > 1 && lines.some((l) => CONTEXT.test(l) || /&&\s*cd\s/.test(l))) {
     if (lines.some((l) => MACHINE_SETUP.test(l))) return [];
     const kinds = lines.map((l) => classify(l, project)).filter((k): k is Kind => k !== undefined);
