@@ -581,7 +581,7 @@ async function gitlabJobs(dir: string): Promise<CiJob[]> {
 
 /** Jobs that ship, document, measure or try another platform: never the project's gates. */
 const SIDE_JOB =
-  /release|deploy|publish|docs?\b|bench|coverage|windows|macos|e2e|browser|nightly|canary|size|perf|license|sanitizer|valgrind|32bit|-old|legacy|lowest|msrv|beta/i;
+  /release|deploy|publish|docs?\b|bench|coverage|windows|macos|e2e|browser|nightly|canary|size|perf|license|sanitizer|valgrind|32bit|-old|legacy|lowest|msrv|beta|reproducib/i;
 
 /** Job names that say the job runs the tests (`test`, `unit-tests`, `testopenjdk11`, `ascii_spec`). */
 const TEST_JOB = /^(test|tests|unit|specs?)([-_ ]|$)|[-_ ](test|tests|specs?)$|^tests?[a-z]*\d*$/i;

@@ -84,6 +84,10 @@ function classify(command: string, project: Project): Kind | undefined {
   if (session && /^(typing|types?|mypy|pyright|typecheck)\b/.test(session)) return "typecheck";
   if (session && /^(lint|style|flake8|ruff|pylint|pre-commit)\b/.test(session)) return "lint";
   if (session && /^(format|fmt|black)\b/.test(session)) return "format";
+  // A Maven run that skips the tests builds.
+  if (/^(\.\/mvnw|mvn)\s/.test(c) && /\s-D(skipTests|maven\.test\.skip)(=true)?(\s|$)/.test(c)) {
+    return "build";
+  }
   // `bun run lint:ci -x`: the script's name says what it does, not its flags.
   const script = /^(?:npm|pnpm|yarn|bun|deno)\s+(?:run|task)\s+(\S+)/.exec(c)?.[1] ??
     /^(?:npm|pnpm|yarn|bun)\s+(test|lint|build)\b/.exec(c)?.[1];
@@ -130,6 +134,19 @@ function commandLines(block: string): string[] {
 /** A one-line `if [ -f FILE ]; then COMMAND; fi`: COMMAND runs when the project has FILE. */
 const FILE_GUARD = /^if\s+\[\s+-[fed]\s+\S+\s+\];\s*then\s+([^;]+?);?\s*fi$/;
 
+/** `if [ -f FILE ]; then` / one command / `fi` written over three lines, as one line. */
+function foldGuards(lines: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const head = /^if\s+\[\s+-[fed]\s+\S+\s+\];\s*then$/.test(lines[i]!);
+    if (head && lines[i + 2] === "fi" && !SHELL_LOGIC.test(lines[i + 1]!)) {
+      out.push(`${lines[i]} ${lines[i + 1]!.replace(/;$/, "")}; fi`);
+      i += 2;
+    } else out.push(lines[i]!);
+  }
+  return out;
+}
+
 /** Lines of shell control flow. */
 const SHELL_LOGIC = /^(if|case|for|while|until|declare|set\s+-o|shopt)\s/;
 /** Lines that change the shell's state for the lines after them. */
@@ -149,8 +166,10 @@ export function blockGates(block: string, project: Project): { line: string; kin
   // `cmd || { upload the logs; exit 1; }`: the handler reports a failure CI already sees.
   // Activating CI's virtualenv (`source $VENV`, `. .venv/bin/activate`) is the environment a
   // local run already has: the lines after it are the gates.
-  const lines = commandLines(block.replace(/\s*\|\|\s*\{[\s\S]*\}\s*$/, "")).filter((l) =>
-    !VENV_ACTIVATE.test(l)
+  const lines = foldGuards(
+    commandLines(block.replace(/\s*\|\|\s*\{[\s\S]*\}\s*$/, "")).filter((l) =>
+      !VENV_ACTIVATE.test(l)
+    ),
   );
   // A block that downloads or installs onto the machine prepares the runner, and a block of
   // shell logic (if/case/loops) is a script of CI's own: neither is a gate.
