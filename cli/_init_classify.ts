@@ -66,10 +66,11 @@ function classify(command: string, project: Project): Kind | undefined {
   if (/^(pipx|pip3?|python3?\s+-m\s+pip)\s+install\b.*\sdist\//.test(c)) return undefined;
   if (/\b(playwright|puppeteer)\s+install\b/.test(c)) return undefined;
   if (
-    /^(npm\s+(ci|install|i)|pnpm\s+(install|i)|yarn\s*$|yarn\s+install|bun\s+(install|i)|deno\s+install|pip3?\s+install|python3?\s+-m\s+pip\s+install|poetry\s+install|uv\s+sync|pipenv\s+install|go\s+mod\s+download|cargo\s+fetch|bundle\s+install|composer\s+install|mix\s+deps\.get|swift\s+package\s+resolve|(?:dart|flutter)\s+pub\s+get)(\s|$)/
+    /^(npm\s+(ci|install|i)|pnpm\s+(install|i)|yarn\s*$|yarn\s+install|bun\s+(install|i)|deno\s+install|pip3?\s+install|python3?\s+-m\s+pip\s+install|poetry\s+install|uv\s+sync|pipenv\s+install|go\s+mod\s+download|cargo\s+fetch|bundle\s+install|composer\s+install|mix\s+deps\.get(?!.*\s--check)|swift\s+package\s+resolve|(?:dart|flutter)\s+pub\s+get)(\s|$)/
       .test(c)
   ) return "install";
   if (c === "make" && project.makeInstalls()) return "install";
+  // `mix deps.get --check-locked` checks the lockfile rather than installing: read on below.
   // A project's own install script (scripts/install, ./bootstrap) prepares it.
   if (/^(\.\/)?([\w.-]+\/)*(install|bootstrap|setup-deps)(\.sh)?(\s|$)/.test(c)) return "install";
   if (
