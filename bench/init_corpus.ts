@@ -28,7 +28,14 @@
  * builds, a Deno workspace) was labelled by hand and measured before any change
  * it drove; it is not split.
  *
- * Run: `deno run -A bench/init_corpus.ts --part tuned|heldback|heldout2|heldout2-tune|heldout2-test|heldout3|all [--json]`
+ * A fourth set of 11 projects (`"part": "heldout4"`: one well-known project per
+ * slot: a pnpm TypeScript monorepo, a Nuxt app, a nox-driven Python CLI, a Django
+ * app, a Go server, a Rust CLI gated through `just`, a Kotlin Gradle library, a
+ * Ruby gem, a Laravel package, a .NET library built by a PowerShell script, a
+ * CMake C++ library) was labelled by hand before `init` ran on it and is
+ * measured once, after the changes made with the other parts in view.
+ *
+ * Run: `deno run -A bench/init_corpus.ts --part tuned|heldback|heldout2|heldout2-tune|heldout2-test|heldout3|heldout4|all [--json]`
  *
  * @module
  */
@@ -52,7 +59,7 @@ export interface InitCase {
   expected: (string | string[])[];
   /** Commands that are neither required nor counted wrong. */
   acceptable: string[];
-  /** "heldout2" or "heldout3" for the later sets of projects; absent for the first 53. */
+  /** "heldout2", "heldout3" or "heldout4" for the later sets of projects; absent for the first 53. */
   part?: string;
 }
 
@@ -79,6 +86,7 @@ export const PARTS = [
   "heldout2-tune",
   "heldout2-test",
   "heldout3",
+  "heldout4",
   "all",
 ] as const;
 /** A part of the corpus. */
@@ -89,16 +97,17 @@ export type Part = (typeof PARTS)[number];
  * by a hash of the name into held-back and tuned; the second set (`"part":
  * "heldout2"` in case.json, labelled and measured before any change it drove)
  * splits by another byte of the same hash into a half `init` was tuned on and a
- * half kept untouched. The third set (`"part": "heldout3"`) is one part.
+ * half kept untouched. The third and fourth sets (`"part": "heldout3"`,
+ * `"heldout4"`) are one part each.
  */
 export async function partOf(
   repo: string,
   marker?: string,
-): Promise<"heldback" | "tuned" | "heldout2-tune" | "heldout2-test" | "heldout3"> {
+): Promise<"heldback" | "tuned" | "heldout2-tune" | "heldout2-test" | "heldout3" | "heldout4"> {
   const digest = new Uint8Array(
     await crypto.subtle.digest("SHA-256", new TextEncoder().encode(repo)),
   );
-  if (marker === "heldout3") return "heldout3";
+  if (marker === "heldout3" || marker === "heldout4") return marker;
   if (marker === "heldout2") return digest[1]! % 2 === 0 ? "heldout2-tune" : "heldout2-test";
   return digest[0]! < 112 ? "heldback" : "tuned";
 }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { existsSync, readdirSync } from "node:fs";
 import { asRecord, type Kind, type ProposedGate, RANK, readText } from "./_init_gate.ts";
 import { blockGates, type Project } from "./_init_classify.ts";
+import { conventionGates } from "./_init_conventions.ts";
 
 /** One `run:`/`script:` block of a CI job. */
 interface CiCommand {
@@ -26,6 +27,8 @@ interface CiJob {
   id: string;
   source: string;
   commands: CiCommand[];
+  /** The reusable workflow of another repository the job calls instead of steps. */
+  delegates?: string;
 }
 
 function ciCommand(text: string, cwd: unknown, optional: unknown): CiCommand {
@@ -44,9 +47,13 @@ function scriptList(v: unknown): string[] {
   return [];
 }
 
+/** The yaml parser, loaded by the first CI file read (start-up cost). */
+let parseYaml: (text: string) => unknown = () => undefined;
+
 async function parseYamlFile(file: string): Promise<unknown> {
   // The yaml package is loaded only when a CI file exists (start-up cost).
   const { parse } = await import("yaml");
+  parseYaml = parse;
   try {
     return parse(await Deno.readTextFile(file));
   } catch {
@@ -74,14 +81,30 @@ function firstMatrix(job: Record<string, unknown>): Record<string, string> {
   const matrix = asRecord(asRecord(job.strategy)?.matrix) ?? {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(matrix)) {
-    if (k === "include" || k === "exclude") continue;
-    if (Array.isArray(v) && v.length) flatten(k, v[0], out);
+    if (k === "include" || k === "exclude" || !Array.isArray(v) || !v.length) continue;
+    // The platform a local run stands for is Linux: an `os:` list takes its Linux entry.
+    const linux = /^(os|platform|runner|runs-on)$/i.test(k)
+      ? v.find((x) => typeof x === "string" && /ubuntu|linux/i.test(x))
+      : undefined;
+    if (linux !== undefined) out[k] = linux;
+    else flatten(k, v[0], out);
   }
-  const first = Array.isArray(matrix.include) ? asRecord(matrix.include[0]) : undefined;
-  for (const [k, v] of Object.entries(first ?? {})) {
-    if (!(k in out)) flatten(k, v, out);
+  // An `include:` entry extends the combination when the values it gives for the matrix's own
+  // keys are that combination's (else it is a combination of its own); with no own keys, the
+  // first entry is the first combination.
+  const includes = Array.isArray(matrix.include) ? matrix.include : [];
+  const own = Object.keys(out).length > 0;
+  for (const [i, x] of includes.entries()) {
+    const entry = asRecord(x);
+    if (!entry || (!own && i > 0) || (own && !extends_(entry, out))) continue;
+    for (const [k, v] of Object.entries(entry)) if (!(k in out) || own) flatten(k, v, out);
   }
   return out;
+}
+
+/** Whether an `include:` entry names the same values as the combination for the keys they share. */
+function extends_(entry: Record<string, unknown>, combo: Record<string, string>): boolean {
+  return Object.entries(entry).every(([k, v]) => !(k in combo) || String(v) === combo[k]);
 }
 
 /**
@@ -90,33 +113,79 @@ function firstMatrix(job: Record<string, unknown>): Record<string, string> {
  */
 function includeVariants(job: Record<string, unknown>): Record<string, string>[] {
   const matrix = asRecord(asRecord(job.strategy)?.matrix) ?? {};
-  if (!Array.isArray(matrix.include)) return [];
   const base = firstMatrix(job);
-  return matrix.include.slice(1).map((x) => {
-    const out = { ...base };
-    for (const [k, v] of Object.entries(asRecord(x) ?? {})) flatten(k, v, out);
-    return out;
-  });
+  // The other values of one key at a time (`deno: [v1.x, canary]`: the canary variant).
+  const out: Record<string, string>[] = [];
+  const own = Object.entries(matrix).filter(([k, v]) =>
+    k !== "include" && k !== "exclude" && Array.isArray(v) && v.length
+  );
+  for (const [k, v] of own) {
+    for (const x of v as unknown[]) {
+      if (asRecord(x) || Array.isArray(x) || String(x) === base[k]) continue;
+      out.push({ ...base, [k]: String(x ?? "") });
+    }
+  }
+  if (!Array.isArray(matrix.include)) return out;
+  // Entries that did not extend the first combination are combinations of their own.
+  const firstKeys = new Set(own.map(([k]) => k));
+  return [
+    ...out,
+    ...matrix.include.flatMap((x, i) => {
+      const entry = asRecord(x) ?? {};
+      if (own.length ? extends_(entry, pick(base, firstKeys)) : i === 0) return [];
+      const v = { ...base };
+      for (const [k, y] of Object.entries(entry)) flatten(k, y, v);
+      return [v];
+    }),
+  ];
+}
+
+function pick(rec: Record<string, string>, keys: Set<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(rec).filter(([k]) => keys.has(k)));
 }
 
 /**
- * Whether a step's `if:` holds for a matrix variant. Only conjunctions of
- * `matrix.k == 'v'`, `matrix.k != 'v'` and a bare `matrix.k` (truthy) are
- * understood; anything else is false (the step runs for some variants only).
+ * Whether a step's `if:` holds for a matrix variant. Only disjunctions (`||`)
+ * of conjunctions of `matrix.k == 'v'`, `matrix.k != 'v'` and a bare
+ * `matrix.k` (truthy) are understood; anything else is false (the step runs
+ * for some variants only).
  */
 function matrixCondition(cond: string, matrix: Record<string, string>): boolean {
-  const clauses = cond.replace(/^\s*\$\{\{|\}\}\s*$/g, "").split("&&");
-  return clauses.every((c) => {
-    const bare = /^\s*matrix\.([A-Za-z0-9_.-]+)\s*$/.exec(c);
-    if (bare) {
-      const v = matrix[bare[1]!] ?? "";
-      return v !== "" && v !== "false" && v !== "0";
-    }
-    const m = /^\s*matrix\.([A-Za-z0-9_.-]+)\s*(==|!=)\s*'([^']*)'\s*$/.exec(c);
-    if (!m) return false;
-    const equal = (matrix[m[1]!] ?? "") === m[3];
-    return m[2] === "==" ? equal : !equal;
-  });
+  // `a || b`: any alternative (each a conjunction) holds.
+  const alternatives = cond.replace(/^\s*\$\{\{|\}\}\s*$/g, "").split("||");
+  return alternatives.some((alt) => alt.split("&&").every((c) => clause(c, matrix)));
+}
+
+/** One clause of a step's `if:` for a matrix variant; false when not understood. */
+function clause(c: string, matrix: Record<string, string>): boolean {
+  const bare = /^\s*(!\s*)?matrix\.([A-Za-z0-9_.-]+)\s*$/.exec(c);
+  if (bare) {
+    const v = matrix[bare[2]!] ?? "";
+    const truthy = v !== "" && v !== "false" && v !== "0";
+    return bare[1] ? !truthy : truthy;
+  }
+  // `startsWith(matrix.os, 'ubuntu')`, `contains(...)`, `endsWith(...)`: case-insensitive.
+  const fn =
+    /^\s*(!\s*)?(startsWith|endsWith|contains)\(\s*matrix\.([A-Za-z0-9_.-]+)\s*,\s*'([^']*)'\s*\)\s*$/i
+      .exec(c);
+  if (fn) {
+    const v = (matrix[fn[3]!] ?? "").toLowerCase();
+    const w = fn[4]!.toLowerCase();
+    const f = fn[2]!.toLowerCase();
+    const hit = f === "startswith"
+      ? v.startsWith(w)
+      : f === "endswith"
+      ? v.endsWith(w)
+      : v.includes(w);
+    return fn[1] ? !hit : hit;
+  }
+  // The runner of a local run is Linux.
+  const os = /^\s*runner\.os\s*(==|!=)\s*'([^']*)'\s*$/.exec(c);
+  if (os) return (os[2]!.toLowerCase() === "linux") === (os[1] === "==");
+  const m = /^\s*matrix\.([A-Za-z0-9_.-]+)\s*(==|!=)\s*'([^']*)'\s*$/.exec(c);
+  if (!m) return false;
+  const equal = (matrix[m[1]!] ?? "") === m[3];
+  return m[2] === "==" ? equal : !equal;
 }
 
 /** Literal `env:` values (no expressions) of a workflow or job. */
@@ -194,7 +263,76 @@ function actionCommand(step: Record<string, unknown>): string | undefined {
     }`;
   }
   if (/^ramsey\/composer-install@/.test(uses)) return "composer install";
+  // Setup actions asked to install the project's dependencies do what the install command does.
+  if (/^ruby\/setup-ruby@/.test(uses) && String(w["bundler-cache"]) === "true") {
+    return "bundle install";
+  }
+  if (/^pnpm\/action-setup@/.test(uses) && String(w.run_install) === "true") return "pnpm install";
   return undefined;
+}
+
+/** The `if:` of a composite action's step, given its inputs: false only when it clearly fails. */
+function inputCondition(cond: unknown, inputs: Record<string, string>): boolean {
+  if (typeof cond !== "string") return true;
+  const c = cond.replace(/^\s*\$\{\{|\}\}\s*$/g, "").trim();
+  const bare = /^(!)?\s*inputs\.([\w-]+)$/.exec(c);
+  if (bare) {
+    const v = inputs[bare[2]!] ?? "";
+    const truthy = v !== "" && v !== "false" && v !== "0";
+    return bare[1] ? !truthy : truthy;
+  }
+  const m = /^inputs\.([\w-]+)\s*(==|!=)\s*'([^']*)'$/.exec(c);
+  if (!m) return true;
+  const equal = (inputs[m[1]!] ?? "") === m[3];
+  return m[2] === "==" ? equal : !equal;
+}
+
+/**
+ * The steps of a local composite action (`uses: ./.github/actions/setup`) with
+ * `${{ inputs.x }}` replaced by the step's `with:` value or the input's default:
+ * a setup action of the repository often runs the install (and a build).
+ */
+function compositeSteps(
+  dir: string,
+  step: Record<string, unknown>,
+  expandText: (t: string) => string,
+  depth = 0,
+): Record<string, unknown>[] | undefined {
+  const uses = String(step.uses ?? "");
+  if (!uses.startsWith("./") || depth > 3) return undefined;
+  const file = ["action.yml", "action.yaml"].map((f) => join(dir, uses, f)).find(existsSync);
+  if (!file) return undefined;
+  let doc: Record<string, unknown> | undefined;
+  try {
+    doc = asRecord(parseYaml(Deno.readTextFileSync(file)));
+  } catch {
+    return undefined;
+  }
+  const runs = asRecord(doc?.runs);
+  if (!runs || runs.using !== "composite" || !Array.isArray(runs.steps)) return undefined;
+  const inputs: Record<string, string> = {};
+  for (const [k, v] of Object.entries(asRecord(doc?.inputs) ?? {})) {
+    const d = asRecord(v)?.default;
+    if (d !== undefined && d !== null) inputs[k] = String(d);
+  }
+  for (const [k, v] of Object.entries(asRecord(step.with) ?? {})) {
+    inputs[k] = expandText(String(v ?? ""));
+  }
+  const sub = (t: string) =>
+    t.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, k) => inputs[k] ?? "");
+  return runs.steps.flatMap((x) => {
+    const st = asRecord(x);
+    if (!st || !inputCondition(st.if, inputs)) return [];
+    const nested = compositeSteps(dir, st, expandText, depth + 1);
+    if (nested) return nested;
+    const out: Record<string, unknown> = { ...st };
+    delete out.if;
+    if (typeof st.run === "string") out.run = sub(st.run);
+    if (typeof st["working-directory"] === "string") {
+      out["working-directory"] = sub(st["working-directory"]);
+    }
+    return [out];
+  });
 }
 
 async function githubJobs(dir: string): Promise<CiJob[]> {
@@ -205,6 +343,17 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
     const wfEnv = literalEnv(doc?.env);
     for (const [id, j] of Object.entries(asRecord(doc?.jobs) ?? {})) {
       const job = asRecord(j);
+      // A job that calls a reusable workflow of another repository runs what that file says:
+      // remembered by the workflow's name, which says what it is for.
+      if (job && typeof job.uses === "string" && !job.uses.startsWith("./")) {
+        jobs.push({
+          id,
+          source: `.github/workflows/${f}, job "${id}"`,
+          commands: [],
+          delegates: job.uses,
+        });
+        continue;
+      }
       const steps = job?.steps;
       if (!job || !Array.isArray(steps)) continue;
       // A job run only for a label, on the main branch or in the upstream repository does not
@@ -216,12 +365,36 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
       const variants = includeVariants(job);
       const env = { ...wfEnv, ...literalEnv(job.env) };
       const jobCwd = asRecord(asRecord(job.defaults)?.run)?.["working-directory"];
-      const commands = steps.flatMap((s) => {
+      // Directories holding a checkout of another repository: steps run there test that one.
+      const foreign: string[] = [];
+      const inForeign = (cwd: unknown, text: string) =>
+        foreign.some((p) =>
+          p === "" ||
+          (typeof cwd === "string" &&
+            (cwd.replace(/^\.\//, "") + "/").startsWith(p + "/")) ||
+          new RegExp(`(^|\\s)cd\\s+(\\./)?${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(/|\\s|$)`)
+            .test(text)
+        );
+      const expandText = (t: string) => expand(t, matrix, env);
+      const expanded = steps.flatMap((s) => {
         const step = asRecord(s);
         if (!step) return [];
+        const inner = compositeSteps(dir, step, expandText);
+        // The composite's steps run under the calling step's condition.
+        return inner ? inner.map((x) => (step.if ? { ...x, if: step.if } : x)) : [step];
+      });
+      const commands = expanded.flatMap((step) => {
+        if (/^actions\/checkout@/.test(String(step.uses ?? ""))) {
+          const w = asRecord(step.with) ?? {};
+          const repo = typeof w.repository === "string" ? w.repository.trim() : "";
+          if (repo && !/github\.repository\b/.test(repo)) {
+            foreign.push(String(w.path ?? "").replace(/^\.\//, "").replace(/\/+$/, ""));
+          }
+          return [];
+        }
         // A step run only for some matrix variants is not what a local run stands for.
         let onlyVariant = false;
-        if (typeof step.if === "string" && /\bmatrix\./.test(step.if)) {
+        if (typeof step.if === "string" && /\b(matrix|runner)\./.test(step.if)) {
           if (!matrixCondition(step.if, matrix)) {
             if (!variants.some((v) => matrixCondition(step.if as string, v))) return [];
             onlyVariant = true;
@@ -231,6 +404,7 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
         // Other `uses:` steps are setup actions, checkouts and uploads: never gates.
         if (run === undefined) return [];
         const cwd = step["working-directory"] ?? jobCwd;
+        if (inForeign(cwd, run)) return [];
         return [{
           ...ciCommand(
             expand(run, matrix, env),
@@ -407,7 +581,10 @@ async function gitlabJobs(dir: string): Promise<CiJob[]> {
 
 /** Jobs that ship, document, measure or try another platform: never the project's gates. */
 const SIDE_JOB =
-  /release|deploy|publish|docs?\b|bench|coverage|windows|macos|e2e|browser|nightly|canary|size|perf|license|sanitizer|valgrind|32bit|-old|legacy|lowest|msrv|beta/i;
+  /release|deploy|publish|docs?\b|bench|coverage|windows|macos|e2e|browser|nightly|canary|size|perf|license|sanitizer|valgrind|32bit|-old|legacy|lowest|msrv|beta|reproducib/i;
+
+/** Job names that say the job runs the tests (`test`, `unit-tests`, `testopenjdk11`, `ascii_spec`). */
+const TEST_JOB = /^(test|tests|unit|specs?)([-_ ]|$)|[-_ ](test|tests|specs?)$|^tests?[a-z]*\d*$/i;
 
 /** Side jobs whose commands are never the project's tests. */
 const SHIPPING_JOB = /release|deploy|publish|docs?\b|bench|size|perf|license/i;
@@ -485,15 +662,29 @@ export async function ciGates(dir: string): Promise<ProposedGate[]> {
   for (const x of scored) {
     if (x === main || SIDE_JOB.test(x.job.source)) continue;
     const adds = [...x.kinds].filter((k) => k !== "install" && !covered.has(k));
-    // A job named for tests is the project's tests; a job of static checks only
-    // (lint, format, types) checks the code whatever else the main job does.
-    const testJob = /^(test|tests|unit)([-_ ]|$)|[-_ ](test|tests)$/i.test(x.job.id);
+    // A job named for tests (`test`, `unit-tests`, `testopenjdk11`, `ascii_spec`) is the
+    // project's tests; a job of static checks only (lint, format, types) checks the code
+    // whatever else the main job does.
+    const testJob = TEST_JOB.test(x.job.id);
     const checksOnly = [...x.kinds].every((k) =>
       ["install", "format", "lint", "typecheck"].includes(k)
     ) && [...x.kinds].some((k) => k !== "install");
     if (adds.length === 0 && !testJob && !checksOnly) continue;
     for (const k of adds) covered.add(k);
-    out.push(...x.gates);
+    // A job taken only for a kind of gate the others lack gives that kind (a smoke job's
+    // build), not its other lines.
+    out.push(
+      ...(testJob || checksOnly ? x.gates : x.gates.filter((g) => adds.includes(g.kind))),
+    );
+  }
+  // A job calling another repository's reusable test workflow runs the ecosystem's tests:
+  // the convention's test command stands for it.
+  if (jobs.some((j) => j.delegates && /test|check|ci\b/i.test(`${j.id} ${j.delegates}`))) {
+    const have = new Set(out.map((g) => g.command));
+    out.push(
+      ...(await conventionGates(dir)).filter((g) => g.kind === "test" && !have.has(g.command))
+        .map((g) => ({ ...g, source: `${g.source}, for a reusable test workflow CI calls` })),
+    );
   }
   return out;
 }

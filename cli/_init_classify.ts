@@ -21,7 +21,7 @@ const PUBLISH =
   /\b(publish|deploy|release|upload|semantic-release|changeset\s+publish|twine|coveralls|codecov|gh-pages|surge|netlify|vercel|wrangler\s+deploy|push)\b/i;
 /** Lines that set the runner up or report on it rather than check the code. */
 const RUNNER_ONLY =
-  /(\$GITHUB_(ENV|OUTPUT|PATH|STEP_SUMMARY)|\s&$|--version$|^[\w./-]+\s+(-V{1,2}|-v|version)(\s*\|\|\s*true)?$|--version\s*\|\|\s*true$|^python[\d.]*\s+-m\s+site$|^(npm|pnpm|yarn)\s+(config|rm|remove|uninstall|ls|-s\s+ls)\b|^\(|>\s*\S+\.(lcov|info)$|\bplaywright\s+install\b|install-packages\b)/;
+  /(\$GITHUB_(ENV|OUTPUT|PATH|STEP_SUMMARY)|\s&$|--version$|^[\w./-]+\s+(-V{1,2}|-v|version)(\s*\|\|\s*true)?$|--version\s*(\|\|\s*true|\|\s*grep\b.*)$|^python[\d.]*\s+-m\s+site$|^poetry\s+(env\s+info|show|config)\b|^(pip3?|python3?\s+-m\s+pip)\s+(list|freeze)\b|^go\s+env\b|^nix\s+develop(\s+--?[\w-]+)*$|^conda\s+(info|list)\b|^(npm|pnpm|yarn)\s+(config|rm|remove|uninstall|ls|-s\s+ls)\b|^\(|>\s*\S+\.(lcov|info)$|\bplaywright\s+install\b|install-packages\b)/;
 
 /**
  * Classify one shell command line from a CI definition, or `undefined` when it
@@ -30,6 +30,11 @@ const RUNNER_ONLY =
 function classify(command: string, project: Project): Kind | undefined {
   const c = command.trim();
   if (!c || c.startsWith("#")) return undefined;
+  // `if [ -f requirements.txt ]; then pip install -r requirements.txt; fi`: the command it guards.
+  const guarded = FILE_GUARD.exec(c);
+  if (guarded) return classify(guarded[1]!, project);
+  // Adding a dependency (`composer require x --no-update`) changes the manifest: a matrix variant.
+  if (/^composer\s+require\s/.test(c)) return undefined;
   if (/^[A-Za-z_][A-Za-z0-9_]*=\S*$/.test(c)) return undefined; // a bare assignment
   if (/^[A-Za-z_][A-Za-z0-9_]*=("|'|\$\()/.test(c) && !/\s(&&|\|\|)\s/.test(c)) {
     return undefined; // a variable set from a string or a command's output
@@ -51,15 +56,21 @@ function classify(command: string, project: Project): Kind | undefined {
   // Global tool installs and pip self-upgrades prepare the runner, not the project.
   if (/\b(npm|pnpm|yarn|bun)\s+(i|install|add)\s+(-g|--global)\b/.test(c)) return undefined;
   if (/\byarn\s+global\s+add\b/.test(c)) return undefined;
-  if (/\bpip3?\s+install\s+(-U\s+|--upgrade\s+)+(pip|setuptools|wheel)(\s|$)/.test(c)) {
+  // (only when nothing else is installed with them: `pip install -U pip nox` installs nox).
+  if (
+    /\bpip3?\s+install\s+(-U\s+|--upgrade\s+)+((pip|setuptools|wheel)(\s+|$))+$/.test(c)
+  ) {
     return undefined;
   }
+  // Installing the package just built (a wheel under dist/) is a smoke check's setup.
+  if (/^(pipx|pip3?|python3?\s+-m\s+pip)\s+install\b.*\sdist\//.test(c)) return undefined;
   if (/\b(playwright|puppeteer)\s+install\b/.test(c)) return undefined;
   if (
-    /^(npm\s+(ci|install|i)|pnpm\s+(install|i)|yarn\s*$|yarn\s+install|bun\s+(install|i)|deno\s+install|pip3?\s+install|python3?\s+-m\s+pip\s+install|poetry\s+install|uv\s+sync|pipenv\s+install|go\s+mod\s+download|cargo\s+fetch|bundle\s+install|composer\s+install)(\s|$)/
+    /^(npm\s+(ci|install|i)|pnpm\s+(install|i)|yarn\s*$|yarn\s+install|bun\s+(install|i)|deno\s+install|pip3?\s+install|python3?\s+-m\s+pip\s+install|poetry\s+install|uv\s+sync|pipenv\s+install|go\s+mod\s+download|cargo\s+fetch|bundle\s+install|composer\s+install|mix\s+deps\.get(?!.*\s--check)|swift\s+package\s+resolve|(?:dart|flutter)\s+pub\s+get)(\s|$)/
       .test(c)
   ) return "install";
   if (c === "make" && project.makeInstalls()) return "install";
+  // `mix deps.get --check-locked` checks the lockfile rather than installing: read on below.
   // A project's own install script (scripts/install, ./bootstrap) prepares it.
   if (/^(\.\/)?([\w.-]+\/)*(install|bootstrap|setup-deps)(\.sh)?(\s|$)/.test(c)) return "install";
   if (
@@ -74,6 +85,10 @@ function classify(command: string, project: Project): Kind | undefined {
   if (session && /^(typing|types?|mypy|pyright|typecheck)\b/.test(session)) return "typecheck";
   if (session && /^(lint|style|flake8|ruff|pylint|pre-commit)\b/.test(session)) return "lint";
   if (session && /^(format|fmt|black)\b/.test(session)) return "format";
+  // A Maven run that skips the tests builds.
+  if (/^(\.\/mvnw|mvn)\s/.test(c) && /\s-D(skipTests|maven\.test\.skip)(=true)?(\s|$)/.test(c)) {
+    return "build";
+  }
   // `bun run lint:ci -x`: the script's name says what it does, not its flags.
   const script = /^(?:npm|pnpm|yarn|bun|deno)\s+(?:run|task)\s+(\S+)/.exec(c)?.[1] ??
     /^(?:npm|pnpm|yarn|bun)\s+(test|lint|build)\b/.exec(c)?.[1];
@@ -108,11 +123,28 @@ function commandLines(block: string): string[] {
       cur += line.slice(0, -1).trim() + " ";
       continue;
     }
-    const full = (cur + line.trim()).trim();
+    // A line ended by `;` (a habit in multi-line blocks) is the same command.
+    const full = (cur + line.trim()).trim().replace(/\s*;$/, "");
     cur = "";
     if (full) out.push(full);
   }
   if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/** A one-line `if [ -f FILE ]; then COMMAND; fi`: COMMAND runs when the project has FILE. */
+const FILE_GUARD = /^if\s+\[\s+-[fed]\s+\S+\s+\];\s*then\s+([^;]+?);?\s*fi$/;
+
+/** `if [ -f FILE ]; then` / one command / `fi` written over three lines, as one line. */
+function foldGuards(lines: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const head = /^if\s+\[\s+-[fed]\s+\S+\s+\];\s*then$/.test(lines[i]!);
+    if (head && lines[i + 2] === "fi" && !SHELL_LOGIC.test(lines[i + 1]!)) {
+      out.push(`${lines[i]} ${lines[i + 1]!.replace(/;$/, "")}; fi`);
+      i += 2;
+    } else out.push(lines[i]!);
+  }
   return out;
 }
 
@@ -135,13 +167,15 @@ export function blockGates(block: string, project: Project): { line: string; kin
   // `cmd || { upload the logs; exit 1; }`: the handler reports a failure CI already sees.
   // Activating CI's virtualenv (`source $VENV`, `. .venv/bin/activate`) is the environment a
   // local run already has: the lines after it are the gates.
-  const lines = commandLines(block.replace(/\s*\|\|\s*\{[\s\S]*\}\s*$/, "")).filter((l) =>
-    !VENV_ACTIVATE.test(l)
+  const lines = foldGuards(
+    commandLines(block.replace(/\s*\|\|\s*\{[\s\S]*\}\s*$/, "")).filter((l) =>
+      !VENV_ACTIVATE.test(l)
+    ),
   );
   // A block that downloads or installs onto the machine prepares the runner, and a block of
   // shell logic (if/case/loops) is a script of CI's own: neither is a gate.
   if (lines.some((l) => /\b(curl|wget)\b|^git\s+clone\b/.test(l))) return [];
-  if (lines.some((l) => SHELL_LOGIC.test(l))) return [];
+  if (lines.some((l) => SHELL_LOGIC.test(l) && !FILE_GUARD.test(l))) return [];
   if (lines.length > 1 && lines.some((l) => CONTEXT.test(l) || /&&\s*cd\s/.test(l))) {
     if (lines.some((l) => MACHINE_SETUP.test(l))) return [];
     const kinds = lines.map((l) => classify(l, project)).filter((k): k is Kind => k !== undefined);

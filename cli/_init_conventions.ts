@@ -336,6 +336,60 @@ function cmakeGates(dir: string): ProposedGate[] {
   return gates;
 }
 
+/** Ruby, Swift, Elixir, PHP and .NET: the install and test command each toolchain has. */
+function otherEcosystemGates(dir: string): ProposedGate[] {
+  const has = (f: string) => existsSync(join(dir, f));
+  const g = (source: string, command: string, kind: Kind): ProposedGate => ({
+    name: kind,
+    command,
+    kind,
+    source,
+    rank: RANK[kind],
+  });
+  const out: ProposedGate[] = [];
+  if (has("Gemfile")) {
+    out.push(g("Gemfile (Bundler)", "bundle install", "install"));
+    if (has("Rakefile")) out.push(g("Rakefile", "bundle exec rake", "test"));
+    else if (has("spec")) out.push(g("Gemfile (RSpec convention)", "bundle exec rspec", "test"));
+  }
+  if (has("Package.swift")) {
+    out.push(g("Package.swift (SwiftPM)", "swift build", "build"));
+    out.push(g("Package.swift (SwiftPM)", "swift test", "test"));
+  }
+  if (has("mix.exs")) {
+    out.push(g("mix.exs (Mix)", "mix deps.get", "install"));
+    out.push(g("mix.exs (Mix)", "mix test", "test"));
+  }
+  if (has("composer.json")) {
+    out.push(g("composer.json (Composer)", "composer install", "install"));
+    let scripts: Record<string, unknown> = {};
+    try {
+      scripts = asRecord(asRecord(JSON.parse(readText(join(dir, "composer.json"))))?.scripts) ??
+        {};
+    } catch {
+      // an unreadable manifest names no script
+    }
+    if (scripts.test !== undefined) out.push(g("composer.json script", "composer test", "test"));
+    else if (has("phpunit.xml.dist") || has("phpunit.xml")) {
+      out.push(g("phpunit.xml (PHPUnit)", "vendor/bin/phpunit", "test"));
+    }
+  }
+  let entries: string[] = [];
+  try {
+    entries = [...Deno.readDirSync(dir)].map((e) => e.name);
+  } catch {
+    // an unreadable folder has no .NET solution
+  }
+  const dotnet = entries.find((n) => /\.(sln|slnx)$/.test(n)) ??
+    entries.find((n) => /\.(cs|fs|vb)proj$/.test(n));
+  if (dotnet) {
+    out.push(g(`${dotnet} (.NET)`, "dotnet restore", "install"));
+    out.push(g(`${dotnet} (.NET)`, "dotnet build --no-restore", "build"));
+    out.push(g(`${dotnet} (.NET)`, "dotnet test --no-build", "test"));
+  }
+  return out;
+}
+
 /** Make targets that map to a gate kind, most specific first. */
 const MAKE_TARGETS: [Kind, string[]][] = [
   ["install", ["install-deps", "deps", "setup"]],
@@ -381,6 +435,7 @@ export async function conventionGates(dir: string): Promise<ProposedGate[]> {
   if (has("Cargo.toml")) out.push(...rustGates(dir));
   out.push(...jvmGates(dir));
   if (has("CMakeLists.txt")) out.push(...cmakeGates(dir));
+  out.push(...otherEcosystemGates(dir));
   // Makefile targets fill the kinds no ecosystem above supplied.
   const kinds = new Set(out.map((g) => g.kind));
   out.push(...makeGates(dir).filter((g) => !kinds.has(g.kind)));

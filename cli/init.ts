@@ -5,8 +5,8 @@
  * Sources, in order of trust: the project's own CI definitions (GitHub
  * workflows, Azure Pipelines, GitLab CI), then the package manager named by
  * the lockfile with the manifest's scripts, then the conventions of other
- * ecosystems (Deno, Python, Go, Rust, Maven/Gradle) and Makefile targets that
- * exist. A command is only proposed for a tool the project shows it uses.
+ * ecosystems (Deno, Python, Go, Rust, Maven/Gradle, CMake, Ruby, Swift, Elixir,
+ * PHP, .NET) and Makefile targets that exist. A command is only proposed for a tool the project shows it uses.
  *
  * @module
  */
@@ -206,13 +206,15 @@ saying where it came from. Sources, in order:
      .gitlab-ci.yml (script:); the job that tests, jobs named for tests and
      jobs of static checks; release, deploy, docs, benchmark, coverage and
      other-platform jobs are not gates; matrix and env values take their first
-     literal value; setup, echo, download and upload steps are skipped
+     literal value (the Linux one for an os list); local composite actions are
+     read with their inputs; setup, echo, download and upload steps are skipped
   2. the package manager of the lockfile (bun.lock, pnpm-lock.yaml, yarn.lock,
      package-lock.json -> npm ci) and package.json scripts (format check, lint,
      type check, build, test)
   3. conventions: deno.json tasks, Python (pyproject.toml/requirements.txt;
      pytest, ruff, black, mypy when named), go.mod, Cargo.toml, pom.xml, Gradle,
-     CMakeLists.txt, and Makefile targets that exist
+     CMakeLists.txt, Gemfile, Package.swift, mix.exs, composer.json, a .NET
+     solution or project, and Makefile targets that exist
 Commands the policy denies or that run as root are listed, not proposed.
 Gates run install -> format -> lint -> typecheck -> build -> test. A folder with
 none of these gets no gates and a comment saying so.
