@@ -216,7 +216,18 @@ export async function checkPluginUses(
     );
   }
   for (const role of ["codex", "jules"] as const) {
-    if (config.agents[role].enabled) sites.push({ kind: "llm", ...llmReference(loaded, role) });
+    if (config.agents[role].enabled) {
+      sites.push({ kind: "llm", ...llmReference(loaded, role) });
+      continue;
+    }
+    // A disabled agent is not made, but a provider name it gives must still
+    // exist: "enabled: false" is often flipped back, and a typo should be
+    // found now. Only a name is looked up (no module imported, no exec
+    // plugin started for an agent that will not run).
+    const { ref, where } = llmReference(loaded, role);
+    if (!/^(exec:|\.{1,2}\/|\/|file:)/.test(ref.uses) && !/\.(ts|js|mjs)$/.test(ref.uses)) {
+      await collect(() => registry.load(ref, { ...options, where, kind: "llm" }));
+    }
   }
   const builtinOpenai = (name: string) =>
     registry.list().some((p) => p.kind === "llm" && p.name === name && p.source === "builtin");

@@ -255,3 +255,61 @@ Deno.test("redteam cli doctor bounds an endpoint that accepts and never answers,
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("redteam cli check: a disabled agent's provider typo is still a config error, before any gate", async () => {
+  const dir = await repoWith(`agents:\n  jules: { provider: antropic, enabled: false }\n${MARK}`);
+  try {
+    const r = await cli(dir, ["check"], {}, MODEL_VARS);
+    assert.equal(r.code, 2, r.output);
+    assert.ok(
+      r.output.includes(`${join(dir, "fleet-orch.yaml")}:2:22: Unknown llm plugin "antropic"`),
+    );
+    assert.match(r.output, /did you mean "anthropic"\?/);
+    assert.equal(await gateRan(dir), false, "a gate ran");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("redteam cli check: positions on the first line of a file with a byte order mark are an editor's", async () => {
+  const dir = await repoWith("");
+  const file = join(dir, "fleet-orch.yaml");
+  try {
+    // A schema problem, and (in a file without one) a plugin problem.
+    await Deno.writeTextFile(file, `\ufeffagentz: 1\n${MARK}`);
+    const schema = await cli(dir, ["check"], {}, MODEL_VARS);
+    assert.equal(schema.code, 2, schema.output);
+    assert.ok(schema.output.includes(`${file}:1:1: Unknown key "agentz"`), schema.output);
+    await Deno.writeTextFile(file, `\ufeffagents: { codex: { provider: opneai } }\n${MARK}`);
+    const plugin = await cli(dir, ["check"], {}, MODEL_VARS);
+    assert.equal(plugin.code, 2, plugin.output);
+    assert.ok(plugin.output.includes(`${file}:1:30: Unknown llm plugin "opneai"`), plugin.output);
+    assert.equal(await gateRan(dir), false, "a gate ran");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("redteam doctor names where a VCS host's redirect points", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () =>
+      new Response(null, { status: 302, headers: { location: "https://sso.example.invalid/" } }),
+  );
+  const dir = await repoWith(
+    `agents:\n  codex: { enabled: false }\n  jules: { enabled: false }\n${MARK}vcs:\n  uses: github\n` +
+      `  with: { api_url: "http://127.0.0.1:${server.addr.port}", owner: acme, repo: app }\n`,
+  );
+  try {
+    const checks = await runDoctor({
+      repo: dir,
+      env: { PATH: Deno.env.get("PATH") ?? "", GITHUB_TOKEN: "ghp_x" },
+    });
+    const access = byName(checks, "vcs access");
+    assert.equal(access.status, "error");
+    assert.match(access.message, /HTTP 302 redirecting to "https:\/\/sso\.example\.invalid\/"/);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
