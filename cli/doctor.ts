@@ -199,7 +199,26 @@ export async function runDoctor(
       } else {
         checks.push({ name: `${role} key`, status: "ok", message: `${a.provider} needs no key` });
       }
-      checks.push(await endpointCheck(role, llm, options, probed));
+      const endpoint = await endpointCheck(role, llm, options, probed);
+      checks.push(endpoint.check);
+      const listed = endpoint.probe?.models;
+      // Azure lists base models, not the deployment names agents give: not checked.
+      const azure = llm.provider === "azure" || /\/openai(\/|$)/.test(llm.baseUrl ?? "");
+      if (listed?.length && !azure && !modelListed(a.model, listed)) {
+        checks.push({
+          name: `${role} model`,
+          status: "warn",
+          message: `"${a.model}" (agents.${role}.model) is not among the ${listed.length} ` +
+            `model${listed.length === 1 ? "" : "s"} "${endpoint.probe!.url}" lists (${
+              listed.slice(0, 5).map((m) => `"${m}"`).join(", ")
+            }${listed.length > 5 ? ", …" : ""}): calls will likely fail with 404`,
+          fix: `set agents.${role}.model to a model the endpoint serves, or make it serve ` +
+            `"${a.model}"` +
+            (llm.provider === "ollama" || /:11434(\/|$)/.test(llm.baseUrl ?? "")
+              ? ` ("ollama pull ${a.model}")`
+              : ""),
+        });
+      }
     }
   } catch (e) {
     // No repository to check (outside one, or a --repo that is not a
@@ -254,13 +273,17 @@ async function endpointCheck(
   llm: Partial<OpenAiClient>,
   options: { offline?: boolean | undefined; probeTimeoutMs?: number | undefined },
   probed: Map<string, Promise<EndpointProbe>>,
-): Promise<DoctorCheck> {
+): Promise<{ check: DoctorCheck; probe?: EndpointProbe }> {
   const name = `${role} endpoint`;
   if (typeof llm.probe !== "function") {
-    return { name, status: "ok", message: "not contacted: the provider plugin has no probe" };
+    return {
+      check: { name, status: "ok", message: "not contacted: the provider plugin has no probe" },
+    };
   }
   if (options.offline) {
-    return { name, status: "ok", message: `"${llm.baseUrl}" not contacted (--offline)` };
+    return {
+      check: { name, status: "ok", message: `"${llm.baseUrl}" not contacted (--offline)` },
+    };
   }
   const key = `${llm.baseUrl}\0${llm.keyEnv ?? ""}`;
   let probe = probed.get(key);
@@ -269,6 +292,23 @@ async function endpointCheck(
     probed.set(key, probe);
   }
   const p = await probe;
+  return { check: _endpointVerdict(name, role, llm, p), probe: p };
+}
+
+/**
+ * Whether a model list names `model`: exactly, as Ollama's implied
+ * `:latest` tag, or under a prefix (Gemini's `models/…`).
+ */
+function modelListed(model: string, ids: readonly string[]): boolean {
+  return ids.some((id) => id === model || id === `${model}:latest` || id.endsWith(`/${model}`));
+}
+
+function _endpointVerdict(
+  name: string,
+  role: string,
+  llm: Partial<OpenAiClient>,
+  p: EndpointProbe,
+): DoctorCheck {
   switch (p.outcome) {
     case "reachable":
       return { name, status: "ok", message: p.message };

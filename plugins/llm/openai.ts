@@ -140,6 +140,8 @@ export interface EndpointProbe {
     | "not_openai";
   /** For `rate_limited`: the reply says the account's quota is spent (calls will fail). */
   quota?: boolean;
+  /** For `reachable`: the model ids the list holds (absent when it was not read whole). */
+  models?: string[];
   /** The URL asked. */
   url: string;
   /** One line for a person: the URL, and what came back or why nothing did. */
@@ -566,6 +568,9 @@ interface _Sniffed {
 
 const _SNIFF_BYTES = 160;
 
+/** The most of a model list doctor's probe reads. */
+const _PROBE_LIST_BYTES = 8 * 1024 * 1024;
+
 // The body is passed on unchanged; its first bytes are kept as they stream
 // by, with how much came and whether it broke off part-way.
 function _sniff(res: Response, into: _Sniffed): Response {
@@ -727,20 +732,29 @@ async function _probe(
     contentType: res.headers.get("content-type"),
     head: [],
   };
-  // Only the first bytes are read: a model list is small, an error page may not be.
+  // A model list is read whole up to a bound (a router lists hundreds of
+  // models: half a megabyte or more); anything else only as far as a message
+  // needs (an error page may be large).
+  const limit = res.ok && _isJson(last.contentType) ? _PROBE_LIST_BYTES : 64 * 1024;
   let text = "";
   let total = 0;
+  let whole = false;
   try {
     const reader = res.body?.getReader();
-    while (reader && total < 64 * 1024) {
+    const decoder = new TextDecoder();
+    while (reader && total < limit) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) {
+        whole = true;
+        break;
+      }
       total += value.length;
       if (last.head.reduce((n, h) => n + h.length, 0) < _SNIFF_BYTES) {
         last.head.push(value.slice(0, _SNIFF_BYTES));
       }
-      text += new TextDecoder().decode(value, { stream: true });
+      text += decoder.decode(value, { stream: true });
     }
+    if (!reader) whole = true;
     await reader?.cancel().catch(() => {});
   } catch (error) {
     return {
@@ -808,10 +822,25 @@ async function _probe(
   }
   const data = (list as { data?: unknown } | undefined)?.data;
   if (res.ok && Array.isArray(data)) {
+    const ids = data.map((m) => (m as { id?: unknown } | null)?.id)
+      .filter((id): id is string => typeof id === "string");
     return {
       outcome: "reachable",
       url,
+      models: ids,
       message: `"${url}" answered with ${data.length} model${data.length === 1 ? "" : "s"}`,
+    };
+  }
+  if (
+    res.ok && !whole && list === undefined && /^\s*\{[^]*"data"\s*:\s*\[/.test(text.slice(0, 4096))
+  ) {
+    // A model list past the bound: it is one, even unread to its end.
+    return {
+      outcome: "reachable",
+      url,
+      message: `"${url}" answered with a model list of more than ${
+        Math.round(_PROBE_LIST_BYTES / 1024 / 1024)
+      } MiB (not read to its end)`,
     };
   }
   return {

@@ -268,6 +268,13 @@ export function resolveEndpoint(
     raw = `${url.origin}${dep[1]}/openai/deployments/${dep[2]}`;
     modelsUrl = `${url.origin}${dep[1]}/openai/models`;
   } else {
+    // The full endpoint pasted as the base URL (".../v1/chat/completions",
+    // as API docs show it): the base is what comes before.
+    const root = url.pathname.replace(/\/chat\/completions\/*$/, "");
+    if (root !== url.pathname) {
+      raw = url.origin + root;
+      url.pathname = root;
+    }
     if (provider === "azure" && !/\/openai(\/|$)/.test(url.pathname)) {
       // An Azure resource endpoint alone: the v1 API lives under /openai/v1/.
       raw = url.origin + url.pathname.replace(/\/+$/, "") + "/openai/v1";

@@ -313,3 +313,31 @@ Deno.test("redteam doctor names where a VCS host's redirect points", async () =>
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("redteam doctor warns when the endpoint does not list the agent's model", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => Response.json({ object: "list", data: [{ id: "llama3.1:latest" }, { id: "qwen2.5" }] }),
+  );
+  const url = `http://127.0.0.1:${server.addr.port}/v1`;
+  const config = (model: string) =>
+    `agents:\n  codex: { provider: ollama, model: "${model}", base_url: "${url}" }\n` +
+    `  jules: { enabled: false }\n${MARK}`;
+  const dir = await repoWith(config("llama3.2"));
+  try {
+    const env = { PATH: Deno.env.get("PATH") ?? "" };
+    const checks = await runDoctor({ repo: dir, env });
+    const model = byName(checks, "codex model");
+    assert.equal(model.status, "warn");
+    assert.match(model.message, /"llama3\.2" \(agents\.codex\.model\) is not among the 2 models/);
+    assert.match(model.fix ?? "", /ollama pull llama3\.2/);
+    assert.equal(doctorExitCode(checks), 0);
+    // Ollama's implied :latest tag counts as listed.
+    await Deno.writeTextFile(join(dir, "fleet-orch.yaml"), config("llama3.1"));
+    const listed = await runDoctor({ repo: dir, env });
+    assert.equal(listed.find((c) => c.name === "codex model"), undefined);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -155,3 +155,56 @@ Deno.test("endpoint base URL from OPENAI_BASE_URL names the variable when it is 
   const ok = resolveEndpoint({ provider: "openai", base_url: "http://127.0.0.1:1/v1/" }, env);
   assert.equal(ok.baseUrl, "http://127.0.0.1:1/v1");
 });
+
+Deno.test("endpoint probe reads a large model list whole (a router lists hundreds of models)", async () => {
+  const data = Array.from({ length: 3000 }, (_, i) => ({
+    id: `vendor/model-${i}-${"x".repeat(60)}`,
+    object: "model",
+    description: "A model with a long description. ".repeat(4),
+  }));
+  const s = serve(() => Response.json({ object: "list", data }));
+  try {
+    const p = await createOpenAiClient({ provider: "vllm", base_url: s.url }, {
+      env: () => undefined,
+    }).probe({ timeoutMs: 30_000 });
+    assert.equal(p.outcome, "reachable", p.message);
+    assert.match(p.message, /answered with 3000 models/);
+    assert.equal(p.models?.length, 3000);
+    assert.equal(p.models?.[2999], data[2999]!.id);
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("endpoint base URL pasted with /chat/completions on the end is its API root", async () => {
+  const s = serve((req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/v1/models") return Response.json({ object: "list", data: [{ id: "m" }] });
+    if (path === "/v1/chat/completions") {
+      return Response.json({
+        id: "x",
+        object: "chat.completion",
+        model: "m",
+        choices: [{
+          index: 0,
+          message: { role: "assistant", content: "ok" },
+          finish_reason: "stop",
+        }],
+        usage: { prompt_tokens: 1, completion_tokens: 1 },
+      });
+    }
+    return new Response("404 page not found", { status: 404 });
+  });
+  try {
+    const llm = createOpenAiClient(
+      { provider: "ollama", base_url: `${s.url}/chat/completions/`, max_retries: 0 },
+      { env: () => undefined },
+    );
+    assert.equal(llm.baseUrl, s.url);
+    assert.equal((await llm.probe({ timeoutMs: 30_000 })).outcome, "reachable");
+    assert.equal((await llm.complete({ model: "m", messages: msgs })).text, "ok");
+    assert.deepEqual(s.seen, ["GET /v1/models", "POST /v1/chat/completions"]);
+  } finally {
+    await s.close();
+  }
+});
