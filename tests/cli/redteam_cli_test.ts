@@ -341,3 +341,42 @@ Deno.test("redteam doctor warns when the endpoint does not list the agent's mode
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("redteam cli an empty flag value is a usage error, not the default taken silently", async () => {
+  const dir = await repoWith(`${MARK}deployment:\n  environments:\n    staging: {}\n`);
+  try {
+    for (
+      const args of [
+        ["run", "--environment="],
+        ["check", "--config="],
+        ["check", "--config", ""],
+        ["doctor", "--repo", " "],
+      ]
+    ) {
+      const r = await cli(dir, args, {}, MODEL_VARS);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.output}`);
+      assert.match(r.output, /needs a value, got an empty one/, args.join(" "));
+    }
+    assert.equal(await gateRan(dir), false, "a gate ran");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("redteam cli an unknown short flag names the long flag meant, or where dashed arguments go", async () => {
+  const dir = await repoWith(MARK);
+  try {
+    const short = await cli(dir, ["check", "-c", "fleet-orch.yaml"], {}, MODEL_VARS);
+    assert.equal(short.code, 2, short.output);
+    assert.match(short.output, /Unknown flag -c; did you mean --config\?/);
+    const dashed = await cli(dir, ["policy", "check-command", "ls", "-la"], {}, MODEL_VARS);
+    assert.equal(dashed.code, 2, dashed.output);
+    assert.match(
+      dashed.output,
+      /Unknown flag -l; an argument that starts with "-" goes after "--"/,
+    );
+    assert.equal(await gateRan(dir), false, "a gate ran");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
