@@ -98,11 +98,13 @@ export async function runDoctor(
     });
     stage = "models";
     checks.push({ name: "repository", status: "ok", message: rt.repoRoot });
-    // A run branches from HEAD: a repository without a commit stops it (exit 1).
+    // A run branches from HEAD: a repository without a commit stops it (exit
+    // 1). A warning, not a problem: check works, and a new project is often
+    // checked before its first commit.
     if ((await rt.git.tryRun(["rev-parse", "--verify", "-q", "HEAD"])).code !== 0) {
       checks.push({
         name: "first commit",
-        status: "error",
+        status: "warn",
         message: `${rt.repoRoot} has no commit yet: "fleet-orch run" starts its work branch ` +
           "from HEAD and stops without one",
         fix: 'commit your work first (git add -A && git commit -m "Initial commit")',

@@ -150,7 +150,7 @@ Deno.test("redteam cli doctor --json outside a git repository prints its checks 
   }
 });
 
-Deno.test("redteam doctor flags a repository without a commit, which run needs", async () => {
+Deno.test("redteam doctor warns of a repository without a commit, which run needs", async () => {
   const dir = await repoWith(MARK, { commit: false });
   try {
     const checks = await runDoctor({
@@ -159,9 +159,11 @@ Deno.test("redteam doctor flags a repository without a commit, which run needs",
       env: { PATH: Deno.env.get("PATH") ?? "" },
     });
     const first = byName(checks, "first commit");
-    assert.equal(first.status, "error");
+    assert.equal(first.status, "warn");
+    assert.match(first.message, /no commit yet: "fleet-orch run" starts its work branch from HEAD/);
     assert.match(first.fix ?? "", /git commit/);
-    assert.equal(doctorExitCode(checks), 1);
+    // check works without a commit: a warning, not a problem.
+    assert.equal(doctorExitCode(checks), 0);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
