@@ -382,3 +382,34 @@ Deno.test("redteam cli an unknown short flag names the long flag meant, or where
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("redteam cli verification URLs that cannot be requested are config errors, before any gate", async () => {
+  const dir = await repoWith(
+    `${MARK}deployment:\n  environments:\n    staging:\n      health_endpoint: "localhost:8080/health"\n` +
+      `      smoke_tests:\n        - { name: home, url: /home }\n`,
+  );
+  const file = join(dir, "fleet-orch.yaml");
+  try {
+    const verify = await cli(dir, ["verify", "--environment", "staging"], {}, MODEL_VARS);
+    assert.equal(verify.code, 2, verify.output);
+    assert.ok(
+      verify.output.includes(`${file}:6:24: "localhost:8080/health" has no scheme`),
+      verify.output,
+    );
+    assert.match(verify.output, /"http:\/\/localhost:8080\/health"/);
+    assert.ok(verify.output.includes(`${file}:8:30: "/home" is not an absolute`), verify.output);
+    const run = await cli(dir, ["run", "--environment", "staging"], {}, MODEL_VARS);
+    assert.equal(run.code, 2, run.output);
+    assert.equal(await gateRan(dir), false, "a gate ran");
+    // With base_url, a relative path is what it resolves against.
+    await Deno.writeTextFile(
+      file,
+      `${MARK}deployment:\n  environments:\n    staging:\n      base_url: "http://127.0.0.1:9/"\n` +
+        `      smoke_tests:\n        - { name: home, url: /home }\n`,
+    );
+    const ok = await cli(dir, ["doctor", "--offline"], {}, MODEL_VARS);
+    assert.doesNotMatch(ok.output, /FAIL config/, ok.output);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
