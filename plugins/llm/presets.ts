@@ -193,8 +193,18 @@ export function baseUrlProblem(raw: string): string | null {
     url = null;
   }
   if (url && (url.protocol === "http:" || url.protocol === "https:") && url.hostname) return null;
+  if (/^https?:\/\//i.test(raw)) {
+    return `"${raw}" is not a valid URL${
+      /^https?:\/\/[^/[]*:[^/]*:/i.test(raw)
+        ? ': an IPv6 address goes in brackets, e.g. "http://[::1]:8000/v1"'
+        : ""
+    }`;
+  }
+  if (/^\/(?!\/)/.test(raw)) {
+    return `"${raw}" is a path, not a URL: write the server's address too, e.g. "http://localhost:8000${raw}"`;
+  }
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw);
-  if (scheme && !/^https?:\/\//i.test(raw)) {
+  if (scheme) {
     return `"${raw}" is not an http(s) URL: an OpenAI-compatible API is reached over http:// or https://`;
   }
   return `"${raw}" is not an http(s) URL: write it with its scheme, e.g. "http://${

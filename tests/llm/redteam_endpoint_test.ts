@@ -208,3 +208,13 @@ Deno.test("endpoint base URL pasted with /chat/completions on the end is its API
     await s.close();
   }
 });
+
+Deno.test("endpoint base URL problems say how to write it: IPv6 brackets, a path alone", () => {
+  assert.match(
+    baseUrlProblem("http://::1:8000/v1")!,
+    /not a valid URL: an IPv6 address goes in brackets/,
+  );
+  assert.doesNotMatch(baseUrlProblem("http://::1:8000/v1")!, /http:\/\/http:/);
+  assert.match(baseUrlProblem("/v1")!, /is a path, not a URL.*"http:\/\/localhost:8000\/v1"/);
+  assert.equal(baseUrlProblem("http://[::1]:8000/v1"), null);
+});
