@@ -55,12 +55,36 @@ function precheck(
   args: string[],
   options: NonNullable<ParseArgsConfig["options"]>,
   command: string,
+  positionals: boolean,
 ): string[] {
   const known = Object.keys(options);
   const out = [...args];
+  const byShort = new Map(
+    Object.entries(options).filter(([, o]) => o.short).map(([n, o]) => [o.short!, n]),
+  );
   for (let i = 0; i < out.length; i++) {
     const a = out[i]!;
     if (a === "--") break;
+    if (/^-[^-\d]/.test(a)) {
+      // A short flag the command does not have: say which long one was meant
+      // instead of node:util's advice about positionals.
+      for (const c of a.slice(1)) {
+        if (byShort.has(c)) {
+          if (options[byShort.get(c)!]!.type === "string") break; // the rest is its value
+          continue;
+        }
+        const hint = known.find((k) => k.startsWith(c));
+        const dash = positionals
+          ? `; an argument that starts with "-" goes after "--" (fleet-orch ${command} … -- ${a})`
+          : "";
+        throw new UsageError(
+          `Unknown flag -${c}${
+            hint ? `; did you mean --${hint}?` : ""
+          }${dash} (see "fleet-orch ${command} --help")`,
+        );
+      }
+      continue;
+    }
     if (!a.startsWith("--") || a === "--") continue;
     const eq = a.indexOf("=");
     const name = a.slice(2, eq < 0 ? undefined : eq);
@@ -73,7 +97,18 @@ function precheck(
         } (see "fleet-orch ${command} --help")`,
       );
     }
-    if (spec.type !== "string" || eq >= 0) continue;
+    if (spec.type !== "string") continue;
+    // "--environment=" or "--config ''" (an unset shell variable): no value
+    // at all, not a default to fall back to silently.
+    const empty = (v: string) => {
+      if (v.trim() === "") {
+        throw new UsageError(`--${name} needs a value, got an empty one: --${name} <value>`);
+      }
+    };
+    if (eq >= 0) {
+      empty(a.slice(eq + 1));
+      continue;
+    }
     const next = out[i + 1];
     if (next === undefined || next === "--") {
       throw new UsageError(`--${name} needs a value: --${name} <value>`);
@@ -87,6 +122,7 @@ function precheck(
       }
       throw new UsageError(`--${name} needs a value, but the next argument is the flag ${next}`);
     }
+    empty(next);
     i++;
   }
   return out;
@@ -199,7 +235,7 @@ export function parseFlags<O extends OptionSpecs>(
   values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>["values"];
   positionals: string[];
 } {
-  const checked = precheck(args, options, command);
+  const checked = precheck(args, options, command, shape.positionals !== false);
   try {
     const r = parseArgsStrict(checked, options);
     if (shape.positionals === false && r.positionals.length) {

@@ -93,10 +93,23 @@ export async function runDoctor(
       config: options.config,
       repo: options.repo,
       configOptional: true,
+      models: true,
       ...(options.env ? { env: options.env } : {}),
     });
     stage = "models";
     checks.push({ name: "repository", status: "ok", message: rt.repoRoot });
+    // A run branches from HEAD: a repository without a commit stops it (exit
+    // 1). A warning, not a problem: check works, and a new project is often
+    // checked before its first commit.
+    if ((await rt.git.tryRun(["rev-parse", "--verify", "-q", "HEAD"])).code !== 0) {
+      checks.push({
+        name: "first commit",
+        status: "warn",
+        message: `${rt.repoRoot} has no commit yet: "fleet-orch run" starts its work branch ` +
+          "from HEAD and stops without one",
+        fix: 'commit your work first (git add -A && git commit -m "Initial commit")',
+      });
+    }
     checks.push(
       rt.configFound ? { name: "config", status: "ok", message: `${rt.loaded.file} is valid` } : {
         name: "config",
@@ -135,6 +148,7 @@ export async function runDoctor(
     }
     // codex and jules often share one endpoint: it is contacted once.
     const probed = new Map<string, Promise<EndpointProbe>>();
+    let fixerUsable = false;
     for (const role of ["codex", "jules"] as const) {
       const a = rt.loaded.config.agents[role];
       if (!a.enabled) continue;
@@ -148,17 +162,34 @@ export async function runDoctor(
       }) as Partial<OpenAiClient>;
       const problem = typeof llm.credentialProblem === "function" ? llm.credentialProblem() : null;
       if (problem) {
-        checks.push({
-          name: `${role} key`,
-          status: "warn",
-          message: `${problem}: recipes still fix what they can, the rest needs a model`,
-          fix: llm.keyEnv
-            ? `export ${llm.keyEnv}=<your key> (or set agents.${role}.base_url to a local ` +
-              "OpenAI-compatible server that needs none)"
-            : "set the variables named above",
-        });
+        const how = llm.keyEnv
+          ? `export ${llm.keyEnv}=<your key> (or set agents.${role}.base_url to a local ` +
+            "OpenAI-compatible server that needs none)"
+          : "set the variables named above";
+        // As the run decides (orchestrator/loop.ts, preflight): a reviewer the
+        // config file names that cannot run, beside a fixer that can, stops
+        // the run before the first gate; without a fixer it is left out.
+        checks.push(
+          role === "jules" && fixerUsable && reviewerNamed(rt.loaded.yaml.value)
+            ? {
+              name: `${role} key`,
+              status: "error",
+              message: `${problem}: "fleet-orch run" stops with exit 3 (reviewer_unavailable) ` +
+                "before the first gate, since the fixer could write patches no reviewer would see",
+              fix:
+                `${how}, or set agents.jules.enabled: false to let the policy engine review alone`,
+            }
+            : {
+              name: `${role} key`,
+              status: "warn",
+              message: `${problem}: recipes still fix what they can, the rest needs a model`,
+              fix: how,
+            },
+        );
         continue; // nothing to contact the endpoint with
-      } else if (llm.keyEnv && llm.hasKey !== false) {
+      }
+      if (role === "codex") fixerUsable = true;
+      if (llm.keyEnv && llm.hasKey !== false) {
         checks.push({ name: `${role} key`, status: "ok", message: `${llm.keyEnv} is set` });
       } else if (llm.keyEnv) {
         checks.push({
@@ -170,11 +201,40 @@ export async function runDoctor(
       } else {
         checks.push({ name: `${role} key`, status: "ok", message: `${a.provider} needs no key` });
       }
-      checks.push(await endpointCheck(role, llm, options, probed));
+      const endpoint = await endpointCheck(role, llm, options, probed);
+      checks.push(endpoint.check);
+      const listed = endpoint.probe?.models;
+      // Azure lists base models, not the deployment names agents give: not checked.
+      const azure = llm.provider === "azure" || /\/openai(\/|$)/.test(llm.baseUrl ?? "");
+      if (listed?.length && !azure && !modelListed(a.model, listed)) {
+        checks.push({
+          name: `${role} model`,
+          status: "warn",
+          message: `"${a.model}" (agents.${role}.model) is not among the ${listed.length} ` +
+            `model${listed.length === 1 ? "" : "s"} "${endpoint.probe!.url}" lists (${
+              listed.slice(0, 5).map((m) => `"${m}"`).join(", ")
+            }${listed.length > 5 ? ", …" : ""}): calls will likely fail with 404`,
+          fix: `set agents.${role}.model to a model the endpoint serves, or make it serve ` +
+            `"${a.model}"` +
+            (llm.provider === "ollama" || /:11434(\/|$)/.test(llm.baseUrl ?? "")
+              ? ` ("ollama pull ${a.model}")`
+              : ""),
+        });
+      }
     }
   } catch (e) {
-    // A wrong flag (--repo that is not a directory) is a usage error: exit 2.
-    if (e instanceof UsageError) throw e;
+    // No repository to check (outside one, or a --repo that is not a
+    // directory) is a usage error, exit 2 as for every command; it is still
+    // reported as a check, so --json prints one document.
+    if (e instanceof UsageError) {
+      checks.push({
+        name: "repository",
+        status: "error",
+        message: messageOf(e),
+        fix: stageFix.repository!,
+      });
+      return checks;
+    }
     checks.push({
       name: e instanceof ConfigError ? "config" : stage,
       status: "error",
@@ -187,16 +247,24 @@ export async function runDoctor(
   return checks;
 }
 
+/** Whether the config file itself names the reviewer (an `agents.jules` section). */
+function reviewerNamed(raw: unknown): boolean {
+  const agents = (raw as { agents?: { jules?: unknown } } | null | undefined)?.agents;
+  return !!agents?.jules;
+}
+
 /**
- * The exit code of a doctor run: 2 when the config is invalid, 1 when any
- * other check failed, 0 otherwise (warnings allowed).
+ * The exit code of a doctor run: 2 when the config is invalid or there is
+ * no repository to check (outside one, a `--repo` that is not a directory),
+ * 1 when any other check failed, 0 otherwise (warnings allowed).
  *
  * @param checks The checks of {@link runDoctor}.
  * @returns 0, 1 or 2.
  */
 export function doctorExitCode(checks: DoctorCheck[]): number {
   const errors = checks.filter((c) => c.status === "error");
-  if (errors.some((c) => c.name === "config")) return 2;
+  // Config invalid, or no repository to check at all (a usage error).
+  if (errors.some((c) => c.name === "config" || c.name === "repository")) return 2;
   return errors.length > 0 ? 1 : 0;
 }
 
@@ -207,13 +275,17 @@ async function endpointCheck(
   llm: Partial<OpenAiClient>,
   options: { offline?: boolean | undefined; probeTimeoutMs?: number | undefined },
   probed: Map<string, Promise<EndpointProbe>>,
-): Promise<DoctorCheck> {
+): Promise<{ check: DoctorCheck; probe?: EndpointProbe }> {
   const name = `${role} endpoint`;
   if (typeof llm.probe !== "function") {
-    return { name, status: "ok", message: "not contacted: the provider plugin has no probe" };
+    return {
+      check: { name, status: "ok", message: "not contacted: the provider plugin has no probe" },
+    };
   }
   if (options.offline) {
-    return { name, status: "ok", message: `"${llm.baseUrl}" not contacted (--offline)` };
+    return {
+      check: { name, status: "ok", message: `"${llm.baseUrl}" not contacted (--offline)` },
+    };
   }
   const key = `${llm.baseUrl}\0${llm.keyEnv ?? ""}`;
   let probe = probed.get(key);
@@ -222,6 +294,23 @@ async function endpointCheck(
     probed.set(key, probe);
   }
   const p = await probe;
+  return { check: _endpointVerdict(name, role, llm, p), probe: p };
+}
+
+/**
+ * Whether a model list names `model`: exactly, as Ollama's implied
+ * `:latest` tag, or under a prefix (Gemini's `models/…`).
+ */
+function modelListed(model: string, ids: readonly string[]): boolean {
+  return ids.some((id) => id === model || id === `${model}:latest` || id.endsWith(`/${model}`));
+}
+
+function _endpointVerdict(
+  name: string,
+  role: string,
+  llm: Partial<OpenAiClient>,
+  p: EndpointProbe,
+): DoctorCheck {
   switch (p.outcome) {
     case "reachable":
       return { name, status: "ok", message: p.message };
@@ -233,6 +322,29 @@ async function endpointCheck(
         fix: llm.keyEnv
           ? `set a valid key in "${llm.keyEnv}"`
           : `set a valid key in the variable agents.${role}.api_key_env names`,
+      };
+    case "rate_limited":
+      return p.quota
+        ? {
+          name,
+          status: "error",
+          message: p.message,
+          fix: `add credit or raise the quota of the account whose key is in ` +
+            `"${llm.keyEnv ?? `agents.${role}.api_key_env`}", or use another key`,
+        }
+        : {
+          name,
+          status: "warn",
+          message: p.message,
+          fix: "calls are retried with backoff; if it persists, wait or raise the rate limit",
+        };
+    case "server_error":
+      return {
+        name,
+        status: "error",
+        message: p.message,
+        fix: `the server at agents.${role}.base_url failed: check its logs or status page ` +
+          "(or the proxy in front of it), then run doctor again",
       };
     case "unreachable":
       return {
@@ -414,7 +526,8 @@ agents.devops.deploy command starts), the gate sandbox (bubblewrap), the
 identity fixes are committed with, the VCS token when vcs: is set, the
 model API keys, and every model endpoint: one cheap request each (GET {base_url}/models with
 the key, 5 s timeout) says whether it is reachable, takes the key, and answers
-like an OpenAI-compatible API. The VCS check reads the repository with the
+like an OpenAI-compatible API (a 429 is a rate limit or a spent quota, a 5xx a
+server error, a redirect is not followed). The VCS check reads the repository with the
 token (GitHub: GET /repos/{owner}/{repo}, which must allow push, and a classic
 token's scopes must hold repo; Azure DevOps: GET the git repository, 401 and
 403 told apart). Every problem comes with the fix to apply.
@@ -428,7 +541,8 @@ Options:
   --json       Print the checks as JSON on stdout ({"checks": [{name, status,
                message, fix?}]})
 
-Exit codes: 0 no problem (warnings allowed); 1 a problem found; 2 config invalid.`;
+Exit codes: 0 no problem (warnings allowed); 1 a problem found; 2 config invalid
+(or no repository to check).`;
 
 /**
  * Run the command.
@@ -456,6 +570,9 @@ export function run(args: string[]): Promise<number> {
     });
     if (values.json) console.log(JSON.stringify({ checks }, null, 2));
     else {
+      // No repository to check is a usage error, told as every command tells one.
+      const repo = checks.find((c) => c.name === "repository" && c.status === "error");
+      if (repo) throw new UsageError(repo.message);
       const c = useColor();
       const mark = {
         ok: c ? "\x1b[32m✓\x1b[39m" : "ok  ",

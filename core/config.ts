@@ -82,9 +82,12 @@ const VAR = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 export function parseYaml(text: string, file: string, options: ParseOptions = {}): LocatedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // A byte order mark is an offset to the parser but no column to an editor:
+  // "FILE:1:1" must name the first character a person sees.
+  const bom = text.charCodeAt(0) === 0xfeff;
   const at = (offset: number) => {
     const p = lineCounter.linePos(offset);
-    return { line: p.line, col: p.col };
+    return { line: p.line, col: bom && p.line === 1 && p.col > 1 ? p.col - 1 : p.col };
   };
   const problems: ConfigProblem[] = [];
   for (const e of doc.errors) {

@@ -233,7 +233,63 @@ export const EnvironmentSchema = z.strictObject({
   retry_delay_seconds: z.number().min(0).optional(),
   requires_approval: z.boolean().optional(),
   verifiers: z.array(PluginRefSchema).optional(),
+}).superRefine((env, ctx) => {
+  // Checked with the config, not when the verifier runs: a URL that cannot
+  // be requested was found only after the gates, the deploy and every retry.
+  const problem = (raw: string, relativeOk: boolean) => checkUrlProblem(raw, relativeOk);
+  if (env.base_url) {
+    const p = problem(env.base_url, false) &&
+      (problem(env.base_url, true) ?? `"${env.base_url}" is not an absolute http(s) URL`);
+    if (p) ctx.addIssue({ code: "custom", path: ["base_url"], message: p });
+  }
+  const relativeOk = !!env.base_url;
+  const urls: Array<[string, PropertyKey[]]> = [];
+  if (env.health_endpoint) urls.push([env.health_endpoint, ["health_endpoint"]]);
+  env.verification_endpoints?.forEach((e, i) =>
+    urls.push([e.url, ["verification_endpoints", i, "url"]])
+  );
+  env.smoke_tests?.forEach((t, i) => urls.push([t.url, ["smoke_tests", i, "url"]]));
+  env.critical_flows?.forEach((f, i) =>
+    f.steps.forEach((st, j) => urls.push([st.url, ["critical_flows", i, "steps", j, "url"]]))
+  );
+  for (const [raw, path] of urls) {
+    const p = problem(raw, relativeOk);
+    if (p) ctx.addIssue({ code: "custom", path, message: p });
+  }
 });
+
+/**
+ * Why `raw` cannot be requested by a verifier, or null when it can: an
+ * absolute http(s) URL, or (with the environment's `base_url`) a path
+ * relative to it.
+ *
+ * @param raw The URL as written.
+ * @param relativeOk Whether a relative URL has a base to resolve against.
+ * @returns The problem, or null.
+ */
+export function checkUrlProblem(raw: string, relativeOk: boolean): string | null {
+  const text = raw.trim();
+  if (/^https?:\/\//i.test(text)) {
+    try {
+      if (new URL(text).hostname) return null;
+    } catch {
+      // reported below
+    }
+    return `"${raw}" is not a valid URL`;
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    return `"${raw}" is not an http(s) URL`;
+  }
+  // "localhost:8080/health" parses as the scheme "localhost:", even against a base.
+  if (/^[a-z0-9.-]+:\d+(\/|$)/i.test(text) || /^localhost(\/|$)/i.test(text)) {
+    return `"${raw}" has no scheme: write it as "http://${text}" (or https://)`;
+  }
+  if (!relativeOk) {
+    return `"${raw}" is not an absolute http(s) URL and the environment sets no base_url: ` +
+      "write the whole URL, or set base_url for relative ones";
+  }
+  return null;
+}
 
 /** How a green run's fixes leave the run (README "Delivery"). */
 export const DELIVERY_MODES = ["branch", "pr", "commit"] as const;

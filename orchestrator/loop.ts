@@ -130,7 +130,10 @@ const LIFECYCLE: LifecycleStep[] = [
  * ```
  */
 export async function runOrchestration(opts: OrchestrationOptions): Promise<Orchestration> {
-  const rt = await openRuntime(opts);
+  // A run calls the models: an endpoint that cannot be resolved (a base URL
+  // without its scheme in OPENAI_BASE_URL, Azure without an endpoint) stops it
+  // here, as a config error at the agent's key, before the first gate.
+  const rt = await openRuntime({ ...opts, models: true });
   const config = rt.loaded.config;
   const dryRun = opts.dryRun ?? config.agents.orchestrator.dry_run;
   const steps = planFromConfig(rt);

@@ -24,7 +24,13 @@ import {
   HOW_TO_ALLOW_LOOSENING,
   looseningAllowedByEnv,
 } from "../policies/loader.ts";
-import { PRESETS, PROVIDERS } from "../plugins/llm/presets.ts";
+import {
+  EndpointError,
+  type EndpointSettings,
+  PRESETS,
+  PROVIDERS,
+  resolveEndpoint,
+} from "../plugins/llm/presets.ts";
 
 /**
  * Modules a runtime loads only when it needs them: the YAML parser and the
@@ -148,15 +154,20 @@ export function llmReference(
  * Runs when the config is loaded, so every problem is reported at once with
  * FILE:LINE:COL before any gate or model call.
  *
+ * With `endpoints`, the agents' model endpoints are resolved too (base URL,
+ * key variable, Azure API version, from the config and the environment:
+ * `OPENAI_BASE_URL`, `AZURE_OPENAI_ENDPOINT`), so a command that will call a
+ * model stops at the agent's key instead of part-way.
+ *
  * @param registry The registry to fill.
  * @param loaded The loaded configuration.
- * @param options Config directory and plugin context.
+ * @param options Config directory, plugin context, whether to resolve endpoints.
  * @throws {ConfigError} With every problem found.
  */
 export async function checkPluginUses(
   registry: PluginRegistry,
   loaded: LoadedConfig,
-  options: { configDir: string; context: PluginContext },
+  options: { configDir: string; context: PluginContext; endpoints?: boolean | undefined },
 ): Promise<void> {
   const config = loaded.config;
   const problems: ConfigProblem[] = [];
@@ -205,10 +216,34 @@ export async function checkPluginUses(
     );
   }
   for (const role of ["codex", "jules"] as const) {
-    if (config.agents[role].enabled) sites.push({ kind: "llm", ...llmReference(loaded, role) });
+    if (config.agents[role].enabled) {
+      sites.push({ kind: "llm", ...llmReference(loaded, role) });
+      continue;
+    }
+    // A disabled agent is not made, but a provider name it gives must still
+    // exist: "enabled: false" is often flipped back, and a typo should be
+    // found now. Only a name is looked up (no module imported, no exec
+    // plugin started for an agent that will not run).
+    const { ref, where } = llmReference(loaded, role);
+    if (!/^(exec:|\.{1,2}\/|\/|file:)/.test(ref.uses) && !/\.(ts|js|mjs)$/.test(ref.uses)) {
+      await collect(() => registry.load(ref, { ...options, where, kind: "llm" }));
+    }
   }
+  const builtinOpenai = (name: string) =>
+    registry.list().some((p) => p.kind === "llm" && p.name === name && p.source === "builtin");
   for (const site of sites) {
-    await collect(() => registry.check(site.kind, site.ref, { ...options, where: site.where }));
+    await collect(async () => {
+      const { def, options: parsed } = await registry.check(site.kind, site.ref, {
+        configDir: options.configDir,
+        context: options.context,
+        where: site.where,
+      });
+      if (
+        options.endpoints && site.kind === "llm" && def.name === "openai" && builtinOpenai(def.name)
+      ) {
+        _checkEndpoint(loaded, site.where.path, parsed as EndpointSettings, options.context.env);
+      }
+    });
   }
   if (problems.length) {
     // A declared option is checked with the entry and again at each site
@@ -220,6 +255,31 @@ export async function checkPluginUses(
     });
     unique.sort((a, b) => a.line - b.line || a.col - b.col);
     throw new ConfigError(unique);
+  }
+}
+
+// An agent's endpoint that cannot be resolved is a config problem at the key
+// to correct: the agent's base_url or api_version when it writes one, else its
+// provider (the message names the environment variable the value came from).
+function _checkEndpoint(
+  loaded: LoadedConfig,
+  agentPath: readonly PropertyKey[],
+  settings: EndpointSettings,
+  env: (name: string) => string | undefined,
+): void {
+  try {
+    resolveEndpoint(settings, env);
+  } catch (e) {
+    if (!(e instanceof EndpointError)) throw e;
+    let node: unknown = loaded.yaml.value;
+    for (const k of agentPath) node = (node as Record<PropertyKey, unknown> | undefined)?.[k];
+    const written = node !== null && typeof node === "object" && e.setting in node;
+    const key = written ? e.setting : "provider";
+    throw new ConfigError([{
+      file: loaded.file,
+      ...loaded.yaml.locate([...agentPath, key]),
+      message: e.message,
+    }]);
   }
 }
 
@@ -280,6 +340,12 @@ export interface RuntimeOptions {
   env?: Record<string, string>;
   /** fetch for plugins. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * The command calls the agents' models (`run`, `doctor`): their endpoints
+   * are resolved when the config loads, with the environment, and one that
+   * cannot be is a config error. @default false
+   */
+  models?: boolean;
 }
 
 /** Everything a command needs. */
@@ -535,7 +601,11 @@ export async function attachPlugins(
   };
   const configDir = configDirOf(loaded.file);
   try {
-    await checkPluginUses(registry, loaded, { configDir, context: pluginContext });
+    await checkPluginUses(registry, loaded, {
+      configDir,
+      context: pluginContext,
+      endpoints: options.models === true,
+    });
   } catch (e) {
     // Exec plugins may have started before a later problem was found.
     await registry.close();

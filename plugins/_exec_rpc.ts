@@ -196,8 +196,24 @@ export class RpcConnection {
           reject(e);
         },
       });
-      this.#writer.write(new TextEncoder().encode(body)).catch((e) => this.#fail(e as Error));
+      this.#writer.write(new TextEncoder().encode(body)).catch((e) =>
+        this.#writeFailed(e as Error)
+      );
     });
+  }
+
+  // A broken pipe means the process is gone or going (a program that does not
+  // exist exits 127 at once): its exit code and stderr, which the status
+  // handler reports, say why; "Broken pipe" does not. The pipe error stands
+  // only when the process lives on with its stdin closed.
+  async #writeFailed(e: Error): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const exited = await Promise.race([
+      this.#proc.status.then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5000))),
+    ]);
+    clearTimeout(timer);
+    if (!exited) this.#fail(e);
   }
 
   /** End the process: closing stdin asks it to exit; the tree is killed. */

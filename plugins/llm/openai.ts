@@ -21,6 +21,7 @@ import {
 import {
   AUTH_MODES,
   type AuthMode,
+  baseUrlProblem,
   PROVIDERS,
   type ResolvedEndpoint,
   resolveEndpoint,
@@ -62,7 +63,13 @@ export const DEFAULT_MAX_REPLY_BYTES = 2 * 1024 * 1024;
 /** Zod schema of {@link OpenAiSettings}; unknown keys are refused. */
 export const OpenAiSettingsSchema: z.ZodType<OpenAiSettings> = z.object({
   provider: z.enum(PROVIDERS).optional(),
-  base_url: z.string().min(1).optional(),
+  // Checked here, not only when the client is made: a base URL without its
+  // scheme is a config error at its line before any gate runs.
+  base_url: z.string().min(1).superRefine((raw, ctx) => {
+    if (!raw) return; // min(1) says so
+    const problem = baseUrlProblem(raw.trim());
+    if (problem) ctx.addIssue({ code: "custom", message: `Base URL ${problem}` });
+  }).optional(),
   api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Use an environment variable name")
     .optional(),
   timeout_seconds: z.number().positive().max(3600).optional(),
@@ -120,9 +127,21 @@ export interface EndpointProbe {
   /**
    * reachable: an OpenAI-compatible reply; key_rejected: 401/403;
    * unreachable: no HTTP answer (refused, DNS, TLS, timeout);
+   * rate_limited: 429 (a rate limit, or a quota spent: `quota` says which);
+   * server_error: 5xx (the server, or a proxy before it, failed);
    * not_openai: an answer that is not an OpenAI-compatible model list.
    */
-  outcome: "reachable" | "key_rejected" | "unreachable" | "not_openai";
+  outcome:
+    | "reachable"
+    | "key_rejected"
+    | "unreachable"
+    | "rate_limited"
+    | "server_error"
+    | "not_openai";
+  /** For `rate_limited`: the reply says the account's quota is spent (calls will fail). */
+  quota?: boolean;
+  /** For `reachable`: the model ids the list holds (absent when it was not read whole). */
+  models?: string[];
   /** The URL asked. */
   url: string;
   /** One line for a person: the URL, and what came back or why nothing did. */
@@ -196,7 +215,12 @@ export function createOpenAiClient(settings: OpenAiSettings, deps: OpenAiDeps = 
       const res = await fetchFn(input, _authenticated(init, endpoint, token));
       // What came back is kept (status, content type, first bytes) so an error
       // can say it instead of the SDK's "Unexpected token '<'".
-      last = { status: res.status, contentType: res.headers.get("content-type"), head: [] };
+      last = {
+        status: res.status,
+        contentType: res.headers.get("content-type"),
+        head: [],
+        location: res.headers.get("location"),
+      };
       return _sniff(_bounded(res, maxReplyBytes, (n) => (oversized = n)), last);
     };
     const client = new sdk.OpenAI({
@@ -479,6 +503,20 @@ function _explain(
       { cause: error },
     );
   }
+  if (
+    error instanceof sdk.APIError && error.status !== undefined && error.status >= 300 &&
+    error.status < 400
+  ) {
+    return new PluginError(
+      PLUGIN,
+      `The model endpoint "${url}" redirects to "${
+        last?.location ?? "?"
+      }" (HTTP ${error.status}): ` +
+        "check base_url (an API answers directly; a redirect is often a login page or a " +
+        "missing or extra path segment such as /v1)",
+      { cause: error },
+    );
+  }
   if (error instanceof sdk.APIError) {
     const hint = (error.status === 401 || error.status === 403) && endpoint.auth === "entra"
       ? " (check that the Entra ID identity has the Cognitive Services OpenAI User role on the resource)"
@@ -524,9 +562,14 @@ interface _Sniffed {
   bytes?: number;
   /** The body failed part-way (the connection closed early): why. */
   cutOff?: string;
+  /** The `location` header (a redirect's target). */
+  location?: string | null;
 }
 
 const _SNIFF_BYTES = 160;
+
+/** The most of a model list doctor's probe reads. */
+const _PROBE_LIST_BYTES = 8 * 1024 * 1024;
 
 // The body is passed on unchanged; its first bytes are kept as they stream
 // by, with how much came and whether it broke off part-way.
@@ -622,7 +665,10 @@ function _authenticated(
   headers.delete("authorization");
   headers.delete("api-key");
   for (const [k, v] of Object.entries(_authHeaders(endpoint, token))) headers.set(k, v);
-  return { ...init, headers };
+  // A redirect is not followed: an API answers where it is, a redirect is a
+  // login page or a wrong base_url (followed, the POST became a GET and the
+  // error named the page it landed on), and the key stays with the host it is for.
+  return { ...init, headers, redirect: "manual" };
 }
 
 function _authHeaders(endpoint: ResolvedEndpoint, token: string | null): Record<string, string> {
@@ -686,20 +732,29 @@ async function _probe(
     contentType: res.headers.get("content-type"),
     head: [],
   };
-  // Only the first bytes are read: a model list is small, an error page may not be.
+  // A model list is read whole up to a bound (a router lists hundreds of
+  // models: half a megabyte or more); anything else only as far as a message
+  // needs (an error page may be large).
+  const limit = res.ok && _isJson(last.contentType) ? _PROBE_LIST_BYTES : 64 * 1024;
   let text = "";
+  let total = 0;
+  let whole = false;
   try {
     const reader = res.body?.getReader();
-    let total = 0;
-    while (reader && total < 64 * 1024) {
+    const decoder = new TextDecoder();
+    while (reader && total < limit) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) {
+        whole = true;
+        break;
+      }
       total += value.length;
       if (last.head.reduce((n, h) => n + h.length, 0) < _SNIFF_BYTES) {
         last.head.push(value.slice(0, _SNIFF_BYTES));
       }
-      text += new TextDecoder().decode(value, { stream: true });
+      text += decoder.decode(value, { stream: true });
     }
+    if (!reader) whole = true;
     await reader?.cancel().catch(() => {});
   } catch (error) {
     return {
@@ -707,8 +762,10 @@ async function _probe(
       url,
       message: `"${url}" answered HTTP ${res.status} (content type ${
         last.contentType ?? "(none)"
-      }) but the body broke off after ${last.head.reduce((n, h) => n + h.length, 0)} bytes: ${
-        _causeText(error)
+      }) but the body broke off after ${total} bytes: ${
+        error instanceof DOMException && error.name === "TimeoutError"
+          ? `the rest did not come within ${timeoutMs / 1000} s`
+          : _causeText(error)
       }`,
     };
   }
@@ -724,6 +781,28 @@ async function _probe(
       outcome: "key_rejected",
       url,
       message: `"${url}" rejected ${key}: ${_whatCameBack(last)}`,
+    };
+  }
+  if (res.status === 429) {
+    // OpenAI answers 429 "insufficient_quota" to a key with no credit left:
+    // every call will fail, unlike a passing rate limit.
+    const quota = /quota|billing|credit/i.test(text.slice(0, 4096));
+    return {
+      outcome: "rate_limited",
+      url,
+      quota,
+      message: `"${url}" answered HTTP 429 (${quota ? "the quota is spent" : "rate limited"}): ${
+        _whatCameBack(last)
+      }`,
+    };
+  }
+  if (res.status >= 500) {
+    return {
+      outcome: "server_error",
+      url,
+      message: `"${url}" failed with HTTP ${res.status} (a server error, not a wrong key): ${
+        _whatCameBack(last)
+      }`,
     };
   }
   if (res.status >= 300 && res.status < 400) {
@@ -743,10 +822,25 @@ async function _probe(
   }
   const data = (list as { data?: unknown } | undefined)?.data;
   if (res.ok && Array.isArray(data)) {
+    const ids = data.map((m) => (m as { id?: unknown } | null)?.id)
+      .filter((id): id is string => typeof id === "string");
     return {
       outcome: "reachable",
       url,
+      models: ids,
       message: `"${url}" answered with ${data.length} model${data.length === 1 ? "" : "s"}`,
+    };
+  }
+  if (
+    res.ok && !whole && list === undefined && /^\s*\{[^]*"data"\s*:\s*\[/.test(text.slice(0, 4096))
+  ) {
+    // A model list past the bound: it is one, even unread to its end.
+    return {
+      outcome: "reachable",
+      url,
+      message: `"${url}" answered with a model list of more than ${
+        Math.round(_PROBE_LIST_BYTES / 1024 / 1024)
+      } MiB (not read to its end)`,
     };
   }
   return {

@@ -153,6 +153,65 @@ export interface ResolvedEndpoint {
   modelsUrl: string;
 }
 
+/** The setting an {@link EndpointError} is about. */
+export type EndpointSetting = "provider" | "base_url" | "api_version";
+
+/**
+ * An endpoint that cannot be resolved from the settings and the environment:
+ * which setting is at fault, and the environment variable the bad value came
+ * from (when it did), so a config loader can point at the key to correct.
+ */
+export class EndpointError extends TypeError {
+  override name = "EndpointError";
+  /**
+   * @param message What is wrong and how to correct it.
+   * @param setting The setting at fault.
+   * @param variable The environment variable the value came from, if any.
+   */
+  constructor(
+    message: string,
+    readonly setting: EndpointSetting,
+    readonly variable: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Why `raw` cannot be a base URL, or null when it is an absolute http(s) URL.
+ * A URL written without its scheme (`localhost:11434/v1`) parses as the
+ * scheme `localhost:`; the reason says to add `http://`.
+ *
+ * @param raw The text given as a base URL.
+ * @returns The reason, or null.
+ */
+export function baseUrlProblem(raw: string): string | null {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (url && (url.protocol === "http:" || url.protocol === "https:") && url.hostname) return null;
+  if (/^https?:\/\//i.test(raw)) {
+    return `"${raw}" is not a valid URL${
+      /^https?:\/\/[^/[]*:[^/]*:/i.test(raw)
+        ? ': an IPv6 address goes in brackets, e.g. "http://[::1]:8000/v1"'
+        : ""
+    }`;
+  }
+  if (/^\/(?!\/)/.test(raw)) {
+    return `"${raw}" is a path, not a URL: write the server's address too, e.g. "http://localhost:8000${raw}"`;
+  }
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw);
+  if (scheme) {
+    return `"${raw}" is not an http(s) URL: an OpenAI-compatible API is reached over http:// or https://`;
+  }
+  return `"${raw}" is not an http(s) URL: write it with its scheme, e.g. "http://${
+    raw.replace(/^\/+/, "")
+  }"`;
+}
+
 /**
  * Resolve provider, base URL and key from settings, preset and environment.
  * A missing key is not thrown here (recipes work without a model): it is
@@ -161,8 +220,9 @@ export interface ResolvedEndpoint {
  * @param settings The agent's provider settings.
  * @param env Environment lookup.
  * @returns The endpoint.
- * @throws {TypeError} When the provider is unknown, the base URL is missing
- *   (Azure) or is not an http(s) URL.
+ * @throws {EndpointError} When the provider is unknown, the base URL is missing
+ *   (Azure) or is not an http(s) URL, or an Azure deployment URL has no API
+ *   version; it names the setting and the variable the bad value came from.
  */
 export function resolveEndpoint(
   settings: EndpointSettings,
@@ -171,25 +231,32 @@ export function resolveEndpoint(
   const provider = settings.provider ?? "openai";
   const preset = (PRESETS as Record<string, ProviderPreset | undefined>)[provider];
   if (!preset) {
-    throw new TypeError(`Provider "${provider}" is not known: use one of ${PROVIDERS.join(", ")}`);
-  }
-  const fromEnv = preset.baseUrlEnv ? env(preset.baseUrlEnv)?.trim() : undefined;
-  let raw = settings.base_url ?? (fromEnv || undefined) ?? preset.baseUrl;
-  if (!raw) {
-    throw new TypeError(
-      `Provider "${provider}" needs a base URL: set base_url (e.g. ` +
-        `"https://<resource>.openai.azure.com/openai/v1/") or ${preset.baseUrlEnv}`,
+    throw new EndpointError(
+      `Provider "${provider}" is not known: use one of ${PROVIDERS.join(", ")}`,
+      "provider",
     );
   }
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new TypeError(`Base URL "${raw}" is not a valid URL`);
+  const fromEnv = preset.baseUrlEnv ? env(preset.baseUrlEnv)?.trim() : undefined;
+  // Where the base URL comes from, for an error about it.
+  const variable = settings.base_url === undefined && fromEnv ? preset.baseUrlEnv! : null;
+  let raw = settings.base_url ?? (fromEnv || undefined) ?? preset.baseUrl;
+  if (!raw) {
+    throw new EndpointError(
+      `Provider "${provider}" needs a base URL: set base_url (e.g. ` +
+        `"https://<resource>.openai.azure.com/openai/v1/") or ${preset.baseUrlEnv}`,
+      "base_url",
+      preset.baseUrlEnv ?? null,
+    );
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new TypeError(`Base URL "${raw}" is not an http(s) URL`);
+  const bad = baseUrlProblem(raw);
+  if (bad) {
+    throw new EndpointError(
+      variable ? `The base URL in ${variable} ${bad}` : `Base URL ${bad}`,
+      "base_url",
+      variable,
+    );
   }
+  const url = new URL(raw);
   // An Azure deployment URL, as the portal shows it (possibly with
   // /chat/completions and ?api-version= on the end): the base is the
   // deployment, api-version becomes a query parameter of every request.
@@ -202,14 +269,22 @@ export function resolveEndpoint(
   if (dep) {
     deployment = decodeURIComponent(dep[2]!);
     if (!apiVersion) {
-      throw new TypeError(
+      throw new EndpointError(
         `The Azure deployment URL "${raw}" needs an API version: set api_version ` +
           `(e.g. "2024-10-21") or AZURE_OPENAI_API_VERSION`,
+        "api_version",
       );
     }
     raw = `${url.origin}${dep[1]}/openai/deployments/${dep[2]}`;
     modelsUrl = `${url.origin}${dep[1]}/openai/models`;
   } else {
+    // The full endpoint pasted as the base URL (".../v1/chat/completions",
+    // as API docs show it): the base is what comes before.
+    const root = url.pathname.replace(/\/chat\/completions\/*$/, "");
+    if (root !== url.pathname) {
+      raw = url.origin + root;
+      url.pathname = root;
+    }
     if (provider === "azure" && !/\/openai(\/|$)/.test(url.pathname)) {
       // An Azure resource endpoint alone: the v1 API lives under /openai/v1/.
       raw = url.origin + url.pathname.replace(/\/+$/, "") + "/openai/v1";

@@ -115,9 +115,11 @@ function _json(a: _Answer): Record<string, unknown> | null {
 /** What came back, for a message: status, content type and the first bytes. */
 function _describe(a: _Answer): string {
   const first = a.text.replace(/\s+/g, " ").trim().slice(0, 80);
-  return `HTTP ${a.status}${a.contentType ? ` (${a.contentType.split(";")[0]})` : ""}${
-    first ? `: ${first}` : ""
-  }`;
+  // Redirects are not followed: where one points says what the URL reached.
+  const location = a.status >= 300 && a.status < 400 ? a.headers.get("location") : null;
+  return `HTTP ${a.status}${location ? ` redirecting to "${location}"` : ""}${
+    a.contentType ? ` (${a.contentType.split(";")[0]})` : ""
+  }${first ? `: ${first}` : ""}`;
 }
 
 /**
