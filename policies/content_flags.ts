@@ -270,7 +270,7 @@ export function reverse(s: string): string {
   return out;
 }
 const _REVERSED = new Uint16Array(8192);
-const _ASCII = /^[\x00-\x7f]*$/;
+const _ASCII = /^[^\u0080-\uffff]*$/;
 const _ASCII_DECODER = new TextDecoder();
 let _REVERSED_ASCII = new Uint8Array(8192);
 
