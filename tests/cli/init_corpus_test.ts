@@ -317,13 +317,16 @@ Deno.test("init corpus proposes exactly the main CI job's gates for honojs/hono"
 Deno.test("init corpus splits by a hash of the repository name", async () => {
   const cases = await loadCases("all");
   const held = (await loadCases("heldback")).map((c) => c.repo);
-  assert.equal(cases.length, 98);
+  assert.equal(cases.length, 106);
   const third = cases.filter((c) => c.part === "heldout3").map((c) => c.repo);
   assert.deepEqual((await loadCases("heldout3")).map((c) => c.repo), third);
   assert.equal(third.length, 14);
   const fourth = cases.filter((c) => c.part === "heldout4").map((c) => c.repo);
   assert.deepEqual((await loadCases("heldout4")).map((c) => c.repo), fourth);
   assert.equal(fourth.length, 11);
+  const fifth = cases.filter((c) => c.part === "heldout5").map((c) => c.repo);
+  assert.deepEqual((await loadCases("heldout5")).map((c) => c.repo), fifth);
+  assert.equal(fifth.length, 8);
   const second = cases.filter((c) => c.part === "heldout2");
   assert.equal(second.length, 20);
   for (const c of cases.filter((c) => c.part === undefined)) {
