@@ -13,7 +13,10 @@
  * words dropped). An expected entry is one command or a list of equivalent
  * spellings; `acceptable` lists commands that are neither required nor wrong
  * (a matrix variant, an install the sandbox needs). Precision counts every
- * other proposed command as wrong.
+ * other proposed command as wrong. The pre-fetch `init` adds so gates can run
+ * offline (`cargo fetch`, `go mod download`, `mvn dependency:go-offline`,
+ * `gradle dependencies`) is listed acceptable wherever CI does not run it, and
+ * expected where it does.
  *
  * A second set of 20 projects (`"part": "heldout2"`, chosen for ecosystems and
  * CI styles the first under-represents: pnpm monorepos, poetry/hatch/nox/tox,
