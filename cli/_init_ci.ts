@@ -792,12 +792,19 @@ export async function ciGates(dir: string): Promise<ProposedGate[]> {
   // An ordinary job running a task of the project's own that no gate runs yet (a nox session
   // building the man page, a `monotest-build` script) checks something the others do not.
   const have = new Set(out.map((g) => g.command));
+  const taskOf = (command: string) => {
+    const t = NAMED_TASK.exec(command);
+    return t ? (t[1] ?? t[2] ?? t[3] ?? t[4])! : undefined;
+  };
+  const tasks = new Set(out.map((g) => taskOf(g.command)).filter((t) => t !== undefined));
   for (const x of scored) {
     if (x === main || SIDE_JOB.test(x.job.source)) continue;
     for (const g of x.gates) {
-      const task = NAMED_TASK.exec(g.command);
-      const name = task && (task[1] ?? task[2] ?? task[3] ?? task[4])!;
+      const name = taskOf(g.command);
       if (!name || g.kind === "install" || g.kind === "other" || SIDE_JOB.test(name)) continue;
+      // A variant of a task a gate runs (`test:node` of `test`, `tests-3.12` of `tests`) is
+      // that check on another runtime.
+      if (tasks.has(name.split(/[:_-]/)[0]!)) continue;
       if (have.has(g.command)) continue;
       have.add(g.command);
       out.push(g);
