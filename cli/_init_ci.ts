@@ -199,46 +199,142 @@ function literalEnv(env: unknown): Record<string, string> {
 }
 
 /**
- * One operand of a `${{ }}` expression: `matrix.x`, `env.X`, a 'literal' or
- * `format('py{0}', matrix.x)`. `null`: a reference whose key is not set;
- * undefined: an operand not understood.
+ * `env:` values of a workflow or job for one matrix variant: literal ones, and
+ * those whose `${{ }}` expressions (`matrix.build == 'shared' && 'ON' || 'OFF'`,
+ * `github.workspace`) are known for that variant; the others (secrets) are left out.
  */
-function operand(
-  text: string,
+function variantEnv(
+  env: unknown,
+  matrix: Record<string, string>,
+  base: Record<string, string>,
+): Record<string, string> {
+  const out = { ...base, ...literalEnv(env) };
+  for (const [k, v] of Object.entries(asRecord(env) ?? {})) {
+    if (typeof v !== "string" || !v.includes("${{")) continue;
+    const text = expand(v.trim(), matrix, out, {});
+    if (!text.includes("${{")) out[k] = text;
+  }
+  return out;
+}
+
+/** A value of an expression: a string, a comparison's result, or null for an unset reference. */
+type Value = string | boolean | null;
+
+const truthy = (v: Value) => v === true || (typeof v === "string" && v !== "");
+
+/**
+ * The value of a `${{ }}` expression for one matrix variant: references
+ * (`matrix.x`, `env.X`, `github.workspace`, the checkout: "."), 'literals',
+ * `==`/`!=`, `!`, `&&`/`||` (GitHub's: the deciding operand's value),
+ * parentheses and `format()`. undefined: a part not understood (a secret, a
+ * step output), so the expression stays for CI.
+ */
+function evaluate(
+  expr: string,
   matrix: Record<string, string>,
   env: Record<string, string>,
-): string | null | undefined {
-  const t = text.trim();
-  const ref = /^(matrix|env)\.([A-Za-z0-9_.-]+)$/.exec(t);
-  if (ref) return (ref[1] === "matrix" ? matrix[ref[2]!] : env[ref[2]!]) ?? null;
-  const lit = /^'([^']*)'$/.exec(t);
-  if (lit) return lit[1]!;
-  const fmt = /^format\(\s*'([^']*)'((?:\s*,\s*[^,()]+)*)\)$/.exec(t);
-  if (!fmt) return undefined;
-  const args = fmt[2]!.split(",").slice(1).map((x) => operand(x, matrix, env));
-  if (args.some((x) => typeof x !== "string")) return null;
-  return fmt[1]!.replace(/\{(\d+)\}/g, (all, i) => args[Number(i)] ?? all);
+): Value | undefined {
+  const tokens =
+    expr.match(/'(?:[^']|'')*'|==|!=|&&|\|\||[!(),]|[A-Za-z_][\w.-]*|\d+(?:\.\d+)?|\S/g) ??
+      [];
+  let i = 0;
+  let failed = false;
+  const peek = () => tokens[i];
+  const primary = (): Value => {
+    const t = tokens[i++];
+    if (t === undefined) return (failed = true, null);
+    if (t === "!") return !truthy(primary());
+    if (t === "(") {
+      const v = or();
+      if (tokens[i++] !== ")") failed = true;
+      return v;
+    }
+    if (t.startsWith("'")) return t.slice(1, -1).replace(/''/g, "'");
+    if (/^\d/.test(t)) return t;
+    if (t === "true" || t === "false") return t === "true";
+    if (/^format$/i.test(t) && peek() === "(") {
+      i++;
+      const args: Value[] = [];
+      while (!failed && peek() !== ")") {
+        args.push(or());
+        if (peek() === ",") i++;
+        else if (peek() !== ")") failed = true;
+      }
+      i++;
+      const [f, ...rest] = args;
+      if (typeof f !== "string" || rest.some((x) => x === null)) return null;
+      return f.replace(/\{(\d+)\}/g, (all, n) => {
+        const v = rest[Number(n)];
+        return v === undefined ? all : String(v);
+      });
+    }
+    const ref = /^(matrix|env)\.([A-Za-z0-9_.-]+)$/.exec(t);
+    if (ref) return (ref[1] === "matrix" ? matrix[ref[2]!] : env[ref[2]!]) ?? null;
+    if (t === "github.workspace") return ".";
+    failed = true;
+    return null;
+  };
+  const compare = (): Value => {
+    let v = primary();
+    while (peek() === "==" || peek() === "!=") {
+      const op = tokens[i++];
+      const w = primary();
+      const equal = String(v ?? "").toLowerCase() === String(w ?? "").toLowerCase();
+      v = op === "==" ? equal : !equal;
+    }
+    return v;
+  };
+  const and = (): Value => {
+    let v = compare();
+    while (peek() === "&&") {
+      i++;
+      const w = compare();
+      v = truthy(v) ? w : v;
+    }
+    return v;
+  };
+  const or = (): Value => {
+    let v = and();
+    while (peek() === "||") {
+      i++;
+      const w = and();
+      v = truthy(v) ? v : w;
+    }
+    return v;
+  };
+  const v = or();
+  return failed || i !== tokens.length ? undefined : v;
 }
 
 /**
- * Replace `${{ matrix.x }}`, `${{ env.X }}` and `${{ a || b }}` chains of those,
- * literals and `format()` whose values are known; others stay. Shell references
- * to a literal workflow/job `env:` value (`"${FEATURES}"`) take that value.
+ * Replace `${{ }}` expressions whose value is known for the variant (see
+ * `evaluate`); others stay. A path under `${{ github.workspace }}/` is relative
+ * to the checkout, and quotes around an expression whose value is one plain
+ * word go with it. Shell references to a workflow/job `env:` value
+ * (`"${FEATURES}"`) take it only when it is literal (`shellEnv`): one computed
+ * from the matrix names a variant's tool (`cross`), not the local one.
  */
-function expand(text: string, matrix: Record<string, string>, env: Record<string, string>): string {
-  const out = text.replace(/\$\{\{([\s\S]*?)\}\}(?!\})/g, (all, expr: string) => {
-    // `a || b`: the first operand with a value (split outside format()'s parentheses only).
-    const alts = expr.split(/\|\|(?![^(]*\))/).map((x) => operand(x, matrix, env));
-    if (alts.some((v) => v === undefined)) return all;
-    const found = alts.find((v) => v);
-    if (found) return found;
-    // A lone reference set to "" is empty; one whose key is unset stays for CI.
-    return alts.length === 1 && alts[0] === "" ? "" : alts.length > 1 ? "" : all;
+function expand(
+  text: string,
+  matrix: Record<string, string>,
+  env: Record<string, string>,
+  shellEnv = env,
+): string {
+  const rel = text.replace(/\$\{\{\s*github\.workspace\s*\}\}\/+/g, "");
+  const out = rel.replace(/("?)\$\{\{([\s\S]*?)\}\}(?!\})("?)/g, (all, q1, expr: string, q2) => {
+    const v = evaluate(expr, matrix, env);
+    if (v === undefined) return all;
+    // A lone reference whose key is unset stays for CI; in a chain it is empty.
+    const lone = /^\s*(matrix|env)\.[A-Za-z0-9_.-]+\s*$/.test(expr);
+    if (v === null && lone) return all;
+    const text = v === null ? "" : String(v);
+    if (q1 && q2 && /^[\w.,:=+\/@-]+$/.test(text)) return text;
+    return q1 + text + q2;
   });
   return out.replace(
     /"?\$\{([A-Za-z_][A-Za-z0-9_]*)\}"?|"?\$([A-Za-z_][A-Za-z0-9_]*)\b"?/g,
     (all, x, y) => {
-      const v = env[x ?? y];
+      const v = shellEnv[x ?? y];
       // Only a single word stands in for the reference (and its quotes) without changing the line.
       return v !== undefined && /^[\w.,:=+\/@-]+$/.test(v) ? v : all;
     },
@@ -340,7 +436,6 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
   const jobs: CiJob[] = [];
   for (const f of listDir(wfDir).filter((n) => /\.ya?ml$/.test(n))) {
     const doc = asRecord(await parseYamlFile(join(wfDir, f)));
-    const wfEnv = literalEnv(doc?.env);
     for (const [id, j] of Object.entries(asRecord(doc?.jobs) ?? {})) {
       const job = asRecord(j);
       // A job that calls a reusable workflow of another repository runs what that file says:
@@ -363,7 +458,8 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
       }
       const matrix = firstMatrix(job);
       const variants = includeVariants(job);
-      const env = { ...wfEnv, ...literalEnv(job.env) };
+      const env = variantEnv(job.env, matrix, variantEnv(doc?.env, matrix, {}));
+      const literal = { ...literalEnv(doc?.env), ...literalEnv(job.env) };
       const jobCwd = asRecord(asRecord(job.defaults)?.run)?.["working-directory"];
       // Directories holding a checkout of another repository: steps run there test that one.
       const foreign: string[] = [];
@@ -375,7 +471,7 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
           new RegExp(`(^|\\s)cd\\s+(\\./)?${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(/|\\s|$)`)
             .test(text)
         );
-      const expandText = (t: string) => expand(t, matrix, env);
+      const expandText = (t: string) => expand(t, matrix, env, literal);
       const expanded = steps.flatMap((s) => {
         const step = asRecord(s);
         if (!step) return [];
@@ -407,8 +503,8 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
         if (inForeign(cwd, run)) return [];
         return [{
           ...ciCommand(
-            expand(run, matrix, env),
-            typeof cwd === "string" ? expand(cwd, matrix, env) : cwd,
+            expand(run, matrix, env, literal),
+            typeof cwd === "string" ? expand(cwd, matrix, env, literal) : cwd,
             step["continue-on-error"],
           ),
           ...(onlyVariant ? { onlyVariant } : {}),
@@ -579,6 +675,17 @@ async function gitlabJobs(dir: string): Promise<CiJob[]> {
   return out;
 }
 
+/** A command that rewrites files to fix them rather than failing on what it finds. */
+const FIXER = /(^|\s)--(fix|write)(\s|=|$)|(^|\s)(fix|[\w.-]+[-:]fix)(\s|$)/;
+/** A line failing when earlier steps changed the tree. */
+const DIFF_CHECK = /\bgit\s+(diff\b[^\n]*--(exit-code|quiet)|diff-index\b|status\s+--porcelain)/;
+/**
+ * A line running a task the project defines by name: a nox session, a tox
+ * environment, a package or deno script, a make or just target.
+ */
+const NAMED_TASK =
+  /^(?:python3?\s+-m\s+)?(?:nox|tox)\b.*\s(?:-e|-s|--sessions?)\s+(\S+)|^(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?([\w:.-]+)$|^deno\s+task\s+([\w:.-]+)$|^(?:make|just)\s+([\w.-]+)$/;
+
 /** Jobs that ship, document, measure or try another platform: never the project's gates. */
 const SIDE_JOB =
   /release|deploy|publish|docs?\b|bench|coverage|windows|macos|e2e|browser|nightly|canary|size|perf|license|sanitizer|valgrind|32bit|-old|legacy|lowest|msrv|beta|reproducib/i;
@@ -612,10 +719,15 @@ export async function ciGates(dir: string): Promise<ProposedGate[]> {
   for (const job of jobs) {
     const gates: ProposedGate[] = [];
     let last = 0;
+    // A fixer (`--fix`, `--write`, `manypkg fix`, a `format-fix` script) rewrites the tree: in a
+    // job that commits what it changed it is not a check; it is one only when the job then fails
+    // on a changed tree (`git diff --exit-code`).
+    const diffChecked = job.commands.some((c) => DIFF_CHECK.test(c.text));
     for (const { text: block, cwd, optional, onlyVariant } of job.commands) {
       if (/\$\{\{|\$\([A-Za-z_.]+\)/.test(block + (cwd ?? ""))) continue;
       for (const { line, kind } of blockGates(block, project)) {
         if (onlyVariant && (kind === "install" || kind === "other")) continue;
+        if (!diffChecked && FIXER.test(line)) continue;
         // A command whose purpose is unknown keeps its place among its neighbours.
         const rank = kind === "other" ? last + 0.5 : RANK[kind];
         if (kind !== "other") last = RANK[kind];
@@ -677,10 +789,30 @@ export async function ciGates(dir: string): Promise<ProposedGate[]> {
       ...(testJob || checksOnly ? x.gates : x.gates.filter((g) => adds.includes(g.kind))),
     );
   }
+  // An ordinary job running a task of the project's own that no gate runs yet (a nox session
+  // building the man page, a `monotest-build` script) checks something the others do not.
+  const have = new Set(out.map((g) => g.command));
+  const taskOf = (command: string) => {
+    const t = NAMED_TASK.exec(command);
+    return t ? (t[1] ?? t[2] ?? t[3] ?? t[4])! : undefined;
+  };
+  const tasks = new Set(out.map((g) => taskOf(g.command)).filter((t) => t !== undefined));
+  for (const x of scored) {
+    if (x === main || SIDE_JOB.test(x.job.source)) continue;
+    for (const g of x.gates) {
+      const name = taskOf(g.command);
+      if (!name || g.kind === "install" || g.kind === "other" || SIDE_JOB.test(name)) continue;
+      // A variant of a task a gate runs (`test:node` of `test`, `tests-3.12` of `tests`) is
+      // that check on another runtime.
+      if (tasks.has(name.split(/[:_-]/)[0]!)) continue;
+      if (have.has(g.command)) continue;
+      have.add(g.command);
+      out.push(g);
+    }
+  }
   // A job calling another repository's reusable test workflow runs the ecosystem's tests:
   // the convention's test command stands for it.
   if (jobs.some((j) => j.delegates && /test|check|ci\b/i.test(`${j.id} ${j.delegates}`))) {
-    const have = new Set(out.map((g) => g.command));
     out.push(
       ...(await conventionGates(dir)).filter((g) => g.kind === "test" && !have.has(g.command))
         .map((g) => ({ ...g, source: `${g.source}, for a reusable test workflow CI calls` })),

@@ -120,7 +120,8 @@ function commandLines(block: string): string[] {
   for (const raw of block.split("\n")) {
     const line = raw.trimEnd();
     if (line.endsWith("\\")) {
-      cur += line.slice(0, -1).trim() + " ";
+      const piece = line.slice(0, -1).trim();
+      if (piece) cur += piece + " ";
       continue;
     }
     // A line ended by `;` (a habit in multi-line blocks) is the same command.
@@ -147,6 +148,10 @@ function foldGuards(lines: string[]): string[] {
   }
   return out;
 }
+
+/** A line that runs on or copies to another machine: `ssh host`, `scp`, `rsync ... user@host:dir`. */
+const REMOTE =
+  /^(ssh|scp|sftp)\s|^rsync\s.*\s(\S+@)?[\w.-]+\.[\w.-]+:\S*$|^rsync\s.*\s\S+@[\w.-]+:/;
 
 /** Lines of shell control flow. */
 const SHELL_LOGIC = /^(if|case|for|while|until|declare|set\s+-o|shopt)\s/;
@@ -175,6 +180,9 @@ export function blockGates(block: string, project: Project): { line: string; kin
   // A block that downloads or installs onto the machine prepares the runner, and a block of
   // shell logic (if/case/loops) is a script of CI's own: neither is a gate.
   if (lines.some((l) => /\b(curl|wget)\b|^git\s+clone\b/.test(l))) return [];
+  // A block that copies the tree to another machine or runs there (ssh, scp, rsync to host:)
+  // checks that machine, not the local checkout.
+  if (lines.some((l) => REMOTE.test(l))) return [];
   if (lines.some((l) => SHELL_LOGIC.test(l) && !FILE_GUARD.test(l))) return [];
   if (lines.length > 1 && lines.some((l) => CONTEXT.test(l) || /&&\s*cd\s/.test(l))) {
     if (lines.some((l) => MACHINE_SETUP.test(l))) return [];

@@ -203,11 +203,14 @@ whose quality gates are what the project already runs, each with a comment
 saying where it came from. Sources, in order:
   1. CI definitions: .github/workflows/*.yml (run: steps), azure-pipelines.yml
      (script:/bash:/pwsh: steps, Npm/DotNetCoreCLI/Maven/Gradle tasks),
-     .gitlab-ci.yml (script:); the job that tests, jobs named for tests and
-     jobs of static checks; release, deploy, docs, benchmark, coverage and
-     other-platform jobs are not gates; matrix and env values take their first
-     literal value (the Linux one for an os list); local composite actions are
-     read with their inputs; setup, echo, download and upload steps are skipped
+     .gitlab-ci.yml (script:); the job that tests, jobs named for tests, jobs
+     of static checks and project tasks (nox sessions, scripts, make targets)
+     other jobs run; release, deploy, docs, benchmark, coverage and
+     other-platform jobs are not gates; \${{ }} expressions are read for the
+     first matrix variant (the Linux one for an os list); local composite
+     actions are read with their inputs; setup, echo, download, upload and
+     remote-machine (ssh, rsync) steps, and fixers in a job that commits its
+     fixes, are skipped
   2. the package manager of the lockfile (bun.lock, pnpm-lock.yaml, yarn.lock,
      package-lock.json -> npm ci) and package.json scripts (format check, lint,
      type check, build, test)

@@ -73,14 +73,26 @@ Deno.test("init corpus the third set keeps its precision and recall", async () =
   assert.equal(t.unsafe, 0);
 });
 
-// The fourth set: labelled before init ever ran on it, measured once after the last change
-// (P 0.833 R 0.893 6/11 exact); the floor is that measurement.
-Deno.test("init corpus the fourth set does not fall below its one measurement", async () => {
+// The fourth set: labelled before init ever ran on it and measured once (P 0.833 R 0.893 6/11
+// exact); no longer untouched: the fifth round fixed the general causes of its misses (P 1.000
+// R 1.000 11/11 after, with its Gradle pre-fetch listed acceptable as in the earlier cases).
+Deno.test("init corpus the fourth set keeps its precision and recall", async () => {
   const t = totals(await scoreCases(await loadCases("heldout4")));
   assert.equal(t.projects, 11);
-  assert.ok(t.precision >= 0.833, `precision ${t.precision}`);
-  assert.ok(t.recall >= 0.892, `recall ${t.recall}`);
-  assert.ok(t.complete >= 6, `${t.complete} exact`);
+  assert.ok(t.precision >= 0.97, `precision ${t.precision}`);
+  assert.ok(t.recall >= 0.97, `recall ${t.recall}`);
+  assert.ok(t.complete >= 10, `${t.complete} exact`);
+  assert.equal(t.unsafe, 0);
+});
+
+// The fifth set: labelled before init ever ran on it, measured once after the last change
+// (P 0.923 R 0.828 2/8 exact, 24 of 29 commands found, 2 wrong); the floor is that measurement.
+Deno.test("init corpus the fifth set does not fall below its one measurement", async () => {
+  const t = totals(await scoreCases(await loadCases("heldout5")));
+  assert.equal(t.projects, 8);
+  assert.ok(t.precision >= 0.923, `precision ${t.precision}`);
+  assert.ok(t.recall >= 0.827, `recall ${t.recall}`);
+  assert.ok(t.complete >= 2, `${t.complete} exact`);
   assert.equal(t.unsafe, 0);
 });
 
@@ -317,13 +329,16 @@ Deno.test("init corpus proposes exactly the main CI job's gates for honojs/hono"
 Deno.test("init corpus splits by a hash of the repository name", async () => {
   const cases = await loadCases("all");
   const held = (await loadCases("heldback")).map((c) => c.repo);
-  assert.equal(cases.length, 98);
+  assert.equal(cases.length, 106);
   const third = cases.filter((c) => c.part === "heldout3").map((c) => c.repo);
   assert.deepEqual((await loadCases("heldout3")).map((c) => c.repo), third);
   assert.equal(third.length, 14);
   const fourth = cases.filter((c) => c.part === "heldout4").map((c) => c.repo);
   assert.deepEqual((await loadCases("heldout4")).map((c) => c.repo), fourth);
   assert.equal(fourth.length, 11);
+  const fifth = cases.filter((c) => c.part === "heldout5").map((c) => c.repo);
+  assert.deepEqual((await loadCases("heldout5")).map((c) => c.repo), fifth);
+  assert.equal(fifth.length, 8);
   const second = cases.filter((c) => c.part === "heldout2");
   assert.equal(second.length, 20);
   for (const c of cases.filter((c) => c.part === undefined)) {
@@ -409,4 +424,118 @@ Deno.test("check refuses a gate copied from a workflow that pipes a download int
   const out = r.output + await Deno.readTextFile(join(repo, ".git", "stdout"));
   assert.notEqual(r.code, 0, out);
   assert.match(out, /remote-script|Never pipe a downloaded script/);
+});
+
+Deno.test("init evaluates && / || / == in env and run expressions for the first variant", async () => {
+  const dir = await project({
+    "CMakeLists.txt": "project(x)\nenable_testing()\n",
+    ".github/workflows/ci.yml": `on: [push]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        build: [static, shared]
+        generator: ["Default Generator", "Ninja"]
+        target: [native]
+    env:
+      SHARED: \${{ matrix.build == 'shared' && 'ON' || 'OFF' }}
+      GEN: >-
+        \${{ format(matrix.generator != 'Default Generator' && '-G "{0}"' || '', matrix.generator) }}
+      PREFIX: "\${{ github.workspace }}/install-prefix"
+      TOOL: "\${{ matrix.target == 'native' && 'cargo' || 'cross' }}"
+      TOKEN: \${{ secrets.TOKEN }}
+    steps:
+      - run: |
+          cmake \\
+            \${{ env.GEN }} \\
+            -S "\${{ github.workspace }}" \\
+            -B build \\
+            -D SHARED=\${{ env.SHARED }} \\
+            -D PREFIX="\${{ env.PREFIX }}"
+      - run: cmake --build build --config \${{ matrix.build == 'static' && 'Debug' || 'Release' }}
+      - run: ctest --test-dir build
+      - run: $TOOL build
+      - run: tool --token \${{ env.TOKEN }} check
+`,
+  });
+  const gates = await proposeGates(dir);
+  assert.deepEqual(gates.map((g) => g.command), [
+    "cmake -S . -B build -D SHARED=OFF -D PREFIX=install-prefix",
+    "cmake --build build --config Debug",
+    "ctest --test-dir build",
+  ]);
+});
+
+Deno.test("init leaves out a block run on another machine and fixers a job commits", async () => {
+  const dir = await project({
+    "package.json": JSON.stringify({
+      scripts: { lint: "eslint .", "format-fix": "prettier --write .", test: "vitest run" },
+      devDependencies: { eslint: "9", prettier: "3", vitest: "2" },
+    }),
+    "package-lock.json": "{}",
+    ".github/workflows/ci.yml": `on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm ci
+      - run: npm test
+  s390x:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          rsync -az --delete . ci@s390x.example.org:/var/tmp/build
+          ssh ci@s390x.example.org "cd /var/tmp/build && npm test"
+  autofix:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm ci
+      - run: npx eslint . --fix
+      - run: npm run format-fix
+      - run: npm run lint
+      - uses: autofix-ci/action@v1
+  style:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx prettier --write .
+      - run: git diff --exit-code
+`,
+  });
+  const gates = await proposeGates(dir);
+  assert.deepEqual(gates.map((g) => g.command), [
+    "npm ci",
+    "npx prettier --write .",
+    "npm run lint",
+    "npm test",
+  ]);
+});
+
+Deno.test("init takes a project task another ordinary job runs and no gate runs yet", async () => {
+  const dir = await project({
+    "noxfile.py": "import nox\n",
+    ".github/workflows/ci.yml": `on: [push]
+jobs:
+  tests:
+    runs-on: ubuntu-latest
+    steps:
+      - run: python -m pip install nox
+      - run: nox --session tests
+  man:
+    runs-on: ubuntu-latest
+    steps:
+      - run: python -m pip install nox
+      - run: nox --session build_man
+  docs:
+    runs-on: ubuntu-latest
+    steps:
+      - run: nox --session docs
+`,
+  });
+  const gates = await proposeGates(dir);
+  assert.deepEqual(gates.map((g) => g.command), [
+    "python -m pip install nox",
+    "nox --session tests",
+    "nox --session build_man",
+  ]);
 });
