@@ -474,8 +474,11 @@ export function deployToolChecks(
     const where = p.program.includes("/") ? "in the repository" : "on PATH";
     return {
       name,
-      status: "error" as const,
-      message: `"${p.program}" is not ${where} (${by})`,
+      // Run only after another part of the same line, which may install it.
+      status: p.later ? "warn" as const : "error" as const,
+      message: `"${p.program}" is not ${where} (${by}${
+        p.later ? "; an earlier part of that command may install it" : ""
+      })`,
       fix: p.install ??
         (p.program.includes("/")
           ? `add "${p.program}" to the repository (executable), or correct ${p.neededBy[0]}`

@@ -9,7 +9,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { parse } from "unbash";
+import { forEachChild, parse } from "unbash";
 import type { Config } from "../core/config.ts";
 import { mergeTarget } from "../plugins/deploy/aks.ts";
 
@@ -21,6 +21,12 @@ export interface DeployProgram {
   neededBy: string[];
   /** How to get it, when the program is a well-known one. */
   install?: string;
+  /**
+   * Only run after something else in the same command line (`npm ci &&
+   * npx cdk deploy`, `curl ... | sh && tool deploy`): an earlier part may
+   * install it, so a missing one is a warning, not an error.
+   */
+  later?: boolean;
 }
 
 /** How to install the programs the built-in steps run. */
@@ -74,10 +80,12 @@ export function deployPrograms(
   env: (name: string) => string | undefined,
 ): DeployProgram[] {
   const out = new Map<string, DeployProgram>();
-  const need = (program: string, by: string) => {
-    const p = out.get(program) ??
-      { program, neededBy: [], ...(INSTALL[program] ? { install: INSTALL[program] } : {}) };
+  const need = (program: string, by: string, later = false) => {
+    const p: DeployProgram = out.get(program) ??
+      { program, neededBy: [], ...(INSTALL[program] ? { install: INSTALL[program] } : {}), later };
     if (!p.neededBy.includes(by)) p.neededBy.push(by);
+    // Needed first anywhere: it must be there before the deployment starts.
+    if (!later) p.later = false;
     out.set(program, p);
   };
   const { environments, ...top } = config.deployment;
@@ -93,11 +101,46 @@ export function deployPrograms(
     }
     if (name === null) continue;
     (config.agents.devops.deploy[name] ?? []).forEach((command, i) => {
-      const program = firstProgram(command);
-      if (program) need(program, `agents.devops.deploy.${name}[${i}]`);
+      const first = firstProgram(command);
+      const by = `agents.devops.deploy.${name}[${i}]`;
+      if (first) need(first, by);
+      for (const program of programsOf(command)) if (program !== first) need(program, by, true);
     });
   }
   return [...out.values()];
+}
+
+/**
+ * Every program a shell line runs, in order, once each: the commands of
+ * `&&`/`||` lists, pipelines, subshells, compound commands and command
+ * substitutions; shell builtins and names only known at run time
+ * (`$TOOL`) left out.
+ *
+ * @param line A command line.
+ * @returns The programs as written.
+ */
+export function programsOf(line: string): string[] {
+  let script: ReturnType<typeof parse>;
+  try {
+    script = parse(line);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== "object") return;
+    const n = node as { type?: string; name?: { text?: string; value?: string } };
+    if (n.type === "Command") {
+      const text = n.name?.text;
+      const value = n.name?.value;
+      if (text && value && !/[$`*?]/.test(text) && !BUILTINS.has(value) && !out.includes(value)) {
+        out.push(value);
+      }
+    }
+    forEachChild(node as never, visit);
+  };
+  for (const c of script.commands) visit(c);
+  return out;
 }
 
 /**

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { deployToolChecks, type DoctorCheck } from "../../cli/doctor.ts";
 import { parseConfig } from "../../core/config.ts";
 import { ShellExecutor, shellJoin } from "../../core/exec.ts";
-import { firstProgram } from "../../orchestrator/deploy_tools.ts";
+import { firstProgram, programsOf } from "../../orchestrator/deploy_tools.ts";
 
 const exec = new ShellExecutor({ judge: () => ({ allowed: true, rule: null, message: "" }) });
 const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
@@ -59,7 +59,13 @@ Deno.test("deployToolChecks finds the aks tools and each deploy command's progra
       ["deploy tool kubectl", "ok"],
       ["deploy tool ./scripts/deploy.sh", "ok"],
       ["deploy tool helm", "error"],
+      // After "cd infra &&": a warning, as an earlier part may install it.
+      ["deploy tool terraform", "warn"],
     ]);
+    assert.match(
+      byName(checks, "deploy tool terraform").message,
+      /agents\.devops\.deploy\.prod\[4\]; an earlier part of that command may install it/,
+    );
     const kubectl = byName(checks, "deploy tool kubectl");
     assert.equal(
       kubectl.message,
@@ -98,6 +104,40 @@ Deno.test("deployToolChecks: no deployment, no checks; docker only when the imag
   assert.deepEqual(deployToolChecks(acr, { PATH: "" }, ".").map((c) => c.name), [
     "deploy tool az",
     "deploy tool kubectl",
+  ]);
+});
+
+Deno.test("programsOf lists every program a line runs, once, without builtins or $NAMES", () => {
+  assert.deepEqual(programsOf("kubectl apply -f k8s"), ["kubectl"]);
+  assert.deepEqual(programsOf("npm ci && npx cdk deploy || echo failed"), ["npm", "npx"]);
+  assert.deepEqual(programsOf("cd infra && terraform init && terraform apply"), ["terraform"]);
+  assert.deepEqual(programsOf("curl -s https://x | sh -s -- -y"), ["curl", "sh"]);
+  assert.deepEqual(programsOf("(cd a && make) ; ./deploy.sh $(git rev-parse HEAD)"), [
+    "make",
+    "./deploy.sh",
+    "git",
+  ]);
+  assert.deepEqual(programsOf("if test -f x; then helm upgrade a b; fi"), ["helm"]);
+  assert.deepEqual(programsOf("$TOOL run && FOO=1 ./x"), ["./x"]);
+  assert.deepEqual(programsOf("echo 'unterminated"), []);
+});
+
+Deno.test("deployToolChecks: a program run first anywhere is an error when missing, one only run later a warning", () => {
+  const config = parseConfig(
+    `agents:
+  devops:
+    deploy:
+      staging: ["fleet-orch-test-a && fleet-orch-test-b deploy"]
+      prod: ["fleet-orch-test-b deploy"]
+      dev: ["fleet-orch-test-a && fleet-orch-test-c deploy"]
+`,
+    "f.yaml",
+  ).config;
+  const checks = deployToolChecks(config, { PATH: "" }, ".");
+  assert.deepEqual(checks.map((c) => [c.name, c.status]), [
+    ["deploy tool fleet-orch-test-a", "error"],
+    ["deploy tool fleet-orch-test-b", "error"], // first in prod
+    ["deploy tool fleet-orch-test-c", "warn"],
   ]);
 });
 
