@@ -29,7 +29,7 @@ export async function listPlugins(
     await rt.close();
     return rows;
   } catch (e) {
-    if (!options.config && /not inside a git repository/.test(messageOf(e))) {
+    if (!options.config && /not inside a git repository|no working tree/.test(messageOf(e))) {
       return new PluginRegistry({ builtins: builtinPlugins }).list();
     }
     throw e;

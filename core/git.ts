@@ -142,7 +142,7 @@ export class Git {
    */
   async root(): Promise<string> {
     const r = await this.tryRun(["rev-parse", "--show-toplevel"]);
-    if (r.code !== 0) throw this.#notARepository();
+    if (r.code !== 0) throw this.#notARepository(r.output);
     return r.output.trim();
   }
 
@@ -167,7 +167,7 @@ export class Git {
       timeoutMs: 120_000,
       rawOutput: true,
     });
-    if (r.code !== 0) throw this.#notARepository();
+    if (r.code !== 0) throw this.#notARepository(r.output);
     const lines = r.output.replace(/\n+$/, "").split("\n");
     if (lines.length !== 2) {
       // A path with a line break in it (or a warning on stderr): the lines
@@ -186,7 +186,15 @@ export class Git {
     };
   }
 
-  #notARepository(): UsageError {
+  #notARepository(gitSaid: string): UsageError {
+    // A bare repository, or a folder inside .git: a repository, but no
+    // working tree to run gates in.
+    if (/must be run in a work tree/.test(gitSaid)) {
+      return new UsageError(
+        `"${this.cwd}" is a bare repository or inside a .git folder (no working tree); ` +
+          "run fleet-orch in a checkout (git clone it, or git worktree add), or pass --repo DIR",
+      );
+    }
     return new UsageError(
       `"${this.cwd}" is not inside a git repository; run fleet-orch from your project, or pass --repo DIR`,
     );

@@ -82,6 +82,25 @@ Deno.test("Git.locate outside a repository says so as root() does", async () => 
   }
 });
 
+Deno.test("Git.locate and root() in a bare repository or inside .git say there is no working tree", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "fleet-orch-locate-bare-" }));
+  try {
+    const init = await exec.run("git init -q --bare bare.git && git init -q work", { cwd: dir });
+    assert.equal(init.code, 0, init.output);
+    for (const at of [join(dir, "bare.git"), join(dir, "work", ".git")]) {
+      const git = new Git(exec, at);
+      for (const ask of [() => git.locate(), () => git.root()]) {
+        const err = await ask().then(() => null, (e) => e);
+        assert.ok(err instanceof UsageError, String(err));
+        assert.match(err.message, /bare repository or inside a \.git folder \(no working tree\)/);
+        assert.match(err.message, /git worktree add/);
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("Git.locate asks the policy first: a refused git query starts nothing", async () => {
   await withRepo(async (dir) => {
     const judged: string[] = [];
