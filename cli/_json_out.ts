@@ -1,9 +1,9 @@
 /**
- * `policy scan --format json` output written in batches: the same bytes as
- * `console.log(JSON.stringify({ findings }, null, 2))`, without building
- * one string of every finding (tens of thousands of findings made a string
- * of several megabytes, and its copies on the way to stdout were the peak
- * of a scan).
+ * Large JSON documents written in batches: the same bytes as
+ * `console.log(JSON.stringify(doc, null, 2))`, without building one string
+ * of every element of the document's big array (tens of thousands of
+ * findings made a string of several megabytes, and its copies on the way
+ * to stdout were the peak of a scan).
  *
  * @module
  */
@@ -12,6 +12,57 @@
 export interface ByteSink {
   /** Write some of the bytes; returns how many were written. */
   write(p: Uint8Array): Promise<number>;
+}
+
+const _MARKER = "\u0000fleet-orch streamed array\u0000";
+
+/**
+ * Write `JSON.stringify(doc, null, 2)` and a line break, with the array at
+ * `holder[key]` (an object inside `doc`) written an element at a time.
+ *
+ * @param doc The document.
+ * @param holder The object inside `doc` that holds the array.
+ * @param key The array's property name.
+ * @param out The sink (standard output by default).
+ */
+export async function writeJsonStreamingArray(
+  doc: unknown,
+  holder: Record<string, unknown>,
+  key: string,
+  out: ByteSink = Deno.stdout,
+): Promise<void> {
+  const enc = new TextEncoder();
+  const write = async (s: string) => {
+    const bytes = enc.encode(s);
+    for (let at = 0; at < bytes.length;) at += await out.write(bytes.subarray(at));
+  };
+  const items = holder[key] as readonly unknown[];
+  holder[key] = _MARKER;
+  let text: string;
+  try {
+    text = JSON.stringify(doc, null, 2);
+  } finally {
+    holder[key] = items;
+  }
+  const at = text.indexOf(JSON.stringify(_MARKER));
+  const indent = at - text.lastIndexOf("\n", at) - 1 - JSON.stringify(key).length - 2;
+  const head = text.slice(0, at);
+  const tail = text.slice(at + JSON.stringify(_MARKER).length) + "\n";
+  if (items.length === 0) return await write(head + "[]" + tail);
+  // The line of the key starts with its indentation; elements sit one level deeper.
+  const pad = " ".repeat(indent + 2);
+  let buf = head + "[\n";
+  for (let i = 0; i < items.length; i++) {
+    // A string value never holds a raw line break (JSON escapes it), so
+    // every "\n" of an element is structure: indent it to its depth.
+    buf += pad + JSON.stringify(items[i], null, 2).replaceAll("\n", "\n" + pad) +
+      (i + 1 < items.length ? ",\n" : "\n");
+    if (buf.length >= 1 << 16) {
+      await write(buf);
+      buf = "";
+    }
+  }
+  await write(buf + " ".repeat(indent) + "]" + tail);
 }
 
 /**
@@ -24,22 +75,6 @@ export async function writeFindingsJson(
   findings: readonly unknown[],
   out: ByteSink = Deno.stdout,
 ): Promise<void> {
-  const enc = new TextEncoder();
-  const write = async (s: string) => {
-    const bytes = enc.encode(s);
-    for (let at = 0; at < bytes.length;) at += await out.write(bytes.subarray(at));
-  };
-  if (findings.length === 0) return await write('{\n  "findings": []\n}\n');
-  let buf = '{\n  "findings": [\n';
-  for (let i = 0; i < findings.length; i++) {
-    // A string value never holds a raw line break (JSON escapes it), so
-    // every "\n" of an element is structure: indent it one level deeper.
-    buf += "    " + JSON.stringify(findings[i], null, 2).replaceAll("\n", "\n    ") +
-      (i + 1 < findings.length ? ",\n" : "\n");
-    if (buf.length >= 1 << 16) {
-      await write(buf);
-      buf = "";
-    }
-  }
-  await write(buf + "  ]\n}\n");
+  const doc = { findings };
+  await writeJsonStreamingArray(doc, doc, "findings", out);
 }

@@ -153,8 +153,14 @@ export function run(args: string[]): Promise<number> {
             )
             : await (await lazy<typeof import("../policies/scan_stream.ts")>("stream"))
               .streamedLineTexts(src, scan);
-          console.log(
-            JSON.stringify(toSarif(findings, e.policy.rules, VERSION, { lineText }), null, 2),
+          const log = toSarif(findings, e.policy.rules, VERSION, { lineText });
+          const { writeJsonStreamingArray } = await lazy<typeof import("./_json_out.ts")>(
+            "jsonOut",
+          );
+          await writeJsonStreamingArray(
+            log,
+            log.runs[0] as unknown as Record<string, unknown>,
+            "results",
           );
         } else {
           for (const f of findings) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeFindingsJson } from "../../cli/_json_out.ts";
+import { writeFindingsJson, writeJsonStreamingArray } from "../../cli/_json_out.ts";
 
 // policy scan --format json writes its findings in batches; the bytes must
 // be those of console.log(JSON.stringify({ findings }, null, 2)).
@@ -42,5 +42,29 @@ Deno.test("writeFindingsJson writes what JSON.stringify(..., null, 2) and a newl
     await writeFindingsJson(findings, sink);
     assert.equal(sink.text(), JSON.stringify({ findings }, null, 2) + "\n", `${n} findings`);
     if (n >= 600) assert.ok(sink.chunks.length > 2, "written in several pieces");
+  }
+});
+
+Deno.test("writeJsonStreamingArray writes a SARIF log as JSON.stringify(log, null, 2) does", async () => {
+  const { toSarif } = await import("../../policies/sarif.ts");
+  const { loadPolicy } = await import("../../policies/engine.ts");
+  const rules = (await loadPolicy({})).policy.rules;
+  const pick = ["secret.github-token", "sql.unsafe-query", "path.protected", "content.bidi"];
+  for (const n of [0, 1, 5, 900]) {
+    const findings = Array.from({ length: n }, (_, i) => ({
+      rule: pick[i % pick.length]!,
+      category: "secret",
+      file: `src/dir ${i % 7}/f\u00e9${i % 3}.ts`,
+      line: 1 + i,
+      message: `finding ${i} "quoted"\n second line`,
+      severity: "error" as const,
+    }));
+    const log = toSarif(findings, rules, "1.2.3", { lineText: (_f, l) => `line ${l}` });
+    const want = JSON.stringify(log, null, 2) + "\n";
+    const sink = new Sink();
+    await writeJsonStreamingArray(log, log.runs[0] as Record<string, unknown>, "results", sink);
+    assert.equal(sink.text(), want, `${n} results`);
+    // The document is left as it was.
+    assert.equal(JSON.stringify(log, null, 2) + "\n", want);
   }
 });
