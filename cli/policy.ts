@@ -137,7 +137,11 @@ export function run(args: string[]): Promise<number> {
       try {
         if (!spool) await _readable(input);
         const src = spool ? { path: spool, stripBom: true } : { path: input };
-        const scan = await e.scanSource(src, input === "-" ? {} : { filename: input });
+        const scan = await e.scanSource(src, {
+          ...(input === "-" ? {} : { filename: input }),
+          // SARIF fingerprints need each finding's line: keep them on the way.
+          ...(format === "sarif" ? { lineTexts: true } : {}),
+        });
         const findings = scan.findings;
         if (format === "json") {
           await (await lazy<typeof import("./_json_out.ts")>("jsonOut")).writeFindingsJson(
@@ -147,12 +151,12 @@ export function run(args: string[]): Promise<number> {
           // SARIF and the patch parser load only for the format that needs them,
           // so judging a command loads neither.
           const { toSarif } = await lazy<typeof import("../policies/sarif.ts")>("sarif");
-          const lineText = scan.mode === "whole"
+          const lineText = scan.lineText ?? (scan.mode === "whole"
             ? await lineTextOf(
               spool ? new TextDecoder().decode(await Deno.readFile(spool)) : await readInput(input),
             )
             : await (await lazy<typeof import("../policies/scan_stream.ts")>("stream"))
-              .streamedLineTexts(src, scan);
+              .streamedLineTexts(src, scan));
           const log = toSarif(findings, e.policy.rules, VERSION, { lineText });
           const { writeJsonStreamingArray } = await lazy<typeof import("./_json_out.ts")>(
             "jsonOut",

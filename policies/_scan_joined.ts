@@ -49,6 +49,8 @@ export interface JoinedOptions {
   patterns: boolean;
   /** Report query calls whose first argument is not a plain string (diffs). */
   onQueryCall?: (line: JoinedLine) => void;
+  /** Told the line of every finding, with its text (for SARIF fingerprints). */
+  onFindingLine?: (line: JoinedLine) => void;
   /** Characters committed per step. @default 65536 */
   chunkChars?: number;
   /** Characters kept after and before the commit point. @default 16384 */
@@ -67,6 +69,7 @@ export class JoinedScanner {
   readonly #detectors: readonly string[];
   readonly #patternRules: Array<{ rule: Rule; re: RegExp; resume: number }>;
   readonly #onQuery: ((line: JoinedLine) => void) | undefined;
+  readonly #onFindingLine: ((line: JoinedLine) => void) | undefined;
   readonly #chunk: number;
   readonly #margin: number;
   /**
@@ -107,6 +110,7 @@ export class JoinedScanner {
       : [];
     this.patterns = this.#patternRules.map(() => new _Out());
     this.#onQuery = options.onQueryCall;
+    this.#onFindingLine = options.onFindingLine;
     this.#chunk = options.chunkChars ?? 1 << 13;
     this.#margin = options.marginChars ?? 1 << 11;
   }
@@ -189,6 +193,7 @@ export class JoinedScanner {
       const c = at(regionStart + h.start);
       if (_inFiles(r, c.file)) {
         this.secrets.add(r, c.file, c.line, this.#secretMessage(r, h.detector));
+        this.#onFindingLine?.(c);
       }
     }
     this.#patternRules.forEach((p, k) => {
@@ -202,7 +207,10 @@ export class JoinedScanner {
           break;
         }
         const c = at(m.index);
-        if (_inFiles(p.rule, c.file)) this.patterns[k]!.add(p.rule, c.file, c.line, p.rule.message);
+        if (_inFiles(p.rule, c.file)) {
+          this.patterns[k]!.add(p.rule, c.file, c.line, p.rule.message);
+          this.#onFindingLine?.(c);
+        }
         pos = m.index + m[0].length + (m[0] === "" ? 1 : 0);
       }
       p.resume = pos;

@@ -32,7 +32,7 @@ import {
   type PatchSink,
 } from "../patch/patch.ts";
 import { ContentStream } from "./_scan_content.ts";
-import { JoinedScanner } from "./_scan_joined.ts";
+import { type JoinedLine, JoinedScanner } from "./_scan_joined.ts";
 import { CONTENT_RULES } from "./content_flags.ts";
 import { fileKind } from "./patch_commands.ts";
 import {
@@ -72,6 +72,12 @@ export interface StreamScanOptions {
   marginChars?: number;
   /** Characters of one diff file section held for the whole-file checks. @default 262144 */
   fileCap?: number;
+  /**
+   * Keep the text of each finding's line while a diff is read (for SARIF
+   * fingerprints), so {@link streamedLineTexts} need not read it again.
+   * @default false
+   */
+  lineTexts?: boolean;
 }
 
 /** What {@link scanSource} found and how it read the input. */
@@ -80,6 +86,11 @@ export interface StreamScan {
   findings: Finding[];
   /** `whole`: read into one string; `diff`, `plain`: streamed as that. */
   mode: "whole" | "diff" | "plain";
+  /**
+   * With `lineTexts`, when the pass saw every finding's line: what
+   * {@link streamedLineTexts} would give.
+   */
+  lineText?: (file: string, line: number) => string | undefined;
 }
 
 class _Stop extends Error {}
@@ -176,9 +187,14 @@ export async function scanSource(
   });
   if (looksLikeDiff(head)) {
     head = "";
-    const diff = await _diffStream(host, src, options);
+    const texts = options.lineTexts ? new _LineTexts() : null;
+    const diff = await _diffStream(host, src, options, texts);
     if (diff === null) return await whole();
-    return { findings: diff, mode: "diff" };
+    return {
+      findings: diff,
+      mode: "diff",
+      ...(texts?.covers(diff) ? { lineText: texts.lookup() } : {}),
+    };
   }
   head = "";
   const plain = await _plainStream(host, src, name, options);
@@ -236,6 +252,56 @@ async function _plainStream(
     ...joined.patterns.flatMap((o) => o.list),
     ...out.list,
   ]);
+}
+
+/**
+ * The text of each finding's line of a diff, kept as the findings are made.
+ * It stands for {@link streamedLineTexts} only when every finding's line
+ * was seen and no file name is given by two sections (the reread keeps the
+ * last section's lines for a name, which the order of findings here need
+ * not follow).
+ */
+class _LineTexts {
+  readonly #byFile = new Map<string, Map<number, string>>();
+  /** Section of each name (new and old path). */
+  readonly #sectionOf = new Map<string, number>();
+  #ambiguous = false;
+
+  set(file: string, line: number, text: string): void {
+    let m = this.#byFile.get(file);
+    if (!m) this.#byFile.set(file, m = new Map());
+    if (!m.has(line)) m.set(line, _own(text));
+  }
+
+  /** A hunk that starts before the last one ended: a line number may come twice. */
+  repeats(): void {
+    this.#ambiguous = true;
+  }
+
+  /** A section's names: a name two sections give makes the texts unusable. */
+  names(k: number, fp: FilePatch): void {
+    for (const n of [fp.newPath, fp.oldPath]) {
+      if (n === null) continue;
+      const other = this.#sectionOf.get(n);
+      if (other !== undefined && other !== k) this.#ambiguous = true;
+      this.#sectionOf.set(n, k);
+    }
+  }
+
+  /** A section's findings, from its held lines. */
+  fromLines(out: readonly Finding[], fp: FilePatch): void {
+    if (out.length === 0) return;
+    const want = new Set(out.map((f) => f.line));
+    for (const l of newSideLines(fp)) if (want.has(l.line)) this.set(_pathOf(fp), l.line, l.text);
+  }
+
+  covers(findings: readonly Finding[]): boolean {
+    return !this.#ambiguous && findings.every((f) => this.#byFile.get(f.file)?.has(f.line));
+  }
+
+  lookup(): (file: string, line: number) => string | undefined {
+    return (file, line) => this.#byFile.get(file)?.get(line);
+  }
 }
 
 /** One file section of a streamed diff. */
@@ -314,6 +380,7 @@ async function _diffStream(
   host: ScanHost,
   src: ScanSource,
   options: StreamScanOptions,
+  texts: _LineTexts | null = null,
 ): Promise<Finding[] | null> {
   const cap = options.fileCap ?? 1 << 18;
   const sqlOwners = new Set<number>();
@@ -322,6 +389,7 @@ async function _diffStream(
     onQueryCall: (l) => {
       if (CODE_FILE.test(l.file)) sqlOwners.add(l.owner);
     },
+    ...(texts ? { onFindingLine: (l: JoinedLine) => texts.set(l.file, l.line, l.text) } : {}),
     ...(options.chunkChars ? { chunkChars: options.chunkChars } : {}),
     ...(options.marginChars ? { marginChars: options.marginChars } : {}),
   });
@@ -347,6 +415,7 @@ async function _diffStream(
       (f.added > 0 && (kind !== null || sqlOwners.has(f.k) || flags === null));
     if (whole && f.held) {
       _scanFile(host, f.fp, undefined, sqlOwners.has(f.k) ? new Set([f.fp]) : new Set(), out);
+      texts?.fromLines(out.list, f.fp);
     } else if (whole) {
       again.add(f.k);
       return;
@@ -358,6 +427,12 @@ async function _diffStream(
         for (const { rule, flags: list } of flags!) {
           for (const x of list) out.add(rule, f.path, x.line, `${rule.message}: ${x.detail}`);
         }
+      }
+      if (texts) {
+        // Held: any line; past the cap only the first one is known (the
+        // rest then comes from a second reading).
+        if (f.held) texts.fromLines(out.list, f.fp);
+        else if (f.firstLine !== undefined) texts.set(f.path, f.firstLine, f.firstText ?? "");
       }
     }
     slots[f.k] = out.list;
@@ -396,7 +471,10 @@ async function _diffStream(
       const f = files[files.length - 1]!;
       f.path = _pathOf(fp);
       f.code = CODE_FILE.test(f.path);
-      f.next = Math.max(hunk.header?.newStart ?? 1, 1);
+      const start = Math.max(hunk.header?.newStart ?? 1, 1);
+      // The reread keeps the last text of a line number that comes twice.
+      if (start < f.next) texts?.repeats();
+      f.next = start;
       f.content ??= contentOf(f);
       if (!f.held) fp.hunks.length = 0;
     },
@@ -432,6 +510,7 @@ async function _diffStream(
       const f = files[files.length - 1]!;
       f.path = _pathOf(fp);
       f.ended = true;
+      texts?.names(f.k, fp);
       files.length = 0; // only the current section is looked up
       drain();
     },
@@ -458,6 +537,7 @@ async function _diffStream(
         if (!again.has(k)) return;
         const out = new _Out();
         _scanFile(host, fp, undefined, sqlOwners.has(k) ? new Set([fp]) : new Set(), out);
+        texts?.fromLines(out.list, fp);
         slots[k] = out.list;
         fp.hunks = [];
       },
