@@ -150,14 +150,17 @@ export function run(args: string[]): Promise<number> {
         } else if (format === "sarif") {
           // SARIF and the patch parser load only for the format that needs them,
           // so judging a command loads neither.
-          const { toSarif } = await lazy<typeof import("../policies/sarif.ts")>("sarif");
+          const { sarifResults, toSarif } = await lazy<typeof import("../policies/sarif.ts")>(
+            "sarif",
+          );
           const lineText = scan.lineText ?? (scan.mode === "whole"
             ? await lineTextOf(
               spool ? new TextDecoder().decode(await Deno.readFile(spool)) : await readInput(input),
             )
             : await (await lazy<typeof import("../policies/scan_stream.ts")>("stream"))
               .streamedLineTexts(src, scan));
-          const log = toSarif(findings, e.policy.rules, VERSION, { lineText });
+          // The results are made as they are written.
+          const log = toSarif(findings, e.policy.rules, VERSION, { lineText, omitResults: true });
           const { writeJsonStreamingArray } = await lazy<typeof import("./_json_out.ts")>(
             "jsonOut",
           );
@@ -165,6 +168,8 @@ export function run(args: string[]): Promise<number> {
             log,
             log.runs[0] as unknown as Record<string, unknown>,
             "results",
+            Deno.stdout,
+            sarifResults(findings, { lineText }),
           );
         } else {
           for (const f of findings) {

@@ -44,6 +44,11 @@ export interface SarifOptions {
   lineText?: (file: string, line: number) => string | undefined;
   /** Appended to {@link SARIF_AUTOMATION_ID} (e.g. a workflow or run name). */
   automationSuffix?: string;
+  /**
+   * Leave `results` empty, for a writer that streams {@link sarifResults}
+   * into its place. @default false
+   */
+  omitResults?: boolean;
 }
 
 /**
@@ -143,28 +148,7 @@ export function toSarif(
       },
     };
   });
-  const seen = new Map<string, number>();
-  const results = findings.map((f) => {
-    const content = options.lineText?.(f.file, f.line) ?? f.message;
-    const key = `${f.rule}\0${f.file}\0${content.trim()}`;
-    const occurrence = seen.get(key) ?? 0;
-    seen.set(key, occurrence + 1);
-    return {
-      ruleId: f.rule,
-      ruleIndex: ids.indexOf(f.rule),
-      level: f.severity,
-      message: { text: f.message },
-      locations: [{
-        physicalLocation: {
-          artifactLocation: { uri: _uri(f.file), uriBaseId: "%SRCROOT%" },
-          region: { startLine: Math.max(1, f.line) },
-        },
-      }],
-      partialFingerprints: {
-        [FINGERPRINT_KEY]: findingFingerprint(f.rule, _uri(f.file), content, occurrence),
-      },
-    };
-  });
+  const results = options.omitResults ? [] : [...sarifResults(findings, options)];
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -181,6 +165,44 @@ export function toSarif(
       results,
     }],
   };
+}
+
+/**
+ * The results of {@link toSarif}'s log, one at a time, in its order (for
+ * a writer that streams them: tens of thousands of results need not exist
+ * at once).
+ *
+ * @param findings The findings.
+ * @param options Line text for fingerprints.
+ * @returns The results.
+ */
+export function* sarifResults(
+  findings: readonly Finding[],
+  options: SarifOptions = {},
+): Generator<unknown> {
+  const ids = [...new Set(findings.map((f) => f.rule))];
+  const seen = new Map<string, number>();
+  for (const f of findings) {
+    const content = options.lineText?.(f.file, f.line) ?? f.message;
+    const key = `${f.rule}\0${f.file}\0${content.trim()}`;
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    yield {
+      ruleId: f.rule,
+      ruleIndex: ids.indexOf(f.rule),
+      level: f.severity,
+      message: { text: f.message },
+      locations: [{
+        physicalLocation: {
+          artifactLocation: { uri: _uri(f.file), uriBaseId: "%SRCROOT%" },
+          region: { startLine: Math.max(1, f.line) },
+        },
+      }],
+      partialFingerprints: {
+        [FINGERPRINT_KEY]: findingFingerprint(f.rule, _uri(f.file), content, occurrence),
+      },
+    };
+  }
 }
 
 function _uri(file: string): string {
