@@ -329,7 +329,7 @@ Deno.test("init corpus proposes exactly the main CI job's gates for honojs/hono"
 Deno.test("init corpus splits by a hash of the repository name", async () => {
   const cases = await loadCases("all");
   const held = (await loadCases("heldback")).map((c) => c.repo);
-  assert.equal(cases.length, 106);
+  assert.equal(cases.length, 114);
   const third = cases.filter((c) => c.part === "heldout3").map((c) => c.repo);
   assert.deepEqual((await loadCases("heldout3")).map((c) => c.repo), third);
   assert.equal(third.length, 14);
@@ -339,6 +339,9 @@ Deno.test("init corpus splits by a hash of the repository name", async () => {
   const fifth = cases.filter((c) => c.part === "heldout5").map((c) => c.repo);
   assert.deepEqual((await loadCases("heldout5")).map((c) => c.repo), fifth);
   assert.equal(fifth.length, 8);
+  const sixth = cases.filter((c) => c.part === "heldout6").map((c) => c.repo);
+  assert.deepEqual((await loadCases("heldout6")).map((c) => c.repo), sixth);
+  assert.equal(sixth.length, 8);
   const second = cases.filter((c) => c.part === "heldout2");
   assert.equal(second.length, 20);
   for (const c of cases.filter((c) => c.part === undefined)) {
