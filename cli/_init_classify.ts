@@ -80,7 +80,7 @@ function classify(command: string, project: Project): Kind | undefined {
   }
   // `tox run -e typing`, `nox -s lint`: the environment's name says what it checks.
   const session =
-    /^(?:python3?\s+-m\s+)?(?:tox|nox)\b(?:\s+run)?(?:\s+\S+)*?\s+(?:-e|-s|--sessions?)\s+(\S+)/
+    /^(?:(?:pdm|poetry|uv|hatch|pipenv)\s+run\s+)?(?:python3?\s+-m\s+)?(?:tox|nox)\b(?:\s+run)?(?:\s+\S+)*?\s+(?:-e|-s|--sessions?)\s+(\S+)/
       .exec(c)?.[1]?.toLowerCase();
   if (session && /^(typing|types?|mypy|pyright|typecheck)\b/.test(session)) return "typecheck";
   if (session && /^(lint|style|flake8|ruff|pylint|pre-commit)\b/.test(session)) return "lint";
@@ -91,14 +91,17 @@ function classify(command: string, project: Project): Kind | undefined {
   }
   // `bun run lint:ci -x`: the script's name says what it does, not its flags.
   const script = /^(?:npm|pnpm|yarn|bun|deno)\s+(?:run|task)\s+(\S+)/.exec(c)?.[1] ??
-    /^(?:npm|pnpm|yarn|bun)\s+(test|lint|build)\b/.exec(c)?.[1];
+    /^(?:npm|pnpm|yarn|bun)\s+(test|lint|build)\b/.exec(c)?.[1] ??
+    /^(?:pnpm|yarn|bun)\s+((?:install|setup|bootstrap)[:_-][\w:.-]+)$/.exec(c)?.[1];
+  // A script named for installing (`install:react-vite`, `bootstrap`) installs.
+  if (script && /^(install|bootstrap|setup)([:_-]|$)/i.test(script)) return "install";
   const words = (script ?? c).toLowerCase();
   if (/\b(typecheck|type-check|check-types|tsc|mypy|pyright|deno\s+check)\b/.test(words)) {
     return "typecheck";
   }
   if (/\b(format|fmt|prettier|black|gofmt|isort)\b/.test(words)) return "format";
   if (
-    /\b(\w*lint|linters?|staticcheck|govulncheck|pre-commit|pre_commit|eslint|ruff|flake8|pylint|clippy|vet|golangci-lint|biome|stylelint|pmd|checkstyle|spotbugs|detekt|ktlint|rubocop|phpstan|phpcs|psalm|shellcheck|php\s+-l|editorconfig|cspell|spellcheck|knip|typos|publint)\b/
+    /\b(\w*lint|linters?|staticcheck|govulncheck|pre-commit|pre_commit|eslint|ruff|flake8|pylint|clippy|vet|golangci-lint|brakeman|bandit|gosec|biome|stylelint|pmd|checkstyle|spotbugs|detekt|ktlint|rubocop|phpstan|phpcs|psalm|shellcheck|php\s+-l|editorconfig|cspell|spellcheck|knip|typos|publint)\b/
       .test(words)
   ) {
     return "lint";
