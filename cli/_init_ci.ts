@@ -19,6 +19,8 @@ interface CiCommand {
   optional?: boolean;
   /** Runs in a matrix variant other than the first (kept for static checks and tests only). */
   onlyVariant?: boolean;
+  /** The step's text under another matrix variant's values (kept for static checks only). */
+  variantText?: boolean;
 }
 
 /** The commands of one CI job, with where they came from. */
@@ -320,7 +322,7 @@ function expand(
   env: Record<string, string>,
   shellEnv = env,
 ): string {
-  const rel = text.replace(/\$\{\{\s*github\.workspace\s*\}\}\/+/g, "");
+  const rel = text.replace(/\$\{\{\s*github\.workspace\s*\}\}\/+/g, "").replace(RUN_LABEL, "");
   const out = rel.replace(/("?)\$\{\{([\s\S]*?)\}\}(?!\})("?)/g, (all, q1, expr: string, q2) => {
     const v = evaluate(expr, matrix, env);
     if (v === undefined) return all;
@@ -341,6 +343,13 @@ function expand(
   );
 }
 
+/**
+ * A quoted argument naming the run by its metadata (`"Coverage for ${{ github.sha }}"`):
+ * a label for CI's report, which a local run goes without.
+ */
+const RUN_LABEL =
+  /\s+("|')[^"'\n]*\$\{\{\s*github\.(sha|run_id|run_number|run_attempt|ref_name|head_ref|base_ref|event_name|actor|job|workflow)\s*\}\}[^"'\n]*\1(?=\s*$)/gm;
+
 /** `uses:` actions that are a command in another spelling. */
 function actionCommand(step: Record<string, unknown>): string | undefined {
   const uses = String(step.uses ?? "");
@@ -353,6 +362,8 @@ function actionCommand(step: Record<string, unknown>): string | undefined {
   if (/^golangci\/golangci-lint-action@/.test(uses) && !/^--(help|version)$/.test(args)) {
     return "golangci-lint run"; // its args are mostly output flags (--verbose, --timeout)
   }
+  // The clippy action runs `cargo clippy` with its `args`.
+  if (/^actions-rs\/clippy-check@/.test(uses)) return `cargo clippy ${args}`.trim();
   if (/^pre-commit\/action@/.test(uses)) {
     return `pre-commit run --show-diff-on-failure --color=always ${
       typeof w.extra_args === "string" ? w.extra_args : "--all-files"
@@ -501,14 +512,30 @@ async function githubJobs(dir: string): Promise<CiJob[]> {
         if (run === undefined) return [];
         const cwd = step["working-directory"] ?? jobCwd;
         if (inForeign(cwd, run)) return [];
-        return [{
-          ...ciCommand(
-            expand(run, matrix, env, literal),
-            typeof cwd === "string" ? expand(cwd, matrix, env, literal) : cwd,
-            step["continue-on-error"],
-          ),
+        const text = expand(run, matrix, env, literal);
+        const dirOf = (m: Record<string, string>, e: Record<string, string>) =>
+          typeof cwd === "string" ? expand(cwd, m, e, literal) : cwd;
+        const out: CiCommand[] = [{
+          ...ciCommand(text, dirOf(matrix, env), step["continue-on-error"]),
           ...(onlyVariant ? { onlyVariant } : {}),
         }];
+        // `tox -e ${{ matrix.tox }}` with an include entry `tox: typing`: the variant's value
+        // names a static check the first variant does not run.
+        if (/\$\{\{[^}]*\bmatrix\./.test(run) && !onlyVariant) {
+          const seen = new Set([text]);
+          for (const v of variants) {
+            if (typeof step.if === "string" && !matrixCondition(step.if, v)) continue;
+            const venv = variantEnv(job.env, v, variantEnv(doc?.env, v, {}));
+            const t = expand(run, v, venv, literal);
+            if (seen.has(t)) continue;
+            seen.add(t);
+            out.push({
+              ...ciCommand(t, dirOf(v, venv), step["continue-on-error"]),
+              variantText: true,
+            });
+          }
+        }
+        return out;
       });
       jobs.push({ id, source: `.github/workflows/${f}, job "${id}"`, commands });
     }
@@ -684,11 +711,11 @@ const DIFF_CHECK = /\bgit\s+(diff\b[^\n]*--(exit-code|quiet)|diff-index\b|status
  * environment, a package or deno script, a make or just target.
  */
 const NAMED_TASK =
-  /^(?:python3?\s+-m\s+)?(?:nox|tox)\b.*\s(?:-e|-s|--sessions?)\s+(\S+)|^(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?([\w:.-]+)$|^deno\s+task\s+([\w:.-]+)$|^(?:make|just)\s+([\w.-]+)$/;
+  /^(?:(?:pdm|poetry|uv|hatch|pipenv)\s+run\s+)?(?:python3?\s+-m\s+)?(?:nox|tox)\b.*\s(?:-e|-s|--sessions?)\s+(\S+)|^(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?([\w:.-]+)$|^deno\s+task\s+([\w:.-]+)$|^(?:make|just)\s+([\w.-]+)$/;
 
 /** Jobs that ship, document, measure or try another platform: never the project's gates. */
 const SIDE_JOB =
-  /release|deploy|publish|docs?\b|bench|coverage|windows|macos|e2e|browser|nightly|canary|size|perf|license|sanitizer|valgrind|32bit|-old|legacy|lowest|msrv|beta|reproducib/i;
+  /release|deploy|publish|docs?\b|bench|coverage|windows|macos|e2e|browser|nightly|canary|size|perf|license|sanitizer|valgrind|32bit|wasm|-old|legacy|lowest|msrv|beta|reproducib/i;
 
 /** Job names that say the job runs the tests (`test`, `unit-tests`, `testopenjdk11`, `ascii_spec`). */
 const TEST_JOB = /^(test|tests|unit|specs?)([-_ ]|$)|[-_ ](test|tests|specs?)$|^tests?[a-z]*\d*$/i;
@@ -723,10 +750,21 @@ export async function ciGates(dir: string): Promise<ProposedGate[]> {
     // job that commits what it changed it is not a check; it is one only when the job then fails
     // on a changed tree (`git diff --exit-code`).
     const diffChecked = job.commands.some((c) => DIFF_CHECK.test(c.text));
-    for (const { text: block, cwd, optional, onlyVariant } of job.commands) {
+    let baseKinds = new Set<Kind>();
+    for (const { text: block, cwd, optional, onlyVariant, variantText } of job.commands) {
       if (/\$\{\{|\$\([A-Za-z_.]+\)/.test(block + (cwd ?? ""))) continue;
-      for (const { line, kind } of blockGates(block, project)) {
+      const found = blockGates(block, project);
+      // A matrix variant's text counts only when it names a task of the project (a tox
+      // environment, a script) that is a static check of another kind than the first variant's
+      // (`tox -e typing` beside `tox -e py310`; not `--features "fmt json"`).
+      if (!variantText) baseKinds = new Set(found.map((f) => f.kind));
+      for (const { line, kind } of found) {
         if (onlyVariant && (kind === "install" || kind === "other")) continue;
+        if (
+          variantText &&
+          (!["format", "lint", "typecheck"].includes(kind) || baseKinds.has(kind) ||
+            !NAMED_TASK.test(line))
+        ) continue;
         if (!diffChecked && FIXER.test(line)) continue;
         // A command whose purpose is unknown keeps its place among its neighbours.
         const rank = kind === "other" ? last + 0.5 : RANK[kind];

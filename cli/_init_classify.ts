@@ -80,7 +80,7 @@ function classify(command: string, project: Project): Kind | undefined {
   }
   // `tox run -e typing`, `nox -s lint`: the environment's name says what it checks.
   const session =
-    /^(?:python3?\s+-m\s+)?(?:tox|nox)\b(?:\s+run)?(?:\s+\S+)*?\s+(?:-e|-s|--sessions?)\s+(\S+)/
+    /^(?:(?:pdm|poetry|uv|hatch|pipenv)\s+run\s+)?(?:python3?\s+-m\s+)?(?:tox|nox)\b(?:\s+run)?(?:\s+\S+)*?\s+(?:-e|-s|--sessions?)\s+(\S+)/
       .exec(c)?.[1]?.toLowerCase();
   if (session && /^(typing|types?|mypy|pyright|typecheck)\b/.test(session)) return "typecheck";
   if (session && /^(lint|style|flake8|ruff|pylint|pre-commit)\b/.test(session)) return "lint";
@@ -91,14 +91,17 @@ function classify(command: string, project: Project): Kind | undefined {
   }
   // `bun run lint:ci -x`: the script's name says what it does, not its flags.
   const script = /^(?:npm|pnpm|yarn|bun|deno)\s+(?:run|task)\s+(\S+)/.exec(c)?.[1] ??
-    /^(?:npm|pnpm|yarn|bun)\s+(test|lint|build)\b/.exec(c)?.[1];
+    /^(?:npm|pnpm|yarn|bun)\s+(test|lint|build)\b/.exec(c)?.[1] ??
+    /^(?:pnpm|yarn|bun)\s+((?:install|setup|bootstrap)[:_-][\w:.-]+)$/.exec(c)?.[1];
+  // A script named for installing (`install:react-vite`, `bootstrap`) installs.
+  if (script && /^(install|bootstrap|setup)([:_-]|$)/i.test(script)) return "install";
   const words = (script ?? c).toLowerCase();
   if (/\b(typecheck|type-check|check-types|tsc|mypy|pyright|deno\s+check)\b/.test(words)) {
     return "typecheck";
   }
   if (/\b(format|fmt|prettier|black|gofmt|isort)\b/.test(words)) return "format";
   if (
-    /\b(\w*lint|linters?|staticcheck|govulncheck|pre-commit|pre_commit|eslint|ruff|flake8|pylint|clippy|vet|golangci-lint|biome|stylelint|pmd|checkstyle|spotbugs|detekt|ktlint|rubocop|phpstan|phpcs|psalm|shellcheck|php\s+-l|editorconfig|cspell|spellcheck|knip|typos|publint)\b/
+    /\b(\w*lint|linters?|staticcheck|govulncheck|pre-commit|pre_commit|eslint|ruff|flake8|pylint|clippy|vet|golangci-lint|brakeman|bandit|gosec|biome|stylelint|pmd|checkstyle|spotbugs|detekt|ktlint|rubocop|phpstan|phpcs|psalm|shellcheck|php\s+-l|editorconfig|cspell|spellcheck|knip|typos|publint)\b/
       .test(words)
   ) {
     return "lint";
@@ -164,6 +167,42 @@ const VENV_ACTIVATE =
 const MACHINE_SETUP = /^(sudo|apt|apt-get|brew|choco|wget|curl|git\s+clone)(\s|$)/;
 
 /**
+ * The commands a block of shell logic runs at its top level, outside its
+ * functions, conditionals and loops, or undefined when it has none besides
+ * setup: `lint run || STATUS=$?` collecting statuses for a final `exit
+ * $STATUS` is `lint run`; a line calling a function the block defines is
+ * CI's own wrapper and left out.
+ */
+function topLevel(lines: string[]): string[] | undefined {
+  const functions = new Set<string>();
+  const out: string[] = [];
+  let depth = 0;
+  for (const l of lines) {
+    const fn = /^(?:function\s+)?([\w-]+)\s*\(\)\s*\{?$|^function\s+([\w-]+)\s*\{?$/.exec(l);
+    if (fn) {
+      functions.add((fn[1] ?? fn[2])!);
+      depth++;
+      continue;
+    }
+    if (/^(if|case|for|while|until)\s/.test(l) && !/;\s*(fi|done|esac)$/.test(l)) {
+      depth++;
+      continue;
+    }
+    if (/^(fi|done|esac|\})(\s|;|$)/.test(l)) {
+      depth = Math.max(0, depth - 1);
+      continue;
+    }
+    if (depth > 0 || SHELL_LOGIC.test(l)) continue;
+    if (functions.has(l.split(/\s+/)[0]!)) continue;
+    if (/^exit(\s|$)|^[A-Za-z_]\w*=\S*$/.test(l)) continue;
+    out.push(l.replace(/\s*\|\|\s*[A-Za-z_]\w*=\S*$/, ""));
+  }
+  // Lines that depend on the state the logic set (`cd build`, `$OPTIONS`) are CI's script.
+  if (out.some((l) => CONTEXT.test(l) || /\$/.test(l))) return undefined;
+  return depth === 0 && out.length ? out : undefined;
+}
+
+/**
  * The gates of one `run:`/`script:` block. Lines are separate gates, except in
  * a block whose lines depend on each other (`cd`, `export`): it stays one gate,
  * joined with && (CI runs blocks with bash -e), named by its last gate line.
@@ -183,7 +222,14 @@ export function blockGates(block: string, project: Project): { line: string; kin
   // A block that copies the tree to another machine or runs there (ssh, scp, rsync to host:)
   // checks that machine, not the local checkout.
   if (lines.some((l) => REMOTE.test(l))) return [];
-  if (lines.some((l) => SHELL_LOGIC.test(l) && !FILE_GUARD.test(l))) return [];
+  if (lines.some((l) => SHELL_LOGIC.test(l) && !FILE_GUARD.test(l))) {
+    const top = topLevel(lines);
+    if (!top) return [];
+    return top.flatMap((line) => {
+      const kind = classify(line, project);
+      return kind && kind !== "other" ? [{ line, kind }] : [];
+    });
+  }
   if (lines.length > 1 && lines.some((l) => CONTEXT.test(l) || /&&\s*cd\s/.test(l))) {
     if (lines.some((l) => MACHINE_SETUP.test(l))) return [];
     const kinds = lines.map((l) => classify(l, project)).filter((k): k is Kind => k !== undefined);
