@@ -185,14 +185,17 @@ export class EndpointError extends TypeError {
  * @param raw The text given as a base URL.
  * @returns The reason, or null.
  */
-export function baseUrlProblem(raw: string): string | null {
+export function baseUrlProblem(given: string): string | null {
   let url: URL | null = null;
   try {
-    url = new URL(raw);
+    url = new URL(given);
   } catch {
     url = null;
   }
   if (url && (url.protocol === "http:" || url.protocol === "https:") && url.hostname) return null;
+  // The message quotes the value: never the credentials written into it
+  // (without a scheme, the redactor does not know them for a URL's).
+  const raw = given.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)[^/@\s]+@/i, "$1***@");
   if (/^https?:\/\//i.test(raw)) {
     return `"${raw}" is not a valid URL${
       /^https?:\/\/[^/[]*:[^/]*:/i.test(raw)

@@ -137,6 +137,26 @@ Deno.test("endpoint base URL without its scheme is refused with the URL to write
   assert.match(r.error!.issues[0]!.message, /Base URL "localhost:11434" is not an http\(s\) URL/);
 });
 
+Deno.test("a wrong base URL's message never quotes the credentials written into it", () => {
+  for (
+    const given of [
+      "bob:hunter2secretpw@localhost:11434/v1",
+      "tok3nhunter2secretpw@localhost:11434/v1",
+      "ftp://bob:hunter2secretpw@example.invalid/v1",
+      "http://bob:hunter2secretpw@[::1:8000/v1",
+    ]
+  ) {
+    const m = baseUrlProblem(given)!;
+    assert.ok(m, given);
+    assert.doesNotMatch(m, /hunter2secretpw/, m);
+    assert.match(m, /\*\*\*@/, m);
+  }
+  assert.match(
+    baseUrlProblem("bob:pw@localhost:11434/v1")!,
+    /write it with its scheme, e\.g\. "http:\/\/\*\*\*@localhost:11434\/v1"/,
+  );
+});
+
 Deno.test("endpoint base URL from OPENAI_BASE_URL names the variable when it is wrong", () => {
   const env = (n: string) => n === "OPENAI_BASE_URL" ? "localhost:11434" : undefined;
   const e = (() => {
