@@ -144,13 +144,7 @@ export function globMatcher(glob: string, options: GlobOptions = {}): (text: str
   if (matcher === undefined) {
     if (!nocase && isPlainGlob(glob)) matcher = (text) => text === glob;
     else {
-      const source = nocase ? undefined : _precompiled.get(glob);
-      let re: RegExp;
-      if (source !== undefined) re = new RegExp(source);
-      else {
-        re = compileGlob(glob, options);
-        _compiledAtRunTime.push(glob);
-      }
+      const re = _regexOf(glob, options);
       matcher = glob.includes("/")
         ? (text) => re.test(text)
         : (text) => re.test(text.replaceAll("/", SLASH_STAND_IN));
@@ -158,6 +152,15 @@ export function globMatcher(glob: string, options: GlobOptions = {}): (text: str
     _cache.set(key, matcher);
   }
   return matcher;
+}
+
+/** A glob's regular expression: its precompiled form, else picomatch's (noted as compiled at run time). */
+function _regexOf(glob: string, options: GlobOptions): RegExp {
+  const source = options.caseInsensitive ? undefined : _precompiled.get(glob);
+  if (source !== undefined) return new RegExp(source);
+  const re = compileGlob(glob, options);
+  if (!_compiledAtRunTime.includes(glob)) _compiledAtRunTime.push(glob);
+  return re;
 }
 
 /**
@@ -190,14 +193,7 @@ export function anyGlobMatcher(
       exact.add(glob);
       continue;
     }
-    const source = nocase ? undefined : _precompiled.get(glob);
-    let re: RegExp;
-    if (source !== undefined) re = new RegExp(source);
-    else {
-      re = compileGlob(glob, options);
-      if (!_compiledAtRunTime.includes(glob)) _compiledAtRunTime.push(glob);
-    }
-    (glob.includes("/") ? withSlash : noSlash).push(re);
+    (glob.includes("/") ? withSlash : noSlash).push(_regexOf(glob, options));
   }
   return (text) => {
     if (exact.has(text)) return true;
